@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+// One build for the three processes (electron-vite's layout). The main build has three entries
+// that share the same services: the Electron app, the loopback host for browser mode and tests,
+// and the headless CLI. Only `index` may import `electron`.
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve('main/electron/main.ts'),
+          host: resolve('main/host/host-main.ts'),
+          cli: resolve('main/cli/index.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload can require nothing but `electron`: bundle zod in, emit CommonJS.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    plugins: [react()],
+    build: {
+      rollupOptions: { input: resolve('renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,105 @@
+/**
+ * `timeline-auditor`: the same main-process core as the app, headless — for scheduled audit packets,
+ * scripting and tests. Global options come before the command: `timeline-auditor [--home DIR] <command> …`.
+ */
+import { mkdirSync } from 'node:fs';
+import { AuditorError } from '../core/errors.js';
+import { APP_VERSION } from '../core/app-info.js';
+import { defaultHomeDirectory } from '../core/paths.js';
+import { cliCommands } from './commands/registry.js';
+import type { CliCommand, CliContext } from './types.js';
+
+export class CliUsageError extends AuditorError {
+  constructor(message: string, hint?: string) {
+    super('CLI_USAGE', message, hint === undefined ? {} : { hint });
+  }
+}
+
+function overview(commands: readonly CliCommand[]): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return [
+    'Timeline Auditor — review Zoho CRM record timelines and make audit packets.',
+    '',
+    'Usage: timeline-auditor [--home DIR] <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Options:',
+    '  --home DIR     where settings, tokens and the cache live (or TIMELINE_AUDITOR_HOME)',
+    '  --help, -h     this help; `timeline-auditor <command> --help` for a command',
+    '  --version      print the version',
+    '',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], base: Omit<CliContext, 'home'>): Promise<number> {
+  const args = [...argv];
+  let home: string | undefined;
+  while (args[0]?.startsWith('-')) {
+    const flag = args.shift() as string;
+    if (flag === '--help' || flag === '-h') {
+      base.stdout.write(overview(cliCommands));
+      return 0;
+    }
+    if (flag === '--version') {
+      base.stdout.write(`${APP_VERSION}\n`);
+      return 0;
+    }
+    if (flag === '--home' || flag.startsWith('--home=')) {
+      home = flag.includes('=') ? flag.slice('--home='.length) : args.shift();
+      if (home === undefined || home === '') return fail(base, new CliUsageError('--home needs a directory.'));
+      continue;
+    }
+    return fail(base, new CliUsageError(`Unknown option ${flag}.`, 'Run `timeline-auditor --help` for the options.'));
+  }
+  const name = args.shift();
+  if (name === undefined) {
+    base.stdout.write(overview(cliCommands));
+    return 2;
+  }
+  const command = cliCommands.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    return fail(base, new CliUsageError(`Unknown command "${name}".`, `Commands: ${cliCommands.map((candidate) => candidate.name).join(', ')}.`));
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    base.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    return 0;
+  }
+  const resolvedHome = home ?? defaultHomeDirectory(base.env);
+  try {
+    mkdirSync(resolvedHome, { recursive: true });
+    return await command.run(args, { ...base, home: resolvedHome });
+  } catch (error) {
+    return fail(base, error, command);
+  }
+}
+
+function fail(base: Omit<CliContext, 'home'>, error: unknown, command?: CliCommand): number {
+  if (error instanceof AuditorError) {
+    base.stderr.write(`Error: ${error.message}\n`);
+    if (error.hint !== undefined) base.stderr.write(`What to do: ${error.hint}\n`);
+    if (error.code === 'CLI_USAGE' && command !== undefined) base.stderr.write(`Usage: ${command.usage}\n`);
+    return error.code === 'CLI_USAGE' ? 2 : 1;
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    base.stderr.write('Cancelled.\n');
+    return 130;
+  }
+  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    base.stderr.write(`Error: ${error.message}\n`);
+    if (command !== undefined) base.stderr.write(`Usage: ${command.usage}\n`);
+    return 2;
+  }
+  base.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+}
+
+// Run when executed as the CLI entry (out/main/cli.js via bin/timeline-auditor.js), not when imported by tests.
+if (process.env['TIMELINE_AUDITOR_CLI_IMPORT'] !== '1') {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort(new DOMException('Interrupted', 'AbortError')));
+  void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal }).then((code) => {
+    process.exitCode = code;
+  });
+}

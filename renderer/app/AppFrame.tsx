@@ -1,0 +1,107 @@
+import type { ReactNode } from 'react';
+import {
+  AppBar,
+  Box,
+  Drawer,
+  IconButton,
+  List,
+  ListItemButton,
+  ListItemIcon,
+  ListItemText,
+  Toolbar,
+  Tooltip,
+  Typography,
+} from '@mui/material';
+import CloudSyncOutlined from '@mui/icons-material/CloudSyncOutlined';
+import DarkModeOutlined from '@mui/icons-material/DarkModeOutlined';
+import FactCheckOutlined from '@mui/icons-material/FactCheckOutlined';
+import InfoOutlined from '@mui/icons-material/InfoOutlined';
+import LightModeOutlined from '@mui/icons-material/LightModeOutlined';
+import LinkOutlined from '@mui/icons-material/LinkOutlined';
+import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
+import ArchiveOutlined from '@mui/icons-material/ArchiveOutlined';
+import { ConnectScreen } from '../connect/ConnectScreen';
+import { ExportsScreen } from '../exports/ExportsScreen';
+import { RecordsScreen } from '../records/RecordsScreen';
+import { ReviewScreen } from '../review/ReviewScreen';
+import { SettingsScreen } from '../settings/SettingsScreen';
+import { useSettings } from '../settings/SettingsContext';
+import { AboutDialog } from './AboutDialog';
+import { ErrorBoundary } from './ErrorBoundary';
+import { screens, useScreen, type ScreenId } from './navigation';
+
+const DRAWER_WIDTH = 200;
+
+const icons: Record<ScreenId, ReactNode> = {
+  connect: <LinkOutlined />,
+  records: <CloudSyncOutlined />,
+  review: <FactCheckOutlined />,
+  exports: <ArchiveOutlined />,
+  settings: <SettingsOutlined />,
+};
+
+function ScreenContent({ screen }: { screen: ScreenId }) {
+  switch (screen) {
+    case 'connect':
+      return <ConnectScreen />;
+    case 'records':
+      return <RecordsScreen />;
+    case 'review':
+      return <ReviewScreen />;
+    case 'exports':
+      return <ExportsScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
+}
+
+export function AppFrame({ mode, aboutOpen, onAboutOpenChange }: { mode: 'light' | 'dark'; aboutOpen: boolean; onAboutOpenChange: (open: boolean) => void }) {
+  const [screen, navigate] = useScreen();
+  const { update } = useSettings();
+  const current = screens.find((entry) => entry.id === screen);
+  return (
+    <Box sx={{ display: 'flex', height: '100vh' }}>
+      <AppBar position="fixed" color="default" sx={{ zIndex: (theme) => theme.zIndex.drawer + 1, borderBottom: 1, borderColor: 'divider' }}>
+        <Toolbar variant="dense">
+          <FactCheckOutlined color="primary" sx={{ mr: 1 }} />
+          <Typography variant="h6" component="h1" sx={{ flexGrow: 1, fontSize: '1.05rem' }}>
+            Timeline Auditor
+          </Typography>
+          <Tooltip title={mode === 'dark' ? 'Switch to light mode' : 'Switch to dark mode'}>
+            <IconButton aria-label="Toggle light/dark mode" onClick={() => void update({ theme: mode === 'dark' ? 'light' : 'dark' })}>
+              {mode === 'dark' ? <LightModeOutlined /> : <DarkModeOutlined />}
+            </IconButton>
+          </Tooltip>
+          <Tooltip title="About Timeline Auditor">
+            <IconButton aria-label="About" onClick={() => onAboutOpenChange(true)}>
+              <InfoOutlined />
+            </IconButton>
+          </Tooltip>
+        </Toolbar>
+      </AppBar>
+      <Drawer
+        variant="permanent"
+        sx={{ width: DRAWER_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: DRAWER_WIDTH, boxSizing: 'border-box' } }}
+      >
+        <Toolbar variant="dense" />
+        <nav aria-label="Screens">
+          <List>
+            {screens.map((entry) => (
+              <ListItemButton key={entry.id} title={entry.description} selected={entry.id === screen} onClick={() => navigate(entry.id)} aria-current={entry.id === screen ? 'page' : undefined}>
+                <ListItemIcon sx={{ minWidth: 36 }}>{icons[entry.id]}</ListItemIcon>
+                <ListItemText primary={entry.label} />
+              </ListItemButton>
+            ))}
+          </List>
+        </nav>
+      </Drawer>
+      <Box component="main" sx={{ flexGrow: 1, overflow: 'auto' }}>
+        <Toolbar variant="dense" />
+        <ErrorBoundary key={screen} area={current?.label ?? screen}>
+          <ScreenContent screen={screen} />
+        </ErrorBoundary>
+      </Box>
+      <AboutDialog open={aboutOpen} onClose={() => onAboutOpenChange(false)} />
+    </Box>
+  );
+}
