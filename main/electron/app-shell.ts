@@ -1,0 +1,114 @@
+/**
+ * The desktop app's start-up, written against the few Electron APIs it uses (ElectronShellApis) so a
+ * test can run it with a typed stand-in and check every security rule on the window it creates.
+ * main.ts passes the real `electron` module.
+ */
+import type { BrowserWindowConstructorOptions } from 'electron';
+import { EVENT_ENVELOPE_CHANNEL, type EventEnvelope } from '../../preload/contract.js';
+import { createAppServices, createIpcHandlers, type AppServices } from '../core/app-services.js';
+import { CONTENT_SECURITY_POLICY } from '../core/content-security-policy.js';
+import type { KeyValueStore } from '../core/kv-store.js';
+import { registerIpcHandlers, type IpcMainLike } from './ipc.js';
+import { createSenderCheck, ExternalUrlPolicy, hardenWebContents, mainWindowOptions, type GuardedWebContents } from './security.js';
+
+export interface ShellWindow {
+  readonly webContents: { send(channel: string, payload: EventEnvelope): void };
+  once(event: 'ready-to-show', listener: () => void): void;
+  on(event: 'closed', listener: () => void): void;
+  show(): void;
+  focus(): void;
+  restore(): void;
+  isMinimized(): boolean;
+  loadFile(path: string): Promise<void>;
+  loadURL(url: string): Promise<void>;
+}
+
+export interface ElectronShellApis {
+  app: {
+    readonly isPackaged: boolean;
+    enableSandbox(): void;
+    requestSingleInstanceLock(): boolean;
+    quit(): void;
+    whenReady(): Promise<void>;
+    getPath(name: 'userData'): string;
+    on(event: 'second-instance' | 'activate' | 'window-all-closed', listener: () => void): void;
+    onWebContentsCreated(listener: (contents: GuardedWebContents) => void): void;
+  };
+  createWindow(options: BrowserWindowConstructorOptions): ShellWindow;
+  allWindows(): ShellWindow[];
+  ipcMain: IpcMainLike;
+  session: {
+    denyAllPermissionRequests(): void;
+    setResponseHeader(name: string, value: string): void;
+  };
+  openExternal(url: string): void;
+  createStore(name: string): KeyValueStore;
+}
+
+export interface ShellPaths {
+  rendererFile: string;
+  rendererFileUrl: string;
+  preloadFile: string;
+  /** ELECTRON_RENDERER_URL during `npm run dev`; ignored when packaged. */
+  devServerUrl: string | undefined;
+  platform: NodeJS.Platform;
+}
+
+export interface RunningShell {
+  /** Resolves once the first window is created (or at once when another instance holds the lock). */
+  ready: Promise<AppServices | null>;
+  externalUrls: ExternalUrlPolicy;
+}
+
+export function startElectronShell(electron: ElectronShellApis, paths: ShellPaths): RunningShell {
+  const devServerUrl = electron.app.isPackaged ? undefined : paths.devServerUrl;
+  const appPageUrl = devServerUrl ?? paths.rendererFileUrl;
+  const isTrustedSender = createSenderCheck(appPageUrl);
+  const isAppUrl = (url: string): boolean => isTrustedSender({ url, parent: null });
+  const externalUrls = new ExternalUrlPolicy();
+
+  electron.app.enableSandbox();
+  if (!electron.app.requestSingleInstanceLock()) {
+    // Another Timeline Auditor is running; it is told (second-instance) and comes to the front.
+    electron.app.quit();
+    return { ready: Promise.resolve(null), externalUrls };
+  }
+
+  let mainWindow: ShellWindow | null = null;
+  electron.app.on('second-instance', () => {
+    if (mainWindow === null) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  electron.app.onWebContentsCreated((contents) => hardenWebContents(contents, isAppUrl, electron.openExternal, externalUrls));
+  electron.app.on('window-all-closed', () => {
+    if (paths.platform !== 'darwin') electron.app.quit();
+  });
+
+  const ready = electron.app.whenReady().then(() => {
+    electron.session.denyAllPermissionRequests();
+    electron.session.setResponseHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+
+    const services = createAppServices({ shell: 'electron', home: electron.app.getPath('userData'), settingsStore: electron.createStore('settings') });
+    registerIpcHandlers(electron.ipcMain, createIpcHandlers(services), isTrustedSender);
+    services.events.subscribe((envelope) => {
+      for (const window of electron.allWindows()) window.webContents.send(EVENT_ENVELOPE_CHANNEL, envelope);
+    });
+
+    const openMainWindow = (): void => {
+      const window = electron.createWindow(mainWindowOptions(paths.preloadFile));
+      mainWindow = window;
+      window.once('ready-to-show', () => window.show());
+      window.on('closed', () => {
+        if (mainWindow === window) mainWindow = null;
+      });
+      void (devServerUrl !== undefined ? window.loadURL(devServerUrl) : window.loadFile(paths.rendererFile));
+    };
+    openMainWindow();
+    electron.app.on('activate', () => {
+      if (electron.allWindows().length === 0) openMainWindow();
+    });
+    return services;
+  });
+  return { ready, externalUrls };
+}

@@ -1,0 +1,180 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserWindowConstructorOptions } from 'electron';
+import { describe, expect, it } from 'vitest';
+import { requestChannelNames, type EventEnvelope, type IpcResult } from '../../../preload/contract.js';
+import { CONTENT_SECURITY_POLICY } from '../../../main/core/content-security-policy.js';
+import { createConfStore } from '../../../main/core/conf-store.js';
+import { startElectronShell, type ElectronShellApis, type ShellWindow } from '../../../main/electron/app-shell.js';
+import type { SenderFrame } from '../../../main/electron/security.js';
+
+/**
+ * A typed stand-in for the Electron APIs the shell uses — the one place in the project where a
+ * stand-in is used, because the Electron binary cannot run here. It records what the shell asked for.
+ */
+class ElectronStandIn {
+  readonly windows: Array<ShellWindow & { options: BrowserWindowConstructorOptions; loaded: string; sent: EventEnvelope[] }> = [];
+  readonly ipc = new Map<string, (event: { senderFrame: SenderFrame | null }, input: unknown) => Promise<IpcResult<unknown>>>();
+  readonly appListeners = new Map<string, () => void>();
+  readonly opened: string[] = [];
+  readonly headers = new Map<string, string>();
+  webContentsListener: Parameters<ElectronShellApis['app']['onWebContentsCreated']>[0] | null = null;
+  permissionsDenied = false;
+  sandboxEnabled = false;
+  quitCalls = 0;
+
+  constructor(
+    private readonly lockGranted = true,
+    private readonly home = mkdtempSync(join(tmpdir(), 'auditor-shell-')),
+  ) {}
+
+  apis(): ElectronShellApis {
+    return {
+      app: {
+        isPackaged: true,
+        enableSandbox: () => void (this.sandboxEnabled = true),
+        requestSingleInstanceLock: () => this.lockGranted,
+        quit: () => void this.quitCalls++,
+        whenReady: () => Promise.resolve(),
+        getPath: () => this.home,
+        on: (event, listener) => void this.appListeners.set(event, listener),
+        onWebContentsCreated: (listener) => void (this.webContentsListener = listener),
+      },
+      createWindow: (options) => {
+        const window = {
+          options,
+          loaded: '',
+          sent: [] as EventEnvelope[],
+          webContents: { send: (_channel: string, payload: EventEnvelope) => void window.sent.push(payload) },
+          once: () => undefined,
+          on: () => undefined,
+          show: () => undefined,
+          focus: () => undefined,
+          restore: () => undefined,
+          isMinimized: () => false,
+          loadFile: async (path: string) => void (window.loaded = path),
+          loadURL: async (url: string) => void (window.loaded = url),
+        };
+        this.windows.push(window);
+        return window;
+      },
+      allWindows: () => this.windows,
+      ipcMain: { handle: (channel, listener) => void this.ipc.set(channel, listener) },
+      session: {
+        denyAllPermissionRequests: () => void (this.permissionsDenied = true),
+        setResponseHeader: (name, value) => void this.headers.set(name, value),
+      },
+      openExternal: (url) => void this.opened.push(url),
+      createStore: (name) => createConfStore(this.home, name),
+    };
+  }
+}
+
+const paths = {
+  rendererFile: '/opt/Timeline Auditor/resources/app.asar/out/renderer/index.html',
+  rendererFileUrl: 'file:///opt/Timeline%20Auditor/resources/app.asar/out/renderer/index.html',
+  preloadFile: '/opt/Timeline Auditor/resources/app.asar/out/preload/index.cjs',
+  devServerUrl: 'http://localhost:5173',
+  platform: 'win32' as const,
+};
+
+async function startShell(lockGranted = true) {
+  const electron = new ElectronStandIn(lockGranted);
+  const shell = startElectronShell(electron.apis(), paths);
+  await shell.ready;
+  return { electron, shell };
+}
+
+describe('the Electron shell (typed stand-in)', () => {
+  it('creates its window with every security option of the checklist', async () => {
+    const { electron } = await startShell();
+    expect(electron.windows).toHaveLength(1);
+    const preferences = electron.windows[0]!.options.webPreferences!;
+    expect(preferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      preload: paths.preloadFile,
+    });
+    expect(electron.sandboxEnabled).toBe(true);
+    expect(electron.permissionsDenied).toBe(true);
+    expect(electron.headers.get('Content-Security-Policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+  });
+
+  it('loads the packaged renderer file, never the dev server, once packaged', async () => {
+    const { electron } = await startShell();
+    expect(electron.windows[0]!.loaded).toBe(paths.rendererFile);
+  });
+
+  it('quits when another instance holds the single-instance lock', async () => {
+    const { electron } = await startShell(false);
+    expect(electron.quitCalls).toBe(1);
+    expect(electron.windows).toHaveLength(0);
+    expect(electron.ipc.size).toBe(0);
+  });
+
+  it('denies new windows, opens only allowed URLs externally, blocks navigation and webviews', async () => {
+    const { electron, shell } = await startShell();
+    let windowOpenHandler: ((details: { url: string }) => { action: 'deny' }) | null = null;
+    let navigate: ((url: string, preventDefault: () => void) => void) | null = null;
+    let attach: ((preventDefault: () => void) => void) | null = null;
+    electron.webContentsListener!({
+      setWindowOpenHandler: (handler) => void (windowOpenHandler = handler),
+      onWillNavigate: (listener) => void (navigate = listener),
+      onWillAttachWebview: (listener) => void (attach = listener),
+    });
+    expect(windowOpenHandler!({ url: 'https://accounts.zoho.eu/oauth/v2/auth' })).toEqual({ action: 'deny' });
+    expect(windowOpenHandler!({ url: 'http://evil.example/' })).toEqual({ action: 'deny' });
+    expect(windowOpenHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(windowOpenHandler!({ url: 'http://127.0.0.1:4000/oauth/v2/auth' })).toEqual({ action: 'deny' });
+    expect(electron.opened).toEqual(['https://accounts.zoho.eu/oauth/v2/auth']);
+    shell.externalUrls.allowOrigin('http://127.0.0.1:4000'); // the demo workspace's accounts server
+    windowOpenHandler!({ url: 'http://127.0.0.1:4000/oauth/v2/auth' });
+    expect(electron.opened).toEqual(['https://accounts.zoho.eu/oauth/v2/auth', 'http://127.0.0.1:4000/oauth/v2/auth']);
+
+    const prevented: string[] = [];
+    navigate!('https://evil.example/phish', () => prevented.push('remote'));
+    navigate!('file:///tmp/other.html', () => prevented.push('other file'));
+    navigate!(`${paths.rendererFileUrl}#/review`, () => prevented.push('app'));
+    expect(prevented).toEqual(['remote', 'other file']);
+    let webviewPrevented = false;
+    attach!(() => void (webviewPrevented = true));
+    expect(webviewPrevented).toBe(true);
+  });
+
+  it('registers exactly the contract channels, each refusing frames that are not the app page', async () => {
+    const { electron } = await startShell();
+    expect([...electron.ipc.keys()].sort()).toEqual([...requestChannelNames].sort());
+    const versions = electron.ipc.get('app:versions')!;
+    const fromApp = await versions({ senderFrame: { url: `${paths.rendererFileUrl}#/connect`, parent: null } }, {});
+    expect(fromApp).toMatchObject({ ok: true, value: { shell: 'electron', productName: 'Timeline Auditor' } });
+    for (const senderFrame of [
+      { url: 'https://evil.example/', parent: null },
+      { url: paths.rendererFileUrl, parent: {} }, // an iframe inside the app page
+      { url: 'file:///tmp/evil.html', parent: null },
+      { url: 'http://localhost:5173/', parent: null }, // the dev server, when packaged
+      null,
+    ]) {
+      expect(await versions({ senderFrame }, {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    }
+  });
+
+  it('validates input on every channel and pushes events to every window', async () => {
+    const { electron } = await startShell();
+    const frame = { senderFrame: { url: paths.rendererFileUrl, parent: null } };
+    const update = electron.ipc.get('settings:update')!;
+    expect(await update(frame, { theme: 'neon' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await update(frame, 'not an object')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await update(frame, { theme: 'dark', extra: true })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await update(frame, { theme: 'dark' })).toMatchObject({ ok: true, value: { theme: 'dark' } });
+    expect(electron.windows[0]!.sent).toEqual([{ channel: 'settings:changed', payload: { theme: 'dark', timeZone: { kind: 'local' } } }]);
+  });
+});
