@@ -1,4 +1,7 @@
 import type { CliCommand } from '../types.js';
+import { connectCommand } from './connect.js';
+import { disconnectCommand } from './disconnect.js';
+import { statusCommand } from './status.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const cliCommands: readonly CliCommand[] = [];
+export const cliCommands: readonly CliCommand[] = [connectCommand, statusCommand, disconnectCommand];

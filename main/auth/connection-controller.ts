@@ -1,0 +1,136 @@
+import type { ConnectDefaults, ConnectInput, ConnectionStatusView } from '../../preload/contract.js';
+import type { EventHub } from '../core/event-hub.js';
+import { AuditorError } from '../core/errors.js';
+import type { KeyValueStore } from '../core/kv-store.js';
+import { DemoWorkspace } from '../demo/demo-workspace.js';
+import { ACCOUNTS_URL_BY_DATA_CENTRE, DATA_CENTRES, type DataCentre } from './data-centres.js';
+import { DEFAULT_CALLBACK_PORT, DEFAULT_SCOPES, type ConnectionStatus, type ZohoAuthService } from './zoho-auth-service.js';
+
+const DATA_CENTRE_LABELS: Record<DataCentre, string> = {
+  us: 'United States (zoho.com)',
+  eu: 'Europe (zoho.eu)',
+  in: 'India (zoho.in)',
+  au: 'Australia (zoho.com.au)',
+  jp: 'Japan (zoho.jp)',
+  cn: 'China (zoho.com.cn)',
+  ca: 'Canada (zohocloud.ca)',
+  sa: 'Saudi Arabia (zoho.sa)',
+};
+
+const LAST_FORM_KEY = 'connectForm';
+
+export interface ConnectionShell {
+  /** Hand a URL to the system browser (Electron: shell.openExternal behind the URL policy). */
+  openExternal(url: string): void;
+  /** Let openExternal reach a non-https origin (the demo workspace's consent page on 127.0.0.1). */
+  allowExternalOrigin(origin: string): void;
+}
+
+/**
+ * The app's side of sign-in: one flow at a time, cancellable, status pushed to every window, and
+ * the demo workspace connected through exactly the same loopback flow as a real Zoho org.
+ */
+export class ConnectionController {
+  #inFlight: AbortController | undefined;
+
+  constructor(
+    private readonly auth: ZohoAuthService,
+    private readonly demo: DemoWorkspace,
+    private readonly events: EventHub,
+    private readonly shell: ConnectionShell,
+    private readonly preferences: KeyValueStore,
+  ) {}
+
+  status(): ConnectionStatusView {
+    return toView(this.auth.status());
+  }
+
+  defaults(): ConnectDefaults {
+    const last = this.preferences.get(LAST_FORM_KEY) as { clientId?: unknown; dataCentre?: unknown } | undefined;
+    const lastDataCentre = typeof last?.dataCentre === 'string' && (DATA_CENTRES as readonly string[]).includes(last.dataCentre) ? (last.dataCentre as DataCentre) : null;
+    return {
+      port: DEFAULT_CALLBACK_PORT,
+      scopes: [...DEFAULT_SCOPES],
+      dataCentres: DATA_CENTRES.map((id) => ({ id, label: DATA_CENTRE_LABELS[id], accountsUrl: ACCOUNTS_URL_BY_DATA_CENTRE[id] })),
+      lastClientId: typeof last?.clientId === 'string' ? last.clientId : null,
+      lastDataCentre,
+    };
+  }
+
+  async connect(input: ConnectInput): Promise<ConnectionStatusView> {
+    this.preferences.set(LAST_FORM_KEY, { clientId: input.clientId, dataCentre: input.dataCentre });
+    return this.#run((signal) =>
+      this.auth.connect({
+        clientId: input.clientId,
+        clientSecret: input.clientSecret,
+        target: { dataCentre: input.dataCentre },
+        port: input.port,
+        ...(input.scopes === undefined ? {} : { scopes: input.scopes }),
+        openBrowser: (url) => this.shell.openExternal(url),
+        onAuthorizationUrl: (url) => this.events.emit('auth:authorization-url', { url }),
+        signal,
+      }),
+    );
+  }
+
+  async connectDemo(): Promise<ConnectionStatusView> {
+    return this.#run(async (signal) => {
+      const sandbox = await this.demo.start();
+      this.shell.allowExternalOrigin(sandbox.url);
+      return this.auth.connect({
+        clientId: this.demo.client.clientId,
+        clientSecret: this.demo.client.clientSecret,
+        target: { accountsUrl: sandbox.url },
+        // The demo client accepts any loopback port, so a busy default port cannot get in the way.
+        port: 0,
+        openBrowser: (url) => this.shell.openExternal(url),
+        onAuthorizationUrl: (url) => this.events.emit('auth:authorization-url', { url }),
+        signal,
+      });
+    });
+  }
+
+  cancel(): { cancelled: boolean } {
+    if (this.#inFlight === undefined) return { cancelled: false };
+    this.#inFlight.abort(new AuditorError('AUTH_CANCELLED', 'Sign-in was cancelled.'));
+    return { cancelled: true };
+  }
+
+  async disconnect(): Promise<{ wasConnected: boolean; revoked: boolean; revokeError: string | null }> {
+    const result = await this.auth.disconnect();
+    return { wasConnected: result.wasConnected, revoked: result.revoked, revokeError: result.revokeError?.message ?? null };
+  }
+
+  async #run(flow: (signal: AbortSignal) => Promise<ConnectionStatus>): Promise<ConnectionStatusView> {
+    if (this.#inFlight !== undefined) {
+      throw new AuditorError('AUTH_IN_PROGRESS', 'A sign-in is already waiting for the browser.', {
+        hint: 'Finish it in the browser, or press Cancel and start again.',
+      });
+    }
+    const controller = new AbortController();
+    this.#inFlight = controller;
+    try {
+      const status = await flow(controller.signal);
+      return toView(status);
+    } finally {
+      this.#inFlight = undefined;
+    }
+  }
+}
+
+export function toView(status: ConnectionStatus): ConnectionStatusView {
+  return {
+    state: status.state,
+    brokenReason: status.brokenReason ?? null,
+    user:
+      status.user === undefined ? null : { id: status.user.id ?? null, name: status.user.name ?? null, email: status.user.email ?? null },
+    orgId: status.orgId ?? null,
+    dataCentre: status.dataCentre ?? null,
+    accountsServer: status.accountsServer ?? null,
+    apiDomain: status.apiDomain ?? null,
+    expiresAt: status.expiresAt ?? null,
+    scopes: status.scopes,
+    cipherKind: status.cipherKind,
+    demo: DemoWorkspace.isDemoServer(status.accountsServer),
+  };
+}

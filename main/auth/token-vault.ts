@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import type { SecretCipher } from '../core/cipher.js';
+import { AuditorError } from '../core/errors.js';
+import type { KeyValueStore } from '../core/kv-store.js';
+import { DATA_CENTRES } from './data-centres.js';
+import type { DataCentre } from './data-centres.js';
+
+export const VAULT_KEY = 'zohoConnection';
+
+export interface ConnectedUser {
+  id: string | undefined;
+  email: string | undefined;
+  name: string | undefined;
+}
+
+/** Everything known about the Zoho connection that is not secret (safe to show and to read without the key). */
+export interface ConnectionRecord {
+  state: 'connected' | 'broken';
+  /** Why the connection stopped working, in plain words (only when broken). */
+  brokenReason: string | undefined;
+  dataCentre: DataCentre | undefined;
+  /** From the redirect's accounts-server: every token call goes here. */
+  accountsServer: string;
+  /** From the token response: every API call goes here. */
+  apiDomain: string;
+  clientId: string;
+  scopes: string[];
+  user: ConnectedUser | undefined;
+  orgId: string | undefined;
+  /** Milliseconds since the epoch: receipt time + expires_in. */
+  expiresAt: number;
+  connectedAt: number;
+  /** When refresh grants were made (ms), for Zoho's 10-per-10-minutes limit across restarts. */
+  refreshTimes: number[];
+}
+
+export interface ConnectionSecrets {
+  accessToken: string;
+  refreshToken: string;
+  clientSecret: string;
+}
+
+export type StoredConnection = ConnectionRecord & ConnectionSecrets;
+
+const optionalString = z.string().optional();
+const persistedSchema = z.object({
+  version: z.literal(1),
+  state: z.enum(['connected', 'broken']),
+  brokenReason: optionalString,
+  dataCentre: z.enum(DATA_CENTRES).optional(),
+  accountsServer: z.string(),
+  apiDomain: z.string(),
+  clientId: z.string(),
+  scopes: z.array(z.string()),
+  user: z.object({ id: optionalString, email: optionalString, name: optionalString }).optional(),
+  orgId: optionalString,
+  expiresAt: z.number(),
+  connectedAt: z.number(),
+  refreshTimes: z.array(z.number()),
+  cipherKind: z.string(),
+  /** Each secret encrypted separately with the SecretCipher (base64 ciphertext). */
+  secrets: z.object({ accessToken: z.string(), refreshToken: z.string(), clientSecret: z.string() }),
+});
+type PersistedConnection = z.infer<typeof persistedSchema>;
+
+/**
+ * The token vault: one Zoho connection in a KeyValueStore, secrets (access token, refresh token,
+ * client secret) encrypted with the SecretCipher, the rest in clear so status can be shown without
+ * unlocking. Every write replaces the whole record, so a crash never leaves half of it.
+ */
+export class TokenVault {
+  readonly #store: KeyValueStore;
+  readonly #cipher: SecretCipher;
+
+  constructor(store: KeyValueStore, cipher: SecretCipher) {
+    this.#store = store;
+    this.#cipher = cipher;
+  }
+
+  get cipherKind(): SecretCipher['kind'] {
+    return this.#cipher.kind;
+  }
+
+  get path(): string {
+    return this.#store.path;
+  }
+
+  /** The non-secret part; nothing is decrypted. */
+  readRecord(): ConnectionRecord | undefined {
+    const persisted = this.#readPersisted();
+    return persisted === undefined ? undefined : toRecord(persisted);
+  }
+
+  /** The whole connection, secrets decrypted. */
+  read(): StoredConnection | undefined {
+    const persisted = this.#readPersisted();
+    if (persisted === undefined) return undefined;
+    return {
+      ...toRecord(persisted),
+      accessToken: this.#cipher.decrypt(persisted.secrets.accessToken),
+      refreshToken: this.#cipher.decrypt(persisted.secrets.refreshToken),
+      clientSecret: this.#cipher.decrypt(persisted.secrets.clientSecret),
+    };
+  }
+
+  write(connection: StoredConnection): void {
+    const persisted: PersistedConnection = {
+      version: 1,
+      state: connection.state,
+      ...(connection.brokenReason === undefined ? {} : { brokenReason: connection.brokenReason }),
+      ...(connection.dataCentre === undefined ? {} : { dataCentre: connection.dataCentre }),
+      accountsServer: connection.accountsServer,
+      apiDomain: connection.apiDomain,
+      clientId: connection.clientId,
+      scopes: [...connection.scopes],
+      ...(connection.user === undefined ? {} : { user: dropUndefined(connection.user) }),
+      ...(connection.orgId === undefined ? {} : { orgId: connection.orgId }),
+      expiresAt: connection.expiresAt,
+      connectedAt: connection.connectedAt,
+      refreshTimes: [...connection.refreshTimes],
+      cipherKind: this.#cipher.kind,
+      secrets: {
+        accessToken: this.#cipher.encrypt(connection.accessToken),
+        refreshToken: this.#cipher.encrypt(connection.refreshToken),
+        clientSecret: this.#cipher.encrypt(connection.clientSecret),
+      },
+    };
+    this.#store.set(VAULT_KEY, persisted);
+  }
+
+  wipe(): void {
+    this.#store.delete(VAULT_KEY);
+  }
+
+  #readPersisted(): PersistedConnection | undefined {
+    const raw = this.#store.get(VAULT_KEY);
+    if (raw === undefined) return undefined;
+    const parsed = persistedSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new AuditorError('VAULT_DAMAGED', 'The stored Zoho connection is damaged and cannot be used.', {
+        hint: 'Run "timeline-auditor disconnect" (or Disconnect in the app) and connect again.',
+      });
+    }
+    return parsed.data;
+  }
+}
+
+function toRecord(persisted: PersistedConnection): ConnectionRecord {
+  return {
+    state: persisted.state,
+    brokenReason: persisted.brokenReason,
+    dataCentre: persisted.dataCentre,
+    accountsServer: persisted.accountsServer,
+    apiDomain: persisted.apiDomain,
+    clientId: persisted.clientId,
+    scopes: persisted.scopes,
+    user: persisted.user === undefined ? undefined : { id: persisted.user.id, email: persisted.user.email, name: persisted.user.name },
+    orgId: persisted.orgId,
+    expiresAt: persisted.expiresAt,
+    connectedAt: persisted.connectedAt,
+    refreshTimes: persisted.refreshTimes,
+  };
+}
+
+function dropUndefined(user: ConnectedUser): { id?: string; email?: string; name?: string } {
+  return {
+    ...(user.id === undefined ? {} : { id: user.id }),
+    ...(user.email === undefined ? {} : { email: user.email }),
+    ...(user.name === undefined ? {} : { name: user.name }),
+  };
+}
