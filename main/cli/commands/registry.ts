@@ -1,7 +1,8 @@
 import type { CliCommand } from '../types.js';
 import { connectCommand } from './connect.js';
 import { disconnectCommand } from './disconnect.js';
+import { sandboxCommand } from './sandbox.js';
 import { statusCommand } from './status.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const cliCommands: readonly CliCommand[] = [connectCommand, statusCommand, disconnectCommand];
+export const cliCommands: readonly CliCommand[] = [connectCommand, statusCommand, disconnectCommand, sandboxCommand];

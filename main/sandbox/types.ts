@@ -1,0 +1,81 @@
+import type { Clock } from '../core/clock.js';
+
+export type DataCentre = 'us' | 'eu' | 'in' | 'au' | 'jp' | 'cn' | 'ca' | 'sa';
+
+/** A registered OAuth client. Redirect URIs match exactly, as Zoho does (see accounts.ts for the demo client's port wildcard). */
+export interface SandboxClient {
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+}
+
+export interface SandboxOptions {
+  /** Default 0 = random free port; always binds 127.0.0.1. */
+  port?: number;
+  /** Data generator seed, default 1. */
+  seed?: number;
+  /** Generated records per module, default 20. */
+  recordsPerModule?: number;
+  /** Added before every CRM API response, default 0. */
+  latencyMs?: number;
+  /** CRM calls in flight beyond this → 429 TOO_MANY_REQUESTS, default 10. */
+  concurrencyLimit?: number;
+  /** Credits per rolling 24 h, default 50_000; over → 429 as Zoho does. */
+  creditLimit?: number;
+  /** Default 3600. */
+  accessTokenLifetimeSec?: number;
+  /** Reported in the redirect's `location`, default 'us'. */
+  dataCentre?: DataCentre;
+  /** How /oauth/user/info names the org, default 'org_id'. */
+  orgIdField?: 'org_id' | 'organization_id' | 'ZGID';
+  /** GET /oauth/v2/auth redirects at once instead of showing the consent page. */
+  autoConsent?: 'approve' | 'deny';
+  /** Governs token expiry and rate windows. */
+  clock?: Clock;
+  /** Default: [DEMO_CLIENT] whose redirectUris allow http://127.0.0.1:<any port>/callback. */
+  clients?: SandboxClient[];
+}
+
+export type SandboxFault =
+  | { kind: 'status'; status: 401 | 429 | 500 | 503; code?: string }
+  | { kind: 'truncated-json' }
+  | { kind: 'socket-reset' }
+  | { kind: 'slow-body'; ms: number };
+
+export type SandboxKnobs = Partial<
+  Pick<
+    SandboxOptions,
+    'latencyMs' | 'concurrencyLimit' | 'creditLimit' | 'accessTokenLifetimeSec' | 'autoConsent' | 'dataCentre' | 'orgIdField'
+  >
+>;
+
+export interface SandboxStats {
+  crmRequests: number;
+  tokenGrants: { authorization_code: number; refresh_token: number };
+  revoked: number;
+  rejected429: number;
+}
+
+export interface Sandbox {
+  /** http://127.0.0.1:PORT — accounts server AND api_domain. */
+  readonly url: string;
+  mintAccessToken(options?: { scopes?: string[]; lifetimeSec?: number }): { accessToken: string; refreshToken: string };
+  /**
+   * Queue a one-shot fault for the next CRM request(s) whose path matches (default: any /crm/ path);
+   * `afterRequests` skips that many matching requests first; `times` default 1.
+   */
+  injectFault(fault: SandboxFault, options?: { pathIncludes?: string; afterRequests?: number; times?: number }): void;
+  setKnobs(knobs: SandboxKnobs): void;
+  revokeRefreshToken(refreshToken: string): void;
+  /**
+   * Every event of a record, in the order the API returns them (newest first), as raw JSON objects.
+   * By default in the fullest shape (all six include_inner_details extras); pass
+   * `{ includeInnerDetails: false }` for the API's default shape. Signals entries are not included.
+   */
+  groundTruth(module: string, recordId: string, options?: { includeInnerDetails?: boolean }): unknown[];
+  /** Records of a module (ids), for choosing records in tests. LARGE_RECORD is not listed. */
+  listRecordIds(module: string): string[];
+  /** Counters tests assert on. */
+  stats(): SandboxStats;
+  close(): Promise<void>;
+}
