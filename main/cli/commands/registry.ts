@@ -1,8 +1,9 @@
 import type { CliCommand } from '../types.js';
 import { connectCommand } from './connect.js';
 import { disconnectCommand } from './disconnect.js';
+import { fetchCommand } from './fetch.js';
 import { sandboxCommand } from './sandbox.js';
 import { statusCommand } from './status.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const cliCommands: readonly CliCommand[] = [connectCommand, statusCommand, disconnectCommand, sandboxCommand];
+export const cliCommands: readonly CliCommand[] = [connectCommand, statusCommand, disconnectCommand, fetchCommand, sandboxCommand];

@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { ZohoMalformedResponseError } from './errors.js';
+
+/**
+ * Typed models of Zoho's answers. Objects are "loose": keys Zoho adds later are kept, not dropped,
+ * and never fail parsing; the keys we rely on are checked strictly. Every field of timeline-api.md's
+ * sample response is modelled; `nullable` exactly where the doc's sample sends null.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+const jsonValue: z.ZodType<JsonValue> = z.json();
+
+const idString = z.string().regex(/^[0-9]+$/, 'expected a Zoho id (digits)');
+/** Zoho's date-time format: ISO 8601 with seconds and a ±hh:mm offset (2023-06-07T19:32:21-11:00). */
+const zohoDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/, 'expected an ISO 8601 date-time with offset')
+  .refine((text) => !Number.isNaN(Date.parse(text)), 'expected a real calendar date-time');
+
+export const moduleRefSchema = z.looseObject({ api_name: z.string().min(1), id: idString });
+export const recordRefSchema = z.looseObject({ module: moduleRefSchema, name: z.string().nullable(), id: idString });
+export const profileRefSchema = z.looseObject({ name: z.string(), id: idString });
+
+export const doneBySchema = z.looseObject({
+  id: idString,
+  name: z.string().nullable(),
+  /** Only with include_inner_details=done_by.profile. */
+  profile: profileRefSchema.nullable().optional(),
+  /** Only with include_inner_details=done_by.type__s ("regular user", "portal user", …). */
+  type__s: z.string().nullable().optional(),
+});
+
+export const pickListValueSchema = z.looseObject({
+  display_value: z.string(),
+  sequence_number: z.number().nullable(),
+  colour_code: z.string().nullable(),
+  actual_value: z.string(),
+  id: idString,
+  type: z.string(),
+});
+
+export const fieldChangeSchema = z.looseObject({
+  /** Always present (doc: "available by default"). */
+  api_name: z.string().min(1),
+  /** Old and new values; either side may be null (field was blank / was cleared). Values keep Zoho's JSON type. */
+  _value: z.looseObject({ old: jsonValue.nullable(), new: jsonValue.nullable() }),
+  id: idString.optional(),
+  /** Only with include_inner_details=field_history.field_label. */
+  field_label: z.string().nullable().optional(),
+  /** Only with include_inner_details=field_history.enable_colour_code. */
+  enable_colour_code: z.boolean().nullable().optional(),
+  /** Only with include_inner_details=field_history.data_type. */
+  data_type: z.string().nullable().optional(),
+  /** Only with include_inner_details=field_history.pick_list_values. */
+  pick_list_values: z.array(pickListValueSchema).nullable().optional(),
+});
+
+/** Shape unspecified by the doc beyond "modified through an automation action such as a workflow". */
+export const automationDetailsSchema = z.looseObject({});
+
+export const timelineEventSchema = z.looseObject({
+  id: idString,
+  audited_time: zohoDateTime,
+  action: z.string().min(1),
+  /** Kept as a string, not the 23-value enum: Zoho adds sources, and a new one must not lose evidence. */
+  source: z.string().nullable(),
+  done_by: doneBySchema,
+  record: recordRefSchema,
+  related_record: recordRefSchema.nullable(),
+  automation_details: automationDetailsSchema.nullable(),
+  field_history: z.array(fieldChangeSchema).nullable(),
+});
+
+export const timelineInfoSchema = z.looseObject({
+  per_page: z.number().int().optional(),
+  count: z.number().int().optional(),
+  page: z.number().int().optional(),
+  more_records: z.boolean(),
+  next_page_token: z.string().min(1).nullable(),
+  previous_page_token: z.string().nullable().optional(),
+});
+
+export type ModuleRef = z.infer<typeof moduleRefSchema>;
+export type RecordRef = z.infer<typeof recordRefSchema>;
+export type DoneBy = z.infer<typeof doneBySchema>;
+export type PickListValue = z.infer<typeof pickListValueSchema>;
+export type FieldChange = z.infer<typeof fieldChangeSchema>;
+export type TimelineEvent = z.infer<typeof timelineEventSchema>;
+export type TimelinePageInfo = z.infer<typeof timelineInfoSchema>;
+
+/** One timeline entry: the parsed event for the app, and Zoho's object exactly as received, for the audit packet. */
+export interface TimelineEntry {
+  readonly event: TimelineEvent;
+  readonly raw: JsonObject;
+}
+
+export interface TimelinePage {
+  readonly entries: TimelineEntry[];
+  /** null for a 204 NO_CONTENT answer (nothing matched). */
+  readonly info: TimelinePageInfo | null;
+}
+
+/** Turns zod's issue path into "__timeline[3].done_by.id". */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
+  return text === '' ? '(top level)' : text;
+}
+
+function joinPath(prefix: string, path: string): string {
+  if (path === '(top level)') return prefix;
+  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+}
+
+function firstIssue(error: z.ZodError): { path: string; message: string } {
+  const issue = error.issues[0];
+  return issue === undefined ? { path: '(top level)', message: 'invalid' } : { path: formatIssuePath(issue.path), message: issue.message };
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Validates one page of GET …/__timeline. `what` names the record in errors ("Leads/554023000001122039, page 2").
+ * The raw objects are the ones JSON.parse produced — never re-serialised or normalised.
+ */
+export function parseTimelinePage(body: unknown, what: string): TimelinePage {
+  if (!isJsonObject(body)) {
+    throw new ZohoMalformedResponseError(what, '(top level)', 'expected a JSON object');
+  }
+  const list = body['__timeline'];
+  if (!Array.isArray(list)) {
+    throw new ZohoMalformedResponseError(what, '__timeline', list === undefined ? 'the list of events is missing' : 'expected a list of events');
+  }
+  const entries: TimelineEntry[] = [];
+  list.forEach((item, index) => {
+    const parsed = timelineEventSchema.safeParse(item);
+    if (!parsed.success) {
+      const issue = firstIssue(parsed.error);
+      const eventId = isJsonObject(item) && typeof item['id'] === 'string' ? item['id'] : undefined;
+      throw new ZohoMalformedResponseError(
+        `${what}${eventId === undefined ? '' : `, event ${eventId}`}`,
+        joinPath(`__timeline[${index}]`, issue.path),
+        issue.message,
+        { eventIndex: index, ...(eventId === undefined ? {} : { eventId }) },
+        parsed.error,
+      );
+    }
+    entries.push({ event: parsed.data, raw: item as JsonObject });
+  });
+  const info = timelineInfoSchema.safeParse(body['info']);
+  if (!info.success) {
+    const issue = firstIssue(info.error);
+    throw new ZohoMalformedResponseError(what, joinPath('info', issue.path), issue.message, undefined, info.error);
+  }
+  if (info.data.more_records && info.data.next_page_token === null) {
+    throw new ZohoMalformedResponseError(what, 'info.next_page_token', 'Zoho says there are more events but gave no token for the next page');
+  }
+  return { entries, info: info.data };
+}
+
+// ---- Users (GET /crm/{v}/users) and records (GET /crm/{v}/{module}) ----
+
+export const listInfoSchema = z.looseObject({
+  per_page: z.number().int().optional(),
+  count: z.number().int().optional(),
+  page: z.number().int().optional(),
+  more_records: z.boolean(),
+  next_page_token: z.string().nullable().optional(),
+  previous_page_token: z.string().nullable().optional(),
+});
+export type ListInfo = z.infer<typeof listInfoSchema>;
+
+export const zohoUserSchema = z.looseObject({
+  id: idString,
+  full_name: z.string().nullable().optional(),
+  first_name: z.string().nullable().optional(),
+  last_name: z.string().nullable().optional(),
+  email: z.string().nullable().optional(),
+  status: z.string().nullable().optional(),
+  profile: profileRefSchema.nullable().optional(),
+  role: profileRefSchema.nullable().optional(),
+});
+export type ZohoUser = z.infer<typeof zohoUserSchema>;
+
+export const zohoRecordSchema = z.looseObject({ id: idString });
+export type ZohoRecord = z.infer<typeof zohoRecordSchema>;
+
+export interface ListPage<T> {
+  readonly items: T[];
+  readonly info: ListInfo | null;
+}
+
+/** Validates a list answer whose items sit under `key` ("users" or "data"). */
+export function parseListPage<T>(body: unknown, key: string, itemSchema: z.ZodType<T>, what: string): ListPage<T> {
+  if (!isJsonObject(body)) throw new ZohoMalformedResponseError(what, '(top level)', 'expected a JSON object');
+  const list = body[key];
+  if (!Array.isArray(list)) throw new ZohoMalformedResponseError(what, key, list === undefined ? 'the list is missing' : 'expected a list');
+  const items: T[] = [];
+  list.forEach((item, index) => {
+    const parsed = itemSchema.safeParse(item);
+    if (!parsed.success) {
+      const issue = firstIssue(parsed.error);
+      throw new ZohoMalformedResponseError(what, joinPath(`${key}[${index}]`, issue.path), issue.message, { index }, parsed.error);
+    }
+    items.push(parsed.data);
+  });
+  const info = listInfoSchema.safeParse(body['info']);
+  if (!info.success) {
+    const issue = firstIssue(info.error);
+    throw new ZohoMalformedResponseError(what, joinPath('info', issue.path), issue.message, undefined, info.error);
+  }
+  return { items, info: info.data };
+}
