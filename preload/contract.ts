@@ -55,6 +55,50 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
+export const DATA_CENTRE_IDS = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa'] as const;
+export const dataCentreSchema = z.enum(DATA_CENTRE_IDS);
+export type DataCentreId = z.infer<typeof dataCentreSchema>;
+
+/** The Zoho connection as the UI shows it; never carries a token or the client secret. */
+export interface ConnectionStatusView {
+  state: 'connected' | 'broken' | 'disconnected';
+  brokenReason: string | null;
+  user: { id: string | null; name: string | null; email: string | null } | null;
+  orgId: string | null;
+  dataCentre: DataCentreId | null;
+  accountsServer: string | null;
+  apiDomain: string | null;
+  /** ms since the epoch; refreshing is automatic. */
+  expiresAt: number | null;
+  scopes: string[];
+  /** What protects stored secrets; 'safeStorage-basic_text' means effectively unprotected (Linux without a keyring). */
+  cipherKind: 'safeStorage' | 'safeStorage-basic_text' | 'aes-256-gcm-scrypt';
+  /** Connected to the bundled demo workspace rather than a real Zoho org. */
+  demo: boolean;
+}
+
+export interface ConnectDefaults {
+  port: number;
+  scopes: string[];
+  dataCentres: Array<{ id: DataCentreId; label: string; accountsUrl: string }>;
+  /** The last client id used (never the secret), to prefill the form. */
+  lastClientId: string | null;
+  lastDataCentre: DataCentreId | null;
+}
+
+const scopeSchema = z.string().regex(/^[A-Za-z0-9_.]+$/, 'a Zoho scope looks like ZohoCRM.modules.READ').max(100);
+
+export const connectInputSchema = z
+  .object({
+    dataCentre: dataCentreSchema,
+    clientId: z.string().trim().min(1, 'the client ID is required').max(200),
+    clientSecret: z.string().trim().min(1, 'the client secret is required').max(200),
+    port: z.number().int().min(1024, 'use a port from 1024 to 65535').max(65535, 'use a port from 1024 to 65535'),
+    scopes: z.array(scopeSchema).min(1).max(40).optional(),
+  })
+  .strict();
+export type ConnectInput = z.infer<typeof connectInputSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Channel declarations
 // ---------------------------------------------------------------------------------------------
@@ -74,10 +118,21 @@ export const requestChannels = {
   'app:versions': request<AppVersions>()(noInput),
   'settings:get': request<Settings>()(noInput),
   'settings:update': request<Settings>()(settingsPatchSchema),
+  'auth:defaults': request<ConnectDefaults>()(noInput),
+  'auth:status': request<ConnectionStatusView>()(noInput),
+  /** Opens the system browser at Zoho and waits (up to 5 min) for the loopback redirect. */
+  'auth:connect': request<ConnectionStatusView>()(connectInputSchema),
+  /** Starts the bundled Zoho-compatible demo workspace and connects to it through the same flow. */
+  'auth:connect-demo': request<ConnectionStatusView>()(noInput),
+  'auth:cancel': request<{ cancelled: boolean }>()(noInput),
+  'auth:disconnect': request<{ wasConnected: boolean; revoked: boolean; revokeError: string | null }>()(noInput),
 } as const;
 
 export const eventChannels = {
   'settings:changed': event<Settings>(),
+  'auth:status-changed': event<ConnectionStatusView>(),
+  /** The sign-in page the app asked the system browser to open (shown too, in case it did not open). */
+  'auth:authorization-url': event<{ url: string }>(),
 } as const;
 
 export type RequestChannel = keyof typeof requestChannels;

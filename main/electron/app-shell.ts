@@ -8,6 +8,9 @@ import { EVENT_ENVELOPE_CHANNEL, type EventEnvelope } from '../../preload/contra
 import { createAppServices, createIpcHandlers, type AppServices } from '../core/app-services.js';
 import { CONTENT_SECURITY_POLICY } from '../core/content-security-policy.js';
 import type { KeyValueStore } from '../core/kv-store.js';
+import type { SecretCipher } from '../core/cipher.js';
+import { TokenVault } from '../auth/token-vault.js';
+import { VAULT_STORE_NAME } from '../auth/node-vault.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc.js';
 import { createSenderCheck, ExternalUrlPolicy, hardenWebContents, mainWindowOptions, type GuardedWebContents } from './security.js';
 
@@ -43,6 +46,8 @@ export interface ElectronShellApis {
   };
   openExternal(url: string): void;
   createStore(name: string): KeyValueStore;
+  /** safeStorage as a SecretCipher; only usable once the app is ready. */
+  createCipher(): SecretCipher;
 }
 
 export interface ShellPaths {
@@ -89,7 +94,16 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
     electron.session.denyAllPermissionRequests();
     electron.session.setResponseHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
 
-    const services = createAppServices({ shell: 'electron', home: electron.app.getPath('userData'), settingsStore: electron.createStore('settings') });
+    const services = createAppServices({
+      shell: 'electron',
+      home: electron.app.getPath('userData'),
+      settingsStore: electron.createStore('settings'),
+      vault: new TokenVault(electron.createStore(VAULT_STORE_NAME), electron.createCipher()),
+      openExternal: (url) => {
+        if (externalUrls.isAllowed(url)) electron.openExternal(url);
+      },
+      allowExternalOrigin: (origin) => externalUrls.allowOrigin(origin),
+    });
     registerIpcHandlers(electron.ipcMain, createIpcHandlers(services), isTrustedSender);
     services.events.subscribe((envelope) => {
       for (const window of electron.allWindows()) window.webContents.send(EVENT_ENVELOPE_CHANNEL, envelope);

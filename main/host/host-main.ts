@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppServices, createIpcHandlers } from '../core/app-services.js';
 import { createConfStore } from '../core/conf-store.js';
+import { createNodeTokenVault } from '../auth/node-vault.js';
 import { defaultHomeDirectory } from '../core/paths.js';
 import { startHost } from './host-server.js';
 
@@ -27,7 +28,15 @@ async function main(): Promise<void> {
   if (!existsSync(rendererDirectory)) {
     throw new Error(`The renderer is not built (${rendererDirectory} is missing): run \`npm run build\` first.`);
   }
-  const services = createAppServices({ shell: 'browser', home, settingsStore: createConfStore(home, 'settings') });
+  const services = createAppServices({
+    shell: 'browser',
+    home,
+    settingsStore: createConfStore(home, 'settings'),
+    vault: createNodeTokenVault(home, process.env, { requirePassphrase: false }),
+    // In the browser the Connect screen's link opens the sign-in page; there is no system browser to drive.
+    openExternal: () => undefined,
+    allowExternalOrigin: () => undefined,
+  });
   const host = await startHost({
     handlers: createIpcHandlers(services),
     events: services.events,
@@ -41,7 +50,7 @@ async function main(): Promise<void> {
   }
   if (values.open) openInBrowser(host.appUrl);
   const stop = (): void => {
-    void host.close().then(() => process.exit(0));
+    void Promise.all([host.close(), services.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -95,6 +95,10 @@ function zohoToken(): string {
   return `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`;
 }
 
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 export function pkceChallenge(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
@@ -117,8 +121,19 @@ function splitScopes(scope: string): string[] {
   return scope.split(/[,\s]+/).filter((part) => part.length > 0);
 }
 
+/** A refresh grant as the sandbox remembers it across restarts: a hash, never the token itself. */
+export interface PersistedGrant {
+  tokenSha256: string;
+  clientId: string;
+  scopes: string[];
+}
+
 export class SandboxAccounts {
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  /** Grants from an earlier run (demo workspace), by token hash; a token presented again is reinstated. */
+  private readonly remembered = new Map<string, PersistedGrant>();
+  /** Told when the set of refresh grants changes, so a persistent sandbox can save them. */
+  onGrantsChanged: (() => void) | undefined;
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
   private readonly codes = new Map<string, AuthCodeRecord>();
   private readonly consents = new Map<string, GrantRequest & { expiresAt: number }>();
@@ -226,7 +241,7 @@ export class SandboxAccounts {
 
   private refresh(client: SandboxClient, params: URLSearchParams): SandboxResponse {
     const refreshToken = params.get('refresh_token') ?? '';
-    const record = this.refreshTokens.get(refreshToken);
+    const record = this.refreshTokens.get(refreshToken) ?? this.reinstate(refreshToken);
     if (record === undefined || record.clientId !== client.clientId) return json(200, { error: 'invalid_code' });
     const now = this.clock.now();
     record.mintTimes = record.mintTimes.filter((time) => time > now - MINT_WINDOW_MS);
@@ -248,9 +263,31 @@ export class SandboxAccounts {
     };
   }
 
+  /** Grants to save: token hashes only, so the state file never holds a usable token. */
+  persistedGrants(): PersistedGrant[] {
+    const live = [...this.refreshTokens.entries()]
+      .filter(([, record]) => record.viaTokenEndpoint)
+      .map(([token, record]) => ({ tokenSha256: sha256(token), clientId: record.clientId, scopes: record.scopes }));
+    return [...live, ...this.remembered.values()];
+  }
+
+  rememberGrants(grants: readonly PersistedGrant[]): void {
+    for (const grant of grants) this.remembered.set(grant.tokenSha256, grant);
+  }
+
+  private reinstate(refreshToken: string): RefreshTokenRecord | undefined {
+    const grant = this.remembered.get(sha256(refreshToken));
+    if (grant === undefined) return undefined;
+    this.remembered.delete(grant.tokenSha256);
+    const record: RefreshTokenRecord = { clientId: grant.clientId, scopes: grant.scopes, accessTokens: [], mintTimes: [], viaTokenEndpoint: true };
+    this.refreshTokens.set(refreshToken, record);
+    return record;
+  }
+
   private createRefreshToken(clientId: string, scopes: string[], viaTokenEndpoint: boolean): string {
     const token = zohoToken();
     this.refreshTokens.set(token, { clientId, scopes, accessTokens: [], mintTimes: [], viaTokenEndpoint });
+    this.onGrantsChanged?.();
     if (viaTokenEndpoint) {
       // A user holds at most 20 refresh tokens per client; the 21st deletes the oldest (limits-and-tokens.md).
       const issued = [...this.refreshTokens.entries()].filter(([, rt]) => rt.clientId === clientId && rt.viaTokenEndpoint);
@@ -293,6 +330,7 @@ export class SandboxAccounts {
     if (record === undefined) return false;
     for (const accessToken of record.accessTokens) this.accessTokens.delete(accessToken);
     this.refreshTokens.delete(refreshToken);
+    this.onGrantsChanged?.();
     return true;
   }
 
@@ -303,7 +341,7 @@ export class SandboxAccounts {
   /** POST /oauth/v2/token/revoke?token=… — a refresh token takes its access tokens with it. */
   revoke(params: URLSearchParams): SandboxResponse {
     const token = params.get('token') ?? '';
-    if (this.refreshTokens.has(token)) this.revokeRefreshToken(token);
+    if (this.refreshTokens.has(token) || this.reinstate(token) !== undefined) this.revokeRefreshToken(token);
     else this.accessTokens.delete(token);
     // RFC 7009 §2.2: an unknown token is answered like a revoked one, so revocation can be retried.
     return json(200, { status: 'success' });

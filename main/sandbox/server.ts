@@ -8,7 +8,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../core/clock.js';
-import { DEFAULT_SCOPES, DEMO_CLIENT, SandboxAccounts, type AccountsSettings } from './accounts.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { DEFAULT_SCOPES, DEMO_CLIENT, SandboxAccounts, type AccountsSettings, type PersistedGrant } from './accounts.js';
 import { SandboxCrm } from './crm.js';
 import { SandboxDataset } from './dataset.js';
 import { crmError, json, readBody, writeResponse, type SandboxResponse } from './http-util.js';
@@ -50,6 +51,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     autoConsent: knobs.autoConsent, dataCentre: knobs.dataCentre, orgIdField: knobs.orgIdField, accessTokenLifetimeSec: knobs.accessTokenLifetimeSec,
   });
   const accounts = new SandboxAccounts(clock, options.clients ?? [DEMO_CLIENT], settings, () => baseUrl);
+  if (options.stateFile !== undefined) {
+    const stateFile = options.stateFile;
+    accounts.rememberGrants(readPersistedGrants(stateFile));
+    accounts.onGrantsChanged = () => writeFileSync(stateFile, JSON.stringify({ version: 1, grants: accounts.persistedGrants() }), { mode: 0o600 });
+  }
   const dataset = new SandboxDataset(options.seed ?? 1, options.recordsPerModule ?? 20);
   const crm = new SandboxCrm(dataset);
   const faults: QueuedFault[] = [];
@@ -243,4 +249,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
     },
   };
+}
+
+function readPersistedGrants(stateFile: string): PersistedGrant[] {
+  if (!existsSync(stateFile)) return [];
+  try {
+    const parsed = JSON.parse(readFileSync(stateFile, 'utf8')) as { grants?: unknown };
+    if (!Array.isArray(parsed.grants)) return [];
+    return parsed.grants.filter(
+      (grant): grant is PersistedGrant =>
+        typeof grant === 'object' && grant !== null && typeof (grant as PersistedGrant).tokenSha256 === 'string' && typeof (grant as PersistedGrant).clientId === 'string' && Array.isArray((grant as PersistedGrant).scopes),
+    );
+  } catch {
+    // A damaged state file only means the demo asks to reconnect.
+    return [];
+  }
 }

@@ -34,6 +34,11 @@ export interface SandboxOptions {
   clock?: Clock;
   /** Default: [DEMO_CLIENT] whose redirectUris allow http://127.0.0.1:<any port>/callback. */
   clients?: SandboxClient[];
+  /**
+   * Remember refresh grants (as SHA-256 hashes) in this JSON file across restarts, as Zoho would:
+   * the demo workspace keeps the app connected when the app restarts. Default: in memory only.
+   */
+  stateFile?: string;
 }
 
 export type SandboxFault =

@@ -27,6 +27,7 @@ import { ReviewScreen } from '../review/ReviewScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { useSettings } from '../settings/SettingsContext';
 import { AboutDialog } from './AboutDialog';
+import { ReconnectBanner } from '../connect/ReconnectBanner';
 import { ErrorBoundary } from './ErrorBoundary';
 import { screens, useScreen, type ScreenId } from './navigation';
 
@@ -97,6 +98,7 @@ export function AppFrame({ mode, aboutOpen, onAboutOpenChange }: { mode: 'light'
       </Drawer>
       <Box component="main" sx={{ flexGrow: 1, overflow: 'auto' }}>
         <Toolbar variant="dense" />
+        {screen !== 'connect' && <ReconnectBanner onReconnect={() => navigate('connect')} />}
         <ErrorBoundary key={screen} area={current?.label ?? screen}>
           <ScreenContent screen={screen} />
         </ErrorBoundary>

@@ -1,12 +1,282 @@
-import { Box } from '@mui/material';
-import { NotYetAvailable } from '../components/NotYetAvailable';
+import { useEffect, useState, type FormEvent } from 'react';
+import {
+  Alert,
+  AlertTitle,
+  Box,
+  Button,
+  Card,
+  CardContent,
+  Chip,
+  CircularProgress,
+  Collapse,
+  Divider,
+  Link,
+  MenuItem,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
+import CheckCircleOutline from '@mui/icons-material/CheckCircleOutlineOutlined';
+import ScienceOutlined from '@mui/icons-material/ScienceOutlined';
+import type { ConnectDefaults, ConnectionStatusView, DataCentreId } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
+import { call, IpcCallError, subscribe, useRequest } from '../ipc/client';
+import { useConnectionStatus } from './useConnectionStatus';
+
+interface Problem {
+  message: string;
+  hint: string | undefined;
+}
+
+function problemOf(error: unknown): Problem {
+  if (error instanceof IpcCallError) return { message: error.message, hint: error.hint };
+  return { message: error instanceof Error ? error.message : String(error), hint: undefined };
+}
+
+function ProblemAlert({ problem, title }: { problem: Problem; title: string }) {
+  return (
+    <Alert severity="error" sx={{ mb: 2 }} role="alert">
+      <AlertTitle>{title}</AlertTitle>
+      {problem.message}
+      {problem.hint !== undefined && (
+        <Typography variant="body2" sx={{ mt: 0.5 }}>
+          <strong>What to do:</strong> {problem.hint}
+        </Typography>
+      )}
+    </Alert>
+  );
+}
+
+function formatExpiry(expiresAt: number | null): string {
+  if (expiresAt === null) return '—';
+  const minutes = Math.round((expiresAt - Date.now()) / 60_000);
+  const when = new Date(expiresAt).toLocaleString();
+  return minutes > 0 ? `${when} (in ${minutes} min; renewed automatically)` : `${when} (renewed automatically before the next request)`;
+}
+
+const CIPHER_LABELS: Record<ConnectionStatusView['cipherKind'], string> = {
+  safeStorage: "Encrypted with this computer's secure storage",
+  'safeStorage-basic_text': 'NOT protected: no system keyring was found',
+  'aes-256-gcm-scrypt': 'Encrypted (AES-256-GCM, key from your passphrase)',
+};
+
+function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusView; onDisconnected: (message: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const dataCentre = status.dataCentre?.toUpperCase() ?? '—';
+  const rows: Array<[string, string]> = [
+    ['User', [status.user?.name, status.user?.email].filter((part) => part !== null && part !== undefined).join(' · ') || '—'],
+    ['Organisation ID', status.orgId ?? '—'],
+    ['Data centre', status.demo ? 'Demo workspace (on this computer)' : dataCentre],
+    ['API domain', status.apiDomain ?? '—'],
+    ['Access token expires', formatExpiry(status.expiresAt)],
+    ['Permissions', status.scopes.join(', ')],
+    ['Stored credentials', CIPHER_LABELS[status.cipherKind]],
+  ];
+  const disconnect = async (): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const result = await call('auth:disconnect', {});
+      onDisconnected(
+        result.revoked
+          ? 'Disconnected. Zoho revoked the app’s access and the stored credentials were erased.'
+          : `Disconnected and the stored credentials were erased, but Zoho could not be told to revoke access${result.revokeError === null ? '' : ` (${result.revokeError})`}. You can revoke it under Connected Apps in your Zoho account.`,
+      );
+    } catch (error) {
+      setProblem(problemOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card variant="outlined" data-testid="connected-card">
+      <CardContent>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 2 }}>
+          <CheckCircleOutline color="success" />
+          <Typography variant="h6" component="h3">
+            Connected
+          </Typography>
+          {status.demo && <Chip size="small" color="secondary" icon={<ScienceOutlined />} label="Demo workspace" />}
+        </Stack>
+        {problem !== null && <ProblemAlert problem={problem} title="Could not disconnect" />}
+        {status.cipherKind === 'safeStorage-basic_text' && (
+          <Alert severity="warning" sx={{ mb: 2 }}>
+            This computer has no system keyring, so Electron stores the Zoho tokens with a built-in key — anyone who can read your files can read them. Install and unlock GNOME Keyring or KWallet, then reconnect.
+          </Alert>
+        )}
+        <Table size="small" aria-label="Connection details">
+          <TableBody>
+            {rows.map(([label, value]) => (
+              <TableRow key={label}>
+                <TableCell component="th" scope="row" sx={{ width: 210, color: 'text.secondary' }}>
+                  {label}
+                </TableCell>
+                <TableCell>{value}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        <Box sx={{ mt: 2 }}>
+          <Button variant="outlined" color="error" disabled={busy} onClick={() => void disconnect()}>
+            Disconnect
+          </Button>
+        </Box>
+      </CardContent>
+    </Card>
+  );
+}
+
+function WaitingForBrowser({ url, onCancel }: { url: string | null; onCancel: () => void }) {
+  return (
+    <Alert severity="info" icon={<CircularProgress size={20} />} sx={{ mb: 2 }} data-testid="waiting-for-browser">
+      <AlertTitle>Waiting for you to approve access in your browser…</AlertTitle>
+      <Typography variant="body2" sx={{ mb: 1 }}>
+        Sign in to Zoho in the browser window that opened and press Accept. This page continues by itself; it gives up after 5 minutes.
+      </Typography>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        {url !== null && (
+          <Link href={url} target="_blank" rel="noreferrer" data-testid="authorization-link">
+            Open the sign-in page again
+          </Link>
+        )}
+        <Button size="small" variant="outlined" onClick={onCancel}>
+          Cancel
+        </Button>
+      </Stack>
+    </Alert>
+  );
+}
+
+function ConnectForm({ defaults, busy, onSubmit }: { defaults: ConnectDefaults; busy: boolean; onSubmit: (input: { dataCentre: DataCentreId; clientId: string; clientSecret: string; port: number; scopes: string[] }) => void }) {
+  const [dataCentre, setDataCentre] = useState<DataCentreId>(defaults.lastDataCentre ?? 'us');
+  const [clientId, setClientId] = useState(defaults.lastClientId ?? '');
+  const [clientSecret, setClientSecret] = useState('');
+  const [port, setPort] = useState(String(defaults.port));
+  const [scopes, setScopes] = useState(defaults.scopes.join(', '));
+  const [advanced, setAdvanced] = useState(false);
+  const portNumber = Number(port);
+  const portError = !Number.isInteger(portNumber) || portNumber < 1024 || portNumber > 65535 ? 'Use a port from 1024 to 65535.' : null;
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (portError !== null) return;
+    onSubmit({ dataCentre, clientId, clientSecret, port: portNumber, scopes: scopes.split(/[\s,]+/).filter((scope) => scope !== '') });
+  };
+  return (
+    <Card variant="outlined" component="form" onSubmit={submit} aria-label="Connect to Zoho CRM">
+      <CardContent>
+        <Typography variant="h6" component="h3" sx={{ mb: 0.5 }}>
+          Connect your Zoho CRM
+        </Typography>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+          In Zoho&apos;s API console (api-console.zoho.com) add a <em>Server-based Application</em> with the redirect URI{' '}
+          <code>http://127.0.0.1:{portError === null ? portNumber : '<port>'}/callback</code>, then paste its client ID and secret here. Timeline Auditor only reads; it never changes your CRM.
+        </Typography>
+        <Stack spacing={2} sx={{ maxWidth: 520 }}>
+          <TextField select label="Data centre" value={dataCentre} onChange={(event) => setDataCentre(event.target.value as DataCentreId)} size="small" helperText="Where your Zoho account lives (the domain you sign in at).">
+            {defaults.dataCentres.map((centre) => (
+              <MenuItem key={centre.id} value={centre.id}>
+                {centre.label}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField label="Client ID" value={clientId} onChange={(event) => setClientId(event.target.value)} size="small" required autoComplete="off" />
+          <TextField label="Client secret" type="password" value={clientSecret} onChange={(event) => setClientSecret(event.target.value)} size="small" required autoComplete="off" helperText="Stored encrypted on this computer." />
+          <TextField label="Redirect port" value={port} onChange={(event) => setPort(event.target.value)} size="small" error={portError !== null} helperText={portError ?? 'Must match the redirect URI registered in Zoho exactly.'} slotProps={{ htmlInput: { inputMode: 'numeric' } }} sx={{ maxWidth: 200 }} />
+          <Link component="button" type="button" variant="body2" onClick={() => setAdvanced((value) => !value)} sx={{ alignSelf: 'flex-start' }}>
+            {advanced ? 'Hide permissions' : 'Permissions requested…'}
+          </Link>
+          <Collapse in={advanced}>
+            <TextField label="Scopes" value={scopes} onChange={(event) => setScopes(event.target.value)} size="small" fullWidth multiline helperText="Read-only by default: records and timelines, module and field metadata, users, organisation." />
+          </Collapse>
+          <Box>
+            <Button type="submit" variant="contained" disabled={busy || clientId.trim() === '' || clientSecret.trim() === '' || portError !== null}>
+              Connect
+            </Button>
+          </Box>
+        </Stack>
+      </CardContent>
+    </Card>
+  );
+}
 
 export function ConnectScreen() {
+  const [status, setStatus] = useConnectionStatus();
+  const [defaults] = useRequest('auth:defaults', {});
+  const [connecting, setConnecting] = useState<'zoho' | 'demo' | null>(null);
+  const [authorizationUrl, setAuthorizationUrl] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => subscribe('auth:authorization-url', ({ url }) => setAuthorizationUrl(url)), []);
+
+  const run = async (kind: 'zoho' | 'demo', flow: () => Promise<ConnectionStatusView>): Promise<void> => {
+    setConnecting(kind);
+    setAuthorizationUrl(null);
+    setProblem(null);
+    setNotice(null);
+    try {
+      setStatus(await flow());
+    } catch (error) {
+      setProblem(problemOf(error));
+    } finally {
+      setConnecting(null);
+    }
+  };
+
+  const connected = status?.state === 'connected';
   return (
-    <Box sx={{ p: 3 }}>
-      <ScreenHeader title="Connect" subtitle="Sign in to your Zoho CRM organisation." />
-      <NotYetAvailable capability="Sign-in" detail="Connecting to Zoho CRM (and the demo workspace) arrives with the sign-in work." />
+    <Box sx={{ p: 3, maxWidth: 900 }}>
+      <ScreenHeader title="Connect" subtitle="Sign in to your Zoho CRM organisation once; Timeline Auditor keeps the connection alive." />
+      {status?.state === 'broken' && (
+        <Alert severity="warning" sx={{ mb: 2 }} data-testid="reconnect-prompt">
+          <AlertTitle>The connection to Zoho needs to be renewed</AlertTitle>
+          {status.brokenReason ?? 'Zoho no longer accepts the stored sign-in.'} Connect again below{status.demo ? ' (Open the demo workspace)' : ''}; your cached timelines are kept.
+        </Alert>
+      )}
+      {notice !== null && (
+        <Alert severity="success" sx={{ mb: 2 }} onClose={() => setNotice(null)}>
+          {notice}
+        </Alert>
+      )}
+      {problem !== null && <ProblemAlert problem={problem} title="Could not connect" />}
+      {connecting !== null && <WaitingForBrowser url={authorizationUrl} onCancel={() => void call('auth:cancel', {})} />}
+      {status === null || defaults.status === 'loading' ? (
+        <CircularProgress size={24} />
+      ) : connected ? (
+        <ConnectedCard status={status} onDisconnected={setNotice} />
+      ) : (
+        <Stack spacing={2}>
+          <Card variant="outlined" sx={{ borderColor: 'secondary.main' }}>
+            <CardContent>
+              <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+                <ScienceOutlined color="secondary" fontSize="large" />
+                <Box sx={{ flexGrow: 1 }}>
+                  <Typography variant="h6" component="h3">
+                    No Zoho account at hand?
+                  </Typography>
+                  <Typography variant="body2" color="text.secondary">
+                    Open the demo workspace: a Zoho-compatible CRM running on this computer with sample records and users. You sign in through the same browser flow as with Zoho.
+                  </Typography>
+                </Box>
+                <Button variant="contained" color="secondary" sx={{ flexShrink: 0, whiteSpace: 'nowrap' }} disabled={connecting !== null} onClick={() => void run('demo', () => call('auth:connect-demo', {}))}>
+                  Open demo workspace
+                </Button>
+              </Stack>
+            </CardContent>
+          </Card>
+          <Divider />
+          {defaults.status === 'ready' ? (
+            <ConnectForm defaults={defaults.value} busy={connecting !== null} onSubmit={(input) => void run('zoho', () => call('auth:connect', input))} />
+          ) : (
+            defaults.status === 'error' && <ProblemAlert problem={problemOf(defaults.error)} title="Could not load the sign-in options" />
+          )}
+        </Stack>
+      )}
     </Box>
   );
 }

@@ -2,6 +2,7 @@ import { _electron as electron, expect, test } from '@playwright/test';
 import { ELECTRON_MISSING_REASON, installedElectronBinary } from './support/electron-binary';
 
 const electronBinary = installedElectronBinary();
+if (electronBinary === null) console.log(`[skipped] shell.electron.spec.ts: ${ELECTRON_MISSING_REASON}`);
 
 test.describe('the desktop app in a real Electron', () => {
   test.skip(electronBinary === null, ELECTRON_MISSING_REASON);

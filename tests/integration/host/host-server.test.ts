@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppServices, createIpcHandlers, type AppServices } from '../../../main/core/app-services.js';
 import { createConfStore } from '../../../main/core/conf-store.js';
+import { createNodeTokenVault } from '../../../main/auth/node-vault.js';
 import { startHost, type RunningHost } from '../../../main/host/host-server.js';
 
 let host: RunningHost;
@@ -18,10 +19,20 @@ beforeEach(async () => {
   writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>app</title>');
   writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(root, 'secret.txt'), 'outside');
-  services = createAppServices({ shell: 'browser', home: root, settingsStore: createConfStore(root, 'settings') });
+  services = createAppServices({
+    shell: 'browser',
+    home: root,
+    settingsStore: createConfStore(root, 'settings'),
+    vault: createNodeTokenVault(root, { TIMELINE_AUDITOR_PASSPHRASE: 'host test' }, { requirePassphrase: false }),
+    openExternal: () => undefined,
+    allowExternalOrigin: () => undefined,
+  });
   host = await startHost({ handlers: createIpcHandlers(services), events: services.events, rendererDirectory: renderer });
 });
-afterEach(async () => host.close());
+afterEach(async () => {
+  await host.close();
+  await services.close();
+});
 
 const auth = () => ({ authorization: `Bearer ${host.secret}`, 'content-type': 'application/json' });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { requestChannelNames, type EventEnvelope, type IpcResult } from '../../../preload/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/core/content-security-policy.js';
 import { createConfStore } from '../../../main/core/conf-store.js';
+import { AesGcmScryptCipher } from '../../../main/auth/aes-gcm-scrypt-cipher.js';
 import { startElectronShell, type ElectronShellApis, type ShellWindow } from '../../../main/electron/app-shell.js';
 import type { SenderFrame } from '../../../main/electron/security.js';
 
@@ -67,6 +68,8 @@ class ElectronStandIn {
       },
       openExternal: (url) => void this.opened.push(url),
       createStore: (name) => createConfStore(this.home, name),
+      // A real cipher stands in for safeStorage (which needs Electron).
+      createCipher: () => AesGcmScryptCipher.open('stand-in passphrase', join(this.home, 'salt.json')),
     };
   }
 }
