@@ -1,0 +1,157 @@
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { browse } from '../integration/auth/support';
+import { ELECTRON_MISSING_REASON, electronUnderTest, type ElectronUnderTest } from './support/electron-binary';
+
+/**
+ * The packaged app's main job, in the real Electron (the packaged build when
+ * TIMELINE_AUDITOR_PACKAGED_APP is set, as in CI on Windows and macOS): connect to the demo workspace
+ * through the Connect screen, sync, and — once the exports channel exists — export a packet and
+ * verify it. Each test gets its own user-data folder.
+ */
+const target = electronUnderTest();
+if (target === null) console.log(`[skipped] packaged-app.electron.spec.ts: ${ELECTRON_MISSING_REASON}`);
+
+type InvokeResult = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+
+interface RunningApp {
+  app: ElectronApplication;
+  page: Page;
+  userData: string;
+  /** URLs the app handed to the system browser (recorded instead of opening one on the test machine). */
+  openedExternally(): Promise<string[]>;
+}
+
+async function launchApp(under: ElectronUnderTest, userData: string): Promise<RunningApp> {
+  const app = await electron.launch({ executablePath: under.executablePath, args: [...under.appArgs, `--user-data-dir=${userData}`] });
+  const recording = await app.evaluate(({ shell }) => {
+    const opened: string[] = [];
+    const record = async (url: string): Promise<void> => void opened.push(url);
+    Object.defineProperty(globalThis, '__openedExternally', { value: opened, configurable: true });
+    Object.defineProperty(shell, 'openExternal', { value: record, configurable: true, writable: true });
+    return shell.openExternal === record;
+  });
+  expect(recording, 'shell.openExternal could be replaced in the main process, so no real browser opens').toBe(true);
+  const page = await app.firstWindow();
+  return {
+    app,
+    page,
+    userData,
+    openedExternally: () => app.evaluate(() => [...((globalThis as { __openedExternally?: string[] }).__openedExternally ?? [])]),
+  };
+}
+
+function invoke(page: Page, channel: string, input: object): Promise<InvokeResult> {
+  return page.evaluate(
+    ([name, body]) => (globalThis as unknown as { auditor: { invoke(c: string, i: object): Promise<InvokeResult> } }).auditor.invoke(name, body),
+    [channel, input] as const,
+  );
+}
+
+/** Connect screen → demo workspace → consent approved by a fetch-based "browser" → connected. */
+async function connectToDemoWorkspace({ page, openedExternally }: RunningApp): Promise<void> {
+  await expect(page.getByRole('heading', { level: 2, name: 'Connect' })).toBeVisible();
+  await page.getByRole('button', { name: 'Open demo workspace' }).click();
+  await expect(page.getByTestId('waiting-for-browser')).toBeVisible();
+  const authorizationUrl = await page.getByTestId('authorization-link').getAttribute('href');
+  expect(authorizationUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/auth\?/);
+  // The app asked the system browser to open exactly the page it shows.
+  await expect.poll(openedExternally).toEqual([authorizationUrl]);
+
+  const visit = await browse(authorizationUrl!, { decision: 'approve' });
+  expect(visit.lastUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/);
+  expect(visit.body).toMatch(/return to Timeline Auditor/i);
+
+  const card = page.getByTestId('connected-card');
+  await expect(card).toBeVisible();
+  await expect(card.getByText('Demo workspace', { exact: true })).toBeVisible();
+  // In the desktop app tokens are sealed with the OS (DPAPI / Keychain), not a passphrase.
+  await expect(card.getByRole('row', { name: /Stored credentials/ })).toContainText("Encrypted with this computer's secure storage");
+}
+
+test.describe('the packaged desktop app', () => {
+  test.skip(target === null, ELECTRON_MISSING_REASON);
+
+  let userData = '';
+  test.beforeEach(() => {
+    userData = mkdtempSync(join(tmpdir(), 'auditor-electron-'));
+  });
+  test.afterEach(() => {
+    rmSync(userData, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  });
+
+  test('connects to the demo workspace through the Connect screen', async () => {
+    const running = await launchApp(target!, userData);
+    try {
+      const { app, page } = running;
+      expect(await app.evaluate(({ app: electronApp }) => electronApp.isPackaged)).toBe(target!.packaged);
+      expect(realpathSync(await app.evaluate(({ app: electronApp }) => electronApp.getPath('userData')))).toBe(realpathSync(userData));
+      expect(await invoke(page, 'app:versions', {})).toMatchObject({ ok: true, value: { shell: 'electron', productName: 'Timeline Auditor' } });
+      await connectToDemoWorkspace(running);
+      await page.screenshot({ path: 'tests/artifacts/electron-connected.png' });
+    } finally {
+      await running.app.close();
+    }
+  });
+
+  test('syncs the demo workspace into the offline cache, which survives a restart', async () => {
+    test.setTimeout(180_000);
+    const first = await launchApp(target!, userData);
+    let eventsAfterSync = 0;
+    try {
+      await connectToDemoWorkspace(first);
+      // The Records screen is being built; its IPC channels (the same ones it will call) exist.
+      const added = await invoke(first.page, 'records:add-module', { module: 'Leads' });
+      expect(added).toMatchObject({ ok: true });
+      expect((added as { value: { added: number } }).value.added).toBeGreaterThan(0);
+      expect(await invoke(first.page, 'sync:start', { mode: 'full' })).toMatchObject({ ok: true });
+      await expect
+        .poll(async () => ((await invoke(first.page, 'sync:progress', {})) as { value: { state: string } | null }).value?.state, { timeout: 120_000 })
+        .toBe('done');
+      const progress = (await invoke(first.page, 'sync:progress', {})) as { value: { recordsFailed: number; eventsWritten: number } };
+      expect(progress.value.recordsFailed).toBe(0);
+      expect(progress.value.eventsWritten).toBeGreaterThan(0);
+      const overview = (await invoke(first.page, 'records:overview', {})) as { value: { records: Array<{ freshness: string }>; cache: { events: number } } };
+      expect(overview.value.records.length).toBeGreaterThan(0);
+      expect(overview.value.records.every((record) => record.freshness === 'fresh')).toBe(true);
+      eventsAfterSync = overview.value.cache.events;
+      expect(eventsAfterSync).toBeGreaterThan(0);
+    } finally {
+      await first.app.close();
+    }
+
+    // better-sqlite3 (unpacked from the asar, rebuilt for Electron) reopens the cache; the
+    // connection comes back from the OS-encrypted vault.
+    const second = await launchApp(target!, userData);
+    try {
+      await expect(second.page.getByTestId('connected-card')).toBeVisible();
+      const overview = (await invoke(second.page, 'records:overview', {})) as { value: { cache: { events: number } } };
+      expect(overview.value.cache.events).toBe(eventsAfterSync);
+    } finally {
+      await second.app.close();
+    }
+  });
+
+  // For the lead to finish when the exports IPC channel and screen land: the step list is written,
+  // the channel name and input are not known yet.
+  test('exports a signed audit packet that verifies', async () => {
+    const reason = 'the exports IPC channel/screen is not in preload/contract.ts yet; the lead finishes this test when it lands';
+    console.log(`[fixme] packaged-app.electron.spec.ts › exports a signed audit packet that verifies: ${reason}`);
+    test.fixme(true, reason);
+    const running = await launchApp(target!, userData);
+    try {
+      await connectToDemoWorkspace(running);
+      expect(await invoke(running.page, 'records:add-module', { module: 'Leads' })).toMatchObject({ ok: true });
+      // 1. sync as in the test above; 2. export through the exports channel into userData/packet.zip;
+      const packetPath = join(userData, 'packet.zip');
+      expect(await invoke(running.page, 'exports:packet', { path: packetPath })).toMatchObject({ ok: true });
+      // 3. the project's own verifier, outside the app, accepts it.
+      const { verifyPacket } = await import('../../main/export/verify.js');
+      expect((await verifyPacket(packetPath)).ok).toBe(true);
+    } finally {
+      await running.app.close();
+    }
+  });
+});
