@@ -77,6 +77,11 @@ export interface ConnectionStatusView {
   demo: boolean;
 }
 
+export interface DemoStatus {
+  online: boolean;
+  url: string | null;
+}
+
 export interface ConnectDefaults {
   port: number;
   scopes: string[];
@@ -98,6 +103,109 @@ export const connectInputSchema = z
   })
   .strict();
 export type ConnectInput = z.infer<typeof connectInputSchema>;
+
+// ---- Records and sync -----------------------------------------------------------------------
+
+const moduleNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'a module API name such as Leads or Deals');
+const recordIdSchema = z.string().regex(/^[0-9]{1,25}$/, 'a Zoho record id is digits only');
+export const recordKeySchema = z.object({ module: moduleNameSchema, recordId: recordIdSchema }).strict();
+export type RecordKeyView = z.infer<typeof recordKeySchema>;
+
+export interface RecordRow extends RecordKeyView {
+  name: string | null;
+  freshness: 'never' | 'syncing' | 'fresh' | 'stale' | 'failed';
+  eventCount: number;
+  newestAuditedTime: string | null;
+  lastSyncedAt: number | null;
+  lastError: { code: string; message: string } | null;
+  /** An interrupted sync can continue from where it stopped. */
+  resumable: boolean;
+}
+
+export interface CacheStats {
+  events: number;
+  records: number;
+  users: number;
+  fileBytes: number;
+}
+
+export interface RecordsOverview {
+  records: RecordRow[];
+  cache: CacheStats;
+  /** Modules the timeline API supports, for pickers (custom modules can be typed). */
+  modules: string[];
+}
+
+export interface AddRecordsResult {
+  added: number;
+  /** Lines that could not be read, with why. */
+  problems: Array<{ line: number; text: string; message: string }>;
+}
+
+export interface SyncProgressView {
+  runId: string;
+  state: 'running' | 'done' | 'cancelled' | 'stopped';
+  recordsDone: number;
+  recordsTotal: number;
+  recordsFailed: number;
+  eventsWritten: number;
+  pagesFetched: number;
+  requestsPerSecond: number;
+  eventsPerSecond: number;
+  etaMs: number | null;
+  currentConcurrency: number;
+  errors: Array<{ record: string; code: string; message: string }>;
+  /** Why a run stopped early (credit budget, reconnect needed), in plain words. */
+  stoppedReason: string | null;
+}
+
+export const addRecordsInputSchema = z
+  .object({
+    /** Pasted text: `Module/id` per line (or comma separated), or bare ids with defaultModule. */
+    text: z.string().max(5_000_000),
+    defaultModule: moduleNameSchema.nullable(),
+    /** 'paste' or 'csv' (a CSV file's content, read by the renderer from a file the user chose). */
+    format: z.enum(['paste', 'csv']),
+  })
+  .strict();
+
+export const syncStartInputSchema = z
+  .object({
+    /** Which records; all tracked records when omitted. */
+    records: z.array(recordKeySchema).max(100_000).optional(),
+    mode: z.enum(['full', 'incremental']),
+  })
+  .strict();
+
+// ---- Timelines from the cache ------------------------------------------------------------------
+
+export interface FieldChangeView {
+  apiName: string;
+  label: string | null;
+  dataType: string | null;
+  oldValue: string | null;
+  newValue: string | null;
+}
+
+export interface TimelineEventView {
+  eventId: string;
+  auditedTime: string;
+  action: string;
+  source: string | null;
+  doneBy: { id: string; name: string | null };
+  record: { module: string; id: string; name: string | null };
+  relatedRecord: { module: string; id: string; name: string | null } | null;
+  automation: string | null;
+  fieldChanges: FieldChangeView[];
+}
+
+export const timelineQueryInputSchema = z
+  .object({
+    record: recordKeySchema,
+    limit: z.number().int().min(1).max(1000),
+    offset: z.number().int().min(0),
+  })
+  .strict();
 
 // ---------------------------------------------------------------------------------------------
 // Channel declarations
@@ -126,13 +234,32 @@ export const requestChannels = {
   'auth:connect-demo': request<ConnectionStatusView>()(noInput),
   'auth:cancel': request<{ cancelled: boolean }>()(noInput),
   'auth:disconnect': request<{ wasConnected: boolean; revoked: boolean; revokeError: string | null }>()(noInput),
+  /** Whether the demo workspace's server is running; taking it offline shows the app working from its cache. */
+  'demo:status': request<DemoStatus>()(noInput),
+  'demo:set-online': request<DemoStatus>()(z.object({ online: z.boolean() }).strict()),
+  'records:overview': request<RecordsOverview>()(noInput),
+  'records:add': request<AddRecordsResult>()(addRecordsInputSchema),
+  'records:remove': request<{ removed: number }>()(z.object({ records: z.array(recordKeySchema).min(1).max(100_000) }).strict()),
+  /** Adds every record of a module (needs the connection). */
+  'records:add-module': request<AddRecordsResult>()(z.object({ module: moduleNameSchema }).strict()),
+  'sync:start': request<{ runId: string }>()(syncStartInputSchema),
+  /** Continues the last interrupted run (killed, cancelled). */
+  'sync:resume': request<{ runId: string } | null>()(noInput),
+  'sync:cancel': request<{ cancelled: boolean }>()(noInput),
+  'sync:progress': request<SyncProgressView | null>()(noInput),
+  'timeline:record': request<{ total: number; events: TimelineEventView[] }>()(timelineQueryInputSchema),
 } as const;
 
 export const eventChannels = {
   'settings:changed': event<Settings>(),
+  /** An application-menu item the renderer carries out (About dialog, licenses, Settings screen). */
+  'app:menu-command': event<{ command: 'about' | 'licenses' | 'settings' }>(),
   'auth:status-changed': event<ConnectionStatusView>(),
   /** The sign-in page the app asked the system browser to open (shown too, in case it did not open). */
   'auth:authorization-url': event<{ url: string }>(),
+  'sync:progress': event<SyncProgressView>(),
+  /** Tracked records or their freshness changed (a sync wrote, records were added). */
+  'records:changed': event<Record<string, never>>(),
 } as const;
 
 export type RequestChannel = keyof typeof requestChannels;

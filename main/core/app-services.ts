@@ -3,7 +3,13 @@ import { ConnectionController, toView, type ConnectionShell } from '../auth/conn
 import type { TokenVault } from '../auth/token-vault.js';
 import { ZohoAuthService } from '../auth/zoho-auth-service.js';
 import { DemoWorkspace } from '../demo/demo-workspace.js';
+import { TimelineCache } from '../cache/index.js';
+import { cacheFilePath } from '../cache/location.js';
+import { RecordsService } from '../records/records-service.js';
 import { SettingsService } from '../settings/settings-service.js';
+import { SYNC_CLIENT_RETRY } from '../sync/index.js';
+import { ZohoClient } from '../zoho/client.js';
+import { systemClock } from './clock.js';
 import { appVersions } from './app-info.js';
 import { EventHub } from './event-hub.js';
 import type { IpcHandlers } from './ipc-dispatch.js';
@@ -17,6 +23,8 @@ export interface AppEnvironment extends ConnectionShell {
   settingsStore: KeyValueStore;
   /** The Zoho connection, secrets encrypted (safeStorage in Electron, AES-GCM/scrypt under Node). */
   vault: TokenVault;
+  /** Artificial latency of the demo workspace's CRM answers (development host and e2e tests). */
+  demoLatencyMs?: number;
 }
 
 /** The main-process services, wired once per process. */
@@ -27,7 +35,10 @@ export interface AppServices {
   auth: ZohoAuthService;
   connection: ConnectionController;
   demo: DemoWorkspace;
-  /** Stops what the services started (the demo workspace). */
+  records: RecordsService;
+  /** The local cache, opened on first use. */
+  cache(): TimelineCache;
+  /** Stops what the services started (sync, demo workspace) and closes the cache. */
   close(): Promise<void>;
 }
 
@@ -37,7 +48,7 @@ export function createAppServices(environment: AppEnvironment): AppServices {
     vault: environment.vault,
     onStatusChange: (status) => events.emit('auth:status-changed', toView(status)),
   });
-  const demo = new DemoWorkspace(environment.home);
+  const demo = new DemoWorkspace(environment.home, environment.demoLatencyMs ?? 0);
   // A demo connection from an earlier run needs its workspace back before the first call.
   const status = auth.status();
   if (status.state !== 'disconnected' && DemoWorkspace.isDemoServer(status.accountsServer)) {
@@ -46,6 +57,14 @@ export function createAppServices(environment: AppEnvironment): AppServices {
       () => undefined, // Reported when the connection is used: the demo then asks to reconnect.
     );
   }
+  let cache: TimelineCache | undefined;
+  const openCache = (): TimelineCache => (cache ??= TimelineCache.open(cacheFilePath(environment.home)));
+  const records = new RecordsService({
+    cache: openCache,
+    client: () => new ZohoClient({ tokenProvider: auth, retry: SYNC_CLIENT_RETRY }),
+    events,
+    clock: systemClock,
+  });
   return {
     environment,
     events,
@@ -53,13 +72,21 @@ export function createAppServices(environment: AppEnvironment): AppServices {
     auth,
     connection: new ConnectionController(auth, demo, events, environment, environment.settingsStore),
     demo,
-    close: () => demo.close(),
+    records,
+    cache: openCache,
+    close: async () => {
+      records.cancel();
+      await records.idle();
+      await demo.close();
+      cache?.close();
+      cache = undefined;
+    },
   };
 }
 
 /** Maps every request channel of the contract to a service call. */
 export function createIpcHandlers(services: AppServices): IpcHandlers {
-  const { connection } = services;
+  const { connection, records } = services;
   return {
     'app:versions': async () => appVersions(services.environment.shell),
     'settings:get': async () => services.settings.get(),
@@ -70,5 +97,20 @@ export function createIpcHandlers(services: AppServices): IpcHandlers {
     'auth:connect-demo': () => connection.connectDemo(),
     'auth:cancel': async () => connection.cancel(),
     'auth:disconnect': () => connection.disconnect(),
+    'demo:status': () => services.demo.status(),
+    'demo:set-online': async ({ online }) => {
+      if (online) services.environment.allowExternalOrigin((await services.demo.start()).url);
+      else await services.demo.close();
+      return services.demo.status();
+    },
+    'records:overview': async () => records.overview(),
+    'records:add': async (input) => records.add(input),
+    'records:remove': async ({ records: keys }) => records.remove(keys),
+    'records:add-module': ({ module }) => records.addModule(module),
+    'sync:start': (input) => records.start(input),
+    'sync:resume': () => records.resume(),
+    'sync:cancel': async () => records.cancel(),
+    'sync:progress': async () => records.progress(),
+    'timeline:record': async ({ record, limit, offset }) => records.timeline(record, limit, offset),
   };
 }

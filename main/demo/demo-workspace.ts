@@ -15,7 +15,11 @@ const PORT_FILE = 'demo-workspace.port';
 export class DemoWorkspace {
   #sandbox: Promise<Sandbox> | undefined;
 
-  constructor(private readonly home: string) {}
+  constructor(
+    private readonly home: string,
+    /** Added to every CRM answer: lets a demo (and the e2e tests) watch progress happen. */
+    private readonly latencyMs = 0,
+  ) {}
 
   /** The running sandbox, starting it the first time. */
   start(): Promise<Sandbox> {
@@ -27,7 +31,7 @@ export class DemoWorkspace {
   }
 
   async #start(): Promise<Sandbox> {
-    const options = { recordsPerModule: DEMO_RECORDS_PER_MODULE, stateFile: join(this.home, STATE_FILE) };
+    const options = { recordsPerModule: DEMO_RECORDS_PER_MODULE, stateFile: join(this.home, STATE_FILE), latencyMs: this.latencyMs };
     const previousPort = this.#previousPort();
     let sandbox: Sandbox;
     try {
@@ -48,6 +52,12 @@ export class DemoWorkspace {
     } catch {
       return undefined;
     }
+  }
+
+  /** The running sandbox's address, or null when it is not running. */
+  async status(): Promise<{ online: boolean; url: string | null }> {
+    const running = await this.#sandbox?.catch(() => undefined);
+    return { online: running !== undefined, url: running?.url ?? null };
   }
 
   get client(): { clientId: string; clientSecret: string } {

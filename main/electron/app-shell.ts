@@ -3,7 +3,8 @@
  * test can run it with a typed stand-in and check every security rule on the window it creates.
  * main.ts passes the real `electron` module.
  */
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
+import { applicationMenuTemplate } from './menu.js';
 import { EVENT_ENVELOPE_CHANNEL, type EventEnvelope } from '../../preload/contract.js';
 import { createAppServices, createIpcHandlers, type AppServices } from '../core/app-services.js';
 import { CONTENT_SECURITY_POLICY } from '../core/content-security-policy.js';
@@ -48,6 +49,7 @@ export interface ElectronShellApis {
   createStore(name: string): KeyValueStore;
   /** safeStorage as a SecretCipher; only usable once the app is ready. */
   createCipher(): SecretCipher;
+  setApplicationMenu(template: MenuItemConstructorOptions[]): void;
 }
 
 export interface ShellPaths {
@@ -105,6 +107,10 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
       allowExternalOrigin: (origin) => externalUrls.allowOrigin(origin),
     });
     registerIpcHandlers(electron.ipcMain, createIpcHandlers(services), isTrustedSender);
+    const menuCommand = (command: 'about' | 'licenses' | 'settings') => () => services.events.emit('app:menu-command', { command });
+    electron.setApplicationMenu(
+      applicationMenuTemplate(paths.platform, { showAbout: menuCommand('about'), showSettings: menuCommand('settings'), showLicenses: menuCommand('licenses') }, { developerTools: !electron.app.isPackaged }),
+    );
     services.events.subscribe((envelope) => {
       for (const window of electron.allWindows()) window.webContents.send(EVENT_ENVELOPE_CHANNEL, envelope);
     });

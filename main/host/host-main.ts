@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     // In the browser the Connect screen's link opens the sign-in page; there is no system browser to drive.
     openExternal: () => undefined,
     allowExternalOrigin: () => undefined,
+    demoLatencyMs: Number(process.env['TIMELINE_AUDITOR_DEMO_LATENCY_MS'] ?? 0) || 0,
   });
   const host = await startHost({
     handlers: createIpcHandlers(services),

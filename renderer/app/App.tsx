@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { subscribe } from '../ipc/client';
 import { CssBaseline, ThemeProvider, useMediaQuery } from '@mui/material';
 import { SettingsProvider, useSettings } from '../settings/SettingsContext';
 import { AppFrame } from './AppFrame';
@@ -10,11 +11,19 @@ function ThemedApp() {
   const preference = settings?.theme ?? 'system';
   const mode = preference === 'system' ? (prefersDark ? 'dark' : 'light') : preference;
   const theme = useMemo(() => createAppTheme(mode), [mode]);
-  const [aboutOpen, setAboutOpen] = useState(false);
+  const [about, setAbout] = useState<{ open: boolean; licenses: boolean }>({ open: false, licenses: false });
+  useEffect(
+    () =>
+      subscribe('app:menu-command', ({ command }) => {
+        if (command === 'settings') window.location.hash = '/settings';
+        else setAbout({ open: true, licenses: command === 'licenses' });
+      }),
+    [],
+  );
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />
-      <AppFrame mode={mode} aboutOpen={aboutOpen} onAboutOpenChange={setAboutOpen} />
+      <AppFrame mode={mode} about={about} onAboutChange={setAbout} />
     </ThemeProvider>
   );
 }

@@ -56,7 +56,7 @@ function ScreenContent({ screen }: { screen: ScreenId }) {
   }
 }
 
-export function AppFrame({ mode, aboutOpen, onAboutOpenChange }: { mode: 'light' | 'dark'; aboutOpen: boolean; onAboutOpenChange: (open: boolean) => void }) {
+export function AppFrame({ mode, about, onAboutChange }: { mode: 'light' | 'dark'; about: { open: boolean; licenses: boolean }; onAboutChange: (about: { open: boolean; licenses: boolean }) => void }) {
   const [screen, navigate] = useScreen();
   const { update } = useSettings();
   const current = screens.find((entry) => entry.id === screen);
@@ -74,7 +74,7 @@ export function AppFrame({ mode, aboutOpen, onAboutOpenChange }: { mode: 'light'
             </IconButton>
           </Tooltip>
           <Tooltip title="About Timeline Auditor">
-            <IconButton aria-label="About" onClick={() => onAboutOpenChange(true)}>
+            <IconButton aria-label="About" onClick={() => onAboutChange({ open: true, licenses: false })}>
               <InfoOutlined />
             </IconButton>
           </Tooltip>
@@ -103,7 +103,7 @@ export function AppFrame({ mode, aboutOpen, onAboutOpenChange }: { mode: 'light'
           <ScreenContent screen={screen} />
         </ErrorBoundary>
       </Box>
-      <AboutDialog open={aboutOpen} onClose={() => onAboutOpenChange(false)} />
+      <AboutDialog open={about.open} showLicenses={about.licenses} onClose={() => onAboutChange({ open: false, licenses: false })} />
     </Box>
   );
 }

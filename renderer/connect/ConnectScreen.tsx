@@ -10,9 +10,11 @@ import {
   CircularProgress,
   Collapse,
   Divider,
+  FormControlLabel,
   Link,
   MenuItem,
   Stack,
+  Switch,
   Table,
   TableBody,
   TableCell,
@@ -22,7 +24,7 @@ import {
 } from '@mui/material';
 import CheckCircleOutline from '@mui/icons-material/CheckCircleOutlineOutlined';
 import ScienceOutlined from '@mui/icons-material/ScienceOutlined';
-import type { ConnectDefaults, ConnectionStatusView, DataCentreId } from '../../preload/contract';
+import type { ConnectDefaults, ConnectionStatusView, DataCentreId, DemoStatus } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { call, IpcCallError, subscribe, useRequest } from '../ipc/client';
 import { useConnectionStatus } from './useConnectionStatus';
@@ -121,13 +123,38 @@ function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusVie
             ))}
           </TableBody>
         </Table>
-        <Box sx={{ mt: 2 }}>
+        <Stack direction="row" spacing={3} sx={{ mt: 2, alignItems: 'center' }}>
           <Button variant="outlined" color="error" disabled={busy} onClick={() => void disconnect()}>
             Disconnect
           </Button>
-        </Box>
+          {status.demo && <DemoServerSwitch />}
+        </Stack>
       </CardContent>
     </Card>
+  );
+}
+
+/** The demo's server can be taken offline to see the app keep working from its cache. */
+function DemoServerSwitch() {
+  const [demo, setDemo] = useState<DemoStatus | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    void call('demo:status', {}).then(setDemo);
+  }, []);
+  if (demo === null) return null;
+  const toggle = async (online: boolean): Promise<void> => {
+    setBusy(true);
+    try {
+      setDemo(await call('demo:set-online', { online }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <FormControlLabel
+      control={<Switch checked={demo.online} disabled={busy} onChange={(event) => void toggle(event.target.checked)} />}
+      label={demo.online ? 'Demo server online' : 'Demo server offline — the app works from its cache'}
+    />
   );
 }
 

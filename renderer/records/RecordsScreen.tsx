@@ -1,12 +1,215 @@
-import { Box } from '@mui/material';
-import { NotYetAvailable } from '../components/NotYetAvailable';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  Alert,
+  Box,
+  Button,
+  Checkbox,
+  Chip,
+  CircularProgress,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  Tooltip,
+  Typography,
+} from '@mui/material';
+import type { RecordRow, RecordsOverview, SyncProgressView } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
+import { formatAuditedTime, formatTimestamp } from '../components/time';
+import { call, IpcCallError, subscribe } from '../ipc/client';
+import { useSettings } from '../settings/SettingsContext';
+import { AddRecordsCard } from './AddRecordsCard';
+import { formatBytes, numberFormat } from './format';
+import { RecordTimelineDialog } from './RecordTimelineDialog';
+import { SyncProgressPanel } from './SyncProgressPanel';
+
+const FRESHNESS: Record<RecordRow['freshness'], { label: string; color: 'default' | 'success' | 'warning' | 'error' | 'info' }> = {
+  never: { label: 'Never synced', color: 'default' },
+  syncing: { label: 'Syncing', color: 'info' },
+  fresh: { label: 'Fresh', color: 'success' },
+  stale: { label: 'Stale', color: 'warning' },
+  failed: { label: 'Failed', color: 'error' },
+};
+
+const keyOf = (row: { module: string; recordId: string }): string => `${row.module}/${row.recordId}`;
 
 export function RecordsScreen() {
+  const { settings } = useSettings();
+  const [overview, setOverview] = useState<RecordsOverview | null>(null);
+  const [progress, setProgress] = useState<SyncProgressView | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [opened, setOpened] = useState<RecordRow | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const reload = useCallback(() => {
+    void call('records:overview', {}).then(setOverview, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
+  }, []);
+  useEffect(() => {
+    reload();
+    void call('sync:progress', {}).then(setProgress);
+    const offProgress = subscribe('sync:progress', setProgress);
+    const offChanged = subscribe('records:changed', reload);
+    return () => {
+      offProgress();
+      offChanged();
+    };
+  }, [reload]);
+
+  const running = progress?.state === 'running';
+  const records = overview?.records ?? [];
+  const resumable = !running && records.some((row) => row.resumable);
+  const selectedKeys = useMemo(() => records.filter((row) => selected.has(keyOf(row))).map(({ module, recordId }) => ({ module, recordId })), [records, selected]);
+
+  const act = async (action: () => Promise<unknown>): Promise<void> => {
+    setProblem(null);
+    try {
+      await action();
+    } catch (error) {
+      setProblem(error instanceof IpcCallError && error.hint !== undefined ? `${error.message} What to do: ${error.hint}` : error instanceof Error ? error.message : String(error));
+    }
+  };
+  const startSync = (mode: 'full' | 'incremental'): Promise<void> =>
+    act(() => call('sync:start', { mode, ...(selectedKeys.length > 0 ? { records: selectedKeys } : {}) }));
+
+  const toggle = (row: RecordRow): void =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(keyOf(row))) next.delete(keyOf(row));
+      else next.add(keyOf(row));
+      return next;
+    });
+
+  const zone = settings?.timeZone ?? { kind: 'local' as const };
+  const scope = selectedKeys.length > 0 ? `${selectedKeys.length} selected` : 'all';
   return (
     <Box sx={{ p: 3 }}>
-      <ScreenHeader title="Records" subtitle="Choose records and sync their timelines into the local cache." />
-      <NotYetAvailable capability="Sync" detail="Bulk fetch into the offline cache, with progress and resume, arrives with the cache and sync work." />
+      <ScreenHeader
+        title="Records"
+        subtitle="Choose records, sync their timelines into the local cache, and open them — with or without a network."
+        actions={
+          overview !== null && (
+            <Paper variant="outlined" sx={{ px: 2, py: 1 }} data-testid="cache-stats">
+              <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+                Local cache
+              </Typography>
+              <Typography variant="body2">
+                {numberFormat.format(overview.cache.events)} events · {numberFormat.format(overview.cache.records)} records · {formatBytes(overview.cache.fileBytes)}
+              </Typography>
+            </Paper>
+          )
+        }
+      />
+      {overview !== null && <AddRecordsCard modules={overview.modules} onAdded={reload} />}
+      <Stack direction="row" spacing={1} sx={{ mb: 2, alignItems: 'center' }}>
+        <Button variant="contained" disabled={running || records.length === 0} onClick={() => void startSync('full')}>
+          Sync {scope}
+        </Button>
+        <Tooltip title="Fetch only events newer than what is cached">
+          <span>
+            <Button variant="outlined" disabled={running || records.length === 0} onClick={() => void startSync('incremental')}>
+              Fetch new events ({scope})
+            </Button>
+          </span>
+        </Tooltip>
+        {resumable && (
+          <Button variant="outlined" color="secondary" onClick={() => void act(() => call('sync:resume', {}))}>
+            Resume interrupted sync
+          </Button>
+        )}
+        {running && (
+          <Button variant="outlined" color="error" onClick={() => void act(() => call('sync:cancel', {}))}>
+            Cancel sync
+          </Button>
+        )}
+        <Box sx={{ flexGrow: 1 }} />
+        {selectedKeys.length > 0 && !running && (
+          <Button color="error" onClick={() => void act(async () => {
+            await call('records:remove', { records: selectedKeys });
+            setSelected(new Set());
+            reload();
+          })}>
+            Remove {selectedKeys.length} from list
+          </Button>
+        )}
+      </Stack>
+      {problem !== null && (
+        <Alert severity="error" sx={{ mb: 2 }} onClose={() => setProblem(null)}>
+          {problem}
+        </Alert>
+      )}
+      {progress !== null && <SyncProgressPanel progress={progress} />}
+      {overview === null ? (
+        <CircularProgress size={24} />
+      ) : records.length === 0 ? (
+        <Alert severity="info" variant="outlined">
+          No records yet. Add some above: paste ids, import a CSV, or take a whole module.
+        </Alert>
+      ) : (
+        <TableContainer component={Paper} variant="outlined" sx={{ maxHeight: 560 }}>
+          <Table size="small" stickyHeader aria-label="Tracked records">
+            <TableHead>
+              <TableRow>
+                <TableCell padding="checkbox">
+                  <Checkbox
+                    size="small"
+                    slotProps={{ input: { 'aria-label': 'Select all records' } }}
+                    checked={selected.size > 0 && selected.size === records.length}
+                    indeterminate={selected.size > 0 && selected.size < records.length}
+                    onChange={(event) => setSelected(event.target.checked ? new Set(records.map(keyOf)) : new Set())}
+                  />
+                </TableCell>
+                <TableCell>Record</TableCell>
+                <TableCell>Status</TableCell>
+                <TableCell align="right">Events</TableCell>
+                <TableCell>Newest event</TableCell>
+                <TableCell>Last synced</TableCell>
+                <TableCell />
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {records.map((row) => {
+                const freshness = FRESHNESS[row.freshness];
+                return (
+                  <TableRow key={keyOf(row)} hover data-testid="record-row" data-record={keyOf(row)}>
+                    <TableCell padding="checkbox">
+                      <Checkbox size="small" checked={selected.has(keyOf(row))} onChange={() => toggle(row)} slotProps={{ input: { 'aria-label': `Select ${keyOf(row)}` } }} />
+                    </TableCell>
+                    <TableCell>
+                      <Typography variant="body2">{row.name ?? '(name not known yet)'}</Typography>
+                      <Typography variant="caption" color="text.secondary">
+                        {keyOf(row)}
+                      </Typography>
+                    </TableCell>
+                    <TableCell>
+                      <Tooltip title={row.lastError?.message ?? ''}>
+                        <Chip size="small" label={freshness.label} color={freshness.color} variant={row.freshness === 'never' ? 'outlined' : 'filled'} data-testid="record-freshness" />
+                      </Tooltip>
+                      {row.freshness === 'failed' && row.lastError !== null && (
+                        <Typography variant="caption" color="error" sx={{ display: 'block', maxWidth: 320 }}>
+                          {row.lastError.message}
+                        </Typography>
+                      )}
+                    </TableCell>
+                    <TableCell align="right">{numberFormat.format(row.eventCount)}</TableCell>
+                    <TableCell>{row.newestAuditedTime === null ? '—' : formatAuditedTime(row.newestAuditedTime, zone)}</TableCell>
+                    <TableCell>{formatTimestamp(row.lastSyncedAt)}</TableCell>
+                    <TableCell align="right">
+                      <Button size="small" disabled={row.eventCount === 0} onClick={() => setOpened(row)}>
+                        Open timeline
+                      </Button>
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+      <RecordTimelineDialog record={opened} onClose={() => setOpened(null)} />
     </Box>
   );
 }

@@ -24,6 +24,9 @@ test.describe('app shell in Chromium, wired to the real main-process services', 
     await expect(dialog.getByTestId('version-version')).toHaveText('0.1.0');
     await expect(dialog.getByTestId('version-shell')).toHaveText('Browser (development host)');
     await expect(dialog.getByTestId('version-nodejs')).toHaveText(process.versions.node);
+    await dialog.getByRole('button', { name: /Open-source licenses \(\d+ packages\)/ }).click();
+    const licenses = dialog.getByRole('table', { name: 'Open-source licenses' });
+    await expect(licenses.getByRole('row', { name: /^react \d+\.\d+\.\d+ MIT$/ })).toBeVisible();
     await page.screenshot({ path: 'tests/artifacts/shell-about.png', animations: 'disabled' });
     await dialog.getByRole('button', { name: 'Close' }).click();
 

@@ -8,24 +8,49 @@ import { assertModuleApiName, assertRecordId } from '../../zoho/modules.js';
 import { StaticTokenProvider } from '../../zoho/static-token-provider.js';
 import type { TokenProvider } from '../../zoho/token-provider.js';
 import { createCliAuthService } from '../../auth/cli-auth.js';
+import { TimelineCache } from '../../cache/index.js';
+import { systemClock } from '../../core/clock.js';
+import { cacheFilePath } from '../../cache/location.js';
+import { SYNC_CLIENT_RETRY, SyncEngine, type SyncProgress, type SyncTarget } from '../../sync/index.js';
+import { formatSyncProgress, formatSyncResult, resolveSyncRecords } from './sync-cli-support.js';
 
-const USAGE = `timeline-auditor fetch <Module>/<RecordId>... [options]
+const USAGE = `timeline-auditor fetch [<Module>/<RecordId>...] [options]
 
-Fetches the complete timeline (change history) of each record and prints how many events it has.
+Fetches the complete timeline (change history) of records into the local cache, where the app
+reviews and exports them offline. A killed or cancelled fetch resumes where it stopped (--resume).
 
-Options:
-  --filters JSON        Timeline filter (Zoho's filters grammar), e.g.
+Which records (any combination):
+  <Module>/<RecordId>   e.g. Leads/554023000001122039
+  --ids-file FILE       a CSV (column id, record_id or Record Id; optional module column) or a list,
+                        one Module/RecordId per line
+  --default-module M    module of bare ids in --ids-file
+  --module M            every record of module M
+  --since ISO           with --module: only records modified since then (e.g. 2026-01-01T00:00:00+00:00)
+  --until ISO           with --module: only records modified until then
+  --resume              continue the last interrupted fetch instead
+
+How:
+  --incremental         fetch only events newer than what is cached
+  --concurrency N       most requests at once (default 10, Zoho Standard's limit; adapts down on 429)
+  --credit-budget N     stop (resumably) before spending more than N API credits
+  --json                print a JSON summary instead of text
+
+Print without storing (no cache):
+  --no-cache            print per-record counts (or, with --json, Zoho's events verbatim)
+  --filters JSON        timeline filter (Zoho's grammar), e.g.
                         '{"field":{"api_name":"source"},"comparator":"equal","value":"crm_ui"}'
-  --inner-details       Include all six extra details (field labels, data types, picklists, profile, user type)
-  --signals             Include signals entries (include_timeline_type=signals, include=extension,type)
-  --json                Print the events (Zoho's objects, verbatim) as JSON instead of counts
+  --inner-details       include all six extra details (field labels, data types, picklists, profile, user type)
+  --signals             include signals entries (include_timeline_type=signals, include=extension,type)
+
+Connection: the one made by \`timeline-auditor connect\`, or
   --api-domain URL      Zoho API domain, e.g. https://www.zohoapis.eu   (or env ZOHO_API_DOMAIN)
   --token TOKEN         Zoho access token                              (or env ZOHO_ACCESS_TOKEN)
-                        Without these, the connection made by \`timeline-auditor connect\` is used.
   --api-version V       Zoho CRM API version (default ${DEFAULT_API_VERSION})
 
-Example:
-  timeline-auditor fetch Leads/554023000001122039 Deals/554023000000987001 --inner-details`;
+Examples:
+  timeline-auditor fetch Leads/554023000001122039 Deals/554023000000987001
+  timeline-auditor fetch --module Leads --since 2026-10-01T00:00:00+00:00 --json
+  timeline-auditor fetch --ids-file records.csv --default-module Contacts --incremental`;
 
 function usageError(message: string): AuditorError {
   return new AuditorError('CLI_USAGE', message, { hint: `Usage: ${USAGE.split('\n')[0]} (run with --help for details)` });
@@ -93,7 +118,7 @@ export function tokenProviderFromFlagsOrVault(flags: { apiDomain: string | undef
 export function createFetchCommand(dependencies: FetchCommandDependencies = {}): CliCommand {
   return {
     name: 'fetch',
-    summary: 'Fetch the complete timeline of CRM records and print per-record counts (or the events as JSON)',
+    summary: 'Fetch the timelines of CRM records into the local cache (resumable; --no-cache to just print)',
     usage: USAGE,
     async run(argv, context) {
       let parsed;
@@ -104,6 +129,16 @@ export function createFetchCommand(dependencies: FetchCommandDependencies = {}):
           strict: true,
           options: {
             filters: { type: 'string' },
+            'no-cache': { type: 'boolean', default: false },
+            'ids-file': { type: 'string' },
+            'default-module': { type: 'string' },
+            module: { type: 'string' },
+            since: { type: 'string' },
+            until: { type: 'string' },
+            resume: { type: 'boolean', default: false },
+            incremental: { type: 'boolean', default: false },
+            concurrency: { type: 'string' },
+            'credit-budget': { type: 'string' },
             'inner-details': { type: 'boolean', default: false },
             signals: { type: 'boolean', default: false },
             json: { type: 'boolean', default: false },
@@ -121,6 +156,16 @@ export function createFetchCommand(dependencies: FetchCommandDependencies = {}):
         context.stdout.write(`${USAGE}\n`);
         return 0;
       }
+      const flags = { apiDomain: values['api-domain'], token: values.token };
+      if (!values['no-cache']) {
+        for (const previewOnly of ['filters', 'inner-details', 'signals'] as const) {
+          if (values[previewOnly] !== undefined && values[previewOnly] !== false) {
+            throw usageError(`--${previewOnly} only works with --no-cache: the cache keeps complete timelines.`);
+          }
+        }
+        const tokenProvider = await (dependencies.tokenProvider ?? tokenProviderFromFlagsOrVault)(flags, context);
+        return runCachedFetch(values, positionals, tokenProvider, dependencies, context);
+      }
       if (positionals.length === 0) throw usageError('Name at least one record as Module/RecordId.');
       const targets = positionals.map(parseTarget);
 
@@ -132,7 +177,6 @@ export function createFetchCommand(dependencies: FetchCommandDependencies = {}):
         options.include = ['extension', 'type'];
       }
 
-      const flags = { apiDomain: values['api-domain'], token: values.token };
       const tokenProvider = await (dependencies.tokenProvider ?? tokenProviderFromFlagsOrVault)(flags, context);
       const client = new ZohoClient({
         tokenProvider,
@@ -156,6 +200,93 @@ export function createFetchCommand(dependencies: FetchCommandDependencies = {}):
       return 0;
     },
   };
+}
+
+interface CachedFetchFlags {
+  'ids-file'?: string | undefined;
+  'default-module'?: string | undefined;
+  module?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  resume?: boolean | undefined;
+  incremental?: boolean | undefined;
+  concurrency?: string | undefined;
+  'credit-budget'?: string | undefined;
+  json?: boolean | undefined;
+  'api-version'?: string | undefined;
+}
+
+function positiveInteger(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw usageError(`${flag} takes a whole number of at least 1 (got "${text}").`);
+  return value;
+}
+
+/** Fetches into the cache with the sync engine: resumable, adaptive, progress on a terminal. */
+async function runCachedFetch(values: CachedFetchFlags, refs: string[], tokenProvider: TokenProvider, dependencies: FetchCommandDependencies, context: CliContext): Promise<number> {
+  const concurrency = positiveInteger(values.concurrency, '--concurrency');
+  const creditBudget = positiveInteger(values['credit-budget'], '--credit-budget');
+  if (values.resume && (refs.length > 0 || values['ids-file'] !== undefined || values.module !== undefined)) {
+    throw usageError('--resume continues the last fetch; do not name records with it.');
+  }
+  const client = new ZohoClient({
+    tokenProvider,
+    retry: SYNC_CLIENT_RETRY,
+    ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
+    ...(dependencies.clock === undefined ? {} : { clock: dependencies.clock }),
+    ...(values['api-version'] === undefined ? {} : { apiVersion: values['api-version'] }),
+  });
+  const cache = TimelineCache.open(cacheFilePath(context.home));
+  try {
+    const engine = new SyncEngine({ client, store: cache, clock: dependencies.clock ?? systemClock });
+    let target: SyncTarget;
+    if (values.resume) {
+      const run = engine.resumableRun();
+      if (run === undefined) {
+        context.stdout.write('Nothing to resume: the last fetch finished.\n');
+        return 0;
+      }
+      target = { resume: run };
+    } else {
+      const records = await resolveSyncRecords(
+        {
+          refs,
+          ...(values['ids-file'] === undefined ? {} : { file: values['ids-file'] }),
+          ...(values['default-module'] === undefined ? {} : { defaultModule: values['default-module'] }),
+          ...(values.module === undefined ? {} : { module: values.module }),
+          ...(values.since === undefined ? {} : { modifiedFrom: values.since }),
+          ...(values.until === undefined ? {} : { modifiedTo: values.until }),
+          signal: context.signal,
+        },
+        client,
+      );
+      target = { records };
+    }
+    const tty = context.stdout.isTTY === true && values.json !== true;
+    const result = await engine.run(target, {
+      mode: values.incremental ? 'incremental' : 'full',
+      signal: context.signal,
+      ...(concurrency === undefined ? {} : { concurrency }),
+      ...(creditBudget === undefined ? {} : { creditBudget }),
+      ...(tty ? { onProgress: (progress: SyncProgress) => context.stdout.write(`\r\x1b[2K${formatSyncProgress(progress)}`), progressIntervalMs: 250 } : {}),
+    });
+    if (tty) context.stdout.write('\r\x1b[2K');
+    if (values.json) {
+      context.stdout.write(`${JSON.stringify({ cache: cache.filePath, ...result }, null, 2)}\n`);
+    } else {
+      for (const record of result.records) {
+        const state = cache.recordState(record);
+        context.stdout.write(`${record.module}/${record.recordId}: ${record.status === 'failed' ? `failed — ${record.error?.message ?? ''}` : `${state?.eventCount ?? 0} events cached (${record.eventsInserted} new)`}\n`);
+      }
+      context.stdout.write(`${formatSyncResult(result)}\nCache: ${cache.filePath}\n`);
+    }
+    if (result.state === 'cancelled') return 130;
+    if (result.state === 'stopped') return 2;
+    return result.records.some((record) => record.status === 'failed') ? 1 : 0;
+  } finally {
+    cache.close();
+  }
 }
 
 export const fetchCommand: CliCommand = createFetchCommand();

@@ -15,7 +15,7 @@ export interface RunningAppHost {
 export async function startAppHost(home = mkdtempSync(join(tmpdir(), 'auditor-e2e-'))): Promise<RunningAppHost & { process: ChildProcess }> {
   const child = spawn(process.execPath, ['out/main/host.js', '--json', '--home', home], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TIMELINE_AUDITOR_PASSPHRASE: 'e2e passphrase' },
+    env: { ...process.env, TIMELINE_AUDITOR_PASSPHRASE: 'e2e passphrase', TIMELINE_AUDITOR_DEMO_LATENCY_MS: '60' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

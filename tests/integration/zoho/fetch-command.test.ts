@@ -39,7 +39,7 @@ describe('timeline-auditor fetch', () => {
     const { accessToken } = sandbox.mintAccessToken();
     const other = sandbox.listRecordIds('Deals')[0]!;
     const { context: ctx, output } = context();
-    const code = await fetchCommand.run(['Leads/554023000001122039', `Deals/${other}`, '--api-domain', sandbox.url, '--token', accessToken], ctx);
+    const code = await fetchCommand.run(['--no-cache', 'Leads/554023000001122039', `Deals/${other}`, '--api-domain', sandbox.url, '--token', accessToken], ctx);
     expect(code).toBe(0);
     const expected = sandbox.groundTruth('Deals', other).length;
     expect(output()).toBe(`Leads/554023000001122039: 8 events\nDeals/${other}: ${expected} ${expected === 1 ? 'event' : 'events'}\n`);
@@ -49,7 +49,7 @@ describe('timeline-auditor fetch', () => {
     const { accessToken } = sandbox.mintAccessToken();
     const { context: ctx, output } = context({ ZOHO_API_DOMAIN: sandbox.url, ZOHO_ACCESS_TOKEN: accessToken });
     const filter = '{"field":{"api_name":"source"},"comparator":"equal","value":"crm_ui"}';
-    await fetchCommand.run(['Leads/554023000001122039', '--json', '--inner-details', '--filters', filter], ctx);
+    await fetchCommand.run(['--no-cache', 'Leads/554023000001122039', '--json', '--inner-details', '--filters', filter], ctx);
     const printed = JSON.parse(output()) as { records: { count: number; events: { source: string }[] }[] };
     const truth = (sandbox.groundTruth('Leads', '554023000001122039') as { source: string }[]).filter((e) => e.source === 'crm_ui');
     expect(printed.records[0]!.events).toEqual(truth);
@@ -60,7 +60,7 @@ describe('timeline-auditor fetch', () => {
     const tokens = new SandboxTokenProvider(sandbox, { initialToken: '1000.stale' });
     const command = createFetchCommand({ tokenProvider: () => tokens });
     const { context: ctx, output } = context();
-    await command.run(['Leads/554023000001122039'], ctx);
+    await command.run(['--no-cache', 'Leads/554023000001122039'], ctx);
     expect(output()).toContain(': 8 events');
     expect(tokens.refreshes).toBe(1);
   });
@@ -77,7 +77,7 @@ describe('timeline-auditor fetch', () => {
     ['bad api version', ['Leads/1', '--token', 'x', '--api-domain', 'http://127.0.0.1:1', '--api-version', '8'], {}, 'ZOHO_INVALID_REQUEST'],
   ])('%s → %s, nothing sent', async (_name, argv, env, code) => {
     const before = sandbox.stats().crmRequests;
-    const error = await failure(fetchCommand.run(argv, context(env).context));
+    const error = await failure(fetchCommand.run(['--no-cache', ...argv], context(env).context));
     expect(error.code).toBe(code);
     expect(error.hint).toBeTruthy();
     expect(sandbox.stats().crmRequests).toBe(before);
@@ -86,6 +86,7 @@ describe('timeline-auditor fetch', () => {
   it('--help prints usage', async () => {
     const { context: ctx, output } = context();
     expect(await fetchCommand.run(['--help'], ctx)).toBe(0);
-    expect(output()).toContain('timeline-auditor fetch <Module>/<RecordId>');
+    expect(output()).toContain('timeline-auditor fetch [<Module>/<RecordId>...]');
+    expect(output()).toContain('--no-cache');
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { requestChannelNames, type EventEnvelope, type IpcResult } from '../../../preload/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/core/content-security-policy.js';
@@ -20,6 +20,7 @@ class ElectronStandIn {
   readonly appListeners = new Map<string, () => void>();
   readonly opened: string[] = [];
   readonly headers = new Map<string, string>();
+  menu: MenuItemConstructorOptions[] = [];
   webContentsListener: Parameters<ElectronShellApis['app']['onWebContentsCreated']>[0] | null = null;
   permissionsDenied = false;
   sandboxEnabled = false;
@@ -70,6 +71,7 @@ class ElectronStandIn {
       createStore: (name) => createConfStore(this.home, name),
       // A real cipher stands in for safeStorage (which needs Electron).
       createCipher: () => AesGcmScryptCipher.open('stand-in passphrase', join(this.home, 'salt.json')),
+      setApplicationMenu: (template) => void (this.menu = template),
     };
   }
 }
@@ -168,6 +170,19 @@ describe('the Electron shell (typed stand-in)', () => {
     ]) {
       expect(await versions({ senderFrame }, {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     }
+  });
+
+  it('installs the platform menu, whose app items reach the renderer as events', async () => {
+    const { electron } = await startShell();
+    const labels = electron.menu.map((item) => item.label);
+    expect(labels).toEqual(['&File', '&Edit', '&View', '&Help']); // Windows: Alt-key mnemonics
+    const help = electron.menu.find((item) => item.label === '&Help')!.submenu as MenuItemConstructorOptions[];
+    const about = help.find((item) => item.id === 'about')!;
+    (about.click as () => void)();
+    expect(electron.windows[0]!.sent).toContainEqual({ channel: 'app:menu-command', payload: { command: 'about' } });
+    // Reload and developer tools are not offered in the packaged app.
+    const view = electron.menu.find((item) => item.label === '&View')!.submenu as MenuItemConstructorOptions[];
+    expect(view.map((item) => item.role)).not.toContain('toggleDevTools');
   });
 
   it('validates input on every channel and pushes events to every window', async () => {

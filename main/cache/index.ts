@@ -1,0 +1,19 @@
+export { TimelineCache } from './timeline-cache.js';
+export type { CacheStats, CachedUser, TimelineCacheOptions, TimelinePageWrite } from './timeline-cache.js';
+export type {
+  CachedEvent,
+  CachedFieldChange,
+  CachedRecordRef,
+  EventFilter,
+  HeatmapCell,
+  HeatmapKind,
+  HeatmapOptions,
+  HourOfWeekCell,
+  QueryOptions,
+  SourceDayCell,
+  TextColumn,
+  UserSourceCell,
+} from './query.js';
+export { CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError } from './errors.js';
+export { ftsMatchExpression, indexableText } from './search-text.js';
+export { CACHE_FILE_NAME, cacheFilePath } from './location.js';

@@ -1,0 +1,248 @@
+import type {
+  AddRecordsResult,
+  RecordKeyView,
+  RecordRow,
+  RecordsOverview,
+  SyncProgressView,
+  TimelineEventView,
+} from '../../preload/contract.js';
+import type { CachedEvent, TimelineCache } from '../cache/index.js';
+import type { Clock } from '../core/clock.js';
+import { AuditorError } from '../core/errors.js';
+import type { EventHub } from '../core/event-hub.js';
+import { listModuleRecords, parseRecordCsv, parseRecordList, SyncEngine, SyncError, type SyncProgress, type SyncRecordInput, type SyncTarget } from '../sync/index.js';
+import type { RecordSyncState } from '../sync/sync-store.js';
+import { TIMELINE_MODULES } from '../zoho/modules.js';
+import type { ZohoClient } from '../zoho/client.js';
+
+/** How often the Records list is told to refresh while a sync writes. */
+const RECORDS_CHANGED_INTERVAL_MS = 500;
+
+export interface RecordsServiceDependencies {
+  cache: () => TimelineCache;
+  /** A client on the live connection, built when a sync or a listing needs one. */
+  client: () => ZohoClient;
+  events: EventHub;
+  clock: Clock;
+}
+
+/**
+ * The Records screen's side in main: the tracked records, bulk syncs with progress pushed to every
+ * window, one sync at a time, and the cached timelines (which need no network).
+ */
+export class RecordsService {
+  #running: { controller: AbortController; done: Promise<void> } | undefined;
+  #latest: SyncProgressView | null = null;
+  #lastRecordsChanged = 0;
+
+  constructor(private readonly deps: RecordsServiceDependencies) {}
+
+  overview(): RecordsOverview {
+    const cache = this.deps.cache();
+    return {
+      records: cache.listRecordStates().map(toRecordRow),
+      cache: cache.stats(),
+      modules: TIMELINE_MODULES.map((module) => module.apiName),
+    };
+  }
+
+  add(input: { text: string; defaultModule: string | null; format: 'paste' | 'csv' }): AddRecordsResult {
+    const options = input.defaultModule === null ? {} : { defaultModule: input.defaultModule };
+    let records: SyncRecordInput[];
+    try {
+      records = input.format === 'csv' ? parseRecordCsv(input.text, options) : parseRecordList(input.text, options);
+    } catch (error) {
+      const problems = problemsOf(error, input.text);
+      if (problems === null) throw error;
+      return { added: 0, problems };
+    }
+    return this.#track(records);
+  }
+
+  async addModule(module: string): Promise<AddRecordsResult> {
+    const records = await listModuleRecords(this.deps.client(), module);
+    return this.#track(records);
+  }
+
+  remove(records: readonly RecordKeyView[]): { removed: number } {
+    if (this.#running !== undefined) {
+      throw new AuditorError('SYNC_RUNNING', 'Records cannot be removed while a sync is running.', { hint: 'Wait for the sync to finish or cancel it first.' });
+    }
+    const removed = this.deps.cache().untrackRecords(records);
+    this.deps.events.emit('records:changed', {});
+    return { removed };
+  }
+
+  async start(input: { records?: readonly RecordKeyView[]; mode: 'full' | 'incremental' }): Promise<{ runId: string }> {
+    const records = input.records ?? this.deps.cache().listRecordStates().map(({ module, recordId }) => ({ module, recordId }));
+    if (records.length === 0) {
+      throw new AuditorError('SYNC_NOTHING_TO_DO', 'There are no records to sync.', { hint: 'Add records first: paste ids, import a CSV or take a whole module.' });
+    }
+    return this.#run({ records }, input.mode);
+  }
+
+  async resume(): Promise<{ runId: string } | null> {
+    const run = this.deps.cache().latestUnfinishedSyncRun();
+    if (run === undefined) return null;
+    return this.#run({ resume: run }, undefined);
+  }
+
+  cancel(): { cancelled: boolean } {
+    if (this.#running === undefined) return { cancelled: false };
+    this.#running.controller.abort(new AuditorError('SYNC_CANCELLED', 'The sync was cancelled.'));
+    return { cancelled: true };
+  }
+
+  progress(): SyncProgressView | null {
+    return this.#latest;
+  }
+
+  /** Resolves when the running sync (if any) has ended; for shutdown and tests. */
+  async idle(): Promise<void> {
+    await this.#running?.done;
+  }
+
+  timeline(record: RecordKeyView, limit: number, offset: number): { total: number; events: TimelineEventView[] } {
+    const cache = this.deps.cache();
+    const filter = { records: [record] };
+    return {
+      total: cache.countEvents(filter),
+      events: cache.queryEvents(filter, { limit, offset, orderBy: 'audited_time', direction: 'desc' }).map(toEventView),
+    };
+  }
+
+  async #run(target: SyncTarget, mode: 'full' | 'incremental' | undefined): Promise<{ runId: string }> {
+    if (this.#running !== undefined) {
+      throw new AuditorError('SYNC_RUNNING', 'A sync is already running.', { hint: 'Wait for it to finish, or cancel it first.' });
+    }
+    const controller = new AbortController();
+    const engine = new SyncEngine({ client: this.deps.client(), store: this.deps.cache(), clock: this.deps.clock });
+    let announceRunId: (runId: string) => void = () => undefined;
+    const runIdKnown = new Promise<string>((resolve) => (announceRunId = resolve));
+    const finished = engine
+      .run(target, {
+        ...(mode === undefined ? {} : { mode }),
+        signal: controller.signal,
+        onProgress: (progress) => {
+          announceRunId(progress.runId);
+          this.#publish(progress);
+        },
+      })
+      .then((result) => {
+        announceRunId(result.runId);
+        this.#publish(result.progress);
+      });
+    const done = finished.finally(() => {
+      this.#running = undefined;
+      this.deps.events.emit('records:changed', {});
+    });
+    this.#running = { controller, done: done.catch(() => undefined) };
+    // Starting fails loudly (not connected, nothing to resume); a run that started reports through progress.
+    const runId = await Promise.race([runIdKnown, finished.then(() => runIdKnown)]);
+    void done.catch((error: unknown) => this.#publishFailure(runId, error));
+    return { runId };
+  }
+
+  #publish(progress: SyncProgress): void {
+    this.#latest = toProgressView(progress);
+    this.deps.events.emit('sync:progress', this.#latest);
+    const now = this.deps.clock.now();
+    if (progress.state !== 'running' || now - this.#lastRecordsChanged >= RECORDS_CHANGED_INTERVAL_MS) {
+      this.#lastRecordsChanged = now;
+      this.deps.events.emit('records:changed', {});
+    }
+  }
+
+  #publishFailure(runId: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.#latest = {
+      ...(this.#latest ?? emptyProgress(runId)),
+      state: 'stopped',
+      stoppedReason: message,
+    };
+    this.deps.events.emit('sync:progress', this.#latest);
+  }
+
+  #track(records: readonly SyncRecordInput[]): AddRecordsResult {
+    this.deps.cache().trackRecords(records);
+    this.deps.events.emit('records:changed', {});
+    return { added: records.length, problems: [] };
+  }
+}
+
+function emptyProgress(runId: string): SyncProgressView {
+  return {
+    runId, state: 'stopped', recordsDone: 0, recordsTotal: 0, recordsFailed: 0, eventsWritten: 0, pagesFetched: 0,
+    requestsPerSecond: 0, eventsPerSecond: 0, etaMs: null, currentConcurrency: 0, errors: [], stoppedReason: null,
+  };
+}
+
+function problemsOf(error: unknown, text: string): AddRecordsResult['problems'] | null {
+  if (!(error instanceof SyncError) || error.code !== 'SYNC_INPUT_INVALID') return null;
+  const lines = text.split(/\r\n|\n|\r/);
+  const listed = error.details?.['problems'];
+  if (!Array.isArray(listed)) return [{ line: 1, text: lines[0] ?? '', message: error.message }];
+  return listed.map((problem: { line: number; message: string }) => ({ line: problem.line, text: (lines[problem.line - 1] ?? '').trim().slice(0, 120), message: problem.message }));
+}
+
+function toRecordRow(state: RecordSyncState): RecordRow {
+  return {
+    module: state.module,
+    recordId: state.recordId,
+    name: state.name,
+    freshness: state.freshness,
+    eventCount: state.eventCount,
+    newestAuditedTime: state.newestAuditedTime,
+    lastSyncedAt: state.lastSyncedAt,
+    lastError: state.lastError,
+    resumable: state.resumePageToken !== null || state.freshness === 'syncing',
+  };
+}
+
+function toProgressView(progress: SyncProgress): SyncProgressView {
+  return {
+    runId: progress.runId,
+    state: progress.state,
+    recordsDone: progress.recordsDone,
+    recordsTotal: progress.recordsTotal,
+    recordsFailed: progress.recordsFailed,
+    eventsWritten: progress.eventsWritten,
+    pagesFetched: progress.pagesFetched,
+    requestsPerSecond: progress.requestsPerSecond,
+    eventsPerSecond: progress.eventsPerSecond,
+    etaMs: progress.etaMs,
+    currentConcurrency: progress.currentConcurrency,
+    errors: progress.errors,
+    stoppedReason: progress.stopReason === undefined ? null : [progress.stopReason.message, progress.stopReason.hint].filter((part) => part !== undefined).join(' '),
+  };
+}
+
+export function toEventView(event: CachedEvent): TimelineEventView {
+  return {
+    eventId: event.eventId,
+    auditedTime: event.auditedTime,
+    action: event.action,
+    source: event.source,
+    doneBy: event.doneBy,
+    record: event.record,
+    relatedRecord: event.relatedRecord,
+    automation: automationLabel(event.automation),
+    fieldChanges: event.fieldChanges.map((change) => ({
+      apiName: change.apiName,
+      label: change.fieldLabel,
+      dataType: change.dataType,
+      oldValue: change.oldText,
+      newValue: change.newText,
+    })),
+  };
+}
+
+/** "Workflow: Assign region" from Zoho's automation_details (shape not fixed by the doc). */
+function automationLabel(details: CachedEvent['automation']): string | null {
+  if (details === null) return null;
+  const type = typeof details['type'] === 'string' ? details['type'] : null;
+  const rule = details['rule'];
+  const name = typeof details['name'] === 'string' ? details['name'] : typeof rule === 'object' && rule !== null && !Array.isArray(rule) && typeof rule['name'] === 'string' ? rule['name'] : null;
+  if (type === null && name === null) return JSON.stringify(details);
+  return [type, name].filter((part) => part !== null).join(': ');
+}
