@@ -237,6 +237,14 @@ export class TimelineCache implements SyncStore {
     }
   }
 
+  /**
+   * The open connection, for main-process modules that keep their own tables in this file
+   * (main/review: flags and notes, migration 0002). Not for the renderer; not for ingest.
+   */
+  get connection(): SqliteDatabase {
+    return this.db;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -659,6 +667,15 @@ export class TimelineCache implements SyncStore {
     return this.statements.allUsers.all().map((row) => ({
       id: row.id, name: row.name, email: row.email, profileName: row.profile_name, status: row.status, inDirectory: row.in_directory === 1,
     }));
+  }
+
+  /**
+   * The users directory for an audit packet: Zoho's user objects as received where the user list was
+   * fetched, and a minimal {id, full_name} for users known only from events' done_by.
+   */
+  usersDirectory(): ZohoUser[] {
+    const rows = this.db.prepare('SELECT id, name, email, status, raw_json FROM users ORDER BY id').all() as Array<{ id: string; name: string | null; email: string | null; status: string | null; raw_json: string | null }>;
+    return rows.map((row) => (row.raw_json !== null ? (JSON.parse(row.raw_json) as ZohoUser) : { id: row.id, full_name: row.name, email: row.email, status: row.status }));
   }
 
   /** The user's name from Zoho's user list, else as last seen on an event; undefined when unknown. */

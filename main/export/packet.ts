@@ -1,0 +1,197 @@
+/**
+ * The signed audit packet (.zip): report.pdf, events.csv, events.json, users.json, manifest.json and
+ * manifest.sig.
+ *
+ * Order of work (the PDF is written before the manifest, yet its footer names the packet):
+ *   1. one pass over the events writes events.csv and events.json and collects the report statistics;
+ *   2. users.json;
+ *   3. the packet digest = SHA-256 of events.json ‖ events.csv ‖ users.json (bytes joined in that order,
+ *      i.e. `cat events.json events.csv users.json | sha256sum`) — the evidence the report is about;
+ *   4. report.pdf, every page footer carrying that digest;
+ *   5. manifest.json: every file's SHA-256 and size, the digest, scope, generator, time, public key;
+ *   6. manifest.sig: base64 Ed25519 signature over the exact bytes of manifest.json.
+ */
+import { createHash, sign } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { APP_NAME, PRODUCT_NAME } from '../core/app-info.js';
+import type { ZohoUser } from '../zoho/models.js';
+import { iterateEvents, writeEventsCsv } from './csv-export.js';
+import { EventsJsonWriter } from './events-json.js';
+import { writePdfReport } from './pdf/report.js';
+import type { SigningKeyStore } from './signing-key-store.js';
+import { StatsCollector } from './stats.js';
+import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } from './types.js';
+import { throwIfAborted } from './values.js';
+
+export const MANIFEST_FORMAT = 'timeline-auditor.packet-manifest/1';
+export const MANIFEST_NAME = 'manifest.json';
+export const SIGNATURE_NAME = 'manifest.sig';
+/** The files the packet digest covers, in the order their bytes are joined. */
+export const DIGEST_FILES = ['events.json', 'events.csv', 'users.json'] as const;
+
+export interface PacketFileEntry {
+  name: string;
+  sha256: string;
+  size: number;
+}
+
+export interface PacketManifest {
+  format: string;
+  generator: { name: string; productName: string; version: string };
+  createdAt: string;
+  scope: ExportScope;
+  counts: { events: number; csvRows: number; reportPages: number; users: number };
+  packetDigest: { algorithm: 'sha256'; covers: string[]; value: string; howToCheck: string };
+  files: PacketFileEntry[];
+  signing: { algorithm: 'Ed25519'; publicKeyPem: string; publicKeyFingerprint: string; fingerprintOf: string; signatureFile: string };
+}
+
+export interface PacketOptions extends ExportRunOptions {
+  keyStore: SigningKeyStore;
+  /** Where intermediate files go (default: the OS temp directory). */
+  tempDirectory?: string;
+}
+
+export interface PacketResult {
+  path: string;
+  manifest: PacketManifest;
+  packetDigest: string;
+  bytes: number;
+}
+
+async function sha256OfFiles(paths: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const path of paths) for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function writeAuditPacket(
+  input: { scope: ExportScope; events: ExportEventSource; users: readonly ZohoUser[] },
+  destinationPath: string,
+  options: PacketOptions,
+): Promise<PacketResult> {
+  const signal = options.signal;
+  const key = await options.keyStore.loadOrCreate();
+  const work = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'timeline-auditor-packet-'));
+  const partial = join(dirname(destinationPath), `.${Date.now()}-${process.pid}.packet.partial`);
+  const path = (name: string): string => join(work, name);
+  try {
+    // 1. events.csv + events.json + statistics in one pass.
+    const stats = new StatsCollector(input.scope.timeZone, input.users);
+    const json = new EventsJsonWriter(createWriteStream(path('events.json')));
+    await json.start();
+    async function* tee(): AsyncGenerator<ExportEvent> {
+      for await (const event of iterateEvents(input.events)) {
+        stats.add(event);
+        await json.add(event);
+        yield event;
+      }
+    }
+    let csv;
+    try {
+      csv = await writeEventsCsv({ scope: input.scope, events: tee(), users: input.users }, createWriteStream(path('events.csv')), options);
+      await json.finish();
+    } catch (error) {
+      json.abort();
+      throw error;
+    }
+    const statistics = stats.finish();
+    // 2. users.json
+    await writeFile(path('users.json'), `${JSON.stringify(input.users, null, 2)}\n`);
+    throwIfAborted(signal);
+    // 3. packet digest
+    const packetDigest = await sha256OfFiles(DIGEST_FILES.map(path));
+    // 4. report.pdf
+    const report = await writePdfReport({ scope: input.scope, events: input.events, users: input.users }, createWriteStream(path('report.pdf')), {
+      ...options, packetDigest, stats: statistics, productName: PRODUCT_NAME,
+    });
+    throwIfAborted(signal);
+    // 5. manifest
+    options.onProgress?.({ eventsDone: csv.events, phase: 'signing' });
+    const names = ['report.pdf', 'events.csv', 'events.json', 'users.json'];
+    const files: PacketFileEntry[] = [];
+    for (const name of names) files.push({ name, sha256: await sha256OfFiles([path(name)]), size: (await stat(path(name))).size });
+    const manifest: PacketManifest = {
+      format: MANIFEST_FORMAT,
+      generator: { name: APP_NAME, productName: PRODUCT_NAME, version: input.scope.appVersion },
+      createdAt: new Date(input.scope.generatedAt).toISOString(),
+      scope: input.scope,
+      counts: { events: csv.events, csvRows: csv.rows, reportPages: report.pages, users: input.users.length },
+      packetDigest: {
+        algorithm: 'sha256', covers: [...DIGEST_FILES], value: packetDigest,
+        howToCheck: 'cat events.json events.csv users.json | sha256sum',
+      },
+      files,
+      signing: {
+        algorithm: 'Ed25519', publicKeyPem: key.publicKeyPem, publicKeyFingerprint: key.fingerprint,
+        fingerprintOf: 'SHA-256 of the DER SubjectPublicKeyInfo (openssl pkey -pubin -outform DER | sha256sum)', signatureFile: SIGNATURE_NAME,
+      },
+    };
+    const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+    const signature = sign(null, manifestBytes, key.privateKey).toString('base64');
+    await writeFile(path(MANIFEST_NAME), manifestBytes);
+    await writeFile(path(SIGNATURE_NAME), `${signature}\n`);
+    // 6. zip
+    options.onProgress?.({ eventsDone: csv.events, phase: 'zip' });
+    const bytes = await zipFiles([MANIFEST_NAME, SIGNATURE_NAME, ...names].map((name) => ({ name, path: path(name) })), partial, input.scope.generatedAt, signal);
+    await rename(partial, destinationPath);
+    options.onProgress?.({ eventsDone: csv.events, phase: 'done' });
+    return { path: destinationPath, manifest, packetDigest, bytes };
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Streams files into a zip (fflate), compressing text, storing the already-compressed PDF. */
+async function zipFiles(entries: Array<{ name: string; path: string }>, zipPath: string, mtime: number, signal: AbortSignal | undefined): Promise<number> {
+  const out = createWriteStream(zipPath);
+  let failure: Error | null = null;
+  let bytes = 0;
+  const finishedZip = new Promise<void>((resolve, reject) => {
+    const zip = new Zip((error, chunk, final) => {
+      if (error !== null) {
+        failure = error;
+        reject(error);
+        return;
+      }
+      bytes += chunk.length;
+      out.write(chunk);
+      if (final) resolve();
+    });
+    void (async () => {
+      try {
+        for (const entry of entries) {
+          throwIfAborted(signal);
+          const file = entry.name.endsWith('.pdf') ? new ZipPassThrough(entry.name) : new ZipDeflate(entry.name, { level: 6 });
+          file.mtime = mtime;
+          zip.add(file);
+          for await (const chunk of createReadStream(entry.path, { highWaterMark: 1 << 20 })) {
+            file.push(new Uint8Array(chunk as Buffer));
+            if (out.writableNeedDrain) await once(out, 'drain');
+          }
+          file.push(new Uint8Array(0), true);
+        }
+        zip.end();
+      } catch (error) {
+        zip.terminate();
+        reject(error);
+      }
+    })();
+  });
+  try {
+    await finishedZip;
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  if (failure !== null) throw failure;
+  return bytes;
+}

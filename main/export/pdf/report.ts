@@ -1,0 +1,469 @@
+/**
+ * The PDF audit report (pdfkit): cover page with the scope, summary tables, two vector heatmaps, then
+ * every event with every field change. Pages are streamed to the destination as they are finished
+ * (no page buffering), so 10k events do not grow memory; hence "Page N" without "of M".
+ * Every page's footer carries the packet digest (see packet.ts: SHA-256 of events.json ‖ events.csv ‖ users.json).
+ */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import PDFDocument from 'pdfkit';
+import type { JsonValue, ZohoUser } from '../../zoho/models.js';
+import { iterateEvents, userNames } from '../csv-export.js';
+import { StatsCollector, type CountRow, type ExportStats, type HeatmapData } from '../stats.js';
+import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } from '../types.js';
+import { ZoneClock, renderAutomation, renderValue, throwIfAborted } from '../values.js';
+import { RichText, type TextStyle } from './rich-text.js';
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN_X = 50;
+const TOP = 62;
+const BOTTOM_GAP = 58;
+
+const INK = '#1b1f24';
+const MUTED = '#5f6b76';
+const RULE = '#c9d0d6';
+const FAINT = '#eef1f4';
+const ACCENT = '#1f4e79';
+const FLAG = '#9a5b00';
+
+const body: TextStyle = { size: 9, weight: 'regular', color: INK };
+const bodyBold: TextStyle = { size: 9, weight: 'bold', color: INK };
+const small: TextStyle = { size: 7.5, weight: 'regular', color: MUTED };
+const smallBold: TextStyle = { size: 7.5, weight: 'bold', color: MUTED };
+const h1: TextStyle = { size: 16, weight: 'bold', color: ACCENT };
+const h2: TextStyle = { size: 11.5, weight: 'bold', color: ACCENT };
+
+export interface PdfReportInput {
+  scope: ExportScope;
+  events: ExportEventSource;
+  users: readonly ZohoUser[];
+}
+
+export interface PdfReportOptions extends ExportRunOptions {
+  /** Shown in every footer; null for a report made outside a packet. */
+  packetDigest: string | null;
+  /** Pre-computed statistics (the packet computes them while writing the CSV); computed here when absent. */
+  stats?: ExportStats;
+  /** Product name on the cover. */
+  productName?: string;
+}
+
+export interface PdfResult {
+  pages: number;
+  events: number;
+}
+
+function formatRange(scope: ExportScope, clock: ZoneClock): string {
+  if (scope.timeRange === null) return 'All time';
+  return `${clock.local(scope.timeRange.from).iso} to ${clock.local(scope.timeRange.to).iso}`;
+}
+
+class ReportWriter {
+  readonly doc: PDFKit.PDFDocument;
+  readonly text: RichText;
+  y = TOP;
+  page = 0;
+  private width = A4[0];
+  private height = A4[1];
+  private section = '';
+
+  constructor(private readonly scope: ExportScope, private readonly digest: string | null, private readonly productName: string) {
+    this.doc = new PDFDocument({
+      autoFirstPage: false, bufferPages: false, size: 'A4', margin: 0, compress: true,
+      info: {
+        Title: 'Timeline audit report', Author: scope.generatedBy, Creator: `${productName} ${scope.appVersion}`,
+        Producer: `${productName} ${scope.appVersion} (pdfkit)`, Subject: 'Zoho CRM change history', CreationDate: new Date(scope.generatedAt),
+      },
+      lang: 'en',
+    });
+    this.text = new RichText(this.doc);
+  }
+
+  get contentWidth(): number {
+    return this.width - 2 * MARGIN_X;
+  }
+
+  get bottom(): number {
+    return this.height - BOTTOM_GAP;
+  }
+
+  newPage(layout: 'portrait' | 'landscape' = 'portrait', section = this.section): void {
+    this.section = section;
+    this.doc.addPage({ size: 'A4', layout, margin: 0 });
+    this.text.resetFontState();
+    [this.width, this.height] = layout === 'portrait' ? A4 : [A4[1], A4[0]];
+    this.page += 1;
+    this.drawChrome();
+    this.y = TOP;
+  }
+
+  private drawChrome(): void {
+    const doc = this.doc;
+    const right = this.width - MARGIN_X;
+    if (this.page > 1) {
+      this.text.draw('Timeline audit report', MARGIN_X, 30, 200, smallBold, { align: 'left' });
+      const org = `${this.section}${this.section === '' ? '' : '  ·  '}Org ${this.scope.orgId} · ${this.scope.dataCentre}`;
+      this.text.draw(org, right - 360, 30, 360, small, { align: 'right', maxLines: 1 });
+      doc.moveTo(MARGIN_X, 44).lineTo(right, 44).lineWidth(0.5).strokeColor(RULE).stroke();
+    }
+    const footerY = this.height - 40;
+    doc.moveTo(MARGIN_X, footerY - 6).lineTo(right, footerY - 6).lineWidth(0.5).strokeColor(RULE).stroke();
+    const digestText = this.digest === null ? 'Standalone report: not part of a signed audit packet.' : `Packet digest (SHA-256): ${this.digest}`;
+    this.text.draw(digestText, MARGIN_X, footerY, this.contentWidth - 60, small, { align: 'left', maxLines: 1 });
+    this.text.draw(`Page ${this.page}`, right - 60, footerY, 60, smallBold, { align: 'right' });
+  }
+
+  ensure(space: number): boolean {
+    if (this.y + space <= this.bottom) return false;
+    this.newPage('portrait');
+    return true;
+  }
+
+  rule(y: number, color = RULE, width = 0.5, from = MARGIN_X, to = this.width - MARGIN_X): void {
+    this.doc.moveTo(from, y).lineTo(to, y).lineWidth(width).strokeColor(color).stroke();
+  }
+
+  heading(text: string, style: TextStyle = h1): void {
+    this.ensure(style.size * 3);
+    this.y = this.text.draw(text, MARGIN_X, this.y, this.contentWidth, style, { align: 'left' }) + style.size * 0.4;
+  }
+
+  /** A table with a header row, right-aligned numeric columns and rules; continues on new pages. */
+  table(columns: Array<{ title: string; width: number; numeric?: boolean }>, rows: string[][]): void {
+    const lineHeight = body.size * 1.35;
+    const drawHeader = (): void => {
+      this.ensure(lineHeight * 3);
+      let x = MARGIN_X;
+      this.doc.rect(MARGIN_X, this.y - 2, this.contentWidth, lineHeight + 5).fillColor(FAINT).fill();
+      for (const column of columns) {
+        this.text.draw(column.title, x + 4, this.y + 1, column.width - 8, bodyBold, { align: column.numeric === true ? 'right' : 'left', maxLines: 1 });
+        x += column.width;
+      }
+      this.y += lineHeight + 5;
+      this.rule(this.y - 2, INK, 0.7);
+    };
+    drawHeader();
+    for (const row of rows) {
+      const laid = columns.map((column, index) => this.text.layout(row[index] ?? '', body, column.width - 8, 3));
+      const height = Math.max(...laid.map((lines) => lines.length)) * lineHeight + 5;
+      if (this.y + height > this.bottom) {
+        this.newPage('portrait');
+        drawHeader();
+      }
+      let x = MARGIN_X;
+      columns.forEach((column, index) => {
+        this.text.drawLines(laid[index] ?? [], x + 4, this.y + 1, column.width - 8, body, lineHeight, column.numeric === true ? 'right' : 'auto');
+        x += column.width;
+      });
+      this.y += height;
+      this.rule(this.y - 2);
+    }
+    this.y += 14;
+  }
+
+  keyValues(pairs: Array<[string, string]>, keyWidth = 130): void {
+    const lineHeight = 10.5 * 1.4;
+    const valueStyle: TextStyle = { size: 10.5, weight: 'regular', color: INK };
+    const keyStyle: TextStyle = { size: 10.5, weight: 'bold', color: MUTED };
+    for (const [key, value] of pairs) {
+      const lines = this.text.layout(value, valueStyle, this.contentWidth - keyWidth, 12);
+      this.ensure(lines.length * lineHeight + 6);
+      this.text.draw(key, MARGIN_X, this.y, keyWidth - 10, keyStyle, { align: 'left', lineHeight });
+      this.y = this.text.drawLines(lines, MARGIN_X + keyWidth, this.y, this.contentWidth - keyWidth, valueStyle, lineHeight, 'left') + 5;
+      this.rule(this.y - 2, FAINT);
+    }
+  }
+
+  heatmap(data: HeatmapData, legendNote: string): void {
+    const doc = this.doc;
+    this.heading(data.title, h2);
+    if (data.cells.length === 0) {
+      this.y = this.text.draw('No events with a valid time.', MARGIN_X, this.y, this.contentWidth, body) + 10;
+      return;
+    }
+    const labelWidth = 150;
+    const columns = data.columnLabels.length;
+    const gridWidth = this.contentWidth - labelWidth;
+    const cellWidth = gridWidth / columns;
+    const cellHeight = Math.min(14, Math.max(9, (this.bottom - this.y - 110) / Math.max(1, data.rowLabels.length)));
+    const left = MARGIN_X + labelWidth;
+    // Column groups (weekdays / months) above the grid.
+    let x = left;
+    for (const group of data.columnGroups) {
+      const span = group.span * cellWidth;
+      this.text.draw(group.label, x + 2, this.y, Math.max(8, span - 4), smallBold, { align: 'left', maxLines: 1 });
+      x += span;
+    }
+    this.y += 12;
+    // Column labels: every label when they fit, else every n-th.
+    const longest = Math.max(1, ...data.columnLabels.map((label) => label.length));
+    const needed = Math.max(1, Math.ceil((longest * 3.4 + 5) / cellWidth));
+    const firstSpan = data.columnGroups[0]?.span ?? columns;
+    // Prefer a step that divides the group (hours 0, 6, 12, 18 of each day).
+    const labelEvery = [1, 2, 3, 4, 6, 8, 12, 24].find((step) => step >= needed && firstSpan % step === 0) ?? needed;
+    data.columnLabels.forEach((label, column) => {
+      if (column % labelEvery !== 0) return;
+      this.text.draw(label, left + column * cellWidth, this.y, Math.max(cellWidth * labelEvery, 10), { ...small, size: 6 }, { align: 'left', maxLines: 1 });
+    });
+    this.y += 10;
+    const top = this.y;
+    data.rowLabels.forEach((label, row) => {
+      const y = top + row * cellHeight;
+      this.text.draw(label, MARGIN_X, y + (cellHeight - 9) / 2, labelWidth - 8, { ...body, size: 7.5 }, { align: 'left', maxLines: 1 });
+      const values = data.cells[row] ?? [];
+      values.forEach((value, column) => {
+        doc.rect(left + column * cellWidth, y, cellWidth, cellHeight).fillColor(heatColour(value, data.max)).fill();
+      });
+    });
+    const gridBottom = top + data.rowLabels.length * cellHeight;
+    // Grid: thin white separators between rows, darker lines between column groups.
+    doc.lineWidth(0.4).strokeColor('#ffffff');
+    for (let row = 1; row < data.rowLabels.length; row += 1) doc.moveTo(left, top + row * cellHeight).lineTo(left + gridWidth, top + row * cellHeight).stroke();
+    x = left;
+    doc.lineWidth(0.6).strokeColor(MUTED);
+    for (const group of data.columnGroups) {
+      doc.moveTo(x, top).lineTo(x, gridBottom).stroke();
+      x += group.span * cellWidth;
+    }
+    doc.moveTo(left + gridWidth, top).lineTo(left + gridWidth, gridBottom).stroke();
+    doc.rect(left, top, gridWidth, gridBottom - top).lineWidth(0.6).strokeColor(MUTED).stroke();
+    this.y = gridBottom + 12;
+    // Legend: a stepped scale from 0 to the maximum.
+    const steps = 6;
+    this.text.draw('Events per cell:', MARGIN_X, this.y + 1, labelWidth - 8, small, { align: 'left' });
+    for (let step = 0; step < steps; step += 1) {
+      const value = data.max === 0 ? 0 : Math.round((data.max * step) / (steps - 1));
+      const lx = left + step * 58;
+      doc.rect(lx, this.y, 14, 10).fillColor(heatColour(value, data.max)).fill();
+      doc.rect(lx, this.y, 14, 10).lineWidth(0.4).strokeColor(RULE).stroke();
+      this.text.draw(String(value), lx + 18, this.y + 1, 38, small, { align: 'left' });
+    }
+    this.y += 16;
+    this.y = this.text.draw(legendNote, MARGIN_X, this.y, this.contentWidth, small, { align: 'left' }) + 16;
+  }
+}
+
+/** White → deep blue; zero stays white so empty hours read as empty. */
+function heatColour(value: number, max: number): string {
+  if (value <= 0 || max <= 0) return '#f7f9fb';
+  const t = Math.sqrt(value / max);
+  const from = [0xd6, 0xe6, 0xf4];
+  const to = [0x08, 0x30, 0x6b];
+  const mix = from.map((start, index) => Math.round(start + ((to[index] as number) - start) * t));
+  return `#${mix.map((part) => part.toString(16).padStart(2, '0')).join('')}`;
+}
+
+function percent(count: number, total: number): string {
+  return total === 0 ? '0%' : `${((count / total) * 100).toFixed(1)}%`;
+}
+
+function countRows(rows: CountRow[], total: number, withKey: boolean): string[][] {
+  return rows.map((row) => (withKey ? [row.label, row.key, String(row.count), percent(row.count, total)] : [row.label, String(row.count), percent(row.count, total)]));
+}
+
+async function computeStats(input: PdfReportInput, options: ExportRunOptions): Promise<ExportStats> {
+  const collector = new StatsCollector(input.scope.timeZone, input.users);
+  let count = 0;
+  for await (const event of iterateEvents(input.events)) {
+    throwIfAborted(options.signal);
+    collector.add(event);
+    count += 1;
+    if (count % 1000 === 0) options.onProgress?.({ eventsDone: count, phase: 'counting' });
+  }
+  return collector.finish();
+}
+
+/** Writes the report into `destination` (ended when done). */
+export async function writePdfReport(input: PdfReportInput, destination: Writable, options: PdfReportOptions): Promise<PdfResult> {
+  const stats = options.stats ?? (await computeStats(input, options));
+  const scope = input.scope;
+  const clock = new ZoneClock(scope.timeZone);
+  const names = userNames(input.users);
+  const productName = options.productName ?? 'Timeline Auditor';
+  const writer = new ReportWriter(scope, options.packetDigest, productName);
+  const doc = writer.doc;
+  doc.pipe(destination);
+  const done = finished(destination);
+  let events = 0;
+  try {
+    // ---- cover
+    writer.newPage('portrait', '');
+    writer.y = 120;
+    writer.y = writer.text.draw('Timeline Audit Report', MARGIN_X, writer.y, writer.contentWidth, { size: 28, weight: 'bold', color: ACCENT }, { align: 'left' });
+    writer.y = writer.text.draw('Change history of Zoho CRM records', MARGIN_X, writer.y + 2, writer.contentWidth, { size: 13, weight: 'regular', color: MUTED }, { align: 'left' }) + 18;
+    writer.rule(writer.y, ACCENT, 1.5);
+    writer.y += 18;
+    const recordList = scope.records.slice(0, 12).map((record) => `${record.module} / ${record.name ?? '(name unknown)'} (${record.recordId})`);
+    if (scope.records.length > 12) recordList.push(`… and ${scope.records.length - 12} more records`);
+    writer.keyValues([
+      ['Records', recordList.length === 0 ? '(none)' : recordList.join('\n')],
+      ['Filter', scope.filterDescription ?? 'None (all events)'],
+      ['Time range', formatRange(scope, clock)],
+      ['Time zone', `${scope.timeZone} (all times in this report)`],
+      ['Events', `${stats.events.toLocaleString('en-US')} events, ${stats.fieldChanges.toLocaleString('en-US')} field changes`],
+      ['Events span', stats.firstTime === null || stats.lastTime === null ? '—' : `${clock.local(stats.firstTime).iso} to ${clock.local(stats.lastTime).iso}`],
+      ['Reviewer marks', `${stats.flagged} flagged events, ${stats.withNotes} events with notes`],
+      ['Zoho data centre', scope.dataCentre],
+      ['Organisation ID', scope.orgId],
+      ['API domain', scope.apiDomain],
+      ['Generated by', scope.generatedBy],
+      ['Generated at', clock.local(scope.generatedAt).iso],
+      ['Application', `${productName} ${scope.appVersion}`],
+      ['Packet digest', options.packetDigest ?? 'None — this report was exported on its own, not inside a signed audit packet.'],
+    ]);
+    writer.y += 14;
+    const explanation = options.packetDigest === null
+      ? 'This report was exported on its own. For evidence that can be verified, export an audit packet: it bundles this report with the raw events and a signed manifest.'
+      : 'This report is part of a signed audit packet. The packet digest above is the SHA-256 of events.json, events.csv and users.json joined in that order; manifest.json in the packet lists it and is signed with the installation\'s Ed25519 key. Verify the packet with `timeline-auditor verify PACKET.zip` or the steps in the packet documentation.';
+    writer.text.draw(explanation, MARGIN_X, writer.y, writer.contentWidth, { ...body, color: MUTED }, { align: 'left' });
+
+    // ---- summary
+    writer.newPage('portrait', 'Summary');
+    writer.heading('Summary');
+    const cw = writer.contentWidth;
+    writer.heading('Events by user', h2);
+    writer.table([{ title: 'User', width: cw * 0.42 }, { title: 'User ID', width: cw * 0.3 }, { title: 'Events', width: cw * 0.14, numeric: true }, { title: 'Share', width: cw * 0.14, numeric: true }], countRows(stats.byUser, stats.events, true));
+    writer.heading('Events by source', h2);
+    writer.table([{ title: 'Source', width: cw * 0.6 }, { title: 'Events', width: cw * 0.2, numeric: true }, { title: 'Share', width: cw * 0.2, numeric: true }], countRows(stats.bySource, stats.events, false));
+    writer.heading('Events by action', h2);
+    writer.table([{ title: 'Action', width: cw * 0.6 }, { title: 'Events', width: cw * 0.2, numeric: true }, { title: 'Share', width: cw * 0.2, numeric: true }], countRows(stats.byAction, stats.events, false));
+
+    // ---- heatmaps (landscape, vector rectangles)
+    writer.newPage('landscape', 'Activity');
+    writer.heading('Activity');
+    writer.heatmap(stats.userHourOfWeek, `Rows: the ${stats.userHourOfWeek.rowLabels.length} users with the most events (the rest grouped). Columns: hour of day (0–23) for each weekday, in ${scope.timeZone}. Darker means more events.`);
+    // The second heatmap shares the page when it fits (few users and sources), else gets its own.
+    if (writer.y + 120 + stats.sourceByDay.rowLabels.length * 11 > writer.bottom) writer.newPage('landscape', 'Activity');
+    writer.heatmap(stats.sourceByDay, `Rows: sources of change as Zoho reports them. Columns: calendar periods in ${scope.timeZone}. Darker means more events.`);
+
+    // ---- events
+    writer.newPage('portrait', 'Events');
+    writer.heading(`Events (${stats.events.toLocaleString('en-US')})`);
+    writer.y = writer.text.draw('Events appear in the order of the export. Each field change shows the value before and after the change; an empty value means the field was blank.', MARGIN_X, writer.y, writer.contentWidth, { ...body, color: MUTED }, { align: 'left' }) + 10;
+    for await (const event of iterateEvents(input.events)) {
+      throwIfAborted(options.signal);
+      drawEvent(writer, event, clock, names);
+      events += 1;
+      if (events % 200 === 0) {
+        options.onProgress?.({ eventsDone: events, phase: 'pdf' });
+        if (destination.writableNeedDrain) await once(destination, 'drain');
+      }
+    }
+    if (events === 0) writer.text.draw('No events matched this export.', MARGIN_X, writer.y, writer.contentWidth, body);
+  } catch (error) {
+    doc.unpipe(destination);
+    destination.destroy();
+    await done.catch(() => undefined);
+    throw error;
+  }
+  doc.end();
+  await done;
+  options.onProgress?.({ eventsDone: events, phase: 'pdf' });
+  return { pages: writer.page, events };
+}
+
+function drawEvent(writer: ReportWriter, event: ExportEvent, clock: ZoneClock, names: ReadonlyMap<string, string>): void {
+  const timeline = event.entry.event;
+  const width = writer.contentWidth;
+  const text = writer.text;
+  const local = clock.fromZoho(timeline.audited_time);
+  const lineHeight = body.size * 1.4;
+  const titleStyle: TextStyle = { size: 10, weight: 'bold', color: INK };
+  const who = timeline.done_by.name ?? names.get(timeline.done_by.id) ?? '(unknown user)';
+  const record = `${timeline.record.module.api_name} “${timeline.record.name ?? ''}” (${timeline.record.id})`;
+  const details: string[] = [`By ${who} (${timeline.done_by.id})  ·  source ${timeline.source ?? '(none)'}  ·  ${record}`];
+  if (timeline.related_record !== null) details.push(`Related to ${timeline.related_record.module.api_name} “${timeline.related_record.name ?? ''}” (${timeline.related_record.id})`);
+  if (timeline.automation_details !== null) details.push(`Automation: ${renderAutomation(timeline.automation_details as JsonValue)}`);
+  if (event.owner.module !== timeline.record.module.api_name || event.owner.recordId !== timeline.record.id) {
+    details.push(`From the timeline of ${event.owner.module} ${event.owner.recordId}`);
+  }
+  const detailLines = details.map((line) => text.layout(line, { ...body, color: MUTED }, width, 4));
+  const detailHeight = detailLines.reduce((sum, lines) => sum + lines.length * lineHeight, 0);
+  const changes = timeline.field_history ?? [];
+  const fieldWidth = width * 0.24;
+  const valueWidth = (width - fieldWidth) / 2;
+  const rowLayouts = changes.map((change) => {
+    const label = change.field_label ?? change.api_name;
+    const fieldText = change.field_label !== undefined && change.field_label !== null && change.field_label !== change.api_name ? `${label}\n${change.api_name}` : label;
+    return [
+      text.layout(fieldText, bodyBold, fieldWidth - 8),
+      text.layout(renderValue(change._value.old), body, valueWidth - 10),
+      text.layout(renderValue(change._value.new), body, valueWidth - 10),
+    ];
+  });
+  const firstRowHeight = rowLayouts.length === 0 ? 0 : Math.max(...(rowLayouts[0] ?? []).map((lines) => lines.length)) * lineHeight + 22;
+  writer.ensure(20 + detailHeight + Math.min(firstRowHeight, 200));
+  // Title line: time and action on the left, event id on the right.
+  const idText = `Event ${timeline.id}`;
+  const idWidth = text.width(idText, small) + 2;
+  text.draw(`${local?.iso ?? timeline.audited_time}   ${timeline.action}`, MARGIN_X, writer.y, width - idWidth - 10, titleStyle, { align: 'left', maxLines: 1 });
+  text.draw(idText, MARGIN_X + width - idWidth, writer.y + 2, idWidth, small, { align: 'right' });
+  writer.y += 15;
+  for (const lines of detailLines) writer.y = text.drawLines(lines, MARGIN_X, writer.y, width, { ...body, color: MUTED }, lineHeight, 'left');
+  writer.y += 3;
+  if (changes.length > 0) {
+    const drawHeader = (): void => {
+      writer.doc.rect(MARGIN_X, writer.y, width, 13).fillColor(FAINT).fill();
+      text.draw('Field', MARGIN_X + 4, writer.y + 2, fieldWidth - 8, smallBold, { align: 'left' });
+      text.draw('Old value', MARGIN_X + fieldWidth + 5, writer.y + 2, valueWidth - 10, smallBold, { align: 'left' });
+      text.draw('→ New value', MARGIN_X + fieldWidth + valueWidth + 5, writer.y + 2, valueWidth - 10, smallBold, { align: 'left' });
+      writer.y += 15;
+    };
+    drawHeader();
+    for (const layouts of rowLayouts) {
+      const [field = [], before = [], after = []] = layouts;
+      let offset = 0;
+      const total = Math.max(field.length, before.length, after.length);
+      // A row taller than the page continues on the next one, line by line.
+      while (offset < total) {
+        const room = Math.floor((writer.bottom - writer.y - 4) / lineHeight);
+        if (room < 1 || (offset === 0 && room < Math.min(total, 3))) {
+          writer.newPage('portrait');
+          drawHeader();
+          continue;
+        }
+        const take = Math.min(room, total - offset);
+        const top = writer.y;
+        text.drawLines(field.slice(offset, offset + take), MARGIN_X + 4, top, fieldWidth - 8, bodyBold, lineHeight, 'auto');
+        text.drawLines(before.slice(offset, offset + take), MARGIN_X + fieldWidth + 5, top, valueWidth - 10, body, lineHeight, 'auto');
+        text.drawLines(after.slice(offset, offset + take), MARGIN_X + fieldWidth + valueWidth + 5, top, valueWidth - 10, body, lineHeight, 'auto');
+        writer.y = top + take * lineHeight + 3;
+        offset += take;
+      }
+      writer.rule(writer.y - 1, FAINT);
+      writer.y += 1;
+    }
+  }
+  if (event.flags.length > 0) {
+    const flagLines = text.layout(`Flags: ${event.flags.join(', ')}`, { ...bodyBold, color: FLAG }, width);
+    writer.ensure(flagLines.length * lineHeight);
+    writer.y = text.drawLines(flagLines, MARGIN_X, writer.y + 2, width, { ...bodyBold, color: FLAG }, lineHeight, 'left');
+  }
+  if (event.notes.length > 0) {
+    for (const note of event.notes) {
+      const noteLines = text.layout(`Note by ${note.author}, ${clock.local(note.at).iso}: ${note.text}`, { ...body, color: INK }, width - 12);
+      writer.ensure(noteLines.length * lineHeight);
+      writer.doc.rect(MARGIN_X, writer.y + 2, 2, noteLines.length * lineHeight - 2).fillColor(FLAG).fill();
+      writer.y = text.drawLines(noteLines, MARGIN_X + 8, writer.y + 2, width - 12, body, lineHeight, 'left');
+    }
+  }
+  writer.y += 6;
+  writer.rule(writer.y, RULE, 0.6);
+  writer.y += 9;
+}
+
+/** Writes the report to a file (via a temporary name, so a cancelled export leaves nothing behind). */
+export async function exportPdfFile(input: PdfReportInput, path: string, options: PdfReportOptions): Promise<PdfResult> {
+  const partial = `${path}.partial`;
+  try {
+    const result = await writePdfReport(input, createWriteStream(partial), options);
+    await rename(partial, path);
+    return result;
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Input and output model of the export engine (CSV, PDF report, signed audit packet).
+ * The engine never reads the cache itself: the caller hands it a replayable source of events.
+ */
+import type { TimelineEntry, ZohoUser } from '../zoho/models.js';
+
+export interface ExportRecordRef {
+  /** Module API name (Leads, Deals, …). */
+  module: string;
+  recordId: string;
+  /** Display name, when known. */
+  name: string | null;
+}
+
+export interface ExportScope {
+  /** The records whose timelines are exported. */
+  records: ExportRecordRef[];
+  /** The local filter in plain words ("source is crm_ui"), or null for "all events". */
+  filterDescription: string | null;
+  /** Inclusive bounds in ms since the epoch, or null for "all time". */
+  timeRange: { from: number; to: number } | null;
+  /** IANA zone (Europe/Berlin) or 'UTC'; every time in every export is shown in it. */
+  timeZone: string;
+  /** Zoho data centre code (US, EU, IN, AU, JP, CA, SA, CN). */
+  dataCentre: string;
+  orgId: string;
+  apiDomain: string;
+  /** Who made the export (the signed-in Zoho user's name and e-mail, or an OS user in the CLI). */
+  generatedBy: string;
+  /** When the export was made (ms since the epoch). */
+  generatedAt: number;
+  appVersion: string;
+}
+
+export interface ReviewerNote {
+  author: string;
+  text: string;
+  /** ms since the epoch. */
+  at: number;
+}
+
+export interface ExportEvent {
+  /** Parsed event and Zoho's object exactly as received. */
+  entry: TimelineEntry;
+  /** Whose timeline this event was fetched from. */
+  owner: { module: string; recordId: string };
+  /** Reviewer flags ("suspicious", "follow-up"). */
+  flags: string[];
+  notes: ReviewerNote[];
+}
+
+/**
+ * A replayable sequence of events: every call starts again from the first event and yields the same
+ * events in the same order. The PDF and the packet read the events more than once (summary first,
+ * then every event), so a one-shot iterable is not enough — `spoolEvents` turns one into this.
+ */
+export type ExportEventSource = () => AsyncIterable<ExportEvent>;
+
+/** counting: the PDF's statistics pass; csv: events.csv (and, in a packet, events.json); then pdf, signing, zip, done. */
+export type ExportPhase = 'counting' | 'csv' | 'pdf' | 'signing' | 'zip' | 'done';
+
+export interface ExportProgress {
+  eventsDone: number;
+  phase: ExportPhase;
+}
+
+export interface ExportRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: ExportProgress) => void;
+}
+
+export interface ExportInput {
+  scope: ExportScope;
+  events: ExportEventSource;
+  users: readonly ZohoUser[];
+}

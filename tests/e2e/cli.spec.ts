@@ -1,0 +1,63 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { unzipSync, zipSync } from 'fflate';
+import { expect, test } from '@playwright/test';
+
+const run = promisify(execFile);
+
+/**
+ * The BUILT command line (bin/timeline-auditor.js → out/main/cli.js), as a newcomer runs it: a bundling
+ * mistake that unit tests on the sources cannot see shows up here.
+ */
+test.describe('timeline-auditor command line (built)', () => {
+  test('sandbox → fetch into the cache → export a packet → verify, and a tampered packet is caught', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'ta-cli-e2e-'));
+    const sandbox = spawn(process.execPath, ['bin/timeline-auditor.js', 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const lines = createInterface({ input: sandbox.stdout! });
+      const banner: string[] = [];
+      await new Promise<void>((resolve) => lines.on('line', (line) => (banner.push(line), /access token/.test(line) && resolve())));
+      const url = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner.join('\n'))![1]!;
+      const token = banner.find((line) => line.includes('access token'))!.split(/\s+/).pop()!;
+      const env = { ...process.env, TIMELINE_AUDITOR_HOME: home, ZOHO_API_DOMAIN: url, ZOHO_ACCESS_TOKEN: token };
+      const cli = (...args: string[]) => run(process.execPath, ['bin/timeline-auditor.js', ...args], { env });
+
+      const help = await cli('--help');
+      for (const command of ['connect', 'status', 'disconnect', 'fetch', 'export', 'verify', 'sandbox']) expect(help.stdout).toContain(`  ${command}`);
+
+      const fetched = await cli('fetch', 'Leads/554023000001122039');
+      expect(fetched.stdout).toContain('Leads/554023000001122039: 8 events cached (8 new)');
+
+      const packet = join(home, 'audit.zip');
+      const exported = await cli('export', 'Leads/554023000001122039', '--packet', packet, '--tz', 'Asia/Kolkata');
+      expect(exported.stdout).toContain('8 events');
+      const fingerprint = /Signing key fingerprint: ([0-9a-f]{64})/.exec(exported.stdout)![1]!;
+
+      const verified = await cli('verify', packet, '--public-key', fingerprint);
+      expect(verified.stdout).toContain('INTACT');
+
+      // One byte changed in the CSV: verify fails and names the file.
+      const files = unzipSync(readFileSync(packet));
+      files['events.csv']![10] ^= 0x01;
+      const tampered = join(home, 'tampered.zip');
+      writeFileSync(tampered, zipSync(files));
+      const failure = await cli('verify', tampered).then(
+        () => null,
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(failure?.code).not.toBe(0);
+      expect(failure?.stdout).toContain('events.csv');
+
+      const csv = join(home, 'events.csv');
+      await cli('export', 'Leads/554023000001122039', '--csv', csv);
+      expect(readFileSync(csv, 'utf8').startsWith('\uFEFFevent_id,audited_time,action,source,done_by_id')).toBe(true);
+    } finally {
+      sandbox.kill('SIGTERM');
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportPdfFile } from '../../../main/export/pdf/report.js';
+import type { ExportEvent } from '../../../main/export/types.js';
+import { buildEvents, sourceOf, testScope, TEST_USERS } from '../../unit/export/fixtures.js';
+
+let dir: string;
+let events: ExportEvent[];
+let text: string;
+let pages: number;
+const DIGEST = 'c0ffee'.repeat(10) + 'abcd';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'export-pdf-'));
+  events = buildEvents(160);
+  const result = await exportPdfFile({ scope: testScope(), events: sourceOf(events), users: TEST_USERS }, join(dir, 'report.pdf'), { packetDigest: DIGEST });
+  pages = result.pages;
+  text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'report.pdf'), '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  // Keep a few rendered pages for people to look at (tests/artifacts is git-ignored).
+  const artifacts = join(process.cwd(), 'tests', 'artifacts', 'export');
+  await mkdir(artifacts, { recursive: true });
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '6', join(dir, 'report.pdf'), join(dir, 'page')]);
+  // Cover, the user × hour-of-week heatmap and the first events page.
+  const wanted = new Map([['page-01.png', 'report-cover.png'], ['page-04.png', 'report-heatmap.png'], ['page-06.png', 'report-events.png']]);
+  for (const name of await readdir(dir)) {
+    const target = wanted.get(name);
+    if (target !== undefined) await copyFile(join(dir, name), join(artifacts, target));
+  }
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('report.pdf', () => {
+  it('contains every event id', () => {
+    const missing = events.map((event) => event.entry.event.id).filter((id) => !text.includes(id));
+    expect(missing).toEqual([]);
+    expect(pages).toBeGreaterThan(10);
+  });
+
+  it('shows the scope on the cover and the digest and page number in every footer', () => {
+    for (const expected of ['Timeline Audit Report', 'Europe/Berlin', '20071234567', 'https://www.zohoapis.eu', 'Ana Compliance <ana@zylker.example>', 'source is crm_ui or workflow', 'Timeline Auditor 0.1.0']) {
+      expect(text).toContain(expected);
+    }
+    const footers = text.split('\f').filter((page) => page.trim() !== '');
+    expect(footers).toHaveLength(pages);
+    footers.forEach((page, index) => {
+      expect(page).toContain(`Packet digest (SHA-256): ${DIGEST}`);
+      expect(page).toContain(`Page ${index + 1}`);
+    });
+  });
+
+  it('has the summary tables and heatmap legends', () => {
+    for (const heading of ['Events by user', 'Events by source', 'Events by action', 'Events by user and hour of the week', 'Events per cell:']) expect(text).toContain(heading);
+    expect(text).toMatch(/Events by source and (day|week|month|year)/);
+  });
+
+  it('keeps CJK, Arabic, Hebrew and emoji text (embedded fonts, per-run fallback)', () => {
+    for (const sample of ['佐藤 美咲', '山田', '株式会社ゾーホー', '서울', 'ليلى', 'حداد', 'مرحبا', 'بكم', 'חברת', 'בדיקה', 'שלום', 'עולם', '🚀', '🎉', 'Müller', 'Chloé Lefèvre']) expect(text).toContain(sample);
+    const fonts = execFileSync('pdffonts', [join(dir, 'report.pdf')], { encoding: 'utf8' }).split('\n').slice(2).filter((line) => line.trim() !== '');
+    expect(fonts.length).toBeGreaterThanOrEqual(4);
+    for (const line of fonts) expect(line).toMatch(/\byes\s+yes\s+yes\b/); // embedded, subset, with ToUnicode
+    expect(fonts.join('\n')).toMatch(/NotoSansHans/);
+    expect(fonts.join('\n')).toMatch(/NotoNaskhArabic/);
+    expect(fonts.join('\n')).toMatch(/NotoEmoji/);
+  });
+
+  it('shows every field change old → new, flags and notes', () => {
+    const odd = text.slice(text.indexOf('Event 554023000009100001'));
+    expect(odd).toContain('1500.5');
+    expect(odd).toContain('EMEA; 北美');
+    expect(odd).toContain('Acme 🚀 (554023000000777001)');
+    expect(text).toContain('Flags: suspicious, follow-up');
+    expect(text).toContain('Note by Reviewer Ana');
+  });
+
+  it('says when a report is not part of a packet', async () => {
+    const path = join(dir, 'standalone.pdf');
+    await exportPdfFile({ scope: testScope({ timeRange: null, filterDescription: null }), events: sourceOf(events.slice(0, 5)), users: TEST_USERS }, path, { packetDigest: null });
+    const standalone = execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
+    expect(standalone).toContain('Standalone report: not part of a signed audit packet.');
+    expect(standalone).toContain('All time');
+  });
+
+  it('stops on abort and leaves no file', async () => {
+    const controller = new AbortController();
+    const phases: string[] = [];
+    let passes = 0;
+    // The report reads the events twice (statistics, then pages); abort half-way through the pages.
+    const source = async function* (): AsyncGenerator<ExportEvent> {
+      passes += 1;
+      for (const [index, event] of events.entries()) {
+        if (passes === 2 && index === 100) controller.abort();
+        yield event;
+      }
+    };
+    const promise = exportPdfFile({ scope: testScope(), events: source, users: TEST_USERS }, join(dir, 'cancelled.pdf'), {
+      packetDigest: null, signal: controller.signal, onProgress: (progress) => phases.push(progress.phase),
+    });
+    await expect(promise).rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
+    expect(passes).toBe(2);
+    expect((await readdir(dir)).filter((name) => name.startsWith('cancelled'))).toEqual([]);
+  });
+});
