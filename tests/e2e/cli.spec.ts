@@ -42,7 +42,8 @@ test.describe('timeline-auditor command line (built)', () => {
 
       // One byte changed in the CSV: verify fails and names the file.
       const files = unzipSync(readFileSync(packet));
-      files['events.csv']![10] ^= 0x01;
+      const csvBytes = files['events.csv']!;
+      csvBytes[10] = csvBytes[10]! ^ 0x01;
       const tampered = join(home, 'tampered.zip');
       writeFileSync(tampered, zipSync(files));
       const failure = await cli('verify', tampered).then(
