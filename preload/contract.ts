@@ -207,6 +207,341 @@ export const timelineQueryInputSchema = z
   })
   .strict();
 
+
+// ---- Review (timeline table, filters, heatmaps, flags, notes) -----------------------------------
+
+const LOCAL_FILTER_MAX_DEPTH = 6;
+const LOCAL_FILTER_MAX_RULES = 200;
+
+const localFilterValueSchema = z.union([
+  z.string().max(1000),
+  z.number().finite(),
+  z.boolean(),
+  z.null(),
+  z.array(z.union([z.string().max(1000), z.number().finite()])).max(1000),
+]);
+
+/** One condition as react-querybuilder writes it (its ids and extra keys are dropped). */
+export const localFilterRuleSchema = z.object({
+  field: z.string().min(1).max(40),
+  operator: z.string().min(1).max(40),
+  value: localFilterValueSchema.optional(),
+});
+export interface LocalFilterRuleInput {
+  field: string;
+  operator: string;
+  value?: z.infer<typeof localFilterValueSchema> | undefined;
+}
+export interface LocalFilterGroupInput {
+  combinator: 'and' | 'or';
+  not?: boolean | undefined;
+  rules: Array<LocalFilterRuleInput | LocalFilterGroupInput>;
+}
+
+const localFilterGroupShape: z.ZodType<LocalFilterGroupInput> = z.lazy(() =>
+  z.object({
+    combinator: z.enum(['and', 'or']),
+    not: z.boolean().optional(),
+    rules: z.array(z.union([localFilterGroupShape, localFilterRuleSchema])).max(LOCAL_FILTER_MAX_RULES),
+  }),
+);
+
+function filterSize(group: LocalFilterGroupInput, depth: number): { depth: number; rules: number } {
+  let deepest = depth;
+  let rules = 0;
+  for (const child of group.rules) {
+    if ('rules' in child) {
+      const inner = filterSize(child, depth + 1);
+      deepest = Math.max(deepest, inner.depth);
+      rules += inner.rules;
+    } else rules += 1;
+  }
+  return { depth: deepest, rules };
+}
+
+/** react-querybuilder's RuleGroupType, depth and size limited (checked again when compiled). */
+export const localFilterSchema = localFilterGroupShape.superRefine((group, context) => {
+  const size = filterSize(group, 1);
+  if (size.depth > LOCAL_FILTER_MAX_DEPTH) context.addIssue({ code: 'custom', message: `groups nest at most ${LOCAL_FILTER_MAX_DEPTH} deep` });
+  if (size.rules > LOCAL_FILTER_MAX_RULES) context.addIssue({ code: 'custom', message: `at most ${LOCAL_FILTER_MAX_RULES} conditions` });
+});
+
+const eventIdSchema = z.string().regex(/^[0-9A-Za-z_-]{1,40}$/, 'a timeline event id');
+const tzOffsetSchema = z.number().int().min(-14 * 60).max(14 * 60);
+
+export const REVIEW_SORT_COLUMNS = ['time', 'user', 'source', 'action', 'module', 'record'] as const;
+export const REVIEW_COLUMNS = ['time', 'user', 'source', 'action', 'record', 'field', 'change', 'flags', 'notes'] as const;
+export type ReviewColumn = (typeof REVIEW_COLUMNS)[number];
+export const REVIEW_FLAGS = ['off_hours', 'mass_change', 'api_by_person', 'owner_change', 'deletion', 'sensitive_field'] as const;
+export type ReviewFlag = (typeof REVIEW_FLAGS)[number];
+
+export const reviewQueryInputSchema = z
+  .object({
+    filter: localFilterSchema,
+    /** For `day` and `hourOfWeek` conditions and the heatmaps: the time-zone setting as an offset. */
+    timezoneOffsetMinutes: tzOffsetSchema,
+  })
+  .strict();
+
+export const reviewPageInputSchema = z
+  .object({
+    filter: localFilterSchema,
+    timezoneOffsetMinutes: tzOffsetSchema,
+    sort: z.object({ column: z.enum(REVIEW_SORT_COLUMNS), direction: z.enum(['asc', 'desc']) }).strict(),
+    offset: z.number().int().min(0).max(50_000_000),
+    /** A window of rows; the table asks for more as it scrolls. */
+    limit: z.number().int().min(1).max(500),
+  })
+  .strict();
+
+/** One table row: the event's columns, its first field change and counts. */
+export interface ReviewRow {
+  eventId: string;
+  auditedTime: string;
+  auditedAtMs: number;
+  action: string;
+  source: string | null;
+  doneBy: { id: string; name: string | null };
+  record: { module: string; id: string; name: string | null };
+  relatedRecord: { module: string; id: string; name: string | null } | null;
+  automated: boolean;
+  fieldCount: number;
+  firstChange: { apiName: string; label: string | null; oldValue: string | null; newValue: string | null } | null;
+  flags: ReviewFlag[];
+  noteCount: number;
+}
+
+export interface ReviewSummary {
+  events: number;
+  users: number;
+  sources: number;
+  firstAuditedTime: string | null;
+  lastAuditedTime: string | null;
+  /** Events in the whole cache, for "n of N". */
+  totalEvents: number;
+}
+
+export interface ReviewHeatmaps {
+  userHourOfWeek: Array<{ x: number; y: string; count: number }>;
+  sourceDay: Array<{ x: string; y: string; count: number }>;
+  userSource: Array<{ x: string; y: string; count: number }>;
+}
+
+export interface ReviewNote {
+  id: number;
+  eventId: string;
+  author: string;
+  text: string;
+  tag: string | null;
+  /** ms since the epoch */
+  at: number;
+}
+
+export interface ReviewFieldChange {
+  apiName: string;
+  label: string | null;
+  dataType: string | null;
+  oldValue: string | null;
+  newValue: string | null;
+  /** Picklist fields: every value with its colour, when Zoho sent them. */
+  pickList: Array<{ displayValue: string; actualValue: string; colour: string | null }> | null;
+  colourCoded: boolean | null;
+}
+
+export interface ReviewEventDetail {
+  eventId: string;
+  auditedTime: string;
+  auditedAtMs: number;
+  action: string;
+  source: string | null;
+  doneBy: { id: string; name: string | null; email: string | null; profile: { id: string | null; name: string | null } | null; type: string | null };
+  record: { module: string; id: string; name: string | null };
+  relatedRecord: { module: string; id: string; name: string | null } | null;
+  automation: { type: string | null; name: string | null; id: string | null; json: string } | null;
+  fieldChanges: ReviewFieldChange[];
+  timelines: RecordKeyView[];
+  flags: ReviewFlag[];
+  notes: ReviewNote[];
+}
+
+export interface ReviewFacets {
+  users: Array<{ id: string; name: string | null }>;
+  sources: string[];
+  actions: string[];
+  modules: string[];
+  fields: Array<{ apiName: string; label: string | null }>;
+  records: Array<{ module: string; recordId: string; name: string | null }>;
+  flags: Array<{ flag: ReviewFlag; count: number }>;
+  /** Events carrying at least one flag. */
+  flaggedEvents: number;
+  tags: string[];
+  /** What Zoho's `filters` parameter documents: the modules and sources it accepts. */
+  zohoFilter: { modules: string[]; sources: string[] };
+}
+
+export const flagRulesSchema = z
+  .object({
+    offHours: z
+      .object({
+        enabled: z.boolean(),
+        /** Working hours [startHour, endHour) on workDays, in timeZone. */
+        startHour: z.number().int().min(0).max(23),
+        endHour: z.number().int().min(1).max(24),
+        /** 1 = Monday … 7 = Sunday */
+        workDays: z.array(z.number().int().min(1).max(7)).max(7),
+        timeZone: z.string().min(1).max(64),
+      })
+      .strict()
+      .refine((rule) => rule.startHour < rule.endHour, 'working hours must end after they start'),
+    massChange: z.object({ enabled: z.boolean(), events: z.number().int().min(2).max(100_000), minutes: z.number().int().min(1).max(10_080) }).strict(),
+    apiByPerson: z.object({ enabled: z.boolean(), sources: z.array(z.string().min(1).max(60)).max(40) }).strict(),
+    ownerChange: z.object({ enabled: z.boolean() }).strict(),
+    deletion: z.object({ enabled: z.boolean() }).strict(),
+    sensitiveFields: z.object({ enabled: z.boolean(), fields: z.array(z.string().min(1).max(100)).max(200) }).strict(),
+  })
+  .strict();
+export type FlagRules = z.infer<typeof flagRulesSchema>;
+
+export const reviewPreferencesSchema = z
+  .object({
+    columns: z.array(z.enum(REVIEW_COLUMNS)).min(1).max(REVIEW_COLUMNS.length),
+  })
+  .strict();
+export type ReviewPreferences = z.infer<typeof reviewPreferencesSchema>;
+
+export interface SavedFilter {
+  name: string;
+  filter: LocalFilterGroupInput;
+  savedAt: number;
+}
+
+/** What the Zoho filter builder offers: one AND/OR group of documented conditions. */
+export const zohoFilterModelSchema = z
+  .object({
+    operator: z.enum(['AND', 'OR']),
+    conditions: z
+      .array(
+        z
+          .object({
+            field: z.string().max(40),
+            comparator: z.string().max(20),
+            /** One value, a list (in) or two date-times (between). */
+            value: z.union([z.string().max(200), z.array(z.string().max(200)).max(100)]),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10),
+  })
+  .strict();
+export type ZohoFilterModel = z.infer<typeof zohoFilterModelSchema>;
+
+export interface RecordStateView {
+  record: RecordKeyView & { name: string | null };
+  /** The record's events, oldest first (at most 5,000). */
+  events: Array<{ eventId: string; auditedTime: string; action: string; doneBy: string | null; changedFields: number }>;
+  /** Index in `events` of the moment shown; -1 = before the first event. */
+  index: number;
+  fields: Array<{
+    apiName: string;
+    label: string | null;
+    dataType: string | null;
+    value: string | null;
+    /** 'set': last changed at or before the moment; 'earlier': value before its first recorded change (which is later). */
+    basis: 'set' | 'earlier';
+    changedAt: string | null;
+    changedBy: string | null;
+    /** Changed by the event at `index`. */
+    changedHere: boolean;
+  }>;
+}
+
+export const recordStateInputSchema = z
+  .object({
+    record: recordKeySchema,
+    /** The moment: after this event, or the last event at or before this time (ISO), or the latest. */
+    atEventId: eventIdSchema.optional(),
+    atTime: z.string().max(40).optional(),
+  })
+  .strict();
+
+// ---- Exports and audit packets ---------------------------------------------------------------
+
+export const exportFormatSchema = z.enum(['csv', 'pdf', 'packet']);
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+
+const filterValues = z.array(z.string().min(1).max(200)).min(1).max(1000);
+/** Narrowing of the exported events, ANDed (the same dimensions as the CLI's --where). */
+export const exportWhereSchema = z
+  .object({
+    userIds: filterValues.optional(),
+    sources: filterValues.optional(),
+    actions: filterValues.optional(),
+    modules: filterValues.optional(),
+    fieldApiNames: filterValues.optional(),
+    /** ms since the epoch, or an ISO 8601 date-time. */
+    from: z.union([z.number().int(), z.iso.datetime({ offset: true })]).optional(),
+    to: z.union([z.number().int(), z.iso.datetime({ offset: true })]).optional(),
+    text: z.string().max(500).optional(),
+  })
+  .strict();
+export type ExportWhere = z.infer<typeof exportWhereSchema>;
+
+export const exportStartInputSchema = z
+  .object({
+    records: z.array(recordKeySchema).min(1, 'choose at least one record').max(100_000),
+    formats: z.array(exportFormatSchema).min(1, 'choose at least one format').max(3),
+    where: exportWhereSchema.optional(),
+  })
+  .strict();
+
+export interface ExportFileView {
+  format: ExportFormat;
+  path: string;
+  bytes: number;
+}
+
+export interface ExportHistoryEntry {
+  id: string;
+  createdAt: number;
+  records: number;
+  events: number;
+  timeZone: string;
+  files: ExportFileView[];
+  /** The packet's digest and the key that signed it (packets only). */
+  packetDigest: string | null;
+  signerFingerprint: string | null;
+}
+
+export interface ExportProgressView {
+  exportId: string;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  /** What is being written: counting, csv, pdf, signing, zip, done. */
+  phase: string;
+  eventsDone: number;
+  eventsTotal: number;
+  /** The finished export (state 'done'). */
+  entry: ExportHistoryEntry | null;
+  error: IpcError | null;
+}
+
+export interface SigningKeyView {
+  fingerprint: string;
+  publicKeyPem: string;
+  /** Where exports are written. */
+  exportsFolder: string;
+}
+
+export interface PacketVerificationView {
+  ok: boolean;
+  signatureOk: boolean;
+  files: Array<{ name: string; ok: boolean; problem: string | null }>;
+  firstProblem: { file: string; problem: string } | null;
+  signerFingerprint: string | null;
+  /** Whether the signer is this installation's key. */
+  signedByThisInstallation: boolean;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Channel declarations
 // ---------------------------------------------------------------------------------------------
@@ -248,6 +583,43 @@ export const requestChannels = {
   'sync:cancel': request<{ cancelled: boolean }>()(noInput),
   'sync:progress': request<SyncProgressView | null>()(noInput),
   'timeline:record': request<{ total: number; events: TimelineEventView[] }>()(timelineQueryInputSchema),
+  /** Starts an export in the background; progress arrives as `export:progress`. */
+  'export:start': request<{ exportId: string }>()(exportStartInputSchema),
+  'export:cancel': request<{ cancelled: boolean }>()(noInput),
+  'export:history': request<ExportHistoryEntry[]>()(noInput),
+  'export:signing-key': request<SigningKeyView>()(noInput),
+  /** Shows an export's file in the system file manager (desktop app); answers its path either way. */
+  'export:reveal': request<{ path: string; revealed: boolean }>()(z.object({ exportId: z.string().uuid() }).strict()),
+  /** Verifies a packet: one from the history, or a file the user chose (its bytes, base64). */
+  'export:verify': request<PacketVerificationView>()(
+    z.union([
+      z.object({ exportId: z.string().uuid() }).strict(),
+      z.object({ fileName: z.string().min(1).max(260), base64: z.string().min(1).max(140_000_000) }).strict(),
+    ]),
+  ),
+  // ---- Review ----
+  /** A window of table rows for the filter, sorted. */
+  'review:page': request<{ rows: ReviewRow[] }>()(reviewPageInputSchema),
+  'review:summary': request<ReviewSummary>()(reviewQueryInputSchema),
+  'review:heatmaps': request<ReviewHeatmaps>()(reviewQueryInputSchema),
+  /** Values the filter builder offers (users, sources, fields …) and flag counts. */
+  'review:facets': request<ReviewFacets>()(noInput),
+  'review:event': request<ReviewEventDetail>()(z.object({ eventId: eventIdSchema }).strict()),
+  /** Zoho's object for the event exactly as stored. */
+  'review:raw': request<{ raw: string }>()(z.object({ eventId: eventIdSchema }).strict()),
+  'review:record-state': request<RecordStateView>()(recordStateInputSchema),
+  'review:add-note': request<ReviewNote>()(z.object({ eventId: eventIdSchema, text: z.string().trim().min(1, 'write a note').max(5000), tag: z.string().trim().min(1).max(40).nullable() }).strict()),
+  'review:delete-note': request<{ deleted: boolean }>()(z.object({ id: z.number().int().min(1) }).strict()),
+  'review:saved-filters': request<SavedFilter[]>()(noInput),
+  'review:save-filter': request<SavedFilter[]>()(z.object({ name: z.string().trim().min(1, 'give the filter a name').max(80), filter: localFilterSchema }).strict()),
+  'review:delete-filter': request<SavedFilter[]>()(z.object({ name: z.string().min(1).max(80) }).strict()),
+  'review:rules': request<FlagRules>()(noInput),
+  /** Saves the rules and recomputes every event's flags. */
+  'review:set-rules': request<{ rules: FlagRules; flagged: number }>()(flagRulesSchema),
+  'review:preferences': request<ReviewPreferences>()(noInput),
+  'review:set-preferences': request<ReviewPreferences>()(reviewPreferencesSchema),
+  /** Validates and encodes a Zoho `filters` parameter (the documented grammar only). */
+  'review:zoho-filter': request<{ json: string; encoded: string }>()(zohoFilterModelSchema),
 } as const;
 
 export const eventChannels = {
@@ -258,6 +630,7 @@ export const eventChannels = {
   /** The sign-in page the app asked the system browser to open (shown too, in case it did not open). */
   'auth:authorization-url': event<{ url: string }>(),
   'sync:progress': event<SyncProgressView>(),
+  'export:progress': event<ExportProgressView>(),
   /** Tracked records or their freshness changed (a sync wrote, records were added). */
   'records:changed': event<Record<string, never>>(),
 } as const;

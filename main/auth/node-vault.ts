@@ -14,9 +14,13 @@ export const VAULT_SALT_FILE = 'zoho-vault.salt.json';
  * passphrase only fails when a secret is actually read or written (so `status` works without it).
  */
 export function createNodeTokenVault(home: string, env: NodeJS.ProcessEnv, options: { requirePassphrase: boolean }): TokenVault {
+  return new TokenVault(createConfStore(home, VAULT_STORE_NAME), createNodeCipher(home, env, options));
+}
+
+/** The secret cipher under plain Node: AES-256-GCM, key from TIMELINE_AUDITOR_PASSPHRASE (scrypt). */
+export function createNodeCipher(home: string, env: NodeJS.ProcessEnv, options: { requirePassphrase: boolean }): SecretCipher {
   const open = (): AesGcmScryptCipher => AesGcmScryptCipher.open(passphraseFromEnv(env), join(home, VAULT_SALT_FILE));
-  const cipher = options.requirePassphrase ? open() : lazyCipher(open);
-  return new TokenVault(createConfStore(home, VAULT_STORE_NAME), cipher);
+  return options.requirePassphrase ? open() : lazyCipher(open);
 }
 
 function lazyCipher(open: () => SecretCipher): SecretCipher {

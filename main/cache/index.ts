@@ -13,7 +13,13 @@ export type {
   SourceDayCell,
   TextColumn,
   UserSourceCell,
+  LocalFilterField,
+  LocalFilterGroup,
+  LocalFilterOptions,
+  LocalFilterRule,
+  SqlCondition,
 } from './query.js';
+export { compileLocalFilter, LocalFilterError, LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, measureLocalFilter } from './query.js';
 export { CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError } from './errors.js';
 export { ftsMatchExpression, indexableText } from './search-text.js';
 export { CACHE_FILE_NAME, cacheFilePath } from './location.js';

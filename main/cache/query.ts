@@ -1,5 +1,6 @@
 import type { RecordKey } from '../sync/sync-store.js';
 import type { JsonObject, JsonValue, PickListValue } from '../zoho/models.js';
+import { AuditorError } from '../core/errors.js';
 import { ftsMatchExpression } from './search-text.js';
 
 /** Columns of the full-text index a text search may be limited to. */
@@ -42,6 +43,8 @@ export interface EventFilter {
   text?: string;
   /** Limit `text` to some columns; all four when absent. */
   textIn?: readonly TextColumn[];
+  /** A further condition over `events e`, ANDed (a compiled local filter: compileLocalFilter). */
+  condition?: SqlCondition;
 }
 
 export interface QueryOptions {
@@ -184,10 +187,282 @@ export function buildEventCondition(filter: EventFilter): SqlCondition {
       }
     }
   }
+  if (filter.condition !== undefined) {
+    clauses.push(`(${filter.condition.where})`);
+    params.push(...filter.condition.params);
+  }
   return { where: clauses.length === 0 ? '1' : clauses.join(' AND '), params };
 }
 
 /** Days since the epoch → YYYY-MM-DD. */
 export function dayNumberToDate(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+// ---- local filters: nested AND/OR groups (react-querybuilder's RuleGroupType) → parametrised SQL ----
+
+/** One condition as react-querybuilder writes it: `{ field, operator, value }` (ids and extras ignored). */
+export interface LocalFilterRule {
+  field: string;
+  operator: string;
+  value?: unknown;
+}
+
+export interface LocalFilterGroup {
+  combinator: 'and' | 'or';
+  /** Negates the whole group. */
+  not?: boolean;
+  rules: ReadonlyArray<LocalFilterRule | LocalFilterGroup>;
+}
+
+/** Fields of the local filter and the operators each accepts (the builder offers exactly these). */
+export const LOCAL_FILTER_OPERATORS = {
+  user: ['=', '!=', 'in', 'notIn'],
+  source: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
+  action: ['=', '!=', 'in', 'notIn'],
+  module: ['=', '!=', 'in', 'notIn'],
+  record: ['=', '!='],
+  field: ['=', '!=', 'in', 'notIn'],
+  oldValue: ['=', '!=', 'contains', 'doesNotContain', 'null', 'notNull'],
+  newValue: ['=', '!=', 'contains', 'doesNotContain', 'null', 'notNull'],
+  valueChange: ['changedFromTo'],
+  time: ['between', 'notBetween', '>=', '<'],
+  day: ['=', 'between'],
+  hourOfWeek: ['=', 'in'],
+  automation: ['null', 'notNull', 'contains'],
+  text: ['contains', 'doesNotContain'],
+  flag: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
+  note: ['null', 'notNull', 'contains'],
+} as const satisfies Record<string, readonly string[]>;
+export type LocalFilterField = keyof typeof LOCAL_FILTER_OPERATORS;
+
+export const LOCAL_FILTER_LIMITS = { depth: 6, rules: 200, listValues: 1000, textLength: 1000 } as const;
+
+export interface LocalFilterOptions {
+  /** Minutes added to UTC for `day` and `hourOfWeek` (the time-zone setting; fixed offset). */
+  timezoneOffsetMinutes?: number;
+}
+
+/** A local filter that cannot be compiled: names the rule and what is allowed. */
+export class LocalFilterError extends AuditorError {
+  constructor(message: string, hint: string) {
+    super('REVIEW_FILTER_INVALID', message, { hint });
+    this.name = 'LocalFilterError';
+  }
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+function isGroup(node: LocalFilterRule | LocalFilterGroup): node is LocalFilterGroup {
+  return Array.isArray((node as LocalFilterGroup).rules);
+}
+
+/** Counts rules and depth, so a hostile or runaway filter is refused before any SQL is built. */
+export function measureLocalFilter(group: LocalFilterGroup): { depth: number; rules: number } {
+  let rules = 0;
+  const walk = (node: LocalFilterGroup, depth: number): number => {
+    let deepest = depth;
+    for (const child of node.rules) {
+      if (isGroup(child)) deepest = Math.max(deepest, walk(child, depth + 1));
+      else rules += 1;
+    }
+    return deepest;
+  };
+  return { depth: walk(group, 1), rules };
+}
+
+function listOf(rule: LocalFilterRule): string[] {
+  const value = rule.value;
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : typeof value === 'number' ? [value] : [];
+  const list = items.map((item) => (typeof item === 'number' ? String(item) : typeof item === 'string' ? item.trim() : '')).filter((item) => item !== '');
+  if (list.length === 0) throw new LocalFilterError(`"${rule.field}" ${rule.operator} needs at least one value.`, 'Pick or type a value, or remove the condition.');
+  if (list.length > LOCAL_FILTER_LIMITS.listValues) throw new LocalFilterError(`"${rule.field}" lists more than ${LOCAL_FILTER_LIMITS.listValues} values.`, 'Use fewer values.');
+  return list;
+}
+
+function textOfValue(rule: LocalFilterRule, allowEmpty = false): string {
+  const value = rule.value;
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : Array.isArray(value) && value.length === 1 && typeof value[0] === 'string' ? value[0] : undefined;
+  if (text === undefined || (!allowEmpty && text.trim() === '')) {
+    throw new LocalFilterError(`"${rule.field}" ${rule.operator} needs a value.`, 'Type a value, or remove the condition.');
+  }
+  if (text.length > LOCAL_FILTER_LIMITS.textLength) throw new LocalFilterError(`The value for "${rule.field}" is too long.`, `At most ${LOCAL_FILTER_LIMITS.textLength} characters.`);
+  return text;
+}
+
+function pairOf(rule: LocalFilterRule): [string, string] {
+  const value = rule.value;
+  const pair = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  if (pair.length !== 2 || pair.some((item) => typeof item !== 'string' && typeof item !== 'number')) {
+    throw new LocalFilterError(`"${rule.field}" ${rule.operator} needs two values.`, 'Give both the first and the second value.');
+  }
+  return [String(pair[0]).trim(), String(pair[1]).trim()];
+}
+
+function timeOf(rule: LocalFilterRule, text: string): number {
+  const ms = /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms)) throw new LocalFilterError(`"${text}" is not a date and time.`, 'Use a date-time such as 2024-03-01T09:00:00+01:00.');
+  return Math.trunc(ms);
+}
+
+function dayNumberOf(text: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const ms = match === null ? Number.NaN : Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  if (!Number.isFinite(ms) || dayNumberToDate(ms / DAY) !== text) throw new LocalFilterError(`"${text}" is not a day.`, 'Use a day as YYYY-MM-DD.');
+  return ms / DAY;
+}
+
+/** `value` (or a list) as `= ?` / `IN (…)`; long lists as one JSON parameter. */
+function memberOf(column: string, values: readonly string[], params: unknown[]): string {
+  if (values.length === 1) {
+    params.push(values[0]);
+    return `${column} = ?`;
+  }
+  params.push(JSON.stringify(values));
+  return `${column} IN (SELECT value FROM json_each(?))`;
+}
+
+/** Empty text and SQL NULL are both "empty" for old/new values. */
+const EMPTY = (column: string): string => `(${column} IS NULL OR ${column} = '')`;
+
+function compileRule(rule: LocalFilterRule, options: LocalFilterOptions, params: unknown[]): string {
+  const operators = (LOCAL_FILTER_OPERATORS as Record<string, readonly string[] | undefined>)[rule.field];
+  if (operators === undefined) {
+    throw new LocalFilterError(`"${rule.field}" is not a field the local filter knows.`, `One of ${Object.keys(LOCAL_FILTER_OPERATORS).join(', ')}.`);
+  }
+  if (!operators.includes(rule.operator)) {
+    throw new LocalFilterError(`"${rule.operator}" cannot be used with ${rule.field}.`, `For ${rule.field}: ${operators.join(', ')}.`);
+  }
+  const field = rule.field as LocalFilterField;
+  const op = rule.operator;
+  const negated = op === '!=' || op === 'notIn' || op === 'doesNotContain' || op === 'notBetween';
+  const wrap = (sql: string): string => (negated ? `NOT (${sql})` : sql);
+  const values = (): string[] => (op === 'in' || op === 'notIn' ? listOf(rule) : [textOfValue(rule)]);
+  const offsetMs = Math.trunc(options.timezoneOffsetMinutes ?? 0) * 60_000;
+  switch (field) {
+    case 'user':
+      return wrap(memberOf('e.done_by_id', values(), params));
+    case 'action':
+      return wrap(memberOf('e.action', values(), params));
+    case 'module':
+      return wrap(memberOf('e.record_module', values(), params));
+    case 'source':
+      if (op === 'null') return `(e.source IS NULL OR e.source = '')`;
+      if (op === 'notNull') return `(e.source IS NOT NULL AND e.source <> '')`;
+      // A missing source never equals a value; "is not X" includes events without a source.
+      if (negated) {
+        params.push(JSON.stringify(values()));
+        return `coalesce(e.source, '') NOT IN (SELECT value FROM json_each(?))`;
+      }
+      return memberOf('e.source', values(), params);
+    case 'record': {
+      const text = textOfValue(rule);
+      const match = /^([A-Za-z][A-Za-z0-9_]*)\/([0-9]+)$/.exec(text.trim());
+      if (match === null) throw new LocalFilterError(`"${text}" is not a record.`, 'Write a record as Module/id, e.g. Leads/554023000001122039.');
+      params.push(match[1], match[2]);
+      return wrap(`e.id IN (SELECT te.event_rowid FROM timeline_events te JOIN records r ON r.id = te.record_rowid WHERE r.module = ? AND r.record_id = ?)`);
+    }
+    case 'field':
+      return wrap(`EXISTS (SELECT 1 FROM field_changes fc WHERE fc.event_rowid = e.id AND ${memberOf('fc.api_name', values(), params)})`);
+    case 'oldValue':
+    case 'newValue': {
+      const column = field === 'oldValue' ? 'fc.old_text' : 'fc.new_text';
+      let test: string;
+      if (op === 'null') test = EMPTY(column);
+      else if (op === 'notNull') test = `NOT ${EMPTY(column)}`;
+      else if (op === 'contains' || op === 'doesNotContain') {
+        params.push(textOfValue(rule));
+        test = `instr(lower(${column}), lower(?)) > 0`;
+      } else {
+        params.push(textOfValue(rule, true));
+        test = `${column} = ?`;
+      }
+      return wrap(`EXISTS (SELECT 1 FROM field_changes fc WHERE fc.event_rowid = e.id AND ${test})`);
+    }
+    case 'valueChange': {
+      const [from, to] = pairOf(rule);
+      const side = (column: string, text: string): string => {
+        if (text === '') return EMPTY(column);
+        params.push(text);
+        return `${column} = ?`;
+      };
+      return `EXISTS (SELECT 1 FROM field_changes fc WHERE fc.event_rowid = e.id AND ${side('fc.old_text', from)} AND ${side('fc.new_text', to)})`;
+    }
+    case 'time': {
+      if (op === 'between' || op === 'notBetween') {
+        const [from, to] = pairOf(rule).map((text) => timeOf(rule, text)) as [number, number];
+        if (from > to) throw new LocalFilterError('The time range ends before it starts.', 'Put the earlier time first.');
+        params.push(from, to);
+        // Inclusive of both ends, like the builder's "between".
+        return wrap('e.audited_at_ms BETWEEN ? AND ?');
+      }
+      params.push(timeOf(rule, textOfValue(rule)));
+      return `e.audited_at_ms ${op === '>=' ? '>=' : '<'} ?`;
+    }
+    case 'day': {
+      // A day in the chosen zone is a UTC range: index-friendly.
+      const [first, last] = op === 'between' ? pairOf(rule).map(dayNumberOf) as [number, number] : [dayNumberOf(textOfValue(rule)), dayNumberOf(textOfValue(rule))];
+      if (first > last) throw new LocalFilterError('The day range ends before it starts.', 'Put the earlier day first.');
+      params.push(first * DAY - offsetMs, (last + 1) * DAY - offsetMs);
+      return '(e.audited_at_ms >= ? AND e.audited_at_ms < ?)';
+    }
+    case 'hourOfWeek': {
+      const hours = (op === 'in' ? listOf(rule) : [textOfValue(rule)]).map((text) => {
+        const hour = Number(text);
+        if (!Number.isInteger(hour) || hour < 0 || hour > 167) throw new LocalFilterError(`"${text}" is not an hour of the week.`, '0 (Monday 00:00) to 167 (Sunday 23:00).');
+        return hour;
+      });
+      // floor((ms + offset) / hour) without floating point, correct before 1970 too; +72 makes 0 = Monday.
+      params.push(offsetMs, offsetMs, JSON.stringify(hours));
+      return `((((e.audited_at_ms + ?) - (((e.audited_at_ms + ?) % ${HOUR}) + ${HOUR}) % ${HOUR}) / ${HOUR} + 72) % 168 + 168) % 168 IN (SELECT value FROM json_each(?))`;
+    }
+    case 'automation':
+      if (op === 'null') return 'e.automation_json IS NULL';
+      if (op === 'notNull') return 'e.automation_json IS NOT NULL';
+      params.push(textOfValue(rule));
+      return 'instr(lower(e.automation_json), lower(?)) > 0';
+    case 'text': {
+      const expression = ftsMatchExpression(textOfValue(rule));
+      // Nothing searchable (only punctuation): no restriction, as in EventFilter.text.
+      if (expression === null) return negated ? '0' : '1';
+      params.push(expression);
+      return wrap('e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)');
+    }
+    case 'flag':
+      if (op === 'null') return 'NOT EXISTS (SELECT 1 FROM event_flags f WHERE f.event_rowid = e.id)';
+      if (op === 'notNull') return 'EXISTS (SELECT 1 FROM event_flags f WHERE f.event_rowid = e.id)';
+      return wrap(`EXISTS (SELECT 1 FROM event_flags f WHERE f.event_rowid = e.id AND ${memberOf('f.flag', values(), params)})`);
+    case 'note':
+      if (op === 'null') return 'NOT EXISTS (SELECT 1 FROM event_notes n WHERE n.event_id = e.event_id)';
+      if (op === 'notNull') return 'EXISTS (SELECT 1 FROM event_notes n WHERE n.event_id = e.event_id)';
+    {
+      const text = textOfValue(rule);
+      params.push(text, text);
+      return `EXISTS (SELECT 1 FROM event_notes n WHERE n.event_id = e.event_id AND (instr(lower(n.text), lower(?)) > 0 OR instr(lower(coalesce(n.tag, '')), lower(?)) > 0))`;
+    }
+  }
+}
+
+function compileGroup(group: LocalFilterGroup, options: LocalFilterOptions, params: unknown[]): string {
+  if (group.combinator !== 'and' && group.combinator !== 'or') {
+    throw new LocalFilterError(`"${String(group.combinator)}" is not a combinator.`, 'Use AND or OR.');
+  }
+  const parts = group.rules.map((child) => (isGroup(child) ? compileGroup(child, options, params) : compileRule(child, options, params)));
+  // An empty group restricts nothing (as the builder shows it); NOT of it then matches nothing.
+  const body = parts.length === 0 ? '1' : parts.map((part) => `(${part})`).join(group.combinator === 'and' ? ' AND ' : ' OR ');
+  return group.not === true ? `NOT (${body})` : body;
+}
+
+/**
+ * Compiles a nested local filter into a WHERE condition over `events e`. Every value is a bound
+ * parameter; field names and operators only select fixed SQL fragments, never reach the text.
+ */
+export function compileLocalFilter(group: LocalFilterGroup, options: LocalFilterOptions = {}): SqlCondition {
+  const size = measureLocalFilter(group);
+  if (size.depth > LOCAL_FILTER_LIMITS.depth) throw new LocalFilterError(`The filter nests ${size.depth} groups deep.`, `At most ${LOCAL_FILTER_LIMITS.depth} levels.`);
+  if (size.rules > LOCAL_FILTER_LIMITS.rules) throw new LocalFilterError(`The filter has ${size.rules} conditions.`, `At most ${LOCAL_FILTER_LIMITS.rules}.`);
+  const params: unknown[] = [];
+  const where = compileGroup(group, options, params);
+  return { where, params };
 }

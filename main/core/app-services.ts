@@ -6,11 +6,15 @@ import { DemoWorkspace } from '../demo/demo-workspace.js';
 import { TimelineCache } from '../cache/index.js';
 import { cacheFilePath } from '../cache/location.js';
 import { RecordsService } from '../records/records-service.js';
+import { ReviewService } from '../review/review-service.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { SYNC_CLIENT_RETRY } from '../sync/index.js';
 import { ZohoClient } from '../zoho/client.js';
 import { systemClock } from './clock.js';
-import { appVersions } from './app-info.js';
+import { APP_VERSION, appVersions } from './app-info.js';
+import type { SecretCipher } from './cipher.js';
+import { ExportService } from '../export/export-service.js';
+import { FileSigningKeyStore } from '../export/signing-key-store.js';
 import { EventHub } from './event-hub.js';
 import type { IpcHandlers } from './ipc-dispatch.js';
 import type { KeyValueStore } from './kv-store.js';
@@ -23,6 +27,12 @@ export interface AppEnvironment extends ConnectionShell {
   settingsStore: KeyValueStore;
   /** The Zoho connection, secrets encrypted (safeStorage in Electron, AES-GCM/scrypt under Node). */
   vault: TokenVault;
+  /** Encrypts secrets at rest (the packet signing key); the same cipher as the vault's. */
+  secretCipher: SecretCipher;
+  /** Where exports are written. */
+  exportsFolder: string;
+  /** Shows a file in the system file manager; false where there is none (browser mode). */
+  revealInFolder(path: string): boolean;
   /** Artificial latency of the demo workspace's CRM answers (development host and e2e tests). */
   demoLatencyMs?: number;
 }
@@ -36,6 +46,8 @@ export interface AppServices {
   connection: ConnectionController;
   demo: DemoWorkspace;
   records: RecordsService;
+  review: ReviewService;
+  exports: ExportService;
   /** The local cache, opened on first use. */
   cache(): TimelineCache;
   /** Stops what the services started (sync, demo workspace) and closes the cache. */
@@ -65,19 +77,58 @@ export function createAppServices(environment: AppEnvironment): AppServices {
     events,
     clock: systemClock,
   });
+  const settings = new SettingsService(environment.settingsStore, events);
+  const review = new ReviewService({
+    cache: openCache,
+    store: environment.settingsStore,
+    events,
+    clock: systemClock,
+    author: () => auth.status().user?.name ?? auth.status().user?.email ?? 'Reviewer',
+  });
+  const exportService = new ExportService({
+    cache: openCache,
+    events,
+    clock: systemClock,
+    keyStore: new FileSigningKeyStore(environment.home, environment.secretCipher),
+    exportsFolder: environment.exportsFolder,
+    store: environment.settingsStore,
+    settings: () => settings.get(),
+    connection: () => {
+      const status = auth.status();
+      const user = [status.user?.name, status.user?.email === undefined ? undefined : `<${status.user.email}>`].filter((part) => part !== undefined).join(' ');
+      return { dataCentre: status.dataCentre ?? null, orgId: status.orgId ?? null, apiDomain: status.apiDomain ?? null, user: user === '' ? 'Timeline Auditor user' : user };
+    },
+    appVersion: APP_VERSION,
+    revealInFolder: (path) => environment.revealInFolder(path),
+    // Flags and reviewer notes travel with the events into the CSV, the PDF and the packet.
+    annotations: (eventIds) =>
+      new Map(
+        [...review.reviewAnnotations(eventIds)].map(([eventId, annotation]) => [
+          eventId,
+          {
+            flags: annotation.flags.map(String),
+            notes: annotation.notes.map((note) => ({ author: note.author, text: note.tag === null ? note.text : `[${note.tag}] ${note.text}`, at: note.at })),
+          },
+        ]),
+      ),
+  });
   return {
     environment,
     events,
-    settings: new SettingsService(environment.settingsStore, events),
+    settings,
     auth,
     connection: new ConnectionController(auth, demo, events, environment, environment.settingsStore),
     demo,
     records,
+    review,
+    exports: exportService,
     cache: openCache,
     close: async () => {
       records.cancel();
-      await records.idle();
+      exportService.cancel();
+      await Promise.all([records.idle(), exportService.idle()]);
       await demo.close();
+      review.dispose();
       cache?.close();
       cache = undefined;
     },
@@ -112,5 +163,28 @@ export function createIpcHandlers(services: AppServices): IpcHandlers {
     'sync:cancel': async () => records.cancel(),
     'sync:progress': async () => records.progress(),
     'timeline:record': async ({ record, limit, offset }) => records.timeline(record, limit, offset),
+    'review:page': async (input) => services.review.page(input),
+    'review:summary': async (input) => services.review.summary(input),
+    'review:heatmaps': async (input) => services.review.heatmaps(input),
+    'review:facets': async () => services.review.facets(),
+    'review:event': async ({ eventId }) => services.review.event(eventId),
+    'review:raw': async ({ eventId }) => services.review.raw(eventId),
+    'review:record-state': async (input) => services.review.recordState(input),
+    'review:add-note': async (input) => services.review.addNote(input),
+    'review:delete-note': async ({ id }) => services.review.deleteNote(id),
+    'review:saved-filters': async () => services.review.savedFilters(),
+    'review:save-filter': async ({ name, filter }) => services.review.saveFilter(name, filter),
+    'review:delete-filter': async ({ name }) => services.review.deleteFilter(name),
+    'review:rules': async () => services.review.rules(),
+    'review:set-rules': async (rules) => services.review.setRules(rules),
+    'review:preferences': async () => services.review.preferences(),
+    'review:set-preferences': async (preferences) => services.review.setPreferences(preferences),
+    'review:zoho-filter': async (model) => services.review.zohoFilter(model),
+    'export:start': async (input) => services.exports.start(input),
+    'export:cancel': async () => services.exports.cancel(),
+    'export:history': async () => services.exports.history(),
+    'export:signing-key': () => services.exports.signingKey(),
+    'export:reveal': async ({ exportId }) => services.exports.reveal(exportId),
+    'export:verify': (input) => services.exports.verify(input),
   };
 }

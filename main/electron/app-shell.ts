@@ -3,6 +3,7 @@
  * test can run it with a typed stand-in and check every security rule on the window it creates.
  * main.ts passes the real `electron` module.
  */
+import { join } from 'node:path';
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
 import { applicationMenuTemplate } from './menu.js';
 import { EVENT_ENVELOPE_CHANNEL, type EventEnvelope } from '../../preload/contract.js';
@@ -34,7 +35,7 @@ export interface ElectronShellApis {
     requestSingleInstanceLock(): boolean;
     quit(): void;
     whenReady(): Promise<void>;
-    getPath(name: 'userData'): string;
+    getPath(name: 'userData' | 'documents'): string;
     on(event: 'second-instance' | 'activate' | 'window-all-closed', listener: () => void): void;
     onWebContentsCreated(listener: (contents: GuardedWebContents) => void): void;
   };
@@ -50,6 +51,7 @@ export interface ElectronShellApis {
   /** safeStorage as a SecretCipher; only usable once the app is ready. */
   createCipher(): SecretCipher;
   setApplicationMenu(template: MenuItemConstructorOptions[]): void;
+  showItemInFolder(path: string): void;
 }
 
 export interface ShellPaths {
@@ -96,11 +98,18 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
     electron.session.denyAllPermissionRequests();
     electron.session.setResponseHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
 
+    const cipher = electron.createCipher();
     const services = createAppServices({
       shell: 'electron',
       home: electron.app.getPath('userData'),
       settingsStore: electron.createStore('settings'),
-      vault: new TokenVault(electron.createStore(VAULT_STORE_NAME), electron.createCipher()),
+      vault: new TokenVault(electron.createStore(VAULT_STORE_NAME), cipher),
+      secretCipher: cipher,
+      exportsFolder: join(electron.app.getPath('documents'), 'Timeline Auditor'),
+      revealInFolder: (path) => {
+        electron.showItemInFolder(path);
+        return true;
+      },
       openExternal: (url) => {
         if (externalUrls.isAllowed(url)) electron.openExternal(url);
       },

@@ -49,6 +49,7 @@ startElectronShell(
     createStore: createElectronStore,
     createCipher: () => createSafeStorageCipher(safeStorage),
     setApplicationMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
+    showItemInFolder: (path) => shell.showItemInFolder(path),
   },
   {
     rendererFile,

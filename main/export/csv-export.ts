@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { JsonValue, ZohoUser } from '../zoho/models.js';
@@ -112,8 +112,8 @@ export async function writeEventsCsv(
   const stringifier = stringify({ bom: true, header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows', quote_record_delimiter: true });
   // csv-stringify pushes one small chunk per row; gathering them into ~256 KiB writes saves a million
   // tiny file writes (and their thread-pool round trips) for a million rows, with memory still bounded.
-  stringifier.pipe(new ChunkBatcher(256 * 1024)).pipe(destination);
-  const done = finished(destination);
+  // pipeline (not pipe) so that an abort destroys all three streams and their late errors stay handled.
+  const done = pipeline(stringifier, new ChunkBatcher(256 * 1024), destination);
   const progressEvery = options.progressEvery ?? 500;
   let rows = 0;
   let events = 0;
@@ -129,8 +129,7 @@ export async function writeEventsCsv(
       if (events % progressEvery === 0) options.onProgress?.({ eventsDone: events, phase: 'csv' });
     }
   } catch (error) {
-    stringifier.destroy();
-    destination.destroy();
+    stringifier.destroy(error instanceof Error ? error : new Error(String(error)));
     await done.catch(() => undefined);
     throw error;
   }

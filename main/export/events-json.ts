@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { iterateEvents } from './csv-export.js';
 import type { ExportEvent, ExportEventSource, ExportRunOptions, ReviewerNote } from './types.js';
-import { throwIfAborted } from './values.js';
+import { discardStream, throwIfAborted } from './values.js';
 
 export const EVENTS_JSON_FORMAT = 'timeline-auditor.events/1';
 
@@ -69,7 +69,7 @@ export class EventsJsonWriter {
 
   /** Closes the file without finishing the document (a cancelled or failed export). */
   abort(): void {
-    this.out.destroy();
+    discardStream(this.out);
   }
 
   private async write(text: string): Promise<void> {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ExportEvent, ExportEventSource } from './types.js';
+import { discardStream } from './values.js';
 
 export interface SpooledEvents {
   source: ExportEventSource;
@@ -30,7 +31,7 @@ export async function spoolEvents(events: AsyncIterable<ExportEvent>, directory 
     out.end();
     await once(out, 'finish');
   } catch (error) {
-    out.destroy();
+    discardStream(out);
     await rm(folder, { recursive: true, force: true });
     throw error;
   }

@@ -186,3 +186,13 @@ export class ExportCancelledError extends AuditorError {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new ExportCancelledError();
 }
+
+/**
+ * Closes a half-written output of a cancelled or failed export. Writes still in flight then fail with
+ * ERR_STREAM_DESTROYED; that is expected (the file is deleted), so the error is absorbed here instead
+ * of surfacing as an uncaught exception.
+ */
+export function discardStream(stream: NodeJS.WritableStream & { destroy(): unknown }): void {
+  stream.on('error', () => undefined);
+  stream.destroy();
+}

@@ -1,29 +1,12 @@
-import { z } from 'zod';
+import { exportWhereSchema } from '../../preload/contract.js';
 import type { EventFilter } from '../cache/index.js';
 import { AuditorError } from '../core/errors.js';
-
-const list = z.array(z.string().min(1).max(200)).min(1).max(1000);
-const instant = z.union([z.number().int(), z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'an ISO 8601 date-time')]);
-
-/** `--where` JSON: the cache's event filter dimensions, each optional, ANDed. */
-const whereSchema = z
-  .object({
-    userIds: list.optional(),
-    sources: list.optional(),
-    actions: list.optional(),
-    modules: list.optional(),
-    fieldApiNames: list.optional(),
-    from: instant.optional(),
-    to: instant.optional(),
-    text: z.string().max(500).optional(),
-  })
-  .strict();
 
 const toMs = (value: number | string): number => (typeof value === 'number' ? value : Date.parse(value));
 
 /** Validates `--where` and says in plain words what it selects (for the report's cover). */
 export function parseWhereFilter(json: unknown): { filter: EventFilter; description: string } {
-  const parsed = whereSchema.safeParse(json);
+  const parsed = exportWhereSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new AuditorError('CLI_USAGE', `--where is not a filter Timeline Auditor understands: ${issue === undefined ? 'invalid' : `${issue.path.join('.') || 'value'}: ${issue.message}`}.`, {

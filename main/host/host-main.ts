@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppServices, createIpcHandlers } from '../core/app-services.js';
 import { createConfStore } from '../core/conf-store.js';
-import { createNodeTokenVault } from '../auth/node-vault.js';
+import { join } from 'node:path';
+import { createNodeCipher, createNodeTokenVault } from '../auth/node-vault.js';
 import { defaultHomeDirectory } from '../core/paths.js';
 import { startHost } from './host-server.js';
 
@@ -33,6 +34,9 @@ async function main(): Promise<void> {
     home,
     settingsStore: createConfStore(home, 'settings'),
     vault: createNodeTokenVault(home, process.env, { requirePassphrase: false }),
+    secretCipher: createNodeCipher(home, process.env, { requirePassphrase: false }),
+    exportsFolder: join(home, 'exports'),
+    revealInFolder: () => false,
     // In the browser the Connect screen's link opens the sign-in page; there is no system browser to drive.
     openExternal: () => undefined,
     allowExternalOrigin: () => undefined,

@@ -1,7 +1,7 @@
-import { useMemo } from 'react';
+import type React from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { Box, Stack, Typography, useTheme } from '@mui/material';
-import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
-import type { NameType, ValueType } from 'recharts/types/component/DefaultTooltipContent';
+import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 
 export interface HeatmapCell {
   x: string;
@@ -28,7 +28,10 @@ interface Props {
   height?: number;
 }
 
-/** Mixes the theme's paper colour towards the primary colour by `t` (0..1). */
+/** Intensity levels: cells are drawn as one SVG path per level, so thousands of cells stay cheap. */
+const LEVELS = 8;
+
+/** Mixes `from` towards `to` by `t` (0..1); both #rgb or #rrggbb. */
 function intensityColour(from: string, to: string, t: number): string {
   const parse = (hex: string): number[] => {
     const value = hex.replace('#', '');
@@ -41,111 +44,279 @@ function intensityColour(from: string, to: string, t: number): string {
   return `rgb(${mixed.join(',')})`;
 }
 
-function HeatmapTooltip({ active, payload }: TooltipContentProps<ValueType, NameType>) {
-  const cell = active ? (payload?.[0]?.payload as PlottedCell | undefined) : undefined;
-  if (cell === undefined) return null;
+const EMPTY_SHAPE = (): React.ReactElement => <g />;
+
+const levelOf = (count: number, max: number): number => (max <= 0 ? 0 : Math.min(LEVELS - 1, Math.floor(((count - 1) / Math.max(1, max)) * LEVELS)));
+
+interface LayerProps {
+  plotted: readonly PlottedCell[];
+  lookup: () => { byPosition: ReadonlyMap<string, PlottedCell> };
+  max: number;
+  colours: readonly string[];
+  cursor: PlottedCell | null;
+  onHover: (cell: PlottedCell | null) => void;
+  onPick: (cell: PlottedCell) => void;
+  outline: string;
+}
+
+/**
+ * The cells, inside the recharts chart: positions from the chart's own axis scales (hooks), one
+ * <path> per intensity level, and one transparent rectangle that turns the pointer into a cell.
+ */
+function CellsLayer({ plotted, lookup, max, colours, cursor, onHover, onPick, outline }: LayerProps) {
+  const xScale = useXAxisScale();
+  const yScale = useYAxisScale();
+  const area = usePlotArea();
+  const geometry = useMemo(() => {
+    if (xScale === undefined || yScale === undefined) return null;
+    const x0 = xScale(0) ?? 0;
+    const y0 = yScale(0) ?? 0;
+    const bandX = Math.abs((xScale(1) ?? x0 + 1) - x0);
+    const bandY = Math.abs((yScale(1) ?? y0 + 1) - y0);
+    const width = Math.max(1.5, Math.min(72, bandX > 8 ? bandX * 0.88 : bandX - 0.5));
+    const height = Math.max(4, Math.min(28, bandY - 3));
+    return { x0, y0, bandX, bandY, width, height, yStep: (yScale(1) ?? y0 + 1) - y0 };
+  }, [xScale, yScale]);
+  const paths = useMemo(() => {
+    if (geometry === null) return [];
+    const parts: string[][] = Array.from({ length: LEVELS }, () => []);
+    for (const cell of plotted) {
+      const x = geometry.x0 + cell.xIndex * geometry.bandX - geometry.width / 2;
+      const y = geometry.y0 + cell.yIndex * geometry.yStep - geometry.height / 2;
+      parts[levelOf(cell.count, max)]!.push(`M${x.toFixed(1)} ${y.toFixed(1)}h${geometry.width.toFixed(1)}v${geometry.height.toFixed(1)}h${(-geometry.width).toFixed(1)}z`);
+    }
+    return parts.map((list) => list.join(''));
+  }, [plotted, geometry, max]);
+  if (geometry === null || area === undefined) return null;
+  const cellAt = (event: MouseEvent<SVGRectElement>): PlottedCell | null => {
+    const svg = event.currentTarget.ownerSVGElement;
+    if (svg === null) return null;
+    const box = svg.getBoundingClientRect();
+    const xIndex = Math.round((event.clientX - box.left - geometry.x0) / geometry.bandX);
+    const yIndex = Math.round((event.clientY - box.top - geometry.y0) / geometry.yStep);
+    return lookup().byPosition.get(`${xIndex}:${yIndex}`) ?? null;
+  };
   return (
-    <Box sx={{ bgcolor: 'background.paper', border: 1, borderColor: 'divider', borderRadius: 1, px: 1, py: 0.5 }}>
-      <Typography variant="body2">
-        {cell.y} · {cell.x}
-      </Typography>
-      <Typography variant="body2" sx={{ fontWeight: 600 }}>
-        {cell.count} event{cell.count === 1 ? '' : 's'}
-      </Typography>
-    </Box>
+    <g>
+      {paths.map((d, level) => (d === '' ? null : <path key={level} d={d} fill={colours[level]} shapeRendering="crispEdges" />))}
+      {cursor !== null && (
+        <rect
+          data-testid="heatmap-cursor"
+          x={geometry.x0 + cursor.xIndex * geometry.bandX - geometry.width / 2 - 1}
+          y={geometry.y0 + cursor.yIndex * geometry.yStep - geometry.height / 2 - 1}
+          width={geometry.width + 2}
+          height={geometry.height + 2}
+          fill="none"
+          stroke={outline}
+          strokeWidth={1.5}
+          pointerEvents="none"
+        />
+      )}
+      <rect
+        data-testid="heatmap-plot"
+        x={area.x}
+        y={area.y}
+        width={area.width}
+        height={area.height}
+        fill="transparent"
+        style={{ cursor: 'crosshair' }}
+        onMouseMove={(event) => onHover(cellAt(event))}
+        onMouseLeave={() => onHover(null)}
+        onClick={(event) => {
+          const cell = cellAt(event);
+          if (cell !== null) onPick(cell);
+        }}
+      />
+    </g>
   );
 }
 
 /**
- * A count heatmap drawn with recharts (a scatter of squares on two category axes): intensity
- * legend, hover shows the count, clicking a cell reports it (the Review screen filters by it).
+ * A count heatmap drawn with recharts (axes, grid, layout) and a cell layer that draws thousands
+ * of cells as a handful of paths: intensity legend, hover (or arrow keys) shows the count, clicking
+ * (or Enter) reports the cell — the Review screen filters by it.
  */
-export function ActivityHeatmap({ title, cells, xLabels, yLabels, xTitle, yTitle, onCellClick, xTickEvery = 1, height }: Props) {
+export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLabels, yLabels, xTitle, yTitle, onCellClick, xTickEvery = 1, height }: Props) {
   const theme = useTheme();
   const plotted = useMemo(() => {
     const xIndex = new Map(xLabels.map((label, index) => [label, index]));
     const yIndex = new Map(yLabels.map((label, index) => [label, index]));
-    return cells.flatMap((cell) => {
+    const list: PlottedCell[] = [];
+    for (const cell of cells) {
       const x = xIndex.get(cell.x);
       const y = yIndex.get(cell.y);
-      return x === undefined || y === undefined || cell.count === 0 ? [] : [{ ...cell, xIndex: x, yIndex: y }];
-    });
+      if (x !== undefined && y !== undefined && cell.count > 0) list.push({ ...cell, xIndex: x, yIndex: y });
+    }
+    return list;
   }, [cells, xLabels, yLabels]);
+  // Look-ups for pointer and keys, built on first use (thousands of cells; most filter changes need neither).
+  const lookups = useRef<{ for: readonly PlottedCell[]; byPosition: Map<string, PlottedCell>; ordered: PlottedCell[] } | null>(null);
+  const lookup = useCallback(() => {
+    if (lookups.current === null || lookups.current.for !== plotted) {
+      const ordered = [...plotted].sort((a, b) => a.yIndex - b.yIndex || a.xIndex - b.xIndex);
+      lookups.current = { for: plotted, ordered, byPosition: new Map(ordered.map((cell) => [`${cell.xIndex}:${cell.yIndex}`, cell])) };
+    }
+    return lookups.current;
+  }, [plotted]);
   const max = plotted.reduce((highest, cell) => Math.max(highest, cell.count), 0);
-  const low = theme.palette.mode === 'dark' ? '#1e2a36' : '#e8f0fa';
-  const high = theme.palette.primary.main;
-  const chartHeight = height ?? Math.max(160, 36 + yLabels.length * 22);
+  const low = theme.palette.mode === 'dark' ? '#1e2a36' : '#e3ecf7';
+  const high = theme.palette.primary.main.startsWith('#') ? theme.palette.primary.main : '#1f5fa8';
+  const colours = useMemo(() => Array.from({ length: LEVELS }, (_unused, level) => intensityColour(low, high, 0.18 + (0.82 * (level + 1)) / LEVELS)), [low, high]);
+  const chartHeight = height ?? Math.max(150, 64 + yLabels.length * 24);
+  const [hover, setHover] = useState<{ cell: PlottedCell; from: 'pointer' | 'keys' } | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [pointer, setPointer] = useState<{ x: number; y: number } | null>(null);
+  // New data: what was under the pointer may be gone.
+  useEffect(() => setHover(null), [plotted]);
 
+  const pick = (cell: PlottedCell): void => onCellClick?.({ x: cell.x, y: cell.y, count: cell.count });
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (plotted.length === 0) return;
+    const ordered = lookup().ordered;
+    const current = hover?.cell ?? null;
+    const position = current === null ? -1 : ordered.indexOf(current);
+    let next: PlottedCell | undefined;
+    if (event.key === 'ArrowRight') next = ordered[Math.min(ordered.length - 1, position + 1)];
+    else if (event.key === 'ArrowLeft') next = ordered[Math.max(0, position - 1)];
+    else if (event.key === 'ArrowDown') next = ordered.find((cell) => current === null || cell.yIndex > current.yIndex) ?? current ?? undefined;
+    else if (event.key === 'ArrowUp') next = [...ordered].reverse().find((cell) => current !== null && cell.yIndex < current.yIndex) ?? current ?? undefined;
+    else if ((event.key === 'Enter' || event.key === ' ') && current !== null) {
+      event.preventDefault();
+      pick(current);
+      return;
+    } else return;
+    event.preventDefault();
+    if (next !== undefined) setHover({ cell: next, from: 'keys' });
+  };
+
+  const shown = hover?.cell ?? null;
+  const xTicks = useMemo(() => xLabels.map((_label, index) => index).filter((index) => index % xTickEvery === 0), [xLabels, xTickEvery]);
+  const yTicks = useMemo(() => yLabels.map((_label, index) => index), [yLabels]);
+  const xFormat = useCallback((index: number) => xLabels[index] ?? '', [xLabels]);
+  const yFormat = useCallback((index: number) => yLabels[index] ?? '', [yLabels]);
+  const corners = useMemo(
+    () => [
+      { xIndex: 0, yIndex: 0 },
+      { xIndex: Math.max(0, xLabels.length - 1), yIndex: Math.max(0, yLabels.length - 1) },
+    ],
+    [xLabels.length, yLabels.length],
+  );
+  const onHover = useCallback((cell: PlottedCell | null) => setHover(cell === null ? null : { cell, from: 'pointer' }), []);
+  const latestPick = useRef(onCellClick);
+  latestPick.current = onCellClick;
+  const onPick = useCallback((cell: PlottedCell) => latestPick.current?.({ x: cell.x, y: cell.y, count: cell.count }), []);
   return (
-    <Box data-testid={`heatmap-${title}`}>
+    <Box
+      data-testid={`heatmap-${title}`}
+      ref={box}
+      tabIndex={0}
+      role="group"
+      aria-label={`${title} heatmap: arrow keys move between cells, Enter filters by the cell`}
+      onKeyDown={onKeyDown}
+      onMouseMove={(event) => {
+        const rect = box.current?.getBoundingClientRect();
+        if (rect !== undefined) setPointer({ x: event.clientX - rect.left, y: event.clientY - rect.top });
+      }}
+      sx={{ position: 'relative', outline: 'none', borderRadius: 1, '&:focus-visible': { boxShadow: `0 0 0 2px ${theme.palette.primary.main}` } }}
+    >
       <Stack direction="row" sx={{ alignItems: 'baseline', mb: 0.5 }} spacing={2}>
         <Typography variant="subtitle2">{title}</Typography>
+        <Typography variant="caption" color="text.secondary">
+          {plotted.reduce((sum, cell) => sum + cell.count, 0).toLocaleString()} events
+        </Typography>
         <Box sx={{ flexGrow: 1 }} />
         <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center' }} aria-label="Intensity legend">
           <Typography variant="caption" color="text.secondary">
-            0
+            {max === 0 ? 0 : 1}
           </Typography>
-          <Box sx={{ width: 96, height: 10, borderRadius: 1, background: `linear-gradient(90deg, ${low}, ${high})` }} />
+          <Stack direction="row" sx={{ borderRadius: 1, overflow: 'hidden' }}>
+            {colours.map((colour) => (
+              <Box key={colour} sx={{ width: 12, height: 10, bgcolor: colour }} />
+            ))}
+          </Stack>
           <Typography variant="caption" color="text.secondary">
             {max}
           </Typography>
         </Stack>
       </Stack>
       <ResponsiveContainer width="100%" height={chartHeight}>
-        <ScatterChart margin={{ top: 4, right: 8, bottom: 18, left: 8 }}>
+        <ScatterChart margin={{ top: 6, right: 12, bottom: 22, left: 4 }}>
           <CartesianGrid stroke={theme.palette.divider} strokeDasharray="2 4" />
           <XAxis
             type="number"
             dataKey="xIndex"
             domain={[-0.5, xLabels.length - 0.5]}
-            ticks={xLabels.map((_label, index) => index).filter((index) => index % xTickEvery === 0)}
-            tickFormatter={(index: number) => xLabels[index] ?? ''}
+            ticks={xTicks}
+            tickFormatter={xFormat}
             tick={{ fontSize: 11, fill: theme.palette.text.secondary }}
-            label={{ value: xTitle, position: 'insideBottom', offset: -12, fontSize: 11, fill: theme.palette.text.secondary }}
+            height={30}
+            label={{ value: xTitle, position: 'insideBottom', offset: -16, fontSize: 11, fill: theme.palette.text.secondary }}
             allowDecimals={false}
+            interval={0}
           />
           <YAxis
             type="number"
             dataKey="yIndex"
             domain={[-0.5, yLabels.length - 0.5]}
-            ticks={yLabels.map((_label, index) => index)}
-            tickFormatter={(index: number) => yLabels[index] ?? ''}
+            ticks={yTicks}
+            tickFormatter={yFormat}
             tick={{ fontSize: 11, fill: theme.palette.text.secondary }}
-            width={120}
+            width={132}
             reversed
             interval={0}
-            label={{ value: yTitle, angle: -90, position: 'insideLeft', fontSize: 11, fill: theme.palette.text.secondary }}
+            {...(yTitle === '' ? {} : { label: { value: yTitle, angle: -90, position: 'insideLeft', fontSize: 11, fill: theme.palette.text.secondary } })}
             allowDecimals={false}
           />
-          <Tooltip content={HeatmapTooltip} cursor={false} isAnimationActive={false} />
+          {/* Two invisible corner points register the axes with recharts; the cells are drawn by CellsLayer. */}
           <Scatter
-            data={plotted}
+            data={corners}
             isAnimationActive={false}
-            shape={(props: { cx?: number; cy?: number; payload?: PlottedCell }) => {
-              const { cx = 0, cy = 0, payload } = props;
-              if (payload === undefined) return <g />;
-              // Cell size from the axis scale: the plot area divided by the number of categories.
-              const size = Math.max(4, Math.min(18, 900 / Math.max(1, xLabels.length)));
-              return (
-                <rect
-                  x={cx - size / 2}
-                  y={cy - 9}
-                  width={size}
-                  height={18}
-                  rx={2}
-                  fill={intensityColour(low, high.startsWith('#') ? high : '#1f5fa8', max === 0 ? 0 : 0.15 + (0.85 * payload.count) / max)}
-                  style={{ cursor: onCellClick === undefined ? 'default' : 'pointer' }}
-                  data-testid="heatmap-cell"
-                  data-x={payload.x}
-                  data-y={payload.y}
-                  data-count={payload.count}
-                  onClick={() => onCellClick?.(payload)}
-                />
-              );
-            }}
+            shape={EMPTY_SHAPE}
+            legendType="none"
+          />
+          <CellsLayer
+            plotted={plotted}
+            lookup={lookup}
+            max={max}
+            colours={colours}
+            cursor={shown}
+            outline={theme.palette.text.primary}
+            onHover={onHover}
+            onPick={onPick}
           />
         </ScatterChart>
       </ResponsiveContainer>
+      {shown !== null && (
+        <Box
+          data-testid="heatmap-tooltip"
+          data-x={shown.x}
+          data-y={shown.y}
+          data-count={shown.count}
+          role="status"
+          sx={{
+            position: 'absolute',
+            pointerEvents: 'none',
+            left: hover?.from === 'pointer' && pointer !== null ? Math.min(pointer.x + 14, (box.current?.clientWidth ?? 400) - 180) : 140,
+            top: hover?.from === 'pointer' && pointer !== null ? pointer.y + 14 : 28,
+            bgcolor: 'background.paper',
+            border: 1,
+            borderColor: 'divider',
+            borderRadius: 1,
+            boxShadow: 3,
+            px: 1,
+            py: 0.5,
+            zIndex: 2,
+            whiteSpace: 'nowrap',
+          }}
+        >
+          <Typography variant="body2">
+            {shown.y} · {shown.x}
+          </Typography>
+          <Typography variant="body2" sx={{ fontWeight: 600 }}>
+            {shown.count.toLocaleString()} event{shown.count === 1 ? '' : 's'}
+          </Typography>
+        </Box>
+      )}
     </Box>
   );
-}
+});

@@ -14,6 +14,24 @@ const run = promisify(execFile);
  * mistake that unit tests on the sources cannot see shows up here.
  */
 test.describe('timeline-auditor command line (built)', () => {
+  test('`demo` runs the whole job with one command and leaves a packet that verifies', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ta-demo-e2e-'));
+    try {
+      const env = { ...process.env, TIMELINE_AUDITOR_PASSPHRASE: '' };
+      const demo = await run(process.execPath, ['bin/timeline-auditor.js', 'demo', '--out', out, '--records', '5'], { env });
+      expect(demo.stdout).toContain('2/4 Signed in through the loopback OAuth flow');
+      expect(demo.stdout).toMatch(/3\/4 Synced \d+ records: \d+ events cached/);
+      const packet = join(out, 'demo-audit-packet.zip');
+      expect(demo.stdout).toContain(`4/4 Wrote and verified the signed audit packet: ${packet}`);
+      for (const file of ['report.pdf', 'events.csv', 'events.json', 'users.json']) expect(demo.stdout).toContain(file);
+      const fingerprint = /Signing key \(pin it\): ([0-9a-f]{64})/.exec(demo.stdout)![1]!;
+      const verified = await run(process.execPath, ['bin/timeline-auditor.js', 'verify', packet, '--public-key', fingerprint], { env });
+      expect(verified.stdout).toContain('INTACT');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   test('sandbox → fetch into the cache → export a packet → verify, and a tampered packet is caught', async () => {
     const home = mkdtempSync(join(tmpdir(), 'ta-cli-e2e-'));
     const sandbox = spawn(process.execPath, ['bin/timeline-auditor.js', 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -27,7 +45,7 @@ test.describe('timeline-auditor command line (built)', () => {
       const cli = (...args: string[]) => run(process.execPath, ['bin/timeline-auditor.js', ...args], { env });
 
       const help = await cli('--help');
-      for (const command of ['connect', 'status', 'disconnect', 'fetch', 'export', 'verify', 'sandbox']) expect(help.stdout).toContain(`  ${command}`);
+      for (const command of ['demo', 'connect', 'status', 'disconnect', 'fetch', 'export', 'verify', 'sandbox']) expect(help.stdout).toContain(`  ${command}`);
 
       const fetched = await cli('fetch', 'Leads/554023000001122039');
       expect(fetched.stdout).toContain('Leads/554023000001122039: 8 events cached (8 new)');

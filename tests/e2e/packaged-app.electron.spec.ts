@@ -134,20 +134,26 @@ test.describe('the packaged desktop app', () => {
     }
   });
 
-  // For the lead to finish when the exports IPC channel and screen land: the step list is written,
-  // the channel name and input are not known yet.
   test('exports a signed audit packet that verifies', async () => {
-    const reason = 'the exports IPC channel/screen is not in preload/contract.ts yet; the lead finishes this test when it lands';
-    console.log(`[fixme] packaged-app.electron.spec.ts › exports a signed audit packet that verifies: ${reason}`);
-    test.fixme(true, reason);
+    test.setTimeout(180_000);
     const running = await launchApp(target!, userData);
     try {
       await connectToDemoWorkspace(running);
-      expect(await invoke(running.page, 'records:add-module', { module: 'Leads' })).toMatchObject({ ok: true });
-      // 1. sync as in the test above; 2. export through the exports channel into userData/packet.zip;
-      const packetPath = join(userData, 'packet.zip');
-      expect(await invoke(running.page, 'exports:packet', { path: packetPath })).toMatchObject({ ok: true });
-      // 3. the project's own verifier, outside the app, accepts it.
+      expect(await invoke(running.page, 'records:add', { text: 'Leads/554023000001122039', defaultModule: null, format: 'paste' })).toMatchObject({ ok: true });
+      expect(await invoke(running.page, 'sync:start', { mode: 'full' })).toMatchObject({ ok: true });
+      await expect
+        .poll(async () => ((await invoke(running.page, 'sync:progress', {})) as { value: { state: string } | null }).value?.state, { timeout: 120_000 })
+        .toBe('done');
+      // The Exports screen's channel: a packet (with its PDF and CSV inside) into Documents/Timeline Auditor.
+      const started = (await invoke(running.page, 'export:start', { records: [{ module: 'Leads', recordId: '554023000001122039' }], formats: ['packet'] })) as { ok: boolean };
+      expect(started.ok).toBe(true);
+      await expect
+        .poll(async () => ((await invoke(running.page, 'export:history', {})) as { value: Array<{ files: Array<{ format: string; path: string }> }> }).value.length, { timeout: 120_000 })
+        .toBe(1);
+      const history = (await invoke(running.page, 'export:history', {})) as { value: Array<{ id: string; files: Array<{ format: string; path: string }> }> };
+      const packetPath = history.value[0]!.files.find((file) => file.format === 'packet')!.path;
+      // The app verifies its own packet, and so does the project's verifier outside the app.
+      expect(await invoke(running.page, 'export:verify', { exportId: history.value[0]!.id })).toMatchObject({ ok: true, value: { ok: true, signedByThisInstallation: true } });
       const { verifyPacket } = await import('../../main/export/verify.js');
       expect((await verifyPacket(packetPath)).ok).toBe(true);
     } finally {

@@ -14,7 +14,7 @@ import type { JsonValue, ZohoUser } from '../../zoho/models.js';
 import { iterateEvents, userNames } from '../csv-export.js';
 import { StatsCollector, type CountRow, type ExportStats, type HeatmapData } from '../stats.js';
 import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } from '../types.js';
-import { ZoneClock, renderAutomation, renderValue, throwIfAborted } from '../values.js';
+import { ZoneClock, discardStream, renderAutomation, renderValue, throwIfAborted } from '../values.js';
 import { RichText, type TextStyle } from './rich-text.js';
 
 const A4: [number, number] = [595.28, 841.89];
@@ -355,7 +355,7 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
     if (events === 0) writer.text.draw('No events matched this export.', MARGIN_X, writer.y, writer.contentWidth, body);
   } catch (error) {
     doc.unpipe(destination);
-    destination.destroy();
+    discardStream(destination);
     await done.catch(() => undefined);
     throw error;
   }

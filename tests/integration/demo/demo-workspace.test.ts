@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNodeTokenVault } from '../../../main/auth/node-vault.js';
+import { createNodeCipher, createNodeTokenVault } from '../../../main/auth/node-vault.js';
 import { createAppServices, type AppServices } from '../../../main/core/app-services.js';
 import { createConfStore } from '../../../main/core/conf-store.js';
 import { ZohoClient } from '../../../main/zoho/index.js';
@@ -16,6 +16,9 @@ function services(home: string): AppServices {
     home,
     settingsStore: createConfStore(home, 'settings'),
     vault: createNodeTokenVault(home, env, { requirePassphrase: false }),
+    secretCipher: createNodeCipher(home, env, { requirePassphrase: false }),
+    exportsFolder: join(home, 'exports'),
+    revealInFolder: () => false,
     openExternal: (url) => void browse(url, { decision: 'approve' }),
     allowExternalOrigin: () => undefined,
   });

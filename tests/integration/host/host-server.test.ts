@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppServices, createIpcHandlers, type AppServices } from '../../../main/core/app-services.js';
 import { createConfStore } from '../../../main/core/conf-store.js';
-import { createNodeTokenVault } from '../../../main/auth/node-vault.js';
+import { createNodeCipher, createNodeTokenVault } from '../../../main/auth/node-vault.js';
 import { startHost, type RunningHost } from '../../../main/host/host-server.js';
 
 let host: RunningHost;
@@ -24,6 +24,9 @@ beforeEach(async () => {
     home: root,
     settingsStore: createConfStore(root, 'settings'),
     vault: createNodeTokenVault(root, { TIMELINE_AUDITOR_PASSPHRASE: 'host test' }, { requirePassphrase: false }),
+    secretCipher: createNodeCipher(root, { TIMELINE_AUDITOR_PASSPHRASE: 'host test' }, { requirePassphrase: false }),
+    exportsFolder: join(root, 'exports'),
+    revealInFolder: () => false,
     openExternal: () => undefined,
     allowExternalOrigin: () => undefined,
   });

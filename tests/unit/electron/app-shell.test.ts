@@ -72,6 +72,7 @@ class ElectronStandIn {
       // A real cipher stands in for safeStorage (which needs Electron).
       createCipher: () => AesGcmScryptCipher.open('stand-in passphrase', join(this.home, 'salt.json')),
       setApplicationMenu: (template) => void (this.menu = template),
+      showItemInFolder: () => undefined,
     };
   }
 }

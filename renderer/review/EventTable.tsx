@@ -1,0 +1,366 @@
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Box, Table, TableBody, TableCell, TableHead, TableRow, TableSortLabel, Typography } from '@mui/material';
+import StickyNote2Outlined from '@mui/icons-material/StickyNote2Outlined';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { LocalFilterGroupInput, ReviewColumn, ReviewRow, Settings } from '../../preload/contract';
+import { formatAuditedTime } from '../components/time';
+import { FLAG_LABELS, FLAG_SHORT, pageInput, requestOnce, shown } from './review-model';
+
+export type SortColumn = 'time' | 'user' | 'source' | 'action' | 'module' | 'record';
+export interface SortState {
+  column: SortColumn;
+  direction: 'asc' | 'desc';
+}
+
+const ROW_HEIGHT = 34;
+/** Rows per window fetched from main. */
+export const BLOCK = 100;
+const EMPTY_BLOCKS = new Map<number, ReviewRow[]>();
+
+export const COLUMN_SPEC: Record<ReviewColumn, { label: string; width: number | string; sort?: SortColumn }> = {
+  time: { label: 'Time', width: 212, sort: 'time' },
+  user: { label: 'User', width: 112, sort: 'user' },
+  source: { label: 'Source', width: 104, sort: 'source' },
+  action: { label: 'Action', width: 96, sort: 'action' },
+  record: { label: 'Record', width: 132, sort: 'record' },
+  field: { label: 'Field', width: 110 },
+  change: { label: 'Old → new', width: 'auto' },
+  flags: { label: 'Flags', width: 118 },
+  notes: { label: 'Notes', width: 52 },
+};
+
+interface Props {
+  filter: LocalFilterGroupInput;
+  timezoneOffsetMinutes: number;
+  total: number;
+  sort: SortState;
+  onSortChange: (sort: SortState) => void;
+  columns: readonly ReviewColumn[];
+  zone: Settings['timeZone'];
+  selectedId: string | null;
+  onSelect: (row: ReviewRow) => void;
+  onOpen: (row: ReviewRow) => void;
+  /** Bumped when rows change without a filter change (a note was added, flags recomputed). */
+  refreshKey: number;
+  onRowsPainted?: (queryKey: string) => void;
+}
+
+/**
+ * The timeline table: virtualised (only the visible rows are in the DOM) and fed by main in blocks of
+ * 200 rows fetched as the user scrolls, so 100k events never cross IPC at once.
+ */
+export function EventTable({ filter, timezoneOffsetMinutes, total, sort, onSortChange, columns, zone, selectedId, onSelect, onOpen, refreshKey, onRowsPainted }: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const queryKey = JSON.stringify({ filter, sort, timezoneOffsetMinutes, refreshKey });
+  // Blocks of rows belong to the query they were fetched for; rows of an older query are never shown.
+  const [store, setStore] = useState<{ key: string; blocks: Map<number, ReviewRow[]> }>({ key: queryKey, blocks: new Map() });
+  const blocks = store.key === queryKey ? store.blocks : EMPTY_BLOCKS;
+  const pending = useRef<{ key: string; blocks: Set<number> }>({ key: queryKey, blocks: new Set() });
+  const [selectedIndex, setSelectedIndex] = useState<number>(-1);
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 6,
+    // Rendering scroll updates in React's normal batching (not flushSync) keeps scrolling smooth.
+    useFlushSync: false,
+  });
+
+  const load = useCallback(
+    (block: number) => {
+      if (pending.current.key !== queryKey) pending.current = { key: queryKey, blocks: new Set() };
+      if (pending.current.blocks.has(block)) return;
+      pending.current.blocks.add(block);
+      const input = JSON.parse(queryKey) as { filter: LocalFilterGroupInput; sort: SortState; timezoneOffsetMinutes: number };
+      void requestOnce('review:page', pageInput(input.filter, input.timezoneOffsetMinutes, input.sort, block * BLOCK, BLOCK)).then(
+        ({ rows }) =>
+          setStore((previous) => {
+            if (previous.key === queryKey) return { key: queryKey, blocks: new Map(previous.blocks).set(block, rows) };
+            return { key: queryKey, blocks: new Map([[block, rows]]) };
+          }),
+        () => pending.current.key === queryKey && pending.current.blocks.delete(block),
+      );
+    },
+    [queryKey],
+  );
+
+  // A new filter or sort: back to the top, no selection.
+  useEffect(() => {
+    setSelectedIndex(-1);
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [queryKey]);
+
+  const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (lastIndex < 0) return;
+    for (let block = Math.floor(firstIndex / BLOCK); block <= Math.floor(lastIndex / BLOCK); block += 1) {
+      if (!blocks.has(block)) load(block);
+    }
+  }, [firstIndex, lastIndex, blocks, load]);
+
+  const rowAt = useCallback((index: number): ReviewRow | undefined => blocks.get(Math.floor(index / BLOCK))?.[index % BLOCK], [blocks]);
+
+  // Reported once per query, when its first rows (or "no events") are on screen.
+  const firstBlockLoaded = blocks.has(0) || total === 0;
+  useEffect(() => {
+    if (firstBlockLoaded) onRowsPainted?.(queryKey);
+  }, [firstBlockLoaded, onRowsPainted, queryKey]);
+
+  const move = (index: number): void => {
+    const clamped = Math.max(0, Math.min(total - 1, index));
+    setSelectedIndex(clamped);
+    virtualizer.scrollToIndex(clamped, { align: 'auto' });
+    const row = rowAt(clamped);
+    if (row !== undefined) onSelect(row);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (total === 0) return;
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const current = selectedIndex < 0 ? -1 : selectedIndex;
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(current + 1),
+      ArrowUp: () => move(Math.max(0, current - 1)),
+      PageDown: () => move(current + page),
+      PageUp: () => move(current - page),
+      Home: () => move(0),
+      End: () => move(total - 1),
+      Enter: () => {
+        const row = rowAt(current);
+        if (row !== undefined) onOpen(row);
+      },
+    };
+    const action = keys[event.key];
+    if (action !== undefined) {
+      event.preventDefault();
+      action();
+    }
+  };
+  // Rows that arrive after keyboard navigation reached them become the selection.
+  useEffect(() => {
+    if (selectedIndex < 0) return;
+    const row = rowAt(selectedIndex);
+    if (row !== undefined && row.eventId !== selectedId) onSelect(row);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [blocks]);
+
+  // Stable across renders, so memoised rows re-render only when their own data changes (smooth scrolling).
+  const latest = useRef({ onSelect, onOpen });
+  latest.current = { onSelect, onOpen };
+  const activate = useCallback((index: number, row: ReviewRow | undefined, open: boolean) => {
+    setSelectedIndex(index);
+    if (row === undefined) return;
+    latest.current.onSelect(row);
+    if (open) latest.current.onOpen(row);
+  }, []);
+
+  const visibleColumns = useMemo(() => columns.filter((column) => COLUMN_SPEC[column] !== undefined), [columns]);
+  // Fixed columns at their width; "Old → new" takes the rest, at least 240 px (then the table scrolls sideways).
+  const tableMinWidth = visibleColumns.reduce((sum, column) => sum + (typeof COLUMN_SPEC[column].width === 'number' ? (COLUMN_SPEC[column].width as number) : 170), 0);
+  const paddingTop = items[0]?.start ?? 0;
+  const paddingBottom = items.length === 0 ? 0 : virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+
+  return (
+    <Box
+      ref={scrollRef}
+      tabIndex={0}
+      role="grid"
+      aria-label="Timeline events"
+      aria-rowcount={total}
+      data-testid="event-table"
+      data-total={total}
+      onKeyDown={onKeyDown}
+      sx={{ flex: 1, minHeight: 300, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1, bgcolor: 'background.paper', outline: 'none', '&:focus-visible': { boxShadow: (theme) => `0 0 0 2px ${theme.palette.primary.main}` } }}
+    >
+      <Table size="small" stickyHeader sx={{ tableLayout: 'fixed', minWidth: tableMinWidth, '& th': { fontSize: 13, px: 1 }, ...ROW_SX }}>
+        <colgroup>
+          {visibleColumns.map((column) => (
+            <col key={column} style={{ width: COLUMN_SPEC[column].width }} />
+          ))}
+        </colgroup>
+        <TableHead>
+          <TableRow>
+            {visibleColumns.map((column) => {
+              const spec = COLUMN_SPEC[column];
+              return (
+                <TableCell key={column} sortDirection={spec.sort === sort.column ? sort.direction : false} sx={{ fontWeight: 600, bgcolor: 'background.paper' }}>
+                  {spec.sort === undefined ? (
+                    spec.label
+                  ) : (
+                    <TableSortLabel
+                      active={sort.column === spec.sort}
+                      direction={sort.column === spec.sort ? sort.direction : 'asc'}
+                      onClick={() => onSortChange({ column: spec.sort!, direction: sort.column === spec.sort && sort.direction === 'desc' ? 'asc' : 'desc' })}
+                    >
+                      {spec.label}
+                    </TableSortLabel>
+                  )}
+                </TableCell>
+              );
+            })}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {paddingTop > 0 && <tr style={{ height: paddingTop }} aria-hidden />}
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            return (
+              <EventRowView
+                key={item.key}
+                index={item.index}
+                row={row}
+                columns={visibleColumns}
+                zone={zone}
+                selected={row !== undefined && row.eventId === selectedId}
+                onActivate={activate}
+              />
+            );
+          })}
+          {paddingBottom > 0 && <tr style={{ height: paddingBottom }} aria-hidden />}
+        </TableBody>
+      </Table>
+      {total === 0 && (
+        <Typography color="text.secondary" sx={{ p: 3, textAlign: 'center' }} data-testid="event-table-empty">
+          No events match the filter.
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+/** Row and cell styles as CSS on the table: rows are plain <tr>/<td> (cheap to mount while scrolling). */
+const ROW_SX = {
+  '& tr.event-row': { height: ROW_HEIGHT, cursor: 'pointer' },
+  '& tr.event-row:hover': { bgcolor: 'action.hover' },
+  '& tr.event-row[aria-selected="true"]': { bgcolor: 'rgba(25, 118, 210, 0.12)' },
+  '& tr.event-row > td': {
+    px: 1,
+    py: 0,
+    fontSize: 13,
+    borderBottom: 1,
+    borderColor: 'divider',
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  },
+  '& .muted': { color: 'text.secondary', fontSize: 12 },
+  '& .dim': { color: 'text.disabled' },
+  '& .old': { color: 'text.secondary', textDecoration: 'line-through', textDecorationColor: 'rgba(127,127,127,0.5)' },
+  '& .time': { fontVariantNumeric: 'tabular-nums' },
+  '& .pill': { display: 'inline-block', px: 0.75, borderRadius: 5, border: 1, fontSize: 11, lineHeight: '18px', mr: 0.5, verticalAlign: 'middle' },
+  '& .pill.warn': { color: 'warning.dark', borderColor: 'warning.light' },
+  '& .pill.error': { color: 'error.dark', borderColor: 'error.light' },
+  '& .pill.auto': { color: 'text.secondary', borderColor: 'divider', ml: 0.5 },
+  '& .skeleton': { display: 'block', height: 10, width: '70%', bgcolor: 'action.hover', borderRadius: 1 },
+} as const;
+
+interface RowProps {
+  index: number;
+  row: ReviewRow | undefined;
+  columns: readonly ReviewColumn[];
+  zone: Settings['timeZone'];
+  selected: boolean;
+  onActivate: (index: number, row: ReviewRow | undefined, open: boolean) => void;
+}
+
+const EventRowView = memo(function EventRowView({ index, row, columns, zone, selected, onActivate }: RowProps) {
+  return (
+    <tr
+      className="event-row"
+      aria-selected={selected}
+      aria-rowindex={index + 1}
+      data-testid={row === undefined ? 'event-row-loading' : 'event-row'}
+      data-event-id={row?.eventId}
+      onClick={() => onActivate(index, row, false)}
+      onDoubleClick={() => onActivate(index, row, true)}
+    >
+      {columns.map((column) => (
+        <td key={column} title={row === undefined ? undefined : cellTitle(column, row)}>
+          {row === undefined ? <span className="skeleton" /> : <Cell column={column} row={row} zone={zone} />}
+        </td>
+      ))}
+    </tr>
+  );
+});
+
+/** Full text of a cell that may be cut off with an ellipsis. */
+function cellTitle(column: ReviewColumn, row: ReviewRow): string | undefined {
+  switch (column) {
+    case 'user':
+      return row.doneBy.name ?? row.doneBy.id;
+    case 'source':
+      return row.source ?? undefined;
+    case 'action':
+      return row.action;
+    case 'record':
+      return `${row.record.module}/${row.record.id} ${row.record.name ?? ''}${row.relatedRecord === null ? '' : ` · on ${row.relatedRecord.module} ${row.relatedRecord.name ?? row.relatedRecord.id}`}`;
+    case 'field':
+      return row.firstChange === null ? undefined : `${row.firstChange.label ?? row.firstChange.apiName} (${row.firstChange.apiName})`;
+    case 'change':
+      return row.firstChange === null ? undefined : `${shown(row.firstChange.oldValue)} → ${shown(row.firstChange.newValue)}`;
+    case 'flags':
+      return row.flags.map((flag) => FLAG_LABELS[flag]).join(' · ') || undefined;
+    default:
+      return undefined;
+  }
+}
+
+function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zone: Settings['timeZone'] }) {
+  switch (column) {
+    case 'time':
+      return <span className="time">{formatAuditedTime(row.auditedTime, zone)}</span>;
+    case 'user':
+      return <>{row.doneBy.name ?? row.doneBy.id}</>;
+    case 'source':
+      return (
+        <>
+          {row.source ?? '—'}
+          {row.automated && <span className="pill auto">auto</span>}
+        </>
+      );
+    case 'action':
+      return <>{row.action.replace(/_/g, ' ')}</>;
+    case 'record':
+      return (
+        <>
+          <span className="muted">{row.record.module} </span>
+          {row.record.name ?? row.record.id}
+        </>
+      );
+    case 'field':
+      return row.firstChange === null ? (
+        <span className="dim">—</span>
+      ) : (
+        <>
+          {row.firstChange.label ?? row.firstChange.apiName}
+          {row.fieldCount > 1 && <span className="muted"> +{row.fieldCount - 1}</span>}
+        </>
+      );
+    case 'change':
+      return row.firstChange === null ? (
+        <span className="dim">—</span>
+      ) : (
+        <>
+          <span className="old">{shown(row.firstChange.oldValue).replace(/\s+/g, ' ')}</span>
+          {' → '}
+          <span>{shown(row.firstChange.newValue).replace(/\s+/g, ' ')}</span>
+        </>
+      );
+    case 'flags':
+      return row.flags.length === 0 ? null : (
+        <span data-testid="row-flags" data-flags={row.flags.join(' ')}>
+          <span className={`pill ${row.flags[0] === 'deletion' || row.flags[0] === 'api_by_person' ? 'error' : 'warn'}`}>{FLAG_SHORT[row.flags[0]!]}</span>
+          {row.flags.length > 1 && <span className="muted">+{row.flags.length - 1}</span>}
+        </span>
+      );
+    case 'notes':
+      return row.noteCount === 0 ? null : (
+        <span data-testid="row-notes" style={{ display: 'inline-flex', alignItems: 'center', gap: 2 }}>
+          <StickyNote2Outlined fontSize="small" color="primary" />
+          <span>{row.noteCount}</span>
+        </span>
+      );
+  }
+}

@@ -1,0 +1,209 @@
+import { DateTime } from 'luxon';
+import type { RuleGroupType, RuleType } from 'react-querybuilder';
+import type { LocalFilterGroupInput, LocalFilterRuleInput, RequestChannel, RequestInput, RequestOutput, ReviewFacets, ReviewFlag, Settings } from '../../preload/contract';
+import { call } from '../ipc/client';
+
+/** A piece of the active filter shown as a chip: from a heatmap click, or one top-level builder condition. */
+export interface FilterChip {
+  id: string;
+  label: string;
+  group: LocalFilterGroupInput;
+}
+
+export const FLAG_LABELS: Record<ReviewFlag, string> = {
+  off_hours: 'Outside working hours',
+  mass_change: 'Mass change',
+  api_by_person: 'API by a person',
+  owner_change: 'Owner change',
+  deletion: 'Deletion',
+  sensitive_field: 'Sensitive field',
+};
+
+export const FLAG_SHORT: Record<ReviewFlag, string> = {
+  off_hours: 'Off-hours',
+  mass_change: 'Mass',
+  api_by_person: 'API/person',
+  owner_change: 'Owner',
+  deletion: 'Deleted',
+  sensitive_field: 'Sensitive',
+};
+
+export const OPERATOR_LABELS: Record<string, string> = {
+  '=': 'is',
+  '!=': 'is not',
+  in: 'is any of',
+  notIn: 'is none of',
+  contains: 'contains',
+  doesNotContain: 'does not contain',
+  null: 'is empty',
+  notNull: 'is not empty',
+  between: 'between',
+  notBetween: 'not between',
+  '>=': 'on or after',
+  '<': 'before',
+  changedFromTo: 'changed from … to',
+};
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+export function hourOfWeekLabel(hour: number): string {
+  return `${WEEKDAYS[Math.floor(hour / 24)] ?? '?'} ${String(hour % 24).padStart(2, '0')}:00`;
+}
+
+/**
+ * The time-zone setting as a fixed offset for heatmaps and day/hour conditions. 'org' keeps the
+ * offset Zoho wrote (the organisation's), taken from the newest event.
+ */
+export function offsetMinutes(zone: Settings['timeZone'] | undefined, orgSample: string | null): number {
+  if (zone === undefined) return 0;
+  switch (zone.kind) {
+    case 'utc':
+      return 0;
+    case 'local':
+      return DateTime.local().offset;
+    case 'zone': {
+      const now = DateTime.now().setZone(zone.zone);
+      return now.isValid ? now.offset : 0;
+    }
+    case 'org': {
+      if (orgSample === null) return 0;
+      const sample = DateTime.fromISO(orgSample, { setZone: true });
+      return sample.isValid ? sample.offset : 0;
+    }
+  }
+}
+
+/** The IANA zone (or fixed offset) luxon should use for date inputs. */
+export function luxonZone(zone: Settings['timeZone'] | undefined, orgSample: string | null): string {
+  if (zone === undefined || zone.kind === 'local') return 'local';
+  if (zone.kind === 'utc') return 'utc';
+  if (zone.kind === 'zone') return zone.zone;
+  const minutes = offsetMinutes(zone, orgSample);
+  const sign = minutes < 0 ? '-' : '+';
+  const absolute = Math.abs(minutes);
+  return `UTC${sign}${Math.floor(absolute / 60)}${absolute % 60 === 0 ? '' : `:${String(absolute % 60).padStart(2, '0')}`}`;
+}
+
+const NO_VALUE_OPERATORS = new Set(['null', 'notNull']);
+
+function isGroup(node: RuleType | RuleGroupType | string): node is RuleGroupType {
+  return typeof node === 'object' && 'rules' in node;
+}
+
+function hasValue(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0 && value.every((item) => String(item).trim() !== '');
+  return value !== undefined && value !== null && String(value).trim() !== '';
+}
+
+/**
+ * The builder's query as main expects it: conditions still being typed are left out, times typed in
+ * the chosen zone become absolute ISO date-times.
+ */
+export function toWireGroup(group: RuleGroupType, zone: string): LocalFilterGroupInput {
+  const rules: Array<LocalFilterRuleInput | LocalFilterGroupInput> = [];
+  for (const node of group.rules) {
+    if (typeof node === 'string') continue;
+    if (isGroup(node)) {
+      rules.push(toWireGroup(node, zone));
+      continue;
+    }
+    const valueFree = NO_VALUE_OPERATORS.has(node.operator);
+    if (!valueFree && node.operator !== 'changedFromTo' && !hasValue(node.value)) continue;
+    let value = valueFree ? undefined : (node.value as LocalFilterRuleInput['value']);
+    if (node.field === 'time' && value !== undefined) {
+      const toIso = (text: string | number): string => {
+        const parsed = DateTime.fromISO(String(text), { zone });
+        return parsed.isValid ? (parsed.toISO() ?? String(text)) : String(text);
+      };
+      value = Array.isArray(value) ? value.map(toIso) : typeof value === 'string' ? toIso(value) : value;
+    }
+    if (node.operator === 'changedFromTo') {
+      const pair = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : [];
+      value = [pair[0] ?? '', pair[1] ?? ''];
+    }
+    rules.push({ field: node.field, operator: node.operator, ...(value === undefined ? {} : { value }) });
+  }
+  return { combinator: group.combinator === 'or' ? 'or' : 'and', ...(group.not === true ? { not: true } : {}), rules };
+}
+
+/** The active filter: the builder's query AND every chip. */
+export function activeFilter(builder: LocalFilterGroupInput, chips: readonly FilterChip[]): LocalFilterGroupInput {
+  if (chips.length === 0) return builder;
+  return { combinator: 'and', rules: [builder, ...chips.map((chip) => chip.group)] };
+}
+
+export function userLabel(facets: ReviewFacets | null, id: string): string {
+  return facets?.users.find((user) => user.id === id)?.name ?? id;
+}
+
+/** Words for one condition, for chips: "User is Patricia Boyle". */
+export function describeRule(rule: LocalFilterRuleInput, facets: ReviewFacets | null, fieldLabels: Record<string, string>): string {
+  const field = fieldLabels[rule.field] ?? rule.field;
+  const operator = OPERATOR_LABELS[rule.operator] ?? rule.operator;
+  const name = (value: string | number): string => {
+    const text = String(value);
+    if (rule.field === 'user') return userLabel(facets, text);
+    if (rule.field === 'flag') return FLAG_LABELS[text as ReviewFlag] ?? text;
+    if (rule.field === 'hourOfWeek') return hourOfWeekLabel(Number(text));
+    if (rule.field === 'field') return facets?.fields.find((candidate) => candidate.apiName === text)?.label ?? text;
+    if (rule.field === 'time') {
+      const time = DateTime.fromISO(text);
+      return time.isValid ? time.toFormat('yyyy-LL-dd HH:mm') : text;
+    }
+    return text === '' ? '(empty)' : text;
+  };
+  if (rule.value === undefined || rule.value === null) return `${field} ${operator}`;
+  if (rule.operator === 'changedFromTo' && Array.isArray(rule.value)) return `${field} changed from “${name(rule.value[0] ?? '')}” to “${name(rule.value[1] ?? '')}”`;
+  if (Array.isArray(rule.value)) {
+    const joiner = rule.operator === 'between' || rule.operator === 'notBetween' ? ' and ' : ', ';
+    return `${field} ${operator} ${rule.value.map(name).join(joiner)}`;
+  }
+  if (typeof rule.value === 'boolean') return `${field} ${operator} ${rule.value ? 'yes' : 'no'}`;
+  return `${field} ${operator} ${name(rule.value)}`;
+}
+
+export function describeGroup(group: LocalFilterGroupInput, facets: ReviewFacets | null, fieldLabels: Record<string, string>): string {
+  const parts = group.rules.map((node) => ('rules' in node ? `(${describeGroup(node, facets, fieldLabels)})` : describeRule(node, facets, fieldLabels)));
+  const body = parts.length === 0 ? 'everything' : parts.join(group.combinator === 'and' ? ' and ' : ' or ');
+  return group.not === true ? `not (${body})` : body;
+}
+
+/** Display value of a change side; JSON null and '' are "empty". */
+export function shown(value: string | null): string {
+  return value === null || value === '' ? '—' : value;
+}
+
+// ---- requests started at the person's input, before React renders the change -------------------
+
+const prefetched = new Map<string, Promise<unknown>>();
+
+/**
+ * Starts a request now and keeps its promise for the first component that asks for the very same
+ * input through `requestOnce`: a filter change sends its queries while React is still rendering the
+ * builder, instead of after the render (the answers arrive sooner).
+ */
+export function prefetch<C extends RequestChannel>(channel: C, input: RequestInput<C>): void {
+  const key = `${channel} ${JSON.stringify(input)}`;
+  if (prefetched.has(key)) return;
+  const promise = call(channel, input);
+  promise.catch(() => undefined);
+  prefetched.set(key, promise);
+  // Unclaimed answers are dropped after a while (the person changed the filter again).
+  setTimeout(() => prefetched.delete(key), 5_000);
+}
+
+/** The prefetched answer for exactly this input if there is one, else a new request. */
+export function requestOnce<C extends RequestChannel>(channel: C, input: RequestInput<C>): Promise<RequestOutput<C>> {
+  const key = `${channel} ${JSON.stringify(input)}`;
+  const waiting = prefetched.get(key);
+  if (waiting !== undefined) {
+    prefetched.delete(key);
+    return waiting as Promise<RequestOutput<C>>;
+  }
+  return call(channel, input);
+}
+
+/** The table's window request; one function so prefetch and table build byte-identical inputs. */
+export function pageInput(filter: LocalFilterGroupInput, timezoneOffsetMinutes: number, sort: { column: 'time' | 'user' | 'source' | 'action' | 'module' | 'record'; direction: 'asc' | 'desc' }, offset: number, limit: number): RequestInput<'review:page'> {
+  return { filter, timezoneOffsetMinutes, sort: { column: sort.column, direction: sort.direction }, offset, limit };
+}

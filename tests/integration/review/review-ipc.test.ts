@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createNodeCipher, createNodeTokenVault } from '../../../main/auth/node-vault.js';
+import { createAppServices, createIpcHandlers, type AppServices } from '../../../main/core/app-services.js';
+import { createConfStore } from '../../../main/core/conf-store.js';
+import { dispatchRequest } from '../../../main/core/ipc-dispatch.js';
+import { sampleTimeline } from '../cache/helpers.js';
+
+let root: string;
+let services: AppServices;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'auditor-review-ipc-'));
+  const env = { TIMELINE_AUDITOR_PASSPHRASE: 'review ipc test' };
+  services = createAppServices({
+    shell: 'browser',
+    home: root,
+    settingsStore: createConfStore(root, 'settings'),
+    vault: createNodeTokenVault(root, env, { requirePassphrase: false }),
+    secretCipher: createNodeCipher(root, env, { requirePassphrase: false }),
+    exportsFolder: join(root, 'exports'),
+    revealInFolder: () => false,
+    openExternal: () => undefined,
+    allowExternalOrigin: () => undefined,
+  });
+  const sample = sampleTimeline();
+  services.cache().writeTimelinePage(sample.key, sample.entries, null);
+});
+afterEach(async () => {
+  await services.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('review IPC channels (the contract’s schemas, the wired service)', () => {
+  it('serves pages, summary, rules and the Zoho filter, and refuses invalid input', async () => {
+    const handlers = createIpcHandlers(services);
+    const everything = { combinator: 'and', rules: [] };
+    const summary = await dispatchRequest(handlers, 'review:summary', { filter: everything, timezoneOffsetMinutes: 0 });
+    expect(summary).toMatchObject({ ok: true, value: { events: 8, totalEvents: 8 } });
+    const page = await dispatchRequest(handlers, 'review:page', {
+      filter: { combinator: 'or', rules: [{ id: 'r1', field: 'action', operator: '=', value: 'updated', valueSource: 'value' }] },
+      timezoneOffsetMinutes: 0,
+      sort: { column: 'time', direction: 'asc' },
+      offset: 0,
+      limit: 3,
+    });
+    expect(page.ok).toBe(true);
+    expect((page as { value: { rows: Array<{ action: string }> } }).value.rows.map((row) => row.action)).toEqual(['updated', 'updated', 'updated']);
+
+    let deep: Record<string, unknown> = everything;
+    for (let level = 0; level < 7; level += 1) deep = { combinator: 'and', rules: [deep] };
+    expect(await dispatchRequest(handlers, 'review:summary', { filter: deep, timezoneOffsetMinutes: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatchRequest(handlers, 'review:page', { filter: everything, timezoneOffsetMinutes: 0, sort: { column: 'time', direction: 'desc' }, offset: 0, limit: 100_000 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect(await dispatchRequest(handlers, 'review:summary', { filter: { combinator: 'and', rules: [{ field: 'user', operator: 'contains', value: 'x' }] }, timezoneOffsetMinutes: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'REVIEW_FILTER_INVALID' },
+    });
+    expect(await dispatchRequest(handlers, 'review:zoho-filter', { operator: 'AND', conditions: [{ field: 'source', comparator: 'between', value: ['a', 'b'] }] })).toMatchObject({
+      ok: false,
+      error: { code: 'ZOHO_INVALID_FILTER' },
+    });
+    expect(await dispatchRequest(handlers, 'review:zoho-filter', { operator: 'AND', conditions: [{ field: 'source', comparator: 'equal', value: 'crm_ui' }] })).toMatchObject({
+      ok: true,
+      value: { json: '{"field":{"api_name":"source"},"comparator":"equal","value":"crm_ui"}' },
+    });
+
+    const rules = await dispatchRequest(handlers, 'review:rules', {});
+    expect(rules.ok).toBe(true);
+    const onlySensitive = { ...(rules as { value: Record<string, { enabled: boolean }> }).value };
+    for (const key of Object.keys(onlySensitive)) onlySensitive[key] = { ...onlySensitive[key]!, enabled: key === 'sensitiveFields' };
+    onlySensitive['sensitiveFields'] = { enabled: true, fields: ['Phone', 'Company'] } as { enabled: boolean };
+    const sensitive = sampleTimeline().entries.filter(({ event }) => (event.field_history ?? []).some((change) => change.api_name === 'Phone' || change.api_name === 'Company')).length;
+    expect(sensitive).toBeGreaterThan(0);
+    expect(sensitive).toBeLessThan(8);
+    expect(await dispatchRequest(handlers, 'review:set-rules', onlySensitive)).toMatchObject({ ok: true, value: { flagged: sensitive } });
+    expect(await dispatchRequest(handlers, 'review:set-rules', { ...onlySensitive, offHours: { enabled: true, startHour: 18, endHour: 8, workDays: [1], timeZone: 'UTC' } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+
+    // Main-side preferences survive a new service on the same settings file.
+    expect(await dispatchRequest(handlers, 'review:set-preferences', { columns: ['time', 'flags'] })).toMatchObject({ ok: true });
+    expect(await dispatchRequest(createIpcHandlers(services), 'review:preferences', {})).toEqual({ ok: true, value: { columns: ['time', 'flags'] } });
+  });
+});
