@@ -210,8 +210,30 @@ export const timelineQueryInputSchema = z
 
 // ---- Review (timeline table, filters, heatmaps, flags, notes) -----------------------------------
 
-const LOCAL_FILTER_MAX_DEPTH = 6;
-const LOCAL_FILTER_MAX_RULES = 200;
+/** Fields of the local filter and the operators each accepts: the builder offers exactly these, main compiles exactly these. */
+export const LOCAL_FILTER_OPERATORS = {
+  user: ['=', '!=', 'in', 'notIn'],
+  source: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
+  action: ['=', '!=', 'in', 'notIn'],
+  module: ['=', '!=', 'in', 'notIn'],
+  record: ['=', '!='],
+  field: ['=', '!=', 'in', 'notIn'],
+  oldValue: ['=', '!=', 'contains', 'doesNotContain', 'null', 'notNull'],
+  newValue: ['=', '!=', 'contains', 'doesNotContain', 'null', 'notNull'],
+  valueChange: ['changedFromTo'],
+  time: ['between', 'notBetween', '>=', '<'],
+  day: ['=', 'between'],
+  hourOfWeek: ['=', 'in'],
+  automation: ['null', 'notNull', 'contains'],
+  text: ['contains', 'doesNotContain'],
+  flag: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
+  note: ['null', 'notNull', 'contains'],
+} as const satisfies Record<string, readonly string[]>;
+export type LocalFilterField = keyof typeof LOCAL_FILTER_OPERATORS;
+
+export const LOCAL_FILTER_LIMITS = { depth: 6, rules: 200, listValues: 1000, textLength: 1000 } as const;
+const LOCAL_FILTER_MAX_DEPTH = LOCAL_FILTER_LIMITS.depth;
+const LOCAL_FILTER_MAX_RULES = LOCAL_FILTER_LIMITS.rules;
 
 const localFilterValueSchema = z.union([
   z.string().max(1000),

@@ -2,6 +2,7 @@ import type { RecordKey } from '../sync/sync-store.js';
 import type { JsonObject, JsonValue, PickListValue } from '../zoho/models.js';
 import { AuditorError } from '../core/errors.js';
 import { ftsMatchExpression } from './search-text.js';
+import { LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, type LocalFilterField } from '../../preload/contract.js';
 
 /** Columns of the full-text index a text search may be limited to. */
 export type TextColumn = 'recordNames' | 'doneByName' | 'oldValues' | 'newValues';
@@ -215,28 +216,7 @@ export interface LocalFilterGroup {
   rules: ReadonlyArray<LocalFilterRule | LocalFilterGroup>;
 }
 
-/** Fields of the local filter and the operators each accepts (the builder offers exactly these). */
-export const LOCAL_FILTER_OPERATORS = {
-  user: ['=', '!=', 'in', 'notIn'],
-  source: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
-  action: ['=', '!=', 'in', 'notIn'],
-  module: ['=', '!=', 'in', 'notIn'],
-  record: ['=', '!='],
-  field: ['=', '!=', 'in', 'notIn'],
-  oldValue: ['=', '!=', 'contains', 'doesNotContain', 'null', 'notNull'],
-  newValue: ['=', '!=', 'contains', 'doesNotContain', 'null', 'notNull'],
-  valueChange: ['changedFromTo'],
-  time: ['between', 'notBetween', '>=', '<'],
-  day: ['=', 'between'],
-  hourOfWeek: ['=', 'in'],
-  automation: ['null', 'notNull', 'contains'],
-  text: ['contains', 'doesNotContain'],
-  flag: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
-  note: ['null', 'notNull', 'contains'],
-} as const satisfies Record<string, readonly string[]>;
-export type LocalFilterField = keyof typeof LOCAL_FILTER_OPERATORS;
-
-export const LOCAL_FILTER_LIMITS = { depth: 6, rules: 200, listValues: 1000, textLength: 1000 } as const;
+export { LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, type LocalFilterField } from '../../preload/contract.js';
 
 export interface LocalFilterOptions {
   /** Minutes added to UTC for `day` and `hourOfWeek` (the time-zone setting; fixed offset). */

@@ -3,28 +3,11 @@ import { Stack, TextField } from '@mui/material';
 import { QueryBuilder, type Field, type RuleGroupType, type ValueEditorProps } from 'react-querybuilder';
 import { MaterialValueEditor, QueryBuilderMaterial } from '@react-querybuilder/material';
 import 'react-querybuilder/dist/query-builder.css';
-import type { ReviewFacets } from '../../preload/contract';
+import { LOCAL_FILTER_OPERATORS, type ReviewFacets } from '../../preload/contract';
 import { FLAG_LABELS, hourOfWeekLabel, OPERATOR_LABELS } from './review-model';
 
-/** Fields and operators; main (compileLocalFilter) accepts exactly these and checks them again. */
-const OPERATORS: Record<string, string[]> = {
-  user: ['=', '!=', 'in', 'notIn'],
-  source: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
-  action: ['=', '!=', 'in', 'notIn'],
-  module: ['=', '!=', 'in', 'notIn'],
-  record: ['=', '!='],
-  field: ['=', '!=', 'in', 'notIn'],
-  oldValue: ['=', '!=', 'contains', 'doesNotContain', 'null', 'notNull'],
-  newValue: ['=', '!=', 'contains', 'doesNotContain', 'null', 'notNull'],
-  valueChange: ['changedFromTo'],
-  time: ['between', 'notBetween', '>=', '<'],
-  day: ['=', 'between'],
-  hourOfWeek: ['=', 'in'],
-  automation: ['null', 'notNull', 'contains'],
-  text: ['contains', 'doesNotContain'],
-  flag: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
-  note: ['null', 'notNull', 'contains'],
-};
+/** Fields and operators from the contract; main (compileLocalFilter) accepts exactly these and checks them again. */
+const OPERATORS: Readonly<Record<string, readonly string[]>> = LOCAL_FILTER_OPERATORS;
 
 export const FIELD_LABELS: Record<string, string> = {
   user: 'User',
