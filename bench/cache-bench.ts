@@ -4,7 +4,7 @@
  * Prints a Markdown table and writes it as the "Cache" section of docs/benchmarks.md.
  * Not part of `npm test`; the targets are reported, never asserted.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { TimelineCache } from '../main/cache/index.js';
 import type { EventFilter, TimelinePageWrite } from '../main/cache/index.js';
 import { RECORD_MODULES, SandboxDataset } from '../main/sandbox/dataset.js';
 import type { JsonObject, TimelineEntry, TimelineEvent } from '../main/zoho/models.js';
+import { writeBenchmarkSection } from './benchmarks-doc.js';
 
 const { values: args } = parseArgs({
   options: { events: { type: 'string', default: '1000000' }, keep: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false } },
@@ -186,9 +187,6 @@ if (!args['no-write'] && TARGET_EVENTS === 1_000_000) {
     '`-journal` file next to the database after a crash. While such a load runs, other connections cannot read the file.',
   ].join('\n');
   const section = `## Cache\n\nProduced by \`node --import tsx bench/cache-bench.ts\` (main/cache on a temp file; events from the sandbox generator).\n\n${table}\n\n${notes}\n`;
-  const current = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n';
-  const pattern = /## Cache\n[\s\S]*?(?=\n## |$)/;
-  const next = pattern.test(current) ? current.replace(pattern, section.trimEnd() + '\n') : `${current.trimEnd()}\n\n${section}`;
-  writeFileSync(docPath, next);
+  writeBenchmarkSection('Cache', section, docPath);
   console.log(`\nWrote the "Cache" section of ${docPath}.`);
 }

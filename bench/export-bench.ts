@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { writePdfReport } from '../main/export/pdf/report.js';
 import type { ExportEvent } from '../main/export/types.js';
 import { ZoneClock, neutraliseCell } from '../main/export/values.js';
 import { buildEvents, sourceOf, testScope, TEST_USERS } from '../tests/unit/export/fixtures.js';
+import { writeBenchmarkSection } from './benchmarks-doc.js';
 
 const CSV_ROWS = 1_000_000;
 const PDF_EVENTS = 10_000;
@@ -159,17 +160,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   const docPath = join(fileURLToPath(new URL('..', import.meta.url)), 'docs', 'benchmarks.md');
-  // Re-read just before writing: other sections of this file are written by other benchmarks.
-  const current = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n';
-  const start = current.search(/^## Exports\s*$/m);
-  let next: string;
-  if (start < 0) next = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const rest = current.slice(start + 1);
-    const end = rest.search(/^## /m);
-    next = `${current.slice(0, start)}${section}${end < 0 ? '' : `\n${rest.slice(end)}`}`;
-  }
-  writeFileSync(docPath, next.endsWith('\n') ? next : `${next}\n`);
+  writeBenchmarkSection('Exports', section, docPath);
   console.log(section);
 }
 

@@ -9,7 +9,7 @@
  * Writes the "Review" section of docs/benchmarks.md (only for the default 100k).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +20,7 @@ import { cacheFilePath, TimelineCache, type TimelinePageWrite } from '../main/ca
 import { RECORD_MODULES, SandboxDataset } from '../main/sandbox/dataset.js';
 import type { JsonObject, TimelineEntry, TimelineEvent } from '../main/zoho/models.js';
 import { chromiumLaunchOptions } from '../tests/e2e/support/chromium.js';
+import { writeBenchmarkSection } from './benchmarks-doc.js';
 
 const args = parseArgs({ options: { events: { type: 'string', default: '100000' }, 'no-write': { type: 'boolean', default: false } } }).values;
 const TARGET_EVENTS = Number(args.events);
@@ -246,9 +247,6 @@ if (!args['no-write'] && TARGET_EVENTS === 100_000) {
     'placeholders for a frame or two. Not asserted in tests (timings vary with machine load).',
   ].join('\n');
   const section = `## Review\n\nProduced by \`npm run build && node --import tsx bench/review-bench.ts\` (${eventCount.toLocaleString('en')} generated events in a fresh home's cache, the loopback host, Debian Chromium driven by playwright-core).\n\n${table}\n\n${notes}\n`;
-  const current = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n';
-  const pattern = /## Review\n[\s\S]*?(?=\n## |$)/;
-  const next = pattern.test(current) ? current.replace(pattern, section.trimEnd() + '\n') : `${current.trimEnd()}\n\n${section}`;
-  writeFileSync(docPath, next);
+  writeBenchmarkSection('Review', section, docPath);
   console.log(`\nWrote the "Review" section of ${docPath}.`);
 }

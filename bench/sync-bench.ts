@@ -8,7 +8,7 @@
  * Not part of `npm test`; the targets are reported, never asserted.
  */
 import { execSync, fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import { startSandbox, type SandboxStats } from '../main/sandbox/index.js';
 import { SYNC_CLIENT_RETRY, SyncEngine, type SyncRecordInput } from '../main/sync/index.js';
 import { ZohoClient } from '../main/zoho/client.js';
 import { StaticTokenProvider } from '../main/zoho/static-token-provider.js';
+import { writeBenchmarkSection } from './benchmarks-doc.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -159,10 +160,7 @@ async function main(): Promise<void> {
   if (!args['no-write']) {
     const docPath = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
     const section = `## Sync\n\nProduced by \`node --import tsx bench/sync-bench.ts\`: SyncEngine (adaptive window, max 10) against the sandbox (in a child process, over loopback) into a TimelineCache temp file; the sequential loop runs in the same process right after, against the same sandbox.\n\n${table}\n\n${machine}\n`;
-    const current = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n';
-    const pattern = /## Sync\n[\s\S]*?(?=\n## |$)/;
-    const next = pattern.test(current) ? current.replace(pattern, section.trimEnd() + '\n') : `${current.trimEnd()}\n\n${section}`;
-    writeFileSync(docPath, next);
+    writeBenchmarkSection('Sync', section, docPath);
     console.log(`\nWrote the "Sync" section of ${docPath}.`);
   }
 }
