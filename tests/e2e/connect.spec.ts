@@ -47,6 +47,9 @@ test.describe('Connect screen', () => {
     const consent = await context.newPage();
     await consent.goto(authorizationUrl!);
     await consent.getByRole('button', { name: 'Deny' }).click();
+    // Close the tab only once the browser has followed the redirect to the app's loopback callback.
+    await consent.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?.*error=access_denied/);
+    await consent.waitForLoadState();
     await consent.close();
     await expect(page.getByRole('alert').filter({ hasText: 'Could not connect' })).toBeVisible();
 
