@@ -28,7 +28,7 @@ export interface AppVersions {
   productName: string;
   version: string;
   /** 'electron' in the desktop app, 'browser' when served by the loopback host (tests, development). */
-  shell: 'electron' | 'browser';
+  shell: 'electron' | 'browser' | 'cli';
   electron: string | null;
   chrome: string | null;
   node: string;

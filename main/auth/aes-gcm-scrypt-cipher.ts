@@ -78,7 +78,7 @@ export function passphraseFromEnv(env: NodeJS.ProcessEnv): string {
 }
 
 function missingPassphrase(): AuditorError {
-  return new AuditorError('VAULT_PASSPHRASE_MISSING', `Zoho tokens are stored encrypted, and ${PASSPHRASE_ENV} is not set.`, {
+  return new AuditorError('VAULT_PASSPHRASE_MISSING', `Secrets (the Zoho tokens, the packet signing key) are stored encrypted, and ${PASSPHRASE_ENV} is not set.`, {
     hint: `Set ${PASSPHRASE_ENV} to a passphrase of your choice (the same one every time), then run the command again.`,
   });
 }

@@ -6,8 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { AuditorError } from '../core/errors.js';
 import { APP_VERSION } from '../core/app-info.js';
 import { defaultHomeDirectory } from '../core/paths.js';
+import type { Core, CoreOptions } from '../app/core.js';
 import { cliCommands } from './commands/registry.js';
-import type { CliCommand, CliContext } from './types.js';
+import type { CliCommand, CliCommandEntry, CliContext } from './types.js';
 
 export class CliUsageError extends AuditorError {
   constructor(message: string, hint?: string) {
@@ -15,7 +16,7 @@ export class CliUsageError extends AuditorError {
   }
 }
 
-function overview(commands: readonly CliCommand[]): string {
+function overview(commands: readonly CliCommandEntry[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   return [
     'Timeline Auditor — review Zoho CRM record timelines and make audit packets.',
@@ -33,7 +34,32 @@ function overview(commands: readonly CliCommand[]): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], base: Omit<CliContext, 'home'>): Promise<number> {
+/** What runs a command besides its arguments: the process's streams, environment and Ctrl-C. */
+export type CliProcess = Omit<CliContext, 'home' | 'core'>;
+
+/**
+ * A command's context for a home folder: `core()` builds the services from the one composition root
+ * on first use (imported then, so light commands never load it); `close()` stops what it started.
+ */
+export function createCliContext(base: CliProcess, home: string): CliContext & { close(): Promise<void> } {
+  let built: Promise<Core> | undefined;
+  return {
+    ...base,
+    home,
+    core: (options?: CoreOptions) => {
+      built ??= (async () => {
+        const [{ createCore }, { nodePlatformPorts }] = await Promise.all([import('../app/core.js'), import('../app/node-platform.js')]);
+        return createCore(nodePlatformPorts({ shell: 'cli', home, env: base.env }), options);
+      })();
+      return built;
+    },
+    close: async () => {
+      if (built !== undefined) await (await built).close();
+    },
+  };
+}
+
+export async function runCli(argv: string[], base: CliProcess): Promise<number> {
   const args = [...argv];
   let home: string | undefined;
   while (args[0]?.startsWith('-')) {
@@ -58,24 +84,28 @@ export async function runCli(argv: string[], base: Omit<CliContext, 'home'>): Pr
     base.stdout.write(overview(cliCommands));
     return 2;
   }
-  const command = cliCommands.find((candidate) => candidate.name === name);
-  if (command === undefined) {
+  const entry = cliCommands.find((candidate) => candidate.name === name);
+  if (entry === undefined) {
     return fail(base, new CliUsageError(`Unknown command "${name}".`, `Commands: ${cliCommands.map((candidate) => candidate.name).join(', ')}.`));
   }
+  const command = await entry.load();
   if (args.includes('--help') || args.includes('-h')) {
     base.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
     return 0;
   }
   const resolvedHome = home ?? defaultHomeDirectory(base.env);
+  const context = createCliContext(base, resolvedHome);
   try {
-    mkdirSync(resolvedHome, { recursive: true });
-    return await command.run(args, { ...base, home: resolvedHome });
+    mkdirSync(resolvedHome, { recursive: true, mode: 0o700 });
+    return await command.run(args, context);
   } catch (error) {
     return fail(base, error, command);
+  } finally {
+    await context.close();
   }
 }
 
-function fail(base: Omit<CliContext, 'home'>, error: unknown, command?: CliCommand): number {
+function fail(base: CliProcess, error: unknown, command?: CliCommand): number {
   if (error instanceof AuditorError) {
     base.stderr.write(`Error: ${error.message}\n`);
     if (error.hint !== undefined) base.stderr.write(`What to do: ${error.hint}\n`);

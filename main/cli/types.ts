@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { Core, CoreOptions } from '../app/core.js';
 
 /** What a CLI command gets: its own argv (after the command name) and the process around it. */
 export interface CliContext {
@@ -9,6 +10,11 @@ export interface CliContext {
   home: string;
   /** Ctrl-C aborts this. */
   signal: AbortSignal;
+  /**
+   * The app's services for this home folder, from the one composition root (main/app). Built on the
+   * first call (so `--help` and `verify` never load them) and closed when the command ends.
+   */
+  core(options?: CoreOptions): Promise<Core>;
 }
 
 export interface CliCommand {
@@ -17,4 +23,11 @@ export interface CliCommand {
   usage: string;
   /** Returns the process exit code. Throw AuditorError for failures a person must act on. */
   run(argv: string[], context: CliContext): Promise<number>;
+}
+
+/** A command as the registry lists it: `--help` needs only the name and summary, so the code loads on use. */
+export interface CliCommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<CliCommand>;
 }

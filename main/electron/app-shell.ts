@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
 import { applicationMenuTemplate } from './menu.js';
 import { EVENT_ENVELOPE_CHANNEL, type EventEnvelope } from '../../preload/contract.js';
-import { createAppServices, createIpcHandlers, type AppServices } from '../core/app-services.js';
+import { createCore, type Core } from '../app/core.js';
+import { createIpcHandlers } from '../app/ipc-handlers.js';
 import { CONTENT_SECURITY_POLICY } from '../core/content-security-policy.js';
+import { systemClock } from '../core/clock.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import type { SecretCipher } from '../core/cipher.js';
-import { TokenVault } from '../auth/token-vault.js';
-import { VAULT_STORE_NAME } from '../auth/node-vault.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc.js';
 import { createSenderCheck, ExternalUrlPolicy, hardenWebContents, mainWindowOptions, type GuardedWebContents } from './security.js';
 
@@ -65,7 +65,7 @@ export interface ShellPaths {
 
 export interface RunningShell {
   /** Resolves once the first window is created (or at once when another instance holds the lock). */
-  ready: Promise<AppServices | null>;
+  ready: Promise<Core | null>;
   externalUrls: ExternalUrlPolicy;
 }
 
@@ -98,22 +98,22 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
     electron.session.denyAllPermissionRequests();
     electron.session.setResponseHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
 
-    const cipher = electron.createCipher();
-    const services = createAppServices({
+    const services = createCore({
       shell: 'electron',
-      home: electron.app.getPath('userData'),
-      settingsStore: electron.createStore('settings'),
-      vault: new TokenVault(electron.createStore(VAULT_STORE_NAME), cipher),
-      secretCipher: cipher,
-      exportsFolder: join(electron.app.getPath('documents'), 'Timeline Auditor'),
-      revealInFolder: (path) => {
-        electron.showItemInFolder(path);
-        return true;
+      paths: { home: electron.app.getPath('userData'), exportsFolder: join(electron.app.getPath('documents'), 'Timeline Auditor') },
+      openStore: (name) => electron.createStore(name),
+      cipher: electron.createCipher(),
+      clock: systemClock,
+      browser: {
+        openExternal: (url) => {
+          if (externalUrls.isAllowed(url)) electron.openExternal(url);
+        },
+        allowExternalOrigin: (origin) => externalUrls.allowOrigin(origin),
+        revealInFolder: (path) => {
+          electron.showItemInFolder(path);
+          return true;
+        },
       },
-      openExternal: (url) => {
-        if (externalUrls.isAllowed(url)) electron.openExternal(url);
-      },
-      allowExternalOrigin: (origin) => externalUrls.allowOrigin(origin),
     });
     registerIpcHandlers(electron.ipcMain, createIpcHandlers(services), isTrustedSender);
     const menuCommand = (command: 'about' | 'licenses' | 'settings') => () => services.events.emit('app:menu-command', { command });

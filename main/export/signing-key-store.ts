@@ -4,7 +4,7 @@
  * (signing-key.pem.enc) — the app passes its safeStorage/scrypt cipher here.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SecretCipher } from '../core/cipher.js';
 import { AuditorError } from '../core/errors.js';
@@ -54,6 +54,11 @@ export class FileSigningKeyStore implements SigningKeyStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw this.unreadable(error);
     }
+    if (stored === undefined && this.cipher !== undefined) {
+      // Earlier CLI versions kept the key unencrypted: adopt it, so fingerprints reviewers pinned stay valid.
+      const legacy = await this.#adoptUnencryptedKey();
+      if (legacy !== undefined) return legacy;
+    }
     if (stored !== undefined) {
       let pem: string;
       try {
@@ -61,21 +66,46 @@ export class FileSigningKeyStore implements SigningKeyStore {
         this.cached = signingKeyFromPrivate(createPrivateKey(pem));
       } catch (error) {
         // The cipher's own errors speak of the Zoho connection; say what actually failed.
-        if (error instanceof AuditorError && error.code === 'SIGNING_KEY_INVALID') throw error;
+        if (error instanceof AuditorError && (error.code === 'SIGNING_KEY_INVALID' || error.code === 'VAULT_PASSPHRASE_MISSING')) throw error;
         throw this.unreadable(error);
       }
       return this.cached;
     }
     const { privateKey } = generateKeyPairSync('ed25519');
-    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await this.#store(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    this.cached = signingKeyFromPrivate(privateKey);
+    return this.cached;
+  }
+
+  async #store(pem: string): Promise<void> {
     const content = this.cipher === undefined ? pem : `${this.cipher.encrypt(pem)}\n`;
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     const temporary = `${this.path}.${process.pid}.tmp`;
     await writeFile(temporary, content, { mode: 0o600 });
     await chmod(temporary, 0o600);
     await rename(temporary, this.path);
-    this.cached = signingKeyFromPrivate(privateKey);
-    return this.cached;
+  }
+
+  async #adoptUnencryptedKey(): Promise<SigningKey | undefined> {
+    const legacyPath = join(this.directory, 'signing-key.pem');
+    let pem: string;
+    try {
+      pem = await readFile(legacyPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw this.unreadable(error);
+    }
+    let key: SigningKey;
+    try {
+      key = signingKeyFromPrivate(createPrivateKey(pem));
+    } catch (error) {
+      if (error instanceof AuditorError) throw error;
+      throw this.unreadable(error);
+    }
+    await this.#store(pem);
+    await rm(legacyPath, { force: true });
+    this.cached = key;
+    return key;
   }
 
   private unreadable(cause: unknown): AuditorError {

@@ -7,10 +7,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createAppServices, createIpcHandlers } from '../core/app-services.js';
-import { createConfStore } from '../core/conf-store.js';
-import { join } from 'node:path';
-import { createNodeCipher, createNodeTokenVault } from '../auth/node-vault.js';
+import { createCore } from '../app/core.js';
+import { createIpcHandlers } from '../app/ipc-handlers.js';
+import { nodePlatformPorts } from '../app/node-platform.js';
 import { defaultHomeDirectory } from '../core/paths.js';
 import { startHost } from './host-server.js';
 
@@ -24,24 +23,15 @@ async function main(): Promise<void> {
     },
   });
   const home = values.home ?? defaultHomeDirectory();
-  mkdirSync(home, { recursive: true });
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   const rendererDirectory = fileURLToPath(new URL('../renderer', import.meta.url));
   if (!existsSync(rendererDirectory)) {
     throw new Error(`The renderer is not built (${rendererDirectory} is missing): run \`npm run build\` first.`);
   }
-  const services = createAppServices({
-    shell: 'browser',
-    home,
-    settingsStore: createConfStore(home, 'settings'),
-    vault: createNodeTokenVault(home, process.env, { requirePassphrase: false }),
-    secretCipher: createNodeCipher(home, process.env, { requirePassphrase: false }),
-    exportsFolder: join(home, 'exports'),
-    revealInFolder: () => false,
-    // In the browser the Connect screen's link opens the sign-in page; there is no system browser to drive.
-    openExternal: () => undefined,
-    allowExternalOrigin: () => undefined,
-    demoLatencyMs: Number(process.env['TIMELINE_AUDITOR_DEMO_LATENCY_MS'] ?? 0) || 0,
-  });
+  // In the browser the Connect screen's link opens the sign-in page: there is no system browser to drive.
+  const services = createCore(
+    nodePlatformPorts({ shell: 'browser', home, env: process.env, demoLatencyMs: Number(process.env['TIMELINE_AUDITOR_DEMO_LATENCY_MS'] ?? 0) || 0 }),
+  );
   const host = await startHost({
     handlers: createIpcHandlers(services),
     events: services.events,

@@ -10,7 +10,12 @@ import type { CachedEvent, TimelineCache } from '../cache/index.js';
 import type { Clock } from '../core/clock.js';
 import { AuditorError } from '../core/errors.js';
 import type { EventHub } from '../core/event-hub.js';
-import { listModuleRecords, parseRecordCsv, parseRecordList, SyncEngine, SyncError, type SyncProgress, type SyncRecordInput, type SyncTarget } from '../sync/index.js';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  listModuleRecords, parseRecordCsv, parseRecordList, parseRecordRef, parseRecordsFile, SyncEngine, SyncError,
+  type SyncOptions, type SyncProgress, type SyncRecordInput, type SyncResult, type SyncTarget,
+} from '../sync/index.js';
 import type { RecordSyncState } from '../sync/sync-store.js';
 import { TIMELINE_MODULES } from '../zoho/modules.js';
 import type { ZohoClient } from '../zoho/client.js';
@@ -24,6 +29,21 @@ export interface RecordsServiceDependencies {
   client: () => ZohoClient;
   events: EventHub;
   clock: Clock;
+}
+
+/** Records named on a command line (see `resolveRecords`). */
+export interface RecordSelection {
+  /** Module/RecordId texts. */
+  refs: readonly string[];
+  /** A CSV (by .csv name) or a list, one Module/RecordId per line. */
+  file?: string | undefined;
+  /** Module of bare ids in the file. */
+  defaultModule?: string | undefined;
+  /** Every record of this module, optionally modified within [modifiedFrom, modifiedTo]. */
+  module?: string | undefined;
+  modifiedFrom?: string | undefined;
+  modifiedTo?: string | undefined;
+  signal?: AbortSignal;
 }
 
 /**
@@ -102,6 +122,67 @@ export class RecordsService {
     await this.#running?.done;
   }
 
+  /** The cached state of these records (the CLI's per-record lines after a sync). */
+  recordStates(keys: readonly RecordKeyView[]): Array<RecordSyncState | undefined> {
+    const cache = this.deps.cache();
+    return keys.map((key) => cache.recordState(key));
+  }
+
+  /** The cache file syncs write to (null for an in-memory cache). */
+  cacheFile(): string | null {
+    return this.deps.cache().filePath;
+  }
+
+  /**
+   * Which records a headless sync is about: Module/RecordId arguments, a file (CSV or a list), a whole
+   * module (optionally modified within a window, listed from Zoho). Duplicates collapse.
+   */
+  async resolveRecords(input: RecordSelection): Promise<SyncRecordInput[]> {
+    const records = new Map<string, SyncRecordInput>();
+    const add = (list: readonly SyncRecordInput[]): void => {
+      for (const record of list) records.set(`${record.module}/${record.recordId}`, record);
+    };
+    add(input.refs.map(parseRecordRef));
+    if (input.file !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(input.file, 'utf8');
+      } catch (error) {
+        throw new SyncError('SYNC_INPUT_INVALID', `The file ${input.file} cannot be read (${error instanceof Error ? error.message : String(error)}).`, { hint: 'Check the path and that the file is readable.' });
+      }
+      add(parseRecordsFile(text, basename(input.file), input.defaultModule === undefined ? {} : { defaultModule: input.defaultModule }));
+    }
+    if (input.module !== undefined) {
+      add(
+        await listModuleRecords(this.deps.client(), input.module, {
+          ...(input.modifiedFrom === undefined ? {} : { modifiedFrom: input.modifiedFrom }),
+          ...(input.modifiedTo === undefined ? {} : { modifiedTo: input.modifiedTo }),
+          ...(input.signal === undefined ? {} : { signal: input.signal }),
+        }),
+      );
+    } else if (input.modifiedFrom !== undefined || input.modifiedTo !== undefined) {
+      throw new SyncError('SYNC_INPUT_INVALID', 'A modification window needs a module.', { hint: 'Add --module, e.g. --module Leads --since 2024-03-01T00:00:00+00:00.' });
+    }
+    if (records.size === 0) throw new SyncError('SYNC_INPUT_INVALID', 'No records to sync.', { hint: 'Name records as Module/RecordId, give a file of ids, or a module.' });
+    return [...records.values()];
+  }
+
+  /**
+   * Runs a sync to its end and answers its result (the CLI). `{ resume: true }` continues the last
+   * interrupted run and answers null when there is none. The app's `start` runs the same in the background.
+   */
+  async sync(target: { records: readonly SyncRecordInput[] } | { resume: true }, options: Omit<SyncOptions, 'mode'> & { mode?: 'full' | 'incremental' } = {}): Promise<SyncResult | null> {
+    let syncTarget: SyncTarget;
+    if ('resume' in target) {
+      const run = this.deps.cache().latestUnfinishedSyncRun();
+      if (run === undefined) return null;
+      syncTarget = { resume: run };
+    } else {
+      syncTarget = { records: [...target.records] };
+    }
+    return this.#engine().run(syncTarget, options);
+  }
+
   timeline(record: RecordKeyView, limit: number, offset: number): { total: number; events: TimelineEventView[] } {
     const cache = this.deps.cache();
     const filter = { records: [record] };
@@ -116,7 +197,7 @@ export class RecordsService {
       throw new AuditorError('SYNC_RUNNING', 'A sync is already running.', { hint: 'Wait for it to finish, or cancel it first.' });
     }
     const controller = new AbortController();
-    const engine = new SyncEngine({ client: this.deps.client(), store: this.deps.cache(), clock: this.deps.clock });
+    const engine = this.#engine();
     let announceRunId: (runId: string) => void = () => undefined;
     const runIdKnown = new Promise<string>((resolve) => (announceRunId = resolve));
     const finished = engine
@@ -141,6 +222,10 @@ export class RecordsService {
     const runId = await Promise.race([runIdKnown, finished.then(() => runIdKnown)]);
     void done.catch((error: unknown) => this.#publishFailure(runId, error));
     return { runId };
+  }
+
+  #engine(): SyncEngine {
+    return new SyncEngine({ client: this.deps.client(), store: this.deps.cache(), clock: this.deps.clock });
   }
 
   #publish(progress: SyncProgress): void {

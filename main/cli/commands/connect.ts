@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createCliAuthService } from '../../auth/cli-auth.js';
+import { passphraseFromEnv } from '../../auth/aes-gcm-scrypt-cipher.js';
 import { isDataCentre, DATA_CENTRES } from '../../auth/data-centres.js';
 import type { AccountsTarget } from '../../auth/data-centres.js';
 import { openInDefaultBrowser } from '../../auth/platform-browser.js';
@@ -69,7 +69,8 @@ export const connectCommand: CliCommand = {
     if (scopes !== undefined && scopes.length === 0) throw usageError('--scope must name at least one scope.');
 
     // Fails before any browser opens if the passphrase is missing.
-    const service = createCliAuthService(context.home, context.env);
+    passphraseFromEnv(context.env);
+    const service = (await context.core()).auth;
     const noBrowser = values['no-browser'] === true;
     const status = await service.connect({
       clientId,

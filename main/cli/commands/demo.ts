@@ -3,21 +3,13 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCliAuthService } from '../../auth/cli-auth.js';
+import { createCore } from '../../app/core.js';
+import { nodePlatformPorts } from '../../app/node-platform.js';
 import { describeConnectedUser } from '../../auth/status-text.js';
-import { TimelineCache } from '../../cache/index.js';
-import { cacheFilePath } from '../../cache/location.js';
-import { APP_VERSION } from '../../core/app-info.js';
 import { AuditorError } from '../../core/errors.js';
 import { approveDemoConsent } from '../../demo/approve-consent.js';
-import { exportInputFromCache } from '../../export/cache-export-source.js';
-import { writeAuditPacket } from '../../export/packet.js';
-import { FileSigningKeyStore } from '../../export/signing-key-store.js';
 import { verifyPacket } from '../../export/verify.js';
 import { DEMO_CLIENT, SAMPLE_RECORD, startSandbox } from '../../sandbox/index.js';
-import { SYNC_CLIENT_RETRY, SyncEngine } from '../../sync/index.js';
-import { ZohoClient } from '../../zoho/client.js';
-import { systemClock } from '../../core/clock.js';
 import type { CliCommand } from '../types.js';
 import { formatSyncProgress } from './sync-cli-support.js';
 
@@ -58,24 +50,23 @@ export const demoCommand: CliCommand = {
 
       // The demo's tokens are throwaway: a random passphrase for this run protects them at rest.
       const env = { ...context.env, TIMELINE_AUDITOR_PASSPHRASE: randomBytes(24).toString('base64url') };
-      const auth = createCliAuthService(home, env);
-      const status = await auth.connect({
-        clientId: DEMO_CLIENT.clientId,
-        clientSecret: DEMO_CLIENT.clientSecret,
-        target: { accountsUrl: sandbox.url },
-        port: 0,
-        signal: context.signal,
-        openBrowser: (url) => approveDemoConsent(url),
-      });
-      say(`2/4 Signed in through the loopback OAuth flow (PKCE, state checked) as ${describeConnectedUser(status)}.`);
-
-      const cache = TimelineCache.open(cacheFilePath(home));
+      // The demo folder gets the same services as any home folder, from the one composition root.
+      const core = createCore(nodePlatformPorts({ shell: 'cli', home, env }));
       try {
-        const client = new ZohoClient({ tokenProvider: auth, retry: SYNC_CLIENT_RETRY });
+        const status = await core.auth.connect({
+          clientId: DEMO_CLIENT.clientId,
+          clientSecret: DEMO_CLIENT.clientSecret,
+          target: { accountsUrl: sandbox.url },
+          port: 0,
+          signal: context.signal,
+          openBrowser: (url) => approveDemoConsent(url),
+        });
+        say(`2/4 Signed in through the loopback OAuth flow (PKCE, state checked) as ${describeConnectedUser(status)}.`);
+
         const records = [{ module: SAMPLE_RECORD.module, recordId: SAMPLE_RECORD.id }, ...sandbox.listRecordIds('Leads').slice(0, recordCount).map((recordId) => ({ module: 'Leads', recordId }))];
         const unique = [...new Map(records.map((record) => [`${record.module}/${record.recordId}`, { module: record.module, recordId: record.recordId }])).values()];
         const tty = context.stdout.isTTY === true;
-        const result = await new SyncEngine({ client, store: cache, clock: systemClock }).run(
+        const result = await core.records.sync(
           { records: unique },
           {
             signal: context.signal,
@@ -86,35 +77,26 @@ export const demoCommand: CliCommand = {
           },
         );
         if (tty) context.stdout.write('\r\x1b[2K');
-        if (result.state !== 'done') throw new AuditorError('DEMO_SYNC_FAILED', `The demo sync ended ${result.state}: ${result.stopReason?.message ?? ''}`);
-        const stats = cache.stats();
-        say(`3/4 Synced ${unique.length} records: ${stats.events} events cached in ${cache.filePath}.`);
+        if (result === null || result.state !== 'done') throw new AuditorError('DEMO_SYNC_FAILED', `The demo sync ended ${result?.state ?? 'without running'}: ${result?.stopReason?.message ?? ''}`);
+        const cached = core.records.recordStates(unique).reduce((sum, state) => sum + (state?.eventCount ?? 0), 0);
+        say(`3/4 Synced ${unique.length} records: ${cached} events cached in ${core.records.cacheFile()}.`);
 
         const packetPath = join(home, 'demo-audit-packet.zip');
-        const input = exportInputFromCache(cache, {
-          records: unique,
-          filterDescription: null,
-          timeZone: 'UTC',
-          connection: { dataCentre: status.dataCentre ?? 'us', orgId: status.orgId ?? null, apiDomain: status.apiDomain ?? null },
-          generatedBy: `${describeConnectedUser(status)} (timeline-auditor demo)`,
-          generatedAt: Date.now(),
-          appVersion: APP_VERSION,
-        });
-        const keyStore = new FileSigningKeyStore(home);
-        const packet = await writeAuditPacket(input, packetPath, { keyStore, signal: context.signal });
-        const verification = await verifyPacket(packetPath, { pinnedPublicKey: packet.manifest.signing.publicKeyFingerprint });
-        if (!verification.ok) throw new AuditorError('DEMO_VERIFY_FAILED', `The demo packet did not verify: ${verification.firstProblem?.file}: ${verification.firstProblem?.problem}`);
+        const entry = await core.exports.exportFiles({ records: unique, formats: ['packet'], timeZone: 'UTC', files: { packet: packetPath } }, { signal: context.signal });
+        const fingerprint = entry.signerFingerprint ?? '';
+        const verification = await verifyPacket(packetPath, { pinnedPublicKey: fingerprint });
+        if (!verification.ok || verification.manifest === null) throw new AuditorError('DEMO_VERIFY_FAILED', `The demo packet did not verify: ${verification.firstProblem?.file}: ${verification.firstProblem?.problem}`);
         say(`4/4 Wrote and verified the signed audit packet: ${packetPath}`);
         say('');
         say('It contains:');
-        for (const file of packet.manifest.files) say(`  ${file.name.padEnd(14)} ${String(file.size).padStart(9)} bytes  sha256 ${file.sha256.slice(0, 16)}…`);
+        for (const file of verification.manifest.files) say(`  ${file.name.padEnd(14)} ${String(file.size).padStart(9)} bytes  sha256 ${file.sha256.slice(0, 16)}…`);
         say('');
-        say(`Packet digest:       ${packet.packetDigest}`);
-        say(`Signing key (pin it): ${packet.manifest.signing.publicKeyFingerprint}`);
-        say(`Check it yourself:   timeline-auditor verify ${packetPath} --public-key ${packet.manifest.signing.publicKeyFingerprint}`);
+        say(`Packet digest:       ${entry.packetDigest ?? ''}`);
+        say(`Signing key (pin it): ${fingerprint}`);
+        say(`Check it yourself:   timeline-auditor verify ${packetPath} --public-key ${fingerprint}`);
         return 0;
       } finally {
-        cache.close();
+        await core.close();
       }
     } finally {
       await sandbox.close();

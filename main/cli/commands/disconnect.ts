@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { passphraseFromEnv } from '../../auth/aes-gcm-scrypt-cipher.js';
-import { createCliAuthService } from '../../auth/cli-auth.js';
 import { AuditorError } from '../../core/errors.js';
 import type { CliCommand } from '../types.js';
 
@@ -16,7 +15,7 @@ export const disconnectCommand: CliCommand = {
     } catch (error) {
       throw new AuditorError('CLI_USAGE', error instanceof Error ? error.message : String(error), { hint: `Usage: ${USAGE}` });
     }
-    const service = createCliAuthService(context.home, context.env, { requirePassphrase: false });
+    const service = (await context.core()).auth;
     // The refresh token must be decrypted to revoke it: ask for the passphrase rather than wipe an
     // unrevoked token. (A wrong passphrase still wipes, with a warning — that is the way out of it.)
     if (service.status().state !== 'disconnected') passphraseFromEnv(context.env);

@@ -1,18 +1,14 @@
 import { parseArgs } from 'node:util';
 import { AuditorError } from '../../core/errors.js';
-import type { Clock } from '../../core/clock.js';
+import type { Core } from '../../app/core.js';
 import type { CliCommand, CliContext } from '../types.js';
-import { ZohoClient, DEFAULT_API_VERSION, type TimelineOptions } from '../../zoho/client.js';
+import { DEFAULT_API_VERSION, type TimelineOptions } from '../../zoho/client.js';
 import { parseTimelineFilterJson } from '../../zoho/filters.js';
 import { assertModuleApiName, assertRecordId } from '../../zoho/modules.js';
 import { StaticTokenProvider } from '../../zoho/static-token-provider.js';
 import type { TokenProvider } from '../../zoho/token-provider.js';
-import { createCliAuthService } from '../../auth/cli-auth.js';
-import { TimelineCache } from '../../cache/index.js';
-import { systemClock } from '../../core/clock.js';
-import { cacheFilePath } from '../../cache/location.js';
-import { SYNC_CLIENT_RETRY, SyncEngine, type SyncProgress, type SyncTarget } from '../../sync/index.js';
-import { formatSyncProgress, formatSyncResult, resolveSyncRecords } from './sync-cli-support.js';
+import type { SyncProgress } from '../../sync/index.js';
+import { formatSyncProgress, formatSyncResult } from './sync-cli-support.js';
 
 const USAGE = `timeline-auditor fetch [<Module>/<RecordId>...] [options]
 
@@ -74,12 +70,10 @@ function parseTarget(text: string): RecordTarget {
 
 export interface FetchCommandDependencies {
   /**
-   * Where the token comes from. Default: --api-domain/--token flags or ZOHO_API_DOMAIN/ZOHO_ACCESS_TOKEN
-   * (a fixed token). The sign-in vault will supply a refreshing provider here.
+   * Where the token comes from instead of the flags and the stored connection (tests inject a
+   * refreshing provider here).
    */
-  tokenProvider?: (flags: { apiDomain: string | undefined; token: string | undefined }, context: CliContext) => Promise<TokenProvider> | TokenProvider;
-  fetch?: typeof fetch;
-  clock?: Clock;
+  tokenProvider?: (flags: { apiDomain: string | undefined; token: string | undefined }, context: CliContext) => Promise<TokenProvider | undefined> | TokenProvider | undefined;
 }
 
 export function staticTokenProviderFromFlags(flags: { apiDomain: string | undefined; token: string | undefined }, context: CliContext): TokenProvider {
@@ -101,18 +95,11 @@ export function staticTokenProviderFromFlags(flags: { apiDomain: string | undefi
 
 /**
  * The token for a CLI fetch: explicit flags or ZOHO_* variables win (scripts, contract tests);
- * otherwise the connection stored by `timeline-auditor connect`, refreshed as needed.
+ * otherwise (undefined) the connection stored by `timeline-auditor connect`, refreshed as needed.
  */
-export function tokenProviderFromFlagsOrVault(flags: { apiDomain: string | undefined; token: string | undefined }, context: CliContext): TokenProvider {
+export function explicitTokenProvider(flags: { apiDomain: string | undefined; token: string | undefined }, context: CliContext): TokenProvider | undefined {
   const explicit = [flags.apiDomain, flags.token, context.env['ZOHO_API_DOMAIN'], context.env['ZOHO_ACCESS_TOKEN']].some((value) => value !== undefined && value !== '');
-  if (explicit) return staticTokenProviderFromFlags(flags, context);
-  const auth = createCliAuthService(context.home, context.env, { requirePassphrase: false });
-  if (auth.status().state === 'disconnected') {
-    throw new AuditorError('CLI_NOT_SIGNED_IN', 'Timeline Auditor is not connected to Zoho.', {
-      hint: 'Run `timeline-auditor connect …` first, or pass --api-domain URL --token TOKEN.',
-    });
-  }
-  return auth;
+  return explicit ? staticTokenProviderFromFlags(flags, context) : undefined;
 }
 
 export function createFetchCommand(dependencies: FetchCommandDependencies = {}): CliCommand {
@@ -163,8 +150,7 @@ export function createFetchCommand(dependencies: FetchCommandDependencies = {}):
             throw usageError(`--${previewOnly} only works with --no-cache: the cache keeps complete timelines.`);
           }
         }
-        const tokenProvider = await (dependencies.tokenProvider ?? tokenProviderFromFlagsOrVault)(flags, context);
-        return runCachedFetch(values, positionals, tokenProvider, dependencies, context);
+        return runCachedFetch(values, positionals, await connectedCore(flags, dependencies, context, values['api-version']), context);
       }
       if (positionals.length === 0) throw usageError('Name at least one record as Module/RecordId.');
       const targets = positionals.map(parseTarget);
@@ -177,13 +163,7 @@ export function createFetchCommand(dependencies: FetchCommandDependencies = {}):
         options.include = ['extension', 'type'];
       }
 
-      const tokenProvider = await (dependencies.tokenProvider ?? tokenProviderFromFlagsOrVault)(flags, context);
-      const client = new ZohoClient({
-        tokenProvider,
-        ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-        ...(dependencies.clock === undefined ? {} : { clock: dependencies.clock }),
-        ...(values['api-version'] === undefined ? {} : { apiVersion: values['api-version'] }),
-      });
+      const client = (await connectedCore(flags, dependencies, context, values['api-version'])).zoho();
 
       const results: { module: string; recordId: string; count: number; pages: number; events: unknown[] }[] = [];
       for (const target of targets) {
@@ -223,70 +203,63 @@ function positiveInteger(text: string | undefined, flag: string): number | undef
   return value;
 }
 
-/** Fetches into the cache with the sync engine: resumable, adaptive, progress on a terminal. */
-async function runCachedFetch(values: CachedFetchFlags, refs: string[], tokenProvider: TokenProvider, dependencies: FetchCommandDependencies, context: CliContext): Promise<number> {
+/** The services, talking to Zoho with the explicit token or else the stored connection (which must exist). */
+async function connectedCore(flags: { apiDomain: string | undefined; token: string | undefined }, dependencies: FetchCommandDependencies, context: CliContext, apiVersion: string | undefined): Promise<Core> {
+  const tokenProvider = (await dependencies.tokenProvider?.(flags, context)) ?? explicitTokenProvider(flags, context);
+  const core = await context.core({ ...(tokenProvider === undefined ? {} : { tokenProvider }), ...(apiVersion === undefined ? {} : { apiVersion }) });
+  if (tokenProvider === undefined && core.auth.status().state === 'disconnected') {
+    throw new AuditorError('CLI_NOT_SIGNED_IN', 'Timeline Auditor is not connected to Zoho.', {
+      hint: 'Run `timeline-auditor connect …` first, or pass --api-domain URL --token TOKEN.',
+    });
+  }
+  return core;
+}
+
+/** Fetches into the cache with the records service: resumable, adaptive, progress on a terminal. */
+async function runCachedFetch(values: CachedFetchFlags, refs: string[], core: Core, context: CliContext): Promise<number> {
   const concurrency = positiveInteger(values.concurrency, '--concurrency');
   const creditBudget = positiveInteger(values['credit-budget'], '--credit-budget');
   if (values.resume && (refs.length > 0 || values['ids-file'] !== undefined || values.module !== undefined)) {
     throw usageError('--resume continues the last fetch; do not name records with it.');
   }
-  const client = new ZohoClient({
-    tokenProvider,
-    retry: SYNC_CLIENT_RETRY,
-    ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
-    ...(dependencies.clock === undefined ? {} : { clock: dependencies.clock }),
-    ...(values['api-version'] === undefined ? {} : { apiVersion: values['api-version'] }),
+  const records = values.resume
+    ? undefined
+    : await core.records.resolveRecords({
+        refs,
+        file: values['ids-file'],
+        defaultModule: values['default-module'],
+        module: values.module,
+        modifiedFrom: values.since,
+        modifiedTo: values.until,
+        signal: context.signal,
+      });
+  const tty = context.stdout.isTTY === true && values.json !== true;
+  const result = await core.records.sync(records === undefined ? { resume: true } : { records }, {
+    mode: values.incremental ? 'incremental' : 'full',
+    signal: context.signal,
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(creditBudget === undefined ? {} : { creditBudget }),
+    ...(tty ? { onProgress: (progress: SyncProgress) => context.stdout.write(`\r\x1b[2K${formatSyncProgress(progress)}`), progressIntervalMs: 250 } : {}),
   });
-  const cache = TimelineCache.open(cacheFilePath(context.home));
-  try {
-    const engine = new SyncEngine({ client, store: cache, clock: dependencies.clock ?? systemClock });
-    let target: SyncTarget;
-    if (values.resume) {
-      const run = engine.resumableRun();
-      if (run === undefined) {
-        context.stdout.write('Nothing to resume: the last fetch finished.\n');
-        return 0;
-      }
-      target = { resume: run };
-    } else {
-      const records = await resolveSyncRecords(
-        {
-          refs,
-          ...(values['ids-file'] === undefined ? {} : { file: values['ids-file'] }),
-          ...(values['default-module'] === undefined ? {} : { defaultModule: values['default-module'] }),
-          ...(values.module === undefined ? {} : { module: values.module }),
-          ...(values.since === undefined ? {} : { modifiedFrom: values.since }),
-          ...(values.until === undefined ? {} : { modifiedTo: values.until }),
-          signal: context.signal,
-        },
-        client,
-      );
-      target = { records };
-    }
-    const tty = context.stdout.isTTY === true && values.json !== true;
-    const result = await engine.run(target, {
-      mode: values.incremental ? 'incremental' : 'full',
-      signal: context.signal,
-      ...(concurrency === undefined ? {} : { concurrency }),
-      ...(creditBudget === undefined ? {} : { creditBudget }),
-      ...(tty ? { onProgress: (progress: SyncProgress) => context.stdout.write(`\r\x1b[2K${formatSyncProgress(progress)}`), progressIntervalMs: 250 } : {}),
-    });
-    if (tty) context.stdout.write('\r\x1b[2K');
-    if (values.json) {
-      context.stdout.write(`${JSON.stringify({ cache: cache.filePath, ...result }, null, 2)}\n`);
-    } else {
-      for (const record of result.records) {
-        const state = cache.recordState(record);
-        context.stdout.write(`${record.module}/${record.recordId}: ${record.status === 'failed' ? `failed — ${record.error?.message ?? ''}` : `${state?.eventCount ?? 0} events cached (${record.eventsInserted} new)`}\n`);
-      }
-      context.stdout.write(`${formatSyncResult(result)}\nCache: ${cache.filePath}\n`);
-    }
-    if (result.state === 'cancelled') return 130;
-    if (result.state === 'stopped') return 2;
-    return result.records.some((record) => record.status === 'failed') ? 1 : 0;
-  } finally {
-    cache.close();
+  if (tty) context.stdout.write('\r\x1b[2K');
+  if (result === null) {
+    context.stdout.write('Nothing to resume: the last fetch finished.\n');
+    return 0;
   }
+  const cacheFile = core.records.cacheFile();
+  if (values.json) {
+    context.stdout.write(`${JSON.stringify({ cache: cacheFile, ...result }, null, 2)}\n`);
+  } else {
+    const states = core.records.recordStates(result.records);
+    result.records.forEach((record, index) => {
+      const line = record.status === 'failed' ? `failed — ${record.error?.message ?? ''}` : `${states[index]?.eventCount ?? 0} events cached (${record.eventsInserted} new)`;
+      context.stdout.write(`${record.module}/${record.recordId}: ${line}\n`);
+    });
+    context.stdout.write(`${formatSyncResult(result)}\nCache: ${cacheFile}\n`);
+  }
+  if (result.state === 'cancelled') return 130;
+  if (result.state === 'stopped') return 2;
+  return result.records.some((record) => record.status === 'failed') ? 1 : 0;
 }
 
 export const fetchCommand: CliCommand = createFetchCommand();

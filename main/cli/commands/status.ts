@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { createCliAuthService } from '../../auth/cli-auth.js';
 import { describeStatus, statusAsJson } from '../../auth/status-text.js';
 import { AuditorError } from '../../core/errors.js';
 import type { CliCommand } from '../types.js';
@@ -17,7 +16,7 @@ export const statusCommand: CliCommand = {
     } catch (error) {
       throw new AuditorError('CLI_USAGE', error instanceof Error ? error.message : String(error), { hint: `Usage: ${USAGE}` });
     }
-    const status = createCliAuthService(context.home, context.env, { requirePassphrase: false }).status();
+    const status = (await context.core()).auth.status();
     if (json) context.stdout.write(`${JSON.stringify(statusAsJson(status), null, 2)}\n`);
     else context.stdout.write(`${describeStatus(status).join('\n')}\n`);
     return 0;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectCommand } from '../../../main/cli/commands/connect.js';
 import { disconnectCommand } from '../../../main/cli/commands/disconnect.js';
 import { statusCommand } from '../../../main/cli/commands/status.js';
+import { createCliContext } from '../../../main/cli/index.js';
 import type { CliContext } from '../../../main/cli/types.js';
 import { DEMO_CLIENT, startSandbox } from '../../../main/sandbox/index.js';
 import type { Sandbox } from '../../../main/sandbox/index.js';
@@ -20,7 +21,7 @@ function cliContext(home: string, env: NodeJS.ProcessEnv): CapturedContext {
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  return { stdout, stderr, env, home, signal: new AbortController().signal, out: () => out, err: () => err };
+  return { ...createCliContext({ stdout, stderr, env, signal: new AbortController().signal }, home), out: () => out, err: () => err };
 }
 
 let sandbox: Sandbox | undefined;

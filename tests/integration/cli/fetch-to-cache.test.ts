@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchCommand } from '../../../main/cli/commands/fetch.js';
-import type { CliContext } from '../../../main/cli/types.js';
+import { createCliContext } from '../../../main/cli/index.js';
 import { TimelineCache } from '../../../main/cache/index.js';
 import { CACHE_FILE_NAME } from '../../../main/cache/location.js';
 import { startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
@@ -27,9 +27,12 @@ async function run(argv: string[]): Promise<{ code: number; out: string }> {
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const context: CliContext = { stdout, stderr: new PassThrough(), env, home, signal: new AbortController().signal };
-  const code = await fetchCommand.run(argv, context);
-  return { code, out };
+  const context = createCliContext({ stdout, stderr: new PassThrough(), env, signal: new AbortController().signal }, home);
+  try {
+    return { code: await fetchCommand.run(argv, context), out };
+  } finally {
+    await context.close();
+  }
 }
 
 function cachedEventIds(module: string, recordId: string): string[] {

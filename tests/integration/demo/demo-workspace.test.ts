@@ -1,27 +1,23 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNodeCipher, createNodeTokenVault } from '../../../main/auth/node-vault.js';
-import { createAppServices, type AppServices } from '../../../main/core/app-services.js';
-import { createConfStore } from '../../../main/core/conf-store.js';
+import { createCore, type Core } from '../../../main/app/core.js';
+import { nodePlatformPorts } from '../../../main/app/node-platform.js';
 import { ZohoClient } from '../../../main/zoho/index.js';
 import { browse, tempHome } from '../auth/support.js';
 
 const env = { TIMELINE_AUDITOR_PASSPHRASE: 'demo test passphrase' };
-const opened: AppServices[] = [];
+const opened: Core[] = [];
 
-function services(home: string): AppServices {
-  const created = createAppServices({
-    shell: 'browser',
-    home,
-    settingsStore: createConfStore(home, 'settings'),
-    vault: createNodeTokenVault(home, env, { requirePassphrase: false }),
-    secretCipher: createNodeCipher(home, env, { requirePassphrase: false }),
-    exportsFolder: join(home, 'exports'),
-    revealInFolder: () => false,
-    openExternal: (url) => void browse(url, { decision: 'approve' }),
-    allowExternalOrigin: () => undefined,
-  });
+function services(home: string): Core {
+  const created = createCore(
+    nodePlatformPorts({
+      shell: 'browser',
+      home,
+      env,
+      browser: { openExternal: (url) => void browse(url, { decision: 'approve' }), allowExternalOrigin: () => undefined, revealInFolder: () => false },
+    }),
+  );
   opened.push(created);
   return created;
 }

@@ -7,8 +7,8 @@ import { PassThrough } from 'node:stream';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmScryptCipher } from '../../../main/auth/aes-gcm-scrypt-cipher.js';
-import { createExportCommand } from '../../../main/cli/commands/export.js';
 import { verifyCommand } from '../../../main/cli/commands/verify.js';
+import { createCliContext } from '../../../main/cli/index.js';
 import type { CliContext } from '../../../main/cli/types.js';
 import { writeAuditPacket, type PacketManifest } from '../../../main/export/packet.js';
 import { FileSigningKeyStore, publicKeyFingerprint } from '../../../main/export/signing-key-store.js';
@@ -33,7 +33,7 @@ function context(home: string): CliContext & { out: () => string; err: () => str
   let err = '';
   stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
   stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-  return { stdout, stderr, env: {}, home, signal: new AbortController().signal, out: () => out, err: () => err };
+  return { ...createCliContext({ stdout, stderr, env: {}, signal: new AbortController().signal }, home), out: () => out, err: () => err };
 }
 
 beforeAll(async () => {
@@ -234,26 +234,4 @@ describe('CLI', () => {
     await expect(verifyCommand.run([join(dir, 'nope.zip')], context(dir))).rejects.toMatchObject({ code: 'VERIFY_NOT_FOUND' });
   });
 
-  it('export writes a packet from the injected event source, and verify accepts it', async () => {
-    const requests: unknown[] = [];
-    const command = createExportCommand({
-      openEvents: async (request) => {
-        requests.push(request);
-        return { scope: testScope({ timeZone: request.timeZone }), events: sourceOf(events.slice(0, 40)), users: TEST_USERS };
-      },
-    });
-    const home = join(dir, 'cli-home');
-    const target = join(dir, 'cli-packet.zip');
-    const run = context(home);
-    expect(await command.run(['Leads/554023000001122039', '--packet', target, '--tz', 'Asia/Tokyo', '--where', '{"source":["crm_ui"]}'], run)).toBe(0);
-    expect(requests).toEqual([{ records: [{ module: 'Leads', recordId: '554023000001122039' }], where: { source: ['crm_ui'] }, timeZone: 'Asia/Tokyo' }]);
-    const fingerprint = (await new FileSigningKeyStore(home).loadOrCreate()).fingerprint;
-    expect(run.out()).toContain(fingerprint);
-    expect(await verifyCommand.run([target, '--public-key', fingerprint], context(home))).toBe(0);
-    const csvTarget = join(dir, 'cli.csv');
-    expect(await command.run(['Leads/554023000001122039', '--csv', csvTarget], context(home))).toBe(0);
-    expect((await readFile(csvTarget, 'utf8')).split('\r\n')[1]).toMatch(/^554023000003097009,2023-06-08T06:32:21\+00:00,/);
-    await expect(command.run(['Leads/554023000001122039', '--csv', 'a', '--pdf', 'b'], context(home))).rejects.toMatchObject({ code: 'CLI_USAGE' });
-    await expect(command.run(['Leads/554023000001122039', '--csv', 'a', '--tz', 'Nowhere/City'], context(home))).rejects.toMatchObject({ code: 'EXPORT_BAD_TIME_ZONE' });
-  });
 });

@@ -3,13 +3,13 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAppServices, createIpcHandlers, type AppServices } from '../../../main/core/app-services.js';
-import { createConfStore } from '../../../main/core/conf-store.js';
-import { createNodeCipher, createNodeTokenVault } from '../../../main/auth/node-vault.js';
+import { createCore, type Core } from '../../../main/app/core.js';
+import { createIpcHandlers } from '../../../main/app/ipc-handlers.js';
+import { nodePlatformPorts } from '../../../main/app/node-platform.js';
 import { startHost, type RunningHost } from '../../../main/host/host-server.js';
 
 let host: RunningHost;
-let services: AppServices;
+let services: Core;
 let root: string;
 
 beforeEach(async () => {
@@ -19,17 +19,7 @@ beforeEach(async () => {
   writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>app</title>');
   writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(root, 'secret.txt'), 'outside');
-  services = createAppServices({
-    shell: 'browser',
-    home: root,
-    settingsStore: createConfStore(root, 'settings'),
-    vault: createNodeTokenVault(root, { TIMELINE_AUDITOR_PASSPHRASE: 'host test' }, { requirePassphrase: false }),
-    secretCipher: createNodeCipher(root, { TIMELINE_AUDITOR_PASSPHRASE: 'host test' }, { requirePassphrase: false }),
-    exportsFolder: join(root, 'exports'),
-    revealInFolder: () => false,
-    openExternal: () => undefined,
-    allowExternalOrigin: () => undefined,
-  });
+  services = createCore(nodePlatformPorts({ shell: 'browser', home: root, env: { TIMELINE_AUDITOR_PASSPHRASE: 'host test' } }));
   host = await startHost({ handlers: createIpcHandlers(services), events: services.events, rendererDirectory: renderer });
 });
 afterEach(async () => {

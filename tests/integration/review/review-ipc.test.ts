@@ -2,29 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createNodeCipher, createNodeTokenVault } from '../../../main/auth/node-vault.js';
-import { createAppServices, createIpcHandlers, type AppServices } from '../../../main/core/app-services.js';
-import { createConfStore } from '../../../main/core/conf-store.js';
+import { createCore, type Core } from '../../../main/app/core.js';
+import { createIpcHandlers } from '../../../main/app/ipc-handlers.js';
+import { nodePlatformPorts } from '../../../main/app/node-platform.js';
 import { dispatchRequest } from '../../../main/core/ipc-dispatch.js';
 import { sampleTimeline } from '../cache/helpers.js';
 
 let root: string;
-let services: AppServices;
+let services: Core;
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'auditor-review-ipc-'));
   const env = { TIMELINE_AUDITOR_PASSPHRASE: 'review ipc test' };
-  services = createAppServices({
-    shell: 'browser',
-    home: root,
-    settingsStore: createConfStore(root, 'settings'),
-    vault: createNodeTokenVault(root, env, { requirePassphrase: false }),
-    secretCipher: createNodeCipher(root, env, { requirePassphrase: false }),
-    exportsFolder: join(root, 'exports'),
-    revealInFolder: () => false,
-    openExternal: () => undefined,
-    allowExternalOrigin: () => undefined,
-  });
+  services = createCore(nodePlatformPorts({ shell: 'browser', home: root, env }));
   const sample = sampleTimeline();
   services.cache().writeTimelinePage(sample.key, sample.entries, null);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { sandboxCommand } from '../../../main/cli/commands/sandbox.js';
+import { createCliContext } from '../../../main/cli/index.js';
 import type { CliContext } from '../../../main/cli/types.js';
 import { AuditorError } from '../../../main/core/errors.js';
 import { DEMO_CLIENT } from '../../../main/sandbox/index.js';
@@ -17,7 +18,7 @@ function context(signal: AbortSignal): { context: CliContext; output: () => stri
     },
   });
   const stderr = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  return { context: { stdout, stderr, env: {}, home: mkdtempSync(join(tmpdir(), 'sandbox-cli-')), signal }, output: () => text };
+  return { context: createCliContext({ stdout, stderr, env: {}, signal }, mkdtempSync(join(tmpdir(), 'sandbox-cli-'))), output: () => text };
 }
 
 async function waitFor(predicate: () => boolean): Promise<void> {

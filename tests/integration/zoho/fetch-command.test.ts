@@ -1,7 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
 import { createFetchCommand, fetchCommand } from '../../../main/cli/commands/fetch.js';
+import { createCliContext } from '../../../main/cli/index.js';
 import type { CliContext } from '../../../main/cli/types.js';
 import { AuditorError } from '../../../main/core/errors.js';
 import { SandboxTokenProvider } from './helpers.js';
@@ -19,7 +23,7 @@ function context(env: NodeJS.ProcessEnv = {}): { context: CliContext; output: ()
   const chunks: Buffer[] = [];
   stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
   return {
-    context: { stdout, stderr: new PassThrough(), env, home: '/nonexistent', signal: new AbortController().signal },
+    context: createCliContext({ stdout, stderr: new PassThrough(), env, signal: new AbortController().signal }, mkdtempSync(join(tmpdir(), 'ta-fetch-command-'))),
     output: () => Buffer.concat(chunks).toString('utf8'),
   };
 }

@@ -1,0 +1,33 @@
+/**
+ * PlatformPorts under plain Node: the CLI and the browser-mode host. Stores are JSON files in the
+ * home folder; secrets are encrypted with AES-256-GCM under a key derived from
+ * TIMELINE_AUDITOR_PASSPHRASE, asked for only when a secret is actually read or written (so
+ * `status` works without it).
+ */
+import { join } from 'node:path';
+import { createNodeCipher } from '../auth/node-vault.js';
+import { systemClock } from '../core/clock.js';
+import { createConfStore } from '../core/conf-store.js';
+import { headlessBrowserPort, type BrowserPort, type PlatformPorts } from './platform-ports.js';
+
+export interface NodePlatformOptions {
+  shell: 'browser' | 'cli';
+  home: string;
+  env: NodeJS.ProcessEnv;
+  /** Default: <home>/exports. */
+  exportsFolder?: string;
+  browser?: BrowserPort;
+  demoLatencyMs?: number;
+}
+
+export function nodePlatformPorts(options: NodePlatformOptions): PlatformPorts {
+  return {
+    shell: options.shell,
+    paths: { home: options.home, exportsFolder: options.exportsFolder ?? join(options.home, 'exports') },
+    openStore: (name) => createConfStore(options.home, name),
+    cipher: createNodeCipher(options.home, options.env, { requirePassphrase: false }),
+    clock: systemClock,
+    browser: options.browser ?? headlessBrowserPort,
+    ...(options.demoLatencyMs === undefined ? {} : { demoLatencyMs: options.demoLatencyMs }),
+  };
+}

@@ -1,0 +1,47 @@
+import type { AppVersions } from '../../preload/contract.js';
+import type { SecretCipher } from '../core/cipher.js';
+import type { Clock } from '../core/clock.js';
+import type { KeyValueStore } from '../core/kv-store.js';
+
+/**
+ * What a shell (Electron, the browser-mode host, the CLI) hands the composition root. Everything
+ * platform-specific is behind these few ports; every service is built from them in one place
+ * (main/app/core.ts), so the same home folder means the same settings, connection, signing identity
+ * and packets whichever shell made them.
+ */
+export interface PlatformPorts {
+  shell: AppVersions['shell'];
+  paths: {
+    /** Per-user data folder: settings, the Zoho connection, the cache, the signing key. */
+    home: string;
+    /** Where the app writes exports (the CLI names its own files). */
+    exportsFolder: string;
+  };
+  /** Opens a named key-value store in the home folder (electron-store in Electron, JSON files under Node). */
+  openStore(name: string): KeyValueStore;
+  /** Encrypts secrets at rest: safeStorage in Electron, AES-256-GCM/scrypt from a passphrase under Node. */
+  cipher: SecretCipher;
+  clock: Clock;
+  /** HTTP for every Zoho call; default: the global fetch. */
+  http?: typeof fetch;
+  browser: BrowserPort;
+  /** Artificial latency of the demo workspace's CRM answers (development host and e2e tests). */
+  demoLatencyMs?: number;
+}
+
+/** The system browser and file manager, as far as the shell has them. */
+export interface BrowserPort {
+  /** Hand a URL to the system browser (Electron: shell.openExternal behind the URL policy). */
+  openExternal(url: string): void;
+  /** Let openExternal reach a non-https origin (the demo workspace's consent page on 127.0.0.1). */
+  allowExternalOrigin(origin: string): void;
+  /** Shows a file in the system file manager; false where there is none (browser mode, CLI). */
+  revealInFolder(path: string): boolean;
+}
+
+/** A shell without a browser or file manager to drive (CLI, tests). */
+export const headlessBrowserPort: BrowserPort = {
+  openExternal: () => undefined,
+  allowExternalOrigin: () => undefined,
+  revealInFolder: () => false,
+};
