@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { createNodeCipher } from '../auth/node-vault.js';
 import { systemClock } from '../core/clock.js';
-import { createConfStore } from '../core/conf-store.js';
+import { createJsonFileStore } from '../core/json-file-store.js';
 import { headlessBrowserPort, type BrowserPort, type PlatformPorts } from './platform-ports.js';
 
 export interface NodePlatformOptions {
@@ -24,7 +24,7 @@ export function nodePlatformPorts(options: NodePlatformOptions): PlatformPorts {
   return {
     shell: options.shell,
     paths: { home: options.home, exportsFolder: options.exportsFolder ?? join(options.home, 'exports') },
-    openStore: (name) => createConfStore(options.home, name),
+    openStore: (name) => createJsonFileStore(options.home, name),
     cipher: createNodeCipher(options.home, options.env, { requirePassphrase: false }),
     clock: systemClock,
     browser: options.browser ?? headlessBrowserPort,

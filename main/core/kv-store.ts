@@ -1,6 +1,6 @@
 /**
  * The settings/vault store. In Electron it is `electron-store`; under plain Node (CLI, host,
- * tests) it is `conf`, electron-store's base class, which writes the same JSON file format.
+ * tests) it is json-file-store.ts, which reads and writes the same JSON file format.
  * Services depend on this interface only, never on either package.
  */
 export interface KeyValueStore {

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_CLIENT, startSandbox, type Sandbox } from '../sandbox/index.js';
+import { DEMO_CLIENT } from '../sandbox/demo-client.js';
+import type { Sandbox } from '../sandbox/index.js';
 
 /** Records per module in the demo: enough to see the product at work, quick to sync. */
 const DEMO_RECORDS_PER_MODULE = 12;
@@ -31,6 +32,8 @@ export class DemoWorkspace {
   }
 
   async #start(): Promise<Sandbox> {
+    // The sandbox (server and generated data) loads only when the demo is used.
+    const { startSandbox } = await import('../sandbox/index.js');
     const options = { recordsPerModule: DEMO_RECORDS_PER_MODULE, stateFile: join(this.home, STATE_FILE), latencyMs: this.latencyMs };
     const previousPort = this.#previousPort();
     let sandbox: Sandbox;

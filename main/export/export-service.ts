@@ -19,12 +19,8 @@ import { AuditorError, serializeError } from '../core/errors.js';
 import type { EventHub } from '../core/event-hub.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import { exportInputFromCache, type ReviewAnnotations } from './cache-export-source.js';
-import { exportCsvFile } from './csv-export.js';
-import { writeAuditPacket } from './packet.js';
-import { exportPdfFile } from './pdf/report.js';
 import type { SigningKeyStore } from './signing-key-store.js';
 import type { ExportInput, ExportProgress } from './types.js';
-import { verifyPacket } from './verify.js';
 import { parseWhereFilter } from './where-filter.js';
 
 const HISTORY_KEY = 'exportHistory';
@@ -198,6 +194,7 @@ export class ExportService {
     } else {
       packet = Buffer.from(input.base64, 'base64');
     }
+    const { verifyPacket } = await import('./verify.js');
     const [result, key] = await Promise.all([verifyPacket(packet), this.deps.keyStore.loadOrCreate()]);
     return {
       ok: result.ok,
@@ -224,15 +221,16 @@ export class ExportService {
     let signerFingerprint: string | null = null;
     for (const { format, path } of prepared.files) {
       mkdirSync(dirname(path), { recursive: true });
+      // The writers (pdfkit and its fonts above all) load when an export runs, not at start-up.
       switch (format) {
         case 'csv':
-          await exportCsvFile(input, path, run);
+          await (await import('./csv-export.js')).exportCsvFile(input, path, run);
           break;
         case 'pdf':
-          await exportPdfFile(input, path, { ...run, packetDigest: null });
+          await (await import('./pdf/report.js')).exportPdfFile(input, path, { ...run, packetDigest: null });
           break;
         case 'packet': {
-          const result = await writeAuditPacket(input, path, { ...run, keyStore: this.deps.keyStore });
+          const result = await (await import('./packet.js')).writeAuditPacket(input, path, { ...run, keyStore: this.deps.keyStore });
           packetDigest = result.packetDigest;
           signerFingerprint = result.manifest.signing.publicKeyFingerprint;
           break;

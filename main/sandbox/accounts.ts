@@ -19,12 +19,9 @@ import type { Clock } from '../core/clock.js';
 import { escapeHtml, html, json, redirect, type SandboxResponse } from './http-util.js';
 import type { DataCentre, SandboxClient } from './types.js';
 
-/** The demo workspace's OAuth client: any loopback port, path /callback (RFC 8252 style for a desktop app). */
-export const DEMO_CLIENT: SandboxClient = {
-  clientId: '1000.SANDBOXDEMOCLIENT0000000000000',
-  clientSecret: '5a1db0c3e2f74d6b8a9e0f1c2d3b4a5968778695a4',
-  redirectUris: ['http://127.0.0.1:*/callback'],
-};
+import { DEMO_CLIENT } from './demo-client.js';
+
+export { DEMO_CLIENT };
 
 export const AUTH_CODE_LIFETIME_MS = 3 * 60_000;
 export const MINT_WINDOW_MS = 10 * 60_000;

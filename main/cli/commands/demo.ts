@@ -66,7 +66,8 @@ export const demoCommand: CliCommand = {
         const records = [{ module: SAMPLE_RECORD.module, recordId: SAMPLE_RECORD.id }, ...sandbox.listRecordIds('Leads').slice(0, recordCount).map((recordId) => ({ module: 'Leads', recordId }))];
         const unique = [...new Map(records.map((record) => [`${record.module}/${record.recordId}`, { module: record.module, recordId: record.recordId }])).values()];
         const tty = context.stdout.isTTY === true;
-        const result = await core.records.sync(
+        const recordsService = await core.records();
+        const result = await recordsService.sync(
           { records: unique },
           {
             signal: context.signal,
@@ -78,11 +79,11 @@ export const demoCommand: CliCommand = {
         );
         if (tty) context.stdout.write('\r\x1b[2K');
         if (result === null || result.state !== 'done') throw new AuditorError('DEMO_SYNC_FAILED', `The demo sync ended ${result?.state ?? 'without running'}: ${result?.stopReason?.message ?? ''}`);
-        const cached = core.records.recordStates(unique).reduce((sum, state) => sum + (state?.eventCount ?? 0), 0);
-        say(`3/4 Synced ${unique.length} records: ${cached} events cached in ${core.records.cacheFile()}.`);
+        const cached = recordsService.recordStates(unique).reduce((sum, state) => sum + (state?.eventCount ?? 0), 0);
+        say(`3/4 Synced ${unique.length} records: ${cached} events cached in ${recordsService.cacheFile()}.`);
 
         const packetPath = join(home, 'demo-audit-packet.zip');
-        const entry = await core.exports.exportFiles({ records: unique, formats: ['packet'], timeZone: 'UTC', files: { packet: packetPath } }, { signal: context.signal });
+        const entry = await (await core.exports()).exportFiles({ records: unique, formats: ['packet'], timeZone: 'UTC', files: { packet: packetPath } }, { signal: context.signal });
         const fingerprint = entry.signerFingerprint ?? '';
         const verification = await verifyPacket(packetPath, { pinnedPublicKey: fingerprint });
         if (!verification.ok || verification.manifest === null) throw new AuditorError('DEMO_VERIFY_FAILED', `The demo packet did not verify: ${verification.firstProblem?.file}: ${verification.firstProblem?.problem}`);

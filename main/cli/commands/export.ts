@@ -74,7 +74,7 @@ export const exportCommand: CliCommand = {
       context.stderr.write(`… ${progress.eventsDone} events (${progress.phase})\n`);
     };
     const core = await context.core();
-    const entry = await core.exports.exportFiles({ records, formats, where, timeZone: parsed.values.tz, files }, { signal: context.signal, onProgress });
+    const entry = await (await core.exports()).exportFiles({ records, formats, where, timeZone: parsed.values.tz, files }, { signal: context.signal, onProgress });
     for (const file of entry.files) context.stdout.write(`Wrote ${file.path} (${file.format}, ${file.bytes} bytes): ${entry.events} events from ${entry.records} records, times in ${entry.timeZone}.\n`);
     if (entry.packetDigest !== null && entry.signerFingerprint !== null) {
       const packet = entry.files.find((file) => file.format === 'packet')!.path;

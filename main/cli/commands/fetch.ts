@@ -222,9 +222,10 @@ async function runCachedFetch(values: CachedFetchFlags, refs: string[], core: Co
   if (values.resume && (refs.length > 0 || values['ids-file'] !== undefined || values.module !== undefined)) {
     throw usageError('--resume continues the last fetch; do not name records with it.');
   }
+  const recordsService = await core.records();
   const records = values.resume
     ? undefined
-    : await core.records.resolveRecords({
+    : await recordsService.resolveRecords({
         refs,
         file: values['ids-file'],
         defaultModule: values['default-module'],
@@ -234,7 +235,7 @@ async function runCachedFetch(values: CachedFetchFlags, refs: string[], core: Co
         signal: context.signal,
       });
   const tty = context.stdout.isTTY === true && values.json !== true;
-  const result = await core.records.sync(records === undefined ? { resume: true } : { records }, {
+  const result = await recordsService.sync(records === undefined ? { resume: true } : { records }, {
     mode: values.incremental ? 'incremental' : 'full',
     signal: context.signal,
     ...(concurrency === undefined ? {} : { concurrency }),
@@ -246,11 +247,11 @@ async function runCachedFetch(values: CachedFetchFlags, refs: string[], core: Co
     context.stdout.write('Nothing to resume: the last fetch finished.\n');
     return 0;
   }
-  const cacheFile = core.records.cacheFile();
+  const cacheFile = recordsService.cacheFile();
   if (values.json) {
     context.stdout.write(`${JSON.stringify({ cache: cacheFile, ...result }, null, 2)}\n`);
   } else {
-    const states = core.records.recordStates(result.records);
+    const states = recordsService.recordStates(result.records);
     result.records.forEach((record, index) => {
       const line = record.status === 'failed' ? `failed — ${record.error?.message ?? ''}` : `${states[index]?.eventCount ?? 0} events cached (${record.eventsInserted} new)`;
       context.stdout.write(`${record.module}/${record.recordId}: ${line}\n`);

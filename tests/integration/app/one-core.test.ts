@@ -67,14 +67,14 @@ describe('one composition root for every shell', () => {
         port: 0,
         openBrowser: (url) => approveDemoConsent(url),
       });
-      const synced = await app.records.sync({ records: [record] });
+      const synced = await (await app.records()).sync({ records: [record] });
       expect(synced?.state).toBe('done');
-      const [event] = app.cache().queryEvents({ records: [record] }, { limit: 1, direction: 'asc' });
-      await app.review.addNote({ eventId: event!.eventId, text: NOTE, tag: null });
+      const [event] = (await app.cache()).queryEvents({ records: [record] }, { limit: 1, direction: 'asc' });
+      await (await app.review()).addNote({ eventId: event!.eventId, text: NOTE, tag: null });
       const handlers = createIpcHandlers(app);
       await handlers['export:start']({ records: [record], formats: ['packet'] });
-      await app.exports.idle();
-      const [entry] = await app.exports.history();
+      await (await app.exports()).idle();
+      const [entry] = (await app.exports()).history();
       expect(entry?.signerFingerprint).toMatch(/^[0-9a-f]{64}$/);
       appPacket = entry!.files[0]!.path;
     } finally {

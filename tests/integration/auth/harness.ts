@@ -6,7 +6,7 @@ import { TokenVault } from '../../../main/auth/token-vault.js';
 import { ZohoAuthService } from '../../../main/auth/zoho-auth-service.js';
 import type { ConnectOptions, ConnectionStatus, ZohoAuthServiceOptions } from '../../../main/auth/zoho-auth-service.js';
 import type { FetchFunction } from '../../../main/auth/zoho-accounts-api.js';
-import { createConfStore } from '../../../main/core/conf-store.js';
+import { createJsonFileStore } from '../../../main/core/json-file-store.js';
 import { DEMO_CLIENT, startSandbox } from '../../../main/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../../main/sandbox/index.js';
 import { browse, ManualClock, tempHome } from './support.js';
@@ -29,7 +29,7 @@ export async function startHarness(options: { sandbox?: SandboxOptions; service?
   const clock = new ManualClock();
   const sandbox = await startSandbox({ clock, ...options.sandbox });
   const home = tempHome();
-  const vault = new TokenVault(createConfStore(home.dir, 'zoho-vault'), AesGcmScryptCipher.open(PASSPHRASE, join(home.dir, 'zoho-vault.salt.json')));
+  const vault = new TokenVault(createJsonFileStore(home.dir, 'zoho-vault'), AesGcmScryptCipher.open(PASSPHRASE, join(home.dir, 'zoho-vault.salt.json')));
   const requests: string[] = [];
   const baseFetch: FetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
   const countingFetch: FetchFunction = (input, init) => {

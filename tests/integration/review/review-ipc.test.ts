@@ -11,12 +11,12 @@ import { sampleTimeline } from '../cache/helpers.js';
 let root: string;
 let services: Core;
 
-beforeEach(() => {
+beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), 'auditor-review-ipc-'));
   const env = { TIMELINE_AUDITOR_PASSPHRASE: 'review ipc test' };
   services = createCore(nodePlatformPorts({ shell: 'browser', home: root, env }));
   const sample = sampleTimeline();
-  services.cache().writeTimelinePage(sample.key, sample.entries, null);
+  (await services.cache()).writeTimelinePage(sample.key, sample.entries, null);
 });
 afterEach(async () => {
   await services.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { compileLocalFilter, TimelineCache, type LocalFilterGroup, type LocalFilterRule } from '../../../main/cache/index.js';
-import { createConfStore } from '../../../main/core/conf-store.js';
+import { createJsonFileStore } from '../../../main/core/json-file-store.js';
 import { EventHub } from '../../../main/core/event-hub.js';
 import { DEFAULT_FLAG_RULES } from '../../../main/review/flags.js';
 import { ReviewService } from '../../../main/review/review-service.js';
@@ -30,7 +30,7 @@ beforeAll(() => {
   }
   review = new ReviewService({
     cache: () => cache,
-    store: createConfStore(dir.path, 'settings'),
+    store: createJsonFileStore(dir.path, 'settings'),
     events: new EventHub(),
     clock: { now: () => now, sleep: async () => undefined },
     author: () => 'Ada Auditor',

@@ -5,7 +5,7 @@ import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from
 import { describe, expect, it } from 'vitest';
 import { requestChannelNames, type EventEnvelope, type IpcResult } from '../../../preload/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/core/content-security-policy.js';
-import { createConfStore } from '../../../main/core/conf-store.js';
+import { createJsonFileStore } from '../../../main/core/json-file-store.js';
 import { AesGcmScryptCipher } from '../../../main/auth/aes-gcm-scrypt-cipher.js';
 import { startElectronShell, type ElectronShellApis, type ShellWindow } from '../../../main/electron/app-shell.js';
 import type { SenderFrame } from '../../../main/electron/security.js';
@@ -68,7 +68,7 @@ class ElectronStandIn {
         setResponseHeader: (name, value) => void this.headers.set(name, value),
       },
       openExternal: (url) => void this.opened.push(url),
-      createStore: (name) => createConfStore(this.home, name),
+      createStore: (name) => createJsonFileStore(this.home, name),
       // A real cipher stands in for safeStorage (which needs Electron).
       createCipher: () => AesGcmScryptCipher.open('stand-in passphrase', join(this.home, 'salt.json')),
       setApplicationMenu: (template) => void (this.menu = template),
