@@ -15,7 +15,7 @@ export default defineConfig({
         input: {
           index: resolve('main/electron/main.ts'),
           host: resolve('main/host/host-main.ts'),
-          cli: resolve('main/cli/index.ts'),
+          cli: resolve('main/cli/main.ts'),
         },
       },
     },

@@ -124,12 +124,3 @@ function fail(base: CliProcess, error: unknown, command?: CliCommand): number {
   base.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;
 }
-
-// Run when executed as the CLI entry (out/main/cli.js via bin/timeline-auditor.js), not when imported by tests.
-if (process.env['TIMELINE_AUDITOR_CLI_IMPORT'] !== '1') {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new DOMException('Interrupted', 'AbortError')));
-  void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal }).then((code) => {
-    process.exitCode = code;
-  });
-}
