@@ -5,6 +5,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheFilePath } from '../../../main/cache/index.js';
 import { startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
 import { TIMELINE_MODULES } from '../../../main/zoho/modules.js';
 import { InstantClock } from '../sync/helpers.js';
@@ -145,6 +146,7 @@ describe('RecordsService sync', () => {
     }
     const overview = records.overview();
     expect(overview.cache.events).toBe(last.eventsWritten);
+    expect(records.cacheFile()).toBe(cacheFilePath(harness.home));
     for (const [index, key] of keys.entries()) {
       const row = overview.records.find((candidate) => candidate.recordId === key.recordId)!;
       const newest = (sandbox.groundTruth(key.module, key.recordId)[0] as { audited_time: string }).audited_time;
@@ -206,8 +208,12 @@ describe('RecordsService sync', () => {
       const afterCancel = records.progress()!;
       expect(afterCancel).toMatchObject({ runId, state: 'cancelled', recordsTotal: 16 });
       expect(afterCancel.recordsDone).toBeLessThan(16);
-      const fresh = records.overview().records.filter((row) => row.freshness === 'fresh').length;
-      expect(fresh).toBe(afterCancel.recordsDone);
+      const rows = records.overview().records;
+      expect(rows.filter((row) => row.freshness === 'fresh')).toHaveLength(afterCancel.recordsDone);
+      // The rest were not reached (never) or cut off mid-record (syncing, offered for resuming).
+      for (const row of rows.filter((candidate) => candidate.freshness !== 'fresh')) {
+        expect([{ freshness: 'never', resumable: false }, { freshness: 'syncing', resumable: true }]).toContainEqual({ freshness: row.freshness, resumable: row.resumable });
+      }
     } finally {
       unsubscribe();
       sandbox.setKnobs({ latencyMs: 0 });
@@ -225,9 +231,16 @@ describe('RecordsService sync', () => {
     expect(await records.sync({ resume: true })).toBeNull();
 
     // Idle again: remove is allowed and takes the record's events with it.
+    // An incremental pass right after finds nothing new.
+    await records.start({ mode: 'incremental' });
+    await records.idle();
+    expect(records.progress()).toMatchObject({ state: 'done', recordsDone: 16, recordsFailed: 0, eventsWritten: 0 });
+
     const gone = keys[0]!;
     const eventsBefore = records.overview().cache.events;
+    const changedBefore = harness.payloads('records:changed').length;
     expect(records.remove([gone, { module: 'Leads', recordId: '42' }])).toEqual({ removed: 1 });
+    expect(harness.payloads('records:changed')).toHaveLength(changedBefore + 1);
     expect(records.overview().records.some((row) => row.recordId === gone.recordId)).toBe(false);
     expect(records.timeline(gone, 10, 0)).toEqual({ total: 0, events: [] });
     expect(records.overview().cache.events).toBe(eventsBefore - groundTruthIds(sandbox, gone.module, gone.recordId).length);
