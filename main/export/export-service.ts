@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type {
@@ -156,8 +157,12 @@ export class ExportService {
       ...(this.deps.annotations === undefined ? {} : { annotations: this.deps.annotations }),
     });
     const eventsTotal = this.deps.cache().countEvents({ ...where?.filter, records: input.records });
-    const stem = join(this.deps.exportsFolder, `timeline-audit-${fileStamp(createdAt)}`);
-    const files = formats.map((format) => ({ format, path: input.files?.[format] ?? `${stem}.${format === 'packet' ? 'zip' : format}` }));
+    // Two exports in the same second must not share (and overwrite) file names: -2, -3, … when taken.
+    const base = join(this.deps.exportsFolder, `timeline-audit-${fileStamp(createdAt)}`);
+    const pathFor = (stem: string, format: ExportFormat): string => input.files?.[format] ?? `${stem}.${format === 'packet' ? 'zip' : format}`;
+    let stem = base;
+    for (let suffix = 2; formats.some((format) => input.files?.[format] === undefined && existsSync(pathFor(stem, format))); suffix += 1) stem = `${base}-${suffix}`;
+    const files = formats.map((format) => ({ format, path: pathFor(stem, format) }));
     return { input: exportInput, files, createdAt, eventsTotal, records: input.records.length };
   }
 
@@ -219,24 +224,30 @@ export class ExportService {
     const files: ExportHistoryEntry['files'] = [];
     let packetDigest: string | null = null;
     let signerFingerprint: string | null = null;
-    for (const { format, path } of prepared.files) {
-      mkdirSync(dirname(path), { recursive: true });
-      // The writers (pdfkit and its fonts above all) load when an export runs, not at start-up.
-      switch (format) {
-        case 'csv':
-          await (await import('./csv-export.js')).exportCsvFile(input, path, run);
-          break;
-        case 'pdf':
-          await (await import('./pdf/report.js')).exportPdfFile(input, path, { ...run, packetDigest: null });
-          break;
-        case 'packet': {
-          const result = await (await import('./packet.js')).writeAuditPacket(input, path, { ...run, keyStore: this.deps.keyStore });
-          packetDigest = result.packetDigest;
-          signerFingerprint = result.manifest.signing.publicKeyFingerprint;
-          break;
+    try {
+      for (const { format, path } of prepared.files) {
+        mkdirSync(dirname(path), { recursive: true });
+        // The writers (pdfkit and its fonts above all) load when an export runs, not at start-up.
+        switch (format) {
+          case 'csv':
+            await (await import('./csv-export.js')).exportCsvFile(input, path, run);
+            break;
+          case 'pdf':
+            await (await import('./pdf/report.js')).exportPdfFile(input, path, { ...run, packetDigest: null });
+            break;
+          case 'packet': {
+            const result = await (await import('./packet.js')).writeAuditPacket(input, path, { ...run, keyStore: this.deps.keyStore });
+            packetDigest = result.packetDigest;
+            signerFingerprint = result.manifest.signing.publicKeyFingerprint;
+            break;
+          }
         }
+        files.push({ format, path, bytes: statSync(path).size });
       }
-      files.push({ format, path, bytes: statSync(path).size });
+    } catch (error) {
+      // A cancelled or failed export leaves none of its files, not even those already complete.
+      await Promise.all(files.map((file) => rm(file.path, { force: true })));
+      throw error;
     }
     const entry: ExportHistoryEntry = { id, createdAt: prepared.createdAt, records: prepared.records, events: prepared.eventsTotal, timeZone: input.scope.timeZone, files, packetDigest, signerFingerprint };
     this.deps.store.set(HISTORY_KEY, [entry, ...this.history()].slice(0, HISTORY_LIMIT));

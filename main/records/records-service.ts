@@ -210,8 +210,8 @@ export class RecordsService {
         },
       })
       .then((result) => {
+        // The engine has already published the run's final progress through onProgress.
         announceRunId(result.runId);
-        this.#publish(result.progress);
       });
     const done = finished.finally(() => {
       this.#running = undefined;
