@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { TimelineCache } from '../main/cache/index.js';
 import { systemClock } from '../main/core/clock.js';
 import { startSandbox, type SandboxStats } from '../main/sandbox/index.js';
-import { SYNC_CLIENT_RETRY, SyncEngine, type SyncRecordInput } from '../main/sync/index.js';
+import { SyncEngine, type SyncRecordInput } from '../main/sync/index.js';
 import { ZohoClient } from '../main/zoho/client.js';
 import { StaticTokenProvider } from '../main/zoho/static-token-provider.js';
 import { writeBenchmarkSection } from './benchmarks-doc.js';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   };
   const { url, accessToken, records, events } = await nextMessage<ServerReady>('ready');
   const folder = mkdtempSync(join(tmpdir(), 'sync-bench-'));
-  const client = new ZohoClient({ tokenProvider: new StaticTokenProvider({ accessToken, apiDomain: url }), retry: SYNC_CLIENT_RETRY });
+  const client = new ZohoClient({ tokenProvider: new StaticTokenProvider({ accessToken, apiDomain: url }) });
 
   // ---- the engine ---------------------------------------------------------------------------
   const cache = TimelineCache.open(join(folder, 'engine.sqlite'));

@@ -8,7 +8,6 @@ import { cacheFilePath } from '../cache/location.js';
 import { RecordsService } from '../records/records-service.js';
 import { ReviewService } from '../review/review-service.js';
 import { SettingsService } from '../settings/settings-service.js';
-import { SYNC_CLIENT_RETRY } from '../sync/index.js';
 import { ZohoClient } from '../zoho/client.js';
 import { systemClock } from './clock.js';
 import { APP_VERSION, appVersions } from './app-info.js';
@@ -73,7 +72,7 @@ export function createAppServices(environment: AppEnvironment): AppServices {
   const openCache = (): TimelineCache => (cache ??= TimelineCache.open(cacheFilePath(environment.home)));
   const records = new RecordsService({
     cache: openCache,
-    client: () => new ZohoClient({ tokenProvider: auth, retry: SYNC_CLIENT_RETRY }),
+    client: () => new ZohoClient({ tokenProvider: auth }),
     events,
     clock: systemClock,
   });

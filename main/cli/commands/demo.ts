@@ -15,7 +15,7 @@ import { writeAuditPacket } from '../../export/packet.js';
 import { FileSigningKeyStore } from '../../export/signing-key-store.js';
 import { verifyPacket } from '../../export/verify.js';
 import { DEMO_CLIENT, SAMPLE_RECORD, startSandbox } from '../../sandbox/index.js';
-import { SYNC_CLIENT_RETRY, SyncEngine } from '../../sync/index.js';
+import { SyncEngine } from '../../sync/index.js';
 import { ZohoClient } from '../../zoho/client.js';
 import { systemClock } from '../../core/clock.js';
 import type { CliCommand } from '../types.js';
@@ -71,7 +71,7 @@ export const demoCommand: CliCommand = {
 
       const cache = TimelineCache.open(cacheFilePath(home));
       try {
-        const client = new ZohoClient({ tokenProvider: auth, retry: SYNC_CLIENT_RETRY });
+        const client = new ZohoClient({ tokenProvider: auth });
         const records = [{ module: SAMPLE_RECORD.module, recordId: SAMPLE_RECORD.id }, ...sandbox.listRecordIds('Leads').slice(0, recordCount).map((recordId) => ({ module: 'Leads', recordId }))];
         const unique = [...new Map(records.map((record) => [`${record.module}/${record.recordId}`, { module: record.module, recordId: record.recordId }])).values()];
         const tty = context.stdout.isTTY === true;

@@ -11,7 +11,7 @@ import { createCliAuthService } from '../../auth/cli-auth.js';
 import { TimelineCache } from '../../cache/index.js';
 import { systemClock } from '../../core/clock.js';
 import { cacheFilePath } from '../../cache/location.js';
-import { SYNC_CLIENT_RETRY, SyncEngine, type SyncProgress, type SyncTarget } from '../../sync/index.js';
+import { SyncEngine, type SyncProgress, type SyncTarget } from '../../sync/index.js';
 import { formatSyncProgress, formatSyncResult, resolveSyncRecords } from './sync-cli-support.js';
 
 const USAGE = `timeline-auditor fetch [<Module>/<RecordId>...] [options]
@@ -232,7 +232,6 @@ async function runCachedFetch(values: CachedFetchFlags, refs: string[], tokenPro
   }
   const client = new ZohoClient({
     tokenProvider,
-    retry: SYNC_CLIENT_RETRY,
     ...(dependencies.fetch === undefined ? {} : { fetch: dependencies.fetch }),
     ...(dependencies.clock === undefined ? {} : { clock: dependencies.clock }),
     ...(values['api-version'] === undefined ? {} : { apiVersion: values['api-version'] }),
@@ -242,7 +241,7 @@ async function runCachedFetch(values: CachedFetchFlags, refs: string[], tokenPro
     const engine = new SyncEngine({ client, store: cache, clock: dependencies.clock ?? systemClock });
     let target: SyncTarget;
     if (values.resume) {
-      const run = engine.resumableRun();
+      const run = await engine.resumableRun();
       if (run === undefined) {
         context.stdout.write('Nothing to resume: the last fetch finished.\n');
         return 0;
