@@ -231,8 +231,10 @@ const INVALID_DATA_TEXT: Record<InvalidDataReason, { message: string; hint: stri
 
 /**
  * Zoho CRM REST client for what an auditor needs: record timelines, users, record lists.
- * Retries transient failures with exponential backoff and full jitter, refreshes a rejected token
- * once per request, and validates every answer before handing it on.
+ * Holds the one retry policy of the app: transient failures (isTransientZohoError) are retried with
+ * exponential backoff and full jitter, never sooner than Retry-After, every attempt through the
+ * request gate if one is given. Refreshes a rejected token once per request, and validates every
+ * answer before handing it on.
  */
 export class ZohoClient {
   private readonly options: ZohoClientOptions;
