@@ -84,24 +84,22 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     return service;
   });
   const connection = once(() => new ConnectionController(auth(), demo(), events, ports.browser, settingsStore()));
-  const zohoClient = (retry?: ConstructorParameters<typeof ZohoClient>[0]['retry']): ZohoClient =>
+  const zohoClient = (): ZohoClient =>
     new ZohoClient({
       tokenProvider: options.tokenProvider ?? auth(),
       clock: ports.clock,
-      ...(retry === undefined ? {} : { retry }),
       ...(ports.http === undefined ? {} : { fetch: ports.http }),
       ...(options.apiVersion === undefined ? {} : { apiVersion: options.apiVersion }),
     });
   const data = once(async (): Promise<DataServices> => {
-    const [{ createDataServices }, { SYNC_CLIENT_RETRY }] = await Promise.all([import('./data-services.js'), import('../sync/index.js')]);
+    const { createDataServices } = await import('./data-services.js');
     return createDataServices({
       ports,
       events,
       settingsStore: settingsStore(),
       settings: settings(),
       auth: auth(),
-      // TODO(merge wt-client): one retry policy in the client; until then sync asks for one try per request.
-      syncClient: () => zohoClient(SYNC_CLIENT_RETRY),
+      syncClient: zohoClient,
     });
   });
 
@@ -125,7 +123,7 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     review: async () => (await data()).review,
     exports: async () => (await data()).exports,
     cache: async () => (await data()).cache(),
-    zoho: () => zohoClient(),
+    zoho: zohoClient,
     close: async () => {
       // Only what was made is stopped: closing must not build services just to close them.
       await (await data.made())?.close();

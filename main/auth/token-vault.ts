@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { z } from 'zod';
 import type { SecretCipher } from '../core/cipher.js';
 import { AuditorError } from '../core/errors.js';
@@ -64,17 +65,57 @@ const persistedSchema = z.object({
 type PersistedConnection = z.infer<typeof persistedSchema>;
 
 /**
+ * A cheap fingerprint of the store's file (no read): it changes whenever the file is rewritten.
+ * undefined = cannot tell (no such file, or written too recently to trust), so the store is read.
+ */
+export type StoreStamp = (path: string) => string | undefined;
+
+/**
+ * Inode + size + change times of the file (the JSON file store and electron-store write by rename, so the inode
+ * changes too). A file written less than `recentWriteMs` ago is not trusted (a coarse file-system
+ * clock may not tell two writes in the same tick apart), as git does with "racily clean" files.
+ */
+export function createFileStamp(options: { recentWriteMs: number }): StoreStamp {
+  return (path) => {
+    try {
+      const stat = statSync(path, { bigint: true });
+      if (Date.now() - Number(stat.mtimeMs) < options.recentWriteMs) return undefined;
+      return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export const fileStamp: StoreStamp = createFileStamp({ recentWriteMs: 2_000 });
+
+export interface TokenVaultOptions {
+  /** How to tell that the store changed on disk; default fileStamp (stat of the store's file). */
+  storeStamp?: StoreStamp;
+}
+
+/**
  * The token vault: one Zoho connection in a KeyValueStore, secrets (access token, refresh token,
  * client secret) encrypted with the SecretCipher, the rest in clear so status can be shown without
  * unlocking. Every write replaces the whole record, so a crash never leaves half of it.
+ *
+ * The decrypted connection is kept in memory for the life of the process: the store is re-read only
+ * when its file changed (another process — the CLI and the app share a home folder — refreshed or
+ * replaced the connection), and secrets are decrypted again only when their ciphertext changed.
  */
 export class TokenVault {
   readonly #store: KeyValueStore;
   readonly #cipher: SecretCipher;
+  readonly #storeStamp: StoreStamp;
+  /** What the store held when its file had this stamp. */
+  #persisted: { stamp: string; value: PersistedConnection | undefined } | undefined;
+  /** The secrets last decrypted (or written), by their ciphertexts. */
+  #secrets: { encrypted: PersistedConnection['secrets']; plain: ConnectionSecrets } | undefined;
 
-  constructor(store: KeyValueStore, cipher: SecretCipher) {
+  constructor(store: KeyValueStore, cipher: SecretCipher, options: TokenVaultOptions = {}) {
     this.#store = store;
     this.#cipher = cipher;
+    this.#storeStamp = options.storeStamp ?? fileStamp;
   }
 
   get cipherKind(): SecretCipher['kind'] {
@@ -91,16 +132,11 @@ export class TokenVault {
     return persisted === undefined ? undefined : toRecord(persisted);
   }
 
-  /** The whole connection, secrets decrypted. */
+  /** The whole connection, secrets decrypted (from memory while the store is unchanged). */
   read(): StoredConnection | undefined {
     const persisted = this.#readPersisted();
     if (persisted === undefined) return undefined;
-    return {
-      ...toRecord(persisted),
-      accessToken: this.#cipher.decrypt(persisted.secrets.accessToken),
-      refreshToken: this.#cipher.decrypt(persisted.secrets.refreshToken),
-      clientSecret: this.#cipher.decrypt(persisted.secrets.clientSecret),
-    };
+    return { ...toRecord(persisted), ...this.#decrypted(persisted.secrets) };
   }
 
   write(connection: StoredConnection): void {
@@ -126,13 +162,43 @@ export class TokenVault {
       },
     };
     this.#store.set(VAULT_KEY, persisted);
+    // The file's new stamp is taken at the next read (another process may write in between); the
+    // secrets just written need no decrypting then.
+    this.#persisted = undefined;
+    this.#secrets = { encrypted: persisted.secrets, plain: { accessToken: connection.accessToken, refreshToken: connection.refreshToken, clientSecret: connection.clientSecret } };
   }
 
   wipe(): void {
     this.#store.delete(VAULT_KEY);
+    this.#persisted = undefined;
+    this.#secrets = undefined;
   }
 
+  #decrypted(encrypted: PersistedConnection['secrets']): ConnectionSecrets {
+    const known = this.#secrets;
+    if (known !== undefined && known.encrypted.accessToken === encrypted.accessToken && known.encrypted.refreshToken === encrypted.refreshToken && known.encrypted.clientSecret === encrypted.clientSecret) {
+      return known.plain;
+    }
+    const plain = {
+      accessToken: this.#cipher.decrypt(encrypted.accessToken),
+      refreshToken: this.#cipher.decrypt(encrypted.refreshToken),
+      clientSecret: this.#cipher.decrypt(encrypted.clientSecret),
+    };
+    this.#secrets = { encrypted, plain };
+    return plain;
+  }
+
+  /** The stored record, read again only when the store's file changed since the last read. */
   #readPersisted(): PersistedConnection | undefined {
+    // Stamp first, then read: a write in between leaves a stamp that no longer matches, so it is read again.
+    const stamp = this.#storeStamp(this.#store.path);
+    if (stamp !== undefined && this.#persisted?.stamp === stamp) return this.#persisted.value;
+    const value = this.#parsePersisted();
+    this.#persisted = stamp === undefined ? undefined : { stamp, value };
+    return value;
+  }
+
+  #parsePersisted(): PersistedConnection | undefined {
     const raw = this.#store.get(VAULT_KEY);
     if (raw === undefined) return undefined;
     const parsed = persistedSchema.safeParse(raw);
@@ -153,12 +219,12 @@ function toRecord(persisted: PersistedConnection): ConnectionRecord {
     accountsServer: persisted.accountsServer,
     apiDomain: persisted.apiDomain,
     clientId: persisted.clientId,
-    scopes: persisted.scopes,
+    scopes: [...persisted.scopes],
     user: persisted.user === undefined ? undefined : { id: persisted.user.id, email: persisted.user.email, name: persisted.user.name },
     orgId: persisted.orgId,
     expiresAt: persisted.expiresAt,
     connectedAt: persisted.connectedAt,
-    refreshTimes: persisted.refreshTimes,
+    refreshTimes: [...persisted.refreshTimes],
   };
 }
 

@@ -2,9 +2,11 @@ import type { Clock } from '../core/clock.js';
 import { AuditorError, serializeError, type SerializedError } from '../core/errors.js';
 import { ZohoApiError } from '../zoho/errors.js';
 import type { TimelineFilter } from '../zoho/filters.js';
-import type { TimelinePage } from '../zoho/models.js';
-import { MAX_PER_PAGE, type TimelinePageRequest, type ZohoClient } from '../zoho/client.js';
+import type { TimelineEntry, TimelinePage } from '../zoho/models.js';
+import { MAX_PER_PAGE, type AttemptResult, type RequestGate, type RequestTicket, type RetryPolicy, type TimelinePageRequest, type ZohoClient } from '../zoho/client.js';
+import { AbortFanout } from './abort-fanout.js';
 import { AdaptiveConcurrency, type ConcurrencyTicket } from './adaptive-concurrency.js';
+import { Slots } from './slots.js';
 import { failureOf, isRejectedPageToken, SyncError, systemicReason } from './sync-errors.js';
 import type { RecordFreshness, RecordKey, RecordSyncState, SyncRun, SyncRunRecord, SyncStore } from './sync-store.js';
 
@@ -34,13 +36,6 @@ export interface SyncProgress {
   stopReason?: SerializedError;
 }
 
-export interface SyncRetryPolicy {
-  /** Tries per request on 429, 5xx, network errors and truncated answers. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
 export interface SyncOptions {
   /** 'incremental' fetches only events at or after each record's newest cached audited_time. Default 'full'. */
   mode?: SyncMode;
@@ -58,9 +53,13 @@ export interface SyncOptions {
   includeInnerDetails?: boolean;
   /** Fetch the users directory once at the start (listUsers → upsertUsers). Default true. */
   fetchUsers?: boolean;
-  retry?: Partial<SyncRetryPolicy>;
-  /** Source of jitter in [0, 1); injectable for deterministic tests. */
-  random?: () => number;
+  /**
+   * Overrides of the client's retry policy for this run (merged over SYNC_RETRY). The client does the
+   * retrying; every attempt passes through the run's concurrency window.
+   */
+  retry?: Partial<RetryPolicy>;
+  /** Most fetched pages waiting to be written at once; default 2 × concurrency (memory stays flat). */
+  maxPendingWrites?: number;
 }
 
 export type SyncRecordInput = RecordKey & { name?: string | null };
@@ -89,6 +88,8 @@ export interface SyncResult {
   users: { count: number } | { error: SerializedError } | null;
   /** Largest number of requests in flight at once. */
   peakConcurrency: number;
+  /** Largest number of fetched pages waiting for the store at once. */
+  peakPendingWrites: number;
 }
 
 export interface SyncEngineDependencies {
@@ -116,7 +117,12 @@ interface RecordPlan {
 }
 
 export const DEFAULT_SYNC_CONCURRENCY = 10;
-const DEFAULT_SYNC_RETRY: SyncRetryPolicy = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 30_000 };
+/**
+ * The client's retry policy as a bulk run uses it: more patient than one interactive call (a run of
+ * thousands of requests meets more 429 bursts), with a shorter first backoff because the adaptive
+ * window already slows the whole run down.
+ */
+export const SYNC_RETRY: Partial<RetryPolicy> = { maxAttempts: 8, baseDelayMs: 250 };
 const MAX_REPORTED_ERRORS = 5;
 
 export function recordLabel(key: RecordKey): string {
@@ -136,8 +142,10 @@ class StopRun extends Error {}
  * records with bounded, adaptive concurrency; every page is committed with its next_page_token, so a
  * killed, cancelled or stopped run resumes where it was (see docs/sync.md).
  *
- * For adaptive concurrency to see each 429, give it a ZohoClient built with `retry: SYNC_CLIENT_RETRY`
- * (one try per request): the engine retries itself, honouring Retry-After and shrinking the window.
+ * Retrying is the client's (one policy for every caller); the engine gives the client a request gate
+ * for the run, so each attempt, retries included, takes a slot of the adaptive window and reports
+ * its 429s to it. Pages are handed to the store and the next request goes out without waiting for
+ * the write (see docs/sync.md, "Pipelined writes").
  */
 export class SyncEngine {
   private readonly client: ZohoClient;
@@ -151,13 +159,13 @@ export class SyncEngine {
   }
 
   /** The newest run that has not finished (killed or stopped), to offer "resume". */
-  resumableRun(): SyncRun | undefined {
+  async resumableRun(): Promise<SyncRun | undefined> {
     return this.store.latestUnfinishedSyncRun();
   }
 
   /** The person gave up on a cancelled or stopped run: it is no longer offered for resuming. */
-  abandonRun(runId: string): void {
-    this.store.finishSyncRun(runId, 'cancelled');
+  async abandonRun(runId: string): Promise<void> {
+    await this.store.finishSyncRun(runId, 'cancelled');
   }
 
   async run(target: SyncTarget, options: SyncOptions = {}): Promise<SyncResult> {
@@ -166,14 +174,15 @@ export class SyncEngine {
   }
 }
 
-/** Zoho client retry policy for use with the engine: one try, so every 429 reaches the AIMD window. */
-export const SYNC_CLIENT_RETRY = { maxAttempts: 1 } as const;
-
 class SyncInvocation {
   private readonly limiter: AdaptiveConcurrency;
-  private readonly retry: SyncRetryPolicy;
+  /** The client with this run's gate (window + budget) and retry settings. */
+  private readonly client: ZohoClient;
   private readonly signal: AbortSignal | undefined;
-  private readonly random: () => number;
+  private readonly abort: AbortFanout;
+  private readonly writeSlots: Slots;
+  /** Records whose last request is made but whose writes (and completion) are still running. */
+  private readonly finishing = new Set<Promise<void>>();
   private readonly startedAt: number;
   private runId = '';
   private runOptions!: StoredRunOptions;
@@ -192,7 +201,7 @@ class SyncInvocation {
   private readonly outcomes = new Map<string, SyncRecordOutcome>();
 
   constructor(
-    private readonly client: ZohoClient,
+    client: ZohoClient,
     private readonly store: SyncStore,
     private readonly clock: Clock,
     private readonly options: SyncOptions,
@@ -208,23 +217,38 @@ class SyncInvocation {
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) {
       throw new SyncError('SYNC_INPUT_INVALID', `A page size of ${perPage} is not allowed.`, { hint: `Use a whole number from 1 to ${MAX_PER_PAGE}.` });
     }
+    const maxPendingWrites = options.maxPendingWrites ?? concurrency * 2;
+    if (!Number.isInteger(maxPendingWrites) || maxPendingWrites < 1) {
+      throw new SyncError('SYNC_INPUT_INVALID', `A limit of ${maxPendingWrites} pending page writes is not allowed.`, { hint: 'Use a whole number of at least 1.' });
+    }
     this.limiter = new AdaptiveConcurrency({ max: concurrency, clock });
-    this.retry = { ...DEFAULT_SYNC_RETRY, ...options.retry };
+    this.client = client.withPolicy({ requestGate: this.requestGate(), retry: { ...SYNC_RETRY, ...options.retry } });
     this.signal = options.signal;
-    this.random = options.random ?? Math.random;
+    this.abort = new AbortFanout(options.signal);
+    this.writeSlots = new Slots(maxPendingWrites);
     this.startedAt = clock.now();
   }
 
   async execute(target: SyncTarget): Promise<SyncResult> {
-    const pending = this.openRun(target);
+    try {
+      return await this.executeRun(target);
+    } finally {
+      this.abort.close();
+    }
+  }
+
+  private async executeRun(target: SyncTarget): Promise<SyncResult> {
+    const pending = await this.openRun(target);
 
     const usersTask = this.options.fetchUsers === false || pending.length === 0 ? Promise.resolve(null) : this.syncUsers();
     const queue = [...pending];
-    // Twice as many workers as slots: while one writes its page to the store, another already holds the
-    // slot it freed, so the window stays full (local work does not eat into Zoho's concurrency).
+    // Twice as many workers as slots: a worker between requests (planning its next record, reading its
+    // state from the store) does not leave a slot of the window empty.
     const workerCount = Math.min(queue.length, this.limiter.limit * 2);
     const workers = Array.from({ length: workerCount }, () => this.worker(queue));
     await Promise.all(workers);
+    // Records whose pages are all fetched but not all written yet.
+    while (this.finishing.size > 0) await Promise.all([...this.finishing]);
     const users = await usersTask;
 
     let state: SyncResult['state'];
@@ -236,13 +260,18 @@ class SyncInvocation {
       state = 'stopped';
     } else {
       state = 'done';
-      this.store.finishSyncRun(this.runId, 'done');
+      try {
+        await this.store.finishSyncRun(this.runId, 'done');
+      } catch (error) {
+        this.stop(cacheFailure(error));
+        state = 'stopped';
+      }
     }
     const progress = this.progress(state);
     this.options.onProgress?.(progress);
     for (const outcome of this.outcomes.values()) {
       try {
-        outcome.freshness = this.store.recordState(outcome)?.freshness ?? 'never';
+        outcome.freshness = (await this.store.recordState(outcome))?.freshness ?? 'never';
       } catch {
         // The cache failed (stopReason says so); the outcome keeps its last known freshness.
       }
@@ -255,31 +284,32 @@ class SyncInvocation {
       records: [...this.outcomes.values()],
       users,
       peakConcurrency: this.limiter.peakInFlight,
+      peakPendingWrites: this.writeSlots.peakHeld,
     };
   }
 
   // ------------------------------------------------------------------ run bookkeeping
 
   /** Creates or reopens the run; returns its pending records. */
-  private openRun(target: SyncTarget): RecordKey[] {
+  private async openRun(target: SyncTarget): Promise<RecordKey[]> {
     const perPage = this.options.perPage ?? MAX_PER_PAGE;
     const includeInnerDetails = this.options.includeInnerDetails ?? true;
     if ('records' in target) {
       const unique = new Map<string, SyncRecordInput>();
       for (const record of target.records) unique.set(recordLabel(record), record);
       const records = [...unique.values()];
-      this.store.trackRecords(records);
+      await this.store.trackRecords(records);
       const mode = this.options.mode ?? 'full';
       const since: Record<string, string> = {};
       if (mode === 'incremental') {
         for (const record of records) {
-          const state = this.store.recordState(record);
+          const state = await this.store.recordState(record);
           if (state !== undefined && isCleanlyComplete(state) && state.newestAuditedTime !== null) since[recordLabel(record)] = state.newestAuditedTime;
         }
       }
       this.runOptions = { v: 1, mode, perPage, includeInnerDetails, since };
       const keys = records.map((record) => ({ module: record.module, recordId: record.recordId }));
-      const run = this.store.createSyncRun(keys, JSON.stringify(this.runOptions), this.clock.now());
+      const run = await this.store.createSyncRun(keys, JSON.stringify(this.runOptions), this.clock.now());
       this.runId = run.id;
       this.recordsTotal = keys.length;
       return keys;
@@ -288,7 +318,7 @@ class SyncInvocation {
     const wanted = target.resume;
     let run: SyncRun | undefined;
     if (typeof wanted === 'string') {
-      const latest = this.store.latestUnfinishedSyncRun();
+      const latest = await this.store.latestUnfinishedSyncRun();
       run = latest?.id === wanted ? latest : undefined;
       this.runId = wanted;
     } else {
@@ -297,7 +327,7 @@ class SyncInvocation {
     }
     let runRecords: SyncRunRecord[];
     try {
-      runRecords = this.store.syncRunRecords(this.runId);
+      runRecords = await this.store.syncRunRecords(this.runId);
     } catch {
       runRecords = [];
     }
@@ -317,8 +347,8 @@ class SyncInvocation {
     return pending;
   }
 
-  private plan(key: RecordKey): RecordPlan {
-    const state = this.store.recordState(key);
+  private async plan(key: RecordKey): Promise<RecordPlan> {
+    const state = await this.store.recordState(key);
     const knownSince = this.runOptions.since[recordLabel(key)];
     if (state === undefined) return { mode: 'full', pageToken: undefined, since: undefined };
     if (state.resumePageToken !== null) {
@@ -347,40 +377,66 @@ class SyncInvocation {
       if (key === undefined) return;
       const outcome: SyncRecordOutcome = { ...key, status: 'pending', mode: null, eventsInserted: 0, pages: 0, freshness: 'never' };
       this.outcomes.set(recordLabel(key), outcome);
-      try {
-        await this.syncRecord(key, outcome);
-        this.store.markSyncRunRecord(this.runId, key, 'done');
-        outcome.status = 'done';
-        this.recordsDone += 1;
-      } catch (error) {
-        if (error instanceof StopRun || this.cancelled()) return;
-        const systemic = systemicReason(error) ?? (error instanceof ZohoApiError ? undefined : cacheFailure(error));
-        if (systemic !== undefined) {
-          this.stop(systemic);
-          return;
-        }
-        const failure = failureOf(error);
-        try {
-          this.store.failRecordSync(key, failure, this.clock.now());
-          this.store.markSyncRunRecord(this.runId, key, 'failed');
-        } catch (storeError) {
-          this.stop(cacheFailure(storeError));
-          return;
-        }
-        outcome.status = 'failed';
-        outcome.error = failure;
-        this.recordsFailed += 1;
-        this.errors.push({ record: recordLabel(key), ...failure });
-        if (this.errors.length > MAX_REPORTED_ERRORS) this.errors.shift();
-      }
-      this.report();
+      // The worker moves on once the record's last request is answered; its page writes and its
+      // completion finish meanwhile (bounded by the write slots), so the next request goes out at once.
+      let requestsOver: () => void = () => undefined;
+      const lastRequestAnswered = new Promise<void>((resolve) => (requestsOver = resolve));
+      const finished: Promise<void> = this.processRecord(key, outcome, () => requestsOver()).finally(() => {
+        this.finishing.delete(finished);
+        requestsOver();
+      });
+      this.finishing.add(finished);
+      await lastRequestAnswered;
     }
   }
 
-  private async syncRecord(key: RecordKey, outcome: SyncRecordOutcome): Promise<void> {
-    const plan = this.plan(key);
+  /** Syncs one record and books its outcome. Never rejects: a failure fails the record or stops the run. */
+  private async processRecord(key: RecordKey, outcome: SyncRecordOutcome, requestsOver: () => void): Promise<void> {
+    try {
+      await this.syncRecord(key, outcome, requestsOver);
+      await this.store.markSyncRunRecord(this.runId, key, 'done');
+      outcome.status = 'done';
+      this.recordsDone += 1;
+    } catch (error) {
+      if (error instanceof StopRun || this.cancelled()) return;
+      const systemic = systemicReason(error) ?? (error instanceof ZohoApiError ? undefined : cacheFailure(error));
+      if (systemic !== undefined) {
+        this.stop(systemic);
+        return;
+      }
+      const failure = failureOf(error);
+      try {
+        await this.store.failRecordSync(key, failure, this.clock.now());
+        await this.store.markSyncRunRecord(this.runId, key, 'failed');
+      } catch (storeError) {
+        this.stop(cacheFailure(storeError));
+        return;
+      }
+      outcome.status = 'failed';
+      outcome.error = failure;
+      this.recordsFailed += 1;
+      this.errors.push({ record: recordLabel(key), ...failure });
+      if (this.errors.length > MAX_REPORTED_ERRORS) this.errors.shift();
+    }
+    this.report();
+  }
+
+  /**
+   * Fetches a record page by page. Each page is handed to the store and the next request is sent
+   * without waiting for the write; the record's writes run one after another in page order, and the
+   * record is completed only once all of them succeeded. A failed write fails the record.
+   */
+  private async syncRecord(key: RecordKey, outcome: SyncRecordOutcome, requestsOver: () => void): Promise<void> {
+    const plan = await this.plan(key);
     outcome.mode = plan.mode;
-    this.store.beginRecordSync(key, plan.mode);
+    await this.store.beginRecordSync(key, plan.mode);
+    const writes = new RecordWrites(this.store, key, this.writeSlots, (inserted) => {
+      this.pagesFetched += 1;
+      this.eventsWritten += inserted;
+      outcome.pages += 1;
+      outcome.eventsInserted += inserted;
+      this.report();
+    });
     let pageToken = plan.pageToken;
     let restarted = false;
     const seenTokens = new Set<string>();
@@ -393,48 +449,58 @@ class SyncInvocation {
       // Cannot happen by construction (plan gives incremental without a token only with a bound).
       throw new Error('incremental sync without a lower bound');
     }
-    for (;;) {
-      const request: TimelinePageRequest = pageToken === undefined ? firstPage : { includeInnerDetails: this.runOptions.includeInnerDetails, pageToken };
-      let page: TimelinePage;
-      try {
-        page = await this.call((signal) => this.client.getTimelinePage(key.module, key.recordId, { ...request, ...(signal === undefined ? {} : { signal }) }));
-      } catch (error) {
-        if (pageToken !== undefined && !restarted && isRejectedPageToken(error)) {
-          // Zoho no longer accepts the token (they expire): start this record again from page one.
-          this.store.clearResumeToken(key);
-          restarted = true;
-          pageToken = undefined;
-          seenTokens.clear();
-          if (plan.mode === 'incremental' && plan.since === undefined) {
-            // The incremental bound of the interrupted sync is unknown here: a full sync is the safe restart.
-            outcome.mode = 'full';
-            this.store.beginRecordSync(key, 'full');
-            delete firstPage.filters;
+    try {
+      for (;;) {
+        // A write of this record failed: fetching more of it is pointless (drain() below throws why).
+        if (writes.failed) break;
+        const request: TimelinePageRequest = pageToken === undefined ? firstPage : { includeInnerDetails: this.runOptions.includeInnerDetails, pageToken };
+        let page: TimelinePage;
+        try {
+          page = await this.request((signal) => this.client.getTimelinePage(key.module, key.recordId, { ...request, ...(signal === undefined ? {} : { signal }) }));
+        } catch (error) {
+          if (pageToken !== undefined && !restarted && isRejectedPageToken(error)) {
+            // Zoho no longer accepts the token (they expire): start this record again from page one,
+            // after the pages already fetched are written (the last of them stored that token).
+            await writes.drain();
+            await this.store.clearResumeToken(key);
+            restarted = true;
+            pageToken = undefined;
+            seenTokens.clear();
+            if (plan.mode === 'incremental' && plan.since === undefined) {
+              // The incremental bound of the interrupted sync is unknown here: a full sync is the safe restart.
+              outcome.mode = 'full';
+              await this.store.beginRecordSync(key, 'full');
+              delete firstPage.filters;
+            }
+            continue;
           }
-          continue;
+          throw error;
         }
-        throw error;
+        const next = page.info?.more_records === true ? page.info.next_page_token : null;
+        if (next !== null && seenTokens.has(next)) {
+          throw new ZohoApiError('ZOHO_PAGINATION_LOOP', `Zoho sent the same page of the timeline of ${recordLabel(key)} twice, so it cannot be read completely.`, {
+            hint: 'The pages already fetched are kept. Try again later; if it persists, report it to Zoho support with this record id.',
+            details: { module: key.module, recordId: key.recordId },
+          });
+        }
+        if (next !== null) seenTokens.add(next);
+        // Backpressure: waits while too many fetched pages (of all records) are not yet written.
+        await writes.enqueue(page.entries, next);
+        if (next === null) break;
+        pageToken = next;
+        // Budget or systemic stop: the token written with this page lets the next run continue the record.
+        if (this.stopReason !== undefined) throw new StopRun();
       }
-      const next = page.info?.more_records === true ? page.info.next_page_token : null;
-      if (next !== null && seenTokens.has(next)) {
-        throw new ZohoApiError('ZOHO_PAGINATION_LOOP', `Zoho sent the same page of the timeline of ${recordLabel(key)} twice, so it cannot be read completely.`, {
-          hint: 'The pages already fetched are kept. Try again later; if it persists, report it to Zoho support with this record id.',
-          details: { module: key.module, recordId: key.recordId },
-        });
-      }
-      if (next !== null) seenTokens.add(next);
-      const { inserted } = this.store.writeTimelinePage(key, page.entries, next);
-      this.pagesFetched += 1;
-      this.eventsWritten += inserted;
-      outcome.pages += 1;
-      outcome.eventsInserted += inserted;
-      this.report();
-      if (next === null) break;
-      pageToken = next;
-      // Budget or systemic stop: the token just written lets the next run continue this record.
-      if (this.stopReason !== undefined) throw new StopRun();
+      requestsOver();
+      await writes.drain();
+    } catch (error) {
+      requestsOver();
+      // Never leave a write of this record running behind its failure or the run's stop.
+      const writeError = await writes.settle();
+      if (writeError !== undefined && !(error instanceof StopRun) && !this.cancelled()) throw writeError.error;
+      throw error;
     }
-    this.store.completeRecordSync(key, this.clock.now());
+    await this.store.completeRecordSync(key, this.clock.now());
   }
 
   private incrementalFilter(since: string): TimelineFilter {
@@ -446,10 +512,9 @@ class SyncInvocation {
 
   private async syncUsers(): Promise<SyncResult['users']> {
     try {
-      const users = await this.call((signal) => this.client.listUsers(signal === undefined ? {} : { signal }));
-      // listUsers pages by 200 (one credit each); call() charged the first page only.
-      this.creditsUsed += Math.max(0, Math.ceil(users.length / MAX_PER_PAGE) - 1);
-      this.store.upsertUsers(users);
+      // Every page of the directory passes the request gate, so each is charged to the budget.
+      const users = await this.request((signal) => this.client.listUsers(signal === undefined ? {} : { signal }));
+      await this.store.upsertUsers(users);
       return { count: users.length };
     } catch (error) {
       if (error instanceof StopRun || this.cancelled()) return null;
@@ -460,53 +525,67 @@ class SyncInvocation {
     }
   }
 
-  // ------------------------------------------------------------------ requests: window, retries, budget
+  // ------------------------------------------------------------------ requests: window, budget, cancellation
 
-  /** One Zoho request through the adaptive window, with retries and the credit budget. */
-  private async call<T>(work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      this.reserveCredit();
-      let ticket: ConcurrencyTicket;
-      try {
-        ticket = await this.limiter.acquire(this.signal);
-      } catch (error) {
-        this.creditsReserved -= 1;
-        throw error;
-      }
-      if (this.stopReason !== undefined) {
-        this.creditsReserved -= 1;
-        this.limiter.release(ticket, 'other');
-        throw new StopRun();
-      }
-      let result: T;
-      try {
-        result = await work(this.signal);
-      } catch (error) {
-        this.creditsReserved -= 1;
-        const code = error instanceof AuditorError ? error.code : undefined;
-        const retryAfter = retryAfterOf(error);
-        if (code === 'ZOHO_RATE_LIMITED') {
-          // A refused call is not charged by Zoho; everything else that reached it is assumed to be.
-          this.limiter.release(ticket, 'rate-limited', retryAfter);
-        } else {
-          this.creditsUsed += 1;
-          this.limiter.release(ticket, 'other');
-        }
-        this.requestsCompleted += 1;
-        if (this.cancelled()) throw error;
-        const transient = code === 'ZOHO_RATE_LIMITED' || code === 'ZOHO_SERVER_ERROR' || code === 'ZOHO_NETWORK_ERROR';
-        if (!transient || attempt >= this.retry.maxAttempts) throw error;
-        if (this.stopReason !== undefined) throw new StopRun();
-        const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-        await this.clock.sleep(Math.max(Math.floor(this.random() * ceiling), retryAfter ?? 0), this.signal);
-        continue;
-      }
-      this.creditsReserved -= 1;
-      this.creditsUsed += 1;
-      this.requestsCompleted += 1;
-      this.limiter.release(ticket, 'success');
-      return result;
+  /** One client call with a signal of its own (one abort listener on the run's signal in all). */
+  private async request<T>(work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    const { signal, dispose } = this.abort.child();
+    try {
+      return await work(signal);
+    } finally {
+      dispose();
     }
+  }
+
+  /**
+   * The gate the client passes every attempt through (first tries and retries): a credit of the
+   * budget and a slot of the adaptive window per attempt; the window is told each 429.
+   */
+  private requestGate(): RequestGate {
+    return {
+      acquire: async (signal: AbortSignal | undefined): Promise<RequestTicket> => {
+        this.reserveCredit();
+        let ticket: ConcurrencyTicket;
+        try {
+          ticket = await this.limiter.acquire(signal);
+        } catch (error) {
+          this.creditsReserved -= 1;
+          throw error;
+        }
+        if (this.stopReason !== undefined) {
+          this.creditsReserved -= 1;
+          this.limiter.release(ticket, 'other');
+          throw new StopRun();
+        }
+        let released = false;
+        return {
+          release: (result: AttemptResult): void => {
+            if (released) return;
+            released = true;
+            this.creditsReserved -= 1;
+            this.requestsCompleted += 1;
+            switch (result.kind) {
+              case 'ok':
+                this.creditsUsed += 1;
+                this.limiter.release(ticket, 'success');
+                break;
+              case 'rate-limited':
+                // A refused call is not charged by Zoho; everything else that reached it is assumed to be.
+                this.limiter.release(ticket, 'rate-limited', result.retryAfterMs);
+                break;
+              case 'error':
+                this.creditsUsed += 1;
+                this.limiter.release(ticket, 'other');
+                break;
+              default: {
+                const unreachable: never = result;
+                throw new Error(`unknown attempt result ${String(unreachable)}`);
+              }
+            }
+          },
+        };
+      },
+    };
   }
 
   private reserveCredit(): void {
@@ -584,12 +663,6 @@ function isCleanlyComplete(state: RecordSyncState): boolean {
   return (state.freshness === 'fresh' || state.freshness === 'stale') && state.resumePageToken === null && state.lastSyncedAt !== null;
 }
 
-function retryAfterOf(error: unknown): number | undefined {
-  if (!(error instanceof AuditorError)) return undefined;
-  const value = error.details?.['retryAfterMs'];
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-
 function parseRunOptions(text: string | undefined): StoredRunOptions | undefined {
   if (text === undefined) return undefined;
   try {
@@ -608,5 +681,55 @@ function parseRunOptions(text: string | undefined): StoredRunOptions | undefined
     return { v: 1, mode, perPage, includeInnerDetails: inner, since: bounds };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * One record's page writes: run one after another in page order (each after the previous resolved),
+ * each holding one of the run's write slots from the moment its page arrived until it is written.
+ */
+class RecordWrites {
+  private chain: Promise<void> = Promise.resolve();
+  private error: { error: unknown } | undefined;
+
+  constructor(
+    private readonly store: SyncStore,
+    private readonly key: RecordKey,
+    private readonly slots: Slots,
+    private readonly onWritten: (inserted: number) => void,
+  ) {}
+
+  get failed(): boolean {
+    return this.error !== undefined;
+  }
+
+  /** Waits for a write slot, then queues the page behind the record's earlier pages. */
+  async enqueue(entries: readonly TimelineEntry[], nextPageToken: string | null): Promise<void> {
+    await this.slots.acquire();
+    this.chain = this.chain.then(async () => {
+      try {
+        if (this.error !== undefined) return;
+        // Let the next request go out first: a synchronous store would otherwise write before it is sent.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const { inserted } = await this.store.writeTimelinePage(this.key, entries, nextPageToken);
+        this.onWritten(inserted);
+      } catch (error) {
+        this.error = { error };
+      } finally {
+        this.slots.release();
+      }
+    });
+  }
+
+  /** Every queued page written; throws the first write's failure. */
+  async drain(): Promise<void> {
+    const error = await this.settle();
+    if (error !== undefined) throw error.error;
+  }
+
+  /** Waits for every queued write to end; returns the first failure, if any. */
+  async settle(): Promise<{ error: unknown } | undefined> {
+    await this.chain;
+    return this.error;
   }
 }

@@ -2,6 +2,10 @@
  * What the sync engine needs from the local cache. main/cache's TimelineCache implements it on
  * SQLite; the engine (main/sync) depends on this interface only.
  *
+ * Awaitable: every method may answer at once (TimelineCache, synchronous better-sqlite3) or with a
+ * promise (a proxy to the data worker across a worker_threads boundary); the engine always awaits.
+ * Calls for one record are made one after another (never two writes of a record at once), in order.
+ *
  * Durability contract: every method that writes commits before it returns (one SQLite transaction
  * each), so a process killed at any instant leaves the cache at a state some earlier call left it in.
  */
@@ -45,33 +49,36 @@ export interface SyncRun {
   status: 'running' | 'cancelled' | 'done';
 }
 
+/** A store method's answer: now, or later. */
+export type Awaitable<T> = T | Promise<T>;
+
 export interface SyncStore {
   /** Adds records to the tracked list (idempotent); a known name is kept unless a new one is given. */
-  trackRecords(records: ReadonlyArray<RecordKey & { name?: string | null }>): void;
-  recordState(key: RecordKey): RecordSyncState | undefined;
-  listRecordStates(): RecordSyncState[];
+  trackRecords(records: ReadonlyArray<RecordKey & { name?: string | null }>): Awaitable<void>;
+  recordState(key: RecordKey): Awaitable<RecordSyncState | undefined>;
+  listRecordStates(): Awaitable<RecordSyncState[]>;
 
   /** Marks a record's sync as started (freshness 'syncing', mode remembered); keeps an existing resume token. */
-  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental'): void;
+  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental'): Awaitable<void>;
   /**
    * Stores one page in ONE transaction: the events (upserted by event id — a page written twice
    * leaves no duplicate), each event's raw JSON verbatim, and the resume token (next_page_token, or
    * null when this was the last page). Returns how many events were new.
    */
-  writeTimelinePage(key: RecordKey, entries: readonly TimelineEntry[], nextPageToken: string | null): { inserted: number };
+  writeTimelinePage(key: RecordKey, entries: readonly TimelineEntry[], nextPageToken: string | null): Awaitable<{ inserted: number }>;
   /** The record is complete: freshness 'fresh', lastSyncedAt = at, resume token cleared, error cleared. */
-  completeRecordSync(key: RecordKey, at: number): void;
+  completeRecordSync(key: RecordKey, at: number): Awaitable<void>;
   /** The attempt failed: freshness 'failed' with the error; events already written stay. Resume token is kept. */
-  failRecordSync(key: RecordKey, error: { code: string; message: string }, at: number): void;
+  failRecordSync(key: RecordKey, error: { code: string; message: string }, at: number): Awaitable<void>;
   /** Discards a resume token that Zoho no longer accepts (the record restarts from page one). */
-  clearResumeToken(key: RecordKey): void;
+  clearResumeToken(key: RecordKey): Awaitable<void>;
 
-  upsertUsers(users: readonly ZohoUser[]): void;
+  upsertUsers(users: readonly ZohoUser[]): Awaitable<void>;
 
   /** Sync runs, so a killed or cancelled run resumes where it stopped. */
-  createSyncRun(records: readonly RecordKey[], options: string, at: number): SyncRun;
-  latestUnfinishedSyncRun(): SyncRun | undefined;
-  syncRunRecords(runId: string): SyncRunRecord[];
-  markSyncRunRecord(runId: string, key: RecordKey, status: SyncRunRecord['status']): void;
-  finishSyncRun(runId: string, status: 'cancelled' | 'done'): void;
+  createSyncRun(records: readonly RecordKey[], options: string, at: number): Awaitable<SyncRun>;
+  latestUnfinishedSyncRun(): Awaitable<SyncRun | undefined>;
+  syncRunRecords(runId: string): Awaitable<SyncRunRecord[]>;
+  markSyncRunRecord(runId: string, key: RecordKey, status: SyncRunRecord['status']): Awaitable<void>;
+  finishSyncRun(runId: string, status: 'cancelled' | 'done'): Awaitable<void>;
 }

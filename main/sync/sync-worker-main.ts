@@ -22,7 +22,7 @@ import { AuditorError, serializeError } from '../core/errors.js';
 import { ZohoClient } from '../zoho/client.js';
 import { StaticTokenProvider } from '../zoho/static-token-provider.js';
 import { parseRecordsFile } from './record-input.js';
-import { SYNC_CLIENT_RETRY, SyncEngine, type SyncMode, type SyncTarget } from './sync-engine.js';
+import { SyncEngine, type SyncMode, type SyncTarget } from './sync-engine.js';
 import { SyncError } from './sync-errors.js';
 
 function positiveInteger(text: string | undefined, flag: string): number | undefined {
@@ -66,9 +66,9 @@ export async function runSyncWorker(argv: readonly string[], env: NodeJS.Process
 
     const cache = TimelineCache.open(values.cache);
     try {
-      const client = new ZohoClient({ tokenProvider: new StaticTokenProvider({ accessToken, apiDomain }), retry: SYNC_CLIENT_RETRY });
+      const client = new ZohoClient({ tokenProvider: new StaticTokenProvider({ accessToken, apiDomain }) });
       const engine = new SyncEngine({ client, store: cache, clock: systemClock });
-      const unfinished = values.resume ? engine.resumableRun() : undefined;
+      const unfinished = values.resume ? await engine.resumableRun() : undefined;
       let target: SyncTarget;
       if (unfinished !== undefined) target = { resume: unfinished };
       else if (records !== undefined) target = { records };

@@ -88,12 +88,37 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
 
+/** How one attempt (one HTTP request to Zoho) ended, as a RequestGate is told. */
+export type AttemptResult =
+  /** Zoho answered 2xx/204 with a readable body. */
+  | { kind: 'ok' }
+  /** Zoho answered 429; `retryAfterMs` when it said how long to wait. */
+  | { kind: 'rate-limited'; retryAfterMs: number | undefined }
+  /** Anything else: 5xx, 4xx, 401, a network failure, a truncated body, or the attempt was cancelled. */
+  | { kind: 'error' };
+
+/** A gate's permission for one attempt; released exactly once with how the attempt ended. */
+export interface RequestTicket {
+  release(result: AttemptResult): void;
+}
+
+/**
+ * Admits every attempt, first tries and retries alike: `acquire` before the request is sent (it may
+ * wait, or throw to refuse), `release` when its answer is known, before any backoff. The sync engine
+ * passes its adaptive concurrency window (and credit budget) as a gate, so it sees every 429.
+ */
+export interface RequestGate {
+  acquire(signal: AbortSignal | undefined): Promise<RequestTicket>;
+}
+
 export interface ZohoClientOptions {
   tokenProvider: TokenProvider;
   fetch?: typeof fetch;
   clock?: Clock;
   apiVersion?: string;
   retry?: Partial<RetryPolicy>;
+  /** Admits each attempt; none = every attempt goes out at once. */
+  requestGate?: RequestGate;
   /** Source of jitter in [0, 1); injectable for deterministic tests. */
   random?: () => number;
 }
@@ -206,18 +231,24 @@ const INVALID_DATA_TEXT: Record<InvalidDataReason, { message: string; hint: stri
 
 /**
  * Zoho CRM REST client for what an auditor needs: record timelines, users, record lists.
- * Retries transient failures with exponential backoff and full jitter, refreshes a rejected token
- * once per request, and validates every answer before handing it on.
+ * Holds the one retry policy of the app: transient failures (isTransientZohoError) are retried with
+ * exponential backoff and full jitter, never sooner than Retry-After, every attempt through the
+ * request gate if one is given. Refreshes a rejected token once per request, and validates every
+ * answer before handing it on.
  */
 export class ZohoClient {
+  private readonly options: ZohoClientOptions;
   private readonly tokenProvider: TokenProvider;
   private readonly fetchImpl: typeof fetch;
   private readonly clock: Clock;
   readonly apiVersion: string;
-  private readonly retry: RetryPolicy;
+  /** The retry policy in force (defaults merged with the options). */
+  readonly retry: Readonly<RetryPolicy>;
+  private readonly gate: RequestGate | undefined;
   private readonly random: () => number;
 
   constructor(options: ZohoClientOptions) {
+    this.options = options;
     this.tokenProvider = options.tokenProvider;
     this.fetchImpl = options.fetch ?? globalThis.fetch;
     this.clock = options.clock ?? systemClock;
@@ -225,9 +256,23 @@ export class ZohoClient {
     if (!/^v[0-9]+(\.[0-9]+)?$/.test(this.apiVersion)) {
       throw new ZohoInvalidRequestError(`"${this.apiVersion}" is not a Zoho CRM API version.`, 'Use a version such as v8.');
     }
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    if (!(this.retry.maxAttempts >= 1)) this.retry.maxAttempts = 1;
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    if (!(retry.maxAttempts >= 1)) retry.maxAttempts = 1;
+    this.retry = retry;
+    this.gate = options.requestGate;
     this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * The same client (token, transport, clock) with a request gate and/or retry settings of its own;
+   * `retry` is merged over this client's policy. The sync engine makes one per run.
+   */
+  withPolicy(overrides: { requestGate?: RequestGate; retry?: Partial<RetryPolicy> }): ZohoClient {
+    return new ZohoClient({
+      ...this.options,
+      retry: { ...this.retry, ...overrides.retry },
+      ...(overrides.requestGate === undefined ? {} : { requestGate: overrides.requestGate }),
+    });
   }
 
   // ---------------------------------------------------------------- timeline
@@ -393,7 +438,7 @@ export class ZohoClient {
 
     for (;;) {
       const url = buildUrl(token.apiDomain, this.apiVersion, pathSegments, query);
-      const outcome = await guard(() => this.attempt(url, token.accessToken, signal));
+      const outcome = await guard(() => this.gatedAttempt(url, token.accessToken, signal));
 
       if (outcome.kind === 'ok') return outcome.response;
 
@@ -410,19 +455,33 @@ export class ZohoClient {
         continue;
       }
 
-      if (outcome.kind === 'fatal') throw this.fatalError(outcome, context);
-
-      // transient
       failures += 1;
-      const waitHint = outcome.retryAfterMs;
-      if (waitHint !== undefined && waitHint > this.retry.maxRetryAfterMs) {
-        throw this.transientError(outcome, context, failures, waitHint);
-      }
-      if (failures >= this.retry.maxAttempts) throw this.transientError(outcome, context, failures, waitHint);
+      const waitHint = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
+      const error = outcome.kind === 'fatal' ? this.fatalError(outcome, context) : this.transientError(outcome, context, failures, waitHint);
+      // The one retry policy: transient failures only, at most maxAttempts tries, never a Retry-After we will not wait out.
+      if (!isTransientZohoError(error)) throw error;
+      if (waitHint !== undefined && waitHint > this.retry.maxRetryAfterMs) throw error;
+      if (failures >= this.retry.maxAttempts) throw error;
+      // Exponential backoff with full jitter, but never sooner than Zoho asked.
       const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (failures - 1));
       const delay = Math.max(Math.floor(this.random() * ceiling), waitHint ?? 0);
       await guard(() => this.clock.sleep(delay, signal));
     }
+  }
+
+  /** One attempt through the request gate (if any), which is told how it ended before any backoff. */
+  private async gatedAttempt(url: string, accessToken: string, signal: AbortSignal | undefined): Promise<AttemptOutcome> {
+    if (this.gate === undefined) return this.attempt(url, accessToken, signal);
+    const ticket = await this.gate.acquire(signal);
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await this.attempt(url, accessToken, signal);
+    } catch (error) {
+      ticket.release({ kind: 'error' });
+      throw error;
+    }
+    ticket.release(attemptResultOf(outcome));
+    return outcome;
   }
 
   private async attempt(url: string, accessToken: string, signal: AbortSignal | undefined): Promise<AttemptOutcome> {
@@ -544,6 +603,22 @@ type AttemptOutcome =
   | { kind: 'token-rejected'; zohoCode: string | undefined }
   | { kind: 'fatal'; status: number; body: ZohoErrorBody }
   | { kind: 'transient'; transient: TransientKind; retryAfterMs: number | undefined; status?: number; body?: ZohoErrorBody; cause?: unknown };
+
+function attemptResultOf(outcome: AttemptOutcome): AttemptResult {
+  switch (outcome.kind) {
+    case 'ok':
+      return { kind: 'ok' };
+    case 'transient':
+      return outcome.transient === 'rate-limited' ? { kind: 'rate-limited', retryAfterMs: outcome.retryAfterMs } : { kind: 'error' };
+    case 'token-rejected':
+    case 'fatal':
+      return { kind: 'error' };
+    default: {
+      const unreachable: never = outcome;
+      return unreachable;
+    }
+  }
+}
 
 function buildUrl(apiDomain: string, version: string, pathSegments: readonly string[], query: string): string {
   let base: URL;

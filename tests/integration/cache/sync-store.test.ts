@@ -42,10 +42,10 @@ function withName(entry: TimelineEntry, name: string): TimelineEntry {
 }
 
 describe('TimelineCache as the sync engine’s SyncStore', () => {
-  it('is usable through the SyncStore interface alone', () => {
+  it('is usable through the SyncStore interface alone', async () => {
     const store: SyncStore = cache;
-    store.trackRecords([LEAD]);
-    expect(store.listRecordStates().map((state) => state.recordId)).toEqual([LEAD.recordId]);
+    await store.trackRecords([LEAD]);
+    expect((await store.listRecordStates()).map((state) => state.recordId)).toEqual([LEAD.recordId]);
   });
 
   it('tracks records idempotently, keeping a known name unless a new one is given', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Clock } from '../../../main/core/clock.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../main/sandbox/index.js';
-import { SYNC_CLIENT_RETRY, SyncEngine, type SyncRecordInput } from '../../../main/sync/index.js';
+import { SyncEngine, type SyncRecordInput } from '../../../main/sync/index.js';
 import type { RecordKey } from '../../../main/sync/sync-store.js';
 import { ZohoClient } from '../../../main/zoho/client.js';
 import { StaticTokenProvider } from '../../../main/zoho/static-token-provider.js';
@@ -71,7 +71,6 @@ export function makeHarness(sandbox: Sandbox, options: { clock?: Clock; fetch?: 
   const client = new ZohoClient({
     tokenProvider: new StaticTokenProvider({ accessToken, apiDomain: sandbox.url }),
     clock,
-    retry: SYNC_CLIENT_RETRY,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const store = openTempCache();

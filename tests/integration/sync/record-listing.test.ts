@@ -22,6 +22,16 @@ describe('listing a module to sync', () => {
     expect(sandbox.stats().crmRequests - before).toBe(2);
   });
 
+  it('lists a whole module through a 429 and a 500 (the client retries by default)', async () => {
+    sandbox = await startSyncSandbox({ recordsPerModule: 230 });
+    const { client } = makeHarness(sandbox);
+    sandbox.injectFault({ kind: 'status', status: 429 }, { pathIncludes: '/Contacts', times: 1 });
+    sandbox.injectFault({ kind: 'status', status: 503 }, { pathIncludes: '/Contacts', afterRequests: 2, times: 1 });
+    const records = await listModuleRecords(client, 'Contacts');
+    expect(records.map((record) => record.recordId).sort()).toEqual(sandbox.listRecordIds('Contacts').sort());
+    expect(sandbox.stats().rejected429).toBe(1);
+  });
+
   it('keeps only the records modified in a window (applied to the listed Modified_Time)', async () => {
     sandbox = await startSyncSandbox({ recordsPerModule: 30 });
     const { client } = makeHarness(sandbox);

@@ -30,12 +30,12 @@ describe('resume, incremental re-sync and budgets', () => {
     expect(first.progress.recordsDone).toBeLessThan(records.length);
     const interrupted = store.listRecordStates().filter((state) => state.resumePageToken !== null);
     expect(interrupted.length).toBeGreaterThan(0);
-    expect(engine.resumableRun()?.id).toBe(first.runId);
+    expect((await engine.resumableRun())?.id).toBe(first.runId);
 
     const second = await engine.run({ resume: first.runId }, { fetchUsers: false });
     expect(second.state).toBe('done');
     expect(second.progress.recordsDone).toBe(records.length);
-    expect(engine.resumableRun()).toBeUndefined();
+    expect(await engine.resumableRun()).toBeUndefined();
     expectCacheEqualsGroundTruth(store, sandbox, records);
     // Interrupted records continued from their tokens: every page was fetched exactly once overall.
     expect(first.progress.pagesFetched + second.progress.pagesFetched).toBe(pagesNeeded(sandbox, records, 5));
@@ -134,7 +134,7 @@ describe('resume, incremental re-sync and budgets', () => {
     expect(first.progress.stopReason?.code).toBe('SYNC_CREDIT_BUDGET');
     expect(sandbox.stats().crmRequests).toBeLessThanOrEqual(20);
     expect(first.progress.creditsUsed).toBeLessThanOrEqual(20);
-    expect(engine.resumableRun()?.id).toBe(first.runId);
+    expect((await engine.resumableRun())?.id).toBe(first.runId);
 
     const second = await engine.run({ resume: first.runId }, { fetchUsers: false });
     expect(second.state).toBe('done');
@@ -167,7 +167,7 @@ describe('resume, incremental re-sync and budgets', () => {
     expect(result.stopReason?.code).toBe('SYNC_RECONNECT_REQUIRED');
     expect(result.progress.recordsFailed).toBe(0);
     expect(store.syncRunRecords(result.runId).every((record) => record.status === 'pending')).toBe(true);
-    expect(engine.resumableRun()?.id).toBe(result.runId);
+    expect((await engine.resumableRun())?.id).toBe(result.runId);
   });
 
   it('stops with a plain reason when the cache cannot be written, instead of failing every record', async () => {

@@ -17,7 +17,7 @@ describe('sync CLI text and error classes', () => {
     const stopReason = new SyncError('SYNC_CREDIT_BUDGET', 'The sync stopped before exceeding its budget of 131 Zoho API credits (131 used).', { hint: 'Resume it later.' });
     const text = formatSyncResult({
       runId: 'r1', state: 'stopped', stopReason: { code: stopReason.code, message: stopReason.message, hint: 'Resume it later.' },
-      progress: { ...progress, state: 'stopped' }, users: { count: 3 }, peakConcurrency: 10,
+      progress: { ...progress, state: 'stopped' }, users: { count: 3 }, peakConcurrency: 10, peakPendingWrites: 4,
       records: [{ module: 'Leads', recordId: '1', status: 'failed', mode: 'full', eventsInserted: 0, pages: 0, freshness: 'failed', error: { code: 'ZOHO_INVALID_DATA', message: 'Zoho says the record id is not valid.' } }],
     });
     expect(text).toContain('Sync stopped: 120/1000 records');
