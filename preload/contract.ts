@@ -59,12 +59,20 @@ export const DATA_CENTRE_IDS = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa'] 
 export const dataCentreSchema = z.enum(DATA_CENTRE_IDS);
 export type DataCentreId = z.infer<typeof dataCentreSchema>;
 
+/**
+ * The organisation's time zone (Zoho CRM GET /org → org[0].time_zone) as read at sign-in: what the
+ * `org` time-zone setting means. 'unread' says why, so a fallback is never silent.
+ */
+export type OrgTimeZoneView = { state: 'read'; zone: string } | { state: 'unread'; reason: string };
+
 /** The Zoho connection as the UI shows it; never carries a token or the client secret. */
 export interface ConnectionStatusView {
   state: 'connected' | 'broken' | 'disconnected';
   brokenReason: string | null;
   user: { id: string | null; name: string | null; email: string | null } | null;
   orgId: string | null;
+  /** null when disconnected. */
+  orgTimeZone: OrgTimeZoneView | null;
   dataCentre: DataCentreId | null;
   accountsServer: string | null;
   apiDomain: string | null;

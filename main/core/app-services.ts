@@ -1,7 +1,7 @@
 import type { AppVersions } from '../../preload/contract.js';
 import { ConnectionController, toView, type ConnectionShell } from '../auth/connection-controller.js';
 import type { TokenVault } from '../auth/token-vault.js';
-import { ZohoAuthService } from '../auth/zoho-auth-service.js';
+import { orgTimeZoneOf, ZohoAuthService } from '../auth/zoho-auth-service.js';
 import { DemoWorkspace } from '../demo/demo-workspace.js';
 import { TimelineCache } from '../cache/index.js';
 import { cacheFilePath } from '../cache/location.js';
@@ -93,6 +93,7 @@ export function createAppServices(environment: AppEnvironment): AppServices {
     exportsFolder: environment.exportsFolder,
     store: environment.settingsStore,
     settings: () => settings.get(),
+    orgTimeZone: () => orgTimeZoneOf(auth.status()),
     connection: () => {
       const status = auth.status();
       const user = [status.user?.name, status.user?.email === undefined ? undefined : `<${status.user.email}>`].filter((part) => part !== undefined).join(' ');

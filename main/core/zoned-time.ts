@@ -8,7 +8,7 @@
  * happened to write (that stays visible in an event's raw JSON).
  */
 import { DateTime, IANAZone } from 'luxon';
-import type { Settings } from '../../preload/contract.js';
+import type { OrgTimeZoneView, Settings } from '../../preload/contract.js';
 import { AuditorError } from './errors.js';
 
 /** The stored setting: local | utc | org | zone (an IANA zone the person chose). */
@@ -18,10 +18,7 @@ export type TimeZoneSetting = Settings['timeZone'];
  * What is known about the organisation's zone (Zoho CRM GET /crm/v8/org → org[0].time_zone),
  * read at sign-in and kept with the connection.
  */
-export type OrgTimeZone =
-  | { state: 'read'; zone: string }
-  /** Not read (no connection, the call failed, Zoho named a zone this app does not know): why, in words. */
-  | { state: 'unread'; reason: string };
+export type OrgTimeZone = OrgTimeZoneView;
 
 export interface ZoneContext {
   org: OrgTimeZone;
@@ -59,7 +56,7 @@ export function assertTimeZone(zone: string): void {
 }
 
 /** The one place the setting becomes a zone. */
-export function resolveTimeZone(setting: TimeZoneSetting, context: ZoneContext): ResolvedTimeZone {
+export function resolveZoneSetting(setting: TimeZoneSetting, context: ZoneContext): ResolvedTimeZone {
   switch (setting.kind) {
     case 'utc':
       return { setting: 'utc', zone: 'UTC', label: 'UTC', fallbackReason: null };
@@ -90,13 +87,19 @@ export function resolveTimeZone(setting: TimeZoneSetting, context: ZoneContext):
 
 // ---- instants -----------------------------------------------------------------------------------
 
-/** Zoho's audited_time (ISO 8601 with offset) or epoch ms → epoch ms; null when it is not an instant. */
+/** ISO 8601 date-time WITH an offset (Zoho writes 2023-06-08T07:32:21+01:00). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * Zoho's audited_time or epoch ms → epoch ms; null when it is not an instant. Text without an offset
+ * is refused rather than read in some guessed zone. (Date.parse once the shape is checked: this runs
+ * once per exported row.)
+ */
 export function instantOf(input: string | number): number | null {
   if (typeof input === 'number') return Number.isFinite(input) ? input : null;
-  // An ISO text without an offset is not an instant; refuse rather than guess a zone.
-  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(input.trim())) return null;
-  const parsed = DateTime.fromISO(input.trim(), { setZone: true });
-  return parsed.isValid ? parsed.toMillis() : null;
+  if (!ISO_INSTANT.test(input)) return null;
+  const ms = Date.parse(input);
+  return Number.isNaN(ms) ? null : ms;
 }
 
 // ---- the clock ----------------------------------------------------------------------------------

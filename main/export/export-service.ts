@@ -16,6 +16,7 @@ import type { Clock } from '../core/clock.js';
 import { AuditorError, serializeError } from '../core/errors.js';
 import type { EventHub } from '../core/event-hub.js';
 import type { KeyValueStore } from '../core/kv-store.js';
+import { machineTimeZone, resolveZoneSetting, type OrgTimeZone, type ResolvedTimeZone, type ZoneContext } from '../core/zoned-time.js';
 import { exportInputFromCache, type ReviewAnnotations } from './cache-export-source.js';
 import { exportCsvFile } from './csv-export.js';
 import { writeAuditPacket } from './packet.js';
@@ -38,6 +39,8 @@ export interface ExportServiceDependencies {
   /** The export history lives here (settings store). */
   store: KeyValueStore;
   settings: () => Settings;
+  /** The organisation's zone as read at sign-in (for the `org` setting). */
+  orgTimeZone: () => OrgTimeZone;
   /** Who is exporting and from which org (the Zoho connection). */
   connection: () => { dataCentre: string | null; orgId: string | null; apiDomain: string | null; user: string };
   appVersion: string;
@@ -67,7 +70,7 @@ export class ExportService {
       throw new AuditorError('EXPORT_RUNNING', 'An export is already being written.', { hint: 'Wait for it to finish, or cancel it.' });
     }
     const where = input.where === undefined ? null : parseWhereFilter(input.where);
-    const timeZone = resolveTimeZone(this.deps.settings().timeZone);
+    const zone = resolveTimeZone(this.deps.settings().timeZone, { org: this.deps.orgTimeZone(), localZone: machineTimeZone() });
     const connection = this.deps.connection();
     const createdAt = this.deps.clock.now();
     // Fails here, before anything runs, when nothing is cached or nothing matches.
@@ -75,7 +78,9 @@ export class ExportService {
       records: input.records,
       ...(where === null ? {} : { filter: where.filter }),
       filterDescription: where?.description ?? null,
-      timeZone,
+      timeZone: zone.zone,
+      // A fallback is named in the report and the history, never silent.
+      ...(zone.fallbackReason === null ? {} : { timeZoneLabel: zone.label }),
       connection,
       generatedBy: connection.user,
       generatedAt: createdAt,
@@ -179,23 +184,16 @@ export class ExportService {
       }
       files.push({ format, path, bytes: statSync(path).size });
     }
-    return { id, createdAt, records, events: eventsTotal, timeZone: input.scope.timeZone, files, packetDigest, signerFingerprint };
+    return { id, createdAt, records, events: eventsTotal, timeZone: input.scope.timeZoneLabel ?? input.scope.timeZone, files, packetDigest, signerFingerprint };
   }
 }
 
-/** The one time-zone setting, as an IANA zone for the export engine. */
-export function resolveTimeZone(setting: Settings['timeZone']): string {
-  switch (setting.kind) {
-    case 'utc':
-      return 'UTC';
-    case 'zone':
-      return setting.zone;
-    case 'local':
-      return Intl.DateTimeFormat().resolvedOptions().timeZone;
-    case 'org':
-      // Zoho records times in the organisation's zone but the API does not name it here: UTC is unambiguous.
-      return 'UTC';
-  }
+/**
+ * The one time-zone setting, resolved for the export engine by the one time model (`org` = the
+ * organisation's zone read at sign-in; when it could not be read, UTC and a label that says so).
+ */
+export function resolveTimeZone(setting: Settings['timeZone'], context: ZoneContext): ResolvedTimeZone {
+  return resolveZoneSetting(setting, context);
 }
 
 function fileStamp(ms: number): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantOf, resolveTimeZone, ZoneClock, zonedTime } from '../../../main/core/zoned-time.js';
+import { instantOf, resolveZoneSetting, ZoneClock, zonedTime } from '../../../main/core/zoned-time.js';
 
 const ms = (iso: string): number => Date.parse(iso);
 const SUNDAY = 6;
@@ -86,19 +86,19 @@ describe('instants', () => {
   });
 });
 
-describe('resolveTimeZone', () => {
+describe('resolveZoneSetting', () => {
   const read = { org: { state: 'read' as const, zone: 'Europe/Berlin' }, localZone: 'America/New_York' };
   it('maps each setting to one zone', () => {
-    expect(resolveTimeZone({ kind: 'org' }, read)).toMatchObject({ zone: 'Europe/Berlin', fallbackReason: null });
-    expect(resolveTimeZone({ kind: 'local' }, read)).toMatchObject({ zone: 'America/New_York', fallbackReason: null });
-    expect(resolveTimeZone({ kind: 'utc' }, read)).toMatchObject({ zone: 'UTC', label: 'UTC' });
-    expect(resolveTimeZone({ kind: 'zone', zone: 'Asia/Kolkata' }, read)).toMatchObject({ zone: 'Asia/Kolkata' });
+    expect(resolveZoneSetting({ kind: 'org' }, read)).toMatchObject({ zone: 'Europe/Berlin', fallbackReason: null });
+    expect(resolveZoneSetting({ kind: 'local' }, read)).toMatchObject({ zone: 'America/New_York', fallbackReason: null });
+    expect(resolveZoneSetting({ kind: 'utc' }, read)).toMatchObject({ zone: 'UTC', label: 'UTC' });
+    expect(resolveZoneSetting({ kind: 'zone', zone: 'Asia/Kolkata' }, read)).toMatchObject({ zone: 'Asia/Kolkata' });
   });
   it('says so when the organisation’s zone is not known', () => {
-    const unread = resolveTimeZone({ kind: 'org' }, { org: { state: 'unread', reason: 'Zoho answered 500' }, localZone: 'UTC' });
+    const unread = resolveZoneSetting({ kind: 'org' }, { org: { state: 'unread', reason: 'Zoho answered 500' }, localZone: 'UTC' });
     expect(unread.zone).toBe('UTC');
     expect(unread.label).toBe("UTC (the organisation's zone could not be read: Zoho answered 500)");
-    const odd = resolveTimeZone({ kind: 'org' }, { org: { state: 'read', zone: 'Mars/Olympus' }, localZone: 'UTC' });
+    const odd = resolveZoneSetting({ kind: 'org' }, { org: { state: 'read', zone: 'Mars/Olympus' }, localZone: 'UTC' });
     expect(odd.zone).toBe('UTC');
     expect(odd.fallbackReason).toContain('Mars/Olympus');
   });
