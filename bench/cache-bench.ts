@@ -126,7 +126,7 @@ const textCount = timed(() => cache.countEvents({ text: 'Rockets' }), 3);
 const heatHour = timed(() => cache.heatmap({}, 'user-hour-of-week'), 3);
 const heatDay = timed(() => cache.heatmap({}, 'source-day'), 3);
 const heatUserSource = timed(() => cache.heatmap({}, 'user-source'), 3);
-const heatFiltered = timed(() => cache.heatmap({ sources: ['crm_ui'] }, 'user-hour-of-week', { timezoneOffsetMinutes: 330 }), 3);
+const heatFiltered = timed(() => cache.heatmap({ sources: ['crm_ui'] }, 'user-hour-of-week', { timeZone: 'Asia/Kolkata' }), 3);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 cache.close();
 if (!args.keep) rmSync(directory, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import type { SecretCipher } from './cipher.js';
 import { ExportService } from '../export/export-service.js';
 import { FileSigningKeyStore } from '../export/signing-key-store.js';
 import { EventHub } from './event-hub.js';
+import { machineTimeZone, resolveZoneSetting } from './zoned-time.js';
 import type { IpcHandlers } from './ipc-dispatch.js';
 import type { KeyValueStore } from './kv-store.js';
 
@@ -143,6 +144,8 @@ export function createIpcHandlers(services: AppServices): IpcHandlers {
     'app:versions': async () => appVersions(services.environment.shell),
     'settings:get': async () => services.settings.get(),
     'settings:update': async (patch) => services.settings.update(patch),
+    'settings:time-zone': async () =>
+      resolveZoneSetting(services.settings.get().timeZone, { org: orgTimeZoneOf(services.auth.status()), localZone: machineTimeZone() }),
     'auth:defaults': async () => connection.defaults(),
     'auth:status': async () => connection.status(),
     'auth:connect': (input) => connection.connect(input),
