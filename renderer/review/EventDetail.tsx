@@ -22,7 +22,7 @@ import DataObjectOutlined from '@mui/icons-material/DataObjectOutlined';
 import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
 import HistoryOutlined from '@mui/icons-material/HistoryOutlined';
 import { DateTime } from 'luxon';
-import type { ReviewEventDetail, ReviewFieldChange, Settings } from '../../preload/contract';
+import type { ReviewEventDetail, ReviewFieldChange } from '../../preload/contract';
 import { formatAuditedTime } from '../components/time';
 import { call } from '../ipc/client';
 import { diffLines } from './line-diff';
@@ -32,7 +32,8 @@ export const NOTE_TAGS = ['reviewed', 'follow-up', 'suspicious', 'explained'] as
 
 interface Props {
   eventId: string;
-  zone: Settings['timeZone'];
+  /** The resolved zone name (settings:time-zone). */
+  zone: string;
   onClose: () => void;
   /** A note was added or removed (the table's note column changes). */
   onNotesChanged: () => void;
