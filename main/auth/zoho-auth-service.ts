@@ -265,15 +265,16 @@ export class ZohoAuthService implements TokenProvider {
       tokenProvider: this,
       fetch: ((input: string | URL | Request, init?: RequestInit) => fetchImpl(input instanceof Request ? input.url : input, init)) as typeof fetch,
       clock: this.#clock,
-      // Sign-in should not hang on backoff: one retry for a blip, then report.
-      retry: { maxAttempts: 2, maxRetryAfterMs: 5_000 },
+      // Sign-in does not wait on backoff: a failure is recorded (and shown) and a reconnect reads it again.
+      retry: { maxAttempts: 1 },
     });
     try {
       const organization = await fetchOrganization(client, signal);
       return { state: 'read', zone: organization.timeZone };
     } catch (error) {
       if (signal?.aborted) throw error;
-      return { state: 'unread', reason: `reading it from Zoho failed (${error instanceof Error ? error.message : String(error)})` };
+      const said = error instanceof AuditorError && error.hint !== undefined ? `${error.message} ${error.hint}` : error instanceof Error ? error.message : String(error);
+      return { state: 'unread', reason: `reading it from Zoho failed (${said})` };
     }
   }
 
