@@ -12,7 +12,7 @@ import { exportInputFromCache } from '../../../main/export/cache-export-source.j
 import { StatsCollector, type HeatmapData } from '../../../main/export/stats.js';
 import { ReviewService } from '../../../main/review/review-service.js';
 import type { ReviewHeatmaps } from '../../../preload/contract.js';
-import type { TimelineEntry } from '../../../main/zoho/models.js';
+import type { JsonObject, TimelineEntry } from '../../../main/zoho/models.js';
 import { sampleTimeline, tempDir, type TempDir } from '../cache/helpers.js';
 
 const USERS = [
@@ -60,8 +60,11 @@ function fill(times: readonly string[]): { key: { module: string; recordId: stri
     const user = USERS[index % USERS.length] as (typeof USERS)[number];
     const source = SOURCES[index % SOURCES.length] ?? null;
     const id = String(9_000_000_000 + index);
-    const patch = { id, audited_time: time, source, done_by: { ...sample.event.done_by, id: user.id, name: user.name } };
-    return { event: { ...sample.event, ...patch }, raw: { ...sample.raw, ...patch } };
+    const patch = { id, audited_time: time, source };
+    return {
+      event: { ...sample.event, ...patch, done_by: { ...sample.event.done_by, id: user.id, name: user.name } },
+      raw: { ...sample.raw, ...patch, done_by: { ...(sample.raw['done_by'] as JsonObject), id: user.id, name: user.name } },
+    };
   });
   return { key, entries };
 }
