@@ -127,18 +127,23 @@ export interface ZonedTime {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-/** Offsets are cached per slice of this length; a slice containing an offset change is computed exactly. */
-const SLICE_MS = 15 * 60_000;
-const MIXED = Number.NaN;
+const MINUTE_MS = 60_000;
 
 /**
- * Instants → wall-clock times in one zone. Offsets come from luxon (IANA rules); a slice's offset is
- * cached when its first and last millisecond agree, so a million rows cost a million Date operations,
- * not a million luxon DateTimes, and an offset change inside a slice is still exact.
+ * The offset over one UTC day: one number when it does not change that day; the change found once
+ * when it does (offset changes happen on whole minutes); 'exact' for the freak day with two changes.
+ */
+type DayOffsets = number | { changeAt: number; before: number; after: number } | 'exact';
+
+/**
+ * Instants → wall-clock times in one zone. Offsets come from luxon (IANA rules), looked up once per
+ * UTC day (twice more, plus a binary search, on a day the clocks change), so a heatmap over a million
+ * events costs a million Map lookups, not a million luxon calls — and every offset is the one in
+ * force at that instant.
  */
 export class ZoneClock {
   private readonly iana: IANAZone | null;
-  private readonly slices = new Map<number, number>();
+  private readonly days = new Map<number, DayOffsets>();
 
   constructor(readonly zone: string) {
     assertTimeZone(zone);
@@ -148,16 +153,16 @@ export class ZoneClock {
   offsetAt(ms: number): number {
     const iana = this.iana;
     if (iana === null) return 0;
-    const slice = Math.floor(ms / SLICE_MS);
-    let offset = this.slices.get(slice);
-    if (offset === undefined) {
-      if (this.slices.size > 200_000) this.slices.clear();
-      const start = slice * SLICE_MS;
-      const first = iana.offset(start);
-      offset = first === iana.offset(start + SLICE_MS - 1) ? first : MIXED;
-      this.slices.set(slice, offset);
+    const day = Math.floor(ms / DAY_MS);
+    let offsets = this.days.get(day);
+    if (offsets === undefined) {
+      if (this.days.size > 100_000) this.days.clear();
+      offsets = dayOffsets(iana, day * DAY_MS);
+      this.days.set(day, offsets);
     }
-    return Number.isNaN(offset) ? iana.offset(ms) : offset;
+    if (typeof offsets === 'number') return offsets;
+    if (offsets === 'exact') return iana.offset(ms);
+    return ms < offsets.changeAt ? offsets.before : offsets.after;
   }
 
   /** ms + offset: the wall clock read as if it were UTC. */
@@ -220,6 +225,30 @@ export class ZoneClock {
     const [year, month, day] = dayKeyOf(dayNumber).split('-').map(Number) as [number, number, number];
     return DateTime.fromObject({ year, month, day }, { zone: this.iana ?? 'UTC' }).startOf('day').toMillis();
   }
+}
+
+function dayOffsets(iana: IANAZone, start: number): DayOffsets {
+  const end = start + DAY_MS - 1;
+  // Sampled every 6 hours too, so a day that changes and changes back is not taken as constant.
+  const samples = [start, start + 6 * HOUR_MS, start + 12 * HOUR_MS, start + 18 * HOUR_MS, end].map((ms) => iana.offset(ms));
+  const before = samples[0] as number;
+  const after = samples[4] as number;
+  const changes = samples.filter((offset, index) => index > 0 && offset !== samples[index - 1]).length;
+  if (changes === 0) return before;
+  if (changes > 1) return 'exact';
+  // Binary search for the first minute with the new offset.
+  let low = start; // offset(low) === before
+  let high = Math.floor(end / MINUTE_MS) * MINUTE_MS; // offset(high) === after (a change lands on a minute)
+  if (iana.offset(high) !== after) return 'exact';
+  while (high - low > MINUTE_MS) {
+    const middle = low + Math.floor((high - low) / 2 / MINUTE_MS) * MINUTE_MS;
+    if (iana.offset(middle) === before) low = middle;
+    else high = middle;
+  }
+  // One change that day, or call it exact (two changes in one day are not handled by one split).
+  return iana.offset(high - 1) === before && iana.offset(high) === after && iana.offset(end) === after && iana.offset(start) === before
+    ? { changeAt: high, before, after }
+    : 'exact';
 }
 
 const clocks = new Map<string, ZoneClock>();

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { instantOf, resolveZoneSetting, ZoneClock, zonedTime } from '../../../main/core/zoned-time.js';
 
@@ -74,6 +75,33 @@ describe('ZoneClock across daylight-saving changes', () => {
     expect(utc.at(ms('2026-03-29T01:00:00.250Z')).iso).toBe('2026-03-29T01:00:00.250+00:00');
     const old = utc.at(ms('1969-12-31T23:30:00Z'));
     expect([old.date, old.weekday, old.hour]).toEqual(['1969-12-31', 2, 23]);
+  });
+});
+
+describe('ZoneClock offsets = luxon offsets', () => {
+  it('for every minute around each change and random instants over a decade, in zones with odd rules', () => {
+    for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'America/Havana', 'America/Santiago', 'Pacific/Chatham', 'Asia/Kathmandu', 'Europe/Dublin']) {
+      const clock = new ZoneClock(zone);
+      const mismatches: string[] = [];
+      const check = (ms: number): void => {
+        const expected = DateTime.fromMillis(ms, { zone }).offset;
+        if (clock.offsetAt(ms) !== expected) mismatches.push(`${zone} ${new Date(ms).toISOString()}`);
+      };
+      let seed = 7;
+      const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+      const from = ms('2018-01-01T00:00:00Z');
+      const to = ms('2028-01-01T00:00:00Z');
+      for (let index = 0; index < 5_000; index += 1) check(from + Math.floor(random() * (to - from)));
+      // Every minute of each day on which the offset changes in 2026.
+      for (let day = ms('2026-01-01T00:00:00Z'); day < ms('2027-01-01T00:00:00Z'); day += 86_400_000) {
+        if (DateTime.fromMillis(day, { zone }).offset === DateTime.fromMillis(day + 86_399_999, { zone }).offset) continue;
+        for (let minute = day; minute < day + 86_400_000; minute += 60_000) {
+          check(minute);
+          check(minute - 1);
+        }
+      }
+      expect(mismatches.slice(0, 5), zone).toEqual([]);
+    }
   });
 });
 
