@@ -398,8 +398,11 @@ export interface ReviewFieldChange {
 
 export interface ReviewEventDetail {
   eventId: string;
+  /** Exactly as Zoho sent it (its own offset). */
   auditedTime: string;
   auditedAtMs: number;
+  /** The instant in the request's zone, offset of that instant: "2026-03-29 03:00:00 +02:00". */
+  shownTime: string;
   action: string;
   source: string | null;
   doneBy: { id: string; name: string | null; email: string | null; profile: { id: string | null; name: string | null } | null; type: string | null };
@@ -654,7 +657,7 @@ export const requestChannels = {
   'review:heatmaps': request<ReviewHeatmaps>()(reviewQueryInputSchema),
   /** Values the filter builder offers (users, sources, fields …) and flag counts. */
   'review:facets': request<ReviewFacets>()(noInput),
-  'review:event': request<ReviewEventDetail>()(z.object({ eventId: eventIdSchema }).strict()),
+  'review:event': request<ReviewEventDetail>()(z.object({ eventId: eventIdSchema, timeZone: timeZoneNameSchema }).strict()),
   /** Zoho's object for the event exactly as stored. */
   'review:raw': request<{ raw: string }>()(z.object({ eventId: eventIdSchema }).strict()),
   'review:record-state': request<RecordStateView>()(recordStateInputSchema),

@@ -171,7 +171,7 @@ export function createIpcHandlers(services: AppServices): IpcHandlers {
     'review:summary': async (input) => services.review.summary(input),
     'review:heatmaps': async (input) => services.review.heatmaps(input),
     'review:facets': async () => services.review.facets(),
-    'review:event': async ({ eventId }) => services.review.event(eventId),
+    'review:event': async ({ eventId, timeZone }) => services.review.event(eventId, timeZone),
     'review:raw': async ({ eventId }) => services.review.raw(eventId),
     'review:record-state': async (input) => services.review.recordState(input),
     'review:add-note': async (input) => services.review.addNote(input),

@@ -210,7 +210,9 @@ export class ReviewService {
 
   // ---- one event -----------------------------------------------------------------------------
 
-  event(eventId: string): ReviewEventDetail {
+  /** `timeZone`: the resolved zone, for `shownTime` (the rest is as Zoho sent it). */
+  event(eventId: string, timeZone: string): ReviewEventDetail {
+    const clock = clockOf({ filter: { combinator: 'and', rules: [] }, timeZone });
     const cache = this.deps.cache();
     const event = cache.getEvent(eventId);
     if (event === undefined) throw notCached(eventId);
@@ -229,6 +231,7 @@ export class ReviewService {
       eventId: event.eventId,
       auditedTime: event.auditedTime,
       auditedAtMs: event.auditedAtMs,
+      shownTime: clock.at(event.auditedAtMs).human,
       action: event.action,
       source: event.source,
       doneBy: {

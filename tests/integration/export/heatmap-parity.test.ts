@@ -172,7 +172,7 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
     }
   });
 
-  it('Berlin fall-back: both 02:30s land in Sunday hour 2; spring-forward: nothing in Sunday hour 2', () => {
+  it('Berlin fall-back: both 02:30s land in Sunday hour 2; spring-forward: nothing in Sunday hour 2; table and detail show each offset', () => {
     dir = tempDir();
     cache = TimelineCache.open(dir.file('cache.sqlite'));
     const { key, entries } = fill(['2026-10-25T02:30:00+02:00', '2026-10-25T02:30:00+01:00', '2026-03-29T01:59:00+01:00', '2026-03-29T03:00:00+02:00']);
@@ -181,5 +181,18 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
     const byHour = new Map<number, number>();
     for (const cell of hours) byHour.set(cell.x, (byHour.get(cell.x) ?? 0) + cell.count);
     expect([...byHour].sort((a, b) => a[0] - b[0])).toEqual([[6 * 24 + 1, 1], [6 * 24 + 2, 2], [6 * 24 + 3, 1]]);
+
+    // The table and the detail show each instant with its own offset, whatever offset Zoho wrote.
+    review = new ReviewService({
+      cache: () => cache as TimelineCache,
+      store: createConfStore(dir.path, 'settings'),
+      events: new EventHub(),
+      clock: { now: () => 1_800_000_000_000, sleep: async () => undefined },
+      author: () => 'Ada Auditor',
+    });
+    const rows = review.page({ filter: { combinator: 'and', rules: [] }, timeZone: 'Europe/Berlin', sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 10 }).rows;
+    expect(rows.map((row) => row.shownTime)).toEqual(['2026-03-29 01:59:00 +01:00', '2026-03-29 03:00:00 +02:00', '2026-10-25 02:30:00 +02:00', '2026-10-25 02:30:00 +01:00']);
+    expect(review.event(rows[3]!.eventId, 'America/New_York').shownTime).toBe('2026-10-24 21:30:00 -04:00');
+    expect(() => review?.event(rows[0]!.eventId, 'Mars/Olympus')).toThrow(/not a time zone/);
   });
 });

@@ -291,7 +291,7 @@ describe('reviewer notes', () => {
     expect(withNotes.map((row) => row.eventId).sort()).toEqual([first!, second!].sort());
     expect(withNotes.find((row) => row.eventId === first)?.noteCount).toBe(2);
     expect(review.count({ filter: { combinator: 'and', rules: [{ field: 'note', operator: 'contains', value: 'FOLLOW' }] }, timeZone: 'UTC' })).toBe(1);
-    expect(review.event(first!).notes.map((entry) => entry.text)).toEqual(['Checked with the owner — fine', 'Second look']);
+    expect(review.event(first!, 'UTC').notes.map((entry) => entry.text)).toEqual(['Checked with the owner — fine', 'Second look']);
 
     expect(review.deleteNote(note.id)).toEqual({ deleted: true });
     expect(review.deleteNote(note.id)).toEqual({ deleted: false });
@@ -304,7 +304,7 @@ describe('event detail and a record as of a moment', () => {
   it('returns everything Zoho sent for the sample event, raw JSON verbatim', () => {
     const sample = sampleTimeline();
     const entry = sample.entries.find((candidate) => (candidate.event.field_history ?? []).some((change) => (change.pick_list_values ?? []).length > 3))!;
-    const detail = review.event(entry.event.id);
+    const detail = review.event(entry.event.id, 'UTC');
     expect(detail.doneBy).toMatchObject({ id: entry.event.done_by.id, profile: { name: 'Administrator' }, type: 'regular user' });
     const change = detail.fieldChanges.find((candidate) => (candidate.pickList ?? []).length > 0)!;
     expect(change.pickList!.length).toBeGreaterThan(3);
