@@ -55,9 +55,26 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
+/** The time-zone setting resolved by main's one time model (main/core/zoned-time.ts). */
+export interface ResolvedTimeZoneView {
+  setting: Settings['timeZone']['kind'];
+  /** IANA zone name, or 'UTC'. */
+  zone: string;
+  /** For people, e.g. "Europe/Berlin (the organisation's zone)". */
+  label: string;
+  /** Why the setting could not be honoured (then `zone` is a fallback); null when it was. */
+  fallbackReason: string | null;
+}
+
 export const DATA_CENTRE_IDS = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa'] as const;
 export const dataCentreSchema = z.enum(DATA_CENTRE_IDS);
 export type DataCentreId = z.infer<typeof dataCentreSchema>;
+
+/**
+ * The organisation's time zone (Zoho CRM GET /org → org[0].time_zone) as read at sign-in: what the
+ * `org` time-zone setting means. 'unread' says why, so a fallback is never silent.
+ */
+export type OrgTimeZoneView = { state: 'read'; zone: string } | { state: 'unread'; reason: string };
 
 /** The Zoho connection as the UI shows it; never carries a token or the client secret. */
 export interface ConnectionStatusView {
@@ -65,6 +82,8 @@ export interface ConnectionStatusView {
   brokenReason: string | null;
   user: { id: string | null; name: string | null; email: string | null } | null;
   orgId: string | null;
+  /** null when disconnected. */
+  orgTimeZone: OrgTimeZoneView | null;
   dataCentre: DataCentreId | null;
   accountsServer: string | null;
   apiDomain: string | null;
@@ -289,7 +308,8 @@ export const localFilterSchema = localFilterGroupShape.superRefine((group, conte
 });
 
 const eventIdSchema = z.string().regex(/^[0-9A-Za-z_-]{1,40}$/, 'a timeline event id');
-const tzOffsetSchema = z.number().int().min(-14 * 60).max(14 * 60);
+/** A zone name as `settings:time-zone` resolves it (IANA, or 'UTC'); main checks it is one it knows. */
+const timeZoneNameSchema = z.string().min(1).max(64);
 
 export const REVIEW_SORT_COLUMNS = ['time', 'user', 'source', 'action', 'module', 'record'] as const;
 export const REVIEW_COLUMNS = ['time', 'user', 'source', 'action', 'record', 'field', 'change', 'flags', 'notes'] as const;
@@ -300,15 +320,18 @@ export type ReviewFlag = (typeof REVIEW_FLAGS)[number];
 export const reviewQueryInputSchema = z
   .object({
     filter: localFilterSchema,
-    /** For `day` and `hourOfWeek` conditions and the heatmaps: the time-zone setting as an offset. */
-    timezoneOffsetMinutes: tzOffsetSchema,
+    /**
+     * For `day` and `hourOfWeek` conditions, the heatmaps and the rows' shown times: the zone the
+     * setting resolves to (`settings:time-zone`). Daylight saving is followed per event.
+     */
+    timeZone: timeZoneNameSchema,
   })
   .strict();
 
 export const reviewPageInputSchema = z
   .object({
     filter: localFilterSchema,
-    timezoneOffsetMinutes: tzOffsetSchema,
+    timeZone: timeZoneNameSchema,
     sort: z.object({ column: z.enum(REVIEW_SORT_COLUMNS), direction: z.enum(['asc', 'desc']) }).strict(),
     offset: z.number().int().min(0).max(50_000_000),
     /** A window of rows; the table asks for more as it scrolls. */
@@ -319,8 +342,11 @@ export const reviewPageInputSchema = z
 /** One table row: the event's columns, its first field change and counts. */
 export interface ReviewRow {
   eventId: string;
+  /** Exactly as Zoho sent it (its own offset). */
   auditedTime: string;
   auditedAtMs: number;
+  /** The instant in the request's zone, offset of that instant: "2026-03-29 03:00:00 +02:00". */
+  shownTime: string;
   action: string;
   source: string | null;
   doneBy: { id: string; name: string | null };
@@ -372,8 +398,11 @@ export interface ReviewFieldChange {
 
 export interface ReviewEventDetail {
   eventId: string;
+  /** Exactly as Zoho sent it (its own offset). */
   auditedTime: string;
   auditedAtMs: number;
+  /** The instant in the request's zone, offset of that instant: "2026-03-29 03:00:00 +02:00". */
+  shownTime: string;
   action: string;
   source: string | null;
   doneBy: { id: string; name: string | null; email: string | null; profile: { id: string | null; name: string | null } | null; type: string | null };
@@ -583,6 +612,8 @@ export const requestChannels = {
   'app:versions': request<AppVersions>()(noInput),
   'settings:get': request<Settings>()(noInput),
   'settings:update': request<Settings>()(settingsPatchSchema),
+  /** The zone every view uses now (the setting resolved; `org` = the zone read from Zoho at sign-in). */
+  'settings:time-zone': request<ResolvedTimeZoneView>()(noInput),
   'auth:defaults': request<ConnectDefaults>()(noInput),
   'auth:status': request<ConnectionStatusView>()(noInput),
   /** Opens the system browser at Zoho and waits (up to 5 min) for the loopback redirect. */
@@ -626,7 +657,7 @@ export const requestChannels = {
   'review:heatmaps': request<ReviewHeatmaps>()(reviewQueryInputSchema),
   /** Values the filter builder offers (users, sources, fields …) and flag counts. */
   'review:facets': request<ReviewFacets>()(noInput),
-  'review:event': request<ReviewEventDetail>()(z.object({ eventId: eventIdSchema }).strict()),
+  'review:event': request<ReviewEventDetail>()(z.object({ eventId: eventIdSchema, timeZone: timeZoneNameSchema }).strict()),
   /** Zoho's object for the event exactly as stored. */
   'review:raw': request<{ raw: string }>()(z.object({ eventId: eventIdSchema }).strict()),
   'review:record-state': request<RecordStateView>()(recordStateInputSchema),

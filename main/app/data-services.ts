@@ -9,7 +9,7 @@ import { cacheFilePath } from '../cache/location.js';
 import { APP_VERSION } from '../core/app-info.js';
 import type { EventHub } from '../core/event-hub.js';
 import type { KeyValueStore } from '../core/kv-store.js';
-import type { ZohoAuthService } from '../auth/zoho-auth-service.js';
+import { orgTimeZoneOf, type ZohoAuthService } from '../auth/zoho-auth-service.js';
 import { ExportService } from '../export/export-service.js';
 import { FileSigningKeyStore } from '../export/signing-key-store.js';
 import { RecordsService } from '../records/records-service.js';
@@ -57,6 +57,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     exportsFolder: ports.paths.exportsFolder,
     store: settingsStore,
     settings: () => settings.get(),
+    orgTimeZone: () => orgTimeZoneOf(auth.status()),
     connection: () => auth.status(),
     shell: ports.shell,
     appVersion: APP_VERSION,

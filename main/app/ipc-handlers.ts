@@ -1,4 +1,6 @@
+import { orgTimeZoneOf } from '../auth/zoho-auth-service.js';
 import { appVersions } from '../core/app-info.js';
+import { machineTimeZone, resolveZoneSetting } from '../core/zoned-time.js';
 import type { IpcHandlers } from '../core/ipc-dispatch.js';
 import type { Core } from './core.js';
 
@@ -9,6 +11,7 @@ export function createIpcHandlers(services: Core): IpcHandlers {
     'app:versions': async () => appVersions(services.ports.shell),
     'settings:get': async () => services.settings.get(),
     'settings:update': async (patch) => services.settings.update(patch),
+    'settings:time-zone': async () => resolveZoneSetting(services.settings.get().timeZone, { org: orgTimeZoneOf(services.auth.status()), localZone: machineTimeZone() }),
     'auth:defaults': async () => connection.defaults(),
     'auth:status': async () => connection.status(),
     'auth:connect': (input) => connection.connect(input),
@@ -34,7 +37,7 @@ export function createIpcHandlers(services: Core): IpcHandlers {
     'review:summary': async (input) => (await services.review()).summary(input),
     'review:heatmaps': async (input) => (await services.review()).heatmaps(input),
     'review:facets': async () => (await services.review()).facets(),
-    'review:event': async ({ eventId }) => (await services.review()).event(eventId),
+    'review:event': async ({ eventId, timeZone }) => (await services.review()).event(eventId, timeZone),
     'review:raw': async ({ eventId }) => (await services.review()).raw(eventId),
     'review:record-state': async (input) => (await services.review()).recordState(input),
     'review:add-note': async (input) => (await services.review()).addNote(input),

@@ -4,7 +4,7 @@ import { AuditorError } from '../core/errors.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import { DemoWorkspace } from '../demo/demo-workspace.js';
 import { ACCOUNTS_URL_BY_DATA_CENTRE, DATA_CENTRES, type DataCentre } from './data-centres.js';
-import { DEFAULT_CALLBACK_PORT, DEFAULT_SCOPES, type ConnectionStatus, type ZohoAuthService } from './zoho-auth-service.js';
+import { DEFAULT_CALLBACK_PORT, DEFAULT_SCOPES, orgTimeZoneOf, type ConnectionStatus, type ZohoAuthService } from './zoho-auth-service.js';
 
 const DATA_CENTRE_LABELS: Record<DataCentre, string> = {
   us: 'United States (zoho.com)',
@@ -125,6 +125,7 @@ export function toView(status: ConnectionStatus): ConnectionStatusView {
     user:
       status.user === undefined ? null : { id: status.user.id ?? null, name: status.user.name ?? null, email: status.user.email ?? null },
     orgId: status.orgId ?? null,
+    orgTimeZone: status.state === 'disconnected' ? null : orgTimeZoneOf(status),
     dataCentre: status.dataCentre ?? null,
     accountsServer: status.accountsServer ?? null,
     apiDomain: status.apiDomain ?? null,

@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from './zoho-auth-service.js';
+import { orgTimeZoneOf, type ConnectionStatus } from './zoho-auth-service.js';
 
 /** Who is connected, in one line (CLI output). */
 export function describeConnectedUser(status: ConnectionStatus): string {
@@ -16,6 +16,7 @@ export function statusAsJson(status: ConnectionStatus): Record<string, unknown> 
     ...(status.brokenReason === undefined ? {} : { brokenReason: status.brokenReason }),
     user: status.user ?? null,
     orgId: status.orgId ?? null,
+    orgTimeZone: status.state === 'disconnected' ? null : orgTimeZoneOf(status),
     dataCentre: status.dataCentre ?? null,
     accountsServer: status.accountsServer ?? null,
     apiDomain: status.apiDomain ?? null,
@@ -39,6 +40,8 @@ export function describeStatus(status: ConnectionStatus): string[] {
   if (status.state !== 'disconnected') {
     lines.push(`Accounts server: ${status.accountsServer ?? '-'}; API domain: ${status.apiDomain ?? '-'}.`);
     lines.push(`Scopes: ${status.scopes.join(', ')}.`);
+    const orgZone = orgTimeZoneOf(status);
+    lines.push(orgZone.state === 'read' ? `Organisation's time zone: ${orgZone.zone} (read at sign-in).` : `Organisation's time zone: not known (${orgZone.reason}).`);
   }
   lines.push(`Secrets protected by: ${status.cipherKind}${status.cipherKind === 'safeStorage-basic_text' ? ' (WARNING: effectively unencrypted)' : ''}.`);
   return lines;

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { z } from 'zod';
+import type { OrgTimeZone } from '../core/zoned-time.js';
 import type { SecretCipher } from '../core/cipher.js';
 import { AuditorError } from '../core/errors.js';
 import type { KeyValueStore } from '../core/kv-store.js';
@@ -28,6 +29,8 @@ export interface ConnectionRecord {
   scopes: string[];
   user: ConnectedUser | undefined;
   orgId: string | undefined;
+  /** The organisation's zone, read at sign-in (GET /crm/v8/org); undefined in vaults written before it was read. */
+  orgTimeZone: OrgTimeZone | undefined;
   /** Milliseconds since the epoch: receipt time + expires_in. */
   expiresAt: number;
   connectedAt: number;
@@ -55,6 +58,12 @@ const persistedSchema = z.object({
   scopes: z.array(z.string()),
   user: z.object({ id: optionalString, email: optionalString, name: optionalString }).optional(),
   orgId: optionalString,
+  orgTimeZone: z
+    .discriminatedUnion('state', [
+      z.object({ state: z.literal('read'), zone: z.string() }),
+      z.object({ state: z.literal('unread'), reason: z.string() }),
+    ])
+    .optional(),
   expiresAt: z.number(),
   connectedAt: z.number(),
   refreshTimes: z.array(z.number()),
@@ -151,6 +160,7 @@ export class TokenVault {
       scopes: [...connection.scopes],
       ...(connection.user === undefined ? {} : { user: dropUndefined(connection.user) }),
       ...(connection.orgId === undefined ? {} : { orgId: connection.orgId }),
+      ...(connection.orgTimeZone === undefined ? {} : { orgTimeZone: connection.orgTimeZone }),
       expiresAt: connection.expiresAt,
       connectedAt: connection.connectedAt,
       refreshTimes: [...connection.refreshTimes],
@@ -222,6 +232,7 @@ function toRecord(persisted: PersistedConnection): ConnectionRecord {
     scopes: [...persisted.scopes],
     user: persisted.user === undefined ? undefined : { id: persisted.user.id, email: persisted.user.email, name: persisted.user.name },
     orgId: persisted.orgId,
+    orgTimeZone: persisted.orgTimeZone,
     expiresAt: persisted.expiresAt,
     connectedAt: persisted.connectedAt,
     refreshTimes: [...persisted.refreshTimes],

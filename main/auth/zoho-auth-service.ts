@@ -3,6 +3,9 @@ import type { Clock } from '../core/clock.js';
 import type { SecretCipher } from '../core/cipher.js';
 import { AuditorError, serializeError } from '../core/errors.js';
 import type { SerializedError } from '../core/errors.js';
+import type { OrgTimeZone } from '../core/zoned-time.js';
+import { ZohoClient } from '../zoho/client.js';
+import { fetchOrganization } from '../zoho/organization.js';
 import type { AccessToken, TokenProvider } from '../zoho/token-provider.js';
 import { accountsUrlFor, dataCentreFromLocation, trustedAccountsServer, trustedApiDomain } from './data-centres.js';
 import type { AccountsTarget, DataCentre } from './data-centres.js';
@@ -42,6 +45,8 @@ export interface ConnectionStatus {
   brokenReason: string | undefined;
   user: ConnectedUser | undefined;
   orgId: string | undefined;
+  /** The organisation's zone as read at sign-in; undefined when disconnected or never read (older vault). */
+  orgTimeZone: OrgTimeZone | undefined;
   dataCentre: DataCentre | undefined;
   accountsServer: string | undefined;
   apiDomain: string | undefined;
@@ -107,7 +112,7 @@ export class ZohoAuthService implements TokenProvider {
     const record = this.#vault.readRecord();
     if (record === undefined) {
       return {
-        state: 'disconnected', brokenReason: undefined, user: undefined, orgId: undefined, dataCentre: undefined,
+        state: 'disconnected', brokenReason: undefined, user: undefined, orgId: undefined, orgTimeZone: undefined, dataCentre: undefined,
         accountsServer: undefined, apiDomain: undefined, expiresAt: undefined, scopes: [], cipherKind: this.#vault.cipherKind,
       };
     }
@@ -116,6 +121,7 @@ export class ZohoAuthService implements TokenProvider {
       brokenReason: record.brokenReason,
       user: record.user,
       orgId: record.orgId,
+      orgTimeZone: record.orgTimeZone,
       dataCentre: record.dataCentre,
       accountsServer: record.accountsServer,
       apiDomain: record.apiDomain,
@@ -198,7 +204,7 @@ export class ZohoAuthService implements TokenProvider {
     let connection: StoredConnection;
     if (grant.refreshToken !== undefined) {
       // Persist the refresh token the moment it arrives: Zoho will not send it again.
-      connection = { ...base, refreshToken: grant.refreshToken, user: undefined, orgId: undefined };
+      connection = { ...base, refreshToken: grant.refreshToken, user: undefined, orgId: undefined, orgTimeZone: undefined };
       this.#vault.write(connection);
       const info = await this.#userInfo(accountsServer, grant.accessToken, options.signal);
       if (info !== undefined) {
@@ -209,6 +215,8 @@ export class ZohoAuthService implements TokenProvider {
       connection = await this.#connectionWithoutNewRefreshToken(base, grant, options.signal);
       this.#vault.write(connection);
     }
+    // Read on every sign-in (a reconnect re-reads it); a failure keeps the connection and is recorded.
+    this.#vault.write({ ...connection, orgTimeZone: await this.#readOrgTimeZone(options.signal) });
     const status = this.status();
     this.#onStatusChange?.(status);
     return status;
@@ -221,7 +229,7 @@ export class ZohoAuthService implements TokenProvider {
    * die within the hour.
    */
   async #connectionWithoutNewRefreshToken(
-    base: Omit<StoredConnection, 'refreshToken' | 'user' | 'orgId'>,
+    base: Omit<StoredConnection, 'refreshToken' | 'user' | 'orgId' | 'orgTimeZone'>,
     grant: TokenGrant,
     signal: AbortSignal | undefined,
   ): Promise<StoredConnection> {
@@ -244,7 +252,30 @@ export class ZohoAuthService implements TokenProvider {
         hint: 'In your Zoho account, open Sessions → Connected Apps, remove this app, then connect again.',
       });
     }
-    return { ...base, refreshToken: stored.refreshToken, refreshTimes: stored.refreshTimes, user: userOf(info), orgId: info?.orgId ?? stored.orgId };
+    return { ...base, refreshToken: stored.refreshToken, refreshTimes: stored.refreshTimes, user: userOf(info), orgId: info?.orgId ?? stored.orgId, orgTimeZone: stored.orgTimeZone };
+  }
+
+  /**
+   * GET /crm/v8/org → org[0].time_zone, with the connection just stored. Never fails the sign-in:
+   * what went wrong is kept as the reason, and `org` then falls back visibly (core/zoned-time.ts).
+   */
+  async #readOrgTimeZone(signal: AbortSignal | undefined): Promise<OrgTimeZone> {
+    const fetchImpl = this.#fetch;
+    const client = new ZohoClient({
+      tokenProvider: this,
+      fetch: ((input: string | URL | Request, init?: RequestInit) => fetchImpl(input instanceof Request ? input.url : input, init)) as typeof fetch,
+      clock: this.#clock,
+      // Sign-in does not wait on backoff: a failure is recorded (and shown) and a reconnect reads it again.
+      retry: { maxAttempts: 1 },
+    });
+    try {
+      const organization = await fetchOrganization(client, signal);
+      return { state: 'read', zone: organization.timeZone };
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const said = error instanceof AuditorError && error.hint !== undefined ? `${error.message} ${error.hint}` : error instanceof Error ? error.message : String(error);
+      return { state: 'unread', reason: `reading it from Zoho failed (${said})` };
+    }
   }
 
   async #userInfo(accountsServer: string, accessToken: string, signal: AbortSignal | undefined): Promise<ZohoUserInfo | undefined> {
@@ -370,6 +401,12 @@ export class ZohoAuthService implements TokenProvider {
     this.#onStatusChange?.(this.status());
     return tokenOf(refreshed);
   }
+}
+
+/** The org's zone for the time model: what is known, or why it is not (never undefined). */
+export function orgTimeZoneOf(status: ConnectionStatus): OrgTimeZone {
+  if (status.state === 'disconnected') return { state: 'unread', reason: 'not connected to Zoho' };
+  return status.orgTimeZone ?? { state: 'unread', reason: 'it was not read when this connection was made; reconnect to read it' };
 }
 
 function tokenOf(connection: StoredConnection): AccessToken {

@@ -1,6 +1,7 @@
 import type { RecordKey } from '../sync/sync-store.js';
 import type { JsonObject, JsonValue, PickListValue } from '../zoho/models.js';
 import { AuditorError } from '../core/errors.js';
+import { parseDayKey, zoneClock } from '../core/zoned-time.js';
 import { ftsMatchExpression } from './search-text.js';
 import { LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, type LocalFilterField } from '../../preload/contract.js';
 
@@ -98,10 +99,10 @@ export type HeatmapKind = 'user-hour-of-week' | 'source-day' | 'user-source';
 
 export interface HeatmapOptions {
   /**
-   * Minutes to add to UTC before bucketing hours and days (330 for India, -300 for New York in
-   * winter). 0 = UTC. A fixed offset: daylight-saving changes are not followed.
+   * The zone hours and days are bucketed in (IANA name or 'UTC', default 'UTC'), the offset in force
+   * at each event's instant (core/zoned-time.ts): daylight saving is followed.
    */
-  timezoneOffsetMinutes?: number;
+  timeZone?: string;
 }
 
 /** x: hour of the week 0–167 (0 = Monday 00:00–00:59), y: user id. */
@@ -219,8 +220,8 @@ export interface LocalFilterGroup {
 export { LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, type LocalFilterField } from '../../preload/contract.js';
 
 export interface LocalFilterOptions {
-  /** Minutes added to UTC for `day` and `hourOfWeek` (the time-zone setting; fixed offset). */
-  timezoneOffsetMinutes?: number;
+  /** The zone of `day` and `hourOfWeek` (IANA name or 'UTC', default 'UTC'; daylight saving followed). */
+  timeZone?: string;
 }
 
 /** A local filter that cannot be compiled: names the rule and what is allowed. */
@@ -230,9 +231,6 @@ export class LocalFilterError extends AuditorError {
     this.name = 'LocalFilterError';
   }
 }
-
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 
 function isGroup(node: LocalFilterRule | LocalFilterGroup): node is LocalFilterGroup {
   return Array.isArray((node as LocalFilterGroup).rules);
@@ -286,11 +284,14 @@ function timeOf(rule: LocalFilterRule, text: string): number {
   return Math.trunc(ms);
 }
 
-function dayNumberOf(text: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const ms = match === null ? Number.NaN : Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  if (!Number.isFinite(ms) || dayNumberToDate(ms / DAY) !== text) throw new LocalFilterError(`"${text}" is not a day.`, 'Use a day as YYYY-MM-DD.');
-  return ms / DAY;
+/** A real calendar day as YYYY-MM-DD (compares as text in calendar order). */
+function dayOf(text: string): string {
+  try {
+    parseDayKey(text);
+  } catch {
+    throw new LocalFilterError(`"${text}" is not a day.`, 'Use a day as YYYY-MM-DD.');
+  }
+  return text;
 }
 
 /** `value` (or a list) as `= ?` / `IN (…)`; long lists as one JSON parameter. */
@@ -319,7 +320,7 @@ function compileRule(rule: LocalFilterRule, options: LocalFilterOptions, params:
   const negated = op === '!=' || op === 'notIn' || op === 'doesNotContain' || op === 'notBetween';
   const wrap = (sql: string): string => (negated ? `NOT (${sql})` : sql);
   const values = (): string[] => (op === 'in' || op === 'notIn' ? listOf(rule) : [textOfValue(rule)]);
-  const offsetMs = Math.trunc(options.timezoneOffsetMinutes ?? 0) * 60_000;
+  const timeZone = options.timeZone ?? 'UTC';
   switch (field) {
     case 'user':
       return wrap(memberOf('e.done_by_id', values(), params));
@@ -381,10 +382,11 @@ function compileRule(rule: LocalFilterRule, options: LocalFilterOptions, params:
       return `e.audited_at_ms ${op === '>=' ? '>=' : '<'} ?`;
     }
     case 'day': {
-      // A day in the chosen zone is a UTC range: index-friendly.
-      const [first, last] = op === 'between' ? pairOf(rule).map(dayNumberOf) as [number, number] : [dayNumberOf(textOfValue(rule)), dayNumberOf(textOfValue(rule))];
+      // Days in the chosen zone are one range of instants (23 or 25 hours on a change day): index-friendly.
+      const [first, last] = op === 'between' ? pairOf(rule).map(dayOf) as [string, string] : [dayOf(textOfValue(rule)), dayOf(textOfValue(rule))];
       if (first > last) throw new LocalFilterError('The day range ends before it starts.', 'Put the earlier day first.');
-      params.push(first * DAY - offsetMs, (last + 1) * DAY - offsetMs);
+      const range = zoneClock(timeZone).dayRange(first, last);
+      params.push(range.startMs, range.endMs);
       return '(e.audited_at_ms >= ? AND e.audited_at_ms < ?)';
     }
     case 'hourOfWeek': {
@@ -393,9 +395,9 @@ function compileRule(rule: LocalFilterRule, options: LocalFilterOptions, params:
         if (!Number.isInteger(hour) || hour < 0 || hour > 167) throw new LocalFilterError(`"${text}" is not an hour of the week.`, '0 (Monday 00:00) to 167 (Sunday 23:00).');
         return hour;
       });
-      // floor((ms + offset) / hour) without floating point, correct before 1970 too; +72 makes 0 = Monday.
-      params.push(offsetMs, offsetMs, JSON.stringify(hours));
-      return `((((e.audited_at_ms + ?) - (((e.audited_at_ms + ?) % ${HOUR}) + ${HOUR}) % ${HOUR}) / ${HOUR} + 72) % 168 + 168) % 168 IN (SELECT value FROM json_each(?))`;
+      // ta_hour_of_week: the cache's SQL function over core/zoned-time (the offset at each instant).
+      params.push(timeZone, JSON.stringify(hours));
+      return `ta_hour_of_week(e.audited_at_ms, ?) IN (SELECT value FROM json_each(?))`;
     }
     case 'automation':
       if (op === 'null') return 'e.automation_json IS NULL';

@@ -19,6 +19,7 @@ import { CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableErr
 import { latestVersion, migrate, schemaVersion } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migrations/index.js';
+import { zoneClock } from '../core/zoned-time.js';
 import { buildEventCondition, dayNumberToDate } from './query.js';
 import type {
   CachedEvent,
@@ -675,7 +676,8 @@ export class TimelineCache implements SyncStore {
   heatmap(filter: EventFilter, kind: HeatmapKind, options?: HeatmapOptions): HeatmapCell[];
   heatmap(filter: EventFilter, kind: HeatmapKind, options: HeatmapOptions = {}): HeatmapCell[] {
     const { where, params } = buildEventCondition(filter);
-    const offsetMs = Math.trunc(options.timezoneOffsetMinutes ?? 0) * 60_000;
+    const timeZone = options.timeZone ?? 'UTC';
+    zoneClock(timeZone); // an unknown zone fails here, in plain words, not inside SQLite
     // Grouping by (user, source) walks events_user_source_time in order, with no sort step; the
     // time buckets are binned inside the group by the aggregates registered in registerFunctions.
     switch (kind) {
@@ -685,7 +687,7 @@ export class TimelineCache implements SyncStore {
             `SELECT e.done_by_id AS y, ta_hours_of_week(e.audited_at_ms, ?) AS hours
              FROM events e WHERE ${where} GROUP BY e.done_by_id ORDER BY e.done_by_id`,
           )
-          .all(offsetMs, ...params);
+          .all(timeZone, ...params);
         const cells: HourOfWeekCell[] = [];
         for (const row of rows) {
           (JSON.parse(row.hours) as number[]).forEach((count, hour) => {
@@ -700,7 +702,7 @@ export class TimelineCache implements SyncStore {
             `SELECT e.source AS y, ta_days(e.audited_at_ms, ?) AS days
              FROM events e WHERE ${where} GROUP BY e.done_by_id, e.source`,
           )
-          .all(offsetMs, ...params);
+          .all(timeZone, ...params);
         const bySource = new Map<string, Map<number, number>>();
         for (const row of rows) {
           const source = row.y ?? '';
@@ -861,13 +863,11 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-
 /**
  * SQL aggregates that bin timestamps inside a GROUP BY, so a heatmap over a million events is one
- * index walk without the sort a `GROUP BY user, <time expression>` would need. Both take the
- * event's UTC ms and an offset in ms; Math.floor keeps times before 1970 in the right bucket.
+ * index walk without the sort a `GROUP BY user, <time expression>` would need, and the scalar the
+ * hour-of-week filter uses. All take the event's UTC ms and a zone name; the bucketing is
+ * core/zoned-time's (the offset at each instant), the same the PDF's heatmaps use.
  */
 function registerFunctions(db: SqliteDatabase): void {
   // @types/better-sqlite3 types step() with one argument; SQLite passes every argument of the call.
@@ -876,12 +876,12 @@ function registerFunctions(db: SqliteDatabase): void {
     options: { start: () => unknown; step: (...args: never[]) => void; result: (state: never) => string; deterministic: boolean },
   ) => void;
   const aggregate = db.aggregate.bind(db) as unknown as AggregateRegistration;
+  db.function('ta_hour_of_week', { deterministic: true }, (ms: unknown, zone: unknown) => zoneClock(String(zone)).hourOfWeek(Number(ms)));
   aggregate('ta_hours_of_week', {
     deterministic: true,
     start: () => new Array<number>(168).fill(0),
-    step: (hours: number[], ms: number, offsetMs: number) => {
-      // 1970-01-01 was a Thursday: +72 hours makes 0 = Monday 00:00.
-      const hour = (((Math.floor((ms + offsetMs) / HOUR_MS) + 72) % 168) + 168) % 168;
+    step: (hours: number[], ms: number, zone: string) => {
+      const hour = zoneClock(zone).hourOfWeek(ms);
       hours[hour] = (hours[hour] ?? 0) + 1;
     },
     result: (hours: number[]) => JSON.stringify(hours),
@@ -889,8 +889,8 @@ function registerFunctions(db: SqliteDatabase): void {
   aggregate('ta_days', {
     deterministic: true,
     start: () => ({ days: [] as number[], counts: [] as number[], positions: new Map<number, number>(), lastDay: Number.NaN, lastPosition: -1 }),
-    step: (state: DayBins, ms: number, offsetMs: number) => {
-      const day = Math.floor((ms + offsetMs) / DAY_MS);
+    step: (state: DayBins, ms: number, zone: string) => {
+      const day = zoneClock(zone).dayNumber(ms);
       // Rows of one (user, source) group arrive in time order from the index: mostly the same day
       // as the previous row, so the map is consulted only when the day changes.
       if (day !== state.lastDay) {

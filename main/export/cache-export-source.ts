@@ -16,6 +16,8 @@ export interface CacheExportRequest {
   filter?: EventFilter;
   filterDescription: string | null;
   timeZone: string;
+  /** See ExportScope.timeZoneLabel. */
+  timeZoneLabel?: string;
   connection: { dataCentre: string | null; orgId: string | null; apiDomain: string | null };
   generatedBy: string;
   generatedAt: number;
@@ -44,6 +46,7 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
     filterDescription: request.filterDescription,
     timeRange: timeRangeOf(cache, filter),
     timeZone: request.timeZone,
+    ...(request.timeZoneLabel === undefined ? {} : { timeZoneLabel: request.timeZoneLabel }),
     dataCentre: request.connection.dataCentre?.toUpperCase() ?? 'unknown',
     orgId: request.connection.orgId ?? 'unknown',
     apiDomain: request.connection.apiDomain ?? 'unknown',

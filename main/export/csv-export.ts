@@ -10,7 +10,8 @@ import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { JsonValue, ZohoUser } from '../zoho/models.js';
 import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } from './types.js';
-import { ZoneClock, neutraliseCell, renderAutomation, renderValue, throwIfAborted } from './values.js';
+import { instantOf, zoneClock, type ZoneClock } from '../core/zoned-time.js';
+import { neutraliseCell, renderAutomation, renderValue, throwIfAborted } from './values.js';
 
 export const CSV_COLUMNS = [
   'event_id', 'audited_time', 'action', 'source', 'done_by_id', 'done_by_name', 'module', 'record_id', 'record_name',
@@ -28,15 +29,15 @@ export function userNames(users: readonly ZohoUser[]): Map<string, string> {
 }
 
 export function formatNotes(event: ExportEvent, clock: ZoneClock): string {
-  return event.notes.map((note) => `[${clock.local(note.at).iso}] ${note.author}: ${note.text}`).join('\n');
+  return event.notes.map((note) => `[${clock.iso(note.at)}] ${note.author}: ${note.text}`).join('\n');
 }
 
 /** The CSV cells of one event, before neutralisation (each row a fresh array the caller may modify). */
 export function csvRowsForEvent(event: ExportEvent, clock: ZoneClock, names: ReadonlyMap<string, string>): string[][] {
   const timeline = event.entry.event;
-  const ms = Date.parse(timeline.audited_time);
+  const ms = instantOf(timeline.audited_time);
   const related = timeline.related_record;
-  const time = Number.isNaN(ms) ? timeline.audited_time : clock.iso(ms);
+  const time = ms === null ? timeline.audited_time : clock.iso(ms);
   const doneByName = timeline.done_by.name ?? names.get(timeline.done_by.id) ?? '';
   const automation = timeline.automation_details === null ? '' : renderAutomation(timeline.automation_details as JsonValue);
   const flags = event.flags.length === 0 ? '' : event.flags.join('; ');
@@ -105,7 +106,7 @@ export async function writeEventsCsv(
   destination: Writable,
   options: ExportRunOptions & { progressEvery?: number } = {},
 ): Promise<CsvResult> {
-  const clock = new ZoneClock(input.scope.timeZone);
+  const clock = zoneClock(input.scope.timeZone);
   const names = userNames(input.users);
   // quote_record_delimiter: with an explicit record_delimiter csv-stringify otherwise quotes only fields
   // holding the whole CRLF, leaving a bare LF or CR unquoted — RFC 4180 wants every line break quoted.

@@ -6,7 +6,7 @@
 import type { ZohoUser } from '../zoho/models.js';
 import { userNames } from './csv-export.js';
 import type { ExportEvent } from './types.js';
-import { ZoneClock } from './values.js';
+import { instantOf, zoneClock, type ZoneClock } from '../core/zoned-time.js';
 
 export interface CountRow {
   key: string;
@@ -58,7 +58,7 @@ export class StatsCollector {
   private readonly names: Map<string, string>;
 
   constructor(timeZone: string, users: readonly ZohoUser[]) {
-    this.clock = new ZoneClock(timeZone);
+    this.clock = zoneClock(timeZone);
     this.names = userNames(users);
   }
 
@@ -68,7 +68,7 @@ export class StatsCollector {
     this.fieldChanges += timeline.field_history?.length ?? 0;
     if (event.flags.length > 0) this.flagged += 1;
     if (event.notes.length > 0) this.withNotes += 1;
-    const ms = Date.parse(timeline.audited_time);
+    const ms = instantOf(timeline.audited_time);
     const userId = timeline.done_by.id;
     let user = this.users.get(userId);
     if (user === undefined) {
@@ -84,10 +84,9 @@ export class StatsCollector {
     }
     source.count += 1;
     this.actions.set(timeline.action, (this.actions.get(timeline.action) ?? 0) + 1);
-    if (!Number.isNaN(ms)) {
-      const local = this.clock.local(ms);
-      const slot = local.weekday * 24 + local.hour;
-      user.hours[slot] = (user.hours[slot] ?? 0) + 1;
+    if (ms !== null) {
+      const local = this.clock.at(ms);
+      user.hours[local.hourOfWeek] = (user.hours[local.hourOfWeek] ?? 0) + 1;
       source.days.set(local.date, (source.days.get(local.date) ?? 0) + 1);
       if (this.firstTime === null || ms < this.firstTime) this.firstTime = ms;
       if (this.lastTime === null || ms > this.lastTime) this.lastTime = ms;
@@ -129,8 +128,8 @@ export class StatsCollector {
   private sourceHeatmap(bySource: CountRow[]): HeatmapData {
     const empty: HeatmapData = { title: 'Events by source and day', rowLabels: [], columnLabels: [], columnGroups: [], cells: [], max: 0 };
     if (this.firstTime === null || this.lastTime === null) return empty;
-    const firstDay = this.clock.local(this.firstTime).date;
-    const lastDay = this.clock.local(this.lastTime).date;
+    const firstDay = this.clock.at(this.firstTime).date;
+    const lastDay = this.clock.at(this.lastTime).date;
     const dayNumber = (date: string): number => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
     const spanDays = dayNumber(lastDay) - dayNumber(firstDay) + 1;
     // Bucket: days when they fit, else ISO weeks (from Monday), else months, else years.

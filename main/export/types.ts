@@ -21,6 +21,11 @@ export interface ExportScope {
   timeRange: { from: number; to: number } | null;
   /** IANA zone (Europe/Berlin) or 'UTC'; every time in every export is shown in it. */
   timeZone: string;
+  /**
+   * How the zone is named to a reader when it is not just `timeZone` — e.g. "UTC (the organisation's
+   * zone could not be read: …)" when the setting could not be honoured. Absent: `timeZone` says it all.
+   */
+  timeZoneLabel?: string;
   /** Zoho data centre code (US, EU, IN, AU, JP, CA, SA, CN). */
   dataCentre: string;
   orgId: string;

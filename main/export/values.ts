@@ -2,94 +2,12 @@
  * How values and times look in exports: deterministic text for any JSON value, ISO 8601 times in the
  * export's time zone, and the spreadsheet formula-injection rule.
  */
-import { IANAZone } from 'luxon';
 import { AuditorError } from '../core/errors.js';
 import type { JsonValue } from '../zoho/models.js';
 
-// ---- time zones --------------------------------------------------------------------------------
+// ---- time zones: the one time model lives in main/core/zoned-time.ts ------------------------------
 
-export function assertTimeZone(zone: string): void {
-  if (zone === 'UTC') return;
-  if (!IANAZone.isValidZone(zone)) {
-    throw new AuditorError('EXPORT_BAD_TIME_ZONE', `"${zone}" is not a time zone this app knows.`, {
-      hint: 'Use an IANA time zone name such as Europe/Berlin, America/New_York or Asia/Kolkata, or UTC.',
-    });
-  }
-}
-
-export interface LocalTime {
-  /** 2023-06-08T07:32:21+01:00 (milliseconds only when not zero). */
-  iso: string;
-  /** Offset from UTC in minutes. */
-  offsetMinutes: number;
-  /** 0 = Monday … 6 = Sunday, in the zone. */
-  weekday: number;
-  hour: number;
-  /** yyyy-mm-dd in the zone. */
-  date: string;
-}
-
-const OFFSET_BUCKET_MS = 15 * 60_000;
-
-/**
- * Converts instants to local times in one zone. Offsets come from luxon (IANA rules) and are cached per
- * 15-minute slice — every real offset change happens on such a boundary — so a million rows cost a
- * million Date operations, not a million luxon DateTimes.
- */
-export class ZoneClock {
-  private readonly zone: IANAZone | null;
-  private readonly offsets = new Map<number, number>();
-
-  constructor(readonly zoneName: string) {
-    assertTimeZone(zoneName);
-    this.zone = zoneName === 'UTC' ? null : IANAZone.create(zoneName);
-  }
-
-  offsetAt(ms: number): number {
-    if (this.zone === null) return 0;
-    const bucket = Math.floor(ms / OFFSET_BUCKET_MS);
-    let offset = this.offsets.get(bucket);
-    if (offset === undefined) {
-      if (this.offsets.size > 50_000) this.offsets.clear();
-      offset = this.zone.offset(ms);
-      this.offsets.set(bucket, offset);
-    }
-    return offset;
-  }
-
-  local(ms: number): LocalTime {
-    const offsetMinutes = this.offsetAt(ms);
-    const shifted = new Date(ms + offsetMinutes * 60_000);
-    const text = shifted.toISOString();
-    const wall = shifted.getUTCMilliseconds() === 0 ? text.slice(0, 19) : text.slice(0, 23);
-    return {
-      iso: `${wall}${formatOffset(offsetMinutes)}`,
-      offsetMinutes,
-      weekday: (shifted.getUTCDay() + 6) % 7,
-      hour: shifted.getUTCHours(),
-      date: text.slice(0, 10),
-    };
-  }
-
-  /** Just the ISO text of local(ms) — the CSV needs nothing else, once per row. */
-  iso(ms: number): string {
-    const offsetMinutes = this.offsetAt(ms);
-    const text = new Date(ms + offsetMinutes * 60_000).toISOString();
-    return `${ms % 1000 === 0 ? text.slice(0, 19) : text.slice(0, 23)}${formatOffset(offsetMinutes)}`;
-  }
-
-  /** Zoho's audited_time (with its own offset) re-expressed in this zone; unparseable text is returned as is. */
-  fromZoho(text: string): LocalTime | null {
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) ? null : this.local(ms);
-  }
-}
-
-export function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const absolute = Math.abs(minutes);
-  return `${sign}${String(Math.floor(absolute / 60)).padStart(2, '0')}:${String(absolute % 60).padStart(2, '0')}`;
-}
+export { assertTimeZone, formatOffset, ZoneClock, type ZonedTime } from '../core/zoned-time.js';
 
 // ---- values ------------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ import type { Clock } from '../core/clock.js';
 import { AuditorError } from '../core/errors.js';
 import type { EventHub } from '../core/event-hub.js';
 import type { KeyValueStore } from '../core/kv-store.js';
+import { assertTimeZone, zoneClock, type ZoneClock } from '../core/zoned-time.js';
 import { DEFAULT_FLAG_RULES, recomputeFlags } from './flags.js';
 import { indexAtTime, replayRecord } from './record-state.js';
 import { FILTERABLE_MODULES, TIMELINE_SOURCES } from '../zoho/filters.js';
@@ -56,7 +57,14 @@ export interface ReviewServiceDependencies {
 
 interface QueryInput {
   filter: LocalFilterGroup;
-  timezoneOffsetMinutes: number;
+  /** IANA zone or 'UTC' (the setting resolved): day/hour conditions, heatmaps, shown times. */
+  timeZone: string;
+}
+
+/** The request's zone, refused in plain words when unknown. */
+function clockOf(input: QueryInput): ZoneClock {
+  assertTimeZone(input.timeZone);
+  return zoneClock(input.timeZone);
 }
 
 interface RowRecord {
@@ -116,7 +124,8 @@ export class ReviewService {
 
   page(input: QueryInput & { sort: { column: keyof typeof SORT_SQL; direction: 'asc' | 'desc' }; offset: number; limit: number }): { rows: ReviewRow[] } {
     const db = this.deps.cache().connection;
-    const { where, params } = compileLocalFilter(input.filter, { timezoneOffsetMinutes: input.timezoneOffsetMinutes });
+    const clock = clockOf(input);
+    const { where, params } = compileLocalFilter(input.filter, { timeZone: clock.zone });
     const direction = input.sort.direction === 'asc' ? 'ASC' : 'DESC';
     const order = input.sort.column === 'time' ? `e.audited_at_ms ${direction}, e.id ${direction}` : `${SORT_SQL[input.sort.column]} ${direction}, e.audited_at_ms DESC, e.id DESC`;
     const rows = db
@@ -131,13 +140,13 @@ export class ReviewService {
          WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
       )
       .all(...params, input.limit, input.offset);
-    return { rows: rows.map(toRow) };
+    return { rows: rows.map((row) => toRow(row, clock)) };
   }
 
   summary(input: QueryInput): ReviewSummary {
     this.ensureFlags();
     const db = this.deps.cache().connection;
-    const { where, params } = compileLocalFilter(input.filter, { timezoneOffsetMinutes: input.timezoneOffsetMinutes });
+    const { where, params } = compileLocalFilter(input.filter, { timeZone: clockOf(input).zone });
     const row = db
       .prepare<unknown[], { events: number; users: number; sources: number; first: number | null; last: number | null }>(
         `SELECT count(*) AS events, count(DISTINCT e.done_by_id) AS users, count(DISTINCT coalesce(e.source, '')) AS sources,
@@ -158,8 +167,8 @@ export class ReviewService {
 
   heatmaps(input: QueryInput): ReviewHeatmaps {
     const cache = this.deps.cache();
-    const filter: EventFilter = { condition: compileLocalFilter(input.filter, { timezoneOffsetMinutes: input.timezoneOffsetMinutes }) };
-    const options = { timezoneOffsetMinutes: input.timezoneOffsetMinutes };
+    const options = { timeZone: clockOf(input).zone };
+    const filter: EventFilter = { condition: compileLocalFilter(input.filter, options) };
     return {
       userHourOfWeek: cache.heatmap(filter, 'user-hour-of-week', options),
       sourceDay: cache.heatmap(filter, 'source-day', options),
@@ -169,7 +178,7 @@ export class ReviewService {
 
   /** Event count for a filter (tests, the e2e check against the table). */
   count(input: QueryInput): number {
-    return this.deps.cache().countEvents({ condition: compileLocalFilter(input.filter, { timezoneOffsetMinutes: input.timezoneOffsetMinutes }) });
+    return this.deps.cache().countEvents({ condition: compileLocalFilter(input.filter, { timeZone: clockOf(input).zone }) });
   }
 
   facets(): ReviewFacets {
@@ -201,7 +210,9 @@ export class ReviewService {
 
   // ---- one event -----------------------------------------------------------------------------
 
-  event(eventId: string): ReviewEventDetail {
+  /** `timeZone`: the resolved zone, for `shownTime` (the rest is as Zoho sent it). */
+  event(eventId: string, timeZone: string): ReviewEventDetail {
+    const clock = clockOf({ filter: { combinator: 'and', rules: [] }, timeZone });
     const cache = this.deps.cache();
     const event = cache.getEvent(eventId);
     if (event === undefined) throw notCached(eventId);
@@ -220,6 +231,7 @@ export class ReviewService {
       eventId: event.eventId,
       auditedTime: event.auditedTime,
       auditedAtMs: event.auditedAtMs,
+      shownTime: clock.at(event.auditedAtMs).human,
       action: event.action,
       source: event.source,
       doneBy: {
@@ -439,11 +451,12 @@ export class ReviewService {
   }
 }
 
-function toRow(row: RowRecord): ReviewRow {
+function toRow(row: RowRecord, clock: ZoneClock): ReviewRow {
   return {
     eventId: row.event_id,
     auditedTime: row.audited_time,
     auditedAtMs: row.audited_at_ms,
+    shownTime: clock.at(row.audited_at_ms).human,
     action: row.action,
     source: row.source,
     doneBy: { id: row.done_by_id, name: row.done_by_name },

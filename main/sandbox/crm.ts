@@ -23,6 +23,9 @@ const MAX_PER_PAGE = 200;
 const DISCRETE_PAGINATION_LIMIT = 2000;
 const PAGE_TOKEN_LIFETIME_MS = 24 * 3600_000;
 
+/** The sandbox org's zone unless configured: one with daylight saving. */
+export const DEFAULT_ORG_TIME_ZONE = 'Europe/Berlin';
+
 const SUPPORTED_VERSIONS = ['v2', 'v2.1', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];
 
 export interface CrmRequest {
@@ -160,13 +163,18 @@ export class SandboxCrm {
   private readonly pageTokens = new PageTokens();
   private readonly summaries = new Map<string, RecordSummary>();
 
-  constructor(private readonly dataset: SandboxDataset) {}
+  constructor(
+    private readonly dataset: SandboxDataset,
+    /** What GET /org reports (a knob: tests change the zone). */
+    private readonly org: () => { id: string; timeZone: string } = () => ({ id: SANDBOX_USER.orgId, timeZone: DEFAULT_ORG_TIME_ZONE }),
+  ) {}
 
   handle(request: CrmRequest): SandboxResponse {
     if (!SUPPORTED_VERSIONS.includes(request.version)) return invalidUrl();
     const [first, second, third, ...rest] = request.segments;
     if (first === undefined || rest.length > 0) return invalidUrl();
     if (first === 'users' && second === undefined) return this.users(request);
+    if (first === 'org' && second === undefined) return this.organization(request);
     if (second === undefined) return this.listRecords(request, first);
     if (third === '__timeline') return this.timeline(request, first, second);
     return invalidUrl();
@@ -270,6 +278,21 @@ export class SandboxCrm {
       more_records: more,
     };
     return json(200, { __timeline: page.map((event) => shapeEvent(event.json, innerSet, includeSet)), info });
+  }
+
+  // GET /crm/{version}/org — Zoho's "Get Organization Data" (scope ZohoCRM.org.READ/ALL); the fields
+  // an auditor's sandbox needs, in the documented shape {"org":[{…}]}.
+  private organization(request: CrmRequest): SandboxResponse {
+    const wanted = new Set(['zohocrm.org.all', 'zohocrm.org.read']);
+    if (!request.scopes.some((scope) => wanted.has(scope.toLowerCase()))) return scopeMismatch();
+    const org = this.org();
+    return json(200, {
+      org: [{
+        id: org.id, company_name: 'Zylker (sandbox)', domain_name: 'org700123456', primary_email: SANDBOX_USER.Email,
+        country_code: 'DE', currency: 'Euro', iso_code: 'EUR', currency_locale: 'de_DE', time_zone: org.timeZone,
+        zgid: SANDBOX_USER.orgId, mc_status: false, type: 'production',
+      }],
+    });
   }
 
   // GET /crm/{version}/users

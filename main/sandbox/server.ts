@@ -9,8 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../core/clock.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { DEFAULT_SCOPES, DEMO_CLIENT, SandboxAccounts, type AccountsSettings, type PersistedGrant } from './accounts.js';
-import { SandboxCrm } from './crm.js';
+import { DEFAULT_SCOPES, DEMO_CLIENT, SANDBOX_USER, SandboxAccounts, type AccountsSettings, type PersistedGrant } from './accounts.js';
+import { DEFAULT_ORG_TIME_ZONE, SandboxCrm } from './crm.js';
 import { SandboxDataset } from './dataset.js';
 import { crmError, json, readBody, writeResponse, type SandboxResponse } from './http-util.js';
 import type { Sandbox, SandboxFault, SandboxKnobs, SandboxOptions, SandboxStats } from './types.js';
@@ -45,6 +45,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     autoConsent: options.autoConsent,
     dataCentre: options.dataCentre ?? 'us',
     orgIdField: options.orgIdField ?? 'org_id',
+    orgTimeZone: options.orgTimeZone ?? DEFAULT_ORG_TIME_ZONE,
   } satisfies Required<Omit<SandboxKnobs, 'autoConsent'>> & Pick<SandboxKnobs, 'autoConsent'>;
   let baseUrl = '';
   const settings = (): AccountsSettings => ({
@@ -57,7 +58,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accounts.onGrantsChanged = () => writeFileSync(stateFile, JSON.stringify({ version: 1, grants: accounts.persistedGrants() }), { mode: 0o600 });
   }
   const dataset = new SandboxDataset(options.seed ?? 1, options.recordsPerModule ?? 20);
-  const crm = new SandboxCrm(dataset);
+  const crm = new SandboxCrm(dataset, () => ({ timeZone: knobs.orgTimeZone, id: SANDBOX_USER.orgId }));
   const faults: QueuedFault[] = [];
   const creditTimes: number[] = [];
   let creditHead = 0;

@@ -28,6 +28,11 @@ export interface SandboxOptions {
   dataCentre?: DataCentre;
   /** How /oauth/user/info names the org, default 'org_id'. */
   orgIdField?: 'org_id' | 'organization_id' | 'ZGID';
+  /**
+   * org[0].time_zone of GET /crm/{v}/org, default 'Europe/Berlin' (a zone with daylight saving, so
+   * tests cross a change). Served exactly as given, so an unknown name ('IST') can be tested too.
+   */
+  orgTimeZone?: string;
   /** GET /oauth/v2/auth redirects at once instead of showing the consent page. */
   autoConsent?: 'approve' | 'deny';
   /** Governs token expiry and rate windows. */
@@ -50,7 +55,7 @@ export type SandboxFault =
 export type SandboxKnobs = Partial<
   Pick<
     SandboxOptions,
-    'latencyMs' | 'concurrencyLimit' | 'creditLimit' | 'accessTokenLifetimeSec' | 'autoConsent' | 'dataCentre' | 'orgIdField'
+    'latencyMs' | 'concurrencyLimit' | 'creditLimit' | 'accessTokenLifetimeSec' | 'autoConsent' | 'dataCentre' | 'orgIdField' | 'orgTimeZone'
   >
 >;
 

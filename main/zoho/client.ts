@@ -418,6 +418,16 @@ export class ZohoClient {
     return records;
   }
 
+  // ---------------------------------------------------------------- generic
+
+  /**
+   * GET /crm/{v}/{pathSegments…} with the client's token handling, retries and errors; the body is
+   * returned unvalidated (null for 204) for a caller that validates it (e.g. zoho/organization.ts).
+   */
+  async getJson(pathSegments: readonly string[], options: { what: string; scope: string; signal?: AbortSignal }): Promise<{ status: number; body: unknown }> {
+    return this.call(pathSegments, '', { what: options.what, scope: options.scope, signal: options.signal });
+  }
+
   // ---------------------------------------------------------------- transport
 
   private async call(pathSegments: readonly string[], query: string, context: CallContext): Promise<RawResponse> {

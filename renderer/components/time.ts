@@ -1,16 +1,15 @@
 import { DateTime } from 'luxon';
-import type { Settings } from '../../preload/contract';
 
 /**
- * Formats a Zoho audited_time in the zone the user chose. 'org' keeps the offset Zoho recorded
- * (Zoho writes times in the organisation's zone), so nothing is converted.
+ * Zoho's audited_time re-expressed in `zone` (the setting as main resolves it: `settings:time-zone`),
+ * with the offset in force at that instant — the same text main's core/zoned-time gives as `human`
+ * (the Review table's rows carry it ready-made as `shownTime`).
  */
-export function formatAuditedTime(iso: string, zone: Settings['timeZone']): string {
+export function formatAuditedTime(iso: string, zone: string): string {
   const original = DateTime.fromISO(iso, { setZone: true });
   if (!original.isValid) return iso;
-  const shown =
-    zone.kind === 'org' ? original : zone.kind === 'utc' ? original.toUTC() : zone.kind === 'local' ? original.toLocal() : original.setZone(zone.zone);
-  return shown.toFormat('yyyy-LL-dd HH:mm:ss ZZ');
+  const shown = original.setZone(zone);
+  return shown.isValid ? shown.toFormat('yyyy-LL-dd HH:mm:ss ZZ') : iso;
 }
 
 export function formatTimestamp(ms: number | null): string {

@@ -21,7 +21,7 @@ import {
 import type { RecordKeyView, TimelineEventView } from '../../preload/contract';
 import { formatAuditedTime } from '../components/time';
 import { call } from '../ipc/client';
-import { useSettings } from '../settings/SettingsContext';
+import { useSettings, useTimeZone } from '../settings/SettingsContext';
 
 const PAGE_SIZE = 50;
 
@@ -53,7 +53,7 @@ export function RecordTimelineDialog({ record, onClose }: { record: (RecordKeyVi
     };
   }, [record, page]);
   useEffect(() => setPage(0), [record]);
-  const zone = settings?.timeZone ?? { kind: 'local' as const };
+  const zone = useTimeZone();
   return (
     <Dialog open={record !== null} onClose={onClose} maxWidth="lg" fullWidth aria-labelledby="record-timeline-title">
       <DialogTitle id="record-timeline-title">

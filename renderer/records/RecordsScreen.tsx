@@ -21,7 +21,7 @@ import type { RecordRow, RecordsOverview, SyncProgressView } from '../../preload
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatAuditedTime, formatTimestamp } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
-import { useSettings } from '../settings/SettingsContext';
+import { useSettings, useTimeZone } from '../settings/SettingsContext';
 import { AddRecordsCard } from './AddRecordsCard';
 import { formatBytes, numberFormat } from './format';
 import { RecordTimelineDialog } from './RecordTimelineDialog';
@@ -83,7 +83,7 @@ export function RecordsScreen() {
       return next;
     });
 
-  const zone = settings?.timeZone ?? { kind: 'local' as const };
+  const zone = useTimeZone();
   const scope = selectedKeys.length > 0 ? `${selectedKeys.length} selected` : 'all';
   return (
     <Box sx={{ p: 3 }}>

@@ -22,8 +22,7 @@ import DataObjectOutlined from '@mui/icons-material/DataObjectOutlined';
 import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
 import HistoryOutlined from '@mui/icons-material/HistoryOutlined';
 import { DateTime } from 'luxon';
-import type { ReviewEventDetail, ReviewFieldChange, Settings } from '../../preload/contract';
-import { formatAuditedTime } from '../components/time';
+import type { ReviewEventDetail, ReviewFieldChange } from '../../preload/contract';
 import { call } from '../ipc/client';
 import { diffLines } from './line-diff';
 import { FLAG_LABELS, shown } from './review-model';
@@ -32,7 +31,8 @@ export const NOTE_TAGS = ['reviewed', 'follow-up', 'suspicious', 'explained'] as
 
 interface Props {
   eventId: string;
-  zone: Settings['timeZone'];
+  /** The resolved zone name (settings:time-zone). */
+  zone: string;
   onClose: () => void;
   /** A note was added or removed (the table's note column changes). */
   onNotesChanged: () => void;
@@ -72,14 +72,14 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
   const [noteTag, setNoteTag] = useState<string>('');
 
   const load = useCallback(() => {
-    void call('review:event', { eventId }).then(
+    void call('review:event', { eventId, timeZone: zone }).then(
       (value) => {
         setDetail(value);
         setProblem(null);
       },
       (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)),
     );
-  }, [eventId]);
+  }, [eventId, zone]);
   useEffect(() => {
     setDetail(null);
     load();
@@ -108,7 +108,7 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
           </Typography>
           {detail !== null && (
             <Typography variant="body2" color="text.secondary">
-              {formatAuditedTime(detail.auditedTime, zone)}
+              {detail.shownTime}
             </Typography>
           )}
         </Box>
@@ -137,7 +137,7 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
             </Stack>
           )}
           <Section title="When">
-            <Pair label="Shown">{formatAuditedTime(detail.auditedTime, zone)}</Pair>
+            <Pair label="Shown">{detail.shownTime}</Pair>
             <Pair label="As recorded">
               <span data-testid="detail-original-time">{detail.auditedTime}</span>
               {original?.isValid === true && (
@@ -210,7 +210,7 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
                 <Paper key={note.id} variant="outlined" sx={{ p: 1.25 }} data-testid="detail-note">
                   <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                     <Typography variant="caption" color="text.secondary" sx={{ flexGrow: 1 }}>
-                      {note.author} · {DateTime.fromMillis(note.at).toFormat('yyyy-LL-dd HH:mm')}
+                      {note.author} · {DateTime.fromMillis(note.at, { zone }).toFormat('yyyy-LL-dd HH:mm')}
                     </Typography>
                     {note.tag !== null && <Chip size="small" label={note.tag} color="primary" variant="outlined" />}
                     <IconButton size="small" aria-label="Delete note" onClick={() => void removeNote(note.id)}>

@@ -2,8 +2,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardE
 import { Box, Table, TableBody, TableCell, TableHead, TableRow, TableSortLabel, Typography } from '@mui/material';
 import StickyNote2Outlined from '@mui/icons-material/StickyNote2Outlined';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { LocalFilterGroupInput, ReviewColumn, ReviewRow, Settings } from '../../preload/contract';
-import { formatAuditedTime } from '../components/time';
+import type { LocalFilterGroupInput, ReviewColumn, ReviewRow } from '../../preload/contract';
 import { FLAG_LABELS, FLAG_SHORT, pageInput, requestOnce, shown } from './review-model';
 
 export type SortColumn = 'time' | 'user' | 'source' | 'action' | 'module' | 'record';
@@ -31,12 +30,13 @@ export const COLUMN_SPEC: Record<ReviewColumn, { label: string; width: number | 
 
 interface Props {
   filter: LocalFilterGroupInput;
-  timezoneOffsetMinutes: number;
+  /** The resolved zone (settings:time-zone): day/hour conditions and the rows' shown times. */
+  timeZone: string;
   total: number;
   sort: SortState;
   onSortChange: (sort: SortState) => void;
   columns: readonly ReviewColumn[];
-  zone: Settings['timeZone'];
+  zone: string;
   selectedId: string | null;
   onSelect: (row: ReviewRow) => void;
   onOpen: (row: ReviewRow) => void;
@@ -49,9 +49,9 @@ interface Props {
  * The timeline table: virtualised (only the visible rows are in the DOM) and fed by main in blocks of
  * 200 rows fetched as the user scrolls, so 100k events never cross IPC at once.
  */
-export function EventTable({ filter, timezoneOffsetMinutes, total, sort, onSortChange, columns, zone, selectedId, onSelect, onOpen, refreshKey, onRowsPainted }: Props) {
+export function EventTable({ filter, timeZone, total, sort, onSortChange, columns, zone, selectedId, onSelect, onOpen, refreshKey, onRowsPainted }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const queryKey = JSON.stringify({ filter, sort, timezoneOffsetMinutes, refreshKey });
+  const queryKey = JSON.stringify({ filter, sort, timeZone, refreshKey });
   // Blocks of rows belong to the query they were fetched for; rows of an older query are never shown.
   const [store, setStore] = useState<{ key: string; blocks: Map<number, ReviewRow[]> }>({ key: queryKey, blocks: new Map() });
   const blocks = store.key === queryKey ? store.blocks : EMPTY_BLOCKS;
@@ -72,8 +72,8 @@ export function EventTable({ filter, timezoneOffsetMinutes, total, sort, onSortC
       if (pending.current.key !== queryKey) pending.current = { key: queryKey, blocks: new Set() };
       if (pending.current.blocks.has(block)) return;
       pending.current.blocks.add(block);
-      const input = JSON.parse(queryKey) as { filter: LocalFilterGroupInput; sort: SortState; timezoneOffsetMinutes: number };
-      void requestOnce('review:page', pageInput(input.filter, input.timezoneOffsetMinutes, input.sort, block * BLOCK, BLOCK)).then(
+      const input = JSON.parse(queryKey) as { filter: LocalFilterGroupInput; sort: SortState; timeZone: string };
+      void requestOnce('review:page', pageInput(input.filter, input.timeZone, input.sort, block * BLOCK, BLOCK)).then(
         ({ rows }) =>
           setStore((previous) => {
             if (previous.key === queryKey) return { key: queryKey, blocks: new Map(previous.blocks).set(block, rows) };
@@ -260,7 +260,7 @@ interface RowProps {
   index: number;
   row: ReviewRow | undefined;
   columns: readonly ReviewColumn[];
-  zone: Settings['timeZone'];
+  zone: string;
   selected: boolean;
   onActivate: (index: number, row: ReviewRow | undefined, open: boolean) => void;
 }
@@ -307,10 +307,10 @@ function cellTitle(column: ReviewColumn, row: ReviewRow): string | undefined {
   }
 }
 
-function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zone: Settings['timeZone'] }) {
+function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zone: string }) {
   switch (column) {
     case 'time':
-      return <span className="time">{formatAuditedTime(row.auditedTime, zone)}</span>;
+      return <span className="time" title={`Zoho recorded ${row.auditedTime} (${zone})`}>{row.shownTime}</span>;
     case 'user':
       return <>{row.doneBy.name ?? row.doneBy.id}</>;
     case 'source':

@@ -23,7 +23,7 @@ import {
 import NavigateBeforeOutlined from '@mui/icons-material/NavigateBeforeOutlined';
 import NavigateNextOutlined from '@mui/icons-material/NavigateNextOutlined';
 import { DateTime } from 'luxon';
-import type { RecordStateView, ReviewFacets, Settings } from '../../preload/contract';
+import type { RecordStateView, ReviewFacets } from '../../preload/contract';
 import { formatAuditedTime } from '../components/time';
 import { call } from '../ipc/client';
 import { shown } from './review-model';
@@ -37,8 +37,9 @@ interface Props {
   facets: ReviewFacets | null;
   target: AsOfTarget | null;
   onTargetChange: (target: AsOfTarget) => void;
-  zone: Settings['timeZone'];
-  /** luxon zone for the date-time input (the time-zone setting). */
+  /** The resolved zone name (settings:time-zone). */
+  zone: string;
+  /** luxon zone for the date-time input (the same resolved zone). */
   inputZone: string;
 }
 

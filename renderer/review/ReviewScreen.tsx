@@ -37,14 +37,14 @@ import { ScreenHeader } from '../components/ScreenHeader';
 import { formatAuditedTime } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
 import { numberFormat } from '../records/format';
-import { useSettings } from '../settings/SettingsContext';
+import { useTimeZone } from '../settings/SettingsContext';
 import { ActivityPanel, type HeatmapClick } from './ActivityPanel';
 import { EventDetail } from './EventDetail';
 import { BLOCK, COLUMN_SPEC, EventTable, type SortState } from './EventTable';
 import { FlagRulesDialog } from './FlagRulesDialog';
 import { FIELD_LABELS, LocalFilterBuilder } from './LocalFilterBuilder';
 import { RecordAsOf, type AsOfTarget } from './RecordAsOf';
-import { activeFilter, describeGroup, describeRule, hourOfWeekLabel, luxonZone, offsetMinutes, pageInput, prefetch, requestOnce, toWireGroup, userLabel, type FilterChip } from './review-model';
+import { activeFilter, describeGroup, describeRule, hourOfWeekLabel, pageInput, prefetch, requestOnce, toWireGroup, userLabel, type FilterChip } from './review-model';
 import { ZohoFilterBuilder } from './ZohoFilterBuilder';
 
 type TabId = 'events' | 'activity' | 'as-of' | 'zoho';
@@ -102,8 +102,7 @@ function measureRepaint(name: 'review:table-repaint' | 'review:heatmaps-repaint'
 }
 
 export function ReviewScreen() {
-  const { settings } = useSettings();
-  const zone = settings?.timeZone ?? { kind: 'local' as const };
+  const zone = useTimeZone();
   const [facets, setFacets] = useState<ReviewFacets | null>(null);
   const [columns, setColumns] = useState<ReviewColumn[]>([...REVIEW_COLUMNS]);
   const [query, setQuery] = useState<RuleGroupType>(EMPTY_QUERY);
@@ -126,15 +125,15 @@ export function ReviewScreen() {
   const [notice, setNotice] = useState<string | null>(null);
   // Every way a person changes the filter goes through these, so the change is timed from the input.
   // What the prefetch needs to build the same requests the effects will make.
-  const current = useRef({ query, chips, tab, sort, inputZone: 'local', tzOffset: 0 });
+  const current = useRef({ query, chips, tab, sort, timeZone: 'UTC' });
   /** Sends the new filter's queries at once (see prefetch), in the order main should answer them. */
   const prefetchFor = useCallback((nextQuery: RuleGroupType, nextChips: readonly FilterChip[]) => {
-    const { tab: shownTab, sort: shownSort, inputZone: zoneName, tzOffset: offset } = current.current;
+    const { tab: shownTab, sort: shownSort, timeZone: zoneName } = current.current;
     const nextFilter = activeFilter(toWireGroup(nextQuery, zoneName), nextChips);
     if (JSON.stringify(nextFilter) === JSON.stringify(activeFilter(toWireGroup(current.current.query, zoneName), current.current.chips))) return;
-    if (shownTab === 'activity') prefetch('review:heatmaps', { filter: nextFilter, timezoneOffsetMinutes: offset });
-    if (shownTab === 'events') prefetch('review:page', pageInput(nextFilter, offset, shownSort, 0, BLOCK));
-    prefetch('review:summary', { filter: nextFilter, timezoneOffsetMinutes: offset });
+    if (shownTab === 'activity') prefetch('review:heatmaps', { filter: nextFilter, timeZone: zoneName });
+    if (shownTab === 'events') prefetch('review:page', pageInput(nextFilter, zoneName, shownSort, 0, BLOCK));
+    prefetch('review:summary', { filter: nextFilter, timeZone: zoneName });
   }, []);
   const changeQuery = useCallback((next: RuleGroupType | ((current: RuleGroupType) => RuleGroupType)) => {
     markFilterChange();
@@ -160,13 +159,11 @@ export function ReviewScreen() {
     });
   }, [loadFacets]);
 
-  const orgSample = summary?.lastAuditedTime ?? null;
-  const tzOffset = offsetMinutes(zone, orgSample);
-  const inputZone = luxonZone(zone, orgSample);
-  current.current = { query, chips, tab, sort, inputZone, tzOffset };
-  const builderFilter = useMemo(() => toWireGroup(query, inputZone), [query, inputZone]);
+  // One zone for everything: typed dates, day/hour conditions, heatmaps, shown times (DST followed).
+  current.current = { query, chips, tab, sort, timeZone: zone };
+  const builderFilter = useMemo(() => toWireGroup(query, zone), [query, zone]);
   const filter = useMemo(() => activeFilter(builderFilter, chips), [builderFilter, chips]);
-  const filterKey = JSON.stringify({ filter, tzOffset, refreshKey });
+  const filterKey = JSON.stringify({ filter, zone, refreshKey });
 
   // Heatmaps only while they are shown (the same filter; fetched again when the Activity tab opens). Asked
   // before the summary, so main (one query at a time) answers them first.
@@ -175,7 +172,7 @@ export function ReviewScreen() {
   useEffect(() => {
     if (!heatmapsShown) return;
     const mine = ++heatmapGeneration.current;
-    void requestOnce('review:heatmaps', { filter, timezoneOffsetMinutes: tzOffset }).then(
+    void requestOnce('review:heatmaps', { filter, timeZone: zone }).then(
       (value) => {
         if (mine !== heatmapGeneration.current) return;
         setHeatmaps({ key: filterKey, value });
@@ -191,7 +188,7 @@ export function ReviewScreen() {
   useEffect(() => {
     const mine = ++generation.current;
     startRepaintTiming(tab === 'activity');
-    const input = { filter, timezoneOffsetMinutes: tzOffset };
+    const input = { filter, timeZone: zone };
     void requestOnce('review:summary', input).then(
       (value) => {
         if (mine !== generation.current) return;
@@ -350,7 +347,7 @@ export function ReviewScreen() {
             <Box sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column' }}>
               <EventTable
                 filter={filter}
-                timezoneOffsetMinutes={tzOffset}
+                timeZone={zone}
                 total={summary?.events ?? 0}
                 sort={sort}
                 onSortChange={setSort}
@@ -379,10 +376,10 @@ export function ReviewScreen() {
             <ActivityPanel heatmaps={heatmaps?.value ?? null} stale={heatmaps !== null && heatmaps.key !== filterKey} facets={facets} onCellClick={addChip} />
           </Box>
         )}
-        {tab === 'as-of' && <RecordAsOf facets={facets} target={asOf} onTargetChange={setAsOf} zone={zone} inputZone={inputZone} />}
+        {tab === 'as-of' && <RecordAsOf facets={facets} target={asOf} onTargetChange={setAsOf} zone={zone} inputZone={zone} />}
         {tab === 'zoho' && (
           <Box sx={{ flex: 1, overflow: 'auto' }}>
-            <ZohoFilterBuilder facets={facets} inputZone={inputZone} />
+            <ZohoFilterBuilder facets={facets} inputZone={zone} />
           </Box>
         )}
       </Box>

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { RuleGroupType, RuleType } from 'react-querybuilder';
-import type { LocalFilterGroupInput, LocalFilterRuleInput, RequestChannel, RequestInput, RequestOutput, ReviewFacets, ReviewFlag, Settings } from '../../preload/contract';
+import type { LocalFilterGroupInput, LocalFilterRuleInput, RequestChannel, RequestInput, RequestOutput, ReviewFacets, ReviewFlag } from '../../preload/contract';
 import { call } from '../ipc/client';
 
 /** A piece of the active filter shown as a chip: from a heatmap click, or one top-level builder condition. */
@@ -48,40 +48,6 @@ const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 export function hourOfWeekLabel(hour: number): string {
   return `${WEEKDAYS[Math.floor(hour / 24)] ?? '?'} ${String(hour % 24).padStart(2, '0')}:00`;
-}
-
-/**
- * The time-zone setting as a fixed offset for heatmaps and day/hour conditions. 'org' keeps the
- * offset Zoho wrote (the organisation's), taken from the newest event.
- */
-export function offsetMinutes(zone: Settings['timeZone'] | undefined, orgSample: string | null): number {
-  if (zone === undefined) return 0;
-  switch (zone.kind) {
-    case 'utc':
-      return 0;
-    case 'local':
-      return DateTime.local().offset;
-    case 'zone': {
-      const now = DateTime.now().setZone(zone.zone);
-      return now.isValid ? now.offset : 0;
-    }
-    case 'org': {
-      if (orgSample === null) return 0;
-      const sample = DateTime.fromISO(orgSample, { setZone: true });
-      return sample.isValid ? sample.offset : 0;
-    }
-  }
-}
-
-/** The IANA zone (or fixed offset) luxon should use for date inputs. */
-export function luxonZone(zone: Settings['timeZone'] | undefined, orgSample: string | null): string {
-  if (zone === undefined || zone.kind === 'local') return 'local';
-  if (zone.kind === 'utc') return 'utc';
-  if (zone.kind === 'zone') return zone.zone;
-  const minutes = offsetMinutes(zone, orgSample);
-  const sign = minutes < 0 ? '-' : '+';
-  const absolute = Math.abs(minutes);
-  return `UTC${sign}${Math.floor(absolute / 60)}${absolute % 60 === 0 ? '' : `:${String(absolute % 60).padStart(2, '0')}`}`;
 }
 
 const NO_VALUE_OPERATORS = new Set(['null', 'notNull']);
@@ -204,6 +170,6 @@ export function requestOnce<C extends RequestChannel>(channel: C, input: Request
 }
 
 /** The table's window request; one function so prefetch and table build byte-identical inputs. */
-export function pageInput(filter: LocalFilterGroupInput, timezoneOffsetMinutes: number, sort: { column: 'time' | 'user' | 'source' | 'action' | 'module' | 'record'; direction: 'asc' | 'desc' }, offset: number, limit: number): RequestInput<'review:page'> {
-  return { filter, timezoneOffsetMinutes, sort: { column: sort.column, direction: sort.direction }, offset, limit };
+export function pageInput(filter: LocalFilterGroupInput, timeZone: string, sort: { column: 'time' | 'user' | 'source' | 'action' | 'module' | 'record'; direction: 'asc' | 'desc' }, offset: number, limit: number): RequestInput<'review:page'> {
+  return { filter, timeZone, sort: { column: sort.column, direction: sort.direction }, offset, limit };
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   Box,
   Card,
@@ -12,11 +12,29 @@ import {
   Typography,
   Alert,
 } from '@mui/material';
-import type { Settings } from '../../preload/contract';
+import type { OrgTimeZoneView, Settings } from '../../preload/contract';
+import { call, subscribe } from '../ipc/client';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useSettings } from './SettingsContext';
 
 type ZoneKind = Settings['timeZone']['kind'];
+
+/** What `org` means right now: the zone read from Zoho at sign-in, or why there is none. */
+function orgZoneText(org: OrgTimeZoneView | null | undefined): string {
+  if (org === undefined) return '…';
+  if (org === null) return 'not connected: UTC until you connect';
+  return org.state === 'read' ? org.zone : `could not be read (${org.reason}): UTC`;
+}
+
+/** The connection's view of the organisation's zone, kept current across sign-ins. */
+function useOrgTimeZone(): OrgTimeZoneView | null | undefined {
+  const [org, setOrg] = useState<OrgTimeZoneView | null | undefined>(undefined);
+  useEffect(() => {
+    void call('auth:status', {}).then((status) => setOrg(status.orgTimeZone), () => setOrg(null));
+    return subscribe('auth:status-changed', (status) => setOrg(status.orgTimeZone));
+  }, []);
+  return org;
+}
 
 function isKnownZone(zone: string): boolean {
   try {
@@ -28,7 +46,8 @@ function isKnownZone(zone: string): boolean {
 }
 
 export function SettingsScreen() {
-  const { settings, update } = useSettings();
+  const { settings, zone: resolved, update } = useSettings();
+  const org = useOrgTimeZone();
   const [zoneDraft, setZoneDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   if (settings === null) return null;
@@ -79,7 +98,7 @@ export function SettingsScreen() {
             <RadioGroup aria-labelledby="zone-label" value={zone.kind} onChange={(event) => onZoneKind(event.target.value as ZoneKind)}>
               <FormControlLabel value="local" control={<Radio />} label={`This computer's zone (${Intl.DateTimeFormat().resolvedOptions().timeZone})`} />
               <FormControlLabel value="utc" control={<Radio />} label="UTC" />
-              <FormControlLabel value="org" control={<Radio />} label="The Zoho organisation's zone" />
+              <FormControlLabel value="org" control={<Radio />} label={`The Zoho organisation's zone (${orgZoneText(org)})`} />
               <FormControlLabel value="zone" control={<Radio />} label="A zone I choose" />
             </RadioGroup>
             {zone.kind === 'zone' && (
@@ -98,6 +117,16 @@ export function SettingsScreen() {
                 }}
                 sx={{ mt: 1, maxWidth: 320 }}
               />
+            )}
+            {resolved !== null && (
+              <Typography variant="body2" sx={{ mt: 1.5 }} data-testid="resolved-time-zone">
+                Times are shown in <strong>{resolved.label}</strong>, with the offset in force at each moment (daylight saving followed).
+              </Typography>
+            )}
+            {resolved?.fallbackReason != null && (
+              <Alert severity="warning" sx={{ mt: 1 }}>
+                The chosen zone cannot be used ({resolved.fallbackReason}); {resolved.zone} is used instead, and exports say so.
+              </Alert>
             )}
           </FormControl>
         </CardContent>

@@ -9,7 +9,7 @@ type PageGlobals = { auditor: AuditorApi };
 /** Asks main directly (the same IPC the screen uses) how many events a filter matches. */
 async function countInCache(page: Page, filter: LocalFilterGroupInput): Promise<number> {
   return page.evaluate(async (input) => {
-    const result = await (globalThis as unknown as PageGlobals).auditor.invoke('review:summary', { filter: input, timezoneOffsetMinutes: 0 });
+    const result = await (globalThis as unknown as PageGlobals).auditor.invoke('review:summary', { filter: input, timeZone: 'UTC' });
     if (!result.ok) throw new Error(result.error.message);
     return result.value.events;
   }, filter);

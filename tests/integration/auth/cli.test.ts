@@ -58,9 +58,12 @@ describe('CLI connect / status / disconnect', () => {
     const statusContext = cliContext(home.dir, {});
     expect(await statusCommand.run(['--json'], statusContext)).toBe(0);
     expect(JSON.parse(statusContext.out())).toMatchObject({ state: 'connected', orgId: '700123456', dataCentre: 'us', cipherKind: 'aes-256-gcm-scrypt' });
+    // The organisation's zone, read from GET /crm/v8/org at sign-in.
+    expect(JSON.parse(statusContext.out())).toMatchObject({ orgTimeZone: { state: 'read', zone: 'Europe/Berlin' } });
     const textContext = cliContext(home.dir, {});
     await statusCommand.run([], textContext);
     expect(textContext.out()).toContain('Connected as Patricia Boyle');
+    expect(textContext.out()).toContain("Organisation's time zone: Europe/Berlin (read at sign-in).");
 
     // No secret in clear anywhere in the home directory the CLI used.
     for (const file of filesUnder(home.dir)) expect(file.content.toString('latin1')).not.toContain(DEMO_CLIENT.clientSecret);

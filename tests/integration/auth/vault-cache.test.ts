@@ -62,7 +62,7 @@ function connection(sandbox: Sandbox, accessToken: string): StoredConnection {
   return {
     state: 'connected', brokenReason: undefined, dataCentre: undefined, accountsServer: sandbox.url, apiDomain: sandbox.url,
     clientId: '1000.client', clientSecret: 'client-secret', accessToken, refreshToken: '1000.refresh', scopes: ['ZohoCRM.modules.READ'],
-    user: undefined, orgId: undefined, expiresAt: Date.now() + 3_600_000, connectedAt: Date.now(), refreshTimes: [],
+    user: undefined, orgId: undefined, orgTimeZone: undefined, expiresAt: Date.now() + 3_600_000, connectedAt: Date.now(), refreshTimes: [],
   };
 }
 

@@ -106,3 +106,19 @@ describe('report.pdf', () => {
     expect((await readdir(dir)).filter((name) => name.startsWith('cancelled'))).toEqual([]);
   });
 });
+
+describe('report.pdf when the organisation zone could not be read', () => {
+  it('names the fallback on the cover instead of a bare "UTC"', async () => {
+    const fallbackDir = await mkdtemp(join(tmpdir(), 'export-pdf-fallback-'));
+    try {
+      const label = "UTC (the organisation's zone could not be read: reading it from Zoho failed)";
+      const scope = testScope({ timeZone: 'UTC', timeZoneLabel: label });
+      await exportPdfFile({ scope, events: sourceOf(buildEvents(5)), users: TEST_USERS }, join(fallbackDir, 'report.pdf'), { packetDigest: null });
+      const cover = execFileSync('pdftotext', ['-enc', 'UTF-8', '-l', '1', join(fallbackDir, 'report.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      expect(cover).toContain("the organisation's zone could not be read");
+      expect(cover).toContain('daylight saving followed');
+    } finally {
+      await rm(fallbackDir, { recursive: true, force: true });
+    }
+  });
+});

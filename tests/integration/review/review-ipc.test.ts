@@ -27,11 +27,11 @@ describe('review IPC channels (the contract’s schemas, the wired service)', ()
   it('serves pages, summary, rules and the Zoho filter, and refuses invalid input', async () => {
     const handlers = createIpcHandlers(services);
     const everything = { combinator: 'and', rules: [] };
-    const summary = await dispatchRequest(handlers, 'review:summary', { filter: everything, timezoneOffsetMinutes: 0 });
+    const summary = await dispatchRequest(handlers, 'review:summary', { filter: everything, timeZone: 'UTC' });
     expect(summary).toMatchObject({ ok: true, value: { events: 8, totalEvents: 8 } });
     const page = await dispatchRequest(handlers, 'review:page', {
       filter: { combinator: 'or', rules: [{ id: 'r1', field: 'action', operator: '=', value: 'updated', valueSource: 'value' }] },
-      timezoneOffsetMinutes: 0,
+      timeZone: 'UTC',
       sort: { column: 'time', direction: 'asc' },
       offset: 0,
       limit: 3,
@@ -41,12 +41,12 @@ describe('review IPC channels (the contract’s schemas, the wired service)', ()
 
     let deep: Record<string, unknown> = everything;
     for (let level = 0; level < 7; level += 1) deep = { combinator: 'and', rules: [deep] };
-    expect(await dispatchRequest(handlers, 'review:summary', { filter: deep, timezoneOffsetMinutes: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await dispatchRequest(handlers, 'review:page', { filter: everything, timezoneOffsetMinutes: 0, sort: { column: 'time', direction: 'desc' }, offset: 0, limit: 100_000 })).toMatchObject({
+    expect(await dispatchRequest(handlers, 'review:summary', { filter: deep, timeZone: 'UTC' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatchRequest(handlers, 'review:page', { filter: everything, timeZone: 'UTC', sort: { column: 'time', direction: 'desc' }, offset: 0, limit: 100_000 })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT' },
     });
-    expect(await dispatchRequest(handlers, 'review:summary', { filter: { combinator: 'and', rules: [{ field: 'user', operator: 'contains', value: 'x' }] }, timezoneOffsetMinutes: 0 })).toMatchObject({
+    expect(await dispatchRequest(handlers, 'review:summary', { filter: { combinator: 'and', rules: [{ field: 'user', operator: 'contains', value: 'x' }] }, timeZone: 'UTC' })).toMatchObject({
       ok: false,
       error: { code: 'REVIEW_FILTER_INVALID' },
     });

@@ -12,6 +12,14 @@ import { generateTimelines, pages, sampleTimeline, tempDir, type TempDir } from 
 import { ReferenceModel, type ReferenceEvent } from '../cache/reference.js';
 import { referenceMatches, type ReferenceExtras } from './local-filter-reference.js';
 
+/** Zones with one fixed offset (no daylight saving in the data's years), so fixed-offset expectations hold. */
+const FIXED_OFFSET_ZONES: Record<number, string> = { 0: 'UTC', 60: 'Etc/GMT-1', 330: 'Asia/Kolkata', [-300]: 'Etc/GMT+5', 840: 'Etc/GMT-14', [-720]: 'Etc/GMT+12' };
+function fixedZone(offsetMinutes: number): string {
+  const zone = FIXED_OFFSET_ZONES[offsetMinutes];
+  if (zone === undefined) throw new Error(`no fixed-offset zone for ${offsetMinutes}`);
+  return zone;
+}
+
 let dir: TempDir;
 let cache: TimelineCache;
 let review: ReviewService;
@@ -46,12 +54,12 @@ afterAll(() => {
 const all = (): ReferenceEvent[] => [...model.events.values()];
 const ids = (events: readonly ReferenceEvent[]): string[] => events.map((event) => event.entry.event.id).sort();
 function cacheIds(filter: LocalFilterGroup, offset = 0): string[] {
-  const rows = review.page({ filter, timezoneOffsetMinutes: offset, sort: { column: 'time', direction: 'desc' }, offset: 0, limit: 500 }).rows;
-  const total = review.count({ filter, timezoneOffsetMinutes: offset });
+  const rows = review.page({ filter, timeZone: fixedZone(offset), sort: { column: 'time', direction: 'desc' }, offset: 0, limit: 500 }).rows;
+  const total = review.count({ filter, timeZone: fixedZone(offset) });
   // Page through everything (500 at a time) to compare whole sets.
   const collected = rows.map((row) => row.eventId);
   for (let start = 500; start < total; start += 500) {
-    collected.push(...review.page({ filter, timezoneOffsetMinutes: offset, sort: { column: 'time', direction: 'desc' }, offset: start, limit: 500 }).rows.map((row) => row.eventId));
+    collected.push(...review.page({ filter, timeZone: fixedZone(offset), sort: { column: 'time', direction: 'desc' }, offset: start, limit: 500 }).rows.map((row) => row.eventId));
   }
   return collected.sort();
 }
@@ -114,7 +122,7 @@ describe('local filter compiler agrees with a plain evaluation', () => {
       const expected = ids(all().filter((candidate) => referenceMatches(candidate, group, offset, noExtras)));
       if (expected.length > 0 && expected.length < model.events.size) nonTrivial += 1;
       expect(cacheIds(group, offset), JSON.stringify(group)).toEqual(expected);
-      expect(review.count({ filter: group, timezoneOffsetMinutes: offset })).toBe(expected.length);
+      expect(review.count({ filter: group, timeZone: fixedZone(offset) })).toBe(expected.length);
     }
     expect(nonTrivial).toBeGreaterThan(20);
   });
@@ -159,19 +167,19 @@ describe('local filter compiler agrees with a plain evaluation', () => {
     const event = all()[5]!.entry.event;
     const group: LocalFilterGroup = { combinator: 'and', rules: [{ field: 'user', operator: '=', value: event.done_by.id }] };
     const expected = all().filter((candidate) => referenceMatches(candidate, group, 0, noExtras));
-    const maps = review.heatmaps({ filter: group, timezoneOffsetMinutes: 60 });
+    const maps = review.heatmaps({ filter: group, timeZone: 'Etc/GMT-1' });
     for (const cells of [maps.userHourOfWeek, maps.sourceDay, maps.userSource]) expect(cells.reduce((sum, cell) => sum + cell.count, 0)).toBe(expected.length);
-    const summary = review.summary({ filter: group, timezoneOffsetMinutes: 0 });
+    const summary = review.summary({ filter: group, timeZone: 'UTC' });
     expect(summary.events).toBe(expected.length);
     expect(summary.users).toBe(1);
     // A cell's own filter (user + hour of week in the zone) gives exactly the cell's count.
     for (const cell of maps.userHourOfWeek.slice(0, 5)) {
       const cellFilter: LocalFilterGroup = { combinator: 'and', rules: [group, { combinator: 'and', rules: [{ field: 'user', operator: '=', value: cell.y }, { field: 'hourOfWeek', operator: '=', value: String(cell.x) }] }] };
-      expect(review.count({ filter: cellFilter, timezoneOffsetMinutes: 60 })).toBe(cell.count);
+      expect(review.count({ filter: cellFilter, timeZone: 'Etc/GMT-1' })).toBe(cell.count);
     }
     for (const cell of maps.sourceDay.slice(0, 5)) {
       const cellFilter: LocalFilterGroup = { combinator: 'and', rules: [group, { field: 'day', operator: '=', value: cell.x }, cell.y === '' ? { field: 'source', operator: 'null' } : { field: 'source', operator: '=', value: cell.y }] };
-      expect(review.count({ filter: cellFilter, timezoneOffsetMinutes: 60 })).toBe(cell.count);
+      expect(review.count({ filter: cellFilter, timeZone: 'Etc/GMT-1' })).toBe(cell.count);
     }
   });
 });
@@ -243,22 +251,22 @@ describe('review flags', () => {
     const filter: LocalFilterGroup = { combinator: 'and', rules: [{ field: 'flag', operator: '=', value: 'mass_change' }] };
     const extras: ReferenceExtras = { flags: (id) => [...(expected.get(id) ?? [])], notes: () => [] };
     expect(cacheIds(filter)).toEqual(ids(all().filter((candidate) => referenceMatches(candidate, filter, 0, extras))));
-    expect(review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timezoneOffsetMinutes: 0 })).toBe(expected.size);
+    expect(review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timeZone: 'UTC' })).toBe(expected.size);
     const off = review.setRules({ ...tighter, offHours: { ...tighter.offHours, enabled: false }, massChange: { ...tighter.massChange, enabled: false } });
     expect(off.flagged).toBe(expectedFlags({ ...tighter, offHours: { ...tighter.offHours, enabled: false }, massChange: { ...tighter.massChange, enabled: false } }).size);
     expect(review.rules().offHours.enabled).toBe(false);
   });
 
   it('recompute after new events arrive (sync finished)', () => {
-    const before = review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timezoneOffsetMinutes: 0 });
+    const before = review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timeZone: 'UTC' });
     const extra = generateTimelines(77, 1).slice(0, 3);
     for (const timeline of extra) {
       cache.writeTimelinePage(timeline.key, timeline.entries, null);
       model.write(timeline.key, timeline.entries);
     }
-    review.summary({ filter: { combinator: 'and', rules: [] }, timezoneOffsetMinutes: 0 });
+    review.summary({ filter: { combinator: 'and', rules: [] }, timeZone: 'UTC' });
     expect(actualFlags()).toEqual(expectedFlags(review.rules()));
-    expect(review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timezoneOffsetMinutes: 0 })).toBeGreaterThanOrEqual(before);
+    expect(review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timeZone: 'UTC' })).toBeGreaterThanOrEqual(before);
   });
 });
 
@@ -279,11 +287,11 @@ describe('reviewer notes', () => {
     ]);
     expect(annotations.has('not-an-event')).toBe(false);
 
-    const withNotes = review.page({ filter: { combinator: 'and', rules: [{ field: 'note', operator: 'notNull' }] }, timezoneOffsetMinutes: 0, sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 10 }).rows;
+    const withNotes = review.page({ filter: { combinator: 'and', rules: [{ field: 'note', operator: 'notNull' }] }, timeZone: 'UTC', sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 10 }).rows;
     expect(withNotes.map((row) => row.eventId).sort()).toEqual([first!, second!].sort());
     expect(withNotes.find((row) => row.eventId === first)?.noteCount).toBe(2);
-    expect(review.count({ filter: { combinator: 'and', rules: [{ field: 'note', operator: 'contains', value: 'FOLLOW' }] }, timezoneOffsetMinutes: 0 })).toBe(1);
-    expect(review.event(first!).notes.map((entry) => entry.text)).toEqual(['Checked with the owner — fine', 'Second look']);
+    expect(review.count({ filter: { combinator: 'and', rules: [{ field: 'note', operator: 'contains', value: 'FOLLOW' }] }, timeZone: 'UTC' })).toBe(1);
+    expect(review.event(first!, 'UTC').notes.map((entry) => entry.text)).toEqual(['Checked with the owner — fine', 'Second look']);
 
     expect(review.deleteNote(note.id)).toEqual({ deleted: true });
     expect(review.deleteNote(note.id)).toEqual({ deleted: false });
@@ -296,7 +304,7 @@ describe('event detail and a record as of a moment', () => {
   it('returns everything Zoho sent for the sample event, raw JSON verbatim', () => {
     const sample = sampleTimeline();
     const entry = sample.entries.find((candidate) => (candidate.event.field_history ?? []).some((change) => (change.pick_list_values ?? []).length > 3))!;
-    const detail = review.event(entry.event.id);
+    const detail = review.event(entry.event.id, 'UTC');
     expect(detail.doneBy).toMatchObject({ id: entry.event.done_by.id, profile: { name: 'Administrator' }, type: 'regular user' });
     const change = detail.fieldChanges.find((candidate) => (candidate.pickList ?? []).length > 0)!;
     expect(change.pickList!.length).toBeGreaterThan(3);

@@ -39,18 +39,18 @@ describe('renderValue', () => {
 describe('ZoneClock', () => {
   it('re-expresses Zoho times in the chosen zone with its offset, across DST', () => {
     const berlin = new ZoneClock('Europe/Berlin');
-    expect(berlin.fromZoho('2023-06-07T19:32:21-11:00')?.iso).toBe('2023-06-08T08:32:21+02:00');
-    expect(berlin.fromZoho('2024-01-15T12:00:00Z')?.iso).toBe('2024-01-15T13:00:00+01:00');
+    expect(berlin.of('2023-06-07T19:32:21-11:00')?.iso).toBe('2023-06-08T08:32:21+02:00');
+    expect(berlin.of('2024-01-15T12:00:00Z')?.iso).toBe('2024-01-15T13:00:00+01:00');
     // 2024-03-31 01:30 UTC is after the spring-forward at 01:00 UTC.
-    expect(berlin.fromZoho('2024-03-31T00:59:59+00:00')?.iso).toBe('2024-03-31T01:59:59+01:00');
-    expect(berlin.fromZoho('2024-03-31T01:00:00+00:00')?.iso).toBe('2024-03-31T03:00:00+02:00');
+    expect(berlin.of('2024-03-31T00:59:59+00:00')?.iso).toBe('2024-03-31T01:59:59+01:00');
+    expect(berlin.of('2024-03-31T01:00:00+00:00')?.iso).toBe('2024-03-31T03:00:00+02:00');
     const kolkata = new ZoneClock('Asia/Kolkata');
-    expect(kolkata.fromZoho('2023-06-07T19:32:21-11:00')?.iso).toBe('2023-06-08T12:02:21+05:30');
-    expect(new ZoneClock('UTC').local(Date.UTC(2023, 0, 2, 3, 4, 5, 600)).iso).toBe('2023-01-02T03:04:05.600+00:00');
+    expect(kolkata.of('2023-06-07T19:32:21-11:00')?.iso).toBe('2023-06-08T12:02:21+05:30');
+    expect(new ZoneClock('UTC').at(Date.UTC(2023, 0, 2, 3, 4, 5, 600)).iso).toBe('2023-01-02T03:04:05.600+00:00');
   });
 
   it('gives weekday (Monday = 0) and hour in the zone', () => {
-    const local = new ZoneClock('America/New_York').local(Date.UTC(2024, 0, 1, 3, 0, 0)); // Sunday 22:00 in New York
+    const local = new ZoneClock('America/New_York').at(Date.UTC(2024, 0, 1, 3, 0, 0)); // Sunday 22:00 in New York
     expect(local.weekday).toBe(6);
     expect(local.hour).toBe(22);
     expect(local.date).toBe('2023-12-31');
