@@ -60,7 +60,7 @@ export function RecordsScreen() {
   }, [reload]);
 
   const running = progress?.state === 'running';
-  const records = overview?.records ?? [];
+  const records = useMemo(() => overview?.records ?? [], [overview]);
   const resumable = !running && records.some((row) => row.resumable);
   const selectedKeys = useMemo(() => records.filter((row) => selected.has(keyOf(row))).map(({ module, recordId }) => ({ module, recordId })), [records, selected]);
 

@@ -99,7 +99,7 @@ test.describe('the packaged desktop app', () => {
   test('syncs the demo workspace into the offline cache, which survives a restart', async () => {
     test.setTimeout(180_000);
     const first = await launchApp(target!, userData);
-    let eventsAfterSync = 0;
+    let eventsAfterSync: number;
     try {
       await connectToDemoWorkspace(first);
       // The Records screen is being built; its IPC channels (the same ones it will call) exist.
