@@ -665,7 +665,6 @@ export type RequestOutput<C extends RequestChannel> = (typeof requestChannels)[C
 export type EventPayload<E extends EventChannel> = (typeof eventChannels)[E]['payload'];
 
 export const requestChannelNames = Object.keys(requestChannels) as RequestChannel[];
-export const eventChannelNames = Object.keys(eventChannels) as EventChannel[];
 
 export function isRequestChannel(name: unknown): name is RequestChannel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestChannels, name);
