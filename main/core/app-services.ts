@@ -161,7 +161,7 @@ export function createIpcHandlers(services: AppServices): IpcHandlers {
     'sync:start': (input) => records.start(input),
     'sync:resume': () => records.resume(),
     'sync:cancel': async () => records.cancel(),
-    'sync:progress': async () => records.progress(),
+    'sync:status': async () => records.progress(),
     'timeline:record': async ({ record, limit, offset }) => records.timeline(record, limit, offset),
     'review:page': async (input) => services.review.page(input),
     'review:summary': async (input) => services.review.summary(input),
