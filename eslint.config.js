@@ -23,9 +23,7 @@ const ELECTRON_ONLY_IN_SHELL = {
   message: 'Only main/electron/ (and the preload script) may import electron; take a port instead.',
 };
 const NO_NODE_PREFIXED = { regex: '^node:', message: 'The renderer runs in a browser: no Node built-ins.' };
-const NO_NODE_BARE = builtinModules
-  .filter((name) => !name.startsWith('_'))
-  .map((name) => ({ name, message: 'The renderer runs in a browser: no Node built-ins.' }));
+const NO_NODE_BARE = builtinModules.filter((name) => !name.startsWith('_')).map((name) => ({ name, message: 'The renderer runs in a browser: no Node built-ins.' }));
 const RENDERER_NO_MAIN = {
   regex: '^(\\.{1,2}/)+main(/|$)',
   message: 'The renderer may not import main/ code; talk to it through preload/contract.',
@@ -63,11 +61,21 @@ const layerRules = [
   restrict('preload', ['preload/**'], [ELECTRON_ONLY_IN_SHELL, PRELOAD_NO_MAIN], [], ['preload/index.ts']),
   // The preload script is Electron's own bridge: it is the one file outside main/electron that needs electron.
   restrict('preload-script', ['preload/index.ts'], [PRELOAD_NO_MAIN]),
-  restrict('capabilities', CAPABILITIES.map((folder) => `main/${folder}/**`), [ELECTRON_ONLY_IN_SHELL, LOWER_NO_ROOT_OR_SHELL]),
-  restrict('core', ['main/core/**'], [ELECTRON_ONLY_IN_SHELL, LOWER_NO_ROOT_OR_SHELL, CORE_NO_CAPABILITY], [], [
-    // moved to main/app by the lead (issue 11); delete this exclusion with the file.
-    'main/core/app-services.ts',
-  ]),
+  restrict(
+    'capabilities',
+    CAPABILITIES.map((folder) => `main/${folder}/**`),
+    [ELECTRON_ONLY_IN_SHELL, LOWER_NO_ROOT_OR_SHELL],
+  ),
+  restrict(
+    'core',
+    ['main/core/**'],
+    [ELECTRON_ONLY_IN_SHELL, LOWER_NO_ROOT_OR_SHELL, CORE_NO_CAPABILITY],
+    [],
+    [
+      // moved to main/app by the lead (issue 11); delete this exclusion with the file.
+      'main/core/app-services.ts',
+    ],
+  ),
   restrict('app', ['main/app/**'], [ELECTRON_ONLY_IN_SHELL, ROOT_NO_SHELL]),
   restrict('cli-host', ['main/cli/**', 'main/host/**'], [ELECTRON_ONLY_IN_SHELL]),
   { name: 'layers/electron-shell', files: ['main/electron/**'], rules: { 'no-restricted-imports': 'off' } },

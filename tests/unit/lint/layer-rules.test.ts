@@ -41,9 +41,7 @@ const forbidden: Case[] = [
   ['tests/unit/some.test.ts', valueImport('electron')],
   ['main/cache/some-file.ts', valueImport('electron/main')],
   // Node built-ins and main/ in the renderer
-  ...['node:fs', 'fs', 'fs/promises', 'path', 'node:path', 'crypto', 'worker_threads', 'node:worker_threads', 'os', 'child_process', 'events'].map(
-    (source): Case => ['renderer/review/Some.tsx', valueImport(source)],
-  ),
+  ...['node:fs', 'fs', 'fs/promises', 'path', 'node:path', 'crypto', 'worker_threads', 'node:worker_threads', 'os', 'child_process', 'events'].map((source): Case => ['renderer/review/Some.tsx', valueImport(source)]),
   ['renderer/review/Some.tsx', valueImport('../../main/core/errors.js')],
   ['renderer/review/Some.tsx', valueImport('../../main/cache/index')],
   ['renderer/main.tsx', valueImport('../main/zoho/models.js')],
