@@ -32,6 +32,11 @@ const RENDERER_ONLY_CONTRACT = {
   regex: '^(\\.{1,2}/)+preload/(?!contract(\\.js|\\.ts)?$)',
   message: 'From preload/ the renderer may import only preload/contract (types and schemas).',
 };
+// The renderer's entry stands in for the preload when served by the loopback host: it alone may load the browser bridge.
+const RENDERER_ENTRY_ONLY_CONTRACT_OR_BRIDGE = {
+  regex: '^(\\.{1,2}/)+preload/(?!(contract|browser-bridge)(\\.js|\\.ts)?$)',
+  message: 'From preload/ the renderer entry may import only preload/contract and preload/browser-bridge.',
+};
 const PRELOAD_NO_MAIN = { regex: '^(\\.{1,2}/)+main(/|$)', message: 'preload/ may not import main/ code.' };
 const LOWER_NO_ROOT_OR_SHELL = {
   regex: mainFolder(['app', ...SHELLS]),
@@ -46,18 +51,46 @@ const CORE_NO_CAPABILITY = {
   message: 'main/core is the lowest layer: it may not import a capability folder.',
 };
 
+/**
+ * `no-restricted-imports` does not look at `import('…')`; lazy loading (CLI commands, workers) uses it,
+ * so this rule applies the same { paths, patterns } options to dynamic imports with a literal source.
+ */
+const dynamicImportsRule = {
+  meta: { type: 'problem', schema: [{ type: 'object' }], messages: { restricted: "'{{source}}' import is restricted from being used. {{message}}" } },
+  create(context) {
+    const { paths = [], patterns = [] } = context.options[0] ?? {};
+    const regexes = patterns.map((pattern) => ({ regex: new RegExp(pattern.regex, 'u'), message: pattern.message }));
+    return {
+      ImportExpression(node) {
+        const { source } = node;
+        let text;
+        if (source.type === 'Literal' && typeof source.value === 'string') text = source.value;
+        else if (source.type === 'TemplateLiteral' && source.expressions.length === 0) text = source.quasis[0]?.value.cooked;
+        if (text === undefined || text === null) return;
+        const hit = paths.find((path) => path.name === text) ?? regexes.find((pattern) => pattern.regex.test(text));
+        if (hit !== undefined) context.report({ node, messageId: 'restricted', data: { source: text, message: hit.message } });
+      },
+    };
+  },
+};
+const layersPlugin = { rules: { 'dynamic-imports': dynamicImportsRule } };
+
 /** One config object per folder, each with its COMPLETE restriction list (a later object replaces a rule's options, it does not merge them). */
 const restrict = (name, files, patterns, paths = [], ignores = []) => ({
   name: `layers/${name}`,
   files,
   ignores,
-  rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+  rules: {
+    'no-restricted-imports': ['error', { paths, patterns }],
+    'layers/dynamic-imports': ['error', { paths, patterns }],
+  },
 });
 
 const layerRules = [
   // Everything not covered below (shells, tests, bench, scripts): electron stays in main/electron.
   restrict('everywhere', ['**/*.{ts,tsx,js,mjs}'], [ELECTRON_ONLY_IN_SHELL]),
-  restrict('renderer', ['renderer/**'], [ELECTRON_ONLY_IN_SHELL, NO_NODE_PREFIXED, RENDERER_NO_MAIN, RENDERER_ONLY_CONTRACT], NO_NODE_BARE),
+  restrict('renderer', ['renderer/**'], [ELECTRON_ONLY_IN_SHELL, NO_NODE_PREFIXED, RENDERER_NO_MAIN, RENDERER_ONLY_CONTRACT], NO_NODE_BARE, ['renderer/main.tsx']),
+  restrict('renderer-entry', ['renderer/main.tsx'], [ELECTRON_ONLY_IN_SHELL, NO_NODE_PREFIXED, RENDERER_NO_MAIN, RENDERER_ENTRY_ONLY_CONTRACT_OR_BRIDGE], NO_NODE_BARE),
   restrict('preload', ['preload/**'], [ELECTRON_ONLY_IN_SHELL, PRELOAD_NO_MAIN], [], ['preload/index.ts']),
   // The preload script is Electron's own bridge: it is the one file outside main/electron that needs electron.
   restrict('preload-script', ['preload/index.ts'], [PRELOAD_NO_MAIN]),
@@ -78,13 +111,14 @@ const layerRules = [
   ),
   restrict('app', ['main/app/**'], [ELECTRON_ONLY_IN_SHELL, ROOT_NO_SHELL]),
   restrict('cli-host', ['main/cli/**', 'main/host/**'], [ELECTRON_ONLY_IN_SHELL]),
-  { name: 'layers/electron-shell', files: ['main/electron/**'], rules: { 'no-restricted-imports': 'off' } },
+  { name: 'layers/electron-shell', files: ['main/electron/**'], rules: { 'no-restricted-imports': 'off', 'layers/dynamic-imports': 'off' } },
   // Tests of the Electron shell may name its types; they never load electron itself.
   {
     name: 'layers/tests',
     files: ['tests/**'],
     rules: {
       'no-restricted-imports': 'off',
+      'layers/dynamic-imports': 'off',
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ ...ELECTRON_ONLY_IN_SHELL, allowTypeImports: true }] }],
     },
   },
@@ -99,6 +133,7 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
       globals: { ...globals.node },
     },
+    plugins: { layers: layersPlugin },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

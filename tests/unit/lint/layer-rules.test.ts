@@ -13,7 +13,7 @@ const eslint = new ESLint({
   overrideConfig: [{ files: ['**/*.{ts,tsx}'], ...tseslint.configs.disableTypeChecked }],
 });
 
-const LAYER_RULES = new Set(['no-restricted-imports', '@typescript-eslint/no-restricted-imports']);
+const LAYER_RULES = new Set(['no-restricted-imports', '@typescript-eslint/no-restricted-imports', 'layers/dynamic-imports']);
 
 async function layerViolations(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${code}\nexport const used = value;\n`, { filePath });
@@ -56,6 +56,16 @@ const forbidden: Case[] = [
   ...LOWER_LAYERS.flatMap((layer) => ROOT_AND_SHELLS.map((target): Case => [`main/${layer}/some-file.ts`, valueImport(`../${target}/index.js`)])),
   ['main/export/pdf/some-file.ts', valueImport('../../app/index.js')],
   ['main/sync/some-file.ts', `export { other } from '../app/services.js'; const value = 1;`],
+  // dynamic imports (lazy loading) are held to the same rules
+  ['main/cache/some-file.ts', "const value = await import('../app/index.js');"],
+  ['main/zoho/some-file.ts', "const value = await import('electron');"],
+  ['main/core/some-file.ts', 'const value = await import(`../zoho/client.js`);'],
+  ['renderer/review/Some.tsx', "const value = await import('node:fs');"],
+  ['renderer/review/Some.tsx', "const value = await import('../../main/export/csv-export.js');"],
+  ['renderer/review/Some.tsx', "const value = await import('../../preload/browser-bridge');"],
+  ['renderer/main.tsx', valueImport('../preload/api.js')],
+  ['renderer/main.tsx', valueImport('node:fs')],
+  ['renderer/main.tsx', valueImport('fs')],
   ['main/cache/some-file.ts', 'import type { Thing } from "../app/index.js"; const value: Thing = 1;'],
   // main/core is the lowest layer: no capability either
   ...CAPABILITIES.map((capability): Case => ['main/core/some-file.ts', valueImport(`../${capability}/index.js`)]),
@@ -87,6 +97,12 @@ const allowed: Case[] = [
   ['main/host/some-file.ts', valueImport('../app/index.js')],
   ['main/electron/some-file.ts', valueImport('../app/index.js')],
   ['tests/integration/some.test.ts', valueImport('../../main/app/index.js')],
+  ['main/cli/some-file.ts', "const value = await import('../app/index.js');"],
+  ['main/cli/some-file.ts', "const value = await import('./commands/export.js');"],
+  ['main/electron/some-file.ts', "const value = await import('electron');"],
+  ['renderer/review/Some.tsx', "const value = await import('./ActivityPanel');"],
+  ['renderer/main.tsx', "const value = await import('../preload/browser-bridge');"],
+  ['renderer/main.tsx', valueImport('../preload/contract')],
 ];
 
 describe('layer rules (eslint.config.js)', () => {
