@@ -75,6 +75,8 @@ const forbidden: Case[] = [
 
 const allowed: Case[] = [
   ['main/electron/main.ts', valueImport('electron')],
+  ['electron.vite.config.ts', valueImport('electron-vite')],
+  ['main/cli/some-file.ts', valueImport('electron-store')],
   ['preload/index.ts', valueImport('electron')],
   ['tests/unit/electron/some.test.ts', 'import type { MenuItemConstructorOptions } from "electron"; const value: MenuItemConstructorOptions = {};'],
   ['renderer/review/Some.tsx', valueImport('../../preload/contract')],
