@@ -63,7 +63,7 @@ const host = spawn(process.execPath, ['out/main/host.js', '--json', '--home', ho
   env: { ...process.env, TIMELINE_AUDITOR_PASSPHRASE: 'bench passphrase' },
 });
 const firstLine = await new Promise<string>((resolve, reject) => {
-  createInterface({ input: host.stdout! }).once('line', resolve);
+  createInterface({ input: host.stdout }).once('line', resolve);
   host.once('exit', (code) => reject(new Error(`host exited with ${code}`)));
 });
 const { appUrl } = JSON.parse(firstLine) as { appUrl: string };

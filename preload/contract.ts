@@ -130,7 +130,7 @@ const recordIdSchema = z.string().regex(/^[0-9]{1,25}$/, 'a Zoho record id is di
 export const recordKeySchema = z.object({ module: moduleNameSchema, recordId: recordIdSchema }).strict();
 export type RecordKeyView = z.infer<typeof recordKeySchema>;
 
-export interface RecordRow extends RecordKeyView {
+export interface RecordRowView extends RecordKeyView {
   name: string | null;
   freshness: 'never' | 'syncing' | 'fresh' | 'stale' | 'failed';
   eventCount: number;
@@ -141,7 +141,7 @@ export interface RecordRow extends RecordKeyView {
   resumable: boolean;
 }
 
-export interface CacheStats {
+export interface CacheStatsView {
   events: number;
   records: number;
   users: number;
@@ -149,8 +149,8 @@ export interface CacheStats {
 }
 
 export interface RecordsOverview {
-  records: RecordRow[];
-  cache: CacheStats;
+  records: RecordRowView[];
+  cache: CacheStatsView;
   /** Modules the timeline API supports, for pickers (custom modules can be typed). */
   modules: string[];
 }
@@ -634,7 +634,8 @@ export const requestChannels = {
   /** Continues the last interrupted run (killed, cancelled). */
   'sync:resume': request<{ runId: string } | null>()(noInput),
   'sync:cancel': request<{ cancelled: boolean }>()(noInput),
-  'sync:progress': request<SyncProgressView | null>()(noInput),
+  /** The current (or last) sync run's progress; live updates arrive as the `sync:progress` event. */
+  'sync:status': request<SyncProgressView | null>()(noInput),
   'timeline:record': request<{ total: number; events: TimelineEventView[] }>()(timelineQueryInputSchema),
   /** Starts an export in the background; progress arrives as `export:progress`. */
   'export:start': request<{ exportId: string }>()(exportStartInputSchema),
@@ -696,7 +697,6 @@ export type RequestOutput<C extends RequestChannel> = (typeof requestChannels)[C
 export type EventPayload<E extends EventChannel> = (typeof eventChannels)[E]['payload'];
 
 export const requestChannelNames = Object.keys(requestChannels) as RequestChannel[];
-export const eventChannelNames = Object.keys(eventChannels) as EventChannel[];
 
 export function isRequestChannel(name: unknown): name is RequestChannel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestChannels, name);

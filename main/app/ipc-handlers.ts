@@ -31,7 +31,7 @@ export function createIpcHandlers(services: Core): IpcHandlers {
     'sync:start': async (input) => (await services.records()).start(input),
     'sync:resume': async () => (await services.records()).resume(),
     'sync:cancel': async () => (await services.records()).cancel(),
-    'sync:progress': async () => (await services.records()).progress(),
+    'sync:status': async () => (await services.records()).progress(),
     'timeline:record': async ({ record, limit, offset }) => (await services.records()).timeline(record, limit, offset),
     'review:page': async (input) => (await services.review()).page(input),
     'review:summary': async (input) => (await services.review()).summary(input),

@@ -8,7 +8,7 @@ export function openInDefaultBrowser(url: string, platform: NodeJS.Platform = pr
     platform === 'win32' ? ['cmd', ['/c', 'start', '', url.replace(/&/g, '^&')]] :
     ['xdg-open', [url]];
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args as string[], { stdio: 'ignore', detached: true, windowsHide: true });
+    const child = spawn(command, args, { stdio: 'ignore', detached: true, windowsHide: true });
     child.once('error', reject);
     child.once('spawn', () => {
       child.unref();

@@ -11,9 +11,8 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { iterateEvents } from './csv-export.js';
-import type { ExportEvent, ExportEventSource, ExportRunOptions, ReviewerNote } from './types.js';
-import { discardStream, throwIfAborted } from './values.js';
+import type { ExportEvent, ReviewerNote } from './types.js';
+import { discardStream } from './values.js';
 
 export const EVENTS_JSON_FORMAT = 'timeline-auditor.events/1';
 
@@ -75,17 +74,4 @@ export class EventsJsonWriter {
   private async write(text: string): Promise<void> {
     if (!this.out.write(text)) await once(this.out, 'drain');
   }
-}
-
-export async function writeEventsJson(events: ExportEventSource | AsyncIterable<ExportEvent>, out: Writable, options: ExportRunOptions = {}): Promise<number> {
-  const writer = new EventsJsonWriter(out);
-  await writer.start();
-  let count = 0;
-  for await (const event of iterateEvents(events)) {
-    throwIfAborted(options.signal);
-    await writer.add(event);
-    count += 1;
-  }
-  await writer.finish();
-  return count;
 }

@@ -153,7 +153,8 @@ export async function writeAuditPacket(
 /** Streams files into a zip (fflate), compressing text, storing the already-compressed PDF. */
 async function zipFiles(entries: Array<{ name: string; path: string }>, zipPath: string, mtime: number, signal: AbortSignal | undefined): Promise<number> {
   const out = createWriteStream(zipPath);
-  let failure: Error | null = null;
+  // Assigned inside a callback, so keep the declared type: a plain `= null` would narrow it to null below.
+  let failure = null as Error | null;
   let bytes = 0;
   const finishedZip = new Promise<void>((resolve, reject) => {
     const zip = new Zip((error, chunk, final) => {

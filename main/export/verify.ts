@@ -94,7 +94,7 @@ export async function verifyPacket(packet: Uint8Array | string, options: VerifyO
   }
   result.manifest = manifest;
   // Signature over the exact manifest bytes.
-  let signerKey: KeyObject | null = null;
+  let signerKey: KeyObject | null;
   try {
     signerKey = createPublicKey(manifest.signing.publicKeyPem);
     result.signerFingerprint = publicKeyFingerprint(signerKey);
@@ -109,7 +109,7 @@ export async function verifyPacket(packet: Uint8Array | string, options: VerifyO
     problem(MANIFEST_NAME, `was signed with a different key than the one you trust (packet key ${result.signerFingerprint ?? '?'}, trusted key ${expectedFingerprint}).`);
   } else {
     const signature = Buffer.from(Buffer.from(signatureBytes).toString('utf8').trim(), 'base64');
-    let valid = false;
+    let valid: boolean;
     try {
       valid = signature.length === 64 && verify(null, manifestBytes, signerKey, signature);
     } catch {
@@ -138,7 +138,7 @@ export async function verifyPacket(packet: Uint8Array | string, options: VerifyO
   const covered = DIGEST_FILES.map((name) => entries[name]);
   if (covered.every((content) => content !== undefined)) {
     const hash = createHash('sha256');
-    for (const content of covered) hash.update(content as Uint8Array);
+    for (const content of covered) hash.update(content);
     if (hash.digest('hex') !== manifest.packetDigest.value) problem(MANIFEST_NAME, 'states a packet digest that does not match events.json, events.csv and users.json.');
   }
   result.ok = result.firstProblem === null && result.signatureOk;

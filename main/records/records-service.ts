@@ -1,7 +1,7 @@
 import type {
   AddRecordsResult,
   RecordKeyView,
-  RecordRow,
+  RecordRowView,
   RecordsOverview,
   SyncProgressView,
   TimelineEventView,
@@ -270,7 +270,7 @@ function problemsOf(error: unknown, text: string): AddRecordsResult['problems'] 
   return listed.map((problem: { line: number; message: string }) => ({ line: problem.line, text: (lines[problem.line - 1] ?? '').trim().slice(0, 120), message: problem.message }));
 }
 
-function toRecordRow(state: RecordSyncState): RecordRow {
+function toRecordRow(state: RecordSyncState): RecordRowView {
   return {
     module: state.module,
     recordId: state.recordId,

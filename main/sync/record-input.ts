@@ -1,3 +1,4 @@
+import { CsvError, parse } from 'csv-parse/sync';
 import { ZohoApiError } from '../zoho/errors.js';
 import { isValidModuleApiName } from '../zoho/modules.js';
 import { parseIsoWithOffset } from '../zoho/filters.js';
@@ -81,58 +82,70 @@ export function parseRecordList(text: string, options: { defaultModule?: string 
   return [...records.values()];
 }
 
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. Returns rows with their first line number. */
-export function parseCsvRows(text: string): Array<{ line: number; cells: string[] }> {
-  const source = text.replace(/^\uFEFF/, '');
-  const rows: Array<{ line: number; cells: string[] }> = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
+/** Byte offset → 1-based line number, counting CRLF, LF and CR as one break each; offsets must not decrease. */
+function lineCounter(bytes: Uint8Array): (offset: number) => number {
+  let position = 0;
   let line = 1;
-  let rowLine = 1;
-  let cellStarted = false;
-  const endRow = (): void => {
-    cells.push(cell);
-    if (!(cells.length === 1 && cells[0]?.trim() === '' && !cellStarted)) rows.push({ line: rowLine, cells });
-    cells = [];
-    cell = '';
-    cellStarted = false;
+  return (offset) => {
+    for (; position < offset; position += 1) {
+      const byte = bytes[position];
+      if (byte === 0x0a || (byte === 0x0d && bytes[position + 1] !== 0x0a)) line += 1;
+    }
+    return line;
   };
-  for (let index = 0; index < source.length; index += 1) {
-    const character = source[index] as string;
-    if (quoted) {
-      if (character === '"') {
-        if (source[index + 1] === '"') {
-          cell += '"';
-          index += 1;
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (character === '\n') line += 1;
-        cell += character;
-      }
-      continue;
-    }
-    if (character === '"') {
-      quoted = true;
-      cellStarted = true;
-    } else if (character === ',') {
-      cells.push(cell);
-      cell = '';
-      cellStarted = true;
-    } else if (character === '\r' || character === '\n') {
-      if (character === '\r' && source[index + 1] === '\n') index += 1;
-      endRow();
-      line += 1;
-      rowLine = line;
-    } else {
-      cell += character;
-      if (character.trim() !== '') cellStarted = true;
-    }
+}
+
+/** Line ends, spaces and tabs: what csv-parse skips between records (blank lines, whitespace-only lines when trimming). */
+const SKIPPED_BETWEEN_RECORDS = new Set([0x0d, 0x0a, 0x20, 0x09]);
+
+function csvProblem(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field is never closed (a " is missing)';
+    case 'INVALID_OPENING_QUOTE':
+      return 'a " appears inside a field that does not start with one (quote the whole field and double the inner quote: "Ann ""The"" Lee")';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'text follows the closing " of a quoted field (double a " that belongs to the field: "Ann ""The"" Lee")';
+    default:
+      return `this is not valid CSV (${error.message})`;
   }
-  if (quoted) throw inputError('The CSV file', [{ line: rowLine, message: 'a quoted field is never closed (a " is missing)' }], 'Close the quoted field, or remove the stray quote character.');
-  if (cell !== '' || cells.length > 0) endRow();
+}
+
+/**
+ * RFC 4180 CSV (csv-parse): quoted fields may hold commas, quotes ("") and line breaks; CRLF, LF and CR
+ * line ends; a UTF-8 BOM is dropped. Returns rows with the line each starts on; blank lines are skipped.
+ * Cells are kept as written (surrounding whitespace outside quotes aside), so ids stay exact strings.
+ */
+export function parseCsvRows(text: string): Array<{ line: number; cells: string[] }> {
+  const bytes = Buffer.from(text, 'utf8');
+  const lineAt = lineCounter(bytes);
+  const rows: Array<{ line: number; cells: string[] }> = [];
+  // Where the next record starts: after the previous record's end and any blank lines (csv-parse reports byte offsets).
+  let nextRecordStart = 0;
+  const startLine = (): number => {
+    let offset = nextRecordStart;
+    while (offset < bytes.length && SKIPPED_BETWEEN_RECORDS.has(bytes[offset] ?? 0)) offset += 1;
+    return lineAt(offset);
+  };
+  try {
+    parse(bytes, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      // Any of the three line ends, even mixed in one file (the usual auto-detection fixes on the first one).
+      record_delimiter: ['\r\n', '\n', '\r'],
+      on_record: (cells: string[], context) => {
+        const line = startLine();
+        nextRecordStart = context.bytes;
+        if (!(cells.length === 1 && cells[0] === '')) rows.push({ line, cells });
+        return null;
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    throw inputError('The CSV file', [{ line: startLine(), message: csvProblem(error) }], 'Close the quoted field, or remove the stray quote character.');
+  }
   return rows;
 }
 

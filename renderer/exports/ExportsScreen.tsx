@@ -22,7 +22,7 @@ import {
   Typography,
 } from '@mui/material';
 import ContentCopyOutlined from '@mui/icons-material/ContentCopyOutlined';
-import type { ExportFormat, ExportHistoryEntry, ExportProgressView, PacketVerificationView, RecordRow, SigningKeyView } from '../../preload/contract';
+import type { ExportFormat, ExportHistoryEntry, ExportProgressView, PacketVerificationView, RecordRowView, SigningKeyView } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatTimestamp } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
@@ -63,7 +63,7 @@ function Copyable({ text, label, wrap = false }: { text: string; label: string; 
 }
 
 export function ExportsScreen() {
-  const [records, setRecords] = useState<RecordRow[] | null>(null);
+  const [records, setRecords] = useState<RecordRowView[] | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [formats, setFormats] = useState<Set<ExportFormat>>(new Set(['packet']));
   const [progress, setProgress] = useState<ExportProgressView | null>(null);

@@ -69,8 +69,3 @@ export function useRequest<C extends RequestChannel>(channel: C, input: RequestI
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
   return [state, reload];
 }
-
-/** Subscribes to an event channel for the lifetime of the component. */
-export function useEvent<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): void {
-  useEffect(() => subscribe(channel, listener), [channel, listener]);
-}

@@ -17,7 +17,7 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material';
-import type { RecordRow, RecordsOverview, SyncProgressView } from '../../preload/contract';
+import type { RecordRowView, RecordsOverview, SyncProgressView } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatAuditedTime, formatTimestamp } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
@@ -27,7 +27,7 @@ import { formatBytes, numberFormat } from './format';
 import { RecordTimelineDialog } from './RecordTimelineDialog';
 import { SyncProgressPanel } from './SyncProgressPanel';
 
-const FRESHNESS: Record<RecordRow['freshness'], { label: string; color: 'default' | 'success' | 'warning' | 'error' | 'info' }> = {
+const FRESHNESS: Record<RecordRowView['freshness'], { label: string; color: 'default' | 'success' | 'warning' | 'error' | 'info' }> = {
   never: { label: 'Never synced', color: 'default' },
   syncing: { label: 'Syncing', color: 'info' },
   fresh: { label: 'Fresh', color: 'success' },
@@ -42,7 +42,7 @@ export function RecordsScreen() {
   const [overview, setOverview] = useState<RecordsOverview | null>(null);
   const [progress, setProgress] = useState<SyncProgressView | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [opened, setOpened] = useState<RecordRow | null>(null);
+  const [opened, setOpened] = useState<RecordRowView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   const reload = useCallback(() => {
@@ -50,7 +50,7 @@ export function RecordsScreen() {
   }, []);
   useEffect(() => {
     reload();
-    void call('sync:progress', {}).then(setProgress);
+    void call('sync:status', {}).then(setProgress);
     const offProgress = subscribe('sync:progress', setProgress);
     const offChanged = subscribe('records:changed', reload);
     return () => {
@@ -60,7 +60,7 @@ export function RecordsScreen() {
   }, [reload]);
 
   const running = progress?.state === 'running';
-  const records = overview?.records ?? [];
+  const records = useMemo(() => overview?.records ?? [], [overview]);
   const resumable = !running && records.some((row) => row.resumable);
   const selectedKeys = useMemo(() => records.filter((row) => selected.has(keyOf(row))).map(({ module, recordId }) => ({ module, recordId })), [records, selected]);
 
@@ -75,7 +75,7 @@ export function RecordsScreen() {
   const startSync = (mode: 'full' | 'incremental'): Promise<void> =>
     act(() => call('sync:start', { mode, ...(selectedKeys.length > 0 ? { records: selectedKeys } : {}) }));
 
-  const toggle = (row: RecordRow): void =>
+  const toggle = (row: RecordRowView): void =>
     setSelected((current) => {
       const next = new Set(current);
       if (next.has(keyOf(row))) next.delete(keyOf(row));

@@ -158,7 +158,7 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
 
   const visibleColumns = useMemo(() => columns.filter((column) => COLUMN_SPEC[column] !== undefined), [columns]);
   // Fixed columns at their width; "Old → new" takes the rest, at least 240 px (then the table scrolls sideways).
-  const tableMinWidth = visibleColumns.reduce((sum, column) => sum + (typeof COLUMN_SPEC[column].width === 'number' ? (COLUMN_SPEC[column].width as number) : 170), 0);
+  const tableMinWidth = visibleColumns.reduce((sum, column) => sum + (typeof COLUMN_SPEC[column].width === 'number' ? (COLUMN_SPEC[column].width) : 170), 0);
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = items.length === 0 ? 0 : virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
 

@@ -57,8 +57,14 @@ function isGroup(node: RuleType | RuleGroupType | string): node is RuleGroupType
 }
 
 function hasValue(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0 && value.every((item) => String(item).trim() !== '');
-  return value !== undefined && value !== null && String(value).trim() !== '';
+  if (Array.isArray(value)) return value.length > 0 && value.every((item) => isFilled(item));
+  return isFilled(value);
+}
+
+/** Blank strings, null and undefined are "no value"; anything else (numbers, lists' items, objects) is a value. */
+function isFilled(value: unknown): boolean {
+  if (typeof value === 'string') return value.trim() !== '';
+  return value !== undefined && value !== null;
 }
 
 /**

@@ -36,7 +36,7 @@ test.describe('timeline-auditor command line (built)', () => {
     const home = mkdtempSync(join(tmpdir(), 'ta-cli-e2e-'));
     const sandbox = spawn(process.execPath, ['bin/timeline-auditor.js', 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const lines = createInterface({ input: sandbox.stdout! });
+      const lines = createInterface({ input: sandbox.stdout });
       const banner: string[] = [];
       await new Promise<void>((resolve) => lines.on('line', (line) => (banner.push(line), /access token/.test(line) && resolve())));
       const url = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner.join('\n'))![1]!;

@@ -99,7 +99,7 @@ test.describe('the packaged desktop app', () => {
   test('syncs the demo workspace into the offline cache, which survives a restart', async () => {
     test.setTimeout(180_000);
     const first = await launchApp(target!, userData);
-    let eventsAfterSync = 0;
+    let eventsAfterSync: number;
     try {
       await connectToDemoWorkspace(first);
       // The Records screen is being built; its IPC channels (the same ones it will call) exist.
@@ -108,9 +108,9 @@ test.describe('the packaged desktop app', () => {
       expect((added as { value: { added: number } }).value.added).toBeGreaterThan(0);
       expect(await invoke(first.page, 'sync:start', { mode: 'full' })).toMatchObject({ ok: true });
       await expect
-        .poll(async () => ((await invoke(first.page, 'sync:progress', {})) as { value: { state: string } | null }).value?.state, { timeout: 120_000 })
+        .poll(async () => ((await invoke(first.page, 'sync:status', {})) as { value: { state: string } | null }).value?.state, { timeout: 120_000 })
         .toBe('done');
-      const progress = (await invoke(first.page, 'sync:progress', {})) as { value: { recordsFailed: number; eventsWritten: number } };
+      const progress = (await invoke(first.page, 'sync:status', {})) as { value: { recordsFailed: number; eventsWritten: number } };
       expect(progress.value.recordsFailed).toBe(0);
       expect(progress.value.eventsWritten).toBeGreaterThan(0);
       const overview = (await invoke(first.page, 'records:overview', {})) as { value: { records: Array<{ freshness: string }>; cache: { events: number } } };
@@ -142,7 +142,7 @@ test.describe('the packaged desktop app', () => {
       expect(await invoke(running.page, 'records:add', { text: 'Leads/554023000001122039', defaultModule: null, format: 'paste' })).toMatchObject({ ok: true });
       expect(await invoke(running.page, 'sync:start', { mode: 'full' })).toMatchObject({ ok: true });
       await expect
-        .poll(async () => ((await invoke(running.page, 'sync:progress', {})) as { value: { state: string } | null }).value?.state, { timeout: 120_000 })
+        .poll(async () => ((await invoke(running.page, 'sync:status', {})) as { value: { state: string } | null }).value?.state, { timeout: 120_000 })
         .toBe('done');
       // The Exports screen's channel: a packet (with its PDF and CSV inside) into Documents/Timeline Auditor.
       const started = (await invoke(running.page, 'export:start', { records: [{ module: 'Leads', recordId: '554023000001122039' }], formats: ['packet'] })) as { ok: boolean };

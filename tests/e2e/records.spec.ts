@@ -22,8 +22,9 @@ test.describe('Records screen', () => {
     await page.getByRole('button', { name: /^Add all records of Leads/ }).click();
     await expect(page.getByTestId('add-records-result')).toContainText(/Added \d+ records/);
     const rows = page.getByTestId('record-row');
+    // The table reloads on records:changed, a moment after the result text: wait for it.
+    await expect.poll(() => rows.count()).toBeGreaterThan(5);
     const total = await rows.count();
-    expect(total).toBeGreaterThan(5);
     await expect(page.getByTestId('record-freshness').first()).toHaveText('Never synced');
 
     await page.getByRole('button', { name: 'Sync all' }).click();

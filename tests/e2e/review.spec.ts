@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/host';
 import { connectToDemo, openScreen } from './support/flows';
-import type { AuditorApi, LocalFilterGroupInput, ReviewFacets } from '../../preload/contract';
+import type { AuditorApi, LocalFilterGroupInput } from '../../preload/contract';
 
 /** window.auditor inside the page (this file is type-checked without the DOM library). */
 type PageGlobals = { auditor: AuditorApi };
@@ -113,7 +113,7 @@ test.describe('Review screen', () => {
       if (!result.ok) throw new Error(result.error.message);
       return result.value;
     });
-    const cellUserId = (facets as ReviewFacets).users.find((user) => user.name === cellUser.replace(/ \(\d{4}\)$/, ''))!.id;
+    const cellUserId = facets.users.find((user) => user.name === cellUser.replace(/ \(\d{4}\)$/, ''))!.id;
     const nested: LocalFilterGroupInput = {
       combinator: 'and',
       rules: [

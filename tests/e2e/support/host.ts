@@ -19,7 +19,7 @@ export async function startAppHost(home = mkdtempSync(join(tmpdir(), 'auditor-e2
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`host exited with ${code}: ${stderr}`)));
@@ -29,6 +29,8 @@ export async function startAppHost(home = mkdtempSync(join(tmpdir(), 'auditor-e2
 }
 
 export const test = base.extend<{ appHost: RunningAppHost }>({
+  // Playwright requires a destructuring pattern for the (unused) fixtures argument.
+  // eslint-disable-next-line no-empty-pattern
   appHost: async ({}, use) => {
     const host = await startAppHost();
     await use(host);

@@ -59,7 +59,8 @@ describe('access tokens', () => {
     await connectWithBrowser(harness);
     const old = await harness.service.getToken();
     harness.clock.advance(HOUR);
-    const tokens = await Promise.all(Array.from({ length: 50 }, () => harness?.service.getToken()));
+    const { service } = harness;
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => service.getToken()));
     expect(new Set(tokens.map((token) => token?.accessToken)).size).toBe(1);
     expect(tokens[0]?.accessToken).not.toBe(old.accessToken);
     expect(harness.sandbox.stats().tokenGrants.refresh_token).toBe(1);
@@ -70,7 +71,8 @@ describe('access tokens', () => {
     harness = await startHarness({ sandbox: { autoConsent: 'approve' } });
     await connectWithBrowser(harness);
     const rejected = await harness.service.getToken();
-    const results = await Promise.all(Array.from({ length: 20 }, () => harness?.service.refreshAfterRejection(rejected.accessToken)));
+    const { service } = harness;
+    const results = await Promise.all(Array.from({ length: 20 }, () => service.refreshAfterRejection(rejected.accessToken)));
     expect(new Set(results.map((token) => token?.accessToken)).size).toBe(1);
     expect(results[0]?.accessToken).not.toBe(rejected.accessToken);
     expect(harness.sandbox.stats().tokenGrants.refresh_token).toBe(1);

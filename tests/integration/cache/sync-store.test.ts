@@ -172,7 +172,7 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
       { id: '554023000000235011', name: 'Patricia Boyle', email: null, profileName: null, status: null, inDirectory: false },
     ]);
     const users: ZohoUser[] = [
-      { id: '554023000000235011', full_name: 'Patricia Boyle', email: 'patricia.boyle@zylker.example', status: 'active', profile: { name: 'Administrator', id: '554023000000015972' }, extra_key: 'kept' } as ZohoUser,
+      { id: '554023000000235011', full_name: 'Patricia Boyle', email: 'patricia.boyle@zylker.example', status: 'active', profile: { name: 'Administrator', id: '554023000000015972' }, extra_key: 'kept' },
       { id: '554023000000235047', first_name: 'ليلى', last_name: 'حداد', email: null, status: 'disabled' },
     ];
     cache.upsertUsers(users);

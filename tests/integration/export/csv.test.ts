@@ -19,7 +19,7 @@ beforeAll(async () => {
   events = buildEvents(600);
   await exportCsvFile({ scope: testScope({ timeZone: 'UTC' }), events: sourceOf(events), users: TEST_USERS }, join(dir, 'events.csv'));
   text = await readFile(join(dir, 'events.csv'), 'utf8');
-  rows = parse(text, { bom: true, relax_column_count: false }) as string[][];
+  rows = parse(text, { bom: true, relax_column_count: false });
 });
 
 afterAll(async () => {

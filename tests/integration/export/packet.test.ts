@@ -135,7 +135,7 @@ describe('audit packet', () => {
     const result = await verifyPacket(rezip(files));
     expect(result.ok).toBe(false);
     expect(result.signatureOk).toBe(true);
-    expect(result.firstProblem).toEqual({ file: 'notes.txt', problem: expect.stringMatching(/not listed in the signed manifest/) as unknown as string });
+    expect(result.firstProblem).toEqual({ file: 'notes.txt', problem: expect.stringMatching(/not listed in the signed manifest/) });
   });
 
   it('catches an edited manifest even when the edit updates a file hash to match a changed file', async () => {

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../../main/core/clock.js';
 import { SAMPLE_TIMELINE_RESPONSE } from '../../../main/sandbox/data/sample-timeline.js';
 
@@ -16,11 +18,26 @@ export class ManualClock implements Clock {
   }
 }
 
-export const TIMELINE_DOC = '/work/shared/zoho/timeline-api.md';
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/**
+ * Where Zoho's timeline API reference may be: `shared/zoho/timeline-api.md` beside the repository
+ * (../shared/zoho/), or beside a folder further up (a git worktree sits one level deeper).
+ */
+export const TIMELINE_DOC_CANDIDATES: readonly string[] = (() => {
+  const candidates: string[] = [];
+  for (let folder = resolve(REPO_ROOT, '..'); ; folder = dirname(folder)) {
+    candidates.push(join(folder, 'shared', 'zoho', 'timeline-api.md'));
+    if (dirname(folder) === folder) return candidates;
+  }
+})();
+
+/** The reference, or undefined when it is not beside the repository. */
+export const TIMELINE_DOC: string | undefined = TIMELINE_DOC_CANDIDATES.find((candidate) => existsSync(candidate));
 
 /** The doc's sample response, parsed fresh from timeline-api.md when it is there, else the stored copy. */
 export function docSampleResponse(): unknown {
-  if (!existsSync(TIMELINE_DOC)) return structuredClone(SAMPLE_TIMELINE_RESPONSE);
+  if (TIMELINE_DOC === undefined) return structuredClone(SAMPLE_TIMELINE_RESPONSE);
   const text = readFileSync(TIMELINE_DOC, 'utf8');
   const marker = text.indexOf('Sample Response');
   const start = text.indexOf('{', marker);

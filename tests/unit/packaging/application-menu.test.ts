@@ -10,16 +10,16 @@ function recordingActions(): ApplicationMenuActions & { calls: string[] } {
 const label = (item: MenuItemConstructorOptions): string => (item.label ?? item.role ?? item.type ?? '').replace(/&/g, '');
 const submenu = (item: MenuItemConstructorOptions | undefined): MenuItemConstructorOptions[] => {
   if (item === undefined || !Array.isArray(item.submenu)) throw new Error(`${item === undefined ? 'missing menu' : label(item)} has no submenu`);
-  return item.submenu as MenuItemConstructorOptions[];
+  return item.submenu;
 };
 const everyItem = (items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
-  items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? everyItem(item.submenu as MenuItemConstructorOptions[]) : [])]);
+  items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? everyItem(item.submenu) : [])]);
 const byId = (items: MenuItemConstructorOptions[], id: string): MenuItemConstructorOptions => {
   const found = everyItem(items).find((item) => item.id === id);
   if (found === undefined) throw new Error(`no menu item ${id}`);
   return found;
 };
-const click = (item: MenuItemConstructorOptions): void => item.click?.({} as never, undefined, {} as never);
+const click = (item: MenuItemConstructorOptions): void => item.click?.({} as never, undefined, {});
 
 describe('the application menu on macOS', () => {
   const actions = recordingActions();

@@ -73,6 +73,37 @@ describe('record input', () => {
     expect(() => parseRecordCsv('')).toThrow(/empty/);
   });
 
+  it('reads a Zoho-style export: BOM, CRLF, quoted names holding commas, quotes and line breaks; ids stay exact strings', () => {
+    const text = '\uFEFFRecord Id,Module,Full Name,Description\r\n554023000001122039,Leads,"Lee, Ann","says ""hi""\r\non two lines"\r\n0070,Deals,"Bob",x\r\n';
+    expect(parseRecordCsv(text)).toEqual([
+      { module: 'Leads', recordId: '554023000001122039', name: 'Lee, Ann' },
+      { module: 'Deals', recordId: '0070', name: 'Bob' },
+    ]);
+    expect(parseCsvRows(text).map((row) => row.line)).toEqual([1, 2, 4]);
+    expect(parseCsvRows(text)[1]?.cells[3]).toBe('says "hi"\r\non two lines');
+  });
+
+  it('numbers rows by the line they start on, across blank lines and mixed line ends', () => {
+    expect(parseCsvRows('a\n\n  \nb\r\nc\rd\n"x\r\ny"\r\ne')).toEqual([
+      { line: 1, cells: ['a'] },
+      { line: 4, cells: ['b'] },
+      { line: 5, cells: ['c'] },
+      { line: 6, cells: ['d'] },
+      { line: 7, cells: ['x\r\ny'] },
+      { line: 9, cells: ['e'] },
+    ]);
+  });
+
+  it('refuses malformed CSV with a plain error naming the line where the bad row starts', () => {
+    expect(problemsOf(() => parseCsvRows('id\n1\n\n2,"x\ny\nz\n'))).toEqual([{ line: 4, message: 'a quoted field is never closed (a " is missing)' }]);
+    expect(() => parseRecordCsv('id,module\n1,Leads\n2,"Leads\n', { defaultModule: 'Leads' })).toThrow(/line 3: a quoted field is never closed/);
+    const stray = problemsOf(() => parseCsvRows('id,name\n1,Ann\n2,Ann "The" Lee\n'));
+    expect(stray).toHaveLength(1);
+    expect(stray[0]?.line).toBe(3);
+    expect(stray[0]?.message).toMatch(/a " appears inside a field/);
+    expect(problemsOf(() => parseCsvRows('id,name\n1,"Ann"x\n'))[0]).toMatchObject({ line: 2, message: expect.stringMatching(/text follows the closing "/) as string });
+  });
+
   it('chooses CSV or list by file name', () => {
     expect(parseRecordsFile('id\n5\n', 'export.CSV', { defaultModule: 'Leads' })).toEqual([{ module: 'Leads', recordId: '5' }]);
     expect(parseRecordsFile('Leads/5\n', 'batch.txt')).toEqual([{ module: 'Leads', recordId: '5' }]);
