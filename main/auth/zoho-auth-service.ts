@@ -263,7 +263,7 @@ export class ZohoAuthService implements TokenProvider {
     const fetchImpl = this.#fetch;
     const client = new ZohoClient({
       tokenProvider: this,
-      fetch: ((input: string | URL | Request, init?: RequestInit) => fetchImpl(input instanceof Request ? input.url : input, init)) as typeof fetch,
+      fetch: ((input: string | URL | Request, init?: RequestInit) => fetchImpl(input instanceof Request ? input.url : input, init)),
       clock: this.#clock,
       // Sign-in does not wait on backoff: a failure is recorded (and shown) and a reconnect reads it again.
       retry: { maxAttempts: 1 },

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { AuditorError, serializeError, type SerializedError } from '../core/errors.js';
+import { serializeError, type SerializedError } from '../core/errors.js';
 import { ZohoApiError } from '../zoho/errors.js';
 import type { TimelineFilter } from '../zoho/filters.js';
 import type { TimelineEntry, TimelinePage } from '../zoho/models.js';

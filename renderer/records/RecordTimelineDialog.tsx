@@ -21,7 +21,7 @@ import {
 import type { RecordKeyView, TimelineEventView } from '../../preload/contract';
 import { formatAuditedTime } from '../components/time';
 import { call } from '../ipc/client';
-import { useSettings, useTimeZone } from '../settings/SettingsContext';
+import { useTimeZone } from '../settings/SettingsContext';
 
 const PAGE_SIZE = 50;
 
@@ -36,7 +36,6 @@ function Value({ value }: { value: string | null }) {
 
 /** One record's cached timeline, newest first: works with no network at all. */
 export function RecordTimelineDialog({ record, onClose }: { record: (RecordKeyView & { name: string | null }) | null; onClose: () => void }) {
-  const { settings } = useSettings();
   const [page, setPage] = useState(0);
   const [state, setState] = useState<{ total: number; events: TimelineEventView[] } | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -21,7 +21,7 @@ import type { RecordRowView, RecordsOverview, SyncProgressView } from '../../pre
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatAuditedTime, formatTimestamp } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
-import { useSettings, useTimeZone } from '../settings/SettingsContext';
+import { useTimeZone } from '../settings/SettingsContext';
 import { AddRecordsCard } from './AddRecordsCard';
 import { formatBytes, numberFormat } from './format';
 import { RecordTimelineDialog } from './RecordTimelineDialog';
@@ -38,7 +38,6 @@ const FRESHNESS: Record<RecordRowView['freshness'], { label: string; color: 'def
 const keyOf = (row: { module: string; recordId: string }): string => `${row.module}/${row.recordId}`;
 
 export function RecordsScreen() {
-  const { settings } = useSettings();
   const [overview, setOverview] = useState<RecordsOverview | null>(null);
   const [progress, setProgress] = useState<SyncProgressView | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());

@@ -41,7 +41,7 @@ function filesUnder(folder: string): string[] {
 
 /** The event ids and rows of an events CSV. */
 function csvOf(path: string): { rows: Array<Record<string, string>>; eventIds: Set<string> } {
-  const rows = parse(readFileSync(path, 'utf8'), { bom: true, columns: true }) as Array<Record<string, string>>;
+  const rows = parse<Record<string, string>>(readFileSync(path, 'utf8'), { bom: true, columns: true });
   return { rows, eventIds: new Set(rows.map((row) => row['event_id']!)) };
 }
 
