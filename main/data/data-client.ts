@@ -170,6 +170,7 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
       }
       pending.delete(message.id);
       call.cleanup();
+      if (pending.size === 0) current.keepAlive(false);
       if (message.result.ok) call.resolve(message.result.value);
       else call.reject(call.aborted() ? new DataJobAbortedError(message.result.error) : errorFrom(message.result.error));
     });
@@ -197,6 +198,7 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
         aborted: () => signal?.aborted === true,
         cleanup: () => signal?.removeEventListener('abort', abort),
       });
+      if (pending.size === 1) port.keepAlive(true);
       port.postMessage({ type: 'request', id, name, input }, transfer);
       if (signal?.aborted === true) abort();
     });

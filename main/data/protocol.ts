@@ -176,6 +176,11 @@ export interface DataWorkerPort {
   onStop(listener: (reason: string) => void): void;
   /** Stops the worker; onStop listeners are not called for a stop asked for here. */
   terminate(): Promise<void>;
+  /**
+   * Whether the worker keeps the process alive: true while calls are pending, false when idle, so a
+   * CLI command ends when its work is done even if nobody called close().
+   */
+  keepAlive(active: boolean): void;
 }
 
 /** The worker-side end: where requests arrive and answers go. */

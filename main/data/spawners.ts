@@ -28,6 +28,7 @@ export function workerThreadSpawner(entry: URL, options: WorkerThreadOptions = {
   return {
     spawn(start: DataWorkerStart): DataWorkerPort {
       const worker = new Worker(entry, { workerData: start, ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }) });
+      worker.unref(); // idle until the first call (DataWorkerPort.keepAlive)
       return workerPort(worker);
     },
   };
@@ -54,6 +55,7 @@ function workerPort(worker: Worker): DataWorkerPort {
     postMessage: (message: ToWorkerMessage, transfer) => worker.postMessage(message, transfer === undefined ? undefined : [...transfer]),
     onMessage: (listener) => worker.on('message', (message: FromWorkerMessage) => listener(message)),
     onStop: (listener) => stopListeners.push(listener),
+    keepAlive: (active) => (active ? worker.ref() : worker.unref()),
     async terminate() {
       stopping = true;
       await worker.terminate();
@@ -74,10 +76,13 @@ export function inProcessSpawner(): WorkerSpawner {
         start,
       );
       const client: MessagePort = channel.port1;
+      client.unref();
+      channel.port2.unref();
       return {
         postMessage: (message, transfer) => client.postMessage(message, transfer === undefined ? undefined : [...transfer]),
         onMessage: (listener) => client.on('message', listener),
         onStop: () => undefined,
+        keepAlive: (active) => (active ? client.ref() : client.unref()),
         terminate() {
           host.close();
           channel.port1.close();

@@ -3,7 +3,10 @@
  * a real cache file in a temp dir: every request group, input validation, cancellation, a crash,
  * and the main thread's event-loop delay during a 100k-event export (measured, never asserted).
  */
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -277,6 +280,15 @@ describe('a worker that stops', () => {
     expect(await exporting).toMatchObject({ code: 'DATA_WORKER_CLOSED' });
     expect(data.state).toBe('closed');
     await expect(data.cache.overview()).rejects.toMatchObject({ code: 'DATA_WORKER_CLOSED' });
+  });
+});
+
+describe('process lifetime', () => {
+  it('lets a command end when its calls are answered, without close()', async () => {
+    // Were the worker always referenced, this child would never exit and execFile's timeout would kill it.
+    const script = fileURLToPath(new URL('./idle-client.mts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, dir.file('cache.sqlite')], { timeout: 20_000 });
+    expect(stdout).toBe('records=1\n');
   });
 });
 
