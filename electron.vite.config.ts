@@ -4,7 +4,8 @@ import react from '@vitejs/plugin-react';
 
 // One build for the three processes (electron-vite's layout). The main build has three entries
 // that share the same services: the Electron app, the loopback host for browser mode and tests,
-// and the headless CLI. Only `index` may import `electron`.
+// and the headless CLI — plus the data worker's entry (a worker thread each of them starts; it
+// must land beside them as out/main/data-worker.js). Only `index` may import `electron`.
 export default defineConfig({
   main: {
     build: {
@@ -16,6 +17,7 @@ export default defineConfig({
           index: resolve('main/electron/main.ts'),
           host: resolve('main/host/host-main.ts'),
           cli: resolve('main/cli/main.ts'),
+          'data-worker': resolve('main/data/data-worker-main.ts'),
         },
       },
     },

@@ -1,0 +1,244 @@
+/**
+ * The main-thread side of the data worker: typed async calls derived from the request table
+ * (protocol.ts), progress and cancellation for long jobs, and a plain error for every pending call
+ * when the worker stops. `createDataClient(spawner, { cacheFile })` is the API the composition root
+ * (main/app) wires into the services.
+ */
+import type { IpcError } from '../../preload/contract.js';
+import type { CachedEvent, CacheStats } from '../cache/index.js';
+import { AuditorError } from '../core/errors.js';
+import type { ExportProgress } from '../export/types.js';
+import type { RecordKey, RecordSyncState, SyncRun, SyncRunRecord, SyncStore } from '../sync/sync-store.js';
+import type { TimelineEntry, ZohoUser } from '../zoho/models.js';
+import type {
+  DataRequestInput,
+  DataRequestName,
+  DataRequestOutput,
+  DataRequestProgress,
+  DataWorkerPort,
+  EventFilterInput,
+  ExportJobInput,
+  FromWorkerMessage,
+  WorkerSpawner,
+} from './protocol.js';
+
+export interface CallOptions<Progress> {
+  /** Aborting sends the worker an abort for this job; the call then rejects with a DataJobAbortedError. */
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** ArrayBuffers in the input to move to the worker instead of copying (they are unusable here afterwards). */
+  transfer?: readonly ArrayBuffer[];
+}
+
+/** A job the caller cancelled: name 'AbortError' (like fetch's), code as the worker reported it (e.g. EXPORT_CANCELLED). */
+export class DataJobAbortedError extends AuditorError {
+  constructor(error: IpcError) {
+    super(error.code, error.message, { ...(error.hint === undefined ? {} : { hint: error.hint }) });
+    this.name = 'AbortError';
+  }
+}
+
+/** The worker is gone; every pending call fails with this, and later calls too until restart(). */
+export class DataWorkerStoppedError extends AuditorError {
+  constructor(reason: string) {
+    super('DATA_WORKER_STOPPED', `The data worker stopped: ${reason}; restart the app/command.`, {
+      hint: 'What was written before it stopped is kept. If this happens again, report it with the steps that led here.',
+    });
+  }
+}
+
+/** A SyncStore whose every method answers through the worker (the awaitable form of main/sync's interface). */
+export type AwaitableSyncStore = {
+  [K in keyof SyncStore]: (...args: Parameters<SyncStore[K]>) => Promise<Awaited<ReturnType<SyncStore[K]>>>;
+};
+
+type Call = <N extends DataRequestName>(name: N, input: DataRequestInput<N>, options?: CallOptions<DataRequestProgress<N>>) => Promise<DataRequestOutput<N>>;
+
+/** The sync engine's store, in the worker. */
+export class WorkerSyncStore implements AwaitableSyncStore {
+  constructor(private readonly call: Call) {}
+
+  trackRecords(records: ReadonlyArray<RecordKey & { name?: string | null }>): Promise<void> {
+    return this.call('sync.trackRecords', { records: [...records] });
+  }
+  recordState(key: RecordKey): Promise<RecordSyncState | undefined> {
+    return this.call('sync.recordState', { key: keyOf(key) });
+  }
+  listRecordStates(): Promise<RecordSyncState[]> {
+    return this.call('sync.listRecordStates', {});
+  }
+  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental'): Promise<void> {
+    return this.call('sync.beginRecordSync', { key: keyOf(key), mode });
+  }
+  writeTimelinePage(key: RecordKey, entries: readonly TimelineEntry[], nextPageToken: string | null): Promise<{ inserted: number }> {
+    return this.call('sync.writeTimelinePage', { key: keyOf(key), entries: [...entries], nextPageToken });
+  }
+  completeRecordSync(key: RecordKey, at: number): Promise<void> {
+    return this.call('sync.completeRecordSync', { key: keyOf(key), at });
+  }
+  failRecordSync(key: RecordKey, error: { code: string; message: string }, at: number): Promise<void> {
+    return this.call('sync.failRecordSync', { key: keyOf(key), error: { code: error.code, message: error.message }, at });
+  }
+  clearResumeToken(key: RecordKey): Promise<void> {
+    return this.call('sync.clearResumeToken', { key: keyOf(key) });
+  }
+  upsertUsers(users: readonly ZohoUser[]): Promise<void> {
+    return this.call('sync.upsertUsers', { users: [...users] });
+  }
+  createSyncRun(records: readonly RecordKey[], options: string, at: number): Promise<SyncRun> {
+    return this.call('sync.createSyncRun', { records: records.map(keyOf), options, at });
+  }
+  latestUnfinishedSyncRun(): Promise<SyncRun | undefined> {
+    return this.call('sync.latestUnfinishedSyncRun', {});
+  }
+  syncRunRecords(runId: string): Promise<SyncRunRecord[]> {
+    return this.call('sync.syncRunRecords', { runId });
+  }
+  markSyncRunRecord(runId: string, key: RecordKey, status: SyncRunRecord['status']): Promise<void> {
+    return this.call('sync.markSyncRunRecord', { runId, key: keyOf(key), status });
+  }
+  finishSyncRun(runId: string, status: 'cancelled' | 'done'): Promise<void> {
+    return this.call('sync.finishSyncRun', { runId, status });
+  }
+}
+
+/** Only the key's two fields cross the port (callers pass richer objects; the schema is strict). */
+function keyOf(key: RecordKey): RecordKey {
+  return { module: key.module, recordId: key.recordId };
+}
+
+export interface DataClient {
+  /** Any request of the table, typed by name. */
+  call: Call;
+  readonly sync: WorkerSyncStore;
+  readonly cache: {
+    overview(): Promise<{ records: RecordSyncState[]; stats: CacheStats }>;
+    untrackRecords(records: readonly RecordKey[]): Promise<number>;
+    queryEvents(filter: EventFilterInput, options?: DataRequestInput<'cache.queryEvents'>['options']): Promise<CachedEvent[]>;
+    countEvents(filter: EventFilterInput): Promise<number>;
+    getEvent(eventId: string): Promise<CachedEvent | undefined>;
+    getRawEvent(eventId: string): Promise<string | undefined>;
+  };
+  readonly exports: {
+    csv(job: ExportJobInput, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.csv'>>;
+    pdf(job: ExportJobInput, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.pdf'>>;
+    packet(job: ExportJobInput & { signingKeyPem: string }, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.packet'>>;
+  };
+  /** 'stopped' after a crash: calls fail with DataWorkerStoppedError until restart(). */
+  readonly state: 'running' | 'stopped' | 'closed';
+  /** Starts a fresh worker after a crash (pending calls of the old one have already failed). */
+  restart(): void;
+  /** Cancels nothing by itself: pending calls fail with "closed"; the worker is terminated, the cache closed with it. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  onProgress: ((progress: unknown) => void) | undefined;
+  aborted: () => boolean;
+  cleanup: () => void;
+}
+
+export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: string }): DataClient {
+  let port: DataWorkerPort;
+  let state: DataClient['state'] = 'running';
+  let stopReason = '';
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+
+  const failAll = (error: Error): void => {
+    const calls = [...pending.values()];
+    pending.clear();
+    for (const call of calls) {
+      call.cleanup();
+      call.reject(error);
+    }
+  };
+
+  const start = (): void => {
+    const current = spawner.spawn({ cacheFile: options.cacheFile });
+    port = current;
+    state = 'running';
+    current.onMessage((message: FromWorkerMessage) => {
+      if (port !== current) return;
+      const call = pending.get(message.id);
+      if (call === undefined) return;
+      if (message.type === 'progress') {
+        call.onProgress?.(message.progress);
+        return;
+      }
+      pending.delete(message.id);
+      call.cleanup();
+      if (pending.size === 0) current.keepAlive(false);
+      if (message.result.ok) call.resolve(message.result.value);
+      else call.reject(call.aborted() ? new DataJobAbortedError(message.result.error) : errorFrom(message.result.error));
+    });
+    current.onStop((reason) => {
+      if (port !== current || state === 'closed') return;
+      state = 'stopped';
+      stopReason = reason;
+      failAll(new DataWorkerStoppedError(reason));
+    });
+  };
+  start();
+
+  const call: Call = (name, input, callOptions = {}) => {
+    if (state === 'stopped') return Promise.reject(new DataWorkerStoppedError(stopReason));
+    if (state === 'closed') return Promise.reject(new AuditorError('DATA_WORKER_CLOSED', 'The data worker was closed.', { hint: 'This is a bug in Timeline Auditor: a call after shutdown.' }));
+    const id = nextId++;
+    const { signal, onProgress, transfer } = callOptions;
+    return new Promise((resolve, reject) => {
+      const abort = (): void => port.postMessage({ type: 'abort', id });
+      signal?.addEventListener('abort', abort, { once: true });
+      pending.set(id, {
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        onProgress: onProgress as ((progress: unknown) => void) | undefined,
+        aborted: () => signal?.aborted === true,
+        cleanup: () => signal?.removeEventListener('abort', abort),
+      });
+      if (pending.size === 1) port.keepAlive(true);
+      port.postMessage({ type: 'request', id, name, input }, transfer);
+      if (signal?.aborted === true) abort();
+    });
+  };
+
+  return {
+    call,
+    sync: new WorkerSyncStore(call),
+    cache: {
+      overview: () => call('cache.overview', {}),
+      untrackRecords: (records) => call('cache.untrackRecords', { records: records.map(keyOf) }),
+      queryEvents: (filter, queryOptions = {}) => call('cache.queryEvents', { filter, options: queryOptions }),
+      countEvents: (filter) => call('cache.countEvents', { filter }),
+      getEvent: (eventId) => call('cache.getEvent', { eventId }),
+      getRawEvent: (eventId) => call('cache.getRawEvent', { eventId }),
+    },
+    exports: {
+      csv: (job, callOptions) => call('export.csv', job, callOptions),
+      pdf: (job, callOptions) => call('export.pdf', job, callOptions),
+      packet: (job, callOptions) => call('export.packet', job, callOptions),
+    },
+    get state() {
+      return state;
+    },
+    restart() {
+      if (state !== 'stopped') return;
+      start();
+    },
+    async close() {
+      if (state === 'closed') return;
+      state = 'closed';
+      failAll(new AuditorError('DATA_WORKER_CLOSED', 'The data worker was closed while a request was running.', { hint: 'The app or command is shutting down.' }));
+      await port.terminate();
+    },
+  };
+}
+
+function errorFrom(error: IpcError): AuditorError {
+  return new AuditorError(error.code, error.message, {
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.details === undefined ? {} : { details: error.details }),
+  });
+}

@@ -1,0 +1,17 @@
+export { createDataClient, DataJobAbortedError, DataWorkerStoppedError, WorkerSyncStore } from './data-client.js';
+export type { AwaitableSyncStore, CallOptions, DataClient } from './data-client.js';
+export { dataWorkerEntryBeside, inProcessSpawner, workerThreadSpawner } from './spawners.js';
+export type { WorkerThreadOptions } from './spawners.js';
+export { dataRequests, isDataRequestName } from './protocol.js';
+export type {
+  AnnotationsInput,
+  DataRequestInput,
+  DataRequestName,
+  DataRequestOutput,
+  DataWorkerPort,
+  DataWorkerStart,
+  EventFilterInput,
+  ExportFileResult,
+  ExportJobInput,
+  WorkerSpawner,
+} from './protocol.js';

@@ -1,0 +1,201 @@
+/**
+ * The data worker's request table: the ONE list of what the main thread may ask the worker
+ * (the thread that owns the SQLite write connection, page ingestion, flags and exports) and what
+ * each answer is. Same style as preload/contract.ts: a zod schema for the input (checked in the
+ * worker, always) and the output type, written once; data-client.ts derives its typed calls and
+ * worker-host.ts its handler map from it, so a request added here is a compile error until it is
+ * served.
+ *
+ * This file is imported by the main thread: only zod, types and contract schemas — nothing that
+ * loads SQLite, pdfkit or fonts.
+ *
+ * Adding a request group (e.g. `review.*` once main/review has its ReviewStore): declare its
+ * requests in a `const reviewRequests = {...}` below and spread it into `dataRequests`; the compiler
+ * then points at worker-host.ts's handler map, the only other place to change.
+ */
+import { z } from 'zod';
+import { exportWhereSchema, type IpcResult } from '../../preload/contract.js';
+import type { CachedEvent, CacheStats } from '../cache/index.js';
+import type { ExportProgress, ReviewerNote } from '../export/types.js';
+import type { PacketManifest } from '../export/packet.js';
+import type { RecordSyncState, SyncRun, SyncRunRecord } from '../sync/sync-store.js';
+import { timelineEventSchema, zohoUserSchema, type JsonObject } from '../zoho/models.js';
+
+// ---- shapes ------------------------------------------------------------------------------------
+
+/** Internal ids as the SyncStore accepts them (no UI limits: the worker must not refuse what the engine stores). */
+const recordKeySchema = z.object({ module: z.string().min(1), recordId: z.string().min(1) }).strict();
+const recordKeysSchema = z.array(recordKeySchema).max(1_000_000);
+const serializedErrorSchema = z.object({ code: z.string(), message: z.string() }).strict();
+
+/** Zoho's object exactly as received: only checked to be an object, never rebuilt (evidence stays verbatim). */
+const rawJsonObjectSchema = z.custom<JsonObject>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected a JSON object');
+const timelineEntrySchema = z.object({ event: timelineEventSchema, raw: rawJsonObjectSchema }).strict();
+
+const names = z.array(z.string()).max(10_000);
+/** The cache's EventFilter minus `condition` (a compiled SQL fragment never crosses the port). */
+export const eventFilterSchema = z
+  .object({
+    records: recordKeysSchema.optional(),
+    timelineModules: names.optional(),
+    modules: names.optional(),
+    userIds: names.optional(),
+    sources: names.optional(),
+    actions: names.optional(),
+    fieldApiNames: names.optional(),
+    from: z.number().finite().optional(),
+    to: z.number().finite().optional(),
+    text: z.string().max(10_000).optional(),
+    textIn: z.array(z.enum(['recordNames', 'doneByName', 'oldValues', 'newValues'])).optional(),
+  })
+  .strict();
+export type EventFilterInput = z.infer<typeof eventFilterSchema>;
+
+const queryOptionsSchema = z
+  .object({
+    limit: z.number().int().min(0).max(100_000).optional(),
+    offset: z.number().int().min(0).optional(),
+    orderBy: z.literal('audited_time').optional(),
+    direction: z.enum(['asc', 'desc']).optional(),
+    includeRaw: z.boolean().optional(),
+  })
+  .strict();
+
+const reviewerNoteSchema = z.object({ author: z.string(), text: z.string(), at: z.number() }).strict() satisfies z.ZodType<ReviewerNote>;
+/** Flags and notes of events, as plain data (only events that have some). */
+export const annotationsSchema = z.array(z.object({ eventId: z.string().min(1), flags: z.array(z.string()), notes: z.array(reviewerNoteSchema) }).strict());
+export type AnnotationsInput = z.infer<typeof annotationsSchema>;
+
+/** What exportInputFromCache needs, as plain data; `where` is parsed in the worker (parseWhereFilter). */
+const exportJobSchema = z
+  .object({
+    records: z.array(recordKeySchema).min(1, 'choose at least one record').max(100_000),
+    where: exportWhereSchema.optional(),
+    timeZone: z.string().min(1),
+    connection: z.object({ dataCentre: z.string().nullable(), orgId: z.string().nullable(), apiDomain: z.string().nullable() }).strict(),
+    generatedBy: z.string(),
+    generatedAt: z.number().int(),
+    appVersion: z.string(),
+    /** Absolute path of the file to write (written as a .partial first; removed on failure or cancel). */
+    path: z.string().min(1),
+    /** Flags and notes; when absent the worker's own annotation source (review store, if wired) is used. */
+    annotations: annotationsSchema.optional(),
+  })
+  .strict();
+export type ExportJobInput = z.infer<typeof exportJobSchema>;
+
+export interface ExportFileResult {
+  path: string;
+  bytes: number;
+  events: number;
+}
+
+// ---- declarations ------------------------------------------------------------------------------
+
+/** Declares a request: curried so the output (and progress) types are written and the input inferred. */
+function request<Output, Progress = never>() {
+  return <Input extends z.ZodType>(input: Input) => ({ input, output: undefined as unknown as Output, progress: undefined as unknown as Progress });
+}
+
+const syncRequests = {
+  'sync.trackRecords': request<void>()(z.object({ records: z.array(recordKeySchema.extend({ name: z.string().nullable().optional() })).max(1_000_000) }).strict()),
+  'sync.recordState': request<RecordSyncState | undefined>()(z.object({ key: recordKeySchema }).strict()),
+  'sync.listRecordStates': request<RecordSyncState[]>()(z.object({}).strict()),
+  'sync.beginRecordSync': request<void>()(z.object({ key: recordKeySchema, mode: z.enum(['full', 'incremental']) }).strict()),
+  'sync.writeTimelinePage': request<{ inserted: number }>()(
+    z.object({ key: recordKeySchema, entries: z.array(timelineEntrySchema).max(10_000), nextPageToken: z.string().nullable() }).strict(),
+  ),
+  'sync.completeRecordSync': request<void>()(z.object({ key: recordKeySchema, at: z.number() }).strict()),
+  'sync.failRecordSync': request<void>()(z.object({ key: recordKeySchema, error: serializedErrorSchema, at: z.number() }).strict()),
+  'sync.clearResumeToken': request<void>()(z.object({ key: recordKeySchema }).strict()),
+  'sync.upsertUsers': request<void>()(z.object({ users: z.array(zohoUserSchema).max(1_000_000) }).strict()),
+  'sync.createSyncRun': request<SyncRun>()(z.object({ records: recordKeysSchema, options: z.string(), at: z.number() }).strict()),
+  'sync.latestUnfinishedSyncRun': request<SyncRun | undefined>()(z.object({}).strict()),
+  'sync.syncRunRecords': request<SyncRunRecord[]>()(z.object({ runId: z.string().min(1) }).strict()),
+  'sync.markSyncRunRecord': request<void>()(z.object({ runId: z.string().min(1), key: recordKeySchema, status: z.enum(['pending', 'done', 'failed']) }).strict()),
+  'sync.finishSyncRun': request<void>()(z.object({ runId: z.string().min(1), status: z.enum(['cancelled', 'done']) }).strict()),
+};
+
+/** The cache reads (and the one record-list write) main/records and main/export use. */
+const cacheRequests = {
+  /** The Records screen's overview in one round trip: every tracked record's state and the cache totals. */
+  'cache.overview': request<{ records: RecordSyncState[]; stats: CacheStats }>()(z.object({}).strict()),
+  'cache.untrackRecords': request<number>()(z.object({ records: recordKeysSchema }).strict()),
+  'cache.queryEvents': request<CachedEvent[]>()(z.object({ filter: eventFilterSchema, options: queryOptionsSchema }).strict()),
+  'cache.countEvents': request<number>()(z.object({ filter: eventFilterSchema }).strict()),
+  'cache.getEvent': request<CachedEvent | undefined>()(z.object({ eventId: z.string().min(1) }).strict()),
+  'cache.getRawEvent': request<string | undefined>()(z.object({ eventId: z.string().min(1) }).strict()),
+};
+
+/** Export jobs: long, with progress events and cancellation. */
+const exportRequests = {
+  'export.csv': request<ExportFileResult & { rows: number }, ExportProgress>()(exportJobSchema),
+  'export.pdf': request<ExportFileResult & { pages: number }, ExportProgress>()(exportJobSchema),
+  /**
+   * The signed packet. The private key travels as a PKCS#8 PEM: the key store's cipher (Electron's
+   * safeStorage) cannot run in a worker, and the worker is a thread of the same process (docs/data-worker.md).
+   */
+  'export.packet': request<ExportFileResult & { packetDigest: string; signerFingerprint: string; manifest: PacketManifest }, ExportProgress>()(
+    exportJobSchema.extend({ signingKeyPem: z.string().min(1) }).strict(),
+  ),
+};
+
+export const dataRequests = {
+  ...syncRequests,
+  ...cacheRequests,
+  ...exportRequests,
+  // ...reviewRequests (main/review's ReviewStore, when it exists)
+};
+
+export type DataRequestName = keyof typeof dataRequests;
+export type DataRequestInput<N extends DataRequestName> = z.input<(typeof dataRequests)[N]['input']>;
+export type ParsedDataRequestInput<N extends DataRequestName> = z.output<(typeof dataRequests)[N]['input']>;
+export type DataRequestOutput<N extends DataRequestName> = (typeof dataRequests)[N]['output'];
+export type DataRequestProgress<N extends DataRequestName> = (typeof dataRequests)[N]['progress'];
+
+export function isDataRequestName(name: unknown): name is DataRequestName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(dataRequests, name);
+}
+
+// ---- messages over the port ---------------------------------------------------------------------
+
+export type ToWorkerMessage =
+  | { type: 'request'; id: number; name: string; input: unknown }
+  /** The caller's AbortSignal fired: the job's AbortSignal inside the worker is aborted. */
+  | { type: 'abort'; id: number };
+
+export type FromWorkerMessage =
+  | { type: 'result'; id: number; result: IpcResult<unknown> }
+  | { type: 'progress'; id: number; progress: unknown };
+
+/** The main-thread end of a data worker (a Worker, or a MessagePort in tests). */
+export interface DataWorkerPort {
+  postMessage(message: ToWorkerMessage, transfer?: readonly ArrayBuffer[]): void;
+  onMessage(listener: (message: FromWorkerMessage) => void): void;
+  /** Called once when the worker has stopped without being asked to (exit, uncaught error). */
+  onStop(listener: (reason: string) => void): void;
+  /** Stops the worker; onStop listeners are not called for a stop asked for here. */
+  terminate(): Promise<void>;
+  /**
+   * Whether the worker keeps the process alive: true while calls are pending, false when idle, so a
+   * CLI command ends when its work is done even if nobody called close().
+   */
+  keepAlive(active: boolean): void;
+}
+
+/** The worker-side end: where requests arrive and answers go. */
+export interface DataHostPort {
+  postMessage(message: FromWorkerMessage, transfer?: readonly ArrayBuffer[]): void;
+  onMessage(listener: (message: ToWorkerMessage) => void): void;
+}
+
+/** Starts data workers; the composition root picks the implementation (worker thread, or in-process for unit tests). */
+export interface WorkerSpawner {
+  spawn(options: DataWorkerStart): DataWorkerPort;
+}
+
+/** What the worker is told at start (workerData). */
+export interface DataWorkerStart {
+  /** The TimelineCache file the worker opens (and creates when missing). */
+  cacheFile: string;
+}

@@ -1,0 +1,95 @@
+/**
+ * Ways to start a data worker (the WorkerSpawner port): a real worker thread — the same in Electron's
+ * main process, the browser-mode host and the CLI — or, for unit tests, the same host code on the
+ * caller's thread over a MessageChannel.
+ */
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { serveDataWorker } from './worker-host.js';
+import type { DataWorkerPort, DataWorkerStart, FromWorkerMessage, ToWorkerMessage, WorkerSpawner } from './protocol.js';
+
+/**
+ * The built worker beside a built entry: `dataWorkerEntryBeside(import.meta.url)` in out/main/*.js
+ * gives out/main/data-worker.js. (A variable base keeps Vite from treating it as an asset URL.)
+ */
+export function dataWorkerEntryBeside(moduleUrl: string): URL {
+  return new URL('./data-worker.js', moduleUrl);
+}
+
+export interface WorkerThreadOptions {
+  /** Node flags for the worker: tests and benchmarks run the TypeScript entry with ['--import', 'tsx']. */
+  execArgv?: string[];
+}
+
+/**
+ * Worker threads from `entry` — out/main/data-worker.js in a build, main/data/data-worker-main.ts
+ * (with execArgv ['--import', 'tsx']) under vitest/tsx.
+ */
+export function workerThreadSpawner(entry: URL, options: WorkerThreadOptions = {}): WorkerSpawner {
+  return {
+    spawn(start: DataWorkerStart): DataWorkerPort {
+      const worker = new Worker(entry, { workerData: start, ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }) });
+      worker.unref(); // idle until the first call (DataWorkerPort.keepAlive)
+      return workerPort(worker);
+    },
+  };
+}
+
+function workerPort(worker: Worker): DataWorkerPort {
+  let stopping = false;
+  let stopped = false;
+  const stopListeners: Array<(reason: string) => void> = [];
+  let lastError: Error | undefined;
+  const stop = (reason: string): void => {
+    if (stopped) return;
+    stopped = true;
+    if (!stopping) for (const listener of stopListeners) listener(reason);
+  };
+  worker.on('error', (error) => {
+    lastError = error;
+  });
+  worker.on('messageerror', (error) => {
+    lastError = error;
+  });
+  worker.on('exit', (code) => stop(lastError === undefined ? `it exited with code ${code}` : lastError.message));
+  return {
+    postMessage: (message: ToWorkerMessage, transfer) => worker.postMessage(message, transfer === undefined ? undefined : [...transfer]),
+    onMessage: (listener) => worker.on('message', (message: FromWorkerMessage) => listener(message)),
+    onStop: (listener) => stopListeners.push(listener),
+    keepAlive: (active) => (active ? worker.ref() : worker.unref()),
+    async terminate() {
+      stopping = true;
+      await worker.terminate();
+    },
+  };
+}
+
+/** The worker's code on this thread over a MessageChannel: same protocol and host, no thread (unit tests). */
+export function inProcessSpawner(): WorkerSpawner {
+  return {
+    spawn(start: DataWorkerStart): DataWorkerPort {
+      const channel = new MessageChannel();
+      const host = serveDataWorker(
+        {
+          postMessage: (message, transfer) => channel.port2.postMessage(message, transfer === undefined ? undefined : [...transfer]),
+          onMessage: (listener) => channel.port2.on('message', listener),
+        },
+        start,
+      );
+      const client: MessagePort = channel.port1;
+      client.unref();
+      channel.port2.unref();
+      return {
+        postMessage: (message, transfer) => client.postMessage(message, transfer === undefined ? undefined : [...transfer]),
+        onMessage: (listener) => client.on('message', listener),
+        onStop: () => undefined,
+        keepAlive: (active) => (active ? client.ref() : client.unref()),
+        terminate() {
+          host.close();
+          channel.port1.close();
+          channel.port2.close();
+          return Promise.resolve();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * The worker side of the data worker: owns the TimelineCache (the one SQLite connection that
+ * writes) and serves the request table (protocol.ts). Every input is checked with its zod schema;
+ * an unknown request, an invalid input and a throwing handler all come back as an error value
+ * (code/message/hint, like the IPC contract) — nothing sent over the port can take the worker down.
+ *
+ * Runs inside a worker thread (data-worker-main.ts) or, for unit tests, on the caller's thread over
+ * a MessageChannel (spawners.ts): the same code either way.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { TimelineCache } from '../cache/index.js';
+import { AuditorError, serializeError } from '../core/errors.js';
+import { exportInputFromCache, type ReviewAnnotations } from '../export/cache-export-source.js';
+import { exportCsvFile } from '../export/csv-export.js';
+import { writeAuditPacket } from '../export/packet.js';
+import { exportPdfFile } from '../export/pdf/report.js';
+import { signingKeyFromPrivate, type SigningKeyStore } from '../export/signing-key-store.js';
+import type { ExportInput } from '../export/types.js';
+import { parseWhereFilter } from '../export/where-filter.js';
+import {
+  dataRequests,
+  isDataRequestName,
+  type AnnotationsInput,
+  type DataHostPort,
+  type DataRequestName,
+  type DataRequestOutput,
+  type DataRequestProgress,
+  type EventFilterInput,
+  type ExportJobInput,
+  type ParsedDataRequestInput,
+  type ToWorkerMessage,
+} from './protocol.js';
+
+/** What a handler gets besides its input: the job's cancellation and a way to report progress. */
+export interface JobContext<Progress> {
+  signal: AbortSignal;
+  progress: (value: Progress) => void;
+}
+
+/** One handler per request in the table; input already validated. */
+export type DataHandlers = {
+  [N in DataRequestName]: (input: ParsedDataRequestInput<N>, job: JobContext<DataRequestProgress<N>>) => DataRequestOutput<N> | Promise<DataRequestOutput<N>>;
+};
+
+export interface DataHostOptions {
+  cacheFile: string;
+  /**
+   * Flags and notes for export jobs that bring none as data — the hook where the review store
+   * (which reads its tables on this connection) plugs in. Without it such exports carry none.
+   */
+  annotations?: (cache: TimelineCache) => ReviewAnnotations;
+}
+
+export interface DataHost {
+  /** Cancels running jobs and closes the cache. */
+  close(): void;
+}
+
+export function serveDataWorker(port: DataHostPort, options: DataHostOptions): DataHost {
+  let cache: TimelineCache | undefined;
+  let openFailure: unknown;
+  try {
+    cache = TimelineCache.open(options.cacheFile);
+  } catch (error) {
+    // Answered to every request (a cache from a newer version, an unreadable file): the client shows it.
+    openFailure = error;
+  }
+  const handlers = cache === undefined ? undefined : dataHandlers(cache, options);
+  const jobs = new Map<number, AbortController>();
+
+  port.onMessage((message: ToWorkerMessage) => {
+    if (message.type === 'abort') {
+      jobs.get(message.id)?.abort();
+      return;
+    }
+    const controller = new AbortController();
+    jobs.set(message.id, controller);
+    void answer(message.name, message.input, {
+      signal: controller.signal,
+      progress: (progress: unknown) => port.postMessage({ type: 'progress', id: message.id, progress }),
+    }).then((result) => {
+      jobs.delete(message.id);
+      port.postMessage({ type: 'result', id: message.id, result }, result.ok ? transferablesOf(result.value) : []);
+    });
+  });
+
+  async function answer(name: string, rawInput: unknown, job: JobContext<unknown>) {
+    if (!isDataRequestName(name)) {
+      return { ok: false as const, error: { code: 'DATA_UNKNOWN_REQUEST', message: `The data worker has no request named ${JSON.stringify(name)}.`, hint: 'The app and its data worker are from different builds; reinstall the app.' } };
+    }
+    const parsed = dataRequests[name].input.safeParse(rawInput ?? {});
+    if (!parsed.success) {
+      return {
+        ok: false as const,
+        error: {
+          code: 'DATA_INVALID_INPUT',
+          message: `The data request ${name} was rejected: ${parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`).join('; ')}.`,
+          details: { issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })) },
+        },
+      };
+    }
+    if (handlers === undefined) return { ok: false as const, error: serializeError(openFailure) };
+    try {
+      // The mapped type cannot be narrowed per key; the parse above guarantees the shape.
+      const handler = handlers[name] as (input: unknown, job: JobContext<unknown>) => unknown;
+      return { ok: true as const, value: await handler(parsed.data, job) };
+    } catch (error) {
+      return { ok: false as const, error: serializeError(error) };
+    }
+  }
+
+  return {
+    close() {
+      for (const controller of jobs.values()) controller.abort();
+      cache?.close();
+    },
+  };
+}
+
+/** ArrayBuffers in an answer (at the top or one level down) move to the main thread instead of being copied. */
+function transferablesOf(value: unknown): ArrayBuffer[] {
+  const found: ArrayBuffer[] = [];
+  const visit = (candidate: unknown): void => {
+    if (candidate instanceof ArrayBuffer) found.push(candidate);
+    else if (ArrayBuffer.isView(candidate) && candidate.buffer instanceof ArrayBuffer && candidate.byteOffset === 0 && candidate.byteLength === candidate.buffer.byteLength) found.push(candidate.buffer);
+  };
+  visit(value);
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) for (const property of Object.values(value)) visit(property);
+  return [...new Set(found)];
+}
+
+function dataHandlers(cache: TimelineCache, options: DataHostOptions): DataHandlers {
+  const exportInput = (job: ExportJobInput): ExportInput => {
+    const where = job.where === undefined ? null : parseWhereFilter(job.where);
+    const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : options.annotations?.(cache);
+    mkdirSync(dirname(job.path), { recursive: true });
+    return exportInputFromCache(cache, {
+      records: job.records,
+      ...(where === null ? {} : { filter: where.filter }),
+      filterDescription: where?.description ?? null,
+      timeZone: job.timeZone,
+      connection: job.connection,
+      generatedBy: job.generatedBy,
+      generatedAt: job.generatedAt,
+      appVersion: job.appVersion,
+      ...(annotations === undefined ? {} : { annotations }),
+    });
+  };
+  const bytesOf = (path: string): number => statSync(path).size;
+
+  return {
+    'sync.trackRecords': ({ records }) => cache.trackRecords(records),
+    'sync.recordState': ({ key }) => cache.recordState(key),
+    'sync.listRecordStates': () => cache.listRecordStates(),
+    'sync.beginRecordSync': ({ key, mode }) => cache.beginRecordSync(key, mode),
+    'sync.writeTimelinePage': ({ key, entries, nextPageToken }) => cache.writeTimelinePage(key, entries, nextPageToken),
+    'sync.completeRecordSync': ({ key, at }) => cache.completeRecordSync(key, at),
+    'sync.failRecordSync': ({ key, error, at }) => cache.failRecordSync(key, error, at),
+    'sync.clearResumeToken': ({ key }) => cache.clearResumeToken(key),
+    'sync.upsertUsers': ({ users }) => cache.upsertUsers(users),
+    'sync.createSyncRun': ({ records, options: runOptions, at }) => cache.createSyncRun(records, runOptions, at),
+    'sync.latestUnfinishedSyncRun': () => cache.latestUnfinishedSyncRun(),
+    'sync.syncRunRecords': ({ runId }) => cache.syncRunRecords(runId),
+    'sync.markSyncRunRecord': ({ runId, key, status }) => cache.markSyncRunRecord(runId, key, status),
+    'sync.finishSyncRun': ({ runId, status }) => cache.finishSyncRun(runId, status),
+
+    'cache.overview': () => ({ records: cache.listRecordStates(), stats: cache.stats() }),
+    'cache.untrackRecords': ({ records }) => cache.untrackRecords(records),
+    'cache.queryEvents': ({ filter, options: queryOptions }) => cache.queryEvents(eventFilter(filter), queryOptions),
+    'cache.countEvents': ({ filter }) => cache.countEvents(eventFilter(filter)),
+    'cache.getEvent': ({ eventId }) => cache.getEvent(eventId),
+    'cache.getRawEvent': ({ eventId }) => cache.getRawEvent(eventId),
+
+    'export.csv': async (job, { signal, progress }) => {
+      const result = await exportCsvFile(exportInput(job), job.path, { signal, onProgress: progress });
+      return { path: job.path, bytes: bytesOf(job.path), events: result.events, rows: result.rows };
+    },
+    'export.pdf': async (job, { signal, progress }) => {
+      const result = await exportPdfFile(exportInput(job), job.path, { signal, onProgress: progress, packetDigest: null });
+      return { path: job.path, bytes: bytesOf(job.path), events: result.events, pages: result.pages };
+    },
+    'export.packet': async (job, { signal, progress }) => {
+      const keyStore = signingKeyFromPem(job.signingKeyPem);
+      const result = await writeAuditPacket(exportInput(job), job.path, { signal, onProgress: progress, keyStore });
+      return {
+        path: job.path,
+        bytes: result.bytes,
+        events: result.manifest.counts.events,
+        packetDigest: result.packetDigest,
+        signerFingerprint: result.manifest.signing.publicKeyFingerprint,
+        manifest: result.manifest,
+      };
+    },
+  };
+}
+
+/** zod's output has `T | undefined` optional properties; the cache's filter wants them absent. */
+function eventFilter(filter: EventFilterInput): Parameters<TimelineCache['countEvents']>[0] {
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
+}
+
+function annotationsFromData(list: AnnotationsInput): ReviewAnnotations {
+  const byEvent = new Map(list.map((entry) => [entry.eventId, { flags: entry.flags, notes: entry.notes }]));
+  return (eventIds) => {
+    const found = new Map<string, { flags: string[]; notes: AnnotationsInput[number]['notes'] }>();
+    for (const eventId of eventIds) {
+      const entry = byEvent.get(eventId);
+      if (entry !== undefined) found.set(eventId, entry);
+    }
+    return found;
+  };
+}
+
+function signingKeyFromPem(pem: string): SigningKeyStore {
+  let key: ReturnType<typeof signingKeyFromPrivate>;
+  try {
+    key = signingKeyFromPrivate(createPrivateKey(pem));
+  } catch (error) {
+    if (error instanceof AuditorError) throw error;
+    throw new AuditorError('SIGNING_KEY_INVALID', 'The packet signing key handed to the data worker is not a private key.', { hint: 'This is a bug in Timeline Auditor; please report it.', cause: error });
+  }
+  return { loadOrCreate: () => Promise.resolve(key) };
+}
