@@ -291,19 +291,3 @@ describe('process lifetime', () => {
     expect(stdout).toBe('records=1\n');
   });
 });
-
-describe('main-thread responsiveness', () => {
-  // Measured and printed, never asserted: speed targets live in bench/data-worker-bench.ts.
-  it('measures the event-loop delay while a 100k-event CSV export runs in the worker', { timeout: 900_000 }, async () => {
-    const records = fillCache(dir.file('cache.sqlite'), 100_000);
-    const data = open();
-    expect(await data.cache.countEvents({})).toBe(100_000);
-    const histogram = monitorEventLoopDelay({ resolution: 10 });
-    histogram.enable();
-    const result = await data.exports.csv(job(records, join(dir.path, 'big.csv')));
-    histogram.disable();
-    expect(result.events).toBe(100_000);
-    expect(histogram.count).toBeGreaterThan(0);
-    console.log(`main-thread event-loop delay during a 100k-event CSV export in the worker: p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, max ${(histogram.max / 1e6).toFixed(1)} ms`);
-  });
-});
