@@ -7,6 +7,7 @@ import { TimelineCache } from '../cache/index.js';
 import { cacheFilePath } from '../cache/location.js';
 import { RecordsService } from '../records/records-service.js';
 import { ReviewService } from '../review/review-service.js';
+import { keepFlagsCurrent, SqliteReviewStore } from '../review/sqlite-review-store.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { SYNC_CLIENT_RETRY } from '../sync/index.js';
 import { ZohoClient } from '../zoho/client.js';
@@ -70,7 +71,14 @@ export function createAppServices(environment: AppEnvironment): AppServices {
     );
   }
   let cache: TimelineCache | undefined;
-  const openCache = (): TimelineCache => (cache ??= TimelineCache.open(cacheFilePath(environment.home)));
+  const openCache = (): TimelineCache => {
+    if (cache === undefined) {
+      cache = TimelineCache.open(cacheFilePath(environment.home));
+      // Review's flags are written with each page (the cache's hook), not computed on first open.
+      keepFlagsCurrent(cache);
+    }
+    return cache;
+  };
   const records = new RecordsService({
     cache: openCache,
     client: () => new ZohoClient({ tokenProvider: auth, retry: SYNC_CLIENT_RETRY }),
@@ -79,7 +87,7 @@ export function createAppServices(environment: AppEnvironment): AppServices {
   });
   const settings = new SettingsService(environment.settingsStore, events);
   const review = new ReviewService({
-    cache: openCache,
+    reviewStore: new SqliteReviewStore(openCache),
     store: environment.settingsStore,
     events,
     clock: systemClock,
@@ -101,9 +109,9 @@ export function createAppServices(environment: AppEnvironment): AppServices {
     appVersion: APP_VERSION,
     revealInFolder: (path) => environment.revealInFolder(path),
     // Flags and reviewer notes travel with the events into the CSV, the PDF and the packet.
-    annotations: (eventIds) =>
+    annotations: async (eventIds) =>
       new Map(
-        [...review.reviewAnnotations(eventIds)].map(([eventId, annotation]) => [
+        [...(await review.reviewAnnotations(eventIds))].map(([eventId, annotation]) => [
           eventId,
           {
             flags: annotation.flags.map(String),

@@ -56,7 +56,13 @@ describe('review IPC channels (the contract’s schemas, the wired service)', ()
       ok: false,
       error: { code: 'INVALID_INPUT' },
     });
+    // An operator the field does not take: refused by the contract's per-field union, before main compiles.
     expect(await dispatchRequest(handlers, 'review:summary', { filter: { combinator: 'and', rules: [{ field: 'user', operator: 'contains', value: 'x' }] }, timezoneOffsetMinutes: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    // A well-formed condition whose value cannot be compiled: refused by main's compiler.
+    expect(await dispatchRequest(handlers, 'review:summary', { filter: { combinator: 'and', rules: [{ field: 'hourOfWeek', operator: '=', value: '168' }] }, timezoneOffsetMinutes: 0 })).toMatchObject({
       ok: false,
       error: { code: 'REVIEW_FILTER_INVALID' },
     });
