@@ -136,9 +136,16 @@ function parseState(text: string | undefined): FlagsState | undefined {
  * followed), bursts through two window functions per user.
  */
 function computeFlags(db: CacheDatabase, rules: FlagRules, scope: FlagScope): void {
-  const target = scope.kind === 'all' ? { sql: '1', params: [] as unknown[] } : { sql: '(e.id >= ? OR e.id IN (SELECT value FROM json_each(?)))', params: [scope.fromRowid, JSON.stringify(scope.changed)] };
+  let target: { sql: string; params: unknown[] } = { sql: '1', params: [] };
   if (scope.kind === 'some') {
-    db.prepare(`DELETE FROM event_flags WHERE event_rowid IN (SELECT e.id FROM events e WHERE ${target.sql})`).run(...target.params);
+    // The events to flag, as a keyed temp table: each rule then seeks them by rowid (an `id >= ? OR
+    // id IN (…)` condition would make SQLite scan every event, once per rule, on every page).
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS review_flag_target (id INTEGER PRIMARY KEY)');
+    db.prepare('DELETE FROM temp.review_flag_target').run();
+    db.prepare('INSERT INTO temp.review_flag_target (id) SELECT id FROM events WHERE id >= ?').run(scope.fromRowid);
+    db.prepare('INSERT OR IGNORE INTO temp.review_flag_target (id) SELECT value FROM json_each(?)').run(JSON.stringify(scope.changed));
+    target = { sql: 'e.id IN (SELECT id FROM temp.review_flag_target)', params: [] };
+    db.prepare(`DELETE FROM event_flags WHERE event_rowid IN (SELECT id FROM temp.review_flag_target)`).run();
   }
   const insertSelect = (flag: ReviewFlag, sql: string, ...params: unknown[]): void => {
     db.prepare(`INSERT OR IGNORE INTO event_flags (event_rowid, flag) SELECT e.id, '${flag}' FROM events e WHERE ${target.sql} AND (${sql})`).run(...target.params, ...params);
@@ -219,35 +226,40 @@ function zoneSpans(zone: string, first: number, last: number): Array<{ fromMs: n
 
 /**
  * An event is in a burst when some window of `minutes` containing it holds at least `events` events
- * of the same user. n(f) counts the user's events in [f, f + W]; an event e is flagged when the
- * largest n(f) over f in [e - W, e] reaches the threshold: two window functions, no per-row code.
+ * of the same user. n(f) counts the user's events in [f, f + W]; an event e is flagged when some f
+ * in [e - W, e] has n(f) >= threshold: two window functions (count, then a sum of "f qualifies" —
+ * both have inverses, so each frame slides in O(1)), no per-row code.
  * For some events only: the bursts they can change lie within W of them, so each user's affected
  * stretches are recomputed, reading W further on each side.
  */
 function computeMassChange(db: CacheDatabase, rule: FlagRules['massChange'], scope: FlagScope, target: { sql: string; params: unknown[] }): void {
+  // Whole numbers checked by the rules' schema, written into the SQL (window frames take constants).
   const windowMs = Math.trunc(rule.minutes) * MINUTE_MS;
+  const threshold = Math.trunc(rule.events);
   const burstSql = (where: string, output: string): string => `
     INSERT OR IGNORE INTO event_flags (event_rowid, flag)
     SELECT id, 'mass_change' FROM (
-      SELECT id, ms, max(n) OVER (PARTITION BY u ORDER BY ms RANGE BETWEEN ${windowMs} PRECEDING AND CURRENT ROW) AS best FROM (
+      SELECT id, ms, sum(n >= ${threshold}) OVER (PARTITION BY u ORDER BY ms RANGE BETWEEN ${windowMs} PRECEDING AND CURRENT ROW) AS hits FROM (
         SELECT e.id, e.done_by_id AS u, e.audited_at_ms AS ms,
           count(*) OVER (PARTITION BY e.done_by_id ORDER BY e.audited_at_ms RANGE BETWEEN CURRENT ROW AND ${windowMs} FOLLOWING) AS n
         FROM events e WHERE ${where}))
-    WHERE best >= ? AND ${output}`;
+    WHERE hits > 0 AND ${output}`;
   if (scope.kind === 'all') {
-    db.prepare(burstSql('1', '1')).run(Math.trunc(rule.events));
+    db.prepare(burstSql('1', '1')).run();
     return;
   }
   const touched = db
     .prepare<unknown[], { u: string; ms: number }>(`SELECT e.done_by_id AS u, e.audited_at_ms AS ms FROM events e WHERE ${target.sql} ORDER BY u, ms`)
     .all(...target.params);
   const clear = db.prepare<[string, number, number], unknown>(
-    `DELETE FROM event_flags WHERE flag = 'mass_change' AND event_rowid IN (SELECT e.id FROM events e WHERE e.done_by_id = ? AND e.audited_at_ms BETWEEN ? AND ?)`,
+    `DELETE FROM event_flags WHERE flag = 'mass_change' AND event_rowid IN (SELECT e.id FROM events e WHERE +e.done_by_id = ? AND e.audited_at_ms BETWEEN ? AND ?)`,
   );
-  const insert = db.prepare<[string, number, number, number, number, number], unknown>(burstSql('e.done_by_id = ? AND e.audited_at_ms BETWEEN ? AND ?', 'ms BETWEEN ? AND ?'));
+  // `+done_by_id`: look the stretch up by time (events_time: a few minutes of events) rather than by
+  // user, whose index would walk all of that user's events (skip-scanning sources) for every stretch.
+  const insert = db.prepare<[string, number, number, number, number], unknown>(burstSql('+e.done_by_id = ? AND e.audited_at_ms BETWEEN ? AND ?', 'ms BETWEEN ? AND ?'));
   const flush = (user: string, from: number, to: number): void => {
     clear.run(user, from, to);
-    insert.run(user, from - windowMs, to + windowMs, Math.trunc(rule.events), from, to);
+    insert.run(user, from - windowMs, to + windowMs, from, to);
   };
   let current: { user: string; from: number; to: number } | undefined;
   for (const row of touched) {
