@@ -19,6 +19,7 @@ const LEGACY_FLAGS_KEY = 'flags';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 
 /**
  * What the stored flags reflect: the rules (their JSON text, as stored under RULES_KEY) and every
@@ -195,15 +196,16 @@ function computeOffHours(db: CacheDatabase, rule: FlagRules['offHours'], target:
 }
 
 /**
- * The zone's offset over [first, last]: one span per offset change (daylight saving), found day by
- * day and pinned to the minute. The first span starts at the beginning of time.
+ * The zone's offset over [first, last]: one span per offset change (daylight saving), found week by
+ * week and pinned to the minute. The first span starts at the beginning of time.
  */
 function zoneSpans(zone: string, first: number, last: number): Array<{ fromMs: number; offsetMs: number }> {
   const offsetAt = (ms: number): number => DateTime.fromMillis(ms, { zone }).offset * MINUTE_MS;
   const spans = [{ fromMs: -8_640_000_000_000_000, offsetMs: offsetAt(first) }];
   let previousMs = first;
   let previous = spans[0]!.offsetMs;
-  for (let ms = first + DAY_MS; ; ms += DAY_MS) {
+  // A week at a time: zones change offset at most a few times a year, never twice within a week.
+  for (let ms = first + WEEK_MS; ; ms += WEEK_MS) {
     const at = Math.min(ms, last);
     const offset = offsetAt(at);
     if (offset !== previous) {

@@ -254,6 +254,10 @@ describe('review flags', () => {
     const off = (await review.setRules({ ...tighter, offHours: { ...tighter.offHours, enabled: false }, massChange: { ...tighter.massChange, enabled: false } }));
     expect(off.flagged).toBe(expectedFlags({ ...tighter, offHours: { ...tighter.offHours, enabled: false }, massChange: { ...tighter.massChange, enabled: false } }).size);
     expect((await review.rules()).offHours.enabled).toBe(false);
+    // Working hours in a zone with daylight saving: the offset of each event's own moment counts.
+    const berlin: FlagRules = { ...tighter, offHours: { enabled: true, startHour: 8, endHour: 18, workDays: [1, 2, 3, 4, 5], timeZone: 'Europe/Berlin' } };
+    expect((await review.setRules(berlin)).flagged).toBe(expectedFlags(berlin).size);
+    expect(await actualFlags()).toEqual(expectedFlags(berlin));
   });
 
   it('recompute after new events arrive (sync finished)', async () => {
