@@ -238,38 +238,49 @@ function computeMassChange(db: CacheDatabase, rule: FlagRules['massChange'], sco
   // Whole numbers checked by the rules' schema, written into the SQL (window frames take constants).
   const windowMs = Math.trunc(rule.minutes) * MINUTE_MS;
   const threshold = Math.trunc(rule.events);
-  const burstSql = (where: string, output: string): string => `
-    INSERT OR IGNORE INTO event_flags (event_rowid, flag)
-    SELECT id, 'mass_change' FROM (
-      SELECT id, ms, sum(n >= ${threshold}) OVER (PARTITION BY u ORDER BY ms RANGE BETWEEN ${windowMs} PRECEDING AND CURRENT ROW) AS hits FROM (
-        SELECT e.id, e.done_by_id AS u, e.audited_at_ms AS ms,
-          count(*) OVER (PARTITION BY e.done_by_id ORDER BY e.audited_at_ms RANGE BETWEEN CURRENT ROW AND ${windowMs} FOLLOWING) AS n
-        FROM events e WHERE ${where}))
-    WHERE hits > 0 AND ${output}`;
   if (scope.kind === 'all') {
-    db.prepare(burstSql('1', '1')).run();
+    db.prepare(
+      `INSERT OR IGNORE INTO event_flags (event_rowid, flag)
+       SELECT id, 'mass_change' FROM (
+         SELECT id, sum(n >= ${threshold}) OVER (PARTITION BY u ORDER BY ms RANGE BETWEEN ${windowMs} PRECEDING AND CURRENT ROW) AS hits FROM (
+           SELECT e.id, e.done_by_id AS u, e.audited_at_ms AS ms,
+             count(*) OVER (PARTITION BY e.done_by_id ORDER BY e.audited_at_ms RANGE BETWEEN CURRENT ROW AND ${windowMs} FOLLOWING) AS n
+           FROM events e))
+       WHERE hits > 0`,
+    ).run();
     return;
   }
   const touched = db
     .prepare<unknown[], { u: string; ms: number }>(`SELECT e.done_by_id AS u, e.audited_at_ms AS ms FROM events e WHERE ${target.sql} ORDER BY u, ms`)
     .all(...target.params);
-  const clear = db.prepare<[string, number, number], unknown>(
-    `DELETE FROM event_flags WHERE flag = 'mass_change' AND event_rowid IN (SELECT e.id FROM events e WHERE +e.done_by_id = ? AND e.audited_at_ms BETWEEN ? AND ?)`,
-  );
-  // `+done_by_id`: look the stretch up by time (events_time: a few minutes of events) rather than by
-  // user, whose index would walk all of that user's events (skip-scanning sources) for every stretch.
-  const insert = db.prepare<[string, number, number, number, number], unknown>(burstSql('+e.done_by_id = ? AND e.audited_at_ms BETWEEN ? AND ?', 'ms BETWEEN ? AND ?'));
-  const flush = (user: string, from: number, to: number): void => {
-    clear.run(user, from, to);
-    insert.run(user, from - windowMs, to + windowMs, from, to);
-  };
+  // Each user's stretches within W of the touched events, merged: their bursts are recomputed, all
+  // stretches in one statement (a partition each), reading W further on each side.
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS review_burst_spans (id INTEGER PRIMARY KEY, user TEXT NOT NULL, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL)');
+  db.prepare('DELETE FROM temp.review_burst_spans').run();
+  const addSpan = db.prepare<[string, number, number], unknown>('INSERT INTO temp.review_burst_spans (user, from_ms, to_ms) VALUES (?, ?, ?)');
   let current: { user: string; from: number; to: number } | undefined;
   for (const row of touched) {
     if (current !== undefined && current.user === row.u && row.ms - windowMs <= current.to) current.to = row.ms + windowMs;
     else {
-      if (current !== undefined) flush(current.user, current.from, current.to);
+      if (current !== undefined) addSpan.run(current.user, current.from, current.to);
       current = { user: row.u, from: row.ms - windowMs, to: row.ms + windowMs };
     }
   }
-  if (current !== undefined) flush(current.user, current.from, current.to);
+  if (current === undefined) return;
+  addSpan.run(current.user, current.from, current.to);
+  // `+done_by_id`: the stretch is found by time (events_time: a few minutes of events), not through
+  // the user's index, which would walk all of that user's events for every stretch.
+  db.prepare(
+    `DELETE FROM event_flags WHERE flag = 'mass_change' AND event_rowid IN (
+       SELECT e.id FROM temp.review_burst_spans s CROSS JOIN events e ON e.audited_at_ms BETWEEN s.from_ms AND s.to_ms AND +e.done_by_id = s.user)`,
+  ).run();
+  db.prepare(
+    `INSERT OR IGNORE INTO event_flags (event_rowid, flag)
+     SELECT id, 'mass_change' FROM (
+       SELECT id, ms, lo, hi, sum(n >= ${threshold}) OVER (PARTITION BY span ORDER BY ms RANGE BETWEEN ${windowMs} PRECEDING AND CURRENT ROW) AS hits FROM (
+         SELECT e.id, s.id AS span, s.from_ms AS lo, s.to_ms AS hi, e.audited_at_ms AS ms,
+           count(*) OVER (PARTITION BY s.id ORDER BY e.audited_at_ms RANGE BETWEEN CURRENT ROW AND ${windowMs} FOLLOWING) AS n
+         FROM temp.review_burst_spans s CROSS JOIN events e ON e.audited_at_ms BETWEEN s.from_ms - ${windowMs} AND s.to_ms + ${windowMs} AND +e.done_by_id = s.user))
+     WHERE hits > 0 AND ms BETWEEN lo AND hi`,
+  ).run();
 }
