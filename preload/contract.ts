@@ -250,49 +250,69 @@ export const LOCAL_FILTER_OPERATORS = {
 } as const satisfies Record<string, readonly string[]>;
 export type LocalFilterField = keyof typeof LOCAL_FILTER_OPERATORS;
 
+/** One size limit for every local filter: the contract's schema and main's compiler both check it (localFilterSizeIssue). */
 export const LOCAL_FILTER_LIMITS = { depth: 6, rules: 200, listValues: 1000, textLength: 1000 } as const;
-const LOCAL_FILTER_MAX_DEPTH = LOCAL_FILTER_LIMITS.depth;
-const LOCAL_FILTER_MAX_RULES = LOCAL_FILTER_LIMITS.rules;
+
+export type LocalFilterOperator<F extends LocalFilterField = LocalFilterField> = (typeof LOCAL_FILTER_OPERATORS)[F][number];
 
 const localFilterValueSchema = z.union([
-  z.string().max(1000),
+  z.string().max(LOCAL_FILTER_LIMITS.textLength),
   z.number().finite(),
   z.boolean(),
   z.null(),
-  z.array(z.union([z.string().max(1000), z.number().finite()])).max(1000),
+  z.array(z.union([z.string().max(LOCAL_FILTER_LIMITS.textLength), z.number().finite()])).max(LOCAL_FILTER_LIMITS.listValues),
 ]);
+export type LocalFilterValue = z.infer<typeof localFilterValueSchema>;
 
-/** One condition as react-querybuilder writes it (its ids and extra keys are dropped). */
-export const localFilterRuleSchema = z.object({
-  field: z.string().min(1).max(40),
-  operator: z.string().min(1).max(40),
-  value: localFilterValueSchema.optional(),
-});
-export interface LocalFilterRuleInput {
-  field: string;
-  operator: string;
-  value?: z.infer<typeof localFilterValueSchema> | undefined;
-}
+/**
+ * One condition, discriminated by `field`, with only that field's operators: the union the compiler
+ * switches over. Derived from LOCAL_FILTER_OPERATORS, as is localFilterRuleSchema below, so a field
+ * or operator added there must be handled in main's compiler (its `never` checks) to type-check.
+ */
+export type LocalFilterRuleInput = {
+  [F in LocalFilterField]: { field: F; operator: LocalFilterOperator<F>; value?: LocalFilterValue | undefined };
+}[LocalFilterField];
+export type LocalFilterRuleOf<F extends LocalFilterField> = Extract<LocalFilterRuleInput, { field: F }>;
+
 export interface LocalFilterGroupInput {
   combinator: 'and' | 'or';
   not?: boolean | undefined;
   rules: Array<LocalFilterRuleInput | LocalFilterGroupInput>;
 }
 
+function ruleSchemaOf<F extends LocalFilterField>(field: F) {
+  const operators = LOCAL_FILTER_OPERATORS[field] as readonly string[] as [string, ...string[]];
+  return z.object({ field: z.literal(field), operator: z.enum(operators), value: localFilterValueSchema.optional() });
+}
+const localFilterFields = Object.keys(LOCAL_FILTER_OPERATORS) as LocalFilterField[];
+
+/** One condition as react-querybuilder writes it (its ids and extra keys are dropped): known field, that field's operator. */
+export const localFilterRuleSchema = z.discriminatedUnion(
+  'field',
+  localFilterFields.map(ruleSchemaOf) as unknown as [ReturnType<typeof ruleSchemaOf>, ...Array<ReturnType<typeof ruleSchemaOf>>],
+) as unknown as z.ZodType<LocalFilterRuleInput>;
+
+/** A type guard for plain strings (the builder UI's field and operator) at the renderer's boundary. */
+export function isLocalFilterRule(rule: { field: string; operator: string }): rule is { field: LocalFilterField; operator: LocalFilterOperator } & LocalFilterRuleInput {
+  const operators = (LOCAL_FILTER_OPERATORS as Record<string, readonly string[] | undefined>)[rule.field];
+  return Object.prototype.hasOwnProperty.call(LOCAL_FILTER_OPERATORS, rule.field) && operators !== undefined && operators.includes(rule.operator);
+}
+
 const localFilterGroupShape: z.ZodType<LocalFilterGroupInput> = z.lazy(() =>
   z.object({
     combinator: z.enum(['and', 'or']),
     not: z.boolean().optional(),
-    rules: z.array(z.union([localFilterGroupShape, localFilterRuleSchema])).max(LOCAL_FILTER_MAX_RULES),
+    rules: z.array(z.union([localFilterGroupShape, localFilterRuleSchema])).max(LOCAL_FILTER_LIMITS.rules),
   }),
 );
 
-function filterSize(group: LocalFilterGroupInput, depth: number): { depth: number; rules: number } {
+/** Depth (the top group is 1) and number of conditions of a filter. */
+export function filterSize(group: { rules: ReadonlyArray<object> }, depth = 1): { depth: number; rules: number } {
   let deepest = depth;
   let rules = 0;
   for (const child of group.rules) {
-    if ('rules' in child) {
-      const inner = filterSize(child, depth + 1);
+    if ('rules' in child && Array.isArray(child.rules)) {
+      const inner = filterSize(child as { rules: ReadonlyArray<object> }, depth + 1);
       deepest = Math.max(deepest, inner.depth);
       rules += inner.rules;
     } else rules += 1;
@@ -300,11 +320,18 @@ function filterSize(group: LocalFilterGroupInput, depth: number): { depth: numbe
   return { depth: deepest, rules };
 }
 
+/** What is wrong with a filter's size (LOCAL_FILTER_LIMITS), or null when it fits. */
+export function localFilterSizeIssue(group: { rules: ReadonlyArray<object> }): { message: string; hint: string } | null {
+  const size = filterSize(group);
+  if (size.depth > LOCAL_FILTER_LIMITS.depth) return { message: `The filter nests ${size.depth} groups deep.`, hint: `At most ${LOCAL_FILTER_LIMITS.depth} levels.` };
+  if (size.rules > LOCAL_FILTER_LIMITS.rules) return { message: `The filter has ${size.rules} conditions.`, hint: `At most ${LOCAL_FILTER_LIMITS.rules}.` };
+  return null;
+}
+
 /** react-querybuilder's RuleGroupType, depth and size limited (checked again when compiled). */
 export const localFilterSchema = localFilterGroupShape.superRefine((group, context) => {
-  const size = filterSize(group, 1);
-  if (size.depth > LOCAL_FILTER_MAX_DEPTH) context.addIssue({ code: 'custom', message: `groups nest at most ${LOCAL_FILTER_MAX_DEPTH} deep` });
-  if (size.rules > LOCAL_FILTER_MAX_RULES) context.addIssue({ code: 'custom', message: `at most ${LOCAL_FILTER_MAX_RULES} conditions` });
+  const issue = localFilterSizeIssue(group);
+  if (issue !== null) context.addIssue({ code: 'custom', message: `${issue.message} ${issue.hint}` });
 });
 
 const eventIdSchema = z.string().regex(/^[0-9A-Za-z_-]{1,40}$/, 'a timeline event id');

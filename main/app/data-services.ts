@@ -14,6 +14,7 @@ import { ExportService } from '../export/export-service.js';
 import { FileSigningKeyStore } from '../export/signing-key-store.js';
 import { RecordsService } from '../records/records-service.js';
 import { ReviewService } from '../review/review-service.js';
+import { keepFlagsCurrent, SqliteReviewStore } from '../review/sqlite-review-store.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { ZohoClient } from '../zoho/client.js';
 import type { PlatformPorts } from './platform-ports.js';
@@ -40,10 +41,17 @@ export interface DataServiceDependencies {
 export function createDataServices({ ports, events, settingsStore, settings, auth, syncClient }: DataServiceDependencies): DataServices {
   const { home } = ports.paths;
   let openedCache: TimelineCache | undefined;
-  const cache = (): TimelineCache => (openedCache ??= TimelineCache.open(cacheFilePath(home)));
+  const cache = (): TimelineCache => {
+    if (openedCache === undefined) {
+      openedCache = TimelineCache.open(cacheFilePath(home));
+      // Review's flags are written with each page (the cache's hook), not computed on first open.
+      keepFlagsCurrent(openedCache);
+    }
+    return openedCache;
+  };
   const records = new RecordsService({ cache, client: syncClient, events, clock: ports.clock });
   const review = new ReviewService({
-    cache,
+    reviewStore: new SqliteReviewStore(cache),
     store: settingsStore,
     events,
     clock: ports.clock,
@@ -63,9 +71,9 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     appVersion: APP_VERSION,
     revealInFolder: (path) => ports.browser.revealInFolder(path),
     // Flags and reviewer notes travel with the events into the CSV, the PDF and the packet.
-    annotations: (eventIds) =>
+    annotations: async (eventIds) =>
       new Map(
-        [...review.reviewAnnotations(eventIds)].map(([eventId, annotation]) => [
+        [...(await review.reviewAnnotations(eventIds))].map(([eventId, annotation]) => [
           eventId,
           {
             flags: annotation.flags.map(String),

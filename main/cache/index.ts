@@ -1,4 +1,6 @@
 export { TimelineCache } from './timeline-cache.js';
+export type { CacheDatabase, CacheRunResult, CacheStatement, EventsRemovedHook, EventsWrittenHook } from './database.js';
+export type { Migration } from './migrations/migration.js';
 export type { CacheStats, CachedUser, TimelineCacheOptions, TimelinePageWrite } from './timeline-cache.js';
 export type {
   CachedEvent,
@@ -18,8 +20,20 @@ export type {
   LocalFilterOptions,
   LocalFilterRule,
   SqlCondition,
+  ExtensionFieldCompiler,
+  ExtensionFieldCompilers,
+  ExtensionFilterField,
 } from './query.js';
-export { compileLocalFilter, LocalFilterError, LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, measureLocalFilter } from './query.js';
+export {
+  CACHE_FILTER_FIELDS,
+  compileLocalFilter,
+  localFilterText,
+  localFilterValues,
+  LocalFilterError,
+  LOCAL_FILTER_LIMITS,
+  LOCAL_FILTER_OPERATORS,
+  sqlMemberOf,
+} from './query.js';
 export { CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError } from './errors.js';
 export { ftsMatchExpression, indexableText } from './search-text.js';
 export { CACHE_FILE_NAME, cacheFilePath } from './location.js';

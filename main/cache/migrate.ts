@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { narrowDatabase } from './database.js';
 import type { Migration } from './migrations/index.js';
 
 export interface MigrationOutcome {
@@ -30,8 +31,9 @@ export function migrate(db: Database, migrations: readonly Migration[], now: num
       applied_at INTEGER NOT NULL
     )`);
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    const stores = narrowDatabase(db);
     for (const step of pending) {
-      step.up(db);
+      step.up(stores);
       record.run(step.version, step.name, now);
       // user_version lives in the file header and is written inside this transaction.
       db.pragma(`user_version = ${Math.trunc(step.version)}`);

@@ -3,7 +3,15 @@ import type { JsonObject, JsonValue, PickListValue } from '../zoho/models.js';
 import { AuditorError } from '../core/errors.js';
 import { parseDayKey, zoneClock } from '../core/zoned-time.js';
 import { ftsMatchExpression } from './search-text.js';
-import { LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, type LocalFilterField } from '../../preload/contract.js';
+import {
+  LOCAL_FILTER_LIMITS,
+  LOCAL_FILTER_OPERATORS,
+  localFilterSizeIssue,
+  type LocalFilterField,
+  type LocalFilterGroupInput,
+  type LocalFilterRuleInput,
+  type LocalFilterRuleOf,
+} from '../../preload/contract.js';
 
 /** Columns of the full-text index a text search may be limited to. */
 export type TextColumn = 'recordNames' | 'doneByName' | 'oldValues' | 'newValues';
@@ -203,25 +211,33 @@ export function dayNumberToDate(day: number): string {
 
 // ---- local filters: nested AND/OR groups (react-querybuilder's RuleGroupType) → parametrised SQL ----
 
-/** One condition as react-querybuilder writes it: `{ field, operator, value }` (ids and extras ignored). */
-export interface LocalFilterRule {
-  field: string;
-  operator: string;
-  value?: unknown;
-}
-
-export interface LocalFilterGroup {
-  combinator: 'and' | 'or';
-  /** Negates the whole group. */
-  not?: boolean;
-  rules: ReadonlyArray<LocalFilterRule | LocalFilterGroup>;
-}
+/** One condition: the contract's union, discriminated by field, each with only its own operators. */
+export type LocalFilterRule = LocalFilterRuleInput;
+export type LocalFilterGroup = LocalFilterGroupInput;
 
 export { LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, type LocalFilterField } from '../../preload/contract.js';
+
+/** The fields whose SQL the cache writes itself: they read only the cache's own tables. */
+export const CACHE_FILTER_FIELDS = [
+  'user', 'source', 'action', 'module', 'record', 'field', 'oldValue', 'newValue', 'valueChange', 'time', 'day', 'hourOfWeek', 'automation', 'text',
+] as const satisfies readonly LocalFilterField[];
+type CacheFilterField = (typeof CACHE_FILTER_FIELDS)[number];
+/** Contract fields over tables another capability owns (review's flags and notes): that capability compiles them. */
+export type ExtensionFilterField = Exclude<LocalFilterField, CacheFilterField>;
+
+/**
+ * SQL for one condition on an extension field: a boolean expression over `events e` with every value
+ * pushed to `params` (use localFilterValues / localFilterText / sqlMemberOf to read the rule's value).
+ */
+export type ExtensionFieldCompiler<F extends ExtensionFilterField> = (rule: LocalFilterRuleOf<F>, params: unknown[]) => string;
+/** One compiler per extension field: a field added to the contract must get one, or the caller fails to type-check. */
+export type ExtensionFieldCompilers = { readonly [F in ExtensionFilterField]: ExtensionFieldCompiler<F> };
 
 export interface LocalFilterOptions {
   /** The zone of `day` and `hourOfWeek` (IANA name or 'UTC', default 'UTC'; daylight saving followed). */
   timeZone?: string;
+  /** The capability owning the extension fields' tables supplies their SQL. */
+  extensions: ExtensionFieldCompilers;
 }
 
 /** A local filter that cannot be compiled: names the rule and what is allowed. */
@@ -236,21 +252,18 @@ function isGroup(node: LocalFilterRule | LocalFilterGroup): node is LocalFilterG
   return Array.isArray((node as LocalFilterGroup).rules);
 }
 
-/** Counts rules and depth, so a hostile or runaway filter is refused before any SQL is built. */
-export function measureLocalFilter(group: LocalFilterGroup): { depth: number; rules: number } {
-  let rules = 0;
-  const walk = (node: LocalFilterGroup, depth: number): number => {
-    let deepest = depth;
-    for (const child of node.rules) {
-      if (isGroup(child)) deepest = Math.max(deepest, walk(child, depth + 1));
-      else rules += 1;
-    }
-    return deepest;
-  };
-  return { depth: walk(group, 1), rules };
+/** A rule whose operator the type system already ruled out (stale input that skipped the schema). */
+function impossible(rule: never): never {
+  const { field, operator } = rule as { field: LocalFilterField; operator: never };
+  return impossibleOperator(field, operator);
 }
 
-function listOf(rule: LocalFilterRule): string[] {
+function impossibleOperator(field: LocalFilterField, operator: never): never {
+  throw new LocalFilterError(`"${String(operator)}" cannot be used with ${field}.`, `For ${field}: ${LOCAL_FILTER_OPERATORS[field].join(', ')}.`);
+}
+
+/** The rule's values as a list (an array, or comma-separated text); at least one. */
+export function localFilterValues(rule: LocalFilterRule): string[] {
   const value = rule.value;
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : typeof value === 'number' ? [value] : [];
   const list = items.map((item) => (typeof item === 'number' ? String(item) : typeof item === 'string' ? item.trim() : '')).filter((item) => item !== '');
@@ -259,7 +272,8 @@ function listOf(rule: LocalFilterRule): string[] {
   return list;
 }
 
-function textOfValue(rule: LocalFilterRule, allowEmpty = false): string {
+/** The rule's one value as text. */
+export function localFilterText(rule: LocalFilterRule, allowEmpty = false): string {
   const value = rule.value;
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : Array.isArray(value) && value.length === 1 && typeof value[0] === 'string' ? value[0] : undefined;
   if (text === undefined || (!allowEmpty && text.trim() === '')) {
@@ -278,7 +292,7 @@ function pairOf(rule: LocalFilterRule): [string, string] {
   return [String(pair[0]).trim(), String(pair[1]).trim()];
 }
 
-function timeOf(rule: LocalFilterRule, text: string): number {
+function timeOf(text: string): number {
   const ms = /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(ms)) throw new LocalFilterError(`"${text}" is not a date and time.`, 'Use a date-time such as 2024-03-01T09:00:00+01:00.');
   return Math.trunc(ms);
@@ -295,7 +309,7 @@ function dayOf(text: string): string {
 }
 
 /** `value` (or a list) as `= ?` / `IN (…)`; long lists as one JSON parameter. */
-function memberOf(column: string, values: readonly string[], params: unknown[]): string {
+export function sqlMemberOf(column: string, values: readonly string[], params: unknown[]): string {
   if (values.length === 1) {
     params.push(values[0]);
     return `${column} = ?`;
@@ -307,90 +321,160 @@ function memberOf(column: string, values: readonly string[], params: unknown[]):
 /** Empty text and SQL NULL are both "empty" for old/new values. */
 const EMPTY = (column: string): string => `(${column} IS NULL OR ${column} = '')`;
 
+/** =, !=, in, notIn over one column: every such field shares this. */
+function membership(rule: LocalFilterRule, operator: '=' | '!=' | 'in' | 'notIn', column: (test: string) => string, memberColumn: string, params: unknown[]): string {
+  switch (operator) {
+    case '=':
+      return column(sqlMemberOf(memberColumn, [localFilterText(rule)], params));
+    case '!=':
+      return `NOT (${column(sqlMemberOf(memberColumn, [localFilterText(rule)], params))})`;
+    case 'in':
+      return column(sqlMemberOf(memberColumn, localFilterValues(rule), params));
+    case 'notIn':
+      return `NOT (${column(sqlMemberOf(memberColumn, localFilterValues(rule), params))})`;
+    default:
+      return impossibleOperator(rule.field, operator);
+  }
+}
+
+const itself = (test: string): string => test;
+
 function compileRule(rule: LocalFilterRule, options: LocalFilterOptions, params: unknown[]): string {
-  const operators = (LOCAL_FILTER_OPERATORS as Record<string, readonly string[] | undefined>)[rule.field];
-  if (operators === undefined) {
-    throw new LocalFilterError(`"${rule.field}" is not a field the local filter knows.`, `One of ${Object.keys(LOCAL_FILTER_OPERATORS).join(', ')}.`);
-  }
-  if (!operators.includes(rule.operator)) {
-    throw new LocalFilterError(`"${rule.operator}" cannot be used with ${rule.field}.`, `For ${rule.field}: ${operators.join(', ')}.`);
-  }
-  const field = rule.field as LocalFilterField;
-  const op = rule.operator;
-  const negated = op === '!=' || op === 'notIn' || op === 'doesNotContain' || op === 'notBetween';
-  const wrap = (sql: string): string => (negated ? `NOT (${sql})` : sql);
-  const values = (): string[] => (op === 'in' || op === 'notIn' ? listOf(rule) : [textOfValue(rule)]);
   const timeZone = options.timeZone ?? 'UTC';
-  switch (field) {
+  switch (rule.field) {
     case 'user':
-      return wrap(memberOf('e.done_by_id', values(), params));
+      return membership(rule, rule.operator, itself, 'e.done_by_id', params);
     case 'action':
-      return wrap(memberOf('e.action', values(), params));
+      return membership(rule, rule.operator, itself, 'e.action', params);
     case 'module':
-      return wrap(memberOf('e.record_module', values(), params));
+      return membership(rule, rule.operator, itself, 'e.record_module', params);
     case 'source':
-      if (op === 'null') return `(e.source IS NULL OR e.source = '')`;
-      if (op === 'notNull') return `(e.source IS NOT NULL AND e.source <> '')`;
-      // A missing source never equals a value; "is not X" includes events without a source.
-      if (negated) {
-        params.push(JSON.stringify(values()));
-        return `coalesce(e.source, '') NOT IN (SELECT value FROM json_each(?))`;
+      switch (rule.operator) {
+        case 'null':
+          return `(e.source IS NULL OR e.source = '')`;
+        case 'notNull':
+          return `(e.source IS NOT NULL AND e.source <> '')`;
+        case '=':
+        case 'in':
+          return sqlMemberOf('e.source', rule.operator === 'in' ? localFilterValues(rule) : [localFilterText(rule)], params);
+        case '!=':
+        case 'notIn':
+          // A missing source never equals a value; "is not X" includes events without a source.
+          params.push(JSON.stringify(rule.operator === 'notIn' ? localFilterValues(rule) : [localFilterText(rule)]));
+          return `coalesce(e.source, '') NOT IN (SELECT value FROM json_each(?))`;
+        default:
+          return impossible(rule);
       }
-      return memberOf('e.source', values(), params);
     case 'record': {
-      const text = textOfValue(rule);
+      const text = localFilterText(rule);
       const match = /^([A-Za-z][A-Za-z0-9_]*)\/([0-9]+)$/.exec(text.trim());
       if (match === null) throw new LocalFilterError(`"${text}" is not a record.`, 'Write a record as Module/id, e.g. Leads/554023000001122039.');
       params.push(match[1], match[2]);
-      return wrap(`e.id IN (SELECT te.event_rowid FROM timeline_events te JOIN records r ON r.id = te.record_rowid WHERE r.module = ? AND r.record_id = ?)`);
+      const test = `e.id IN (SELECT te.event_rowid FROM timeline_events te JOIN records r ON r.id = te.record_rowid WHERE r.module = ? AND r.record_id = ?)`;
+      switch (rule.operator) {
+        case '=':
+          return test;
+        case '!=':
+          return `NOT (${test})`;
+        default:
+          return impossible(rule);
+      }
     }
     case 'field':
-      return wrap(`EXISTS (SELECT 1 FROM field_changes fc WHERE fc.event_rowid = e.id AND ${memberOf('fc.api_name', values(), params)})`);
+      return membership(rule, rule.operator, (test) => `EXISTS (SELECT 1 FROM field_changes fc WHERE fc.event_rowid = e.id AND ${test})`, 'fc.api_name', params);
     case 'oldValue':
     case 'newValue': {
-      const column = field === 'oldValue' ? 'fc.old_text' : 'fc.new_text';
-      let test: string;
-      if (op === 'null') test = EMPTY(column);
-      else if (op === 'notNull') test = `NOT ${EMPTY(column)}`;
-      else if (op === 'contains' || op === 'doesNotContain') {
-        params.push(textOfValue(rule));
-        test = `instr(lower(${column}), lower(?)) > 0`;
-      } else {
-        params.push(textOfValue(rule, true));
-        test = `${column} = ?`;
+      const column = rule.field === 'oldValue' ? 'fc.old_text' : 'fc.new_text';
+      const exists = (test: string): string => `EXISTS (SELECT 1 FROM field_changes fc WHERE fc.event_rowid = e.id AND ${test})`;
+      switch (rule.operator) {
+        case 'null':
+          return exists(EMPTY(column));
+        case 'notNull':
+          return exists(`NOT ${EMPTY(column)}`);
+        case 'contains':
+        case 'doesNotContain': {
+          params.push(localFilterText(rule));
+          const test = exists(`instr(lower(${column}), lower(?)) > 0`);
+          return rule.operator === 'contains' ? test : `NOT (${test})`;
+        }
+        case '=':
+        case '!=': {
+          params.push(localFilterText(rule, true));
+          const test = exists(`${column} = ?`);
+          return rule.operator === '=' ? test : `NOT (${test})`;
+        }
+        default:
+          return impossible(rule);
       }
-      return wrap(`EXISTS (SELECT 1 FROM field_changes fc WHERE fc.event_rowid = e.id AND ${test})`);
     }
     case 'valueChange': {
-      const [from, to] = pairOf(rule);
-      const side = (column: string, text: string): string => {
-        if (text === '') return EMPTY(column);
-        params.push(text);
-        return `${column} = ?`;
-      };
-      return `EXISTS (SELECT 1 FROM field_changes fc WHERE fc.event_rowid = e.id AND ${side('fc.old_text', from)} AND ${side('fc.new_text', to)})`;
+      switch (rule.operator) {
+        case 'changedFromTo': {
+          const [from, to] = pairOf(rule);
+          const side = (column: string, text: string): string => {
+            if (text === '') return EMPTY(column);
+            params.push(text);
+            return `${column} = ?`;
+          };
+          return `EXISTS (SELECT 1 FROM field_changes fc WHERE fc.event_rowid = e.id AND ${side('fc.old_text', from)} AND ${side('fc.new_text', to)})`;
+        }
+        default:
+          return impossible(rule);
+      }
     }
     case 'time': {
-      if (op === 'between' || op === 'notBetween') {
-        const [from, to] = pairOf(rule).map((text) => timeOf(rule, text)) as [number, number];
-        if (from > to) throw new LocalFilterError('The time range ends before it starts.', 'Put the earlier time first.');
-        params.push(from, to);
-        // Inclusive of both ends, like the builder's "between".
-        return wrap('e.audited_at_ms BETWEEN ? AND ?');
+      switch (rule.operator) {
+        case 'between':
+        case 'notBetween': {
+          const [from, to] = pairOf(rule).map(timeOf) as [number, number];
+          if (from > to) throw new LocalFilterError('The time range ends before it starts.', 'Put the earlier time first.');
+          params.push(from, to);
+          // Inclusive of both ends, like the builder's "between".
+          return rule.operator === 'between' ? 'e.audited_at_ms BETWEEN ? AND ?' : 'NOT (e.audited_at_ms BETWEEN ? AND ?)';
+        }
+        case '>=':
+          params.push(timeOf(localFilterText(rule)));
+          return 'e.audited_at_ms >= ?';
+        case '<':
+          // "before" excludes the instant itself: [from, to) ranges compose without overlap.
+          params.push(timeOf(localFilterText(rule)));
+          return 'e.audited_at_ms < ?';
+        default:
+          return impossible(rule);
       }
-      params.push(timeOf(rule, textOfValue(rule)));
-      return `e.audited_at_ms ${op === '>=' ? '>=' : '<'} ?`;
     }
     case 'day': {
       // Days in the chosen zone are one range of instants (23 or 25 hours on a change day): index-friendly.
-      const [first, last] = op === 'between' ? pairOf(rule).map(dayOf) as [string, string] : [dayOf(textOfValue(rule)), dayOf(textOfValue(rule))];
+      let first: string;
+      let last: string;
+      switch (rule.operator) {
+        case 'between':
+          [first, last] = pairOf(rule).map(dayOf) as [string, string];
+          break;
+        case '=':
+          first = last = dayOf(localFilterText(rule));
+          break;
+        default:
+          return impossible(rule);
+      }
       if (first > last) throw new LocalFilterError('The day range ends before it starts.', 'Put the earlier day first.');
       const range = zoneClock(timeZone).dayRange(first, last);
       params.push(range.startMs, range.endMs);
       return '(e.audited_at_ms >= ? AND e.audited_at_ms < ?)';
     }
     case 'hourOfWeek': {
-      const hours = (op === 'in' ? listOf(rule) : [textOfValue(rule)]).map((text) => {
+      let texts: string[];
+      switch (rule.operator) {
+        case 'in':
+          texts = localFilterValues(rule);
+          break;
+        case '=':
+          texts = [localFilterText(rule)];
+          break;
+        default:
+          return impossible(rule);
+      }
+      const hours = texts.map((text) => {
         const hour = Number(text);
         if (!Number.isInteger(hour) || hour < 0 || hour > 167) throw new LocalFilterError(`"${text}" is not an hour of the week.`, '0 (Monday 00:00) to 167 (Sunday 23:00).');
         return hour;
@@ -400,29 +484,48 @@ function compileRule(rule: LocalFilterRule, options: LocalFilterOptions, params:
       return `ta_hour_of_week(e.audited_at_ms, ?) IN (SELECT value FROM json_each(?))`;
     }
     case 'automation':
-      if (op === 'null') return 'e.automation_json IS NULL';
-      if (op === 'notNull') return 'e.automation_json IS NOT NULL';
-      params.push(textOfValue(rule));
-      return 'instr(lower(e.automation_json), lower(?)) > 0';
+      switch (rule.operator) {
+        case 'null':
+          return 'e.automation_json IS NULL';
+        case 'notNull':
+          return 'e.automation_json IS NOT NULL';
+        case 'contains':
+          params.push(localFilterText(rule));
+          return 'instr(lower(e.automation_json), lower(?)) > 0';
+        default:
+          return impossible(rule);
+      }
     case 'text': {
-      const expression = ftsMatchExpression(textOfValue(rule));
+      const negated = rule.operator === 'doesNotContain';
+      if (rule.operator !== 'contains' && rule.operator !== 'doesNotContain') return impossibleOperator(rule.field, rule.operator);
+      const expression = ftsMatchExpression(localFilterText(rule));
       // Nothing searchable (only punctuation): no restriction, as in EventFilter.text.
       if (expression === null) return negated ? '0' : '1';
       params.push(expression);
-      return wrap('e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)');
+      const test = 'e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)';
+      return negated ? `NOT (${test})` : test;
     }
     case 'flag':
-      if (op === 'null') return 'NOT EXISTS (SELECT 1 FROM event_flags f WHERE f.event_rowid = e.id)';
-      if (op === 'notNull') return 'EXISTS (SELECT 1 FROM event_flags f WHERE f.event_rowid = e.id)';
-      return wrap(`EXISTS (SELECT 1 FROM event_flags f WHERE f.event_rowid = e.id AND ${memberOf('f.flag', values(), params)})`);
+      return options.extensions.flag(rule, params);
     case 'note':
-      if (op === 'null') return 'NOT EXISTS (SELECT 1 FROM event_notes n WHERE n.event_id = e.event_id)';
-      if (op === 'notNull') return 'EXISTS (SELECT 1 FROM event_notes n WHERE n.event_id = e.event_id)';
-    {
-      const text = textOfValue(rule);
-      params.push(text, text);
-      return `EXISTS (SELECT 1 FROM event_notes n WHERE n.event_id = e.event_id AND (instr(lower(n.text), lower(?)) > 0 OR instr(lower(coalesce(n.tag, '')), lower(?)) > 0))`;
-    }
+      return options.extensions.note(rule, params);
+    default:
+      return unknownField(rule);
+  }
+}
+
+/** Every field of the contract has a case above (this stops compiling otherwise); stale input still gets words. */
+function unknownField(rule: never): never {
+  const field = String((rule as { field: unknown }).field);
+  throw new LocalFilterError(`"${field}" is not a field the local filter knows.`, `One of ${Object.keys(LOCAL_FILTER_OPERATORS).join(', ')}.`);
+}
+
+/** Refuses a field or operator the contract does not list, before the typed switch sees it (saved filters, callers without the schema). */
+function checkKnown(rule: LocalFilterRule): void {
+  const operators = (LOCAL_FILTER_OPERATORS as Record<string, readonly string[] | undefined>)[rule.field];
+  if (operators === undefined || !Object.prototype.hasOwnProperty.call(LOCAL_FILTER_OPERATORS, rule.field)) unknownField(rule as never);
+  if (!operators.includes(rule.operator)) {
+    throw new LocalFilterError(`"${rule.operator}" cannot be used with ${rule.field}.`, `For ${rule.field}: ${operators.join(', ')}.`);
   }
 }
 
@@ -430,7 +533,11 @@ function compileGroup(group: LocalFilterGroup, options: LocalFilterOptions, para
   if (group.combinator !== 'and' && group.combinator !== 'or') {
     throw new LocalFilterError(`"${String(group.combinator)}" is not a combinator.`, 'Use AND or OR.');
   }
-  const parts = group.rules.map((child) => (isGroup(child) ? compileGroup(child, options, params) : compileRule(child, options, params)));
+  const parts = group.rules.map((child) => {
+    if (isGroup(child)) return compileGroup(child, options, params);
+    checkKnown(child);
+    return compileRule(child, options, params);
+  });
   // An empty group restricts nothing (as the builder shows it); NOT of it then matches nothing.
   const body = parts.length === 0 ? '1' : parts.map((part) => `(${part})`).join(group.combinator === 'and' ? ' AND ' : ' OR ');
   return group.not === true ? `NOT (${body})` : body;
@@ -440,10 +547,9 @@ function compileGroup(group: LocalFilterGroup, options: LocalFilterOptions, para
  * Compiles a nested local filter into a WHERE condition over `events e`. Every value is a bound
  * parameter; field names and operators only select fixed SQL fragments, never reach the text.
  */
-export function compileLocalFilter(group: LocalFilterGroup, options: LocalFilterOptions = {}): SqlCondition {
-  const size = measureLocalFilter(group);
-  if (size.depth > LOCAL_FILTER_LIMITS.depth) throw new LocalFilterError(`The filter nests ${size.depth} groups deep.`, `At most ${LOCAL_FILTER_LIMITS.depth} levels.`);
-  if (size.rules > LOCAL_FILTER_LIMITS.rules) throw new LocalFilterError(`The filter has ${size.rules} conditions.`, `At most ${LOCAL_FILTER_LIMITS.rules}.`);
+export function compileLocalFilter(group: LocalFilterGroup, options: LocalFilterOptions): SqlCondition {
+  const issue = localFilterSizeIssue(group);
+  if (issue !== null) throw new LocalFilterError(issue.message, issue.hint);
   const params: unknown[] = [];
   const where = compileGroup(group, options, params);
   return { where, params };

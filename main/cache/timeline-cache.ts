@@ -15,6 +15,7 @@ import type {
   SyncStore,
 } from '../sync/sync-store.js';
 import type { JsonObject, JsonValue, PickListValue, TimelineEntry, ZohoUser } from '../zoho/models.js';
+import { narrowDatabase, type CacheDatabase, type EventsRemovedHook, type EventsWrittenHook } from './database.js';
 import { CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError } from './errors.js';
 import { latestVersion, migrate, schemaVersion } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -169,6 +170,9 @@ export class TimelineCache implements SyncStore {
   /** done_by users already written in this session (id → name), to skip redundant upserts. */
   private readonly seenUsers = new Map<string, string | null>();
   private readonly queryStatements = new Map<string, Statement<unknown[], unknown>>();
+  private readonly writtenHooks = new Set<EventsWrittenHook>();
+  private readonly removedHooks = new Set<EventsRemovedHook>();
+  private readonly narrow: CacheDatabase;
   private closed = false;
 
   private constructor(
@@ -179,6 +183,7 @@ export class TimelineCache implements SyncStore {
   ) {
     registerFunctions(db);
     this.statements = prepareStatements(db);
+    this.narrow = narrowDatabase(db);
   }
 
   /**
@@ -242,11 +247,31 @@ export class TimelineCache implements SyncStore {
   }
 
   /**
-   * The open connection, for main-process modules that keep their own tables in this file
-   * (main/review: flags and notes, migration 0002). Not for the renderer; not for ingest.
+   * The narrow handle for stores of capabilities that keep their own tables in this file (review's
+   * flags and notes: main/review/sqlite-review-store.ts). Statements and transactions only.
    */
-  get connection(): SqliteDatabase {
-    return this.db;
+  database(): CacheDatabase {
+    return this.narrow;
+  }
+
+  /**
+   * Registers a hook run inside every transaction that writes timeline pages, with the events it
+   * inserted or changed (review keeps flags current this way). Returns the unregister function.
+   */
+  onEventsWritten(hook: EventsWrittenHook): () => void {
+    this.writtenHooks.add(hook);
+    return () => this.writtenHooks.delete(hook);
+  }
+
+  /** Registers a hook run inside every transaction that removes events (untracked records). */
+  onEventsRemoved(hook: EventsRemovedHook): () => void {
+    this.removedHooks.add(hook);
+    return () => this.removedHooks.delete(hook);
+  }
+
+  private eventsWritten(eventRowids: readonly number[]): void {
+    if (eventRowids.length === 0) return;
+    for (const hook of this.writtenHooks) hook(this.narrow, { eventRowids });
   }
 
   close(): void {
@@ -325,6 +350,7 @@ export class TimelineCache implements SyncStore {
       this.db.prepare('DELETE FROM events_fts WHERE rowid IN (SELECT value FROM json_each(?))').run(orphanList);
       this.db.prepare('DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))').run(orphanList);
       this.db.prepare('DELETE FROM records WHERE id IN (SELECT value FROM json_each(?))').run(list);
+      if (orphaned.length > 0) for (const hook of this.removedHooks) hook(this.narrow, { eventRowids: orphaned });
       return rowids.length;
     });
   }
@@ -346,7 +372,12 @@ export class TimelineCache implements SyncStore {
   }
 
   writeTimelinePage(key: RecordKey, entries: readonly TimelineEntry[], nextPageToken: string | null): { inserted: number } {
-    return this.write(() => ({ inserted: this.ingestPage(key, entries, nextPageToken) }));
+    return this.write(() => {
+      const written: number[] = [];
+      const inserted = this.ingestPage(key, entries, nextPageToken, written);
+      this.eventsWritten(written);
+      return { inserted };
+    });
   }
 
   /**
@@ -370,11 +401,14 @@ export class TimelineCache implements SyncStore {
         const deferred = options.deferIndexes === true ? this.dropEventIndexes() : [];
         let inserted = 0;
         let count = 0;
+        const written: number[] = [];
         for (const page of pages) {
-          inserted += this.ingestPage(page.key, page.entries, page.nextPageToken);
+          inserted += this.ingestPage(page.key, page.entries, page.nextPageToken, written);
           count += 1;
         }
         for (const sql of deferred) this.db.exec(sql);
+        // Once for the whole batch, after the indexes are back: hooks see every event of it.
+        this.eventsWritten(written);
         return { inserted, pages: count };
       });
     } finally {
@@ -481,7 +515,7 @@ export class TimelineCache implements SyncStore {
   }
 
   /** Returns how many events were new to this record's timeline. Must run inside a transaction. */
-  private ingestPage(key: RecordKey, entries: readonly TimelineEntry[], nextPageToken: string | null): number {
+  private ingestPage(key: RecordKey, entries: readonly TimelineEntry[], nextPageToken: string | null, written: number[]): number {
     const recordRowid = this.ensureRecord(key);
     let linked = 0;
     let newestMs: number | null = null;
@@ -491,7 +525,7 @@ export class TimelineCache implements SyncStore {
     for (const entry of entries) {
       const event = entry.event;
       const ms = parseAuditedTime(event.audited_time);
-      if (this.ingestEvent(recordRowid, entry, ms)) linked += 1;
+      if (this.ingestEvent(recordRowid, entry, ms, written)) linked += 1;
       if (newestMs === null || ms > newestMs) {
         newestMs = ms;
         newestText = event.audited_time;
@@ -513,7 +547,8 @@ export class TimelineCache implements SyncStore {
     return linked;
   }
 
-  private ingestEvent(recordRowid: number, entry: TimelineEntry, ms: number): boolean {
+  /** Pushes the event's rowid to `written` when it was inserted or its content changed. */
+  private ingestEvent(recordRowid: number, entry: TimelineEntry, ms: number, written: number[]): boolean {
     const event = entry.event;
     const raw = JSON.stringify(entry.raw);
     const changes = event.field_history ?? [];
@@ -528,6 +563,7 @@ export class TimelineCache implements SyncStore {
     const insert = this.statements.insertEvent.run(event.id, ...columns);
     if (insert.changes === 1) {
       rowid = Number(insert.lastInsertRowid);
+      written.push(rowid);
       this.statements.insertRaw.run(rowid, raw);
       this.writeDetails(rowid, entry);
     } else {
@@ -542,6 +578,7 @@ export class TimelineCache implements SyncStore {
         this.statements.deleteFts.run(rowid);
         if (existing.audited_at_ms !== ms) this.statements.relinkTime.run(ms, rowid);
         this.writeDetails(rowid, entry);
+        written.push(rowid);
       }
     }
     const doneBy = event.done_by;

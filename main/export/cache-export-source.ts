@@ -8,7 +8,9 @@ import type { ExportEvent, ExportEventSource, ExportInput, ExportScope, Reviewer
 const PAGE_SIZE = 2_000;
 
 /** Flags and notes of events, from the review capability (absent until a reviewer adds some). */
-export type ReviewAnnotations = (eventIds: readonly string[]) => Map<string, { flags: string[]; notes: ReviewerNote[] }>;
+export type ReviewAnnotations = (
+  eventIds: readonly string[],
+) => Map<string, { flags: string[]; notes: ReviewerNote[] }> | Promise<Map<string, { flags: string[]; notes: ReviewerNote[] }>>;
 
 export interface CacheExportRequest {
   records: readonly RecordKey[];
@@ -58,7 +60,7 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
   const events: ExportEventSource = async function* () {
     for (let offset = 0; offset < total; offset += PAGE_SIZE) {
       const page = cache.queryEvents(filter, { limit: PAGE_SIZE, offset, orderBy: 'audited_time', direction: 'asc', includeRaw: true });
-      const annotations = request.annotations?.(page.map((event) => event.eventId));
+      const annotations = await request.annotations?.(page.map((event) => event.eventId));
       for (const cached of page) {
         const raw = JSON.parse(cached.raw ?? 'null') as JsonObject;
         const owner = cache.timelinesOf(cached.eventId).find((key) => selected.has(`${key.module}/${key.recordId}`)) ?? request.records[0]!;

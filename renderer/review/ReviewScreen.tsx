@@ -32,7 +32,7 @@ import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
 import FlagOutlined from '@mui/icons-material/FlagOutlined';
 import ViewColumnOutlined from '@mui/icons-material/ViewColumnOutlined';
 import type { RuleGroupType } from 'react-querybuilder';
-import { REVIEW_COLUMNS, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
+import { REVIEW_COLUMNS, type LocalFilterRuleInput, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatAuditedTime } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
@@ -209,8 +209,8 @@ export function ReviewScreen() {
   };
 
   const addChip = (click: HeatmapClick): void => {
-    const user = (id: string) => ({ field: 'user', operator: '=', value: id });
-    const source = (value: string) => (value === '' ? { field: 'source', operator: 'null' } : { field: 'source', operator: '=', value });
+    const user = (id: string): LocalFilterRuleInput => ({ field: 'user', operator: '=', value: id });
+    const source = (value: string): LocalFilterRuleInput => (value === '' ? { field: 'source', operator: 'null' } : { field: 'source', operator: '=', value });
     let chip: FilterChip;
     if (click.kind === 'user-hour-of-week') {
       chip = { id: `${click.kind}:${click.userId}:${click.hour}`, label: `${userLabel(facets, click.userId)} · ${hourOfWeekLabel(click.hour)}`, group: { combinator: 'and', rules: [user(click.userId), { field: 'hourOfWeek', operator: '=', value: String(click.hour) }] } };

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { RuleGroupType, RuleType } from 'react-querybuilder';
+import { isLocalFilterRule } from '../../preload/contract';
 import type { LocalFilterGroupInput, LocalFilterRuleInput, RequestChannel, RequestInput, RequestOutput, ReviewFacets, ReviewFlag } from '../../preload/contract';
 import { call } from '../ipc/client';
 
@@ -93,7 +94,10 @@ export function toWireGroup(group: RuleGroupType, zone: string): LocalFilterGrou
       const pair = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : [];
       value = [pair[0] ?? '', pair[1] ?? ''];
     }
-    rules.push({ field: node.field, operator: node.operator, ...(value === undefined ? {} : { value }) });
+    // The builder's field and operator are plain strings: only the contract's pairs go on the wire.
+    const rule = { field: node.field, operator: node.operator };
+    if (!isLocalFilterRule(rule)) continue;
+    rules.push({ ...rule, ...(value === undefined ? {} : { value }) });
   }
   return { combinator: group.combinator === 'or' ? 'or' : 'and', ...(group.not === true ? { not: true } : {}), rules };
 }

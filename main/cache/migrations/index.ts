@@ -1,8 +1,24 @@
+import { REVIEW_MIGRATIONS } from '../../review/migrations/index.js';
 import { migration0001 } from './0001-initial.js';
-import { migration0002 } from './0002-review.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-/** Every schema step, oldest first. Append new files here; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+/** The cache's own steps (records, events, sync state, full-text index). */
+export const CACHE_MIGRATIONS: readonly Migration[] = [migration0001];
+
+/**
+ * The registry: every capability's steps in the cache file, in ONE numbered history (0001 cache,
+ * 0002 review, …). The cache runs them; each capability keeps its steps in its own folder
+ * (main/review/migrations). Append new steps with the next number; never edit a released one.
+ */
+export const MIGRATIONS: readonly Migration[] = orderedHistory([...CACHE_MIGRATIONS, ...REVIEW_MIGRATIONS]);
+
+function orderedHistory(steps: readonly Migration[]): readonly Migration[] {
+  const sorted = [...steps].sort((a, b) => a.version - b.version);
+  sorted.forEach((step, index) => {
+    // A gap or a duplicate number would make files of two builds disagree on what a version means.
+    if (step.version !== index + 1) throw new Error(`Migration ${step.name} has version ${step.version}; expected ${index + 1}.`);
+  });
+  return sorted;
+}

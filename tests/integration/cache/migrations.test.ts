@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CacheFromNewerVersionError, CacheUnavailableError, TimelineCache } from '../../../main/cache/index.js';
 import { MIGRATIONS } from '../../../main/cache/migrations/index.js';
+import { REVIEW_MIGRATIONS } from '../../../main/review/migrations/index.js';
 import type { Migration } from '../../../main/cache/migrations/index.js';
 import { sampleTimeline, tempDir } from './helpers.js';
 import type { TempDir } from './helpers.js';
@@ -33,6 +34,12 @@ function sha256(file: string): string {
 }
 
 describe('opening and migrating the cache file', () => {
+  it('keeps one numbered history across capabilities: the cache’s 0001, then review’s 0002', () => {
+    // A file at version 2 written before review's step moved to main/review/migrations means the same now.
+    expect(MIGRATIONS.map((step) => `${step.version} ${step.name}`)).toEqual(['1 initial', '2 review']);
+    expect(MIGRATIONS[1]).toBe(REVIEW_MIGRATIONS[0]);
+  });
+
   it('creates a new file at the latest version in WAL mode with foreign keys and a busy timeout', () => {
     const file = dir.file('nested/folder/cache.sqlite');
     const cache = TimelineCache.open(file, { clock, busyTimeoutMs: 1234 });

@@ -14,6 +14,8 @@ import { ReviewService } from '../../../main/review/review-service.js';
 import type { ReviewHeatmaps } from '../../../preload/contract.js';
 import type { JsonObject, TimelineEntry } from '../../../main/zoho/models.js';
 import { sampleTimeline, tempDir, type TempDir } from '../cache/helpers.js';
+import { SqliteReviewStore } from '../../../main/review/sqlite-review-store.js';
+import type { LocalFilterRuleInput } from '../../../preload/contract.js';
 
 const USERS = [
   { id: '554023000000235011', name: 'Patricia Boyle' },
@@ -132,7 +134,7 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
     const { key, entries } = fill(times);
     cache.writeTimelinePage(key, entries, null);
     review = new ReviewService({
-      cache: () => cache as TimelineCache,
+      reviewStore: new SqliteReviewStore(() => cache as TimelineCache),
       store: createJsonFileStore(dir.path, 'settings'),
       events: new EventHub(),
       clock: { now: () => 1_800_000_000_000, sleep: async () => undefined },
@@ -140,7 +142,7 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
     });
 
     // The screen: what Review → Activity asks main for.
-    const screen = review.heatmaps({ filter: { combinator: 'and', rules: [] }, timeZone: zone });
+    const screen = await review.heatmaps({ filter: { combinator: 'and', rules: [] }, timeZone: zone });
 
     // The PDF: the export's event source through the report's statistics.
     const input = exportInputFromCache(cache, {
@@ -163,16 +165,16 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
 
     // A cell's own filter (day, hour of week) in the zone counts exactly the cell — the filters agree too.
     for (const cell of screen.sourceDay) {
-      const rules = [{ field: 'day', operator: '=', value: cell.x }, cell.y === '' ? { field: 'source', operator: 'null' } : { field: 'source', operator: '=', value: cell.y }];
-      expect(review.count({ filter: { combinator: 'and', rules }, timeZone: zone }), `${cell.y} ${cell.x}`).toBe(cell.count);
+      const rules: LocalFilterRuleInput[] = [{ field: 'day', operator: '=', value: cell.x }, cell.y === '' ? { field: 'source', operator: 'null' } : { field: 'source', operator: '=', value: cell.y }];
+      expect(await review.count({ filter: { combinator: 'and', rules }, timeZone: zone }), `${cell.y} ${cell.x}`).toBe(cell.count);
     }
     for (const cell of screen.userHourOfWeek) {
-      const rules = [{ field: 'user', operator: '=', value: cell.y }, { field: 'hourOfWeek', operator: '=', value: String(cell.x) }];
-      expect(review.count({ filter: { combinator: 'and', rules }, timeZone: zone }), `${cell.y} ${cell.x}`).toBe(cell.count);
+      const rules: LocalFilterRuleInput[] = [{ field: 'user', operator: '=', value: cell.y }, { field: 'hourOfWeek', operator: '=', value: String(cell.x) }];
+      expect(await review.count({ filter: { combinator: 'and', rules }, timeZone: zone }), `${cell.y} ${cell.x}`).toBe(cell.count);
     }
   });
 
-  it('Berlin fall-back: both 02:30s land in Sunday hour 2; spring-forward: nothing in Sunday hour 2; table and detail show each offset', () => {
+  it('Berlin fall-back: both 02:30s land in Sunday hour 2; spring-forward: nothing in Sunday hour 2; table and detail show each offset', async () => {
     dir = tempDir();
     cache = TimelineCache.open(dir.file('cache.sqlite'));
     const { key, entries } = fill(['2026-10-25T02:30:00+02:00', '2026-10-25T02:30:00+01:00', '2026-03-29T01:59:00+01:00', '2026-03-29T03:00:00+02:00']);
@@ -184,15 +186,15 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
 
     // The table and the detail show each instant with its own offset, whatever offset Zoho wrote.
     review = new ReviewService({
-      cache: () => cache as TimelineCache,
+      reviewStore: new SqliteReviewStore(() => cache as TimelineCache),
       store: createJsonFileStore(dir.path, 'settings'),
       events: new EventHub(),
       clock: { now: () => 1_800_000_000_000, sleep: async () => undefined },
       author: () => 'Ada Auditor',
     });
-    const rows = review.page({ filter: { combinator: 'and', rules: [] }, timeZone: 'Europe/Berlin', sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 10 }).rows;
+    const rows = (await review.page({ filter: { combinator: 'and', rules: [] }, timeZone: 'Europe/Berlin', sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 10 })).rows;
     expect(rows.map((row) => row.shownTime)).toEqual(['2026-03-29 01:59:00 +01:00', '2026-03-29 03:00:00 +02:00', '2026-10-25 02:30:00 +02:00', '2026-10-25 02:30:00 +01:00']);
-    expect(review.event(rows[3]!.eventId, 'America/New_York').shownTime).toBe('2026-10-24 21:30:00 -04:00');
-    expect(() => review?.event(rows[0]!.eventId, 'Mars/Olympus')).toThrow(/not a time zone/);
+    expect((await review.event(rows[3]!.eventId, 'America/New_York')).shownTime).toBe('2026-10-24 21:30:00 -04:00');
+    await expect(review.event(rows[0]!.eventId, 'Mars/Olympus')).rejects.toThrow(/not a time zone/);
   });
 });

@@ -93,7 +93,7 @@ function ruleMatches(candidate: ReferenceEvent, rule: LocalFilterRule, offsetMin
       return notes.some((note) => note.text.toLowerCase().includes(wanted) || (note.tag ?? '').toLowerCase().includes(wanted));
     }
     default:
-      throw new Error(`reference does not know ${rule.field}`);
+      throw new Error(`reference does not know ${(rule as { field: string }).field}`);
   }
   void DAY;
   return negate ? !result : result;

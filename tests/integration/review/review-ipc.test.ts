@@ -46,7 +46,13 @@ describe('review IPC channels (the contract’s schemas, the wired service)', ()
       ok: false,
       error: { code: 'INVALID_INPUT' },
     });
+    // An operator the field does not take: refused by the contract's per-field union, before main compiles.
     expect(await dispatchRequest(handlers, 'review:summary', { filter: { combinator: 'and', rules: [{ field: 'user', operator: 'contains', value: 'x' }] }, timeZone: 'UTC' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    // A well-formed condition whose value cannot be compiled: refused by main's compiler.
+    expect(await dispatchRequest(handlers, 'review:summary', { filter: { combinator: 'and', rules: [{ field: 'hourOfWeek', operator: '=', value: '168' }] }, timeZone: 'UTC' })).toMatchObject({
       ok: false,
       error: { code: 'REVIEW_FILTER_INVALID' },
     });

@@ -1,4 +1,4 @@
-import type { Migration } from './migration.js';
+import type { Migration } from '../../cache/migrations/migration.js';
 
 /**
  * The Review screen's own data: flags computed from the review rules (recomputed after each sync

@@ -1,0 +1,268 @@
+import { zoneClock, type ZoneClock } from '../core/zoned-time.js';
+import { REVIEW_FLAGS, type FlagRules, type RecordKeyView, type ReviewFlag, type ReviewRow } from '../../preload/contract.js';
+import type { CacheDatabase, TimelineCache } from '../cache/index.js';
+import { bringFlagsUpToDate, markFlagsStale, recomputeAllFlags, saveFlagRules, storedFlagRules } from './flags.js';
+import { compileReviewFilter } from './local-filter-sql.js';
+import type { ReviewAnnotationRecord, ReviewEventRecord, ReviewPageQuery, ReviewQuery, ReviewStore } from './review-store.js';
+
+interface RowRecord {
+  id: number;
+  event_id: string;
+  audited_time: string;
+  audited_at_ms: number;
+  action: string;
+  source: string | null;
+  done_by_id: string;
+  done_by_name: string | null;
+  record_module: string;
+  record_id: string;
+  record_name: string | null;
+  related_module: string | null;
+  related_id: string | null;
+  related_name: string | null;
+  automated: number;
+  field_count: number;
+  api_name: string | null;
+  field_label: string | null;
+  old_text: string | null;
+  new_text: string | null;
+  flags: string | null;
+  notes: number;
+}
+
+const SORT_SQL: Record<ReviewPageQuery['sort']['column'], string> = {
+  time: 'e.audited_at_ms',
+  user: 'coalesce(e.done_by_name, e.done_by_id) COLLATE NOCASE',
+  source: "coalesce(e.source, '')",
+  action: 'e.action',
+  module: 'e.record_module',
+  record: 'coalesce(e.record_name, e.record_id) COLLATE NOCASE',
+};
+
+const hooked = new WeakSet<TimelineCache>();
+
+/**
+ * Keeps review's flags current as the cache writes pages: the new events get their flags in the
+ * page's own transaction; removing events marks the flags for a full recompute. Idempotent per cache.
+ */
+export function keepFlagsCurrent(cache: TimelineCache): void {
+  if (hooked.has(cache)) return;
+  hooked.add(cache);
+  cache.onEventsWritten((db, written) => {
+    bringFlagsUpToDate(db, written.eventRowids);
+  });
+  cache.onEventsRemoved((db) => markFlagsStale(db));
+}
+
+/**
+ * ReviewStore over the cache file: review's own tables (event_flags, event_notes, review_state)
+ * through the cache's narrow database handle, the cache's events through its query API.
+ */
+export class SqliteReviewStore implements ReviewStore {
+  constructor(private readonly openCache: () => TimelineCache) {}
+
+  #cache(): TimelineCache {
+    const cache = this.openCache();
+    keepFlagsCurrent(cache);
+    return cache;
+  }
+
+  #db(): CacheDatabase {
+    return this.#cache().database();
+  }
+
+  page(query: ReviewPageQuery): ReviewRow[] {
+    const { where, params } = compileReviewFilter(query.filter, query.timeZone);
+    const direction = query.sort.direction === 'asc' ? 'ASC' : 'DESC';
+    const order = query.sort.column === 'time' ? `e.audited_at_ms ${direction}, e.id ${direction}` : `${SORT_SQL[query.sort.column]} ${direction}, e.audited_at_ms DESC, e.id DESC`;
+    const rows = this.#db()
+      .prepare<unknown[], RowRecord>(
+        `SELECT e.id, e.event_id, e.audited_time, e.audited_at_ms, e.action, e.source, e.done_by_id, e.done_by_name,
+           e.record_module, e.record_id, e.record_name, e.related_module, e.related_id, e.related_name,
+           e.automation_json IS NOT NULL AS automated, e.field_count,
+           fc.api_name, fc.field_label, fc.old_text, fc.new_text,
+           (SELECT group_concat(f.flag) FROM event_flags f WHERE f.event_rowid = e.id) AS flags,
+           (SELECT count(*) FROM event_notes n WHERE n.event_id = e.event_id) AS notes
+         FROM events e LEFT JOIN field_changes fc ON fc.event_rowid = e.id AND fc.ordinal = 0
+         WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      )
+      .all(...params, query.limit, query.offset);
+    const clock = zoneClock(query.timeZone);
+    return rows.map((row) => toRow(row, clock));
+  }
+
+  summary(query: ReviewQuery) {
+    const cache = this.#cache();
+    const db = cache.database();
+    const { where, params } = compileReviewFilter(query.filter, query.timeZone);
+    const row = db
+      .prepare<unknown[], { events: number; users: number; sources: number; first: number | null; last: number | null }>(
+        `SELECT count(*) AS events, count(DISTINCT e.done_by_id) AS users, count(DISTINCT coalesce(e.source, '')) AS sources,
+           min(e.audited_at_ms) AS first, max(e.audited_at_ms) AS last FROM events e WHERE ${where}`,
+      )
+      .get(...params);
+    const timeAt = (ms: number | null | undefined): string | null =>
+      ms === null || ms === undefined ? null : (db.prepare<[number], { t: string }>('SELECT audited_time AS t FROM events WHERE audited_at_ms = ? LIMIT 1').get(ms)?.t ?? null);
+    return {
+      events: row?.events ?? 0,
+      users: row?.users ?? 0,
+      sources: row?.sources ?? 0,
+      firstAuditedTime: timeAt(row?.first),
+      lastAuditedTime: timeAt(row?.last),
+      totalEvents: cache.stats().events,
+    };
+  }
+
+  heatmaps(query: ReviewQuery) {
+    const cache = this.#cache();
+    const filter = { condition: compileReviewFilter(query.filter, query.timeZone) };
+    const options = { timeZone: query.timeZone };
+    return {
+      userHourOfWeek: cache.heatmap(filter, 'user-hour-of-week', options),
+      sourceDay: cache.heatmap(filter, 'source-day', options),
+      userSource: cache.heatmap(filter, 'user-source', options),
+    };
+  }
+
+  count(query: ReviewQuery): number {
+    return this.#cache().countEvents({ condition: compileReviewFilter(query.filter, query.timeZone) });
+  }
+
+  facets() {
+    const cache = this.#cache();
+    const db = cache.database();
+    const distinct = (sql: string): string[] => db.prepare<[], { v: string }>(sql).all().map((row) => row.v);
+    return {
+      users: cache.users().map((user) => ({ id: user.id, name: user.name })),
+      sources: distinct('SELECT DISTINCT source AS v FROM events WHERE source IS NOT NULL ORDER BY source'),
+      actions: distinct('SELECT DISTINCT action AS v FROM events ORDER BY action'),
+      modules: distinct('SELECT DISTINCT record_module AS v FROM events ORDER BY record_module'),
+      fields: db
+        .prepare<[], { api_name: string; label: string | null }>(
+          'SELECT api_name, max(field_label) AS label FROM field_changes GROUP BY api_name ORDER BY coalesce(max(field_label), api_name) COLLATE NOCASE',
+        )
+        .all()
+        .map((row) => ({ apiName: row.api_name, label: row.label })),
+      records: cache.listRecordStates().map((state) => ({ module: state.module, recordId: state.recordId, name: state.name })),
+      flags: REVIEW_FLAGS.map((flag) => ({ flag, count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM event_flags WHERE flag = ?').get(flag)?.n ?? 0 })),
+      flaggedEvents: db.prepare<[], { n: number }>('SELECT count(DISTINCT event_rowid) AS n FROM event_flags').get()?.n ?? 0,
+      tags: distinct('SELECT DISTINCT tag AS v FROM event_notes WHERE tag IS NOT NULL ORDER BY tag'),
+    };
+  }
+
+  event(eventId: string): ReviewEventRecord | null {
+    const cache = this.#cache();
+    const event = cache.getEvent(eventId);
+    const raw = cache.getRawEvent(eventId);
+    if (event === undefined || raw === undefined) return null;
+    const directory = cache
+      .database()
+      .prepare<[string], { email: string | null; profile_name: string | null; profile_id: string | null; type: string | null }>(
+        `SELECT email, profile_name, profile_id, json_extract(raw_json, '$.type__s') AS type FROM users WHERE id = ?`,
+      )
+      .get(event.doneBy.id);
+    const annotation = this.annotations([eventId])[0];
+    return {
+      event,
+      raw,
+      directory: directory === undefined ? null : { email: directory.email, profileName: directory.profile_name, profileId: directory.profile_id, type: directory.type },
+      timelines: cache.timelinesOf(eventId),
+      flags: annotation?.flags ?? [],
+      notes: this.#db()
+        .prepare<[string], { id: number; event_id: string; author: string; text: string; tag: string | null; created_at: number }>(
+          'SELECT id, event_id, author, text, tag, created_at FROM event_notes WHERE event_id = ? ORDER BY created_at, id',
+        )
+        .all(eventId)
+        .map((row) => ({ id: row.id, eventId: row.event_id, author: row.author, text: row.text, tag: row.tag, at: row.created_at })),
+    };
+  }
+
+  raw(eventId: string): string | null {
+    return this.#cache().getRawEvent(eventId) ?? null;
+  }
+
+  recordTimeline(record: RecordKeyView, limit: number) {
+    const cache = this.#cache();
+    const state = cache.recordState(record);
+    if (state === undefined) return null;
+    return { name: state.name, events: cache.queryEvents({ records: [record] }, { direction: 'asc', limit }) };
+  }
+
+  addNote(note: { eventId: string; author: string; text: string; tag: string | null; at: number }): number | null {
+    const cache = this.#cache();
+    if (cache.getRawEvent(note.eventId) === undefined) return null;
+    return Number(
+      cache
+        .database()
+        .prepare('INSERT INTO event_notes (event_id, author, text, tag, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(note.eventId, note.author, note.text, note.tag, note.at).lastInsertRowid,
+    );
+  }
+
+  deleteNote(id: number): boolean {
+    return this.#db().prepare('DELETE FROM event_notes WHERE id = ?').run(id).changes === 1;
+  }
+
+  annotations(eventIds: readonly string[]): ReviewAnnotationRecord[] {
+    const db = this.#db();
+    const result = new Map<string, ReviewAnnotationRecord>();
+    const entry = (eventId: string): ReviewAnnotationRecord => {
+      let annotation = result.get(eventId);
+      if (annotation === undefined) {
+        annotation = { eventId, flags: [], notes: [] };
+        result.set(eventId, annotation);
+      }
+      return annotation;
+    };
+    const ids = JSON.stringify([...new Set(eventIds)]);
+    const flags = db
+      .prepare<[string], { event_id: string; flag: ReviewFlag }>(
+        `SELECT e.event_id, f.flag FROM json_each(?) j JOIN events e ON e.event_id = j.value JOIN event_flags f ON f.event_rowid = e.id ORDER BY e.event_id, f.flag`,
+      )
+      .all(ids);
+    for (const row of flags) entry(row.event_id).flags.push(row.flag);
+    const notes = db
+      .prepare<[string], { event_id: string; author: string; text: string; tag: string | null; created_at: number }>(
+        `SELECT n.event_id, n.author, n.text, n.tag, n.created_at FROM json_each(?) j JOIN event_notes n ON n.event_id = j.value ORDER BY n.event_id, n.created_at, n.id`,
+      )
+      .all(ids);
+    for (const row of notes) entry(row.event_id).notes.push({ author: row.author, text: row.text, tag: row.tag, at: row.created_at });
+    return [...result.values()];
+  }
+
+  rules(): FlagRules | null {
+    return storedFlagRules(this.#db()) ?? null;
+  }
+
+  setRules(rules: FlagRules): { flagged: number } {
+    return { flagged: saveFlagRules(this.#db(), rules) };
+  }
+
+  recomputeFlags(): { flagged: number } {
+    return { flagged: recomputeAllFlags(this.#db()) };
+  }
+
+  ensureFlags(): { work: 'current' | 'incremental' | 'full' } {
+    // The check reads two rows outside any transaction; only work takes the write lock.
+    return { work: bringFlagsUpToDate(this.#db()) };
+  }
+}
+
+function toRow(row: RowRecord, clock: ZoneClock): ReviewRow {
+  return {
+    eventId: row.event_id,
+    auditedTime: row.audited_time,
+    auditedAtMs: row.audited_at_ms,
+    shownTime: clock.at(row.audited_at_ms).human,
+    action: row.action,
+    source: row.source,
+    doneBy: { id: row.done_by_id, name: row.done_by_name },
+    record: { module: row.record_module, id: row.record_id, name: row.record_name },
+    relatedRecord: row.related_module === null || row.related_id === null ? null : { module: row.related_module, id: row.related_id, name: row.related_name },
+    automated: row.automated === 1,
+    fieldCount: row.field_count,
+    firstChange: row.api_name === null ? null : { apiName: row.api_name, label: row.field_label, oldValue: row.old_text, newValue: row.new_text },
+    flags: row.flags === null ? [] : (row.flags.split(',').sort() as ReviewFlag[]),
+    noteCount: row.notes,
+  };
+}
