@@ -15,6 +15,15 @@ export function dataWorkerEntryBeside(moduleUrl: string): URL {
   return new URL('./data-worker.js', moduleUrl);
 }
 
+/**
+ * The worker's TypeScript source, for code running from source (tests, benchmarks under tsx):
+ * data-worker-source.mjs registers tsx, then loads data-worker-main.ts. Never used by a build.
+ */
+export function sourceDataWorkerEntry(): URL {
+  const here = import.meta.url; // a variable base: Vite must not bundle the file as an asset
+  return new URL('./data-worker-source.mjs', here);
+}
+
 export interface WorkerThreadOptions {
   /** Node flags for the worker: tests and benchmarks run the TypeScript entry with ['--import', 'tsx']. */
   execArgv?: string[];

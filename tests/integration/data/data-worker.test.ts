@@ -1,5 +1,5 @@
 /**
- * The data worker through a REAL worker thread (the TypeScript entry via ts-data-worker.mjs) against
+ * The data worker through a REAL worker thread (the TypeScript entry via main/data/data-worker-source.mjs) against
  * a real cache file in a temp dir: every request group, input validation, cancellation, a crash,
  * and the main thread's event-loop delay during a 100k-event export (measured, never asserted).
  */

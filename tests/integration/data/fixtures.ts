@@ -1,11 +1,11 @@
 import { TimelineCache, type TimelinePageWrite } from '../../../main/cache/index.js';
 import { RECORD_MODULES, SandboxDataset } from '../../../main/sandbox/dataset.js';
-import { workerThreadSpawner } from '../../../main/data/index.js';
+import { sourceDataWorkerEntry, workerThreadSpawner } from '../../../main/data/index.js';
 import type { RecordKey } from '../../../main/sync/sync-store.js';
 import type { JsonObject, TimelineEntry, TimelineEvent } from '../../../main/zoho/models.js';
 
-/** A real worker thread running the TypeScript source (see ts-data-worker.mjs). */
-export function typescriptWorkerSpawner(entry = new URL('./ts-data-worker.mjs', import.meta.url)) {
+/** A real worker thread running the TypeScript source (see main/data/data-worker-source.mjs). */
+export function typescriptWorkerSpawner(entry = sourceDataWorkerEntry()) {
   return workerThreadSpawner(entry);
 }
 
