@@ -6,7 +6,6 @@
 import { ConnectionController, toView } from '../auth/connection-controller.js';
 import { TokenVault } from '../auth/token-vault.js';
 import { ZohoAuthService } from '../auth/zoho-auth-service.js';
-import type { TimelineCache } from '../cache/index.js';
 import { EventHub } from '../core/event-hub.js';
 import { DemoWorkspace } from '../demo/demo-workspace.js';
 import type { ExportService } from '../export/export-service.js';
@@ -15,6 +14,7 @@ import type { ReviewService } from '../review/review-service.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { ZohoClient } from '../zoho/client.js';
 import type { TokenProvider } from '../zoho/token-provider.js';
+import type { DataClient } from '../data/data-client.js';
 import type { DataServices } from './data-services.js';
 import type { PlatformPorts } from './platform-ports.js';
 
@@ -47,8 +47,8 @@ export interface Core {
   records(): Promise<RecordsService>;
   review(): Promise<ReviewService>;
   exports(): Promise<ExportService>;
-  /** The local cache, opened on first use. */
-  cache(): Promise<TimelineCache>;
+  /** The data worker's client: the cache's reads (tests and tools; the services are the way in). */
+  data(): Promise<DataClient>;
   /** A Zoho client on the stored connection (or CoreOptions.tokenProvider). */
   zoho(): ZohoClient;
   /** Stops what the services started (sync, export, demo workspace) and closes the cache. */
@@ -122,7 +122,7 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     records: async () => (await data()).records,
     review: async () => (await data()).review,
     exports: async () => (await data()).exports,
-    cache: async () => (await data()).cache(),
+    data: async () => (await data()).data,
     zoho: zohoClient,
     close: async () => {
       // Only what was made is stopped: closing must not build services just to close them.

@@ -1,27 +1,27 @@
 /**
  * The services that work on the local cache — records and sync, review, exports — built by the
- * composition root (core.ts) on first use. In a module of their own so that shells and commands
- * that never touch the cache (sign-in, `status`, `--help`) never load SQLite, the sync engine or
- * the export engine.
+ * composition root (core.ts) on first use. The cache itself lives in the data worker (main/data):
+ * its SQLite connection, page ingestion, flags, review queries and export writers run off the main
+ * thread; these services reach it through awaitable stores. In a module of its own so that shells
+ * and commands that never touch the cache (sign-in, `status`, `--help`) never load any of it.
  */
-import { TimelineCache } from '../cache/index.js';
 import { cacheFilePath } from '../cache/location.js';
 import { APP_VERSION } from '../core/app-info.js';
 import type { EventHub } from '../core/event-hub.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import { orgTimeZoneOf, type ZohoAuthService } from '../auth/zoho-auth-service.js';
-import { ExportService } from '../export/export-service.js';
+import { createDataClient, type DataClient } from '../data/data-client.js';
+import { ExportService, type ExportJobs } from '../export/export-service.js';
 import { FileSigningKeyStore } from '../export/signing-key-store.js';
-import { RecordsService } from '../records/records-service.js';
+import { RecordsService, type RecordsStore } from '../records/records-service.js';
 import { ReviewService } from '../review/review-service.js';
-import { keepFlagsCurrent, SqliteReviewStore } from '../review/sqlite-review-store.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { ZohoClient } from '../zoho/client.js';
 import type { PlatformPorts } from './platform-ports.js';
 
 export interface DataServices {
-  /** The local cache, opened on first use. */
-  cache(): TimelineCache;
+  /** The data worker's client (the cache's reads, for tests and tools). */
+  data: DataClient;
   records: RecordsService;
   review: ReviewService;
   exports: ExportService;
@@ -40,25 +40,31 @@ export interface DataServiceDependencies {
 
 export function createDataServices({ ports, events, settingsStore, settings, auth, syncClient }: DataServiceDependencies): DataServices {
   const { home } = ports.paths;
-  let openedCache: TimelineCache | undefined;
-  const cache = (): TimelineCache => {
-    if (openedCache === undefined) {
-      openedCache = TimelineCache.open(cacheFilePath(home));
-      // Review's flags are written with each page (the cache's hook), not computed on first open.
-      keepFlagsCurrent(openedCache);
-    }
-    return openedCache;
+  const cacheFile = cacheFilePath(home);
+  const data = createDataClient(ports.workers, { cacheFile });
+  const recordsStore: RecordsStore = {
+    sync: data.sync,
+    overview: () => data.cache.overview(),
+    untrackRecords: (records) => data.cache.untrackRecords(records),
+    queryEvents: (filter, options) => data.cache.queryEvents(filter, options),
+    countEvents: (filter) => data.cache.countEvents(filter),
   };
-  const records = new RecordsService({ cache, client: syncClient, events, clock: ports.clock });
+  const exportJobs: ExportJobs = {
+    countEvents: (filter) => data.cache.countEvents(filter),
+    csv: (job, run) => data.exports.csv(job, run),
+    pdf: (job, run) => data.exports.pdf(job, run),
+    packet: (job, run) => data.exports.packet(job, run),
+  };
+  const records = new RecordsService({ store: recordsStore, cacheFile, client: syncClient, events, clock: ports.clock });
   const review = new ReviewService({
-    reviewStore: new SqliteReviewStore(cache),
+    reviewStore: data.review,
     store: settingsStore,
     events,
     clock: ports.clock,
     author: () => auth.status().user?.name ?? auth.status().user?.email ?? 'Reviewer',
   });
   const exports = new ExportService({
-    cache,
+    jobs: exportJobs,
     events,
     clock: ports.clock,
     keyStore: new FileSigningKeyStore(home, ports.cipher),
@@ -70,20 +76,9 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     shell: ports.shell,
     appVersion: APP_VERSION,
     revealInFolder: (path) => ports.browser.revealInFolder(path),
-    // Flags and reviewer notes travel with the events into the CSV, the PDF and the packet.
-    annotations: async (eventIds) =>
-      new Map(
-        [...(await review.reviewAnnotations(eventIds))].map(([eventId, annotation]) => [
-          eventId,
-          {
-            flags: annotation.flags.map(String),
-            notes: annotation.notes.map((note) => ({ author: note.author, text: note.tag === null ? note.text : `[${note.tag}] ${note.text}`, at: note.at })),
-          },
-        ]),
-      ),
   });
   return {
-    cache,
+    data,
     records,
     review,
     exports,
@@ -92,8 +87,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
       exports.cancel();
       await Promise.all([records.idle(), exports.idle()]);
       review.dispose();
-      openedCache?.close();
-      openedCache = undefined;
+      await data.close();
     },
   };
 }

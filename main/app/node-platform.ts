@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createNodeCipher } from '../auth/node-vault.js';
 import { systemClock } from '../core/clock.js';
 import { createJsonFileStore } from '../core/json-file-store.js';
+import { sourceDataWorkerEntry, workerThreadSpawner } from '../data/spawners.js';
 import { headlessBrowserPort, type BrowserPort, type PlatformPorts } from './platform-ports.js';
 
 export interface NodePlatformOptions {
@@ -18,6 +19,8 @@ export interface NodePlatformOptions {
   exportsFolder?: string;
   browser?: BrowserPort;
   demoLatencyMs?: number;
+  /** The data worker's entry: out/main/data-worker.js beside the built shell; default the TypeScript source (tests, tsx). */
+  dataWorkerEntry?: URL;
 }
 
 export function nodePlatformPorts(options: NodePlatformOptions): PlatformPorts {
@@ -27,6 +30,7 @@ export function nodePlatformPorts(options: NodePlatformOptions): PlatformPorts {
     openStore: (name) => createJsonFileStore(options.home, name),
     cipher: createNodeCipher(options.home, options.env, { requirePassphrase: false }),
     clock: systemClock,
+    workers: workerThreadSpawner(options.dataWorkerEntry ?? sourceDataWorkerEntry()),
     browser: options.browser ?? headlessBrowserPort,
     ...(options.demoLatencyMs === undefined ? {} : { demoLatencyMs: options.demoLatencyMs }),
   };

@@ -2,6 +2,7 @@ import type { AppVersions } from '../../preload/contract.js';
 import type { SecretCipher } from '../core/cipher.js';
 import type { Clock } from '../core/clock.js';
 import type { KeyValueStore } from '../core/kv-store.js';
+import type { WorkerSpawner } from '../data/protocol.js';
 
 /**
  * What a shell (Electron, the browser-mode host, the CLI) hands the composition root. Everything
@@ -22,6 +23,8 @@ export interface PlatformPorts {
   /** Encrypts secrets at rest: safeStorage in Electron, AES-256-GCM/scrypt from a passphrase under Node. */
   cipher: SecretCipher;
   clock: Clock;
+  /** Starts the data worker (a worker thread running out/main/data-worker.js, or the source under tsx). */
+  workers: WorkerSpawner;
   /** HTTP for every Zoho call; default: the global fetch. */
   http?: typeof fetch;
   browser: BrowserPort;

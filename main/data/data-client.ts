@@ -4,7 +4,8 @@
  * when the worker stops. `createDataClient(spawner, { cacheFile })` is the API the composition root
  * (main/app) wires into the services.
  */
-import type { IpcError } from '../../preload/contract.js';
+import type { FlagRules, IpcError, RecordKeyView, ReviewHeatmaps, ReviewRow, ReviewSummary } from '../../preload/contract.js';
+import type { ReviewAnnotationRecord, ReviewEventRecord, ReviewPageQuery, ReviewQuery, ReviewStore } from '../review/review-store.js';
 import type { CachedEvent, CacheStats } from '../cache/index.js';
 import { AuditorError } from '../core/errors.js';
 import type { ExportProgress } from '../export/types.js';
@@ -102,6 +103,57 @@ export class WorkerSyncStore implements AwaitableSyncStore {
   }
 }
 
+/** Review's store, in the worker: the Review screen's SQL never runs on the main thread. */
+export class WorkerReviewStore implements ReviewStore {
+  constructor(private readonly call: Call) {}
+
+  page(query: ReviewPageQuery): Promise<ReviewRow[]> {
+    return this.call('review.page', query);
+  }
+  summary(query: ReviewQuery): Promise<ReviewSummary> {
+    return this.call('review.summary', query);
+  }
+  heatmaps(query: ReviewQuery): Promise<ReviewHeatmaps> {
+    return this.call('review.heatmaps', query);
+  }
+  count(query: ReviewQuery): Promise<number> {
+    return this.call('review.count', query);
+  }
+  facets(): Promise<Awaited<ReturnType<ReviewStore['facets']>>> {
+    return this.call('review.facets', {});
+  }
+  event(eventId: string): Promise<ReviewEventRecord | null> {
+    return this.call('review.event', { eventId });
+  }
+  raw(eventId: string): Promise<string | null> {
+    return this.call('review.raw', { eventId });
+  }
+  recordTimeline(record: RecordKeyView, limit: number): Promise<Awaited<ReturnType<ReviewStore['recordTimeline']>>> {
+    return this.call('review.recordTimeline', { record: { module: record.module, recordId: record.recordId }, limit });
+  }
+  addNote(note: { eventId: string; author: string; text: string; tag: string | null; at: number }): Promise<number | null> {
+    return this.call('review.addNote', note);
+  }
+  deleteNote(id: number): Promise<boolean> {
+    return this.call('review.deleteNote', { id });
+  }
+  annotations(eventIds: readonly string[]): Promise<ReviewAnnotationRecord[]> {
+    return this.call('review.annotations', { eventIds: [...eventIds] });
+  }
+  rules(): Promise<FlagRules | null> {
+    return this.call('review.rules', {});
+  }
+  setRules(rules: FlagRules): Promise<{ flagged: number }> {
+    return this.call('review.setRules', { rules });
+  }
+  recomputeFlags(): Promise<{ flagged: number }> {
+    return this.call('review.recomputeFlags', {});
+  }
+  ensureFlags(): Promise<{ work: 'current' | 'incremental' | 'full' }> {
+    return this.call('review.ensureFlags', {});
+  }
+}
+
 /** Only the key's two fields cross the port (callers pass richer objects; the schema is strict). */
 function keyOf(key: RecordKey): RecordKey {
   return { module: key.module, recordId: key.recordId };
@@ -111,6 +163,7 @@ export interface DataClient {
   /** Any request of the table, typed by name. */
   call: Call;
   readonly sync: WorkerSyncStore;
+  readonly review: WorkerReviewStore;
   readonly cache: {
     overview(): Promise<{ records: RecordSyncState[]; stats: CacheStats }>;
     untrackRecords(records: readonly RecordKey[]): Promise<number>;
@@ -207,6 +260,7 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
   return {
     call,
     sync: new WorkerSyncStore(call),
+    review: new WorkerReviewStore(call),
     cache: {
       overview: () => call('cache.overview', {}),
       untrackRecords: (records) => call('cache.untrackRecords', { records: records.map(keyOf) }),

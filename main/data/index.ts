@@ -1,6 +1,7 @@
 export { createDataClient, DataJobAbortedError, DataWorkerStoppedError, WorkerSyncStore } from './data-client.js';
 export type { AwaitableSyncStore, CallOptions, DataClient } from './data-client.js';
-export { dataWorkerEntryBeside, inProcessSpawner, sourceDataWorkerEntry, workerThreadSpawner } from './spawners.js';
+export { dataWorkerEntryBeside, sourceDataWorkerEntry, workerThreadSpawner } from './spawners.js';
+export { inProcessSpawner } from './in-process-spawner.js';
 export type { WorkerThreadOptions } from './spawners.js';
 export { dataRequests, isDataRequestName } from './protocol.js';
 export type {

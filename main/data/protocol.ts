@@ -14,7 +14,8 @@
  * then points at worker-host.ts's handler map, the only other place to change.
  */
 import { z } from 'zod';
-import { exportWhereSchema, type IpcResult } from '../../preload/contract.js';
+import { exportWhereSchema, flagRulesSchema, recordKeySchema as recordKeyViewSchema, reviewPageInputSchema, reviewQueryInputSchema, type FlagRules, type IpcResult, type ReviewHeatmaps, type ReviewRow, type ReviewSummary } from '../../preload/contract.js';
+import type { ReviewAnnotationRecord, ReviewEventRecord, ReviewStore } from '../review/review-store.js';
 import type { CachedEvent, CacheStats } from '../cache/index.js';
 import type { ExportProgress, ReviewerNote } from '../export/types.js';
 import type { PacketManifest } from '../export/packet.js';
@@ -32,11 +33,11 @@ const serializedErrorSchema = z.object({ code: z.string(), message: z.string() }
 const rawJsonObjectSchema = z.custom<JsonObject>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected a JSON object');
 const timelineEntrySchema = z.object({ event: timelineEventSchema, raw: rawJsonObjectSchema }).strict();
 
-const names = z.array(z.string()).max(10_000);
+const names = z.array(z.string()).max(10_000).readonly();
 /** The cache's EventFilter minus `condition` (a compiled SQL fragment never crosses the port). */
 export const eventFilterSchema = z
   .object({
-    records: recordKeysSchema.optional(),
+    records: recordKeysSchema.readonly().optional(),
     timelineModules: names.optional(),
     modules: names.optional(),
     userIds: names.optional(),
@@ -46,7 +47,7 @@ export const eventFilterSchema = z
     from: z.number().finite().optional(),
     to: z.number().finite().optional(),
     text: z.string().max(10_000).optional(),
-    textIn: z.array(z.enum(['recordNames', 'doneByName', 'oldValues', 'newValues'])).optional(),
+    textIn: z.array(z.enum(['recordNames', 'doneByName', 'oldValues', 'newValues'])).readonly().optional(),
   })
   .strict();
 export type EventFilterInput = z.infer<typeof eventFilterSchema>;
@@ -73,6 +74,8 @@ const exportJobSchema = z
     where: exportWhereSchema.optional(),
     timeZone: z.string().min(1),
     connection: z.object({ dataCentre: z.string().nullable(), orgId: z.string().nullable(), apiDomain: z.string().nullable() }).strict(),
+    /** How the zone is named when it is a fallback (e.g. the organisation's zone could not be read). */
+    timeZoneLabel: z.string().min(1).optional(),
     generatedBy: z.string(),
     generatedAt: z.number().int(),
     appVersion: z.string(),
@@ -140,11 +143,36 @@ const exportRequests = {
   ),
 };
 
+/**
+ * main/review's ReviewStore, served on the worker's connection (its SQL runs off the main thread).
+ * Query inputs reuse the IPC contract's schemas: what the screen may ask, the worker accepts.
+ */
+const eventIdInput = z.object({ eventId: z.string().min(1).max(40) }).strict();
+const reviewRequests = {
+  'review.page': request<ReviewRow[]>()(reviewPageInputSchema),
+  'review.summary': request<ReviewSummary>()(reviewQueryInputSchema),
+  'review.heatmaps': request<ReviewHeatmaps>()(reviewQueryInputSchema),
+  'review.count': request<number>()(reviewQueryInputSchema),
+  'review.facets': request<Awaited<ReturnType<ReviewStore['facets']>>>()(z.object({}).strict()),
+  'review.event': request<ReviewEventRecord | null>()(eventIdInput),
+  'review.raw': request<string | null>()(eventIdInput),
+  'review.recordTimeline': request<Awaited<ReturnType<ReviewStore['recordTimeline']>>>()(z.object({ record: recordKeyViewSchema, limit: z.number().int().min(1).max(1_000_000) }).strict()),
+  'review.addNote': request<number | null>()(
+    z.object({ eventId: z.string().min(1).max(40), author: z.string().max(400), text: z.string().min(1).max(5000), tag: z.string().min(1).max(40).nullable(), at: z.number().int() }).strict(),
+  ),
+  'review.deleteNote': request<boolean>()(z.object({ id: z.number().int().min(1) }).strict()),
+  'review.annotations': request<ReviewAnnotationRecord[]>()(z.object({ eventIds: z.array(z.string().min(1)).max(100_000) }).strict()),
+  'review.rules': request<FlagRules | null>()(z.object({}).strict()),
+  'review.setRules': request<{ flagged: number }>()(z.object({ rules: flagRulesSchema }).strict()),
+  'review.recomputeFlags': request<{ flagged: number }>()(z.object({}).strict()),
+  'review.ensureFlags': request<{ work: 'current' | 'incremental' | 'full' }>()(z.object({}).strict()),
+};
+
 export const dataRequests = {
   ...syncRequests,
   ...cacheRequests,
   ...exportRequests,
-  // ...reviewRequests (main/review's ReviewStore, when it exists)
+  ...reviewRequests,
 };
 
 export type DataRequestName = keyof typeof dataRequests;

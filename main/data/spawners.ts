@@ -1,10 +1,10 @@
 /**
  * Ways to start a data worker (the WorkerSpawner port): a real worker thread — the same in Electron's
- * main process, the browser-mode host and the CLI — or, for unit tests, the same host code on the
- * caller's thread over a MessageChannel.
+ * main process, the browser-mode host and the CLI. (in-process-spawner.ts runs the same host code on
+ * the caller's thread, for unit tests.) Loads nothing of the worker's own code: the main thread
+ * must not pay for SQLite or the export engine.
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { serveDataWorker } from './worker-host.js';
+import { Worker } from 'node:worker_threads';
 import type { DataWorkerPort, DataWorkerStart, FromWorkerMessage, ToWorkerMessage, WorkerSpawner } from './protocol.js';
 
 /**
@@ -68,37 +68,6 @@ function workerPort(worker: Worker): DataWorkerPort {
     async terminate() {
       stopping = true;
       await worker.terminate();
-    },
-  };
-}
-
-/** The worker's code on this thread over a MessageChannel: same protocol and host, no thread (unit tests). */
-export function inProcessSpawner(): WorkerSpawner {
-  return {
-    spawn(start: DataWorkerStart): DataWorkerPort {
-      const channel = new MessageChannel();
-      const host = serveDataWorker(
-        {
-          postMessage: (message, transfer) => channel.port2.postMessage(message, transfer === undefined ? undefined : [...transfer]),
-          onMessage: (listener) => channel.port2.on('message', listener),
-        },
-        start,
-      );
-      const client: MessagePort = channel.port1;
-      client.unref();
-      channel.port2.unref();
-      return {
-        postMessage: (message, transfer) => client.postMessage(message, transfer === undefined ? undefined : [...transfer]),
-        onMessage: (listener) => client.on('message', listener),
-        onStop: () => undefined,
-        keepAlive: (active) => (active ? client.ref() : client.unref()),
-        terminate() {
-          host.close();
-          channel.port1.close();
-          channel.port2.close();
-          return Promise.resolve();
-        },
-      };
     },
   };
 }

@@ -11,6 +11,8 @@ import { createPrivateKey } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TimelineCache } from '../cache/index.js';
+import { toExportAnnotations } from '../review/review-store.js';
+import { keepFlagsCurrent, SqliteReviewStore } from '../review/sqlite-review-store.js';
 import { AuditorError, serializeError } from '../core/errors.js';
 import { exportInputFromCache, type ReviewAnnotations } from '../export/cache-export-source.js';
 import { exportCsvFile } from '../export/csv-export.js';
@@ -47,8 +49,8 @@ export type DataHandlers = {
 export interface DataHostOptions {
   cacheFile: string;
   /**
-   * Flags and notes for export jobs that bring none as data — the hook where the review store
-   * (which reads its tables on this connection) plugs in. Without it such exports carry none.
+   * Flags and notes for export jobs that bring none as data. Default: review's store on this
+   * connection (the flags and notes the reviewer sees).
    */
   annotations?: (cache: TimelineCache) => ReviewAnnotations;
 }
@@ -63,6 +65,8 @@ export function serveDataWorker(port: DataHostPort, options: DataHostOptions): D
   let openFailure: unknown;
   try {
     cache = TimelineCache.open(options.cacheFile);
+    // Review's flags are written with each page in the page's transaction (the cache's hook).
+    keepFlagsCurrent(cache);
   } catch (error) {
     // Answered to every request (a cache from a newer version, an unreadable file): the client shows it.
     openFailure = error;
@@ -132,15 +136,19 @@ function transferablesOf(value: unknown): ArrayBuffer[] {
 }
 
 function dataHandlers(cache: TimelineCache, options: DataHostOptions): DataHandlers {
+  const review = new SqliteReviewStore(() => cache);
+  const reviewAnnotations: ReviewAnnotations = (eventIds) => toExportAnnotations(review.annotations(eventIds));
   const exportInput = (job: ExportJobInput): ExportInput => {
     const where = job.where === undefined ? null : parseWhereFilter(job.where);
-    const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : options.annotations?.(cache);
+    review.ensureFlags(); // O(1) when current: the page hook keeps them so
+    const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : (options.annotations?.(cache) ?? reviewAnnotations);
     mkdirSync(dirname(job.path), { recursive: true });
     return exportInputFromCache(cache, {
       records: job.records,
       ...(where === null ? {} : { filter: where.filter }),
       filterDescription: where?.description ?? null,
       timeZone: job.timeZone,
+      ...(job.timeZoneLabel === undefined ? {} : { timeZoneLabel: job.timeZoneLabel }),
       connection: job.connection,
       generatedBy: job.generatedBy,
       generatedAt: job.generatedAt,
@@ -172,6 +180,22 @@ function dataHandlers(cache: TimelineCache, options: DataHostOptions): DataHandl
     'cache.countEvents': ({ filter }) => cache.countEvents(eventFilter(filter)),
     'cache.getEvent': ({ eventId }) => cache.getEvent(eventId),
     'cache.getRawEvent': ({ eventId }) => cache.getRawEvent(eventId),
+
+    'review.page': (query) => review.page(query),
+    'review.summary': (query) => review.summary(query),
+    'review.heatmaps': (query) => review.heatmaps(query),
+    'review.count': (query) => review.count(query),
+    'review.facets': () => review.facets(),
+    'review.event': ({ eventId }) => review.event(eventId),
+    'review.raw': ({ eventId }) => review.raw(eventId),
+    'review.recordTimeline': ({ record, limit }) => review.recordTimeline(record, limit),
+    'review.addNote': (note) => review.addNote(note),
+    'review.deleteNote': ({ id }) => review.deleteNote(id),
+    'review.annotations': ({ eventIds }) => review.annotations(eventIds),
+    'review.rules': () => review.rules(),
+    'review.setRules': ({ rules }) => review.setRules(rules),
+    'review.recomputeFlags': () => review.recomputeFlags(),
+    'review.ensureFlags': () => review.ensureFlags(),
 
     'export.csv': async (job, { signal, progress }) => {
       const result = await exportCsvFile(exportInput(job), job.path, { signal, onProgress: progress });

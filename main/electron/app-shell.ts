@@ -11,6 +11,8 @@ import { createCore, type Core } from '../app/core.js';
 import { createIpcHandlers } from '../app/ipc-handlers.js';
 import { CONTENT_SECURITY_POLICY } from '../core/content-security-policy.js';
 import { systemClock } from '../core/clock.js';
+import { workerThreadSpawner } from '../data/spawners.js';
+import { pathToFileURL } from 'node:url';
 import type { KeyValueStore } from '../core/kv-store.js';
 import type { SecretCipher } from '../core/cipher.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc.js';
@@ -58,6 +60,8 @@ export interface ShellPaths {
   rendererFile: string;
   rendererFileUrl: string;
   preloadFile: string;
+  /** out/main/data-worker.js: the data worker (a worker thread of the main process). */
+  dataWorkerFile: string;
   /** ELECTRON_RENDERER_URL during `npm run dev`; ignored when packaged. */
   devServerUrl: string | undefined;
   platform: NodeJS.Platform;
@@ -104,6 +108,7 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
       openStore: (name) => electron.createStore(name),
       cipher: electron.createCipher(),
       clock: systemClock,
+      workers: workerThreadSpawner(pathToFileURL(paths.dataWorkerFile)),
       browser: {
         openExternal: (url) => {
           if (externalUrls.isAllowed(url)) electron.openExternal(url);

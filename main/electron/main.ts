@@ -9,6 +9,7 @@ import { createElectronStore } from './electron-kv-store.js';
 import { createSafeStorageCipher } from './safe-storage-cipher.js';
 
 const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
+const here = import.meta.url; // a variable base: the bundler must not treat the worker as an asset
 
 startElectronShell(
   {
@@ -55,6 +56,7 @@ startElectronShell(
     rendererFile,
     rendererFileUrl: pathToFileURL(rendererFile).href,
     preloadFile: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+    dataWorkerFile: fileURLToPath(new URL('./data-worker.js', here)),
     devServerUrl: process.env['ELECTRON_RENDERER_URL'],
     platform: process.platform,
   },

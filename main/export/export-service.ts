@@ -14,22 +14,51 @@ import type {
   Settings,
   SigningKeyView,
 } from '../../preload/contract.js';
-import type { TimelineCache } from '../cache/index.js';
+import type { EventFilter } from '../cache/index.js';
 import type { Clock } from '../core/clock.js';
 import { AuditorError, serializeError } from '../core/errors.js';
 import type { EventHub } from '../core/event-hub.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import { machineTimeZone, resolveZoneSetting, type OrgTimeZone, type ResolvedTimeZone, type ZoneContext } from '../core/zoned-time.js';
-import { exportInputFromCache, type ReviewAnnotations } from './cache-export-source.js';
 import type { SigningKeyStore } from './signing-key-store.js';
-import type { ExportInput, ExportProgress } from './types.js';
+import type { ExportProgress } from './types.js';
 import { parseWhereFilter } from './where-filter.js';
 
 const HISTORY_KEY = 'exportHistory';
 const HISTORY_LIMIT = 200;
 
+/** One file an export writes, as plain data (the data worker reads the cache and writes it). */
+export interface ExportJob {
+  records: RecordKeyView[];
+  where?: ExportWhere | undefined;
+  timeZone: string;
+  timeZoneLabel?: string | undefined;
+  connection: { dataCentre: string | null; orgId: string | null; apiDomain: string | null };
+  generatedBy: string;
+  generatedAt: number;
+  appVersion: string;
+  path: string;
+}
+
+/**
+ * Where exports are computed: the data worker (main/data), so reading the cache, the CSV and the
+ * PDF layout never hold up the main thread. Each writer removes its partial file on failure.
+ */
+export interface ExportJobs {
+  countEvents(filter: EventFilter): Promise<number>;
+  csv(job: ExportJob, run: ExportJobRun): Promise<{ bytes: number }>;
+  pdf(job: ExportJob, run: ExportJobRun): Promise<{ bytes: number }>;
+  /** The private key travels as PKCS#8 PEM: the cipher that guards it at rest stays in main. */
+  packet(job: ExportJob & { signingKeyPem: string }, run: ExportJobRun): Promise<{ bytes: number; packetDigest: string; signerFingerprint: string }>;
+}
+
+export interface ExportJobRun {
+  signal: AbortSignal;
+  onProgress?: (progress: ExportProgress) => void;
+}
+
 export interface ExportServiceDependencies {
-  cache: () => TimelineCache;
+  jobs: ExportJobs;
   events: EventHub;
   clock: Clock;
   keyStore: SigningKeyStore;
@@ -47,7 +76,6 @@ export interface ExportServiceDependencies {
   appVersion: string;
   /** Shows a file in the system file manager; false where there is none (browser mode). */
   revealInFolder: (path: string) => boolean;
-  annotations?: ReviewAnnotations;
 }
 
 /** The part of the Zoho connection an export names (auth's ConnectionStatus fits). */
@@ -79,7 +107,9 @@ export interface ExportRun {
  * (progress pushed as events); the CLI awaits `exportFiles`.
  */
 export class ExportService {
+  /** The export being written; `reserved` from the first check on, so two starts cannot both pass it. */
   #running: { id: string; controller: AbortController; done: Promise<void> } | undefined;
+  #reserved = false;
 
   constructor(private readonly deps: ExportServiceDependencies) {}
 
@@ -93,39 +123,49 @@ export class ExportService {
     return Array.isArray(stored) ? (stored as ExportHistoryEntry[]) : [];
   }
 
-  start(input: ExportRequest): { exportId: string } {
-    const prepared = this.#prepare(input);
+  async start(input: ExportRequest): Promise<{ exportId: string }> {
+    const release = this.#reserve();
+    let prepared: PreparedExport;
+    try {
+      prepared = await this.#prepare(input);
+    } catch (error) {
+      release();
+      throw error;
+    }
     const id = randomUUID();
     const controller = new AbortController();
     const emit = (progress: Omit<ExportProgressView, 'exportId' | 'eventsTotal'>): void =>
       this.deps.events.emit('export:progress', { exportId: id, eventsTotal: prepared.eventsTotal, ...progress });
     const onProgress = (progress: ExportProgress): void => emit({ state: 'running', phase: progress.phase, eventsDone: progress.eventsDone, entry: null, error: null });
-    const done = this.#write(id, prepared, { signal: controller.signal, onProgress }).then(
-      (entry) => emit({ state: 'done', phase: 'done', eventsDone: prepared.eventsTotal, entry, error: null }),
-      (error: unknown) => {
-        const cancelled = controller.signal.aborted;
-        emit({ state: cancelled ? 'cancelled' : 'failed', phase: 'done', eventsDone: 0, entry: null, error: cancelled ? null : serializeError(error) });
-      },
-    );
-    this.#track(id, controller, done);
+    const done = this.#write(id, prepared, { signal: controller.signal, onProgress })
+      .then(
+        (entry) => emit({ state: 'done', phase: 'done', eventsDone: prepared.eventsTotal, entry, error: null }),
+        (error: unknown) => {
+          const cancelled = controller.signal.aborted;
+          emit({ state: cancelled ? 'cancelled' : 'failed', phase: 'done', eventsDone: 0, entry: null, error: cancelled ? null : serializeError(error) });
+        },
+      )
+      .finally(release);
+    this.#running = { id, controller, done };
     emit({ state: 'running', phase: 'counting', eventsDone: 0, entry: null, error: null });
     return { exportId: id };
   }
 
   /** Writes the export and waits for it (the CLI); the same files, history and signer as `start`. */
   async exportFiles(input: ExportRequest, run: ExportRun = {}): Promise<ExportHistoryEntry> {
-    const prepared = this.#prepare(input);
-    const id = randomUUID();
+    const release = this.#reserve();
     const controller = new AbortController();
     const abort = (): void => controller.abort(run.signal?.reason);
     if (run.signal?.aborted === true) abort();
     run.signal?.addEventListener('abort', abort, { once: true });
-    const done = this.#write(id, prepared, { signal: controller.signal, ...(run.onProgress === undefined ? {} : { onProgress: run.onProgress }) });
-    this.#track(id, controller, done.then(() => undefined, () => undefined));
     try {
+      const prepared = await this.#prepare(input);
+      const done = this.#write(randomUUID(), prepared, { signal: controller.signal, ...(run.onProgress === undefined ? {} : { onProgress: run.onProgress }) });
+      this.#running = { id: 'command-line', controller, done: done.then(() => undefined, () => undefined) };
       return await done;
     } finally {
       run.signal?.removeEventListener('abort', abort);
+      release();
     }
   }
 
@@ -137,22 +177,36 @@ export class ExportService {
     return `${zohoUser === '' ? 'Timeline Auditor user' : zohoUser} (${where})`;
   }
 
-  #prepare(input: ExportRequest): PreparedExport {
-    if (this.#running !== undefined) {
-      throw new AuditorError('EXPORT_RUNNING', 'An export is already being written.', { hint: 'Wait for it to finish, or cancel it.' });
-    }
+  /** One export at a time: refuses a second, and answers how to free the slot again. */
+  #reserve(): () => void {
+    if (this.#reserved) throw new AuditorError('EXPORT_RUNNING', 'An export is already being written.', { hint: 'Wait for it to finish, or cancel it.' });
+    this.#reserved = true;
+    return () => {
+      this.#reserved = false;
+      this.#running = undefined;
+    };
+  }
+
+  async #prepare(input: ExportRequest): Promise<PreparedExport> {
+    if (input.records.length === 0) throw new AuditorError('EXPORT_NOTHING_SELECTED', 'No records were chosen for the export.', { hint: 'Choose at least one record.' });
     const formats = [...new Set(input.formats)];
     if (formats.length === 0) throw new AuditorError('EXPORT_NO_FORMAT', 'No export format was chosen.', { hint: 'Choose CSV, PDF or an audit packet.' });
     const where = input.where === undefined ? null : parseWhereFilter(input.where);
     // --tz (the CLI) names an IANA zone outright; otherwise the one time-zone setting, resolved.
     const zone = input.timeZone === undefined ? resolveTimeZone(this.deps.settings().timeZone, { org: this.deps.orgTimeZone(), localZone: machineTimeZone() }) : { zone: input.timeZone, label: input.timeZone, fallbackReason: null };
+    const records = input.records.map((key) => ({ module: key.module, recordId: key.recordId }));
+    // Fails here, before anything is written, when nothing is cached or nothing matches.
+    const eventsTotal = await this.deps.jobs.countEvents({ ...where?.filter, records });
+    if (eventsTotal === 0) {
+      throw new AuditorError('EXPORT_EMPTY', 'Nothing is cached for these records (or nothing matches the filter).', {
+        hint: 'Sync the records first (Records screen, or `timeline-auditor fetch`), or widen the filter.',
+      });
+    }
     const connection = this.deps.connection();
     const createdAt = this.deps.clock.now();
-    // Fails here, before anything runs, when nothing is cached or nothing matches.
-    const exportInput = exportInputFromCache(this.deps.cache(), {
-      records: input.records,
-      ...(where === null ? {} : { filter: where.filter }),
-      filterDescription: where?.description ?? null,
+    const job: Omit<ExportJob, 'path'> = {
+      records,
+      ...(input.where === undefined ? {} : { where: input.where }),
       timeZone: zone.zone,
       // A fallback is named in the report and the history, never silent.
       ...(zone.fallbackReason === null ? {} : { timeZoneLabel: zone.label }),
@@ -160,23 +214,14 @@ export class ExportService {
       generatedBy: this.generatedBy(),
       generatedAt: createdAt,
       appVersion: this.deps.appVersion,
-      ...(this.deps.annotations === undefined ? {} : { annotations: this.deps.annotations }),
-    });
-    const eventsTotal = this.deps.cache().countEvents({ ...where?.filter, records: input.records });
+    };
     // Two exports in the same second must not share (and overwrite) file names: -2, -3, … when taken.
     const base = join(this.deps.exportsFolder, `timeline-audit-${fileStamp(createdAt)}`);
     const pathFor = (stem: string, format: ExportFormat): string => input.files?.[format] ?? `${stem}.${format === 'packet' ? 'zip' : format}`;
     let stem = base;
     for (let suffix = 2; formats.some((format) => input.files?.[format] === undefined && existsSync(pathFor(stem, format))); suffix += 1) stem = `${base}-${suffix}`;
     const files = formats.map((format) => ({ format, path: pathFor(stem, format) }));
-    return { input: exportInput, files, createdAt, eventsTotal, records: input.records.length };
-  }
-
-  #track(id: string, controller: AbortController, done: Promise<void>): void {
-    const settled = done.finally(() => {
-      this.#running = undefined;
-    });
-    this.#running = { id, controller, done: settled };
+    return { job, files, createdAt, eventsTotal, records: input.records.length, timeZoneShown: zone.fallbackReason === null ? zone.zone : zone.label };
   }
 
   cancel(): { cancelled: boolean } {
@@ -225,48 +270,51 @@ export class ExportService {
     return entry;
   }
 
-  async #write(id: string, prepared: PreparedExport, run: { signal: AbortSignal; onProgress?: (progress: ExportProgress) => void }): Promise<ExportHistoryEntry> {
-    const { input } = prepared;
+  async #write(id: string, prepared: PreparedExport, run: ExportJobRun): Promise<ExportHistoryEntry> {
     const files: ExportHistoryEntry['files'] = [];
     let packetDigest: string | null = null;
     let signerFingerprint: string | null = null;
     try {
       for (const { format, path } of prepared.files) {
         mkdirSync(dirname(path), { recursive: true });
-        // The writers (pdfkit and its fonts above all) load when an export runs, not at start-up.
+        const job = { ...prepared.job, path };
         switch (format) {
           case 'csv':
-            await (await import('./csv-export.js')).exportCsvFile(input, path, run);
+            files.push({ format, path, bytes: (await this.deps.jobs.csv(job, run)).bytes });
             break;
           case 'pdf':
-            await (await import('./pdf/report.js')).exportPdfFile(input, path, { ...run, packetDigest: null });
+            files.push({ format, path, bytes: (await this.deps.jobs.pdf(job, run)).bytes });
             break;
           case 'packet': {
-            const result = await (await import('./packet.js')).writeAuditPacket(input, path, { ...run, keyStore: this.deps.keyStore });
+            const key = await this.deps.keyStore.loadOrCreate();
+            const signingKeyPem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+            const result = await this.deps.jobs.packet({ ...job, signingKeyPem }, run);
             packetDigest = result.packetDigest;
-            signerFingerprint = result.manifest.signing.publicKeyFingerprint;
+            signerFingerprint = result.signerFingerprint;
+            files.push({ format, path, bytes: result.bytes });
             break;
           }
         }
-        files.push({ format, path, bytes: statSync(path).size });
       }
     } catch (error) {
       // A cancelled or failed export leaves none of its files, not even those already complete.
       await Promise.all(files.map((file) => rm(file.path, { force: true })));
       throw error;
     }
-    const entry: ExportHistoryEntry = { id, createdAt: prepared.createdAt, records: prepared.records, events: prepared.eventsTotal, timeZone: input.scope.timeZoneLabel ?? input.scope.timeZone, files, packetDigest, signerFingerprint };
+    const entry: ExportHistoryEntry = { id, createdAt: prepared.createdAt, records: prepared.records, events: prepared.eventsTotal, timeZone: prepared.timeZoneShown, files, packetDigest, signerFingerprint };
     this.deps.store.set(HISTORY_KEY, [entry, ...this.history()].slice(0, HISTORY_LIMIT));
     return entry;
   }
 }
 
 interface PreparedExport {
-  input: ExportInput;
+  job: Omit<ExportJob, 'path'>;
   files: Array<{ format: ExportFormat; path: string }>;
   createdAt: number;
   eventsTotal: number;
   records: number;
+  /** The zone's name, or the label that says it is a fallback. */
+  timeZoneShown: string;
 }
 
 function osUserName(): string {

@@ -28,9 +28,10 @@ async function main(): Promise<void> {
   if (!existsSync(rendererDirectory)) {
     throw new Error(`The renderer is not built (${rendererDirectory} is missing): run \`npm run build\` first.`);
   }
+  const here = import.meta.url; // a variable base: the bundler must not treat the worker as an asset
   // In the browser the Connect screen's link opens the sign-in page: there is no system browser to drive.
   const services = createCore(
-    nodePlatformPorts({ shell: 'browser', home, env: process.env, demoLatencyMs: Number(process.env['TIMELINE_AUDITOR_DEMO_LATENCY_MS'] ?? 0) || 0 }),
+    nodePlatformPorts({ shell: 'browser', home, env: process.env, dataWorkerEntry: new URL('./data-worker.js', here), demoLatencyMs: Number(process.env['TIMELINE_AUDITOR_DEMO_LATENCY_MS'] ?? 0) || 0 }),
   );
   const host = await startHost({
     handlers: createIpcHandlers(services),

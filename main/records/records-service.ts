@@ -6,7 +6,7 @@ import type {
   SyncProgressView,
   TimelineEventView,
 } from '../../preload/contract.js';
-import type { CachedEvent, TimelineCache } from '../cache/index.js';
+import type { CachedEvent, CacheStats, EventFilter, QueryOptions } from '../cache/index.js';
 import type { Clock } from '../core/clock.js';
 import { AuditorError } from '../core/errors.js';
 import type { EventHub } from '../core/event-hub.js';
@@ -16,15 +16,29 @@ import {
   listModuleRecords, parseRecordCsv, parseRecordList, parseRecordRef, parseRecordsFile, SyncEngine, SyncError,
   type SyncOptions, type SyncProgress, type SyncRecordInput, type SyncResult, type SyncTarget,
 } from '../sync/index.js';
-import type { RecordSyncState } from '../sync/sync-store.js';
+import type { RecordKey, RecordSyncState, SyncStore } from '../sync/sync-store.js';
 import { TIMELINE_MODULES } from '../zoho/modules.js';
 import type { ZohoClient } from '../zoho/client.js';
 
 /** How often the Records list is told to refresh while a sync writes. */
 const RECORDS_CHANGED_INTERVAL_MS = 500;
 
+/**
+ * What the Records screen reads and writes in the cache: the sync engine's store and a few reads.
+ * Awaitable: the data worker answers across a thread (main/data); TimelineCache fits it directly.
+ */
+export interface RecordsStore {
+  readonly sync: SyncStore;
+  overview(): Promise<{ records: RecordSyncState[]; stats: CacheStats }>;
+  untrackRecords(records: readonly RecordKey[]): Promise<number>;
+  queryEvents(filter: Pick<EventFilter, 'records'>, options: Pick<QueryOptions, 'limit' | 'offset' | 'orderBy' | 'direction'>): Promise<CachedEvent[]>;
+  countEvents(filter: Pick<EventFilter, 'records'>): Promise<number>;
+}
+
 export interface RecordsServiceDependencies {
-  cache: () => TimelineCache;
+  store: RecordsStore;
+  /** The cache file (for messages and `fetch --json`). */
+  cacheFile: string;
   /** A client on the live connection, built when a sync or a listing needs one. */
   client: () => ZohoClient;
   events: EventHub;
@@ -57,16 +71,16 @@ export class RecordsService {
 
   constructor(private readonly deps: RecordsServiceDependencies) {}
 
-  overview(): RecordsOverview {
-    const cache = this.deps.cache();
+  async overview(): Promise<RecordsOverview> {
+    const { records, stats } = await this.deps.store.overview();
     return {
-      records: cache.listRecordStates().map(toRecordRow),
-      cache: cache.stats(),
+      records: records.map(toRecordRow),
+      cache: stats,
       modules: TIMELINE_MODULES.map((module) => module.apiName),
     };
   }
 
-  add(input: { text: string; defaultModule: string | null; format: 'paste' | 'csv' }): AddRecordsResult {
+  async add(input: { text: string; defaultModule: string | null; format: 'paste' | 'csv' }): Promise<AddRecordsResult> {
     const options = input.defaultModule === null ? {} : { defaultModule: input.defaultModule };
     let records: SyncRecordInput[];
     try {
@@ -84,17 +98,17 @@ export class RecordsService {
     return this.#track(records);
   }
 
-  remove(records: readonly RecordKeyView[]): { removed: number } {
+  async remove(records: readonly RecordKeyView[]): Promise<{ removed: number }> {
     if (this.#running !== undefined) {
       throw new AuditorError('SYNC_RUNNING', 'Records cannot be removed while a sync is running.', { hint: 'Wait for the sync to finish or cancel it first.' });
     }
-    const removed = this.deps.cache().untrackRecords(records);
+    const removed = await this.deps.store.untrackRecords(records);
     this.deps.events.emit('records:changed', {});
     return { removed };
   }
 
   async start(input: { records?: readonly RecordKeyView[]; mode: 'full' | 'incremental' }): Promise<{ runId: string }> {
-    const records = input.records ?? this.deps.cache().listRecordStates().map(({ module, recordId }) => ({ module, recordId }));
+    const records = input.records ?? (await this.deps.store.sync.listRecordStates()).map(({ module, recordId }) => ({ module, recordId }));
     if (records.length === 0) {
       throw new AuditorError('SYNC_NOTHING_TO_DO', 'There are no records to sync.', { hint: 'Add records first: paste ids, import a CSV or take a whole module.' });
     }
@@ -102,7 +116,7 @@ export class RecordsService {
   }
 
   async resume(): Promise<{ runId: string } | null> {
-    const run = this.deps.cache().latestUnfinishedSyncRun();
+    const run = await this.deps.store.sync.latestUnfinishedSyncRun();
     if (run === undefined) return null;
     return this.#run({ resume: run }, undefined);
   }
@@ -123,14 +137,13 @@ export class RecordsService {
   }
 
   /** The cached state of these records (the CLI's per-record lines after a sync). */
-  recordStates(keys: readonly RecordKeyView[]): Array<RecordSyncState | undefined> {
-    const cache = this.deps.cache();
-    return keys.map((key) => cache.recordState(key));
+  async recordStates(keys: readonly RecordKeyView[]): Promise<Array<RecordSyncState | undefined>> {
+    return Promise.all(keys.map((key) => this.deps.store.sync.recordState({ module: key.module, recordId: key.recordId })));
   }
 
-  /** The cache file syncs write to (null for an in-memory cache). */
-  cacheFile(): string | null {
-    return this.deps.cache().filePath;
+  /** The cache file syncs write to. */
+  cacheFile(): string {
+    return this.deps.cacheFile;
   }
 
   /**
@@ -174,7 +187,7 @@ export class RecordsService {
   async sync(target: { records: readonly SyncRecordInput[] } | { resume: true }, options: Omit<SyncOptions, 'mode'> & { mode?: 'full' | 'incremental' } = {}): Promise<SyncResult | null> {
     let syncTarget: SyncTarget;
     if ('resume' in target) {
-      const run = this.deps.cache().latestUnfinishedSyncRun();
+      const run = await this.deps.store.sync.latestUnfinishedSyncRun();
       if (run === undefined) return null;
       syncTarget = { resume: run };
     } else {
@@ -183,12 +196,12 @@ export class RecordsService {
     return this.#engine().run(syncTarget, options);
   }
 
-  timeline(record: RecordKeyView, limit: number, offset: number): { total: number; events: TimelineEventView[] } {
-    const cache = this.deps.cache();
-    const filter = { records: [record] };
+  async timeline(record: RecordKeyView, limit: number, offset: number): Promise<{ total: number; events: TimelineEventView[] }> {
+    const filter = { records: [{ module: record.module, recordId: record.recordId }] };
+    const [total, events] = await Promise.all([this.deps.store.countEvents(filter), this.deps.store.queryEvents(filter, { limit, offset, orderBy: 'audited_time', direction: 'desc' })]);
     return {
-      total: cache.countEvents(filter),
-      events: cache.queryEvents(filter, { limit, offset, orderBy: 'audited_time', direction: 'desc' }).map(toEventView),
+      total,
+      events: events.map(toEventView),
     };
   }
 
@@ -225,7 +238,7 @@ export class RecordsService {
   }
 
   #engine(): SyncEngine {
-    return new SyncEngine({ client: this.deps.client(), store: this.deps.cache(), clock: this.deps.clock });
+    return new SyncEngine({ client: this.deps.client(), store: this.deps.store.sync, clock: this.deps.clock });
   }
 
   #publish(progress: SyncProgress): void {
@@ -248,8 +261,8 @@ export class RecordsService {
     this.deps.events.emit('sync:progress', this.#latest);
   }
 
-  #track(records: readonly SyncRecordInput[]): AddRecordsResult {
-    this.deps.cache().trackRecords(records);
+  async #track(records: readonly SyncRecordInput[]): Promise<AddRecordsResult> {
+    await this.deps.store.sync.trackRecords(records);
     this.deps.events.emit('records:changed', {});
     return { added: records.length, problems: [] };
   }

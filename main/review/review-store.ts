@@ -47,6 +47,19 @@ export interface ReviewAnnotationRecord {
 }
 
 /**
+ * Flags and notes as the export engine carries them: flag ids, notes with their tag in front
+ * ("[follow-up] …"), oldest first. The same mapping for every export, whichever thread runs it.
+ */
+export function toExportAnnotations(records: readonly ReviewAnnotationRecord[]): Map<string, { flags: string[]; notes: Array<{ author: string; text: string; at: number }> }> {
+  return new Map(
+    records.map((record) => [
+      record.eventId,
+      { flags: record.flags.map(String), notes: record.notes.map((note) => ({ author: note.author, text: note.tag === null ? note.text : `[${note.tag}] ${note.text}`, at: note.at })) },
+    ]),
+  );
+}
+
+/**
  * Everything the Review screen reads from and writes to the cache. Plain structured-cloneable data
  * in and out (no functions, no class instances), every method awaitable: the SQLite implementation
  * answers synchronously today; a data worker's proxy can implement it across a thread boundary.

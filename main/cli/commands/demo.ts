@@ -51,7 +51,7 @@ export const demoCommand: CliCommand = {
       // The demo's tokens are throwaway: a random passphrase for this run protects them at rest.
       const env = { ...context.env, TIMELINE_AUDITOR_PASSPHRASE: randomBytes(24).toString('base64url') };
       // The demo folder gets the same services as any home folder, from the one composition root.
-      const core = createCore(nodePlatformPorts({ shell: 'cli', home, env }));
+      const core = createCore(nodePlatformPorts({ shell: 'cli', home, env, ...(context.dataWorkerEntry === undefined ? {} : { dataWorkerEntry: context.dataWorkerEntry }) }));
       try {
         const status = await core.auth.connect({
           clientId: DEMO_CLIENT.clientId,
@@ -79,7 +79,7 @@ export const demoCommand: CliCommand = {
         );
         if (tty) context.stdout.write('\r\x1b[2K');
         if (result === null || result.state !== 'done') throw new AuditorError('DEMO_SYNC_FAILED', `The demo sync ended ${result?.state ?? 'without running'}: ${result?.stopReason?.message ?? ''}`);
-        const cached = recordsService.recordStates(unique).reduce((sum, state) => sum + (state?.eventCount ?? 0), 0);
+        const cached = (await recordsService.recordStates(unique)).reduce((sum, state) => sum + (state?.eventCount ?? 0), 0);
         say(`3/4 Synced ${unique.length} records: ${cached} events cached in ${recordsService.cacheFile()}.`);
 
         const packetPath = join(home, 'demo-audit-packet.zip');

@@ -251,7 +251,7 @@ async function runCachedFetch(values: CachedFetchFlags, refs: string[], core: Co
   if (values.json) {
     context.stdout.write(`${JSON.stringify({ cache: cacheFile, ...result }, null, 2)}\n`);
   } else {
-    const states = recordsService.recordStates(result.records);
+    const states = await recordsService.recordStates(result.records);
     result.records.forEach((record, index) => {
       const line = record.status === 'failed' ? `failed — ${record.error?.message ?? ''}` : `${states[index]?.eventCount ?? 0} events cached (${record.eventsInserted} new)`;
       context.stdout.write(`${record.module}/${record.recordId}: ${line}\n`);

@@ -69,7 +69,7 @@ describe('one composition root for every shell', () => {
       });
       const synced = await (await app.records()).sync({ records: [record] });
       expect(synced?.state).toBe('done');
-      const [event] = (await app.cache()).queryEvents({ records: [record] }, { limit: 1, direction: 'asc' });
+      const [event] = await (await app.data()).cache.queryEvents({ records: [record] }, { limit: 1, direction: 'asc' });
       await (await app.review()).addNote({ eventId: event!.eventId, text: NOTE, tag: null });
       const handlers = createIpcHandlers(app);
       await handlers['export:start']({ records: [record], formats: ['packet'] });

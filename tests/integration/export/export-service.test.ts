@@ -48,7 +48,7 @@ function csvOf(path: string): { rows: Array<Record<string, string>>; eventIds: S
 /** Starts an export and waits for its end; answers the progress views it pushed. */
 async function runExport(request: Parameters<ExportService['start']>[0]): Promise<ExportProgressView[]> {
   const from = harness.pushed.length;
-  const { exportId } = exports.start(request);
+  const { exportId } = await exports.start(request);
   await exports.idle();
   const views = harness.pushed.slice(from).filter((envelope) => envelope.channel === 'export:progress').map((envelope) => envelope.payload as ExportProgressView);
   expect(views.every((view) => view.exportId === exportId)).toBe(true);
@@ -177,8 +177,8 @@ describe('ExportService', () => {
       }
     });
     try {
-      const { exportId } = exports.start({ records: [large], formats: ['csv'] });
-      expect(() => exports.start({ records: small, formats: ['csv'] })).toThrow(expect.objectContaining({ code: 'EXPORT_RUNNING' }));
+      const { exportId } = await exports.start({ records: [large], formats: ['csv'] });
+      await expect(exports.start({ records: small, formats: ['csv'] })).rejects.toMatchObject({ code: 'EXPORT_RUNNING' });
       await expect(exports.exportFiles({ records: small, formats: ['csv'] })).rejects.toMatchObject({ code: 'EXPORT_RUNNING' });
       await exports.idle();
       expect(cancelledAt).toBeDefined();
@@ -208,7 +208,7 @@ describe('ExportService', () => {
     });
     const from = harness.pushed.length;
     try {
-      exports.start({ records: small, formats: ['csv', 'pdf'] });
+      await exports.start({ records: small, formats: ['csv', 'pdf'] });
       await exports.idle();
     } finally {
       unsubscribe();

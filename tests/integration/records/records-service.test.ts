@@ -33,8 +33,8 @@ const sorted = (values: readonly string[]): string[] => [...values].sort();
 
 /** Event ids the cache holds for a record (all of them, any order). */
 async function cachedIds(harness: CoreOnSandbox, module: string, recordId: string): Promise<string[]> {
-  const cache = await harness.core.cache();
-  return cache.queryEvents({ records: [{ module, recordId }] }, { limit: 100_000 }).map((event) => event.eventId);
+  const data = await harness.core.data();
+  return (await data.cache.queryEvents({ records: [{ module, recordId }] }, { limit: 100_000 })).map((event) => event.eventId);
 }
 
 describe('RecordsService.add', () => {
@@ -43,10 +43,10 @@ describe('RecordsService.add', () => {
     const records = await harness.core.records();
     const [lead1, lead2] = ids('Leads');
     const [deal1] = ids('Deals');
-    const result = records.add({ text: `Leads/${lead1}\r\n\n# a comment\nLeads/${lead2}, Leads/${lead1}\n${deal1}\n`, defaultModule: 'Deals', format: 'paste' });
+    const result = await records.add({ text: `Leads/${lead1}\r\n\n# a comment\nLeads/${lead2}, Leads/${lead1}\n${deal1}\n`, defaultModule: 'Deals', format: 'paste' });
     expect(result).toEqual({ added: 3, problems: [] });
     expect(harness.payloads('records:changed')).toHaveLength(1);
-    const overview = records.overview();
+    const overview = (await records.overview());
     expect(overview.records.map((row) => `${row.module}/${row.recordId}`).sort()).toEqual(sorted([`Leads/${lead1}`, `Leads/${lead2}`, `Deals/${deal1}`]));
     for (const row of overview.records) {
       expect(row).toMatchObject({ freshness: 'never', eventCount: 0, newestAuditedTime: null, lastSyncedAt: null, lastError: null, resumable: false });
@@ -62,8 +62,8 @@ describe('RecordsService.add', () => {
     const [contact] = ids('Contacts');
     const [account] = ids('Accounts');
     const csv = `Module,Record Id,Name\r\nContacts,${contact},"Ōta, Hiroshi"\r\n,${account},\r\n`;
-    expect(records.add({ text: csv, defaultModule: 'Accounts', format: 'csv' })).toEqual({ added: 2, problems: [] });
-    const rows = records.overview().records;
+    expect(await records.add({ text: csv, defaultModule: 'Accounts', format: 'csv' })).toEqual({ added: 2, problems: [] });
+    const rows = (await records.overview()).records;
     expect(rows.map((row) => ({ module: row.module, recordId: row.recordId, name: row.name })).sort((a, b) => a.module.localeCompare(b.module))).toEqual([
       { module: 'Accounts', recordId: account, name: null },
       { module: 'Contacts', recordId: contact, name: 'Ōta, Hiroshi' },
@@ -74,13 +74,13 @@ describe('RecordsService.add', () => {
     const harness = open();
     const records = await harness.core.records();
     const [lead] = ids('Leads');
-    const result = records.add({ text: `Leads/${lead}\nnot-a-record\nLeads/12ab\n`, defaultModule: null, format: 'paste' });
+    const result = await records.add({ text: `Leads/${lead}\nnot-a-record\nLeads/12ab\n`, defaultModule: null, format: 'paste' });
     expect(result.added).toBe(0);
     expect(result.problems).toEqual([
       { line: 2, text: 'not-a-record', message: '"not-a-record" has no module; write Module/RecordId (e.g. Leads/554023000001122039) or choose a default module' },
       { line: 3, text: 'Leads/12ab', message: '"12ab" is not a Zoho record id (digits only, e.g. 554023000001122039)' },
     ]);
-    const csv = records.add({ text: `Module,Id\nLeads,${lead}\nLeads,\nDeals,x1\n`, defaultModule: null, format: 'csv' });
+    const csv = await records.add({ text: `Module,Id\nLeads,${lead}\nLeads,\nDeals,x1\n`, defaultModule: null, format: 'csv' });
     expect(csv).toEqual({
       added: 0,
       problems: [
@@ -88,7 +88,7 @@ describe('RecordsService.add', () => {
         { line: 4, text: 'Deals,x1', message: '"x1" is not a Zoho record id (digits only, e.g. 554023000001122039)' },
       ],
     });
-    expect(records.overview().records).toEqual([]);
+    expect((await records.overview()).records).toEqual([]);
     expect(harness.payloads('records:changed')).toEqual([]);
   });
 
@@ -98,8 +98,8 @@ describe('RecordsService.add', () => {
     const expected = ids('Contacts');
     expect(expected.length).toBeGreaterThan(1);
     expect(await records.addModule('Contacts')).toEqual({ added: expected.length, problems: [] });
-    expect(records.overview().records.map((row) => row.recordId).sort()).toEqual(sorted(expected));
-    expect(records.overview().records.every((row) => row.module === 'Contacts')).toBe(true);
+    expect((await records.overview()).records.map((row) => row.recordId).sort()).toEqual(sorted(expected));
+    expect((await records.overview()).records.every((row) => row.module === 'Contacts')).toBe(true);
   });
 });
 
@@ -122,7 +122,7 @@ describe('RecordsService sync', () => {
       { module: 'Deals', recordId: ids('Deals')[2]! },
       { module: 'Accounts', recordId: ids('Accounts')[3]! },
     ];
-    records.add({ text: keys.map((key) => `${key.module}/${key.recordId}`).join('\n'), defaultModule: null, format: 'paste' });
+    await records.add({ text: keys.map((key) => `${key.module}/${key.recordId}`).join('\n'), defaultModule: null, format: 'paste' });
     const changedBefore = harness.payloads('records:changed').length;
     const { runId } = await records.start({ mode: 'full' });
     await records.idle();
@@ -144,7 +144,7 @@ describe('RecordsService sync', () => {
     for (const [index, key] of keys.entries()) {
       expect(sorted(await cachedIds(harness, key.module, key.recordId))).toEqual(sorted(truth[index]!));
     }
-    const overview = records.overview();
+    const overview = (await records.overview());
     expect(overview.cache.events).toBe(last.eventsWritten);
     expect(records.cacheFile()).toBe(cacheFilePath(harness.home));
     for (const [index, key] of keys.entries()) {
@@ -158,21 +158,21 @@ describe('RecordsService sync', () => {
     const key = keys[0]!;
     const all = truth[0]!;
     expect(all.length).toBeGreaterThan(12);
-    const first = records.timeline(key, 5, 0);
+    const first = (await records.timeline(key, 5, 0));
     expect(first.total).toBe(all.length);
     expect(first.events.map((event) => event.eventId)).toEqual(all.slice(0, 5));
-    expect(records.timeline(key, 5, 5).events.map((event) => event.eventId)).toEqual(all.slice(5, 10));
-    const tail = records.timeline(key, 5, all.length - 2);
+    expect((await records.timeline(key, 5, 5)).events.map((event) => event.eventId)).toEqual(all.slice(5, 10));
+    const tail = (await records.timeline(key, 5, all.length - 2));
     expect(tail).toEqual({ total: all.length, events: expect.any(Array) });
     expect(tail.events.map((event) => event.eventId)).toEqual(all.slice(-2));
-    expect(records.timeline(key, 5, all.length).events).toEqual([]);
-    expect(records.timeline({ module: 'Leads', recordId: '42' }, 5, 0)).toEqual({ total: 0, events: [] });
+    expect((await records.timeline(key, 5, all.length)).events).toEqual([]);
+    expect((await records.timeline({ module: 'Leads', recordId: '42' }, 5, 0))).toEqual({ total: 0, events: [] });
   });
 
   it('a run ends with exactly one final sync:progress event', async () => {
     const harness = open();
     const records = await harness.core.records();
-    records.add({ text: `Contacts/${ids('Contacts')[0]!}`, defaultModule: null, format: 'paste' });
+    await records.add({ text: `Contacts/${ids('Contacts')[0]!}`, defaultModule: null, format: 'paste' });
     await records.start({ mode: 'full' });
     await records.idle();
     const states = harness.payloads('sync:progress').map((view) => view.state);
@@ -185,7 +185,7 @@ describe('RecordsService sync', () => {
     const harness = open();
     const records = await harness.core.records();
     const keys = ['Leads', 'Contacts', 'Accounts', 'Deals'].flatMap((module) => ids(module).slice(0, 4).map((recordId) => ({ module, recordId })));
-    expect(records.add({ text: keys.map((key) => `${key.module}/${key.recordId}`).join('\n'), defaultModule: null, format: 'paste' })).toEqual({ added: 16, problems: [] });
+    expect(await records.add({ text: keys.map((key) => `${key.module}/${key.recordId}`).join('\n'), defaultModule: null, format: 'paste' })).toEqual({ added: 16, problems: [] });
     sandbox.setKnobs({ latencyMs: 150 });
     let cancelledAt: { recordsDone: number; recordsTotal: number } | undefined;
     // Cancel as soon as the first record is complete, from inside the progress event.
@@ -200,7 +200,7 @@ describe('RecordsService sync', () => {
     try {
       const { runId } = await records.start({ mode: 'full' });
       await expect(records.start({ mode: 'full' })).rejects.toMatchObject({ code: 'SYNC_RUNNING' });
-      expect(() => records.remove([keys[0]!])).toThrow(expect.objectContaining({ code: 'SYNC_RUNNING' }));
+      await expect(records.remove([keys[0]!])).rejects.toMatchObject({ code: 'SYNC_RUNNING' });
       expect(records.progress()?.runId).toBe(runId);
       await records.idle();
       expect(cancelledAt).toBeDefined();
@@ -208,7 +208,7 @@ describe('RecordsService sync', () => {
       const afterCancel = records.progress()!;
       expect(afterCancel).toMatchObject({ runId, state: 'cancelled', recordsTotal: 16 });
       expect(afterCancel.recordsDone).toBeLessThan(16);
-      const rows = records.overview().records;
+      const rows = (await records.overview()).records;
       expect(rows.filter((row) => row.freshness === 'fresh')).toHaveLength(afterCancel.recordsDone);
       // The rest were not reached (never) or cut off mid-record (syncing, offered for resuming).
       for (const row of rows.filter((candidate) => candidate.freshness !== 'fresh')) {
@@ -226,7 +226,7 @@ describe('RecordsService sync', () => {
     for (const key of keys) {
       expect(sorted(await cachedIds(harness, key.module, key.recordId))).toEqual(sorted(groundTruthIds(sandbox, key.module, key.recordId)));
     }
-    expect(records.overview().records.every((row) => row.freshness === 'fresh')).toBe(true);
+    expect((await records.overview()).records.every((row) => row.freshness === 'fresh')).toBe(true);
     expect(await records.resume()).toBeNull();
     expect(await records.sync({ resume: true })).toBeNull();
 
@@ -237,13 +237,13 @@ describe('RecordsService sync', () => {
     expect(records.progress()).toMatchObject({ state: 'done', recordsDone: 16, recordsFailed: 0, eventsWritten: 0 });
 
     const gone = keys[0]!;
-    const eventsBefore = records.overview().cache.events;
+    const eventsBefore = (await records.overview()).cache.events;
     const changedBefore = harness.payloads('records:changed').length;
-    expect(records.remove([gone, { module: 'Leads', recordId: '42' }])).toEqual({ removed: 1 });
+    expect(await records.remove([gone, { module: 'Leads', recordId: '42' }])).toEqual({ removed: 1 });
     expect(harness.payloads('records:changed')).toHaveLength(changedBefore + 1);
-    expect(records.overview().records.some((row) => row.recordId === gone.recordId)).toBe(false);
-    expect(records.timeline(gone, 10, 0)).toEqual({ total: 0, events: [] });
-    expect(records.overview().cache.events).toBe(eventsBefore - groundTruthIds(sandbox, gone.module, gone.recordId).length);
+    expect((await records.overview()).records.some((row) => row.recordId === gone.recordId)).toBe(false);
+    expect((await records.timeline(gone, 10, 0))).toEqual({ total: 0, events: [] });
+    expect((await records.overview()).cache.events).toBe(eventsBefore - groundTruthIds(sandbox, gone.module, gone.recordId).length);
   });
 
   it('a record Zoho keeps failing is marked failed with the message; the others are fresh', async () => {
@@ -252,21 +252,21 @@ describe('RecordsService sync', () => {
     const records = await harness.core.records();
     const good = { module: 'Deals', recordId: ids('Deals')[0]! };
     const bad = { module: 'Leads', recordId: ids('Leads')[3]! };
-    records.add({ text: `${good.module}/${good.recordId}\n${bad.module}/${bad.recordId}`, defaultModule: null, format: 'paste' });
-    expect(records.overview().records.map((row) => row.freshness)).toEqual(['never', 'never']);
+    await records.add({ text: `${good.module}/${good.recordId}\n${bad.module}/${bad.recordId}`, defaultModule: null, format: 'paste' });
+    expect((await records.overview()).records.map((row) => row.freshness)).toEqual(['never', 'never']);
     sandbox.injectFault({ kind: 'status', status: 500 }, { pathIncludes: `/${bad.recordId}/`, times: 8 });
     const result = await records.sync({ records: [good, bad] });
     expect(result?.state).toBe('done');
     expect(result?.progress.recordsFailed).toBe(1);
     expect(result?.progress.errors).toEqual([{ record: `Leads/${bad.recordId}`, code: 'ZOHO_SERVER_ERROR', message: expect.stringContaining('internal error') }]);
-    const rows = records.overview().records;
+    const rows = (await records.overview()).records;
     const badRow = rows.find((row) => row.recordId === bad.recordId)!;
     const goodRow = rows.find((row) => row.recordId === good.recordId)!;
     expect(badRow.freshness).toBe('failed');
     expect(badRow.lastError).toEqual({ code: 'ZOHO_SERVER_ERROR', message: result!.progress.errors[0]!.message });
     expect(badRow.eventCount).toBe(0);
     expect(goodRow).toMatchObject({ freshness: 'fresh', eventCount: groundTruthIds(sandbox, good.module, good.recordId).length, lastError: null });
-    expect(records.recordStates([good, bad, { module: 'Leads', recordId: '42' }]).map((state) => state?.freshness)).toEqual(['fresh', 'failed', undefined]);
+    expect((await records.recordStates([good, bad, { module: 'Leads', recordId: '42' }])).map((state) => state?.freshness)).toEqual(['fresh', 'failed', undefined]);
   });
 });
 

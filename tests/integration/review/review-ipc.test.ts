@@ -16,7 +16,7 @@ beforeEach(async () => {
   const env = { TIMELINE_AUDITOR_PASSPHRASE: 'review ipc test' };
   services = createCore(nodePlatformPorts({ shell: 'browser', home: root, env }));
   const sample = sampleTimeline();
-  (await services.cache()).writeTimelinePage(sample.key, sample.entries, null);
+  await (await services.data()).sync.writeTimelinePage(sample.key, sample.entries, null);
 });
 afterEach(async () => {
   await services.close();

@@ -9,6 +9,8 @@ import { createJsonFileStore } from '../../../main/core/json-file-store.js';
 import { AesGcmScryptCipher } from '../../../main/auth/aes-gcm-scrypt-cipher.js';
 import { startElectronShell, type ElectronShellApis, type ShellWindow } from '../../../main/electron/app-shell.js';
 import type { SenderFrame } from '../../../main/electron/security.js';
+import { fileURLToPath } from 'node:url';
+import { sourceDataWorkerEntry } from '../../../main/data/spawners.js';
 
 /**
  * A typed stand-in for the Electron APIs the shell uses — the one place in the project where a
@@ -83,6 +85,7 @@ const paths = {
   preloadFile: '/opt/Timeline Auditor/resources/app.asar/out/preload/index.cjs',
   devServerUrl: 'http://localhost:5173',
   platform: 'win32' as const,
+  dataWorkerFile: fileURLToPath(sourceDataWorkerEntry()),
 };
 
 async function startShell(lockGranted = true) {
