@@ -138,7 +138,7 @@ export class RecordsService {
 
   /** The cached state of these records (the CLI's per-record lines after a sync). */
   async recordStates(keys: readonly RecordKeyView[]): Promise<Array<RecordSyncState | undefined>> {
-    return Promise.all(keys.map((key) => this.deps.store.sync.recordState({ module: key.module, recordId: key.recordId })));
+    return Promise.all(keys.map(async (key) => this.deps.store.sync.recordState({ module: key.module, recordId: key.recordId })));
   }
 
   /** The cache file syncs write to. */
