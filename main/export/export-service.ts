@@ -295,6 +295,8 @@ export class ExportService {
             break;
           }
         }
+        // A cancel that reached us while the worker finished this file still cancels the export.
+        run.signal.throwIfAborted();
       }
     } catch (error) {
       // A cancelled or failed export leaves none of its files, not even those already complete.

@@ -154,12 +154,12 @@ describe('ExportService', () => {
     expect(csv.rows.every((row) => row['source'] === source)).toBe(true);
   });
 
-  it('refuses: nothing selected, no format, nothing cached, a where that matches nothing, an unknown export', () => {
-    expect(() => exports.start({ records: [], formats: ['csv'] })).toThrow(expect.objectContaining({ code: 'EXPORT_NOTHING_SELECTED' }));
-    expect(() => exports.start({ records: small, formats: [] })).toThrow(expect.objectContaining({ code: 'EXPORT_NO_FORMAT' }));
-    expect(() => exports.start({ records: [{ module: 'Leads', recordId: '42' }], formats: ['csv'] })).toThrow(expect.objectContaining({ code: 'EXPORT_EMPTY' }));
-    expect(() => exports.start({ records: small, formats: ['csv'], where: { sources: ['crm_ui'], text: 'zqxjzqxjzqxj' } })).toThrow(expect.objectContaining({ code: 'EXPORT_EMPTY' }));
-    expect(() => exports.start({ records: small, formats: ['csv'], where: { source: ['crm_ui'] } as never })).toThrow(expect.objectContaining({ code: 'CLI_USAGE' }));
+  it('refuses: nothing selected, no format, nothing cached, a where that matches nothing, an unknown export', async () => {
+    await expect(exports.start({ records: [], formats: ['csv'] })).rejects.toMatchObject({ code: 'EXPORT_NOTHING_SELECTED' });
+    await expect(exports.start({ records: small, formats: [] })).rejects.toMatchObject({ code: 'EXPORT_NO_FORMAT' });
+    await expect(exports.start({ records: [{ module: 'Leads', recordId: '42' }], formats: ['csv'] })).rejects.toMatchObject({ code: 'EXPORT_EMPTY' });
+    await expect(exports.start({ records: small, formats: ['csv'], where: { sources: ['crm_ui'], text: 'zqxjzqxjzqxj' } })).rejects.toMatchObject({ code: 'EXPORT_EMPTY' });
+    await expect(exports.start({ records: small, formats: ['csv'], where: { source: ['crm_ui'] } as never })).rejects.toMatchObject({ code: 'CLI_USAGE' });
     expect(() => exports.reveal('no-such-export')).toThrow(expect.objectContaining({ code: 'EXPORT_UNKNOWN' }));
     return expect(exports.verify({ exportId: 'no-such-export' })).rejects.toMatchObject({ code: 'EXPORT_UNKNOWN' });
   });
