@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,7 +41,8 @@ test.describe('timeline-auditor command line (built)', () => {
       await new Promise<void>((resolve) => lines.on('line', (line) => (banner.push(line), /access token/.test(line) && resolve())));
       const url = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner.join('\n'))![1]!;
       const token = banner.find((line) => line.includes('access token'))!.split(/\s+/).pop()!;
-      const env = { ...process.env, TIMELINE_AUDITOR_HOME: home, ZOHO_API_DOMAIN: url, ZOHO_ACCESS_TOKEN: token };
+      const env: NodeJS.ProcessEnv = { ...process.env, TIMELINE_AUDITOR_HOME: home, ZOHO_API_DOMAIN: url, ZOHO_ACCESS_TOKEN: token };
+      delete env['TIMELINE_AUDITOR_PASSPHRASE'];
       const cli = (...args: string[]) => run(process.execPath, ['bin/timeline-auditor.js', ...args], { env });
 
       const help = await cli('--help');
@@ -51,6 +52,15 @@ test.describe('timeline-auditor command line (built)', () => {
       expect(fetched.stdout).toContain('Leads/554023000001122039: 8 events cached (8 new)');
 
       const packet = join(home, 'audit.zip');
+      // The signing key is kept encrypted like the tokens: signing a packet asks for the passphrase, plainly.
+      const refused = await cli('export', 'Leads/554023000001122039', '--packet', packet).then(
+        () => null,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused?.code).toBe(1);
+      expect(refused?.stderr).toContain('TIMELINE_AUDITOR_PASSPHRASE is not set');
+      expect(existsSync(packet)).toBe(false);
+      env['TIMELINE_AUDITOR_PASSPHRASE'] = 'cli e2e passphrase';
       const exported = await cli('export', 'Leads/554023000001122039', '--packet', packet, '--tz', 'Asia/Kolkata');
       expect(exported.stdout).toContain('8 events');
       const fingerprint = /Signing key fingerprint: ([0-9a-f]{64})/.exec(exported.stdout)![1]!;
