@@ -99,11 +99,7 @@ const layerRules = [
     CAPABILITIES.map((folder) => `main/${folder}/**`),
     [ELECTRON_ONLY_IN_SHELL, LOWER_NO_ROOT_OR_SHELL],
   ),
-  restrict(
-    'core',
-    ['main/core/**'],
-    [ELECTRON_ONLY_IN_SHELL, LOWER_NO_ROOT_OR_SHELL, CORE_NO_CAPABILITY],
-  ),
+  restrict('core', ['main/core/**'], [ELECTRON_ONLY_IN_SHELL, LOWER_NO_ROOT_OR_SHELL, CORE_NO_CAPABILITY]),
   restrict('app', ['main/app/**'], [ELECTRON_ONLY_IN_SHELL, ROOT_NO_SHELL]),
   restrict('cli-host', ['main/cli/**', 'main/host/**'], [ELECTRON_ONLY_IN_SHELL]),
   { name: 'layers/electron-shell', files: ['main/electron/**'], rules: { 'no-restricted-imports': 'off', 'layers/dynamic-imports': 'off' } },

@@ -32,7 +32,9 @@ function median(values: number[]): number {
 
 const directory = mkdtempSync(join(tmpdir(), 'cache-bench-'));
 const filePath = join(directory, 'cache.sqlite');
-const loadAtStart = loadavg().map((value) => value.toFixed(2)).join(' / ');
+const loadAtStart = loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' / ');
 const cache = TimelineCache.open(filePath);
 const sqliteVersion = cache.diagnostics().sqliteVersion;
 
@@ -138,8 +140,16 @@ const cpuModel = cpus()[0]?.model ?? 'unknown';
 const f = (value: number): string => value.toFixed(value < 10 ? 2 : 0);
 const verdict = (value: number, target: number): string => (value <= target ? '✅' : '❌');
 const rows: Array<[string, string, string]> = [
-  [`Ingest ${stats.events.toLocaleString('en')} events (${stats.records.toLocaleString('en')} records, 200-event pages) with bulkIngest: one transaction, indexes rebuilt at the end, direct write (rollback journal) into the new file`, `${f(ingestMs / 1000)} s (${Math.round(stats.events / (ingestMs / 1000)).toLocaleString('en')} events/s) ${verdict(ingestMs, 30_000)}`, '≤ 30 s'],
-  [`Sync-engine path: writeTimelinePage, one transaction per page, ${SYNC_PATH_EVENTS.toLocaleString('en')} events into a new file`, `${f(syncPathMs / 1000)} s (${Math.round(SYNC_PATH_EVENTS / (syncPathMs / 1000)).toLocaleString('en')} events/s)`, '—'],
+  [
+    `Ingest ${stats.events.toLocaleString('en')} events (${stats.records.toLocaleString('en')} records, 200-event pages) with bulkIngest: one transaction, indexes rebuilt at the end, direct write (rollback journal) into the new file`,
+    `${f(ingestMs / 1000)} s (${Math.round(stats.events / (ingestMs / 1000)).toLocaleString('en')} events/s) ${verdict(ingestMs, 30_000)}`,
+    '≤ 30 s',
+  ],
+  [
+    `Sync-engine path: writeTimelinePage, one transaction per page, ${SYNC_PATH_EVENTS.toLocaleString('en')} events into a new file`,
+    `${f(syncPathMs / 1000)} s (${Math.round(SYNC_PATH_EVENTS / (syncPathMs / 1000)).toLocaleString('en')} events/s)`,
+    '—',
+  ],
   ['Generating those events (sandbox generator, not cache work)', `${f(generateMs / 1000)} s`, '—'],
   ['optimize() after ingest (PRAGMA optimize, WAL checkpoint)', `${f(optimizeMs)} ms`, '—'],
   [`Review query: one user, one source, one month, first 100 (cold; ${reviewCold.length} rows)`, `${f(reviewColdMs)} ms ${verdict(reviewColdMs, 100)}`, '≤ 100 ms'],

@@ -102,7 +102,10 @@ if (args.serve !== undefined) {
 
 async function main(): Promise<void> {
   const loadAtStart = loadavg()[0] ?? 0;
-  const counts = args.records.split(',').map(Number).filter((count) => Number.isInteger(count) && count > 0);
+  const counts = args.records
+    .split(',')
+    .map(Number)
+    .filter((count) => Number.isInteger(count) && count > 0);
   const rows: string[] = [];
   const home = mkdtempSync(join(tmpdir(), 'cli-bench-'));
   const env = { TIMELINE_AUDITOR_HOME: home, TIMELINE_AUDITOR_PASSPHRASE: 'cli bench' };

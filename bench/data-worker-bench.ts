@@ -41,8 +41,13 @@ async function measure(label: string, path: string, work: () => Promise<unknown>
   histogram.disable();
   const ms = (ns: number): number => ns / 1e6;
   return {
-    label, seconds: (performance.now() - started) / 1000,
-    p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max), samples: histogram.count, bytes: statSync(path).size,
+    label,
+    seconds: (performance.now() - started) / 1000,
+    p50: ms(histogram.percentile(50)),
+    p99: ms(histogram.percentile(99)),
+    max: ms(histogram.max),
+    samples: histogram.count,
+    bytes: statSync(path).size,
   };
 }
 
@@ -53,15 +58,21 @@ try {
   const records = fillCache(cacheFile, EVENTS);
   const fillSeconds = (performance.now() - fillStart) / 1000;
   const job = (path: string): ExportJobInput => ({
-    records, timeZone: 'Europe/Berlin', connection: { dataCentre: 'eu', orgId: '1', apiDomain: 'https://www.zohoapis.eu' },
-    generatedBy: 'Benchmark', generatedAt: Date.parse('2026-11-30T12:00:00Z'), appVersion: '0.0.0-bench', path,
+    records,
+    timeZone: 'Europe/Berlin',
+    connection: { dataCentre: 'eu', orgId: '1', apiDomain: 'https://www.zohoapis.eu' },
+    generatedBy: 'Benchmark',
+    generatedAt: Date.parse('2026-11-30T12:00:00Z'),
+    appVersion: '0.0.0-bench',
+    path,
   });
 
   const inlinePath = join(directory, 'inline.csv');
   const cache = TimelineCache.open(cacheFile);
   const { records: chosen, timeZone, connection, generatedBy, generatedAt, appVersion } = job(inlinePath);
   const inline = await measure('CSV export on the main thread (today)', inlinePath, () =>
-    exportCsvFile(exportInputFromCache(cache, { records: chosen, timeZone, connection, generatedBy, generatedAt, appVersion, filterDescription: null }), inlinePath));
+    exportCsvFile(exportInputFromCache(cache, { records: chosen, timeZone, connection, generatedBy, generatedAt, appVersion, filterDescription: null }), inlinePath),
+  );
   cache.close();
 
   const client = createDataClient(typescriptWorkerSpawner(), { cacheFile });
@@ -79,7 +90,9 @@ try {
     '',
     `Produced by \`node --import tsx bench/data-worker-bench.ts\` (main/data): a ${EVENTS.toLocaleString('en-US')}-event cache (sandbox generator, filled in ${fillSeconds.toFixed(1)} s), events.csv of all its records; the main thread's event-loop delay sampled with \`perf_hooks.monitorEventLoopDelay\` (10 ms resolution) for the length of the export.`,
     '',
-    `Machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}; ${now} UTC; load average at the end ${loadavg().map((value) => value.toFixed(1)).join(' / ')} (other work was sharing the machine when above 2).`,
+    `Machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}; ${now} UTC; load average at the end ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' / ')} (other work was sharing the machine when above 2).`,
     '',
     '| Run | Export wall time | Event-loop delay p50 | p99 (target ≤ 50 ms) | max |',
     '| --- | --- | --- | --- | --- |',

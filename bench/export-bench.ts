@@ -123,8 +123,10 @@ async function main(): Promise<void> {
   try {
     // csv-stringify once more with a larger V8 young generation (Electron: js-flags), to show what GC costs.
     const runs: Array<[string, string, string[]]> = [
-      ['csv-stringify', 'csv-stringify', []], ['csv-stringify-semi32', 'csv-stringify', ['--max-semi-space-size=32']],
-      ['hand-loop', 'hand-loop', []], ['pdf', 'pdf', []],
+      ['csv-stringify', 'csv-stringify', []],
+      ['csv-stringify-semi32', 'csv-stringify', ['--max-semi-space-size=32']],
+      ['hand-loop', 'hand-loop', []],
+      ['pdf', 'pdf', []],
     ];
     for (const [label, part, flags] of runs) {
       const output = execFileSync(process.execPath, [...flags, '--import', 'tsx', self, '--part', part, directory], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -146,7 +148,9 @@ async function main(): Promise<void> {
     '',
     'Produced by `node --import tsx bench/export-bench.ts` (main/export; events cycled from the sandbox generator with fresh ids; each part in its own process, peak RSS = getrusage maxrss of that process).',
     '',
-    `Machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}; ${now} UTC; load average at the end ${loadavg().map((value) => value.toFixed(1)).join(' / ')} (other work was sharing the machine when above 2).`,
+    `Machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}; ${now} UTC; load average at the end ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' / ')} (other work was sharing the machine when above 2).`,
     '',
     '| Measure | Result | Target |',
     '| --- | --- | --- |',

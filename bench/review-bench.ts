@@ -24,7 +24,9 @@ import { writeBenchmarkSection } from './benchmarks-doc.js';
 
 const args = parseArgs({ options: { events: { type: 'string', default: '100000' }, 'no-write': { type: 'boolean', default: false } } }).values;
 const TARGET_EVENTS = Number(args.events);
-const loadAtStart = loadavg().map((value) => value.toFixed(2)).join(' / ');
+const loadAtStart = loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' / ');
 const home = mkdtempSync(join(tmpdir(), 'review-bench-'));
 
 // ---- 1. a cache with N events ----------------------------------------------------------------
@@ -39,9 +41,7 @@ function* generatePages(): Generator<TimelinePageWrite> {
       if (recordId === undefined || generated >= TARGET_EVENTS) continue;
       const history = dataset.history(module, recordId);
       if (history === undefined) continue;
-      const entries: TimelineEntry[] = history.events
-        .slice(0, TARGET_EVENTS - generated)
-        .map((stored) => ({ event: stored.json as unknown as TimelineEvent, raw: stored.json as unknown as JsonObject }));
+      const entries: TimelineEntry[] = history.events.slice(0, TARGET_EVENTS - generated).map((stored) => ({ event: stored.json as unknown as TimelineEvent, raw: stored.json as unknown as JsonObject }));
       generated += entries.length;
       for (let index = 0; index < entries.length; index += 200) {
         yield { key: { module, recordId }, entries: entries.slice(index, index + 200), nextPageToken: null };
@@ -94,11 +94,7 @@ async function waitForMeasure(page: Page, name: string, count: number): Promise<
 }
 
 async function waitForAttribute(page: Page, testId: string, attribute: string, value: string): Promise<void> {
-  await page.waitForFunction(
-    ({ id, name, expected }) => (globalThis as unknown as PageGlobals).document.querySelector(`[data-testid="${id}"]`)?.getAttribute(name) === expected,
-    { id: testId, name: attribute, expected: value },
-    { timeout: 60_000 },
-  );
+  await page.waitForFunction(({ id, name, expected }) => (globalThis as unknown as PageGlobals).document.querySelector(`[data-testid="${id}"]`)?.getAttribute(name) === expected, { id: testId, name: attribute, expected: value }, { timeout: 60_000 });
 }
 
 /** Picks an option in a Material select of the filter builder. */
@@ -116,7 +112,10 @@ try {
   });
   await page.goto(appUrl);
   const openStart = Date.now();
-  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /^Review/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Screens' })
+    .getByRole('button', { name: /^Review/ })
+    .click();
   await waitForAttribute(page, 'summary-strip', 'data-events', String(eventCount));
   await page.getByTestId('event-row').first().waitFor();
   rows.push(['Open the Review screen: summary and first rows (flags computed on first open)', fmt(Date.now() - openStart), '—']);
@@ -147,7 +146,10 @@ try {
 
   // ---- the same on the Activity tab (heatmaps)
   await page.getByRole('tab', { name: 'Activity' }).click();
-  await page.getByTestId('heatmap-cursor').waitFor({ state: 'detached' }).catch(() => undefined);
+  await page
+    .getByTestId('heatmap-cursor')
+    .waitFor({ state: 'detached' })
+    .catch(() => undefined);
   await page.getByTestId('heatmap-plot').first().waitFor();
   let heatmapCount = 0;
   // Starting from the user chosen last above, every choice is a change.
@@ -216,7 +218,11 @@ try {
       pixelsPerFrame,
     );
     const fps = (result.frames / result.ms) * 1000;
-    rows.push([`Scroll the unfiltered table (${eventCount.toLocaleString('en')} rows), ${label}, 4 s: frames per second`, `${fps.toFixed(1)} fps (longest frame ${result.worstGapMs.toFixed(0)} ms; ${Math.round(result.top / 34).toLocaleString('en')} rows passed)`, fps >= 55 ? '≥ 55 fps ✅' : '≥ 55 fps ❌']);
+    rows.push([
+      `Scroll the unfiltered table (${eventCount.toLocaleString('en')} rows), ${label}, 4 s: frames per second`,
+      `${fps.toFixed(1)} fps (longest frame ${result.worstGapMs.toFixed(0)} ms; ${Math.round(result.top / 34).toLocaleString('en')} rows passed)`,
+      fps >= 55 ? '≥ 55 fps ✅' : '≥ 55 fps ❌',
+    ]);
   }
   const domRows = await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="event-table"] tbody tr').length);
   rows.push(['Table rows in the DOM while showing 100k events', String(domRows), '—']);
@@ -243,7 +249,7 @@ if (!args['no-write'] && TARGET_EVENTS === 100_000) {
     'How: the screen sets `performance.measure` entries from the input that changed the filter (a builder select) to the frame',
     'after the new rows / heatmaps were rendered; the bench reads them through Playwright. Table rows come from main in',
     'windows of 200 (offset/limit), so a filter change fetches the count, the heatmaps and one window — never 100k rows. Scrolling',
-    'counts requestAnimationFrame callbacks while a script moves the table\'s scrollTop every frame; rows not yet fetched show as',
+    "counts requestAnimationFrame callbacks while a script moves the table's scrollTop every frame; rows not yet fetched show as",
     'placeholders for a frame or two. Not asserted in tests (timings vary with machine load).',
   ].join('\n');
   const section = `## Review\n\nProduced by \`npm run build && node --import tsx bench/review-bench.ts\` (${eventCount.toLocaleString('en')} generated events in a fresh home's cache, the loopback host, Debian Chromium driven by playwright-core).\n\n${table}\n\n${notes}\n`;

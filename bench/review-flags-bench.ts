@@ -25,7 +25,9 @@ import { writeBenchmarkSection } from './benchmarks-doc.js';
 
 const args = parseArgs({ options: { events: { type: 'string', default: '100000' }, 'no-write': { type: 'boolean', default: false } } }).values;
 const TARGET_EVENTS = Number(args.events);
-const loadAtStart = loadavg().map((value) => value.toFixed(2)).join(' / ');
+const loadAtStart = loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' / ');
 const home = mkdtempSync(join(tmpdir(), 'review-flags-bench-'));
 const file = cacheFilePath(home);
 
@@ -42,9 +44,7 @@ function* generatePages(limit: number, skipRecords = 0): Generator<TimelinePageW
       any = true;
       const history = dataset.history(module, recordId);
       if (history === undefined) continue;
-      const entries: TimelineEntry[] = history.events
-        .slice(0, limit - generated)
-        .map((stored) => ({ event: stored.json as unknown as TimelineEvent, raw: stored.json as unknown as JsonObject }));
+      const entries: TimelineEntry[] = history.events.slice(0, limit - generated).map((stored) => ({ event: stored.json as unknown as TimelineEvent, raw: stored.json as unknown as JsonObject }));
       generated += entries.length;
       for (let index = 0; index < entries.length; index += 200) yield { key: { module, recordId }, entries: entries.slice(index, index + 200), nextPageToken: null };
     }
@@ -86,10 +86,7 @@ try {
       clock: { now: () => Date.now(), sleep: async () => undefined },
       author: () => 'bench',
     });
-    const [page, summary] = await Promise.all([
-      review.page({ filter: everything, timeZone: 'UTC', sort: { column: 'time', direction: 'desc' }, offset: 0, limit: 100 }),
-      review.summary({ filter: everything, timeZone: 'UTC' }),
-    ]);
+    const [page, summary] = await Promise.all([review.page({ filter: everything, timeZone: 'UTC', sort: { column: 'time', direction: 'desc' }, offset: 0, limit: 100 }), review.summary({ filter: everything, timeZone: 'UTC' })]);
     if (page.rows.length === 0 || summary.events !== events) throw new Error('the first answers are wrong');
     return { ms: performance.now() - start, cache, review };
   };

@@ -98,9 +98,16 @@ async function main(): Promise<void> {
   const before = await stats();
   const loopBefore = performance.eventLoopUtilization();
   const started = performance.now();
-  const result = await engine.run({ records }, { concurrency: LIMIT, onProgress: (progress) => {
-    if (progress.state === 'running' && progress.pagesFetched % 100 === 0) process.stdout.write(`\r  engine: ${progress.recordsDone}/${progress.recordsTotal} records, window ${progress.currentConcurrency}   `);
-  }, progressIntervalMs: 250 });
+  const result = await engine.run(
+    { records },
+    {
+      concurrency: LIMIT,
+      onProgress: (progress) => {
+        if (progress.state === 'running' && progress.pagesFetched % 100 === 0) process.stdout.write(`\r  engine: ${progress.recordsDone}/${progress.recordsTotal} records, window ${progress.currentConcurrency}   `);
+      },
+      progressIntervalMs: 250,
+    },
+  );
   const engineSeconds = (performance.now() - started) / 1000;
   const loopBusy = performance.eventLoopUtilization(loopBefore).utilization;
   const after = await stats();

@@ -1,11 +1,4 @@
-import {
-  isEventChannel,
-  isRequestChannel,
-  type AuditorApi,
-  type EventChannel,
-  type EventEnvelope,
-  type IpcResult,
-} from './contract.js';
+import { isEventChannel, isRequestChannel, type AuditorApi, type EventChannel, type EventEnvelope, type IpcResult } from './contract.js';
 
 /** How a shell moves requests and events: Electron IPC in the app, HTTP on loopback in browser mode. */
 export interface AuditorTransport {

@@ -110,7 +110,10 @@ export interface ConnectDefaults {
   lastDataCentre: DataCentreId | null;
 }
 
-const scopeSchema = z.string().regex(/^[A-Za-z0-9_.]+$/, 'a Zoho scope looks like ZohoCRM.modules.READ').max(100);
+const scopeSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.]+$/, 'a Zoho scope looks like ZohoCRM.modules.READ')
+  .max(100);
 
 export const connectInputSchema = z
   .object({
@@ -226,7 +229,6 @@ export const timelineQueryInputSchema = z
   })
   .strict();
 
-
 // ---- Review (timeline table, filters, heatmaps, flags, notes) -----------------------------------
 
 /** Fields of the local filter and the operators each accepts: the builder offers exactly these, main compiles exactly these. */
@@ -287,10 +289,7 @@ function ruleSchemaOf<F extends LocalFilterField>(field: F) {
 const localFilterFields = Object.keys(LOCAL_FILTER_OPERATORS) as LocalFilterField[];
 
 /** One condition as react-querybuilder writes it (its ids and extra keys are dropped): known field, that field's operator. */
-export const localFilterRuleSchema = z.discriminatedUnion(
-  'field',
-  localFilterFields.map(ruleSchemaOf) as unknown as [ReturnType<typeof ruleSchemaOf>, ...Array<ReturnType<typeof ruleSchemaOf>>],
-) as unknown as z.ZodType<LocalFilterRuleInput>;
+export const localFilterRuleSchema = z.discriminatedUnion('field', localFilterFields.map(ruleSchemaOf) as unknown as [ReturnType<typeof ruleSchemaOf>, ...Array<ReturnType<typeof ruleSchemaOf>>]) as unknown as z.ZodType<LocalFilterRuleInput>;
 
 /** A type guard for plain strings (the builder UI's field and operator) at the renderer's boundary. */
 export function isLocalFilterRule(rule: { field: string; operator: string }): rule is { field: LocalFilterField; operator: LocalFilterOperator } & LocalFilterRuleInput {
@@ -672,12 +671,7 @@ export const requestChannels = {
   /** Shows an export's file in the system file manager (desktop app); answers its path either way. */
   'export:reveal': request<{ path: string; revealed: boolean }>()(z.object({ exportId: z.string().uuid() }).strict()),
   /** Verifies a packet: one from the history, or a file the user chose (its bytes, base64). */
-  'export:verify': request<PacketVerificationView>()(
-    z.union([
-      z.object({ exportId: z.string().uuid() }).strict(),
-      z.object({ fileName: z.string().min(1).max(260), base64: z.string().min(1).max(140_000_000) }).strict(),
-    ]),
-  ),
+  'export:verify': request<PacketVerificationView>()(z.union([z.object({ exportId: z.string().uuid() }).strict(), z.object({ fileName: z.string().min(1).max(260), base64: z.string().min(1).max(140_000_000) }).strict()])),
   // ---- Review ----
   /** A window of table rows for the filter, sorted. */
   'review:page': request<{ rows: ReviewRow[] }>()(reviewPageInputSchema),

@@ -53,11 +53,10 @@ try {
   writeFileSync(join(electronDist, 'LICENSE'), 'stand-in');
 
   const output = join(work, 'dist');
-  const builder = spawnSync(
-    process.execPath,
-    ['node_modules/electron-builder/cli.js', '--linux', 'dir', '--x64', `-c.electronDist=${electronDist}`, '-c.npmRebuild=false', `-c.directories.output=${output}`],
-    { encoding: 'utf8', env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' } },
-  );
+  const builder = spawnSync(process.execPath, ['node_modules/electron-builder/cli.js', '--linux', 'dir', '--x64', `-c.electronDist=${electronDist}`, '-c.npmRebuild=false', `-c.directories.output=${output}`], {
+    encoding: 'utf8',
+    env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
+  });
   check(builder.status === 0, 'electron-builder packaged the app with electron-builder.yml');
   if (builder.status !== 0) {
     console.error(builder.stdout, builder.stderr);
@@ -78,8 +77,7 @@ try {
   const asar = readFileSync(asarPath);
   const header = JSON.parse(asar.subarray(16, 16 + asar.readUInt32LE(12)).toString('utf8'));
   const entry = (path) => path.split('/').reduce((node, part) => node?.files?.[part], header);
-  const allPaths = (node, prefix = '') =>
-    Object.entries(node.files ?? {}).flatMap(([name, child]) => [`${prefix}${name}`, ...allPaths(child, `${prefix}${name}/`)]);
+  const allPaths = (node, prefix = '') => Object.entries(node.files ?? {}).flatMap(([name, child]) => [`${prefix}${name}`, ...allPaths(child, `${prefix}${name}/`)]);
 
   for (const path of ['package.json', 'out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']) check(entry(path) !== undefined, `${path} is in app.asar`);
   for (const path of ['out/main/host.js', 'out/main/cli.js']) check(entry(path) === undefined, `${path} is NOT in the package`);

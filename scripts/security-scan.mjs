@@ -25,11 +25,7 @@ let unexplained = 0;
 try {
   for (const folder of ['main', 'preload', 'renderer']) cpSync(folder, join(work, 'src', folder), { recursive: true });
   const csv = join(work, 'findings.csv');
-  const scan = spawnSync(
-    process.execPath,
-    ['node_modules/@doyensec/electronegativity/dist/index.js', '-i', join(work, 'src'), '-r', '-e', electronVersion, '-v', 'false', '-o', csv],
-    { encoding: 'utf8' },
-  );
+  const scan = spawnSync(process.execPath, ['node_modules/@doyensec/electronegativity/dist/index.js', '-i', join(work, 'src'), '-r', '-e', electronVersion, '-v', 'false', '-o', csv], { encoding: 'utf8' });
   if (scan.status !== 0) {
     console.error(scan.stdout, scan.stderr);
     throw new Error(`electronegativity exited with ${scan.status}`);

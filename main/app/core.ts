@@ -76,10 +76,12 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     // A demo connection from an earlier run needs its workspace back before the first call.
     const status = service.status();
     if (status.state !== 'disconnected' && DemoWorkspace.isDemoServer(status.accountsServer)) {
-      void demo().start().then(
-        (sandbox) => ports.browser.allowExternalOrigin(sandbox.url),
-        () => undefined, // Reported when the connection is used: the demo then asks to reconnect.
-      );
+      void demo()
+        .start()
+        .then(
+          (sandbox) => ports.browser.allowExternalOrigin(sandbox.url),
+          () => undefined, // Reported when the connection is used: the demo then asks to reconnect.
+        );
     }
     return service;
   });

@@ -122,8 +122,7 @@ export function toView(status: ConnectionStatus): ConnectionStatusView {
   return {
     state: status.state,
     brokenReason: status.brokenReason ?? null,
-    user:
-      status.user === undefined ? null : { id: status.user.id ?? null, name: status.user.name ?? null, email: status.user.email ?? null },
+    user: status.user === undefined ? null : { id: status.user.id ?? null, name: status.user.name ?? null, email: status.user.email ?? null },
     orgId: status.orgId ?? null,
     orgTimeZone: status.state === 'disconnected' ? null : orgTimeZoneOf(status),
     dataCentre: status.dataCentre ?? null,

@@ -5,7 +5,7 @@ export function describeConnectedUser(status: ConnectionStatus): string {
   const who = status.user?.name ?? status.user?.email ?? 'an unknown Zoho user';
   const email = status.user?.email !== undefined && status.user.name !== undefined ? ` <${status.user.email}>` : '';
   const org = status.orgId === undefined ? 'organisation unknown' : `organisation ${status.orgId}`;
-  const dc = status.dataCentre === undefined ? status.accountsServer ?? 'unknown data centre' : `data centre ${status.dataCentre.toUpperCase()}`;
+  const dc = status.dataCentre === undefined ? (status.accountsServer ?? 'unknown data centre') : `data centre ${status.dataCentre.toUpperCase()}`;
   return `${who}${email} (${org}, ${dc})`;
 }
 

@@ -58,12 +58,7 @@ const persistedSchema = z.object({
   scopes: z.array(z.string()),
   user: z.object({ id: optionalString, email: optionalString, name: optionalString }).optional(),
   orgId: optionalString,
-  orgTimeZone: z
-    .discriminatedUnion('state', [
-      z.object({ state: z.literal('read'), zone: z.string() }),
-      z.object({ state: z.literal('unread'), reason: z.string() }),
-    ])
-    .optional(),
+  orgTimeZone: z.discriminatedUnion('state', [z.object({ state: z.literal('read'), zone: z.string() }), z.object({ state: z.literal('unread'), reason: z.string() })]).optional(),
   expiresAt: z.number(),
   connectedAt: z.number(),
   refreshTimes: z.array(z.number()),

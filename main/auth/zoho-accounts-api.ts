@@ -130,8 +130,13 @@ export async function revokeToken(options: CallOptions & { token: string }): Pro
   const failure = zohoErrorSchema.safeParse(body);
   if (failure.success) throw accountsError(failure.data.error, failure.data.error_description, response.status);
   if (!response.ok) {
-    throw new ZohoAccountsError('AUTH_REVOKE_FAILED', `Zoho did not confirm revoking the app's access (HTTP ${response.status}).`, `http_${response.status}`, response.status,
-      'Remove Timeline Auditor under Connected Apps in your Zoho account (accounts.zoho.com → Sessions) to be sure.');
+    throw new ZohoAccountsError(
+      'AUTH_REVOKE_FAILED',
+      `Zoho did not confirm revoking the app's access (HTTP ${response.status}).`,
+      `http_${response.status}`,
+      response.status,
+      'Remove Timeline Auditor under Connected Apps in your Zoho account (accounts.zoho.com → Sessions) to be sure.',
+    );
   }
 }
 
@@ -211,21 +216,28 @@ export function isDeadGrant(error: unknown): boolean {
 function accountsError(error: string, description: string | undefined, status: number): ZohoAccountsError {
   const lower = `${error} ${description ?? ''}`.toLowerCase();
   if (lower.includes('too many requests') || status === 429) {
-    return new ZohoAccountsError('AUTH_ZOHO_RATE_LIMITED', 'Zoho is refusing new access tokens for now: too many were requested in a short time.', error, status,
-      'Wait about 10 minutes, then try again.');
+    return new ZohoAccountsError('AUTH_ZOHO_RATE_LIMITED', 'Zoho is refusing new access tokens for now: too many were requested in a short time.', error, status, 'Wait about 10 minutes, then try again.');
   }
   if (error === 'invalid_client' || error === 'invalid_client_secret') {
-    return new ZohoAccountsError('AUTH_INVALID_CLIENT', `Zoho does not accept this client ID and secret (${error}).`, error, status,
-      'Check the client ID and secret in Zoho’s API console (and that the app is enabled for your data centre), then connect again.');
+    return new ZohoAccountsError(
+      'AUTH_INVALID_CLIENT',
+      `Zoho does not accept this client ID and secret (${error}).`,
+      error,
+      status,
+      'Check the client ID and secret in Zoho’s API console (and that the app is enabled for your data centre), then connect again.',
+    );
   }
   if (error === 'invalid_redirect_uri') {
-    return new ZohoAccountsError('AUTH_INVALID_REDIRECT', 'Zoho refused the sign-in because the redirect address does not match the registered one.', error, status,
-      'Register http://127.0.0.1:<port>/callback (exactly, with the port you use) in Zoho’s API console, then connect again.');
+    return new ZohoAccountsError(
+      'AUTH_INVALID_REDIRECT',
+      'Zoho refused the sign-in because the redirect address does not match the registered one.',
+      error,
+      status,
+      'Register http://127.0.0.1:<port>/callback (exactly, with the port you use) in Zoho’s API console, then connect again.',
+    );
   }
   if (error === 'invalid_code') {
-    return new ZohoAccountsError('AUTH_INVALID_CODE', 'Zoho refused the sign-in code or refresh token (invalid_code): it is expired, already used, or revoked.', error, status,
-      'Connect again.');
+    return new ZohoAccountsError('AUTH_INVALID_CODE', 'Zoho refused the sign-in code or refresh token (invalid_code): it is expired, already used, or revoked.', error, status, 'Connect again.');
   }
-  return new ZohoAccountsError('AUTH_ZOHO_ERROR', `Zoho's sign-in service answered with an error (${error.slice(0, 80)}).`, error.slice(0, 200), status,
-    'Connect again. If it keeps failing, check the client settings in Zoho’s API console.');
+  return new ZohoAccountsError('AUTH_ZOHO_ERROR', `Zoho's sign-in service answered with an error (${error.slice(0, 80)}).`, error.slice(0, 200), status, 'Connect again. If it keeps failing, check the client settings in Zoho’s API console.');
 }

@@ -25,14 +25,7 @@ export const DEFAULT_CALLBACK_PORT = 47813;
  * /oauth/user/info (who signed in, and the org id). Scope names per
  * zoho.com/crm/developer/docs/api/v8/scopes.html and zoho.com/accounts/protocol/oauth/scope.html.
  */
-export const DEFAULT_SCOPES: readonly string[] = [
-  'ZohoCRM.modules.READ',
-  'ZohoCRM.settings.modules.READ',
-  'ZohoCRM.settings.fields.READ',
-  'ZohoCRM.users.READ',
-  'ZohoCRM.org.READ',
-  'AaaServer.profile.READ',
-];
+export const DEFAULT_SCOPES: readonly string[] = ['ZohoCRM.modules.READ', 'ZohoCRM.settings.modules.READ', 'ZohoCRM.settings.fields.READ', 'ZohoCRM.users.READ', 'ZohoCRM.org.READ', 'AaaServer.profile.READ'];
 
 /** Refresh this long before expiry, so no call starts with a token about to lapse. */
 export const REFRESH_MARGIN_MS = 120_000;
@@ -112,8 +105,17 @@ export class ZohoAuthService implements TokenProvider {
     const record = this.#vault.readRecord();
     if (record === undefined) {
       return {
-        state: 'disconnected', brokenReason: undefined, user: undefined, orgId: undefined, orgTimeZone: undefined, dataCentre: undefined,
-        accountsServer: undefined, apiDomain: undefined, expiresAt: undefined, scopes: [], cipherKind: this.#vault.cipherKind,
+        state: 'disconnected',
+        brokenReason: undefined,
+        user: undefined,
+        orgId: undefined,
+        orgTimeZone: undefined,
+        dataCentre: undefined,
+        accountsServer: undefined,
+        apiDomain: undefined,
+        expiresAt: undefined,
+        scopes: [],
+        cipherKind: this.#vault.cipherKind,
       };
     }
     return {
@@ -228,11 +230,7 @@ export class ZohoAuthService implements TokenProvider {
    * and Zoho user; otherwise connecting fails clearly — an access-only connection would silently
    * die within the hour.
    */
-  async #connectionWithoutNewRefreshToken(
-    base: Omit<StoredConnection, 'refreshToken' | 'user' | 'orgId' | 'orgTimeZone'>,
-    grant: TokenGrant,
-    signal: AbortSignal | undefined,
-  ): Promise<StoredConnection> {
+  async #connectionWithoutNewRefreshToken(base: Omit<StoredConnection, 'refreshToken' | 'user' | 'orgId' | 'orgTimeZone'>, grant: TokenGrant, signal: AbortSignal | undefined): Promise<StoredConnection> {
     const info = await this.#userInfo(base.accountsServer, grant.accessToken, signal);
     let stored: StoredConnection | undefined;
     try {
@@ -240,13 +238,7 @@ export class ZohoAuthService implements TokenProvider {
     } catch {
       stored = undefined;
     }
-    const sameAccount =
-      stored !== undefined &&
-      stored.state === 'connected' &&
-      stored.clientId === base.clientId &&
-      stored.accountsServer === base.accountsServer &&
-      stored.user?.id !== undefined &&
-      info?.userId === stored.user.id;
+    const sameAccount = stored !== undefined && stored.state === 'connected' && stored.clientId === base.clientId && stored.accountsServer === base.accountsServer && stored.user?.id !== undefined && info?.userId === stored.user.id;
     if (!sameAccount || stored === undefined) {
       throw new AuditorError('AUTH_NO_REFRESH_TOKEN', 'Zoho signed you in but did not issue a refresh token, so the connection could not be kept.', {
         hint: 'In your Zoho account, open Sessions → Connected Apps, remove this app, then connect again.',
@@ -263,7 +255,7 @@ export class ZohoAuthService implements TokenProvider {
     const fetchImpl = this.#fetch;
     const client = new ZohoClient({
       tokenProvider: this,
-      fetch: ((input: string | URL | Request, init?: RequestInit) => fetchImpl(input instanceof Request ? input.url : input, init)),
+      fetch: (input: string | URL | Request, init?: RequestInit) => fetchImpl(input instanceof Request ? input.url : input, init),
       clock: this.#clock,
       // Sign-in does not wait on backoff: a failure is recorded (and shown) and a reconnect reads it again.
       retry: { maxAttempts: 1 },

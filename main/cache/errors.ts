@@ -3,14 +3,10 @@ import { AuditorError } from '../core/errors.js';
 /** The cache file was written by a newer Timeline Auditor; we never touch such a file. */
 export class CacheFromNewerVersionError extends AuditorError {
   constructor(filePath: string, fileVersion: number, supportedVersion: number) {
-    super(
-      'CACHE_FROM_NEWER_VERSION',
-      `The offline cache at ${filePath} was created by a newer version of Timeline Auditor (cache format ${fileVersion}; this version understands up to ${supportedVersion}).`,
-      {
-        hint: 'Update Timeline Auditor to the latest version, or choose a different cache location. The file was left unchanged.',
-        details: { filePath, fileVersion, supportedVersion },
-      },
-    );
+    super('CACHE_FROM_NEWER_VERSION', `The offline cache at ${filePath} was created by a newer version of Timeline Auditor (cache format ${fileVersion}; this version understands up to ${supportedVersion}).`, {
+      hint: 'Update Timeline Auditor to the latest version, or choose a different cache location. The file was left unchanged.',
+      details: { filePath, fileVersion, supportedVersion },
+    });
     this.name = 'CacheFromNewerVersionError';
   }
 }

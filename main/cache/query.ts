@@ -3,15 +3,7 @@ import type { JsonObject, JsonValue, PickListValue } from '../zoho/models.js';
 import { AuditorError } from '../core/errors.js';
 import { parseDayKey, zoneClock } from '../core/zoned-time.js';
 import { ftsMatchExpression } from './search-text.js';
-import {
-  LOCAL_FILTER_LIMITS,
-  LOCAL_FILTER_OPERATORS,
-  localFilterSizeIssue,
-  type LocalFilterField,
-  type LocalFilterGroupInput,
-  type LocalFilterRuleInput,
-  type LocalFilterRuleOf,
-} from '../../preload/contract.js';
+import { LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, localFilterSizeIssue, type LocalFilterField, type LocalFilterGroupInput, type LocalFilterRuleInput, type LocalFilterRuleOf } from '../../preload/contract.js';
 
 /** Columns of the full-text index a text search may be limited to. */
 export type TextColumn = 'recordNames' | 'doneByName' | 'oldValues' | 'newValues';
@@ -114,11 +106,23 @@ export interface HeatmapOptions {
 }
 
 /** x: hour of the week 0–167 (0 = Monday 00:00–00:59), y: user id. */
-export interface HourOfWeekCell { x: number; y: string; count: number }
+export interface HourOfWeekCell {
+  x: number;
+  y: string;
+  count: number;
+}
 /** x: day as YYYY-MM-DD, y: source ('' for an event without a source). */
-export interface SourceDayCell { x: string; y: string; count: number }
+export interface SourceDayCell {
+  x: string;
+  y: string;
+  count: number;
+}
 /** x: source ('' for none), y: user id. */
-export interface UserSourceCell { x: string; y: string; count: number }
+export interface UserSourceCell {
+  x: string;
+  y: string;
+  count: number;
+}
 export type HeatmapCell = HourOfWeekCell | SourceDayCell | UserSourceCell;
 
 export interface SqlCondition {
@@ -218,9 +222,7 @@ export type LocalFilterGroup = LocalFilterGroupInput;
 export { LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, type LocalFilterField } from '../../preload/contract.js';
 
 /** The fields whose SQL the cache writes itself: they read only the cache's own tables. */
-export const CACHE_FILTER_FIELDS = [
-  'user', 'source', 'action', 'module', 'record', 'field', 'oldValue', 'newValue', 'valueChange', 'time', 'day', 'hourOfWeek', 'automation', 'text',
-] as const satisfies readonly LocalFilterField[];
+export const CACHE_FILTER_FIELDS = ['user', 'source', 'action', 'module', 'record', 'field', 'oldValue', 'newValue', 'valueChange', 'time', 'day', 'hourOfWeek', 'automation', 'text'] as const satisfies readonly LocalFilterField[];
 type CacheFilterField = (typeof CACHE_FILTER_FIELDS)[number];
 /** Contract fields over tables another capability owns (review's flags and notes): that capability compiles them. */
 export type ExtensionFilterField = Exclude<LocalFilterField, CacheFilterField>;

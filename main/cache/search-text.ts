@@ -17,7 +17,10 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 export function foldMarks(text: string): string {
   // Most values are plain ASCII: nothing to fold, and normalize() is the costly part of ingest text.
   if (ASCII_ONLY.test(text)) return text;
-  return text.normalize('NFD').replace(/\p{Mn}/gu, '').normalize('NFC');
+  return text
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '')
+    .normalize('NFC');
 }
 
 const SPLIT_CHARACTERS = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{So}])/gu;
@@ -48,7 +51,10 @@ export function ftsMatchExpression(text: string, options: { prefixLastTerm?: boo
   return terms
     .map((term, index) => {
       // Control characters (NUL ends an FTS5 expression early) become separators inside the phrase.
-      const spaced = term.replace(/\p{Cc}/gu, ' ').replace(SPLIT_CHARACTERS, ' $1 ').trim();
+      const spaced = term
+        .replace(/\p{Cc}/gu, ' ')
+        .replace(SPLIT_CHARACTERS, ' $1 ')
+        .trim();
       const phrase = `"${spaced.replace(/"/g, '""')}"`;
       return prefixLast && index === terms.length - 1 ? `${phrase} *` : phrase;
     })

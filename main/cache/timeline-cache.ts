@@ -6,14 +6,7 @@ import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { AuditorError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
-import type {
-  RecordFreshness,
-  RecordKey,
-  RecordSyncState,
-  SyncRun,
-  SyncRunRecord,
-  SyncStore,
-} from '../sync/sync-store.js';
+import type { RecordFreshness, RecordKey, RecordSyncState, SyncRun, SyncRunRecord, SyncStore } from '../sync/sync-store.js';
 import type { JsonObject, JsonValue, PickListValue, TimelineEntry, ZohoUser } from '../zoho/models.js';
 import { narrowDatabase, type CacheDatabase, type EventsRemovedHook, type EventsWrittenHook } from './database.js';
 import { CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError } from './errors.js';
@@ -22,18 +15,7 @@ import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migrations/index.js';
 import { zoneClock } from '../core/zoned-time.js';
 import { buildEventCondition, dayNumberToDate } from './query.js';
-import type {
-  CachedEvent,
-  CachedFieldChange,
-  EventFilter,
-  HeatmapCell,
-  HeatmapKind,
-  HeatmapOptions,
-  HourOfWeekCell,
-  QueryOptions,
-  SourceDayCell,
-  UserSourceCell,
-} from './query.js';
+import type { CachedEvent, CachedFieldChange, EventFilter, HeatmapCell, HeatmapKind, HeatmapOptions, HourOfWeekCell, QueryOptions, SourceDayCell, UserSourceCell } from './query.js';
 import { indexableText } from './search-text.js';
 
 export interface TimelineCacheOptions {
@@ -212,13 +194,7 @@ export class TimelineCache implements SyncStore {
     return TimelineCache.initialise(db, null, ':memory:', options.migrations ?? MIGRATIONS, options);
   }
 
-  private static initialise(
-    db: SqliteDatabase,
-    filePath: string | null,
-    label: string,
-    migrations: readonly Migration[],
-    options: TimelineCacheOptions,
-  ): TimelineCache {
+  private static initialise(db: SqliteDatabase, filePath: string | null, label: string, migrations: readonly Migration[], options: TimelineCacheOptions): TimelineCache {
     try {
       // Read the version BEFORE any pragma that writes (journal_mode=WAL changes the header).
       const version = schemaVersion(db);
@@ -331,10 +307,7 @@ export class TimelineCache implements SyncStore {
     if (records.length === 0) return 0;
     const keys = JSON.stringify(records.map((key) => ({ module: key.module, recordId: key.recordId })));
     return this.write(() => {
-      const rowids = this.db
-        .prepare(`SELECT r.id FROM json_each(?) j JOIN records r ON r.module = j.value ->> '$.module' AND r.record_id = j.value ->> '$.recordId'`)
-        .pluck()
-        .all(keys) as number[];
+      const rowids = this.db.prepare(`SELECT r.id FROM json_each(?) j JOIN records r ON r.module = j.value ->> '$.module' AND r.record_id = j.value ->> '$.recordId'`).pluck().all(keys) as number[];
       if (rowids.length === 0) return 0;
       const list = JSON.stringify(rowids);
       const orphaned = this.db
@@ -391,10 +364,7 @@ export class TimelineCache implements SyncStore {
    * checkpoint. A crash at any point before the commit loses the whole load and leaves the file
    * exactly as it was.
    */
-  bulkIngest(
-    pages: Iterable<TimelinePageWrite>,
-    options: { deferIndexes?: boolean; directWrite?: boolean } = {},
-  ): { inserted: number; pages: number } {
+  bulkIngest(pages: Iterable<TimelinePageWrite>, options: { deferIndexes?: boolean; directWrite?: boolean } = {}): { inserted: number; pages: number } {
     const restore = this.bulkLoadSettings(options.directWrite === true);
     try {
       return this.write(() => {
@@ -476,11 +446,7 @@ export class TimelineCache implements SyncStore {
 
   /** Drops events' explicit indexes (not the event_id key ingest looks up by); returns their SQL. */
   private dropEventIndexes(): string[] {
-    const indexes = this.db
-      .prepare<[], { name: string; sql: string }>(
-        `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name`,
-      )
-      .all();
+    const indexes = this.db.prepare<[], { name: string; sql: string }>(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name`).all();
     for (const index of indexes) this.db.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
     return indexes.map((index) => index.sql);
   }
@@ -553,10 +519,20 @@ export class TimelineCache implements SyncStore {
     const raw = JSON.stringify(entry.raw);
     const changes = event.field_history ?? [];
     const columns = [
-      event.audited_time, ms, event.action, event.source, event.done_by.id, event.done_by.name,
-      event.record.module.api_name, event.record.id, event.record.name,
-      event.related_record?.module.api_name ?? null, event.related_record?.id ?? null, event.related_record?.name ?? null,
-      event.automation_details === null ? null : JSON.stringify(event.automation_details), changes.length,
+      event.audited_time,
+      ms,
+      event.action,
+      event.source,
+      event.done_by.id,
+      event.done_by.name,
+      event.record.module.api_name,
+      event.record.id,
+      event.record.name,
+      event.related_record?.module.api_name ?? null,
+      event.related_record?.id ?? null,
+      event.related_record?.name ?? null,
+      event.automation_details === null ? null : JSON.stringify(event.automation_details),
+      changes.length,
     ];
     let rowid: number;
     // Insert first (the common case is a new event); the unique event_id turns a repeat into a no-op.
@@ -599,8 +575,16 @@ export class TimelineCache implements SyncStore {
       if (oldText !== null) oldTexts.push(indexableText(oldText));
       if (newText !== null) newTexts.push(indexableText(newText));
       this.statements.insertFieldChange.run(
-        rowid, ordinal, change.api_name, change.id ?? null, change.field_label ?? null, change.data_type ?? null,
-        jsonOrNull(change._value.old), jsonOrNull(change._value.new), oldText, newText,
+        rowid,
+        ordinal,
+        change.api_name,
+        change.id ?? null,
+        change.field_label ?? null,
+        change.data_type ?? null,
+        jsonOrNull(change._value.old),
+        jsonOrNull(change._value.new),
+        oldText,
+        newText,
         change.enable_colour_code === null || change.enable_colour_code === undefined ? null : change.enable_colour_code ? 1 : 0,
         this.pickListId(change.pick_list_values),
       );
@@ -627,9 +611,7 @@ export class TimelineCache implements SyncStore {
       for (const user of users) {
         const joined = [user.first_name, user.last_name].filter((part) => typeof part === 'string' && part !== '').join(' ');
         const name = user.full_name ?? (joined === '' ? null : joined);
-        this.statements.upsertUser.run(
-          user.id, name, user.email ?? null, user.profile?.name ?? null, user.profile?.id ?? null, user.status ?? null, JSON.stringify(user),
-        );
+        this.statements.upsertUser.run(user.id, name, user.email ?? null, user.profile?.name ?? null, user.profile?.id ?? null, user.status ?? null, JSON.stringify(user));
         this.seenUsers.delete(user.id);
       }
     });
@@ -676,12 +658,10 @@ export class TimelineCache implements SyncStore {
     const limit = Math.max(0, Math.trunc(options.limit ?? 100));
     const offset = Math.max(0, Math.trunc(options.offset ?? 0));
     const rawColumn = options.includeRaw === true ? `, ${RAW_COLUMN}` : '';
-    const rows = this
-      .query<EventRow>(
-        `SELECT ${EVENT_COLUMNS}${rawColumn} FROM events e WHERE ${where}
+    const rows = this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS}${rawColumn} FROM events e WHERE ${where}
          ORDER BY e.audited_at_ms ${direction}, e.id ${direction} LIMIT ? OFFSET ?`,
-      )
-      .all(...params, limit, offset);
+    ).all(...params, limit, offset);
     return this.toCachedEvents(rows);
   }
 
@@ -719,12 +699,10 @@ export class TimelineCache implements SyncStore {
     // time buckets are binned inside the group by the aggregates registered in registerFunctions.
     switch (kind) {
       case 'user-hour-of-week': {
-        const rows = this
-          .query<{ y: string; hours: string }>(
-            `SELECT e.done_by_id AS y, ta_hours_of_week(e.audited_at_ms, ?) AS hours
+        const rows = this.query<{ y: string; hours: string }>(
+          `SELECT e.done_by_id AS y, ta_hours_of_week(e.audited_at_ms, ?) AS hours
              FROM events e WHERE ${where} GROUP BY e.done_by_id ORDER BY e.done_by_id`,
-          )
-          .all(timeZone, ...params);
+        ).all(timeZone, ...params);
         const cells: HourOfWeekCell[] = [];
         for (const row of rows) {
           (JSON.parse(row.hours) as number[]).forEach((count, hour) => {
@@ -734,12 +712,10 @@ export class TimelineCache implements SyncStore {
         return cells;
       }
       case 'source-day': {
-        const rows = this
-          .query<{ y: string | null; days: string }>(
-            `SELECT e.source AS y, ta_days(e.audited_at_ms, ?) AS days
+        const rows = this.query<{ y: string | null; days: string }>(
+          `SELECT e.source AS y, ta_days(e.audited_at_ms, ?) AS days
              FROM events e WHERE ${where} GROUP BY e.done_by_id, e.source`,
-          )
-          .all(timeZone, ...params);
+        ).all(timeZone, ...params);
         const bySource = new Map<string, Map<number, number>>();
         for (const row of rows) {
           const source = row.y ?? '';
@@ -766,12 +742,10 @@ export class TimelineCache implements SyncStore {
         return cells;
       }
       case 'user-source': {
-        const rows = this
-          .query<{ x: string | null; y: string; count: number }>(
-            `SELECT e.source AS x, e.done_by_id AS y, count(*) AS count
+        const rows = this.query<{ x: string | null; y: string; count: number }>(
+          `SELECT e.source AS x, e.done_by_id AS y, count(*) AS count
              FROM events e WHERE ${where} GROUP BY e.done_by_id, e.source ORDER BY e.done_by_id, e.source`,
-          )
-          .all(...params);
+        ).all(...params);
         return rows.map((row) => ({ x: row.x ?? '', y: row.y, count: row.count }));
       }
     }
@@ -779,7 +753,12 @@ export class TimelineCache implements SyncStore {
 
   users(): CachedUser[] {
     return this.statements.allUsers.all().map((row) => ({
-      id: row.id, name: row.name, email: row.email, profileName: row.profile_name, status: row.status, inDirectory: row.in_directory === 1,
+      id: row.id,
+      name: row.name,
+      email: row.email,
+      profileName: row.profile_name,
+      status: row.status,
+      inDirectory: row.in_directory === 1,
     }));
   }
 
@@ -841,13 +820,11 @@ export class TimelineCache implements SyncStore {
     if (rows.length === 0) return [];
     const changesByEvent = new Map<number, CachedFieldChange[]>();
     const ids = rows.map((row) => row.id);
-    const changeRows = this
-      .query<FieldChangeRow>(
-        `SELECT fc.event_rowid, fc.api_name, fc.field_id, fc.field_label, fc.data_type, fc.old_json, fc.new_json,
+    const changeRows = this.query<FieldChangeRow>(
+      `SELECT fc.event_rowid, fc.api_name, fc.field_id, fc.field_label, fc.data_type, fc.old_json, fc.new_json,
            fc.old_text, fc.new_text, fc.enable_colour_code, fc.pick_list_id
          FROM json_each(?) j JOIN field_changes fc ON fc.event_rowid = j.value ORDER BY fc.event_rowid, fc.ordinal`,
-      )
-      .all(JSON.stringify(ids));
+    ).all(JSON.stringify(ids));
     for (const row of changeRows) {
       let list = changesByEvent.get(row.event_rowid);
       if (list === undefined) {
@@ -876,8 +853,7 @@ export class TimelineCache implements SyncStore {
         source: row.source,
         doneBy: { id: row.done_by_id, name: row.done_by_name },
         record: { module: row.record_module, id: row.record_id, name: row.record_name },
-        relatedRecord:
-          row.related_module === null || row.related_id === null ? null : { module: row.related_module, id: row.related_id, name: row.related_name },
+        relatedRecord: row.related_module === null || row.related_id === null ? null : { module: row.related_module, id: row.related_id, name: row.related_name },
         automation: row.automation_json === null ? null : (JSON.parse(row.automation_json) as JsonObject),
         fieldChanges: changesByEvent.get(row.id) ?? [],
       };
@@ -908,10 +884,7 @@ function compareText(a: string, b: string): number {
  */
 function registerFunctions(db: SqliteDatabase): void {
   // @types/better-sqlite3 types step() with one argument; SQLite passes every argument of the call.
-  type AggregateRegistration = (
-    name: string,
-    options: { start: () => unknown; step: (...args: never[]) => void; result: (state: never) => string; deterministic: boolean },
-  ) => void;
+  type AggregateRegistration = (name: string, options: { start: () => unknown; step: (...args: never[]) => void; result: (state: never) => string; deterministic: boolean }) => void;
   const aggregate = db.aggregate.bind(db) as unknown as AggregateRegistration;
   db.function('ta_hour_of_week', { deterministic: true }, (ms: unknown, zone: unknown) => zoneClock(String(zone)).hourOfWeek(Number(ms)));
   aggregate('ta_hours_of_week', {
@@ -974,7 +947,7 @@ function prepareStatements(db: SqliteDatabase) {
   return {
     recordByKey: db.prepare<[string, string], RecordRow>('SELECT * FROM records WHERE module = ? AND record_id = ?'),
     recordIdByKey: db.prepare<[string, string], { id: number }>('SELECT id FROM records WHERE module = ? AND record_id = ?'),
-  allRecords: db.prepare<[], RecordRow>('SELECT * FROM records ORDER BY module, record_id'),
+    allRecords: db.prepare<[], RecordRow>('SELECT * FROM records ORDER BY module, record_id'),
     insertRecord: db.prepare<[string, string], unknown>('INSERT INTO records (module, record_id) VALUES (?, ?)'),
     trackRecord: db.prepare<[string, string, string | null], unknown>(
       `INSERT INTO records (module, record_id, name) VALUES (?, ?, ?)
@@ -993,7 +966,7 @@ function prepareStatements(db: SqliteDatabase) {
     ),
     clearToken: db.prepare<[string, string], unknown>('UPDATE records SET resume_page_token = NULL WHERE module = ? AND record_id = ?'),
     afterPage: db.prepare<[{ linked: number; newestMs: number | null; newestText: string | null; token: string | null; rowid: number }], unknown>(
-    `UPDATE records SET
+      `UPDATE records SET
        event_count = event_count + @linked,
        newest_audited_time = CASE WHEN @newestMs IS NOT NULL AND (newest_audited_at_ms IS NULL OR @newestMs > newest_audited_at_ms)
          THEN @newestText ELSE newest_audited_time END,
@@ -1001,14 +974,12 @@ function prepareStatements(db: SqliteDatabase) {
          THEN @newestMs ELSE newest_audited_at_ms END,
        resume_page_token = @token
      WHERE id = @rowid`,
-  ),
-  nameFromEvent: db.prepare<[{ name: string; ms: number; rowid: number }], unknown>(
-    `UPDATE records SET name = @name, name_seen_at_ms = @ms
+    ),
+    nameFromEvent: db.prepare<[{ name: string; ms: number; rowid: number }], unknown>(
+      `UPDATE records SET name = @name, name_seen_at_ms = @ms
      WHERE id = @rowid AND (name IS NULL OR (name_seen_at_ms IS NOT NULL AND name_seen_at_ms <= @ms))`,
-  ),
-  eventByEventId: db.prepare<[string], { id: number; raw_json: string; audited_at_ms: number }>(
-    'SELECT e.id, r.raw_json, e.audited_at_ms FROM events e JOIN event_raw r ON r.event_rowid = e.id WHERE e.event_id = ?',
-  ),
+    ),
+    eventByEventId: db.prepare<[string], { id: number; raw_json: string; audited_at_ms: number }>('SELECT e.id, r.raw_json, e.audited_at_ms FROM events e JOIN event_raw r ON r.event_rowid = e.id WHERE e.event_id = ?'),
     insertEvent: db.prepare<unknown[], unknown>(
       `INSERT INTO events (event_id, audited_time, audited_at_ms, action, source, done_by_id, done_by_name,
          record_module, record_id, record_name, related_module, related_id, related_name, automation_json, field_count)
@@ -1023,9 +994,7 @@ function prepareStatements(db: SqliteDatabase) {
     insertRaw: db.prepare<[number, string], unknown>('INSERT INTO event_raw (event_rowid, raw_json) VALUES (?, ?)'),
     updateRaw: db.prepare<[string, number], unknown>('UPDATE event_raw SET raw_json = ? WHERE event_rowid = ?'),
     relinkTime: db.prepare<[number, number], unknown>('UPDATE timeline_events SET audited_at_ms = ? WHERE event_rowid = ?'),
-    insertLink: db.prepare<[number, number, number], unknown>(
-      'INSERT OR IGNORE INTO timeline_events (record_rowid, event_rowid, audited_at_ms) VALUES (?, ?, ?)',
-    ),
+    insertLink: db.prepare<[number, number, number], unknown>('INSERT OR IGNORE INTO timeline_events (record_rowid, event_rowid, audited_at_ms) VALUES (?, ?, ?)'),
     insertFieldChange: db.prepare<unknown[], unknown>(
       `INSERT INTO field_changes (event_rowid, ordinal, api_name, field_id, field_label, data_type,
          old_json, new_json, old_text, new_text, enable_colour_code, pick_list_id)
@@ -1035,9 +1004,7 @@ function prepareStatements(db: SqliteDatabase) {
     pickListByJson: db.prepare<[string], { id: number }>('SELECT id FROM pick_lists WHERE json = ?'),
     insertPickList: db.prepare<[string], { id: number }>('INSERT INTO pick_lists (json) VALUES (?) RETURNING id'),
     pickListById: db.prepare<[number], { json: string }>('SELECT json FROM pick_lists WHERE id = ?'),
-    insertFts: db.prepare<[number, string, string, string, string], unknown>(
-      'INSERT INTO events_fts (rowid, record_names, done_by_name, old_values, new_values) VALUES (?, ?, ?, ?, ?)',
-    ),
+    insertFts: db.prepare<[number, string, string, string, string], unknown>('INSERT INTO events_fts (rowid, record_names, done_by_name, old_values, new_values) VALUES (?, ?, ?, ?, ?)'),
     deleteFts: db.prepare<[number], unknown>('DELETE FROM events_fts WHERE rowid = ?'),
     seenUser: db.prepare<[string, string | null], unknown>(
       `INSERT INTO users (id, name) VALUES (?, ?)
@@ -1054,23 +1021,13 @@ function prepareStatements(db: SqliteDatabase) {
     ),
     userName: db.prepare<[string], { name: string | null }>('SELECT name FROM users WHERE id = ?'),
     insertRun: db.prepare<[string, number, string], unknown>(`INSERT INTO sync_runs (id, created_at, options, status) VALUES (?, ?, ?, 'running')`),
-    insertRunRecord: db.prepare<[string, string, string, number], unknown>(
-      'INSERT OR IGNORE INTO sync_run_records (run_id, module, record_id, ordinal) VALUES (?, ?, ?, ?)',
-    ),
-    latestRunning: db.prepare<[], SyncRunRow>(
-      `SELECT id, created_at, options, status FROM sync_runs WHERE status = 'running' ORDER BY created_at DESC, rowid DESC LIMIT 1`,
-    ),
+    insertRunRecord: db.prepare<[string, string, string, number], unknown>('INSERT OR IGNORE INTO sync_run_records (run_id, module, record_id, ordinal) VALUES (?, ?, ?, ?)'),
+    latestRunning: db.prepare<[], SyncRunRow>(`SELECT id, created_at, options, status FROM sync_runs WHERE status = 'running' ORDER BY created_at DESC, rowid DESC LIMIT 1`),
     runExists: db.prepare<[string], { id: string }>('SELECT id FROM sync_runs WHERE id = ?'),
-    runRecords: db.prepare<[string], { module: string; record_id: string; status: SyncRunRecord['status'] }>(
-      'SELECT module, record_id, status FROM sync_run_records WHERE run_id = ? ORDER BY ordinal',
-    ),
-    markRunRecord: db.prepare<[string, string, string, string], unknown>(
-      'UPDATE sync_run_records SET status = ? WHERE run_id = ? AND module = ? AND record_id = ?',
-    ),
+    runRecords: db.prepare<[string], { module: string; record_id: string; status: SyncRunRecord['status'] }>('SELECT module, record_id, status FROM sync_run_records WHERE run_id = ? ORDER BY ordinal'),
+    markRunRecord: db.prepare<[string, string, string, string], unknown>('UPDATE sync_run_records SET status = ? WHERE run_id = ? AND module = ? AND record_id = ?'),
     finishRun: db.prepare<[string, string], unknown>('UPDATE sync_runs SET status = ? WHERE id = ?'),
-    rawByEventId: db.prepare<[string], { raw_json: string }>(
-      'SELECT r.raw_json FROM events e JOIN event_raw r ON r.event_rowid = e.id WHERE e.event_id = ?',
-    ),
+    rawByEventId: db.prepare<[string], { raw_json: string }>('SELECT r.raw_json FROM events e JOIN event_raw r ON r.event_rowid = e.id WHERE e.event_id = ?'),
     eventByEventIdFull: db.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS}, ${RAW_COLUMN} FROM events e WHERE e.event_id = ?`),
     timelinesOf: db.prepare<[string], { module: string; record_id: string }>(
       `SELECT r.module, r.record_id FROM events e JOIN timeline_events te ON te.event_rowid = e.id

@@ -8,11 +8,7 @@ export class AuditorError extends Error {
   readonly hint: string | undefined;
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AuditorError';
     this.code = code;

@@ -1,11 +1,4 @@
-import {
-  isRequestChannel,
-  requestChannels,
-  type IpcResult,
-  type ParsedRequestInput,
-  type RequestChannel,
-  type RequestOutput,
-} from '../../preload/contract.js';
+import { isRequestChannel, requestChannels, type IpcResult, type ParsedRequestInput, type RequestChannel, type RequestOutput } from '../../preload/contract.js';
 import { serializeError } from './errors.js';
 
 /** One handler per request channel; input already validated against the contract's schema. */
@@ -28,9 +21,7 @@ export async function dispatchRequest(handlers: IpcHandlers, channel: unknown, r
       ok: false,
       error: {
         code: 'INVALID_INPUT',
-        message: `The request ${channel} was rejected: ${parsed.error.issues
-          .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`)
-          .join('; ')}.`,
+        message: `The request ${channel} was rejected: ${parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`).join('; ')}.`,
         details: { issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })) },
       },
     };

@@ -223,7 +223,9 @@ export class ZoneClock {
 
   private startOfDay(dayNumber: number): number {
     const [year, month, day] = dayKeyOf(dayNumber).split('-').map(Number) as [number, number, number];
-    return DateTime.fromObject({ year, month, day }, { zone: this.iana ?? 'UTC' }).startOf('day').toMillis();
+    return DateTime.fromObject({ year, month, day }, { zone: this.iana ?? 'UTC' })
+      .startOf('day')
+      .toMillis();
   }
 }
 
@@ -246,9 +248,7 @@ function dayOffsets(iana: IANAZone, start: number): DayOffsets {
     else high = middle;
   }
   // One change that day, or call it exact (two changes in one day are not handled by one split).
-  return iana.offset(high - 1) === before && iana.offset(high) === after && iana.offset(end) === after && iana.offset(start) === before
-    ? { changeAt: high, before, after }
-    : 'exact';
+  return iana.offset(high - 1) === before && iana.offset(high) === after && iana.offset(end) === after && iana.offset(start) === before ? { changeAt: high, before, after } : 'exact';
 }
 
 const clocks = new Map<string, ZoneClock>();

@@ -11,17 +11,7 @@ import { AuditorError } from '../core/errors.js';
 import type { ExportProgress } from '../export/types.js';
 import type { RecordKey, RecordSyncState, SyncRun, SyncRunRecord, SyncStore } from '../sync/sync-store.js';
 import type { TimelineEntry, ZohoUser } from '../zoho/models.js';
-import type {
-  DataRequestInput,
-  DataRequestName,
-  DataRequestOutput,
-  DataRequestProgress,
-  DataWorkerPort,
-  EventFilterInput,
-  ExportJobInput,
-  FromWorkerMessage,
-  WorkerSpawner,
-} from './protocol.js';
+import type { DataRequestInput, DataRequestName, DataRequestOutput, DataRequestProgress, DataWorkerPort, EventFilterInput, ExportJobInput, FromWorkerMessage, WorkerSpawner } from './protocol.js';
 
 export interface CallOptions<Progress> {
   /** Aborting sends the worker an abort for this job; the call then rejects with a DataJobAbortedError. */

@@ -4,15 +4,4 @@ export { dataWorkerEntryBeside, sourceDataWorkerEntry, workerThreadSpawner } fro
 export { inProcessSpawner } from './in-process-spawner.js';
 export type { WorkerThreadOptions } from './spawners.js';
 export { dataRequests, isDataRequestName } from './protocol.js';
-export type {
-  AnnotationsInput,
-  DataRequestInput,
-  DataRequestName,
-  DataRequestOutput,
-  DataWorkerPort,
-  DataWorkerStart,
-  EventFilterInput,
-  ExportFileResult,
-  ExportJobInput,
-  WorkerSpawner,
-} from './protocol.js';
+export type { AnnotationsInput, DataRequestInput, DataRequestName, DataRequestOutput, DataWorkerPort, DataWorkerStart, EventFilterInput, ExportFileResult, ExportJobInput, WorkerSpawner } from './protocol.js';

@@ -14,7 +14,18 @@
  * then points at worker-host.ts's handler map, the only other place to change.
  */
 import { z } from 'zod';
-import { exportWhereSchema, flagRulesSchema, recordKeySchema as recordKeyViewSchema, reviewPageInputSchema, reviewQueryInputSchema, type FlagRules, type IpcResult, type ReviewHeatmaps, type ReviewRow, type ReviewSummary } from '../../preload/contract.js';
+import {
+  exportWhereSchema,
+  flagRulesSchema,
+  recordKeySchema as recordKeyViewSchema,
+  reviewPageInputSchema,
+  reviewQueryInputSchema,
+  type FlagRules,
+  type IpcResult,
+  type ReviewHeatmaps,
+  type ReviewRow,
+  type ReviewSummary,
+} from '../../preload/contract.js';
 import type { ReviewAnnotationRecord, ReviewEventRecord, ReviewStore } from '../review/review-store.js';
 import type { CachedEvent, CacheStats } from '../cache/index.js';
 import type { ExportProgress, ReviewerNote } from '../export/types.js';
@@ -47,7 +58,10 @@ export const eventFilterSchema = z
     from: z.number().finite().optional(),
     to: z.number().finite().optional(),
     text: z.string().max(10_000).optional(),
-    textIn: z.array(z.enum(['recordNames', 'doneByName', 'oldValues', 'newValues'])).readonly().optional(),
+    textIn: z
+      .array(z.enum(['recordNames', 'doneByName', 'oldValues', 'newValues']))
+      .readonly()
+      .optional(),
   })
   .strict();
 export type EventFilterInput = z.infer<typeof eventFilterSchema>;
@@ -105,9 +119,7 @@ const syncRequests = {
   'sync.recordState': request<RecordSyncState | undefined>()(z.object({ key: recordKeySchema }).strict()),
   'sync.listRecordStates': request<RecordSyncState[]>()(z.object({}).strict()),
   'sync.beginRecordSync': request<void>()(z.object({ key: recordKeySchema, mode: z.enum(['full', 'incremental']) }).strict()),
-  'sync.writeTimelinePage': request<{ inserted: number }>()(
-    z.object({ key: recordKeySchema, entries: z.array(timelineEntrySchema).max(10_000), nextPageToken: z.string().nullable() }).strict(),
-  ),
+  'sync.writeTimelinePage': request<{ inserted: number }>()(z.object({ key: recordKeySchema, entries: z.array(timelineEntrySchema).max(10_000), nextPageToken: z.string().nullable() }).strict()),
   'sync.completeRecordSync': request<void>()(z.object({ key: recordKeySchema, at: z.number() }).strict()),
   'sync.failRecordSync': request<void>()(z.object({ key: recordKeySchema, error: serializedErrorSchema, at: z.number() }).strict()),
   'sync.clearResumeToken': request<void>()(z.object({ key: recordKeySchema }).strict()),
@@ -138,9 +150,7 @@ const exportRequests = {
    * The signed packet. The private key travels as a PKCS#8 PEM: the key store's cipher (Electron's
    * safeStorage) cannot run in a worker, and the worker is a thread of the same process (docs/data-worker.md).
    */
-  'export.packet': request<ExportFileResult & { packetDigest: string; signerFingerprint: string; manifest: PacketManifest }, ExportProgress>()(
-    exportJobSchema.extend({ signingKeyPem: z.string().min(1) }).strict(),
-  ),
+  'export.packet': request<ExportFileResult & { packetDigest: string; signerFingerprint: string; manifest: PacketManifest }, ExportProgress>()(exportJobSchema.extend({ signingKeyPem: z.string().min(1) }).strict()),
 };
 
 /**
@@ -157,9 +167,7 @@ const reviewRequests = {
   'review.event': request<ReviewEventRecord | null>()(eventIdInput),
   'review.raw': request<string | null>()(eventIdInput),
   'review.recordTimeline': request<Awaited<ReturnType<ReviewStore['recordTimeline']>>>()(z.object({ record: recordKeyViewSchema, limit: z.number().int().min(1).max(1_000_000) }).strict()),
-  'review.addNote': request<number | null>()(
-    z.object({ eventId: z.string().min(1).max(40), author: z.string().max(400), text: z.string().min(1).max(5000), tag: z.string().min(1).max(40).nullable(), at: z.number().int() }).strict(),
-  ),
+  'review.addNote': request<number | null>()(z.object({ eventId: z.string().min(1).max(40), author: z.string().max(400), text: z.string().min(1).max(5000), tag: z.string().min(1).max(40).nullable(), at: z.number().int() }).strict()),
   'review.deleteNote': request<boolean>()(z.object({ id: z.number().int().min(1) }).strict()),
   'review.annotations': request<ReviewAnnotationRecord[]>()(z.object({ eventIds: z.array(z.string().min(1)).max(100_000) }).strict()),
   'review.rules': request<FlagRules | null>()(z.object({}).strict()),
@@ -192,9 +200,7 @@ export type ToWorkerMessage =
   /** The caller's AbortSignal fired: the job's AbortSignal inside the worker is aborted. */
   | { type: 'abort'; id: number };
 
-export type FromWorkerMessage =
-  | { type: 'result'; id: number; result: IpcResult<unknown> }
-  | { type: 'progress'; id: number; progress: unknown };
+export type FromWorkerMessage = { type: 'result'; id: number; result: IpcResult<unknown> } | { type: 'progress'; id: number; progress: unknown };
 
 /** The main-thread end of a data worker (a Worker, or a MessagePort in tests). */
 export interface DataWorkerPort {

@@ -122,9 +122,7 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
     });
     registerIpcHandlers(electron.ipcMain, createIpcHandlers(services), isTrustedSender);
     const menuCommand = (command: 'about' | 'licenses' | 'settings') => () => services.events.emit('app:menu-command', { command });
-    electron.setApplicationMenu(
-      applicationMenuTemplate(paths.platform, { showAbout: menuCommand('about'), showSettings: menuCommand('settings'), showLicenses: menuCommand('licenses') }, { developerTools: !electron.app.isPackaged }),
-    );
+    electron.setApplicationMenu(applicationMenuTemplate(paths.platform, { showAbout: menuCommand('about'), showSettings: menuCommand('settings'), showLicenses: menuCommand('licenses') }, { developerTools: !electron.app.isPackaged }));
     services.events.subscribe((envelope) => {
       for (const window of electron.allWindows()) window.webContents.send(EVENT_ENVELOPE_CHANNEL, envelope);
     });

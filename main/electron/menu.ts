@@ -21,11 +21,7 @@ export interface ApplicationMenuOptions {
 
 export const APP_NAME = 'Timeline Auditor';
 
-export function applicationMenuTemplate(
-  platform: NodeJS.Platform,
-  actions: ApplicationMenuActions,
-  options: ApplicationMenuOptions = { developerTools: false },
-): MenuItemConstructorOptions[] {
+export function applicationMenuTemplate(platform: NodeJS.Platform, actions: ApplicationMenuActions, options: ApplicationMenuOptions = { developerTools: false }): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   const separator: MenuItemConstructorOptions = { type: 'separator' };
   const about: MenuItemConstructorOptions = { id: 'about', label: `About ${APP_NAME}`, click: () => actions.showAbout() };
@@ -34,18 +30,7 @@ export function applicationMenuTemplate(
 
   const edit: MenuItemConstructorOptions = {
     label: 'Edit',
-    submenu: [
-      { role: 'undo' },
-      { role: 'redo' },
-      separator,
-      { role: 'cut' },
-      { role: 'copy' },
-      { role: 'paste' },
-      ...(mac ? [{ role: 'pasteAndMatchStyle' } as const] : []),
-      { role: 'delete' },
-      separator,
-      { role: 'selectAll' },
-    ],
+    submenu: [{ role: 'undo' }, { role: 'redo' }, separator, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, ...(mac ? [{ role: 'pasteAndMatchStyle' } as const] : []), { role: 'delete' }, separator, { role: 'selectAll' }],
   };
   const view: MenuItemConstructorOptions = {
     label: 'View',

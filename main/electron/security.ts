@@ -66,12 +66,7 @@ export class ExternalUrlPolicy {
  * No new windows (links open in the system browser when the policy allows), no navigation away from
  * the app, no <webview>. Called for every WebContents the app creates.
  */
-export function hardenWebContents(
-  contents: GuardedWebContents,
-  isAppUrl: (url: string) => boolean,
-  openExternal: (url: string) => void,
-  policy: ExternalUrlPolicy,
-): void {
+export function hardenWebContents(contents: GuardedWebContents, isAppUrl: (url: string) => boolean, openExternal: (url: string) => void, policy: ExternalUrlPolicy): void {
   contents.setWindowOpenHandler(({ url }) => {
     if (policy.isAllowed(url)) openExternal(url);
     return { action: 'deny' };

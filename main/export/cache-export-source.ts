@@ -8,9 +8,7 @@ import type { ExportEvent, ExportEventSource, ExportInput, ExportScope, Reviewer
 const PAGE_SIZE = 2_000;
 
 /** Flags and notes of events, from the review capability (absent until a reviewer adds some). */
-export type ReviewAnnotations = (
-  eventIds: readonly string[],
-) => Map<string, { flags: string[]; notes: ReviewerNote[] }> | Promise<Map<string, { flags: string[]; notes: ReviewerNote[] }>>;
+export type ReviewAnnotations = (eventIds: readonly string[]) => Map<string, { flags: string[]; notes: ReviewerNote[] }> | Promise<Map<string, { flags: string[]; notes: ReviewerNote[] }>>;
 
 export interface CacheExportRequest {
   records: readonly RecordKey[];

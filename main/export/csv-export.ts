@@ -14,9 +14,26 @@ import { instantOf, zoneClock, type ZoneClock } from '../core/zoned-time.js';
 import { neutraliseCell, renderAutomation, renderValue, throwIfAborted } from './values.js';
 
 export const CSV_COLUMNS = [
-  'event_id', 'audited_time', 'action', 'source', 'done_by_id', 'done_by_name', 'module', 'record_id', 'record_name',
-  'related_module', 'related_id', 'related_name', 'field_api_name', 'field_label', 'data_type', 'old_value', 'new_value',
-  'automation', 'flags', 'notes',
+  'event_id',
+  'audited_time',
+  'action',
+  'source',
+  'done_by_id',
+  'done_by_name',
+  'module',
+  'record_id',
+  'record_name',
+  'related_module',
+  'related_id',
+  'related_name',
+  'field_api_name',
+  'field_label',
+  'data_type',
+  'old_value',
+  'new_value',
+  'automation',
+  'flags',
+  'notes',
 ] as const;
 
 export function userNames(users: readonly ZohoUser[]): Map<string, string> {
@@ -44,10 +61,26 @@ export function csvRowsForEvent(event: ExportEvent, clock: ZoneClock, names: Rea
   const notes = event.notes.length === 0 ? '' : formatNotes(event, clock);
   // Built as literals, not spreads: at a million rows the intermediate arrays are measurable GC work.
   const row = (field: string, label: string, dataType: string, before: string, after: string): string[] => [
-    timeline.id, time, timeline.action, timeline.source ?? '', timeline.done_by.id, doneByName,
-    timeline.record.module.api_name, timeline.record.id, timeline.record.name ?? '',
-    related?.module.api_name ?? '', related?.id ?? '', related?.name ?? '',
-    field, label, dataType, before, after, automation, flags, notes,
+    timeline.id,
+    time,
+    timeline.action,
+    timeline.source ?? '',
+    timeline.done_by.id,
+    doneByName,
+    timeline.record.module.api_name,
+    timeline.record.id,
+    timeline.record.name ?? '',
+    related?.module.api_name ?? '',
+    related?.id ?? '',
+    related?.name ?? '',
+    field,
+    label,
+    dataType,
+    before,
+    after,
+    automation,
+    flags,
+    notes,
   ];
   const changes = timeline.field_history;
   if (changes === null || changes.length === 0) return [row('', '', '', '', '')];
@@ -140,11 +173,7 @@ export async function writeEventsCsv(
   return { rows, events };
 }
 
-export async function exportCsvFile(
-  input: { scope: ExportScope; events: ExportEventSource | AsyncIterable<ExportEvent>; users: readonly ZohoUser[] },
-  path: string,
-  options: ExportRunOptions = {},
-): Promise<CsvResult> {
+export async function exportCsvFile(input: { scope: ExportScope; events: ExportEventSource | AsyncIterable<ExportEvent>; users: readonly ZohoUser[] }, path: string, options: ExportRunOptions = {}): Promise<CsvResult> {
   const partial = `${path}.partial`;
   try {
     const result = await writeEventsCsv(input, createWriteStream(partial), options);

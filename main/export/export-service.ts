@@ -3,17 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import type {
-  AppVersions,
-  ExportFormat,
-  ExportHistoryEntry,
-  ExportProgressView,
-  ExportWhere,
-  PacketVerificationView,
-  RecordKeyView,
-  Settings,
-  SigningKeyView,
-} from '../../preload/contract.js';
+import type { AppVersions, ExportFormat, ExportHistoryEntry, ExportProgressView, ExportWhere, PacketVerificationView, RecordKeyView, Settings, SigningKeyView } from '../../preload/contract.js';
 import type { EventFilter } from '../cache/index.js';
 import type { Clock } from '../core/clock.js';
 import { AuditorError, serializeError } from '../core/errors.js';
@@ -134,8 +124,7 @@ export class ExportService {
     }
     const id = randomUUID();
     const controller = new AbortController();
-    const emit = (progress: Omit<ExportProgressView, 'exportId' | 'eventsTotal'>): void =>
-      this.deps.events.emit('export:progress', { exportId: id, eventsTotal: prepared.eventsTotal, ...progress });
+    const emit = (progress: Omit<ExportProgressView, 'exportId' | 'eventsTotal'>): void => this.deps.events.emit('export:progress', { exportId: id, eventsTotal: prepared.eventsTotal, ...progress });
     const onProgress = (progress: ExportProgress): void => emit({ state: 'running', phase: progress.phase, eventsDone: progress.eventsDone, entry: null, error: null });
     const done = this.#write(id, prepared, { signal: controller.signal, onProgress })
       .then(
@@ -161,7 +150,14 @@ export class ExportService {
     try {
       const prepared = await this.#prepare(input);
       const done = this.#write(randomUUID(), prepared, { signal: controller.signal, ...(run.onProgress === undefined ? {} : { onProgress: run.onProgress }) });
-      this.#running = { id: 'command-line', controller, done: done.then(() => undefined, () => undefined) };
+      this.#running = {
+        id: 'command-line',
+        controller,
+        done: done.then(
+          () => undefined,
+          () => undefined,
+        ),
+      };
       return await done;
     } finally {
       run.signal?.removeEventListener('abort', abort);

@@ -70,11 +70,7 @@ async function sha256OfFiles(paths: readonly string[]): Promise<string> {
   return hash.digest('hex');
 }
 
-export async function writeAuditPacket(
-  input: { scope: ExportScope; events: ExportEventSource; users: readonly ZohoUser[] },
-  destinationPath: string,
-  options: PacketOptions,
-): Promise<PacketResult> {
+export async function writeAuditPacket(input: { scope: ExportScope; events: ExportEventSource; users: readonly ZohoUser[] }, destinationPath: string, options: PacketOptions): Promise<PacketResult> {
   const signal = options.signal;
   const key = await options.keyStore.loadOrCreate();
   const work = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'timeline-auditor-packet-'));
@@ -108,7 +104,10 @@ export async function writeAuditPacket(
     const packetDigest = await sha256OfFiles(DIGEST_FILES.map(path));
     // 4. report.pdf
     const report = await writePdfReport({ scope: input.scope, events: input.events, users: input.users }, createWriteStream(path('report.pdf')), {
-      ...options, packetDigest, stats: statistics, productName: PRODUCT_NAME,
+      ...options,
+      packetDigest,
+      stats: statistics,
+      productName: PRODUCT_NAME,
     });
     throwIfAborted(signal);
     // 5. manifest
@@ -123,13 +122,18 @@ export async function writeAuditPacket(
       scope: input.scope,
       counts: { events: csv.events, csvRows: csv.rows, reportPages: report.pages, users: input.users.length },
       packetDigest: {
-        algorithm: 'sha256', covers: [...DIGEST_FILES], value: packetDigest,
+        algorithm: 'sha256',
+        covers: [...DIGEST_FILES],
+        value: packetDigest,
         howToCheck: 'cat events.json events.csv users.json | sha256sum',
       },
       files,
       signing: {
-        algorithm: 'Ed25519', publicKeyPem: key.publicKeyPem, publicKeyFingerprint: key.fingerprint,
-        fingerprintOf: 'SHA-256 of the DER SubjectPublicKeyInfo (openssl pkey -pubin -outform DER | sha256sum)', signatureFile: SIGNATURE_NAME,
+        algorithm: 'Ed25519',
+        publicKeyPem: key.publicKeyPem,
+        publicKeyFingerprint: key.fingerprint,
+        fingerprintOf: 'SHA-256 of the DER SubjectPublicKeyInfo (openssl pkey -pubin -outform DER | sha256sum)',
+        signatureFile: SIGNATURE_NAME,
       },
     };
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
@@ -138,7 +142,12 @@ export async function writeAuditPacket(
     await writeFile(path(SIGNATURE_NAME), `${signature}\n`);
     // 6. zip
     options.onProgress?.({ eventsDone: csv.events, phase: 'zip' });
-    const bytes = await zipFiles([MANIFEST_NAME, SIGNATURE_NAME, ...names].map((name) => ({ name, path: path(name) })), partial, input.scope.generatedAt, signal);
+    const bytes = await zipFiles(
+      [MANIFEST_NAME, SIGNATURE_NAME, ...names].map((name) => ({ name, path: path(name) })),
+      partial,
+      input.scope.generatedAt,
+      signal,
+    );
     await rename(partial, destinationPath);
     options.onProgress?.({ eventsDone: csv.events, phase: 'done' });
     return { path: destinationPath, manifest, packetDigest, bytes };

@@ -24,7 +24,9 @@ export interface SigningKeyStore {
 }
 
 export function publicKeyFingerprint(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 export function signingKeyFromPrivate(privateKey: KeyObject): SigningKey {
@@ -40,7 +42,10 @@ export function signingKeyFromPrivate(privateKey: KeyObject): SigningKey {
 export class FileSigningKeyStore implements SigningKeyStore {
   private cached: SigningKey | undefined;
 
-  constructor(private readonly directory: string, private readonly cipher?: SecretCipher) {}
+  constructor(
+    private readonly directory: string,
+    private readonly cipher?: SecretCipher,
+  ) {}
 
   get path(): string {
     return join(this.directory, this.cipher === undefined ? 'signing-key.pem' : 'signing-key.pem.enc');

@@ -99,8 +99,15 @@ export class StatsCollector {
     const bySource = sortRows([...this.sources].map(([key, source]) => ({ key, label: key, count: source.count })));
     const byAction = sortRows([...this.actions].map(([key, count]) => ({ key, label: key, count })));
     return {
-      events: this.events, fieldChanges: this.fieldChanges, flagged: this.flagged, withNotes: this.withNotes,
-      firstTime: this.firstTime, lastTime: this.lastTime, byUser, bySource, byAction,
+      events: this.events,
+      fieldChanges: this.fieldChanges,
+      flagged: this.flagged,
+      withNotes: this.withNotes,
+      firstTime: this.firstTime,
+      lastTime: this.lastTime,
+      byUser,
+      bySource,
+      byAction,
       userHourOfWeek: this.userHeatmap(byUser),
       sourceByDay: this.sourceHeatmap(bySource),
     };
@@ -113,15 +120,22 @@ export class StatsCollector {
     const rowLabels = shown.map((row) => row.label);
     if (rest.length > 0) {
       const other = new Array<number>(168).fill(0);
-      for (const row of rest) this.users.get(row.key)?.hours.forEach((count, slot) => { other[slot] = (other[slot] ?? 0) + count; });
+      for (const row of rest)
+        this.users.get(row.key)?.hours.forEach((count, slot) => {
+          other[slot] = (other[slot] ?? 0) + count;
+        });
       cells.push(other);
       rowLabels.push(`${rest.length} other users`);
     }
     const columnLabels: string[] = [];
     for (let slot = 0; slot < 168; slot += 1) columnLabels.push(String(slot % 24));
     return {
-      title: 'Events by user and hour of the week', rowLabels, columnLabels,
-      columnGroups: WEEKDAYS.map((label) => ({ label, span: 24 })), cells, max: maxOf(cells),
+      title: 'Events by user and hour of the week',
+      rowLabels,
+      columnLabels,
+      columnGroups: WEEKDAYS.map((label) => ({ label, span: 24 })),
+      cells,
+      max: maxOf(cells),
     };
   }
 
@@ -173,7 +187,10 @@ export class StatsCollector {
     const rowLabels = shown.map((row) => row.label);
     if (rest.length > 0) {
       const other = new Array<number>(buckets.length).fill(0);
-      for (const row of rest) rowFor(row.key).forEach((count, column) => { other[column] = (other[column] ?? 0) + count; });
+      for (const row of rest)
+        rowFor(row.key).forEach((count, column) => {
+          other[column] = (other[column] ?? 0) + count;
+        });
       cells.push(other);
       rowLabels.push(`${rest.length} other sources`);
     }
@@ -186,8 +203,10 @@ export class StatsCollector {
       else groups.push({ label: group, span: 1 });
     }
     const titles: Record<Unit, string> = {
-      day: 'Events by source and day', week: 'Events by source and week (weeks start on Monday)',
-      month: 'Events by source and month', year: 'Events by source and year',
+      day: 'Events by source and day',
+      week: 'Events by source and week (weeks start on Monday)',
+      month: 'Events by source and month',
+      year: 'Events by source and year',
     };
     return { title: titles[unit], rowLabels, columnLabels, columnGroups: groups, cells, max: maxOf(cells) };
   }

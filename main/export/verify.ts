@@ -33,7 +33,11 @@ export interface VerifyOptions {
 }
 
 function normaliseFingerprint(text: string): string | null {
-  const hex = text.trim().toLowerCase().replace(/^sha256:/, '').replace(/[:\s]/g, '');
+  const hex = text
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256:/, '')
+    .replace(/[:\s]/g, '');
   return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
 }
 
@@ -44,7 +48,7 @@ function pinnedFingerprint(pinned: string): string {
     return publicKeyFingerprint(createPublicKey(pinned));
   } catch (cause) {
     throw new AuditorError('VERIFY_BAD_PINNED_KEY', 'The public key you gave is neither a PEM public key nor a SHA-256 fingerprint.', {
-      hint: 'Pass the PEM file the packet\'s author gave you, or the 64-character fingerprint they read out to you.',
+      hint: "Pass the PEM file the packet's author gave you, or the 64-character fingerprint they read out to you.",
       cause,
     });
   }

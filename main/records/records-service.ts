@@ -1,21 +1,11 @@
-import type {
-  AddRecordsResult,
-  RecordKeyView,
-  RecordRowView,
-  RecordsOverview,
-  SyncProgressView,
-  TimelineEventView,
-} from '../../preload/contract.js';
+import type { AddRecordsResult, RecordKeyView, RecordRowView, RecordsOverview, SyncProgressView, TimelineEventView } from '../../preload/contract.js';
 import type { CachedEvent, CacheStats, EventFilter, QueryOptions } from '../cache/index.js';
 import type { Clock } from '../core/clock.js';
 import { AuditorError } from '../core/errors.js';
 import type { EventHub } from '../core/event-hub.js';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import {
-  listModuleRecords, parseRecordCsv, parseRecordList, parseRecordRef, parseRecordsFile, SyncEngine, SyncError,
-  type SyncOptions, type SyncProgress, type SyncRecordInput, type SyncResult, type SyncTarget,
-} from '../sync/index.js';
+import { listModuleRecords, parseRecordCsv, parseRecordList, parseRecordRef, parseRecordsFile, SyncEngine, SyncError, type SyncOptions, type SyncProgress, type SyncRecordInput, type SyncResult, type SyncTarget } from '../sync/index.js';
 import type { RecordKey, RecordSyncState, SyncStore } from '../sync/sync-store.js';
 import { TIMELINE_MODULES } from '../zoho/modules.js';
 import type { ZohoClient } from '../zoho/client.js';
@@ -270,8 +260,19 @@ export class RecordsService {
 
 function emptyProgress(runId: string): SyncProgressView {
   return {
-    runId, state: 'stopped', recordsDone: 0, recordsTotal: 0, recordsFailed: 0, eventsWritten: 0, pagesFetched: 0,
-    requestsPerSecond: 0, eventsPerSecond: 0, etaMs: null, currentConcurrency: 0, errors: [], stoppedReason: null,
+    runId,
+    state: 'stopped',
+    recordsDone: 0,
+    recordsTotal: 0,
+    recordsFailed: 0,
+    eventsWritten: 0,
+    pagesFetched: 0,
+    requestsPerSecond: 0,
+    eventsPerSecond: 0,
+    etaMs: null,
+    currentConcurrency: 0,
+    errors: [],
+    stoppedReason: null,
   };
 }
 

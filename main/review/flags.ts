@@ -123,9 +123,7 @@ function parseState(text: string | undefined): FlagsState | undefined {
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as Partial<FlagsState>;
-    return typeof value.rules === 'string' && typeof value.through === 'number' && typeof value.stale === 'boolean'
-      ? { rules: value.rules, through: value.through, stale: value.stale }
-      : undefined;
+    return typeof value.rules === 'string' && typeof value.through === 'number' && typeof value.stale === 'boolean' ? { rules: value.rules, through: value.through, stale: value.stale } : undefined;
   } catch {
     return undefined;
   }
@@ -173,9 +171,7 @@ function computeFlags(db: CacheDatabase, rules: FlagRules, scope: FlagScope): vo
 }
 
 function computeOffHours(db: CacheDatabase, rule: FlagRules['offHours'], target: { sql: string; params: unknown[] }): void {
-  const range = db
-    .prepare<unknown[], { first: number | null; last: number | null }>(`SELECT min(e.audited_at_ms) AS first, max(e.audited_at_ms) AS last FROM events e WHERE ${target.sql}`)
-    .get(...target.params);
+  const range = db.prepare<unknown[], { first: number | null; last: number | null }>(`SELECT min(e.audited_at_ms) AS first, max(e.audited_at_ms) AS last FROM events e WHERE ${target.sql}`).get(...target.params);
   if (range?.first == null || range.last == null) return;
   const zone = DateTime.now().setZone(rule.timeZone).isValid ? rule.timeZone : 'UTC';
   db.exec('CREATE TEMP TABLE IF NOT EXISTS review_zone_spans (from_ms INTEGER PRIMARY KEY, offset_ms INTEGER NOT NULL)');
@@ -250,9 +246,7 @@ function computeMassChange(db: CacheDatabase, rule: FlagRules['massChange'], sco
     ).run();
     return;
   }
-  const touched = db
-    .prepare<unknown[], { u: string; ms: number }>(`SELECT e.done_by_id AS u, e.audited_at_ms AS ms FROM events e WHERE ${target.sql} ORDER BY u, ms`)
-    .all(...target.params);
+  const touched = db.prepare<unknown[], { u: string; ms: number }>(`SELECT e.done_by_id AS u, e.audited_at_ms AS ms FROM events e WHERE ${target.sql} ORDER BY u, ms`).all(...target.params);
   // Each user's stretches within W of the touched events, merged: their bursts are recomputed, all
   // stretches in one statement (a partition each), reading W further on each side.
   db.exec('CREATE TEMP TABLE IF NOT EXISTS review_burst_spans (id INTEGER PRIMARY KEY, user TEXT NOT NULL, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL)');

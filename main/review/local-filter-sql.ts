@@ -1,13 +1,4 @@
-import {
-  compileLocalFilter,
-  LocalFilterError,
-  localFilterText,
-  localFilterValues,
-  sqlMemberOf,
-  type ExtensionFieldCompilers,
-  type LocalFilterGroup,
-  type SqlCondition,
-} from '../cache/index.js';
+import { compileLocalFilter, LocalFilterError, localFilterText, localFilterValues, sqlMemberOf, type ExtensionFieldCompilers, type LocalFilterGroup, type SqlCondition } from '../cache/index.js';
 
 /**
  * SQL for the local filter's fields over review's own tables (event_flags, event_notes): the cache's

@@ -138,12 +138,7 @@ export class ReviewService {
         id: event.doneBy.id,
         name: event.doneBy.name,
         email: directory?.email ?? null,
-        profile:
-          profile !== undefined
-            ? { id: stringOrNull(profile['id']), name: stringOrNull(profile['name']) }
-            : directory?.profileName != null
-              ? { id: directory.profileId, name: directory.profileName }
-              : null,
+        profile: profile !== undefined ? { id: stringOrNull(profile['id']), name: stringOrNull(profile['name']) } : directory?.profileName != null ? { id: directory.profileId, name: directory.profileName } : null,
         type: stringOrNull(doneByRaw?.['type__s']) ?? directory?.type ?? null,
       },
       record: event.record,
@@ -164,10 +159,7 @@ export class ReviewService {
         oldValue: change.oldText,
         newValue: change.newText,
         colourCoded: change.enableColourCode,
-        pickList:
-          change.pickListValues === null
-            ? null
-            : change.pickListValues.map((value) => ({ displayValue: value.display_value, actualValue: value.actual_value, colour: value.colour_code })),
+        pickList: change.pickListValues === null ? null : change.pickListValues.map((value) => ({ displayValue: value.display_value, actualValue: value.actual_value, colour: value.colour_code })),
       })),
       timelines: found.timelines,
       flags: found.flags,

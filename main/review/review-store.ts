@@ -1,15 +1,4 @@
-import type {
-  FlagRules,
-  LocalFilterGroupInput,
-  RecordKeyView,
-  REVIEW_SORT_COLUMNS,
-  ReviewFacets,
-  ReviewFlag,
-  ReviewHeatmaps,
-  ReviewNote,
-  ReviewRow,
-  ReviewSummary,
-} from '../../preload/contract.js';
+import type { FlagRules, LocalFilterGroupInput, RecordKeyView, REVIEW_SORT_COLUMNS, ReviewFacets, ReviewFlag, ReviewHeatmaps, ReviewNote, ReviewRow, ReviewSummary } from '../../preload/contract.js';
 import type { CachedEvent } from '../cache/index.js';
 
 /** A value now, or later (a store across a thread boundary answers with promises). Callers always await. */
@@ -51,12 +40,7 @@ export interface ReviewAnnotationRecord {
  * ("[follow-up] …"), oldest first. The same mapping for every export, whichever thread runs it.
  */
 export function toExportAnnotations(records: readonly ReviewAnnotationRecord[]): Map<string, { flags: string[]; notes: Array<{ author: string; text: string; at: number }> }> {
-  return new Map(
-    records.map((record) => [
-      record.eventId,
-      { flags: record.flags.map(String), notes: record.notes.map((note) => ({ author: note.author, text: note.tag === null ? note.text : `[${note.tag}] ${note.text}`, at: note.at })) },
-    ]),
-  );
+  return new Map(records.map((record) => [record.eventId, { flags: record.flags.map(String), notes: record.notes.map((note) => ({ author: note.author, text: note.tag === null ? note.text : `[${note.tag}] ${note.text}`, at: note.at })) }]));
 }
 
 /**

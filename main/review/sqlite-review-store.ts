@@ -101,8 +101,7 @@ export class SqliteReviewStore implements ReviewStore {
            min(e.audited_at_ms) AS first, max(e.audited_at_ms) AS last FROM events e WHERE ${where}`,
       )
       .get(...params);
-    const timeAt = (ms: number | null | undefined): string | null =>
-      ms === null || ms === undefined ? null : (db.prepare<[number], { t: string }>('SELECT audited_time AS t FROM events WHERE audited_at_ms = ? LIMIT 1').get(ms)?.t ?? null);
+    const timeAt = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : (db.prepare<[number], { t: string }>('SELECT audited_time AS t FROM events WHERE audited_at_ms = ? LIMIT 1').get(ms)?.t ?? null));
     return {
       events: row?.events ?? 0,
       users: row?.users ?? 0,
@@ -131,16 +130,18 @@ export class SqliteReviewStore implements ReviewStore {
   facets() {
     const cache = this.#cache();
     const db = cache.database();
-    const distinct = (sql: string): string[] => db.prepare<[], { v: string }>(sql).all().map((row) => row.v);
+    const distinct = (sql: string): string[] =>
+      db
+        .prepare<[], { v: string }>(sql)
+        .all()
+        .map((row) => row.v);
     return {
       users: cache.users().map((user) => ({ id: user.id, name: user.name })),
       sources: distinct('SELECT DISTINCT source AS v FROM events WHERE source IS NOT NULL ORDER BY source'),
       actions: distinct('SELECT DISTINCT action AS v FROM events ORDER BY action'),
       modules: distinct('SELECT DISTINCT record_module AS v FROM events ORDER BY record_module'),
       fields: db
-        .prepare<[], { api_name: string; label: string | null }>(
-          'SELECT api_name, max(field_label) AS label FROM field_changes GROUP BY api_name ORDER BY coalesce(max(field_label), api_name) COLLATE NOCASE',
-        )
+        .prepare<[], { api_name: string; label: string | null }>('SELECT api_name, max(field_label) AS label FROM field_changes GROUP BY api_name ORDER BY coalesce(max(field_label), api_name) COLLATE NOCASE')
         .all()
         .map((row) => ({ apiName: row.api_name, label: row.label })),
       records: cache.listRecordStates().map((state) => ({ module: state.module, recordId: state.recordId, name: state.name })),
@@ -157,9 +158,7 @@ export class SqliteReviewStore implements ReviewStore {
     if (event === undefined || raw === undefined) return null;
     const directory = cache
       .database()
-      .prepare<[string], { email: string | null; profile_name: string | null; profile_id: string | null; type: string | null }>(
-        `SELECT email, profile_name, profile_id, json_extract(raw_json, '$.type__s') AS type FROM users WHERE id = ?`,
-      )
+      .prepare<[string], { email: string | null; profile_name: string | null; profile_id: string | null; type: string | null }>(`SELECT email, profile_name, profile_id, json_extract(raw_json, '$.type__s') AS type FROM users WHERE id = ?`)
       .get(event.doneBy.id);
     const annotation = this.annotations([eventId])[0];
     return {
@@ -169,9 +168,7 @@ export class SqliteReviewStore implements ReviewStore {
       timelines: cache.timelinesOf(eventId),
       flags: annotation?.flags ?? [],
       notes: this.#db()
-        .prepare<[string], { id: number; event_id: string; author: string; text: string; tag: string | null; created_at: number }>(
-          'SELECT id, event_id, author, text, tag, created_at FROM event_notes WHERE event_id = ? ORDER BY created_at, id',
-        )
+        .prepare<[string], { id: number; event_id: string; author: string; text: string; tag: string | null; created_at: number }>('SELECT id, event_id, author, text, tag, created_at FROM event_notes WHERE event_id = ? ORDER BY created_at, id')
         .all(eventId)
         .map((row) => ({ id: row.id, eventId: row.event_id, author: row.author, text: row.text, tag: row.tag, at: row.created_at })),
     };
@@ -191,12 +188,7 @@ export class SqliteReviewStore implements ReviewStore {
   addNote(note: { eventId: string; author: string; text: string; tag: string | null; at: number }): number | null {
     const cache = this.#cache();
     if (cache.getRawEvent(note.eventId) === undefined) return null;
-    return Number(
-      cache
-        .database()
-        .prepare('INSERT INTO event_notes (event_id, author, text, tag, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(note.eventId, note.author, note.text, note.tag, note.at).lastInsertRowid,
-    );
+    return Number(cache.database().prepare('INSERT INTO event_notes (event_id, author, text, tag, created_at) VALUES (?, ?, ?, ?, ?)').run(note.eventId, note.author, note.text, note.tag, note.at).lastInsertRowid);
   }
 
   deleteNote(id: number): boolean {
@@ -215,11 +207,7 @@ export class SqliteReviewStore implements ReviewStore {
       return annotation;
     };
     const ids = JSON.stringify([...new Set(eventIds)]);
-    const flags = db
-      .prepare<[string], { event_id: string; flag: ReviewFlag }>(
-        `SELECT e.event_id, f.flag FROM json_each(?) j JOIN events e ON e.event_id = j.value JOIN event_flags f ON f.event_rowid = e.id ORDER BY e.event_id, f.flag`,
-      )
-      .all(ids);
+    const flags = db.prepare<[string], { event_id: string; flag: ReviewFlag }>(`SELECT e.event_id, f.flag FROM json_each(?) j JOIN events e ON e.event_id = j.value JOIN event_flags f ON f.event_rowid = e.id ORDER BY e.event_id, f.flag`).all(ids);
     for (const row of flags) entry(row.event_id).flags.push(row.flag);
     const notes = db
       .prepare<[string], { event_id: string; author: string; text: string; tag: string | null; created_at: number }>(

@@ -262,9 +262,7 @@ export class SandboxAccounts {
 
   /** Grants to save: token hashes only, so the state file never holds a usable token. */
   persistedGrants(): PersistedGrant[] {
-    const live = [...this.refreshTokens.entries()]
-      .filter(([, record]) => record.viaTokenEndpoint)
-      .map(([token, record]) => ({ tokenSha256: sha256(token), clientId: record.clientId, scopes: record.scopes }));
+    const live = [...this.refreshTokens.entries()].filter(([, record]) => record.viaTokenEndpoint).map(([token, record]) => ({ tokenSha256: sha256(token), clientId: record.clientId, scopes: record.scopes }));
     return [...live, ...this.remembered.values()];
   }
 
@@ -370,8 +368,7 @@ function withParams(base: string, params: Record<string, string>): string {
 }
 
 function errorPage(title: string, text: string): SandboxResponse {
-  return html(400, `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-    `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`);
+  return html(400, `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` + `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`);
 }
 
 function consentPage(consentId: string, scopes: string[]): SandboxResponse {

@@ -4,18 +4,12 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { crmError, json, type SandboxResponse } from './http-util.js';
-import {
-  RECORD_MODULES, SAMPLE_INFO, SAMPLE_RECORD, TIMELINE_MODULES, USERS,
-  type RecordHistory, type SandboxDataset, type SandboxUser, type StoredEvent, type TimelineEvent,
-} from './dataset.js';
+import { RECORD_MODULES, SAMPLE_INFO, SAMPLE_RECORD, TIMELINE_MODULES, USERS, type RecordHistory, type SandboxDataset, type SandboxUser, type StoredEvent, type TimelineEvent } from './dataset.js';
 import { FilterError, looksUnencoded, matchesFilter, parseTimelineFilter, type TimelineFilter } from './filters.js';
 import { SANDBOX_USER } from './accounts.js';
 
 /** timeline-api.md, include_inner_details: the six documented values. */
-export const INNER_DETAILS = [
-  'field_history.data_type', 'field_history.field_label', 'field_history.pick_list_values', 'field_history.enable_colour_code',
-  'done_by.profile', 'done_by.type__s',
-] as const;
+export const INNER_DETAILS = ['field_history.data_type', 'field_history.field_label', 'field_history.pick_list_values', 'field_history.enable_colour_code', 'done_by.profile', 'done_by.type__s'] as const;
 const INCLUDE_VALUES = ['extension', 'type'];
 const TIMELINE_TYPES = ['signals'];
 const MAX_PER_PAGE = 200;
@@ -40,8 +34,7 @@ export interface CrmRequest {
   now: number;
 }
 
-const invalidData = (details: Record<string, unknown>, message = 'the given data is invalid'): SandboxResponse =>
-  crmError(400, 'INVALID_DATA', message, details);
+const invalidData = (details: Record<string, unknown>, message = 'the given data is invalid'): SandboxResponse => crmError(400, 'INVALID_DATA', message, details);
 
 function canonicalModule(name: string): string | undefined {
   return TIMELINE_MODULES.find((module) => module.toLowerCase() === name.toLowerCase());
@@ -68,7 +61,12 @@ function parsePerPage(raw: string | null): number | 'invalid' {
 }
 
 function commaList(raw: string | null): string[] {
-  return raw === null ? [] : raw.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  return raw === null
+    ? []
+    : raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0);
 }
 
 /** The raw (undecoded) value of a query parameter, or undefined. */
@@ -130,14 +128,17 @@ export function shapeEvent(event: TimelineEvent, inner: ReadonlySet<string>, inc
       }
       shaped.done_by = doneBy;
     } else if (key === 'field_history') {
-      shaped.field_history = event.field_history === null ? null : event.field_history.map((entry) => {
-        const shapedEntry: Record<string, unknown> = {};
-        for (const [entryKey, entryValue] of Object.entries(entry)) {
-          if (['field_label', 'data_type', 'pick_list_values', 'enable_colour_code'].includes(entryKey) && !inner.has(`field_history.${entryKey}`)) continue;
-          shapedEntry[entryKey] = entryValue;
-        }
-        return shapedEntry;
-      });
+      shaped.field_history =
+        event.field_history === null
+          ? null
+          : event.field_history.map((entry) => {
+              const shapedEntry: Record<string, unknown> = {};
+              for (const [entryKey, entryValue] of Object.entries(entry)) {
+                if (['field_label', 'data_type', 'pick_list_values', 'enable_colour_code'].includes(entryKey) && !inner.has(`field_history.${entryKey}`)) continue;
+                shapedEntry[entryKey] = entryValue;
+              }
+              return shapedEntry;
+            });
     } else if (key === 'type' || key === 'extension') {
       if (include.has(key)) shaped[key] = value;
     } else {
@@ -229,8 +230,16 @@ export class SandboxCrm {
     const pageToken = query.get('page_token');
     if (pageToken !== null) {
       const state = this.pageTokens.decode(pageToken);
-      if (state === undefined || state.kind !== 'timeline' || state.module !== module || state.record !== recordId ||
-        typeof state.offset !== 'number' || typeof state.perPage !== 'number' || typeof state.expires !== 'number' || state.expires <= request.now) {
+      if (
+        state === undefined ||
+        state.kind !== 'timeline' ||
+        state.module !== module ||
+        state.record !== recordId ||
+        typeof state.offset !== 'number' ||
+        typeof state.perPage !== 'number' ||
+        typeof state.expires !== 'number' ||
+        state.expires <= request.now
+      ) {
         return invalidData({ param_name: 'page_token' }, 'the page_token is invalid or has expired');
       }
       offset = state.offset;
@@ -256,27 +265,35 @@ export class SandboxCrm {
 
     const history = this.dataset.history(module, recordId);
     if (history === undefined) return invalidData({ resource_path_index: 1 }, 'the id given seems to be invalid');
-    const visible = history.events.filter((event: StoredEvent) =>
-      (signals || !event.signal) && (filter === undefined || matchesFilter(filter, event.json, event.time)));
+    const visible = history.events.filter((event: StoredEvent) => (signals || !event.signal) && (filter === undefined || matchesFilter(filter, event.json, event.time)));
     if (visible.length === 0 || offset >= visible.length) return { status: 204 };
 
     const innerSet = new Set(inner);
     const includeSet = new Set(include);
     const page = visible.slice(offset, offset + perPage);
     const more = offset + perPage < visible.length;
-    const token = (at: number): string => this.pageTokens.encode({
-      kind: 'timeline', module, record: recordId, offset: at, perPage, filters: filterText, signals, expires: request.now + PAGE_TOKEN_LIFETIME_MS,
-    });
-    const isFullSample = module === SAMPLE_RECORD.module && recordId === SAMPLE_RECORD.id && offset === 0 && perPage === MAX_PER_PAGE &&
-      visible.length === history.events.length && INNER_DETAILS.every((value) => innerSet.has(value));
-    const info = isFullSample ? SAMPLE_INFO : {
-      per_page: perPage,
-      next_page_token: more ? token(offset + perPage) : null,
-      count: page.length,
-      page: Math.floor(offset / perPage) + 1,
-      previous_page_token: offset > 0 ? token(Math.max(0, offset - perPage)) : null,
-      more_records: more,
-    };
+    const token = (at: number): string =>
+      this.pageTokens.encode({
+        kind: 'timeline',
+        module,
+        record: recordId,
+        offset: at,
+        perPage,
+        filters: filterText,
+        signals,
+        expires: request.now + PAGE_TOKEN_LIFETIME_MS,
+      });
+    const isFullSample = module === SAMPLE_RECORD.module && recordId === SAMPLE_RECORD.id && offset === 0 && perPage === MAX_PER_PAGE && visible.length === history.events.length && INNER_DETAILS.every((value) => innerSet.has(value));
+    const info = isFullSample
+      ? SAMPLE_INFO
+      : {
+          per_page: perPage,
+          next_page_token: more ? token(offset + perPage) : null,
+          count: page.length,
+          page: Math.floor(offset / perPage) + 1,
+          previous_page_token: offset > 0 ? token(Math.max(0, offset - perPage)) : null,
+          more_records: more,
+        };
     return json(200, { __timeline: page.map((event) => shapeEvent(event.json, innerSet, includeSet)), info });
   }
 
@@ -287,11 +304,22 @@ export class SandboxCrm {
     if (!request.scopes.some((scope) => wanted.has(scope.toLowerCase()))) return scopeMismatch();
     const org = this.org();
     return json(200, {
-      org: [{
-        id: org.id, company_name: 'Zylker (sandbox)', domain_name: 'org700123456', primary_email: SANDBOX_USER.Email,
-        country_code: 'DE', currency: 'Euro', iso_code: 'EUR', currency_locale: 'de_DE', time_zone: org.timeZone,
-        zgid: SANDBOX_USER.orgId, mc_status: false, type: 'production',
-      }],
+      org: [
+        {
+          id: org.id,
+          company_name: 'Zylker (sandbox)',
+          domain_name: 'org700123456',
+          primary_email: SANDBOX_USER.Email,
+          country_code: 'DE',
+          currency: 'Euro',
+          iso_code: 'EUR',
+          currency_locale: 'de_DE',
+          time_zone: org.timeZone,
+          zgid: SANDBOX_USER.orgId,
+          mc_status: false,
+          type: 'production',
+        },
+      ],
     });
   }
 
@@ -357,8 +385,7 @@ export class SandboxCrm {
     const pageToken = query.get('page_token');
     if (pageToken !== null) {
       const state = this.pageTokens.decode(pageToken);
-      if (state === undefined || state.kind !== 'records' || state.module !== module || typeof state.offset !== 'number' ||
-        typeof state.perPage !== 'number' || typeof state.expires !== 'number' || state.expires <= request.now) {
+      if (state === undefined || state.kind !== 'records' || state.module !== module || typeof state.offset !== 'number' || typeof state.perPage !== 'number' || typeof state.expires !== 'number' || state.expires <= request.now) {
         return invalidData({ param_name: 'page_token' }, 'the page_token is invalid or has expired');
       }
       offset = state.offset;
@@ -381,8 +408,7 @@ export class SandboxCrm {
       summaries = summaries.filter((summary) => summary.modifiedEpochMs > threshold);
       if (summaries.length === 0) return { status: 304 };
     }
-    const key = (summary: RecordSummary): string | bigint =>
-      sortBy === 'id' ? BigInt(summary.id) : String(sortBy === 'Created_Time' ? Date.parse(summary.createdTime) : summary.modifiedEpochMs).padStart(16, '0');
+    const key = (summary: RecordSummary): string | bigint => (sortBy === 'id' ? BigInt(summary.id) : String(sortBy === 'Created_Time' ? Date.parse(summary.createdTime) : summary.modifiedEpochMs).padStart(16, '0'));
     summaries.sort((a, b) => {
       const left = key(a);
       const right = key(b);
@@ -416,8 +442,13 @@ export class SandboxCrm {
     if (cached !== undefined) return cached;
     const history = this.dataset.history(module, id) as RecordHistory;
     const summary: RecordSummary = {
-      id, fields: history.fields, ownerId: history.ownerId, createdBy: history.createdBy,
-      createdTime: history.createdTime, modifiedTime: history.modifiedTime, modifiedEpochMs: history.modifiedEpochMs,
+      id,
+      fields: history.fields,
+      ownerId: history.ownerId,
+      createdBy: history.createdBy,
+      createdTime: history.createdTime,
+      modifiedTime: history.modifiedTime,
+      modifiedEpochMs: history.modifiedEpochMs,
     };
     this.summaries.set(id, summary);
     return summary;

@@ -17,17 +17,33 @@ const LARGE_RECORD_ORDINAL = 99_999;
 
 /** timeline-api.md, "source": the 23 documented values, in the doc's order. */
 export const TIMELINE_SOURCES = [
-  'crm_api', 'mass_delete_via_crm_api', 'bulkapi', 'approval_process', 'assignment_rules', 'blueprint',
-  'mass_update_via_blueprint', 'orchestration', 'convert', 'massconvert', 'custom_function', 'macro', 'crm_ui',
-  'mass_update', 'mass_update_via_scheduler', 'mass_delete_via_clean_up', 'bulk_action', 'change_owner',
-  'mass_change_owner_via_scheduler', 'review_process', 'scoringrule', 'wizard', 'workflow',
+  'crm_api',
+  'mass_delete_via_crm_api',
+  'bulkapi',
+  'approval_process',
+  'assignment_rules',
+  'blueprint',
+  'mass_update_via_blueprint',
+  'orchestration',
+  'convert',
+  'massconvert',
+  'custom_function',
+  'macro',
+  'crm_ui',
+  'mass_update',
+  'mass_update_via_scheduler',
+  'mass_delete_via_clean_up',
+  'bulk_action',
+  'change_owner',
+  'mass_change_owner_via_scheduler',
+  'review_process',
+  'scoringrule',
+  'wizard',
+  'workflow',
 ] as const;
 
 /** timeline-api.md "Supported Modules" as API names (Meetings is `Events`, as in Zoho's module API). */
-export const TIMELINE_MODULES = [
-  'Leads', 'Contacts', 'Accounts', 'Deals', 'Tasks', 'Events', 'Calls', 'Products', 'Services', 'Appointments',
-  'Purchase_Orders', 'Sales_Orders', 'Quotes', 'Invoices', 'Notes',
-] as const;
+export const TIMELINE_MODULES = ['Leads', 'Contacts', 'Accounts', 'Deals', 'Tasks', 'Events', 'Calls', 'Products', 'Services', 'Appointments', 'Purchase_Orders', 'Sales_Orders', 'Quotes', 'Invoices', 'Notes'] as const;
 
 /** Modules with generated records; the others exist (no INVALID_MODULE) but hold no records. */
 export const RECORD_MODULES = ['Leads', 'Contacts', 'Accounts', 'Deals'] as const;
@@ -105,11 +121,19 @@ const ROLES = {
   rep: { name: 'Sales Representative', id: '554023000000015963' },
 };
 
-function user(id: string, first: string, last: string, email: string, profile: { name: string; id: string },
-  role: { name: string; id: string }, type: string, status: SandboxUser['status']): SandboxUser {
+function user(id: string, first: string, last: string, email: string, profile: { name: string; id: string }, role: { name: string; id: string }, type: string, status: SandboxUser['status']): SandboxUser {
   return {
-    id, first_name: first, last_name: last, full_name: `${first} ${last}`.trim(), email, profile, role,
-    type__s: type, status, confirm: status !== 'deleted', created_time: '2022-11-02T09:15:00+00:00',
+    id,
+    first_name: first,
+    last_name: last,
+    full_name: `${first} ${last}`.trim(),
+    email,
+    profile,
+    role,
+    type__s: type,
+    status,
+    confirm: status !== 'deleted',
+    created_time: '2022-11-02T09:15:00+00:00',
   };
 }
 
@@ -154,8 +178,12 @@ function field(apiName: string, label: string, dataType: string, id: string, kin
 
 function picklist(idBase: number, entries: Array<[string, string | null]>): PickListValue[] {
   return entries.map(([value, colour], index) => ({
-    display_value: value, sequence_number: index + 1, colour_code: colour, actual_value: value,
-    id: `5540230000000${String(idBase + index * 2).padStart(5, '0')}`, type: 'used',
+    display_value: value,
+    sequence_number: index + 1,
+    colour_code: colour,
+    actual_value: value,
+    id: `5540230000000${String(idBase + index * 2).padStart(5, '0')}`,
+    type: 'used',
   }));
 }
 
@@ -165,27 +193,56 @@ const firstSampleEntry = SAMPLE_EVENTS.find((entry) => entry.field_history?.[0]?
 const LEAD_SOURCE_VALUES: PickListValue[] = firstSampleEntry?.field_history?.[0]?.pick_list_values ?? [];
 
 const LEAD_STATUS_VALUES = picklist(40101, [
-  ['-None-', null], ['Attempted to Contact', '#F17574'], ['Contact in Future', '#FFA877'], ['Contacted', '#A8C7F0'],
-  ['Junk Lead', '#B9B9B9'], ['Lost Lead', '#E56C76'], ['Not Contacted', '#FFD966'], ['Pre-Qualified', '#7ED6A5'], ['Not Qualified', '#C49CDE'],
+  ['-None-', null],
+  ['Attempted to Contact', '#F17574'],
+  ['Contact in Future', '#FFA877'],
+  ['Contacted', '#A8C7F0'],
+  ['Junk Lead', '#B9B9B9'],
+  ['Lost Lead', '#E56C76'],
+  ['Not Contacted', '#FFD966'],
+  ['Pre-Qualified', '#7ED6A5'],
+  ['Not Qualified', '#C49CDE'],
 ]);
 const INDUSTRY_VALUES = picklist(40201, [
-  ['-None-', null], ['ASP (Application Service Provider)', '#63C57E'], ['Data/Telecom OEM', '#F8B55E'], ['Government/Military', '#8DA6F0'],
-  ['Large Enterprise', '#E67E93'], ['ManagementISV', '#A9D86E'], ['Non-management ISV', '#6ED3D8'], ['Optical Networking', '#D88BD6'],
+  ['-None-', null],
+  ['ASP (Application Service Provider)', '#63C57E'],
+  ['Data/Telecom OEM', '#F8B55E'],
+  ['Government/Military', '#8DA6F0'],
+  ['Large Enterprise', '#E67E93'],
+  ['ManagementISV', '#A9D86E'],
+  ['Non-management ISV', '#6ED3D8'],
+  ['Optical Networking', '#D88BD6'],
 ]);
 const STAGE_VALUES = picklist(40301, [
-  ['Qualification', '#A8C7F0'], ['Needs Analysis', '#7ED6A5'], ['Value Proposition', '#FFD966'], ['Id. Decision Makers', '#FFA877'],
-  ['Proposal/Price Quote', '#C49CDE'], ['Negotiation/Review', '#8DA6F0'], ['Closed Won', '#63C57E'], ['Closed Lost', '#E56C76'],
+  ['Qualification', '#A8C7F0'],
+  ['Needs Analysis', '#7ED6A5'],
+  ['Value Proposition', '#FFD966'],
+  ['Id. Decision Makers', '#FFA877'],
+  ['Proposal/Price Quote', '#C49CDE'],
+  ['Negotiation/Review', '#8DA6F0'],
+  ['Closed Won', '#63C57E'],
+  ['Closed Lost', '#E56C76'],
 ]);
 
 export const MODULE_IDS: Record<string, string> = {
-  Leads: '554023000000000125', Contacts: '554023000000000127', Accounts: '554023000000000129', Deals: '554023000000000131',
-  Events: '554023000000000141', Tasks: '554023000000000143', Calls: '554023000000000145', Notes: '554023000000000147',
-  Attachments: '554023000000000149', Emails: '554023000000000151',
+  Leads: '554023000000000125',
+  Contacts: '554023000000000127',
+  Accounts: '554023000000000129',
+  Deals: '554023000000000131',
+  Events: '554023000000000141',
+  Tasks: '554023000000000143',
+  Calls: '554023000000000145',
+  Notes: '554023000000000147',
+  Attachments: '554023000000000149',
+  Emails: '554023000000000151',
 };
 
 const MODULES: ModuleDef[] = [
   {
-    apiName: 'Leads', id: '554023000000000125', index: 0, nameField: 'Full_Name',
+    apiName: 'Leads',
+    id: '554023000000000125',
+    index: 0,
+    nameField: 'Full_Name',
     fields: [
       field('First_Name', 'First Name', 'text', '554023000000000557', 'first'),
       field('Last_Name', 'Last Name', 'text', '554023000000000559', 'last'),
@@ -200,7 +257,10 @@ const MODULES: ModuleDef[] = [
     ],
   },
   {
-    apiName: 'Contacts', id: '554023000000000127', index: 1, nameField: 'Full_Name',
+    apiName: 'Contacts',
+    id: '554023000000000127',
+    index: 1,
+    nameField: 'Full_Name',
     fields: [
       field('First_Name', 'First Name', 'text', '554023000000000657', 'first'),
       field('Last_Name', 'Last Name', 'text', '554023000000000659', 'last'),
@@ -213,7 +273,10 @@ const MODULES: ModuleDef[] = [
     ],
   },
   {
-    apiName: 'Accounts', id: '554023000000000129', index: 2, nameField: 'Account_Name',
+    apiName: 'Accounts',
+    id: '554023000000000129',
+    index: 2,
+    nameField: 'Account_Name',
     fields: [
       field('Account_Name', 'Account Name', 'text', '554023000000000753', 'company'),
       field('Phone', 'Phone', 'phone', '554023000000000765', 'phone'),
@@ -224,7 +287,10 @@ const MODULES: ModuleDef[] = [
     ],
   },
   {
-    apiName: 'Deals', id: '554023000000000131', index: 3, nameField: 'Deal_Name',
+    apiName: 'Deals',
+    id: '554023000000000131',
+    index: 3,
+    nameField: 'Deal_Name',
     fields: [
       field('Deal_Name', 'Deal Name', 'text', '554023000000000853', 'company'),
       field('Stage', 'Stage', 'picklist', '554023000000000855', 'picklist', STAGE_VALUES, true),
@@ -242,8 +308,21 @@ const TAG_FIELD = { api_name: 'Tag', field_label: 'Tag', data_type: 'text', id: 
 const FIRST_NAMES = ['Patricia', 'Ravi', 'Ana', 'Kenji', '美咲', 'محمد', 'Zoë', 'Renée', 'Björn', 'Ngozi', '=1+1', 'Mary-Jane', 'Ольга'];
 const LAST_NAMES = ['Smith', 'Boyle', 'García', "O'Connor", '佐藤', 'العلي', 'Nguyễn', 'Kowalski', 'Ødegaard', '"Danger" Doe', '@SUM(1)', 'Lee 🐉'];
 const COMPANIES = [
-  'Zylker', 'ABC', 'Acme "Rockets" Ltd', '株式会社ゾーホー', '北京测试有限公司', 'شركة الاختبار', 'חברת בדיקה בע"מ', '🚀 Launch Co 🎉',
-  '=HYPERLINK("http://x","y")', "-cmd|' /C calc'!A0", '+1', '@SUM(1)', 'Müller & Söhne GmbH', "O'Reilly Media", 'Comma, Inc.',
+  'Zylker',
+  'ABC',
+  'Acme "Rockets" Ltd',
+  '株式会社ゾーホー',
+  '北京测试有限公司',
+  'شركة الاختبار',
+  'חברת בדיקה בע"מ',
+  '🚀 Launch Co 🎉',
+  '=HYPERLINK("http://x","y")',
+  "-cmd|' /C calc'!A0",
+  '+1',
+  '@SUM(1)',
+  'Müller & Söhne GmbH',
+  "O'Reilly Media",
+  'Comma, Inc.',
 ];
 const TEXTS = [...COMPANIES, 'Line one\nLine two', 'Tab\there', '  padded  ', 'Ünïcödé', 'Seoul 서울', 'Привет, мир'];
 const TEXTAREAS = [
@@ -321,7 +400,10 @@ export class SandboxDataset {
   private readonly listed = new Map<string, string[]>();
   private readonly cache = new Map<string, RecordHistory>();
 
-  constructor(readonly seed: number, readonly recordsPerModule: number) {
+  constructor(
+    readonly seed: number,
+    readonly recordsPerModule: number,
+  ) {
     this.timezoneOffset = TIMEZONE_OFFSETS[hashString(`tz:${seed}`) % TIMEZONE_OFFSETS.length] ?? '+00:00';
     for (const module of MODULES) {
       const ids: string[] = [];
@@ -399,7 +481,11 @@ export class SandboxDataset {
         if (roll < 0.5) {
           const source = prng.pick(UPDATE_SOURCES);
           event = assemble(base, {
-            related_record: null, automation_details: automationFor(prng, source), record: self(), action: 'updated', source,
+            related_record: null,
+            automation_details: automationFor(prng, source),
+            record: self(),
+            action: 'updated',
+            source,
             field_history: updateFields(prng, module, state),
           });
           if (event.field_history?.some((entry) => entry.api_name === module.nameField || entry.api_name === 'Last_Name')) {
@@ -410,8 +496,14 @@ export class SandboxDataset {
           owner = prng.pick(ACTING_USERS.filter((candidate) => candidate.id !== previous.id && candidate.status === 'active'));
           const source = prng.pick(['change_owner', 'mass_change_owner_via_scheduler', 'assignment_rules', 'crm_ui']);
           event = assemble(base, {
-            related_record: null, automation_details: null, record: self(), action: 'owner_assigned', source,
-            field_history: [fullEntry({ api_name: 'Owner', field_label: `${singular(module.apiName)} Owner`, data_type: 'ownerlookup', id: `${module.id.slice(0, -3)}${String(Number(module.id.slice(-3)) + 400)}` }, previous.full_name, owner.full_name)],
+            related_record: null,
+            automation_details: null,
+            record: self(),
+            action: 'owner_assigned',
+            source,
+            field_history: [
+              fullEntry({ api_name: 'Owner', field_label: `${singular(module.apiName)} Owner`, data_type: 'ownerlookup', id: `${module.id.slice(0, -3)}${String(Number(module.id.slice(-3)) + 400)}` }, previous.full_name, owner.full_name),
+            ],
           });
         } else if (roll < 0.75 || (roll < 0.82 && live.length === 0)) {
           const relatedModule = prng.pick(RELATED_MODULES);
@@ -424,8 +516,12 @@ export class SandboxDataset {
           live.push(related);
           const source = prng.pick(['crm_ui', 'crm_api', 'workflow', 'bulkapi', 'macro']);
           event = assemble(base, {
-            related_record: self(), automation_details: automationFor(prng, source), record: related,
-            action: relatedModule === 'Tasks' && prng.chance(0.5) ? 'task_assigned' : 'added', source, field_history: null,
+            related_record: self(),
+            automation_details: automationFor(prng, source),
+            record: related,
+            action: relatedModule === 'Tasks' && prng.chance(0.5) ? 'task_assigned' : 'added',
+            source,
+            field_history: null,
           });
         } else if (roll < 0.82) {
           const victim = live.splice(prng.int(0, live.length - 1), 1)[0] ?? self();
@@ -436,7 +532,11 @@ export class SandboxDataset {
           const source = prng.pick(['crm_ui', 'workflow', 'crm_api']);
           const status = prng.pick(['Not Started', 'In Progress', 'Completed', 'Deferred']);
           event = assemble(base, {
-            related_record: self(), automation_details: automationFor(prng, source), record: { ...target, module: { ...target.module } }, action: 'updated', source,
+            related_record: self(),
+            automation_details: automationFor(prng, source),
+            record: { ...target, module: { ...target.module } },
+            action: 'updated',
+            source,
             field_history: [fullEntry({ api_name: 'Status', field_label: 'Status', data_type: 'picklist', id: '554023000000001141' }, 'Not Started', status)],
           });
         } else if (roll < 0.96) {
@@ -447,16 +547,23 @@ export class SandboxDataset {
           tags = removing ? tags.filter((candidate) => candidate !== tag) : [...new Set([...tags, tag])];
           const after = tags.length === 0 ? 'blank' : tags.join(',');
           event = assemble(base, {
-            related_record: null, automation_details: null, record: self(), action: removing ? 'tag_removed' : 'tag_added', source,
+            related_record: null,
+            automation_details: null,
+            record: self(),
+            action: removing ? 'tag_removed' : 'tag_added',
+            source,
             field_history: [fullEntry(TAG_FIELD, before, after)],
           });
         } else {
           signal = true;
           relatedCounter += 1;
           event = assemble(base, {
-            related_record: self(), automation_details: null,
+            related_record: self(),
+            automation_details: null,
             record: { module: { api_name: 'Emails', id: MODULE_IDS.Emails ?? module.id }, name: prng.pick(RELATED_NAMES.Emails ?? ['Email']), id: relatedId(module.index, ref.ordinal, relatedCounter) },
-            action: 'email_opened', source: 'crm_api', field_history: null,
+            action: 'email_opened',
+            source: 'crm_api',
+            field_history: null,
           });
           event.type = 'signals';
           event.extension = { name: 'Email Insights', api_name: 'email_insights' };
@@ -468,16 +575,38 @@ export class SandboxDataset {
     const newest = events[0];
     const oldest = events[events.length - 1];
     return {
-      module: module.apiName, id, events, fields: { ...state }, ownerId: owner.id,
-      createdTime: oldest?.json.audited_time ?? '', modifiedTime: newest?.json.audited_time ?? '',
-      modifiedEpochMs: newest?.time ?? 0, createdBy: creator.id,
+      module: module.apiName,
+      id,
+      events,
+      fields: { ...state },
+      ownerId: owner.id,
+      createdTime: oldest?.json.audited_time ?? '',
+      modifiedTime: newest?.json.audited_time ?? '',
+      modifiedEpochMs: newest?.time ?? 0,
+      createdBy: creator.id,
     };
   }
 }
 
 const UPDATE_SOURCES = [
-  'crm_ui', 'crm_api', 'bulkapi', 'mass_update', 'mass_update_via_scheduler', 'workflow', 'blueprint', 'mass_update_via_blueprint',
-  'approval_process', 'review_process', 'orchestration', 'custom_function', 'macro', 'scoringrule', 'wizard', 'bulk_action', 'convert', 'massconvert',
+  'crm_ui',
+  'crm_api',
+  'bulkapi',
+  'mass_update',
+  'mass_update_via_scheduler',
+  'workflow',
+  'blueprint',
+  'mass_update_via_blueprint',
+  'approval_process',
+  'review_process',
+  'orchestration',
+  'custom_function',
+  'macro',
+  'scoringrule',
+  'wizard',
+  'bulk_action',
+  'convert',
+  'massconvert',
 ];
 
 function automationFor(prng: Prng, source: string): TimelineEvent['automation_details'] {
@@ -486,14 +615,18 @@ function automationFor(prng: Prng, source: string): TimelineEvent['automation_de
   return null;
 }
 
-function assemble(
-  base: { done_by: TimelineEvent['done_by']; audited_time: string; id: string },
-  rest: Pick<TimelineEvent, 'related_record' | 'automation_details' | 'record' | 'action' | 'source' | 'field_history'>,
-): TimelineEvent {
+function assemble(base: { done_by: TimelineEvent['done_by']; audited_time: string; id: string }, rest: Pick<TimelineEvent, 'related_record' | 'automation_details' | 'record' | 'action' | 'source' | 'field_history'>): TimelineEvent {
   // Key order as in the doc's sample response.
   return {
-    done_by: base.done_by, related_record: rest.related_record, automation_details: rest.automation_details, record: rest.record,
-    audited_time: base.audited_time, action: rest.action, id: base.id, source: rest.source, field_history: rest.field_history,
+    done_by: base.done_by,
+    related_record: rest.related_record,
+    automation_details: rest.automation_details,
+    record: rest.record,
+    audited_time: base.audited_time,
+    action: rest.action,
+    id: base.id,
+    source: rest.source,
+    field_history: rest.field_history,
   };
 }
 
@@ -501,11 +634,15 @@ function doneBy(actor: SandboxUser): TimelineEvent['done_by'] {
   return { profile: { ...actor.profile }, name: actor.full_name, id: actor.id, type__s: actor.type__s };
 }
 
-function fullEntry(definition: { api_name: string; field_label: string; data_type: string; id: string }, old: string | null, next: string | null,
-  pickListValues: PickListValue[] = [], colour = false): FieldHistoryEntry {
+function fullEntry(definition: { api_name: string; field_label: string; data_type: string; id: string }, old: string | null, next: string | null, pickListValues: PickListValue[] = [], colour = false): FieldHistoryEntry {
   return {
-    api_name: definition.api_name, field_label: definition.field_label, enable_colour_code: colour, data_type: definition.data_type,
-    _value: { new: next, old }, id: definition.id, pick_list_values: pickListValues,
+    api_name: definition.api_name,
+    field_label: definition.field_label,
+    enable_colour_code: colour,
+    data_type: definition.data_type,
+    _value: { new: next, old },
+    id: definition.id,
+    pick_list_values: pickListValues,
   };
 }
 
@@ -542,18 +679,30 @@ function initialValue(prng: Prng, definition: FieldDef, state: Record<string, st
 
 function nextValue(prng: Prng, definition: FieldDef, state: Record<string, string | null>): string | null {
   switch (definition.kind) {
-    case 'first': return prng.pick(FIRST_NAMES);
-    case 'last': return prng.pick(LAST_NAMES);
-    case 'company': return prng.pick(COMPANIES);
-    case 'text': return prng.pick([...TEXTS, ...CITIES]);
-    case 'textarea': return prng.pick(TEXTAREAS);
-    case 'phone': return prng.pick(['+1 555 0100', `+91 98${prng.int(10000000, 99999999)}`, '+1', `03-${prng.int(1000, 9999)}-${prng.int(1000, 9999)}`, '1234567']);
-    case 'email': return `${(state.Last_Name ?? 'contact').replace(/[^A-Za-z]/g, '').toLowerCase() || 'contact'}${prng.int(1, 99)}@example.com`;
-    case 'website': return prng.pick(['https://zylker.example', 'http://x', 'https://例え.jp', 'www.acme.example/path?q="1"']);
-    case 'currency': return `${prng.int(0, 2_000_000)}.${String(prng.int(0, 99)).padStart(2, '0')}`;
-    case 'date': return `20${prng.int(18, 26)}-${String(prng.int(1, 12)).padStart(2, '0')}-${String(prng.int(1, 28)).padStart(2, '0')}`;
-    case 'boolean': return prng.chance(0.5) ? 'true' : 'false';
-    case 'picklist': return prng.pick(definition.picklist).display_value;
+    case 'first':
+      return prng.pick(FIRST_NAMES);
+    case 'last':
+      return prng.pick(LAST_NAMES);
+    case 'company':
+      return prng.pick(COMPANIES);
+    case 'text':
+      return prng.pick([...TEXTS, ...CITIES]);
+    case 'textarea':
+      return prng.pick(TEXTAREAS);
+    case 'phone':
+      return prng.pick(['+1 555 0100', `+91 98${prng.int(10000000, 99999999)}`, '+1', `03-${prng.int(1000, 9999)}-${prng.int(1000, 9999)}`, '1234567']);
+    case 'email':
+      return `${(state.Last_Name ?? 'contact').replace(/[^A-Za-z]/g, '').toLowerCase() || 'contact'}${prng.int(1, 99)}@example.com`;
+    case 'website':
+      return prng.pick(['https://zylker.example', 'http://x', 'https://例え.jp', 'www.acme.example/path?q="1"']);
+    case 'currency':
+      return `${prng.int(0, 2_000_000)}.${String(prng.int(0, 99)).padStart(2, '0')}`;
+    case 'date':
+      return `20${prng.int(18, 26)}-${String(prng.int(1, 12)).padStart(2, '0')}-${String(prng.int(1, 28)).padStart(2, '0')}`;
+    case 'boolean':
+      return prng.chance(0.5) ? 'true' : 'false';
+    case 'picklist':
+      return prng.pick(definition.picklist).display_value;
   }
 }
 
@@ -581,18 +730,33 @@ export const SAMPLE_INFO = SAMPLE_TIMELINE_RESPONSE.info;
 
 function sampleHistory(): RecordHistory {
   const events: StoredEvent[] = SAMPLE_EVENTS.map((event) => ({
-    json: event, time: Date.parse(event.audited_time), signal: false,
+    json: event,
+    time: Date.parse(event.audited_time),
+    signal: false,
   }));
   const newest = events[0];
   const oldest = events[events.length - 1];
   return {
-    module: SAMPLE_RECORD.module, id: SAMPLE_RECORD.id, events,
+    module: SAMPLE_RECORD.module,
+    id: SAMPLE_RECORD.id,
+    events,
     fields: {
-      First_Name: 'Patricia', Last_Name: 'Boyle', Full_Name: 'Patricia Boyle', Company: 'ABC', Email: null, Phone: '1234567',
-      Lead_Source: 'Cold Call', Lead_Status: null, Description: null, Annual_Revenue: null, Email_Opt_Out: 'false',
+      First_Name: 'Patricia',
+      Last_Name: 'Boyle',
+      Full_Name: 'Patricia Boyle',
+      Company: 'ABC',
+      Email: null,
+      Phone: '1234567',
+      Lead_Source: 'Cold Call',
+      Lead_Status: null,
+      Description: null,
+      Annual_Revenue: null,
+      Email_Opt_Out: 'false',
     },
     ownerId: '554023000000235011',
-    createdTime: oldest?.json.audited_time ?? '', modifiedTime: newest?.json.audited_time ?? '',
-    modifiedEpochMs: newest?.time ?? 0, createdBy: '554023000000235011',
+    createdTime: oldest?.json.audited_time ?? '',
+    modifiedTime: newest?.json.audited_time ?? '',
+    modifiedEpochMs: newest?.time ?? 0,
+    createdBy: '554023000000235011',
   };
 }

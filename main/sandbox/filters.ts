@@ -15,11 +15,7 @@ import { TIMELINE_SOURCES, type TimelineEvent } from './dataset.js';
 export const FILTERABLE_RELATED_MODULES = ['Notes', 'Attachments', 'Tasks', 'Calls', 'Events', 'Emails'] as const;
 
 export type TimelineFilter =
-  | { kind: 'module'; modules: string[] }
-  | { kind: 'done_by'; userIds: string[] }
-  | { kind: 'audited_time'; from: number; to: number }
-  | { kind: 'source'; sources: string[] }
-  | { kind: 'group'; operator: 'AND' | 'OR'; conditions: TimelineFilter[] };
+  { kind: 'module'; modules: string[] } | { kind: 'done_by'; userIds: string[] } | { kind: 'audited_time'; from: number; to: number } | { kind: 'source'; sources: string[] } | { kind: 'group'; operator: 'AND' | 'OR'; conditions: TimelineFilter[] };
 
 export class FilterError extends Error {}
 
@@ -106,14 +102,16 @@ export function parseTimelineFilter(text: string): TimelineFilter {
 
 export function matchesFilter(filter: TimelineFilter, event: TimelineEvent, epochMs: number): boolean {
   switch (filter.kind) {
-    case 'module': return filter.modules.includes(event.record.module.api_name);
-    case 'done_by': return filter.userIds.includes(event.done_by.id);
-    case 'source': return filter.sources.includes(event.source);
-    case 'audited_time': return epochMs >= filter.from && epochMs <= filter.to;
+    case 'module':
+      return filter.modules.includes(event.record.module.api_name);
+    case 'done_by':
+      return filter.userIds.includes(event.done_by.id);
+    case 'source':
+      return filter.sources.includes(event.source);
+    case 'audited_time':
+      return epochMs >= filter.from && epochMs <= filter.to;
     case 'group':
-      return filter.operator === 'AND'
-        ? filter.conditions.every((condition) => matchesFilter(condition, event, epochMs))
-        : filter.conditions.some((condition) => matchesFilter(condition, event, epochMs));
+      return filter.operator === 'AND' ? filter.conditions.every((condition) => matchesFilter(condition, event, epochMs)) : filter.conditions.some((condition) => matchesFilter(condition, event, epochMs));
   }
 }
 

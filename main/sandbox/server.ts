@@ -26,10 +26,14 @@ interface QueuedFault {
 
 function faultResponse(fault: Extract<SandboxFault, { kind: 'status' }>): SandboxResponse {
   switch (fault.status) {
-    case 401: return crmError(401, fault.code ?? 'INVALID_TOKEN', 'invalid oauth token');
-    case 429: return crmError(429, fault.code ?? 'TOO_MANY_REQUESTS', 'You have exceeded the maximum number of concurrent API calls allowed. Try again later.');
-    case 500: return crmError(500, fault.code ?? 'INTERNAL_SERVER_ERROR', 'Internal Server Error');
-    case 503: return crmError(503, fault.code ?? 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again later.');
+    case 401:
+      return crmError(401, fault.code ?? 'INVALID_TOKEN', 'invalid oauth token');
+    case 429:
+      return crmError(429, fault.code ?? 'TOO_MANY_REQUESTS', 'You have exceeded the maximum number of concurrent API calls allowed. Try again later.');
+    case 500:
+      return crmError(500, fault.code ?? 'INTERNAL_SERVER_ERROR', 'Internal Server Error');
+    case 503:
+      return crmError(503, fault.code ?? 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again later.');
   }
 }
 
@@ -49,7 +53,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   } satisfies Required<Omit<SandboxKnobs, 'autoConsent'>> & Pick<SandboxKnobs, 'autoConsent'>;
   let baseUrl = '';
   const settings = (): AccountsSettings => ({
-    autoConsent: knobs.autoConsent, dataCentre: knobs.dataCentre, orgIdField: knobs.orgIdField, accessTokenLifetimeSec: knobs.accessTokenLifetimeSec,
+    autoConsent: knobs.autoConsent,
+    dataCentre: knobs.dataCentre,
+    orgIdField: knobs.orgIdField,
+    accessTokenLifetimeSec: knobs.accessTokenLifetimeSec,
   });
   const accounts = new SandboxAccounts(clock, options.clients ?? [DEMO_CLIENT], settings, () => baseUrl);
   if (options.stateFile !== undefined) {
@@ -162,7 +169,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return crmError(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
     }
     return crm.handle({
-      version, segments: decoded, query: url.searchParams, rawQuery, headers: request.headers, scopes: token.scopes, now: clock.now(),
+      version,
+      segments: decoded,
+      query: url.searchParams,
+      rawQuery,
+      headers: request.headers,
+      scopes: token.scopes,
+      now: clock.now(),
     });
   }
 

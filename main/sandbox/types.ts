@@ -46,18 +46,9 @@ export interface SandboxOptions {
   stateFile?: string;
 }
 
-export type SandboxFault =
-  | { kind: 'status'; status: 401 | 429 | 500 | 503; code?: string }
-  | { kind: 'truncated-json' }
-  | { kind: 'socket-reset' }
-  | { kind: 'slow-body'; ms: number };
+export type SandboxFault = { kind: 'status'; status: 401 | 429 | 500 | 503; code?: string } | { kind: 'truncated-json' } | { kind: 'socket-reset' } | { kind: 'slow-body'; ms: number };
 
-export type SandboxKnobs = Partial<
-  Pick<
-    SandboxOptions,
-    'latencyMs' | 'concurrencyLimit' | 'creditLimit' | 'accessTokenLifetimeSec' | 'autoConsent' | 'dataCentre' | 'orgIdField' | 'orgTimeZone'
-  >
->;
+export type SandboxKnobs = Partial<Pick<SandboxOptions, 'latencyMs' | 'concurrencyLimit' | 'creditLimit' | 'accessTokenLifetimeSec' | 'autoConsent' | 'dataCentre' | 'orgIdField' | 'orgTimeZone'>>;
 
 export interface SandboxStats {
   crmRequests: number;

@@ -55,28 +55,31 @@ export function parseRecordRef(text: string): SyncRecordInput {
 export function parseRecordList(text: string, options: { defaultModule?: string } = {}): SyncRecordInput[] {
   const records = new Map<string, SyncRecordInput>();
   const problems: InputProblem[] = [];
-  text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/).forEach((rawLine, index) => {
-    const line = rawLine.trim();
-    if (line === '' || line.startsWith('#')) return;
-    for (const item of line.split(/[\s,;]+/).filter((part) => part !== '')) {
-      let module: string;
-      let recordId: string;
-      const slash = item.lastIndexOf('/');
-      if (slash >= 0) {
-        module = item.slice(0, slash);
-        recordId = item.slice(slash + 1);
-      } else if (options.defaultModule !== undefined) {
-        module = options.defaultModule;
-        recordId = item;
-      } else {
-        problems.push({ line: index + 1, message: `"${item}" has no module; write Module/RecordId (e.g. Leads/${RECORD_ID.test(item) ? item : '554023000001122039'}) or choose a default module` });
-        continue;
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\n|\r/)
+    .forEach((rawLine, index) => {
+      const line = rawLine.trim();
+      if (line === '' || line.startsWith('#')) return;
+      for (const item of line.split(/[\s,;]+/).filter((part) => part !== '')) {
+        let module: string;
+        let recordId: string;
+        const slash = item.lastIndexOf('/');
+        if (slash >= 0) {
+          module = item.slice(0, slash);
+          recordId = item.slice(slash + 1);
+        } else if (options.defaultModule !== undefined) {
+          module = options.defaultModule;
+          recordId = item;
+        } else {
+          problems.push({ line: index + 1, message: `"${item}" has no module; write Module/RecordId (e.g. Leads/${RECORD_ID.test(item) ? item : '554023000001122039'}) or choose a default module` });
+          continue;
+        }
+        const problem = checkRecord(module, recordId);
+        if (problem !== undefined) problems.push({ line: index + 1, message: problem });
+        else records.set(`${module}/${recordId}`, { module, recordId });
       }
-      const problem = checkRecord(module, recordId);
-      if (problem !== undefined) problems.push({ line: index + 1, message: problem });
-      else records.set(`${module}/${recordId}`, { module, recordId });
-    }
-  });
+    });
   if (problems.length > 0) throw inputError('The list of records', problems, 'Fix the lines named above (one Module/RecordId per line) and try again.');
   if (records.size === 0) throw new SyncError('SYNC_INPUT_INVALID', 'The list of records is empty.', { hint: 'Give at least one record as Module/RecordId, e.g. Leads/554023000001122039.' });
   return [...records.values()];
@@ -149,7 +152,11 @@ export function parseCsvRows(text: string): Array<{ line: number; cells: string[
   return rows;
 }
 
-const normalise = (header: string): string => header.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+const normalise = (header: string): string =>
+  header
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
 const ID_HEADERS = ['id', 'record id', 'recordid'];
 const MODULE_HEADERS = ['module', 'module name', 'module api name'];
 const NAME_HEADERS = ['name', 'record name', 'full name'];
@@ -232,9 +239,19 @@ export function parseRecordsFile(text: string, fileName: string, options: { defa
 
 /** The field Zoho names standard records by, for display; custom modules fall back to Name. */
 const NAME_FIELDS: Record<string, string> = {
-  Leads: 'Full_Name', Contacts: 'Full_Name', Accounts: 'Account_Name', Deals: 'Deal_Name', Products: 'Product_Name',
-  Quotes: 'Subject', Sales_Orders: 'Subject', Purchase_Orders: 'Subject', Invoices: 'Subject', Tasks: 'Subject',
-  Events: 'Event_Title', Calls: 'Subject', Notes: 'Note_Title',
+  Leads: 'Full_Name',
+  Contacts: 'Full_Name',
+  Accounts: 'Account_Name',
+  Deals: 'Deal_Name',
+  Products: 'Product_Name',
+  Quotes: 'Subject',
+  Sales_Orders: 'Subject',
+  Purchase_Orders: 'Subject',
+  Invoices: 'Subject',
+  Tasks: 'Subject',
+  Events: 'Event_Title',
+  Calls: 'Subject',
+  Notes: 'Note_Title',
 };
 
 export interface ModuleListingOptions {

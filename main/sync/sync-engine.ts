@@ -592,10 +592,12 @@ class SyncInvocation {
     if (this.stopReason !== undefined) throw new StopRun();
     const budget = this.options.creditBudget;
     if (budget !== undefined && this.creditsUsed + this.creditsReserved + 1 > budget) {
-      this.stop(new SyncError('SYNC_CREDIT_BUDGET', `The sync stopped before exceeding its budget of ${budget} Zoho API credits (${this.creditsUsed} used).`, {
-        hint: 'Resume it later or with a larger budget; every page already fetched is kept and the sync continues where it stopped.',
-        details: { budget, used: this.creditsUsed },
-      }));
+      this.stop(
+        new SyncError('SYNC_CREDIT_BUDGET', `The sync stopped before exceeding its budget of ${budget} Zoho API credits (${this.creditsUsed} used).`, {
+          hint: 'Resume it later or with a larger budget; every page already fetched is kept and the sync continues where it stopped.',
+          details: { budget, used: this.creditsUsed },
+        }),
+      );
       throw new StopRun();
     }
     this.creditsReserved += 1;

@@ -60,9 +60,7 @@ export async function runSyncWorker(argv: readonly string[], env: NodeJS.Process
     const apiDomain = values['api-domain'] ?? env['ZOHO_API_DOMAIN'];
     const accessToken = values.token ?? env['ZOHO_ACCESS_TOKEN'] ?? '';
     if (apiDomain === undefined) throw new SyncError('SYNC_INPUT_INVALID', 'No Zoho API domain was given.', { hint: 'Pass --api-domain URL or set ZOHO_API_DOMAIN.' });
-    const records = values.records === undefined
-      ? undefined
-      : parseRecordsFile(readFileSync(values.records, 'utf8'), basename(values.records), values['default-module'] === undefined ? {} : { defaultModule: values['default-module'] });
+    const records = values.records === undefined ? undefined : parseRecordsFile(readFileSync(values.records, 'utf8'), basename(values.records), values['default-module'] === undefined ? {} : { defaultModule: values['default-module'] });
 
     const cache = TimelineCache.open(values.cache);
     try {
@@ -91,9 +89,14 @@ export async function runSyncWorker(argv: readonly string[], env: NodeJS.Process
         ...(progressIntervalMs === undefined ? {} : { progressIntervalMs }),
       });
       emit({
-        type: 'result', runId: result.runId, state: result.state, resumed: unfinished !== undefined,
+        type: 'result',
+        runId: result.runId,
+        state: result.state,
+        resumed: unfinished !== undefined,
         ...(result.stopReason === undefined ? {} : { stopReason: result.stopReason }),
-        progress: result.progress, users: result.users, peakConcurrency: result.peakConcurrency,
+        progress: result.progress,
+        users: result.users,
+        peakConcurrency: result.peakConcurrency,
       });
       return result.state === 'done' ? 0 : result.state === 'stopped' ? 2 : 3;
     } finally {

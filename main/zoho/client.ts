@@ -1,40 +1,16 @@
 import { AuditorError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { AccessToken, TokenProvider } from './token-provider.js';
-import {
-  ZohoApiError,
-  ZohoCancelledError,
-  ZohoInvalidDataError,
-  ZohoInvalidRequestError,
-  ZohoMalformedResponseError,
-  type InvalidDataReason,
-} from './errors.js';
+import { ZohoApiError, ZohoCancelledError, ZohoInvalidDataError, ZohoInvalidRequestError, ZohoMalformedResponseError, type InvalidDataReason } from './errors.js';
 import { encodeTimelineFilter, type TimelineFilter } from './filters.js';
-import {
-  parseListPage,
-  parseTimelinePage,
-  zohoRecordSchema,
-  zohoUserSchema,
-  type ListPage,
-  type TimelineEntry,
-  type TimelinePage,
-  type ZohoRecord,
-  type ZohoUser,
-} from './models.js';
+import { parseListPage, parseTimelinePage, zohoRecordSchema, zohoUserSchema, type ListPage, type TimelineEntry, type TimelinePage, type ZohoRecord, type ZohoUser } from './models.js';
 import { assertModuleApiName, assertRecordId, readScopeForModule } from './modules.js';
 
 /** Current Zoho CRM REST API version (zoho.com/crm/developer/docs/api/v8/). */
 export const DEFAULT_API_VERSION = 'v8';
 
 /** The six documented values of include_inner_details. */
-export const INNER_DETAILS = [
-  'field_history.data_type',
-  'field_history.field_label',
-  'field_history.pick_list_values',
-  'field_history.enable_colour_code',
-  'done_by.profile',
-  'done_by.type__s',
-] as const;
+export const INNER_DETAILS = ['field_history.data_type', 'field_history.field_label', 'field_history.pick_list_values', 'field_history.enable_colour_code', 'done_by.profile', 'done_by.type__s'] as const;
 export type InnerDetail = (typeof INNER_DETAILS)[number];
 
 export const TIMELINE_INCLUDE_VALUES = ['extension', 'type'] as const;
@@ -73,9 +49,7 @@ export interface TimelineFetchResult {
   duplicatesDropped: number;
 }
 
-export type UserType =
-  | 'AllUsers' | 'ActiveUsers' | 'DeactiveUsers' | 'ConfirmedUsers' | 'NotConfirmedUsers' | 'DeletedUsers'
-  | 'ActiveConfirmedUsers' | 'AdminUsers' | 'ActiveConfirmedAdmins' | 'CurrentUser';
+export type UserType = 'AllUsers' | 'ActiveUsers' | 'DeactiveUsers' | 'ConfirmedUsers' | 'NotConfirmedUsers' | 'DeletedUsers' | 'ActiveConfirmedUsers' | 'AdminUsers' | 'ActiveConfirmedAdmins' | 'CurrentUser';
 
 export interface RetryPolicy {
   /** Total tries for one request on transient failures (429, 5xx, network, truncated body). */
@@ -150,9 +124,7 @@ function readErrorBody(text: string): ZohoErrorBody {
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
       // Zoho answers {"code","details","message","status"}, sometimes wrapped in {"data":[…]}.
       const object = parsed as Record<string, unknown>;
-      const source = Array.isArray(object['data']) && typeof object['data'][0] === 'object' && object['data'][0] !== null
-        ? (object['data'][0] as Record<string, unknown>)
-        : object;
+      const source = Array.isArray(object['data']) && typeof object['data'][0] === 'object' && object['data'][0] !== null ? (object['data'][0] as Record<string, unknown>) : object;
       const details = source['details'];
       return {
         code: typeof source['code'] === 'string' ? source['code'] : undefined,
@@ -213,14 +185,14 @@ const INVALID_DATA_TEXT: Record<InvalidDataReason, { message: string; hint: stri
   },
   'record-id': {
     message: 'Zoho says the record id is not valid.',
-    hint: 'Check the record id (the digits at the end of the record\'s address in Zoho CRM) and that the record still exists in this module.',
+    hint: "Check the record id (the digits at the end of the record's address in Zoho CRM) and that the record still exists in this module.",
   },
   module: {
     message: 'Zoho does not know this module, or the timeline is not available for it.',
-    hint: 'Check the module\'s API name in Zoho CRM (Setup → Developer Hub → APIs → API names).',
+    hint: "Check the module's API name in Zoho CRM (Setup → Developer Hub → APIs → API names).",
   },
   parameter: {
-    message: 'Zoho did not accept one of the request\'s parameters.',
+    message: "Zoho did not accept one of the request's parameters.",
     hint: 'Check the options used for this fetch; if they look right, report this message.',
   },
   unknown: {
@@ -563,9 +535,7 @@ export class ZohoClient {
       });
     }
     return new ZohoApiError('ZOHO_REQUEST_REJECTED', `Zoho refused ${context.what} (${zohoCode}${body.message === undefined ? '' : `: ${body.message}`}).`, {
-      hint: status === 403 || body.code === 'NO_PERMISSION'
-        ? 'Your Zoho user may not have permission to see this record or module; ask your Zoho CRM administrator.'
-        : 'Check the module and record id. If they are right, report this message.',
+      hint: status === 403 || body.code === 'NO_PERMISSION' ? 'Your Zoho user may not have permission to see this record or module; ask your Zoho CRM administrator.' : 'Check the module and record id. If they are right, report this message.',
       httpStatus: status,
       zohoCode,
       details: zohoDetails,
@@ -584,9 +554,7 @@ export class ZohoClient {
     switch (outcome.transient) {
       case 'rate-limited':
         return new ZohoApiError('ZOHO_RATE_LIMITED', `Zoho is limiting how many requests this organisation may make, so ${context.what} could not be fetched (after ${tries}).`, {
-          hint: waitMs !== undefined
-            ? `Zoho asks to wait about ${Math.ceil(waitMs / 1000)} seconds; try again after that.`
-            : 'Wait a few minutes and try again; other integrations may be using the organisation\'s API allowance.',
+          hint: waitMs !== undefined ? `Zoho asks to wait about ${Math.ceil(waitMs / 1000)} seconds; try again after that.` : "Wait a few minutes and try again; other integrations may be using the organisation's API allowance.",
           ...common,
         });
       case 'server':

@@ -11,26 +11,39 @@ export const FILTERABLE_MODULES = ['Notes', 'Attachments', 'Tasks', 'Calls', 'Ev
 export type FilterableModule = (typeof FILTERABLE_MODULES)[number];
 
 export const TIMELINE_SOURCES = [
-  'crm_api', 'mass_delete_via_crm_api', 'bulkapi', 'approval_process', 'assignment_rules', 'blueprint',
-  'mass_update_via_blueprint', 'orchestration', 'convert', 'massconvert', 'custom_function', 'macro', 'crm_ui',
-  'mass_update', 'mass_update_via_scheduler', 'mass_delete_via_clean_up', 'bulk_action', 'change_owner',
-  'mass_change_owner_via_scheduler', 'review_process', 'scoringrule', 'wizard', 'workflow',
+  'crm_api',
+  'mass_delete_via_crm_api',
+  'bulkapi',
+  'approval_process',
+  'assignment_rules',
+  'blueprint',
+  'mass_update_via_blueprint',
+  'orchestration',
+  'convert',
+  'massconvert',
+  'custom_function',
+  'macro',
+  'crm_ui',
+  'mass_update',
+  'mass_update_via_scheduler',
+  'mass_delete_via_clean_up',
+  'bulk_action',
+  'change_owner',
+  'mass_change_owner_via_scheduler',
+  'review_process',
+  'scoringrule',
+  'wizard',
+  'workflow',
 ] as const;
 export type TimelineSource = (typeof TIMELINE_SOURCES)[number];
 
 export type FilterField = 'record.module.api_name' | 'done_by.id' | 'audited_time' | 'source';
 export const FILTER_FIELDS: readonly FilterField[] = ['record.module.api_name', 'done_by.id', 'audited_time', 'source'];
 
-export type ModuleCondition =
-  | { field: { api_name: 'record.module.api_name' }; comparator: 'equal'; value: FilterableModule }
-  | { field: { api_name: 'record.module.api_name' }; comparator: 'in'; value: FilterableModule[] };
-export type DoneByCondition =
-  | { field: { api_name: 'done_by.id' }; comparator: 'equal'; value: string }
-  | { field: { api_name: 'done_by.id' }; comparator: 'in'; value: string[] };
+export type ModuleCondition = { field: { api_name: 'record.module.api_name' }; comparator: 'equal'; value: FilterableModule } | { field: { api_name: 'record.module.api_name' }; comparator: 'in'; value: FilterableModule[] };
+export type DoneByCondition = { field: { api_name: 'done_by.id' }; comparator: 'equal'; value: string } | { field: { api_name: 'done_by.id' }; comparator: 'in'; value: string[] };
 export type AuditedTimeCondition = { field: { api_name: 'audited_time' }; comparator: 'between'; value: [string, string] };
-export type SourceCondition =
-  | { field: { api_name: 'source' }; comparator: 'equal'; value: TimelineSource }
-  | { field: { api_name: 'source' }; comparator: 'in'; value: TimelineSource[] };
+export type SourceCondition = { field: { api_name: 'source' }; comparator: 'equal'; value: TimelineSource } | { field: { api_name: 'source' }; comparator: 'in'; value: TimelineSource[] };
 
 export type TimelineFilterCondition = ModuleCondition | DoneByCondition | AuditedTimeCondition | SourceCondition;
 export interface TimelineFilterGroup {
@@ -73,8 +86,14 @@ export function parseIsoWithOffset(text: string): number | undefined {
   const match = ISO_WITH_OFFSET.exec(text);
   if (match === null) return undefined;
   const [, y, mo, d, h, mi, s, , , oh, om] = match;
-  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
-  const offsetHours = Number(oh), offsetMinutes = Number(om);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d),
+    hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
+  const offsetHours = Number(oh),
+    offsetMinutes = Number(om);
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 || offsetHours > 14 || offsetMinutes > 59) return undefined;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day < 1 || day > daysInMonth) return undefined;
@@ -101,11 +120,7 @@ function validateScalar(field: FilterField, value: unknown, path: string): void 
       return;
     case 'audited_time':
       if (typeof value !== 'string' || parseIsoWithOffset(value) === undefined) {
-        throw new ZohoFilterError(
-          path,
-          `${describe(value)} is not an ISO 8601 date-time with a time-zone offset`,
-          'a date-time like "2023-10-25T00:00:00+12:00" (the offset must be written as +hh:mm or -hh:mm; use +00:00 for UTC)',
-        );
+        throw new ZohoFilterError(path, `${describe(value)} is not an ISO 8601 date-time with a time-zone offset`, 'a date-time like "2023-10-25T00:00:00+12:00" (the offset must be written as +hh:mm or -hh:mm; use +00:00 for UTC)');
       }
       return;
   }

@@ -49,7 +49,7 @@ export function assertRecordId(recordId: string, module?: string): void {
   if (!RECORD_ID.test(recordId)) {
     throw new ZohoInvalidRequestError(
       `"${recordId}" is not a Zoho record id${module === undefined ? '' : ` (module ${module})`}.`,
-      'A record id is the long number at the end of the record\'s address in Zoho CRM, digits only (e.g. 554023000001122039).',
+      "A record id is the long number at the end of the record's address in Zoho CRM, digits only (e.g. 554023000001122039).",
       { recordId, ...(module === undefined ? {} : { module }) },
     );
   }

@@ -1,17 +1,5 @@
 import type { ReactNode } from 'react';
-import {
-  AppBar,
-  Box,
-  Drawer,
-  IconButton,
-  List,
-  ListItemButton,
-  ListItemIcon,
-  ListItemText,
-  Toolbar,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { AppBar, Box, Drawer, IconButton, List, ListItemButton, ListItemIcon, ListItemText, Toolbar, Tooltip, Typography } from '@mui/material';
 import CloudSyncOutlined from '@mui/icons-material/CloudSyncOutlined';
 import DarkModeOutlined from '@mui/icons-material/DarkModeOutlined';
 import FactCheckOutlined from '@mui/icons-material/FactCheckOutlined';
@@ -80,10 +68,7 @@ export function AppFrame({ mode, about, onAboutChange }: { mode: 'light' | 'dark
           </Tooltip>
         </Toolbar>
       </AppBar>
-      <Drawer
-        variant="permanent"
-        sx={{ width: DRAWER_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: DRAWER_WIDTH, boxSizing: 'border-box' } }}
-      >
+      <Drawer variant="permanent" sx={{ width: DRAWER_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: DRAWER_WIDTH, boxSizing: 'border-box' } }}>
         <Toolbar variant="dense" />
         <nav aria-label="Screens">
           <List>

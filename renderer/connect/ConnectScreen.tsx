@@ -1,27 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import {
-  Alert,
-  AlertTitle,
-  Box,
-  Button,
-  Card,
-  CardContent,
-  Chip,
-  CircularProgress,
-  Collapse,
-  Divider,
-  FormControlLabel,
-  Link,
-  MenuItem,
-  Stack,
-  Switch,
-  Table,
-  TableBody,
-  TableCell,
-  TableRow,
-  TextField,
-  Typography,
-} from '@mui/material';
+import { Alert, AlertTitle, Box, Button, Card, CardContent, Chip, CircularProgress, Collapse, Divider, FormControlLabel, Link, MenuItem, Stack, Switch, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import CheckCircleOutline from '@mui/icons-material/CheckCircleOutlineOutlined';
 import ScienceOutlined from '@mui/icons-material/ScienceOutlined';
 import type { ConnectDefaults, ConnectionStatusView, DataCentreId, DemoStatus } from '../../preload/contract';
@@ -150,12 +128,7 @@ function DemoServerSwitch() {
       setBusy(false);
     }
   };
-  return (
-    <FormControlLabel
-      control={<Switch checked={demo.online} disabled={busy} onChange={(event) => void toggle(event.target.checked)} />}
-      label={demo.online ? 'Demo server online' : 'Demo server offline — the app works from its cache'}
-    />
-  );
+  return <FormControlLabel control={<Switch checked={demo.online} disabled={busy} onChange={(event) => void toggle(event.target.checked)} />} label={demo.online ? 'Demo server online' : 'Demo server offline — the app works from its cache'} />;
 }
 
 function WaitingForBrowser({ url, onCancel }: { url: string | null; onCancel: () => void }) {
@@ -200,8 +173,8 @@ function ConnectForm({ defaults, busy, onSubmit }: { defaults: ConnectDefaults; 
           Connect your Zoho CRM
         </Typography>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-          In Zoho&apos;s API console (api-console.zoho.com) add a <em>Server-based Application</em> with the redirect URI{' '}
-          <code>http://127.0.0.1:{portError === null ? portNumber : '<port>'}/callback</code>, then paste its client ID and secret here. Timeline Auditor only reads; it never changes your CRM.
+          In Zoho&apos;s API console (api-console.zoho.com) add a <em>Server-based Application</em> with the redirect URI <code>http://127.0.0.1:{portError === null ? portNumber : '<port>'}/callback</code>, then paste its client ID and secret here.
+          Timeline Auditor only reads; it never changes your CRM.
         </Typography>
         <Stack spacing={2} sx={{ maxWidth: 520 }}>
           <TextField select label="Data centre" value={dataCentre} onChange={(event) => setDataCentre(event.target.value as DataCentreId)} size="small" helperText="Where your Zoho account lives (the domain you sign in at).">
@@ -213,7 +186,16 @@ function ConnectForm({ defaults, busy, onSubmit }: { defaults: ConnectDefaults; 
           </TextField>
           <TextField label="Client ID" value={clientId} onChange={(event) => setClientId(event.target.value)} size="small" required autoComplete="off" />
           <TextField label="Client secret" type="password" value={clientSecret} onChange={(event) => setClientSecret(event.target.value)} size="small" required autoComplete="off" helperText="Stored encrypted on this computer." />
-          <TextField label="Redirect port" value={port} onChange={(event) => setPort(event.target.value)} size="small" error={portError !== null} helperText={portError ?? 'Must match the redirect URI registered in Zoho exactly.'} slotProps={{ htmlInput: { inputMode: 'numeric' } }} sx={{ maxWidth: 200 }} />
+          <TextField
+            label="Redirect port"
+            value={port}
+            onChange={(event) => setPort(event.target.value)}
+            size="small"
+            error={portError !== null}
+            helperText={portError ?? 'Must match the redirect URI registered in Zoho exactly.'}
+            slotProps={{ htmlInput: { inputMode: 'numeric' } }}
+            sx={{ maxWidth: 200 }}
+          />
           <Link component="button" type="button" variant="body2" onClick={() => setAdvanced((value) => !value)} sx={{ alignSelf: 'flex-start' }}>
             {advanced ? 'Hide permissions' : 'Permissions requested…'}
           </Link>

@@ -1,26 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  Alert,
-  Box,
-  Button,
-  Card,
-  CardContent,
-  Checkbox,
-  Chip,
-  FormControlLabel,
-  FormGroup,
-  IconButton,
-  LinearProgress,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableRow,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, Checkbox, Chip, FormControlLabel, FormGroup, IconButton, LinearProgress, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
 import ContentCopyOutlined from '@mui/icons-material/ContentCopyOutlined';
 import type { ExportFormat, ExportHistoryEntry, ExportProgressView, PacketVerificationView, RecordRowView, SigningKeyView } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
@@ -46,11 +25,7 @@ function messageOf(error: unknown): string {
 function Copyable({ text, label, wrap = false }: { text: string; label: string; wrap?: boolean }) {
   return (
     <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', minWidth: 0 }}>
-      <Typography
-        variant="body2"
-        sx={wrap ? { fontFamily: 'monospace', wordBreak: 'break-all' } : { fontFamily: 'monospace', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
-        title={text}
-      >
+      <Typography variant="body2" sx={wrap ? { fontFamily: 'monospace', wordBreak: 'break-all' } : { fontFamily: 'monospace', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={text}>
         {text}
       </Typography>
       <Tooltip title={`Copy ${label}`}>
@@ -163,7 +138,10 @@ export function ExportsScreen() {
                           control={<Checkbox size="small" checked={chosen.has(keyText)} onChange={() => setChosen((current) => toggle(current, keyText))} />}
                           label={
                             <Typography variant="body2">
-                              {row.name ?? keyText} <Typography component="span" variant="caption" color="text.secondary">{keyText} · {row.eventCount} events</Typography>
+                              {row.name ?? keyText}{' '}
+                              <Typography component="span" variant="caption" color="text.secondary">
+                                {keyText} · {row.eventCount} events
+                              </Typography>
                             </Typography>
                           }
                         />
@@ -302,7 +280,23 @@ export function ExportsScreen() {
                   <TableCell sx={{ maxWidth: 260 }}>{entry.packetDigest === null ? '—' : <Copyable text={entry.packetDigest} label="packet digest" />}</TableCell>
                   <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                     {entry.packetDigest !== null && (
-                      <Button size="small" onClick={() => void call('export:verify', { exportId: entry.id }).then((result) => setVerification({ name: entry.files.find((file) => file.format === 'packet')?.path.split(/[\\/]/).pop() ?? 'packet', result }), (error: unknown) => setProblem(messageOf(error)))}>
+                      <Button
+                        size="small"
+                        onClick={() =>
+                          void call('export:verify', { exportId: entry.id }).then(
+                            (result) =>
+                              setVerification({
+                                name:
+                                  entry.files
+                                    .find((file) => file.format === 'packet')
+                                    ?.path.split(/[\\/]/)
+                                    .pop() ?? 'packet',
+                                result,
+                              }),
+                            (error: unknown) => setProblem(messageOf(error)),
+                          )
+                        }
+                      >
                         Verify
                       </Button>
                     )}

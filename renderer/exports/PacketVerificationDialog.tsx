@@ -13,9 +13,7 @@ export function PacketVerificationDialog({ name, result, onClose }: { name: stri
           <>
             <Alert severity={result.ok ? 'success' : 'error'} sx={{ mb: 2 }} data-testid="verification-verdict">
               <AlertTitle>{result.ok ? 'Intact' : 'Not intact'}</AlertTitle>
-              {result.ok
-                ? 'Every file matches the signed manifest and the signature is valid.'
-                : `${result.firstProblem?.file ?? 'The packet'}: ${result.firstProblem?.problem ?? 'does not verify.'}`}
+              {result.ok ? 'Every file matches the signed manifest and the signature is valid.' : `${result.firstProblem?.file ?? 'The packet'}: ${result.firstProblem?.problem ?? 'does not verify.'}`}
             </Alert>
             <Table size="small" aria-label="Files in the packet">
               <TableBody>

@@ -1,13 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type {
-  AuditorApi,
-  EventChannel,
-  EventPayload,
-  IpcError,
-  RequestChannel,
-  RequestInput,
-  RequestOutput,
-} from '../../preload/contract';
+import type { AuditorApi, EventChannel, EventPayload, IpcError, RequestChannel, RequestInput, RequestOutput } from '../../preload/contract';
 
 declare global {
   interface Window {
@@ -46,10 +38,7 @@ export function subscribe<E extends EventChannel>(channel: E, listener: (payload
   return auditor().on(channel, listener);
 }
 
-export type AsyncState<T> =
-  | { status: 'loading' }
-  | { status: 'ready'; value: T }
-  | { status: 'error'; error: IpcCallError | Error };
+export type AsyncState<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'error'; error: IpcCallError | Error };
 
 /** Loads a request channel's output once (and again on `reload`). */
 export function useRequest<C extends RequestChannel>(channel: C, input: RequestInput<C>): [AsyncState<RequestOutput<C>>, () => void] {

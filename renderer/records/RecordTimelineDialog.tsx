@@ -1,23 +1,5 @@
 import { useEffect, useState } from 'react';
-import {
-  Alert,
-  Box,
-  Button,
-  Chip,
-  CircularProgress,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  TablePagination,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Chip, CircularProgress, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Table, TableBody, TableCell, TableHead, TableRow, TablePagination, Typography } from '@mui/material';
 import type { RecordKeyView, TimelineEventView } from '../../preload/contract';
 import { formatAuditedTime } from '../components/time';
 import { call } from '../ipc/client';
@@ -26,7 +8,12 @@ import { useTimeZone } from '../settings/SettingsContext';
 const PAGE_SIZE = 50;
 
 function Value({ value }: { value: string | null }) {
-  if (value === null || value === '') return <Typography component="span" variant="body2" color="text.disabled">(blank)</Typography>;
+  if (value === null || value === '')
+    return (
+      <Typography component="span" variant="body2" color="text.disabled">
+        (blank)
+      </Typography>
+    );
   return (
     <Typography component="span" variant="body2" sx={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
       {value}
@@ -112,7 +99,11 @@ export function RecordTimelineDialog({ record, onClose }: { record: (RecordKeyVi
                         <Typography component="span" variant="body2" sx={{ fontWeight: 600 }}>
                           {change.label ?? change.apiName}:{' '}
                         </Typography>
-                        <Value value={change.oldValue} /> <Typography component="span" color="text.secondary">→</Typography> <Value value={change.newValue} />
+                        <Value value={change.oldValue} />{' '}
+                        <Typography component="span" color="text.secondary">
+                          →
+                        </Typography>{' '}
+                        <Value value={change.newValue} />
                       </Box>
                     ))}
                   </TableCell>
@@ -123,9 +114,7 @@ export function RecordTimelineDialog({ record, onClose }: { record: (RecordKeyVi
         )}
       </DialogContent>
       <DialogActions>
-        {state !== null && state.total > PAGE_SIZE && (
-          <TablePagination component="div" count={state.total} page={page} rowsPerPage={PAGE_SIZE} rowsPerPageOptions={[PAGE_SIZE]} onPageChange={(_event, next) => setPage(next)} />
-        )}
+        {state !== null && state.total > PAGE_SIZE && <TablePagination component="div" count={state.total} page={page} rowsPerPage={PAGE_SIZE} rowsPerPageOptions={[PAGE_SIZE]} onPageChange={(_event, next) => setPage(next)} />}
         <Button onClick={onClose}>Close</Button>
       </DialogActions>
     </Dialog>

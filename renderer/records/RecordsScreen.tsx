@@ -1,22 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import {
-  Alert,
-  Box,
-  Button,
-  Checkbox,
-  Chip,
-  CircularProgress,
-  Paper,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableRow,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Checkbox, Chip, CircularProgress, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
 import type { RecordRowView, RecordsOverview, SyncProgressView } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatAuditedTime, formatTimestamp } from '../components/time';
@@ -71,8 +54,7 @@ export function RecordsScreen() {
       setProblem(error instanceof IpcCallError && error.hint !== undefined ? `${error.message} What to do: ${error.hint}` : error instanceof Error ? error.message : String(error));
     }
   };
-  const startSync = (mode: 'full' | 'incremental'): Promise<void> =>
-    act(() => call('sync:start', { mode, ...(selectedKeys.length > 0 ? { records: selectedKeys } : {}) }));
+  const startSync = (mode: 'full' | 'incremental'): Promise<void> => act(() => call('sync:start', { mode, ...(selectedKeys.length > 0 ? { records: selectedKeys } : {}) }));
 
   const toggle = (row: RecordRowView): void =>
     setSelected((current) => {
@@ -126,11 +108,16 @@ export function RecordsScreen() {
         )}
         <Box sx={{ flexGrow: 1 }} />
         {selectedKeys.length > 0 && !running && (
-          <Button color="error" onClick={() => void act(async () => {
-            await call('records:remove', { records: selectedKeys });
-            setSelected(new Set());
-            reload();
-          })}>
+          <Button
+            color="error"
+            onClick={() =>
+              void act(async () => {
+                await call('records:remove', { records: selectedKeys });
+                setSelected(new Set());
+                reload();
+              })
+            }
+          >
             Remove {selectedKeys.length} from list
           </Button>
         )}

@@ -22,13 +22,7 @@ export function SyncProgressPanel({ progress }: { progress: SyncProgressView }) 
           {progress.state === 'running' && progress.etaMs !== null ? ` · about ${formatDuration(progress.etaMs)} left` : ''}
         </Typography>
       </Stack>
-      <LinearProgress
-        variant="determinate"
-        value={percent}
-        aria-label="Sync progress"
-        color={progress.state === 'stopped' || progress.recordsFailed > 0 ? 'warning' : 'primary'}
-        sx={{ height: 8, borderRadius: 4 }}
-      />
+      <LinearProgress variant="determinate" value={percent} aria-label="Sync progress" color={progress.state === 'stopped' || progress.recordsFailed > 0 ? 'warning' : 'primary'} sx={{ height: 8, borderRadius: 4 }} />
       {progress.stoppedReason !== null && (
         <Alert severity="warning" sx={{ mt: 1 }}>
           {progress.stoppedReason}

@@ -35,7 +35,13 @@ const LEVELS = 8;
 function intensityColour(from: string, to: string, t: number): string {
   const parse = (hex: string): number[] => {
     const value = hex.replace('#', '');
-    const full = value.length === 3 ? value.split('').map((c) => c + c).join('') : value;
+    const full =
+      value.length === 3
+        ? value
+            .split('')
+            .map((c) => c + c)
+            .join('')
+        : value;
     return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16));
   };
   const a = parse(from);
@@ -268,22 +274,8 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
             allowDecimals={false}
           />
           {/* Two invisible corner points register the axes with recharts; the cells are drawn by CellsLayer. */}
-          <Scatter
-            data={corners}
-            isAnimationActive={false}
-            shape={EMPTY_SHAPE}
-            legendType="none"
-          />
-          <CellsLayer
-            plotted={plotted}
-            lookup={lookup}
-            max={max}
-            colours={colours}
-            cursor={shown}
-            outline={theme.palette.text.primary}
-            onHover={onHover}
-            onPick={onPick}
-          />
+          <Scatter data={corners} isAnimationActive={false} shape={EMPTY_SHAPE} legendType="none" />
+          <CellsLayer plotted={plotted} lookup={lookup} max={max} colours={colours} cursor={shown} outline={theme.palette.text.primary} onHover={onHover} onPick={onPick} />
         </ScatterChart>
       </ResponsiveContainer>
       {shown !== null && (

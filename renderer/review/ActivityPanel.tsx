@@ -4,10 +4,7 @@ import type { ReviewFacets, ReviewHeatmaps } from '../../preload/contract';
 import { ActivityHeatmap, type HeatmapCell } from './ActivityHeatmap';
 import { hourOfWeekLabel, userLabel } from './review-model';
 
-export type HeatmapClick =
-  | { kind: 'user-hour-of-week'; userId: string; hour: number; count: number }
-  | { kind: 'source-day'; source: string; day: string; count: number }
-  | { kind: 'user-source'; userId: string; source: string; count: number };
+export type HeatmapClick = { kind: 'user-hour-of-week'; userId: string; hour: number; count: number } | { kind: 'source-day'; source: string; day: string; count: number } | { kind: 'user-source'; userId: string; source: string; count: number };
 
 const DAY_MS = 86_400_000;
 const HOUR_LABELS = Array.from({ length: 168 }, (_unused, hour) => hourOfWeekLabel(hour));
@@ -77,40 +74,14 @@ export function ActivityPanel({ heatmaps, stale, facets, onCellClick }: { heatma
   return (
     <Stack spacing={2} data-testid="activity-panel" aria-busy={stale} sx={{ opacity: stale ? 0.6 : 1, transition: 'opacity 120ms' }}>
       <Paper variant="outlined" sx={{ p: 2 }}>
-        <ActivityHeatmap
-          title="User × hour of week"
-          cells={data.hourCells}
-          xLabels={data.hourLabels}
-          yLabels={userLabels}
-          xTitle="Hour of the week (time-zone setting)"
-          yTitle=""
-          xTickEvery={24}
-          onCellClick={onHourCell}
-        />
+        <ActivityHeatmap title="User × hour of week" cells={data.hourCells} xLabels={data.hourLabels} yLabels={userLabels} xTitle="Hour of the week (time-zone setting)" yTitle="" xTickEvery={24} onCellClick={onHourCell} />
       </Paper>
       <Stack direction={{ xs: 'column', lg: 'row' }} spacing={2}>
         <Paper variant="outlined" sx={{ p: 2, flex: 3, minWidth: 0 }}>
-          <ActivityHeatmap
-            title="Source × day"
-            cells={data.dayCells}
-            xLabels={days}
-            yLabels={sources}
-            xTitle="Day"
-            yTitle=""
-            xTickEvery={Math.max(1, Math.ceil(days.length / 5))}
-            onCellClick={onDayCell}
-          />
+          <ActivityHeatmap title="Source × day" cells={data.dayCells} xLabels={days} yLabels={sources} xTitle="Day" yTitle="" xTickEvery={Math.max(1, Math.ceil(days.length / 5))} onCellClick={onDayCell} />
         </Paper>
         <Paper variant="outlined" sx={{ p: 2, flex: 2, minWidth: 0 }}>
-          <ActivityHeatmap
-            title="User × source"
-            cells={data.userSourceCells}
-            xLabels={sources}
-            yLabels={userLabels}
-            xTitle="Source"
-            yTitle=""
-            onCellClick={onSourceCell}
-          />
+          <ActivityHeatmap title="User × source" cells={data.userSourceCells} xLabels={sources} yLabels={userLabels} xTitle="Source" yTitle="" onCellClick={onSourceCell} />
         </Paper>
       </Stack>
     </Stack>

@@ -1,22 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import {
-  Alert,
-  Box,
-  Button,
-  Chip,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  Divider,
-  IconButton,
-  MenuItem,
-  Paper,
-  Stack,
-  TextField,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Divider, IconButton, MenuItem, Paper, Stack, TextField, Tooltip, Typography } from '@mui/material';
 import CloseOutlined from '@mui/icons-material/CloseOutlined';
 import DataObjectOutlined from '@mui/icons-material/DataObjectOutlined';
 import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
@@ -142,7 +125,8 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
               <span data-testid="detail-original-time">{detail.auditedTime}</span>
               {original?.isValid === true && (
                 <Typography component="span" variant="caption" color="text.secondary">
-                  {' '}(offset {original.toFormat('ZZ')})
+                  {' '}
+                  (offset {original.toFormat('ZZ')})
                 </Typography>
               )}
             </Pair>
@@ -167,7 +151,8 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
                   {[detail.automation.type?.replace(/_/g, ' '), detail.automation.name].filter(Boolean).join(': ') || detail.automation.json}
                   {detail.automation.id !== null && (
                     <Typography component="span" variant="caption" color="text.secondary">
-                      {' '}({detail.automation.id})
+                      {' '}
+                      ({detail.automation.id})
                     </Typography>
                   )}
                 </>
@@ -260,17 +245,15 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
 }
 
 function PickValue({ change, value }: { change: ReviewFieldChange; value: string | null }) {
-  if (value === null || value === '') return <Typography component="span" color="text.disabled">(empty)</Typography>;
+  if (value === null || value === '')
+    return (
+      <Typography component="span" color="text.disabled">
+        (empty)
+      </Typography>
+    );
   const entry = change.pickList?.find((candidate) => candidate.actualValue === value || candidate.displayValue === value);
-  const colour = change.colourCoded !== false ? entry?.colour ?? null : null;
-  return (
-    <Chip
-      size="small"
-      label={entry?.displayValue ?? value}
-      sx={colour === null ? {} : { bgcolor: colour, color: (theme) => theme.palette.getContrastText(colour) }}
-      variant={colour === null ? 'outlined' : 'filled'}
-    />
-  );
+  const colour = change.colourCoded !== false ? (entry?.colour ?? null) : null;
+  return <Chip size="small" label={entry?.displayValue ?? value} sx={colour === null ? {} : { bgcolor: colour, color: (theme) => theme.palette.getContrastText(colour) }} variant={colour === null ? 'outlined' : 'filled'} />;
 }
 
 function FieldChangeCard({ change }: { change: ReviewFieldChange }) {

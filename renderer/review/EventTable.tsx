@@ -158,7 +158,7 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
 
   const visibleColumns = useMemo(() => columns.filter((column) => COLUMN_SPEC[column] !== undefined), [columns]);
   // Fixed columns at their width; "Old → new" takes the rest, at least 240 px (then the table scrolls sideways).
-  const tableMinWidth = visibleColumns.reduce((sum, column) => sum + (typeof COLUMN_SPEC[column].width === 'number' ? (COLUMN_SPEC[column].width) : 170), 0);
+  const tableMinWidth = visibleColumns.reduce((sum, column) => sum + (typeof COLUMN_SPEC[column].width === 'number' ? COLUMN_SPEC[column].width : 170), 0);
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = items.length === 0 ? 0 : virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
 
@@ -206,17 +206,7 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
           {paddingTop > 0 && <tr style={{ height: paddingTop }} aria-hidden />}
           {items.map((item) => {
             const row = rowAt(item.index);
-            return (
-              <EventRowView
-                key={item.key}
-                index={item.index}
-                row={row}
-                columns={visibleColumns}
-                zone={zone}
-                selected={row !== undefined && row.eventId === selectedId}
-                onActivate={activate}
-              />
-            );
+            return <EventRowView key={item.key} index={item.index} row={row} columns={visibleColumns} zone={zone} selected={row !== undefined && row.eventId === selectedId} onActivate={activate} />;
           })}
           {paddingBottom > 0 && <tr style={{ height: paddingBottom }} aria-hidden />}
         </TableBody>
@@ -310,7 +300,11 @@ function cellTitle(column: ReviewColumn, row: ReviewRow): string | undefined {
 function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zone: string }) {
   switch (column) {
     case 'time':
-      return <span className="time" title={`Zoho recorded ${row.auditedTime} (${zone})`}>{row.shownTime}</span>;
+      return (
+        <span className="time" title={`Zoho recorded ${row.auditedTime} (${zone})`}>
+          {row.shownTime}
+        </span>
+      );
     case 'user':
       return <>{row.doneBy.name ?? row.doneBy.id}</>;
     case 'source':

@@ -1,25 +1,5 @@
 import { useEffect, useState } from 'react';
-import {
-  Alert,
-  Autocomplete,
-  Box,
-  Button,
-  Chip,
-  IconButton,
-  List,
-  ListItemButton,
-  ListItemText,
-  Paper,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  TextField,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Alert, Autocomplete, Box, Button, Chip, IconButton, List, ListItemButton, ListItemText, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
 import NavigateBeforeOutlined from '@mui/icons-material/NavigateBeforeOutlined';
 import NavigateNextOutlined from '@mui/icons-material/NavigateNextOutlined';
 import { DateTime } from 'luxon';
@@ -67,7 +47,7 @@ export function RecordAsOf({ facets, target, onTargetChange, zone, inputZone }: 
     if (state !== null && event !== undefined) load({ record: { module: state.record.module, recordId: state.record.recordId }, atEventId: event.eventId });
   };
   const records = facets?.records ?? [];
-  const chosen = target === null ? null : records.find((record) => record.module === target.record.module && record.recordId === target.record.recordId) ?? null;
+  const chosen = target === null ? null : (records.find((record) => record.module === target.record.module && record.recordId === target.record.recordId) ?? null);
   const current = state === null || state.index < 0 ? null : state.events[state.index];
 
   return (
@@ -83,14 +63,7 @@ export function RecordAsOf({ facets, target, onTargetChange, zone, inputZone }: 
           onChange={(_event, record) => record !== null && onTargetChange({ record: { module: record.module, recordId: record.recordId } })}
           renderInput={(params) => <TextField {...params} label="Record" />}
         />
-        <TextField
-          size="small"
-          type="datetime-local"
-          label="As of"
-          value={time}
-          onChange={(event) => setTime(event.target.value)}
-          slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 1 } }}
-        />
+        <TextField size="small" type="datetime-local" label="As of" value={time} onChange={(event) => setTime(event.target.value)} slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 1 } }} />
         <Button
           variant="outlined"
           disabled={state === null || time === ''}
@@ -106,7 +79,11 @@ export function RecordAsOf({ facets, target, onTargetChange, zone, inputZone }: 
           <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center' }}>
             <Tooltip title="Previous event">
               <span>
-                <IconButton aria-label="Previous event" disabled={state.index < 0} onClick={() => (state.index === 0 ? load({ record: { module: state.record.module, recordId: state.record.recordId }, atTime: '1900-01-01T00:00:00Z' }) : step(state.index - 1))}>
+                <IconButton
+                  aria-label="Previous event"
+                  disabled={state.index < 0}
+                  onClick={() => (state.index === 0 ? load({ record: { module: state.record.module, recordId: state.record.recordId }, atTime: '1900-01-01T00:00:00Z' }) : step(state.index - 1))}
+                >
                   <NavigateBeforeOutlined />
                 </IconButton>
               </span>
@@ -125,9 +102,7 @@ export function RecordAsOf({ facets, target, onTargetChange, zone, inputZone }: 
         )}
       </Stack>
       {problem !== null && <Alert severity="error">{problem}</Alert>}
-      {state === null && problem === null && (
-        <Typography color="text.secondary">Choose a record to see every tracked field as it was at a moment, then step through its events.</Typography>
-      )}
+      {state === null && problem === null && <Typography color="text.secondary">Choose a record to see every tracked field as it was at a moment, then step through its events.</Typography>}
       {state !== null && (
         <Stack direction="row" spacing={2} sx={{ flex: 1, minHeight: 0 }}>
           <Paper variant="outlined" sx={{ width: 330, flexShrink: 0, overflow: 'auto' }}>

@@ -135,18 +135,24 @@ export function ReviewScreen() {
     if (shownTab === 'events') prefetch('review:page', pageInput(nextFilter, zoneName, shownSort, 0, BLOCK));
     prefetch('review:summary', { filter: nextFilter, timeZone: zoneName });
   }, []);
-  const changeQuery = useCallback((next: RuleGroupType | ((current: RuleGroupType) => RuleGroupType)) => {
-    markFilterChange();
-    const value = typeof next === 'function' ? next(current.current.query) : next;
-    prefetchFor(value, current.current.chips);
-    setQuery(value);
-  }, [prefetchFor]);
-  const changeChips = useCallback((next: FilterChip[] | ((current: FilterChip[]) => FilterChip[])) => {
-    markFilterChange();
-    const value = typeof next === 'function' ? next(current.current.chips) : next;
-    prefetchFor(current.current.query, value);
-    setChips(value);
-  }, [prefetchFor]);
+  const changeQuery = useCallback(
+    (next: RuleGroupType | ((current: RuleGroupType) => RuleGroupType)) => {
+      markFilterChange();
+      const value = typeof next === 'function' ? next(current.current.query) : next;
+      prefetchFor(value, current.current.chips);
+      setQuery(value);
+    },
+    [prefetchFor],
+  );
+  const changeChips = useCallback(
+    (next: FilterChip[] | ((current: FilterChip[]) => FilterChip[])) => {
+      markFilterChange();
+      const value = typeof next === 'function' ? next(current.current.chips) : next;
+      prefetchFor(current.current.query, value);
+      setChips(value);
+    },
+    [prefetchFor],
+  );
 
   const loadFacets = useCallback(() => void call('review:facets', {}).then(setFacets), []);
   useEffect(() => {
@@ -213,7 +219,11 @@ export function ReviewScreen() {
     const source = (value: string): LocalFilterRuleInput => (value === '' ? { field: 'source', operator: 'null' } : { field: 'source', operator: '=', value });
     let chip: FilterChip;
     if (click.kind === 'user-hour-of-week') {
-      chip = { id: `${click.kind}:${click.userId}:${click.hour}`, label: `${userLabel(facets, click.userId)} · ${hourOfWeekLabel(click.hour)}`, group: { combinator: 'and', rules: [user(click.userId), { field: 'hourOfWeek', operator: '=', value: String(click.hour) }] } };
+      chip = {
+        id: `${click.kind}:${click.userId}:${click.hour}`,
+        label: `${userLabel(facets, click.userId)} · ${hourOfWeekLabel(click.hour)}`,
+        group: { combinator: 'and', rules: [user(click.userId), { field: 'hourOfWeek', operator: '=', value: String(click.hour) }] },
+      };
     } else if (click.kind === 'source-day') {
       chip = { id: `${click.kind}:${click.source}:${click.day}`, label: `${click.source || '(no source)'} · ${click.day}`, group: { combinator: 'and', rules: [source(click.source), { field: 'day', operator: '=', value: click.day }] } };
     } else {
@@ -270,63 +280,67 @@ export function ReviewScreen() {
       />
       {/* The summary and the local filter belong to the events and their heatmaps; the other tabs get the room. */}
       {(tab === 'events' || tab === 'activity') && (
-      <>
-      <SummaryStrip summary={summary} zone={zone} flagged={flagged} />
+        <>
+          <SummaryStrip summary={summary} zone={zone} flagged={flagged} />
 
-      <Paper variant="outlined" sx={{ mt: 2, px: 1.5, py: 1 }}>
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} data-testid="filter-chips">
-          <Button size="small" startIcon={<FilterAltOutlined />} onClick={() => setBuilderOpen((open) => !open)} aria-expanded={builderOpen}>
-            {builderOpen ? 'Hide filter' : 'Edit filter'}
-          </Button>
-          <Divider orientation="vertical" flexItem />
-          {!hasFilter && (
-            <Typography variant="body2" color="text.secondary">
-              All events — no filter.
-            </Typography>
+          <Paper variant="outlined" sx={{ mt: 2, px: 1.5, py: 1 }}>
+            <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} data-testid="filter-chips">
+              <Button size="small" startIcon={<FilterAltOutlined />} onClick={() => setBuilderOpen((open) => !open)} aria-expanded={builderOpen}>
+                {builderOpen ? 'Hide filter' : 'Edit filter'}
+              </Button>
+              <Divider orientation="vertical" flexItem />
+              {!hasFilter && (
+                <Typography variant="body2" color="text.secondary">
+                  All events — no filter.
+                </Typography>
+              )}
+              {builderChips.map((chip) => (
+                <Chip key={`b${chip.index}`} size="small" label={chip.label} onDelete={() => removeBuilderRule(chip.index)} data-testid="filter-chip" sx={{ maxWidth: 420 }} />
+              ))}
+              {chips.map((chip) => (
+                <Chip key={chip.id} size="small" color="primary" variant="outlined" label={chip.label} onDelete={() => changeChips((list) => list.filter((entry) => entry.id !== chip.id))} data-testid="filter-chip" />
+              ))}
+              <Box sx={{ flexGrow: 1 }} />
+              {hasFilter && (
+                <Button size="small" onClick={() => (changeQuery(EMPTY_QUERY), changeChips([]))}>
+                  Clear all
+                </Button>
+              )}
+              <Button size="small" startIcon={<BookmarkBorderOutlined />} onClick={(event) => setSavedMenu(event.currentTarget)}>
+                Saved{saved.length > 0 ? ` (${saved.length})` : ''}
+              </Button>
+              <Button size="small" variant="outlined" disabled={!hasFilter} onClick={() => setSaveName('')}>
+                Save…
+              </Button>
+            </Stack>
+            <Collapse in={builderOpen} unmountOnExit>
+              <Box sx={{ pt: 1, maxHeight: 220, overflow: 'auto', ...BUILDER_SX }} data-testid="local-filter">
+                <LocalFilterBuilder query={query} onChange={changeQuery} facets={facets} />
+              </Box>
+            </Collapse>
+          </Paper>
+          {problem !== null && (
+            <Alert severity="warning" sx={{ mt: 1 }} onClose={() => setProblem(null)}>
+              {problem}
+            </Alert>
           )}
-          {builderChips.map((chip) => (
-            <Chip key={`b${chip.index}`} size="small" label={chip.label} onDelete={() => removeBuilderRule(chip.index)} data-testid="filter-chip" sx={{ maxWidth: 420 }} />
-          ))}
-          {chips.map((chip) => (
-            <Chip key={chip.id} size="small" color="primary" variant="outlined" label={chip.label} onDelete={() => changeChips((list) => list.filter((entry) => entry.id !== chip.id))} data-testid="filter-chip" />
-          ))}
-          <Box sx={{ flexGrow: 1 }} />
-          {hasFilter && (
-            <Button size="small" onClick={() => (changeQuery(EMPTY_QUERY), changeChips([]))}>
-              Clear all
-            </Button>
+          {notice !== null && (
+            <Alert severity="info" sx={{ mt: 1, py: 0 }} onClose={() => setNotice(null)} data-testid="review-notice">
+              {notice}
+            </Alert>
           )}
-          <Button size="small" startIcon={<BookmarkBorderOutlined />} onClick={(event) => setSavedMenu(event.currentTarget)}>
-            Saved{saved.length > 0 ? ` (${saved.length})` : ''}
-          </Button>
-          <Button size="small" variant="outlined" disabled={!hasFilter} onClick={() => setSaveName('')}>
-            Save…
-          </Button>
-        </Stack>
-        <Collapse in={builderOpen} unmountOnExit>
-          <Box sx={{ pt: 1, maxHeight: 220, overflow: 'auto', ...BUILDER_SX }} data-testid="local-filter">
-            <LocalFilterBuilder query={query} onChange={changeQuery} facets={facets} />
-          </Box>
-        </Collapse>
-      </Paper>
-      {problem !== null && (
-        <Alert severity="warning" sx={{ mt: 1 }} onClose={() => setProblem(null)}>
-          {problem}
-        </Alert>
-      )}
-      {notice !== null && (
-        <Alert severity="info" sx={{ mt: 1, py: 0 }} onClose={() => setNotice(null)} data-testid="review-notice">
-          {notice}
-        </Alert>
-      )}
-      </>
+        </>
       )}
 
       <Stack direction="row" sx={{ alignItems: 'center', borderBottom: 1, borderColor: 'divider', mt: 1 }}>
-        <Tabs value={tab} onChange={(_event, value: TabId) => {
+        <Tabs
+          value={tab}
+          onChange={(_event, value: TabId) => {
             setTab(value);
             setOpenedId(null);
-          }} sx={{ flexGrow: 1, minHeight: 40, '& .MuiTab-root': { minHeight: 40 } }}>
+          }}
+          sx={{ flexGrow: 1, minHeight: 40, '& .MuiTab-root': { minHeight: 40 } }}
+        >
           <Tab value="events" label="Events" />
           <Tab value="activity" label="Activity" />
           <Tab value="as-of" label="Record as of…" />
@@ -384,14 +398,8 @@ export function ReviewScreen() {
         )}
       </Box>
 
-
       {/* The detail: a panel over the right of the screen, full height; the table stays usable (no backdrop). */}
-      <Drawer
-        anchor="right"
-        variant="persistent"
-        open={openedId !== null}
-        sx={{ '& .MuiDrawer-paper': { top: 48, height: 'calc(100% - 48px)', boxShadow: 6, borderLeft: 1, borderColor: 'divider' } }}
-      >
+      <Drawer anchor="right" variant="persistent" open={openedId !== null} sx={{ '& .MuiDrawer-paper': { top: 48, height: 'calc(100% - 48px)', boxShadow: 6, borderLeft: 1, borderColor: 'divider' } }}>
         {openedId !== null && (
           <EventDetail
             eventId={openedId}
@@ -483,7 +491,13 @@ function SummaryStrip({ summary, zone, flagged }: { summary: ReviewSummary | nul
             {label}
           </Typography>
           <Typography variant="h6" sx={{ lineHeight: 1.3, fontVariantNumeric: 'tabular-nums' }} data-testid={`summary-${label.toLowerCase().replace(' ', '-')}`}>
-            {label === 'Flagged' && flagged > 0 ? <Badge color="warning" variant="dot">{value}</Badge> : value}
+            {label === 'Flagged' && flagged > 0 ? (
+              <Badge color="warning" variant="dot">
+                {value}
+              </Badge>
+            ) : (
+              value
+            )}
           </Typography>
           <Typography variant="caption" color="text.secondary">
             {caption}

@@ -93,14 +93,16 @@ export function ZohoFilterBuilder({ facets, inputZone }: { facets: ReviewFacets 
 
   const update = (index: number, next: Partial<Condition>): void => setConditions((list) => list.map((condition, position) => (position === index ? { ...condition, ...next } : condition)));
   const copy = (label: string, text: string): void => {
-    void navigator.clipboard?.writeText(text).then(() => setCopied(label), () => setCopied(null));
+    void navigator.clipboard?.writeText(text).then(
+      () => setCopied(label),
+      () => setCopied(null),
+    );
   };
 
   return (
     <Stack spacing={2} data-testid="zoho-filter-builder" sx={{ maxWidth: 980 }}>
       <Typography variant="body2" color="text.secondary">
-        Narrows what a fetch asks Zoho for. Only what the timeline API documents can be built: the module of related records, the user, a time range and the source;
-        equal, in or between; one group joined by AND or OR.
+        Narrows what a fetch asks Zoho for. Only what the timeline API documents can be built: the module of related records, the user, a time range and the source; equal, in or between; one group joined by AND or OR.
       </Typography>
       <Paper variant="outlined" sx={{ p: 2 }}>
         <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2 }}>
@@ -202,7 +204,11 @@ export function ZohoFilterBuilder({ facets, inputZone }: { facets: ReviewFacets 
                   {copied === label ? 'Copied' : 'Copy'}
                 </Button>
               </Stack>
-              <Box component="code" data-testid={label === 'JSON' ? 'zoho-filter-json' : 'zoho-filter-encoded'} sx={{ display: 'block', p: 1, bgcolor: 'action.hover', borderRadius: 1, fontSize: 12, fontFamily: 'ui-monospace, monospace', wordBreak: 'break-all' }}>
+              <Box
+                component="code"
+                data-testid={label === 'JSON' ? 'zoho-filter-json' : 'zoho-filter-encoded'}
+                sx={{ display: 'block', p: 1, bgcolor: 'action.hover', borderRadius: 1, fontSize: 12, fontFamily: 'ui-monospace, monospace', wordBreak: 'break-all' }}
+              >
                 {text}
               </Box>
             </Box>

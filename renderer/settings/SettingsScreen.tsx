@@ -1,17 +1,5 @@
 import { useEffect, useState } from 'react';
-import {
-  Box,
-  Card,
-  CardContent,
-  FormControl,
-  FormControlLabel,
-  FormLabel,
-  Radio,
-  RadioGroup,
-  TextField,
-  Typography,
-  Alert,
-} from '@mui/material';
+import { Box, Card, CardContent, FormControl, FormControlLabel, FormLabel, Radio, RadioGroup, TextField, Typography, Alert } from '@mui/material';
 import type { OrgTimeZoneView, Settings } from '../../preload/contract';
 import { call, subscribe } from '../ipc/client';
 import { ScreenHeader } from '../components/ScreenHeader';
@@ -30,7 +18,10 @@ function orgZoneText(org: OrgTimeZoneView | null | undefined): string {
 function useOrgTimeZone(): OrgTimeZoneView | null | undefined {
   const [org, setOrg] = useState<OrgTimeZoneView | null | undefined>(undefined);
   useEffect(() => {
-    void call('auth:status', {}).then((status) => setOrg(status.orgTimeZone), () => setOrg(null));
+    void call('auth:status', {}).then(
+      (status) => setOrg(status.orgTimeZone),
+      () => setOrg(null),
+    );
     return subscribe('auth:status-changed', (status) => setOrg(status.orgTimeZone));
   }, []);
   return org;

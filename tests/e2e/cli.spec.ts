@@ -40,7 +40,10 @@ test.describe('timeline-auditor command line (built)', () => {
       const banner: string[] = [];
       await new Promise<void>((resolve) => lines.on('line', (line) => (banner.push(line), /access token/.test(line) && resolve())));
       const url = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner.join('\n'))![1]!;
-      const token = banner.find((line) => line.includes('access token'))!.split(/\s+/).pop()!;
+      const token = banner
+        .find((line) => line.includes('access token'))!
+        .split(/\s+/)
+        .pop()!;
       const env: NodeJS.ProcessEnv = { ...process.env, TIMELINE_AUDITOR_HOME: home, ZOHO_API_DOMAIN: url, ZOHO_ACCESS_TOKEN: token };
       delete env['TIMELINE_AUDITOR_PASSPHRASE'];
       const cli = (...args: string[]) => run(process.execPath, ['bin/timeline-auditor.js', ...args], { env });

@@ -45,7 +45,10 @@ test.describe('Exports screen', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     // Where the packet was written (the host's home/exports), then a copy with one byte changed.
-    const shown = await row.getByRole('button', { name: 'Show' }).click().then(() => page.getByText(/Saved in /).innerText());
+    const shown = await row
+      .getByRole('button', { name: 'Show' })
+      .click()
+      .then(() => page.getByText(/Saved in /).innerText());
     const zipPath = shown.replace(/^Saved in /, '').replace(/\.(pdf|csv)$/, '.zip');
     const files = unzipSync(readFileSync(zipPath));
     const csv = files['events.csv']!;

@@ -44,10 +44,7 @@ async function launchApp(under: ElectronUnderTest, userData: string): Promise<Ru
 }
 
 function invoke(page: Page, channel: string, input: object): Promise<InvokeResult> {
-  return page.evaluate(
-    ([name, body]) => (globalThis as unknown as { auditor: { invoke(c: string, i: object): Promise<InvokeResult> } }).auditor.invoke(name, body),
-    [channel, input] as const,
-  );
+  return page.evaluate(([name, body]) => (globalThis as unknown as { auditor: { invoke(c: string, i: object): Promise<InvokeResult> } }).auditor.invoke(name, body), [channel, input] as const);
 }
 
 /** Connect screen → demo workspace → consent approved by a fetch-based "browser" → connected. */
@@ -107,9 +104,7 @@ test.describe('the packaged desktop app', () => {
       expect(added).toMatchObject({ ok: true });
       expect((added as { value: { added: number } }).value.added).toBeGreaterThan(0);
       expect(await invoke(first.page, 'sync:start', { mode: 'full' })).toMatchObject({ ok: true });
-      await expect
-        .poll(async () => ((await invoke(first.page, 'sync:status', {})) as { value: { state: string } | null }).value?.state, { timeout: 120_000 })
-        .toBe('done');
+      await expect.poll(async () => ((await invoke(first.page, 'sync:status', {})) as { value: { state: string } | null }).value?.state, { timeout: 120_000 }).toBe('done');
       const progress = (await invoke(first.page, 'sync:status', {})) as { value: { recordsFailed: number; eventsWritten: number } };
       expect(progress.value.recordsFailed).toBe(0);
       expect(progress.value.eventsWritten).toBeGreaterThan(0);
@@ -141,15 +136,11 @@ test.describe('the packaged desktop app', () => {
       await connectToDemoWorkspace(running);
       expect(await invoke(running.page, 'records:add', { text: 'Leads/554023000001122039', defaultModule: null, format: 'paste' })).toMatchObject({ ok: true });
       expect(await invoke(running.page, 'sync:start', { mode: 'full' })).toMatchObject({ ok: true });
-      await expect
-        .poll(async () => ((await invoke(running.page, 'sync:status', {})) as { value: { state: string } | null }).value?.state, { timeout: 120_000 })
-        .toBe('done');
+      await expect.poll(async () => ((await invoke(running.page, 'sync:status', {})) as { value: { state: string } | null }).value?.state, { timeout: 120_000 }).toBe('done');
       // The Exports screen's channel: a packet (with its PDF and CSV inside) into Documents/Timeline Auditor.
       const started = (await invoke(running.page, 'export:start', { records: [{ module: 'Leads', recordId: '554023000001122039' }], formats: ['packet'] })) as { ok: boolean };
       expect(started.ok).toBe(true);
-      await expect
-        .poll(async () => ((await invoke(running.page, 'export:history', {})) as { value: Array<{ files: Array<{ format: string; path: string }> }> }).value.length, { timeout: 120_000 })
-        .toBe(1);
+      await expect.poll(async () => ((await invoke(running.page, 'export:history', {})) as { value: Array<{ files: Array<{ format: string; path: string }> }> }).value.length, { timeout: 120_000 }).toBe(1);
       const history = (await invoke(running.page, 'export:history', {})) as { value: Array<{ id: string; files: Array<{ format: string; path: string }> }> };
       const packetPath = history.value[0]!.files.find((file) => file.format === 'packet')!.path;
       // The app verifies its own packet, and so does the project's verifier outside the app.

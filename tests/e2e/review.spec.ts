@@ -63,7 +63,13 @@ test.describe('Review screen', () => {
       await choose(page, rule.locator('.rule-value [role="combobox"]'), source);
     }
     const updatedVia = async (source: string): Promise<number> =>
-      countInCache(page, { combinator: 'and', rules: [{ field: 'action', operator: '=', value: 'updated' }, { field: 'source', operator: '=', value: source }] });
+      countInCache(page, {
+        combinator: 'and',
+        rules: [
+          { field: 'action', operator: '=', value: 'updated' },
+          { field: 'source', operator: '=', value: source },
+        ],
+      });
     const nestedExpected = (await updatedVia('crm_ui')) + (await updatedVia('workflow'));
     expect(nestedExpected).toBeGreaterThan(0);
     expect(nestedExpected).toBeLessThan(everything);
@@ -118,7 +124,13 @@ test.describe('Review screen', () => {
       combinator: 'and',
       rules: [
         { field: 'action', operator: '=', value: 'updated' },
-        { combinator: 'or', rules: [{ field: 'source', operator: '=', value: 'crm_ui' }, { field: 'source', operator: '=', value: 'workflow' }] },
+        {
+          combinator: 'or',
+          rules: [
+            { field: 'source', operator: '=', value: 'crm_ui' },
+            { field: 'source', operator: '=', value: 'workflow' },
+          ],
+        },
       ],
     };
     expect(await countInCache(page, { combinator: 'and', rules: [nested, { field: 'user', operator: '=', value: cellUserId }, { field: 'source', operator: '=', value: cellSource }] })).toBe(cellCount);

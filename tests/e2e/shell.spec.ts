@@ -14,7 +14,10 @@ test.describe('app shell in Chromium, wired to the real main-process services', 
     expect(page.url()).not.toContain('auditor-secret');
 
     for (const name of ['Records', 'Review', 'Exports', 'Settings', 'Connect']) {
-      await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: new RegExp(`^${name}`) }).click();
+      await page
+        .getByRole('navigation', { name: 'Screens' })
+        .getByRole('button', { name: new RegExp(`^${name}`) })
+        .click();
       await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
     }
 
@@ -31,7 +34,10 @@ test.describe('app shell in Chromium, wired to the real main-process services', 
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     // Settings go through main and survive a reload (stored in the host's home folder).
-    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /^Settings/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Screens' })
+      .getByRole('button', { name: /^Settings/ })
+      .click();
     // The radios show what main stored, so they change once the round trip is done.
     await page.getByRole('radio', { name: 'Dark', exact: true }).click();
     await expect(page.getByRole('radio', { name: 'Dark', exact: true })).toBeChecked();

@@ -63,7 +63,13 @@ export const demoCommand: CliCommand = {
         });
         say(`2/4 Signed in through the loopback OAuth flow (PKCE, state checked) as ${describeConnectedUser(status)}.`);
 
-        const records = [{ module: SAMPLE_RECORD.module, recordId: SAMPLE_RECORD.id }, ...sandbox.listRecordIds('Leads').slice(0, recordCount).map((recordId) => ({ module: 'Leads', recordId }))];
+        const records = [
+          { module: SAMPLE_RECORD.module, recordId: SAMPLE_RECORD.id },
+          ...sandbox
+            .listRecordIds('Leads')
+            .slice(0, recordCount)
+            .map((recordId) => ({ module: 'Leads', recordId })),
+        ];
         const unique = [...new Map(records.map((record) => [`${record.module}/${record.recordId}`, { module: record.module, recordId: record.recordId }])).values()];
         const tty = context.stdout.isTTY === true;
         const recordsService = await core.records();

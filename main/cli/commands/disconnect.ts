@@ -3,7 +3,7 @@ import { passphraseFromEnv } from '../../auth/aes-gcm-scrypt-cipher.js';
 import { AuditorError } from '../../core/errors.js';
 import type { CliCommand } from '../types.js';
 
-const USAGE = 'timeline-auditor disconnect\n  Revokes the app\'s access at Zoho (best effort) and deletes the stored tokens.';
+const USAGE = "timeline-auditor disconnect\n  Revokes the app's access at Zoho (best effort) and deletes the stored tokens.";
 
 export const disconnectCommand: CliCommand = {
   name: 'disconnect',

@@ -45,7 +45,9 @@ export const exportCommand: CliCommand = {
     let parsed;
     try {
       parsed = parseArgs({
-        args: argv, allowPositionals: true, strict: true,
+        args: argv,
+        allowPositionals: true,
+        strict: true,
         options: { csv: { type: 'string' }, pdf: { type: 'string' }, packet: { type: 'string' }, where: { type: 'string' }, tz: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
       });
     } catch (error) {
@@ -78,12 +80,9 @@ export const exportCommand: CliCommand = {
     for (const file of entry.files) context.stdout.write(`Wrote ${file.path} (${file.format}, ${file.bytes} bytes): ${entry.events} events from ${entry.records} records, times in ${entry.timeZone}.\n`);
     if (entry.packetDigest !== null && entry.signerFingerprint !== null) {
       const packet = entry.files.find((file) => file.format === 'packet')!.path;
-      context.stdout.write([
-        `Packet digest (SHA-256): ${entry.packetDigest}`,
-        `Signing key fingerprint: ${entry.signerFingerprint}`,
-        `Reviewers check it with: timeline-auditor verify ${packet} --public-key ${entry.signerFingerprint}`,
-        '',
-      ].join('\n'));
+      context.stdout.write(
+        [`Packet digest (SHA-256): ${entry.packetDigest}`, `Signing key fingerprint: ${entry.signerFingerprint}`, `Reviewers check it with: timeline-auditor verify ${packet} --public-key ${entry.signerFingerprint}`, ''].join('\n'),
+      );
     }
     return 0;
   },

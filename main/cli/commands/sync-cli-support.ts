@@ -40,11 +40,13 @@ export async function resolveSyncRecords(input: SyncCliInput, client: ZohoClient
     add(parseRecordsFile(text, basename(input.file), input.defaultModule === undefined ? {} : { defaultModule: input.defaultModule }));
   }
   if (input.module !== undefined) {
-    add(await listModuleRecords(client, input.module, {
-      ...(input.modifiedFrom === undefined ? {} : { modifiedFrom: input.modifiedFrom }),
-      ...(input.modifiedTo === undefined ? {} : { modifiedTo: input.modifiedTo }),
-      ...(input.signal === undefined ? {} : { signal: input.signal }),
-    }));
+    add(
+      await listModuleRecords(client, input.module, {
+        ...(input.modifiedFrom === undefined ? {} : { modifiedFrom: input.modifiedFrom }),
+        ...(input.modifiedTo === undefined ? {} : { modifiedTo: input.modifiedTo }),
+        ...(input.signal === undefined ? {} : { signal: input.signal }),
+      }),
+    );
   } else if (input.modifiedFrom !== undefined || input.modifiedTo !== undefined) {
     throw new SyncError('SYNC_INPUT_INVALID', 'A modification window needs a module.', { hint: 'Add --module, e.g. --module Leads --modified-from 2024-03-01T00:00:00+00:00.' });
   }

@@ -53,7 +53,8 @@ export const verifyCommand: CliCommand = {
     }
     const lines = [`Packet: ${packetPath}`];
     if (result.signerFingerprint !== null) lines.push(`Signing key fingerprint (SHA-256): ${result.signerFingerprint}${pinned === undefined ? '  (not pinned: compare it with the one the author gave you)' : ''}`);
-    if (result.manifest !== null) lines.push(`Made by ${result.manifest.scope.generatedBy} at ${result.manifest.createdAt} with ${result.manifest.generator.productName} ${result.manifest.generator.version}; packet digest ${result.manifest.packetDigest.value}`);
+    if (result.manifest !== null)
+      lines.push(`Made by ${result.manifest.scope.generatedBy} at ${result.manifest.createdAt} with ${result.manifest.generator.productName} ${result.manifest.generator.version}; packet digest ${result.manifest.packetDigest.value}`);
     lines.push('');
     for (const file of result.files) lines.push(`  ${file.ok ? 'OK     ' : 'PROBLEM'}  ${file.name}${file.problem === undefined ? '' : ` — ${file.problem}`}`);
     lines.push('');

@@ -71,12 +71,24 @@ class ReportWriter {
   private height = A4[1];
   private section = '';
 
-  constructor(private readonly scope: ExportScope, private readonly digest: string | null, private readonly productName: string) {
+  constructor(
+    private readonly scope: ExportScope,
+    private readonly digest: string | null,
+    private readonly productName: string,
+  ) {
     this.doc = new PDFDocument({
-      autoFirstPage: false, bufferPages: false, size: 'A4', margin: 0, compress: true,
+      autoFirstPage: false,
+      bufferPages: false,
+      size: 'A4',
+      margin: 0,
+      compress: true,
       info: {
-        Title: 'Timeline audit report', Author: scope.generatedBy, Creator: `${productName} ${scope.appVersion}`,
-        Producer: `${productName} ${scope.appVersion} (pdfkit)`, Subject: 'Zoho CRM change history', CreationDate: new Date(scope.generatedAt),
+        Title: 'Timeline audit report',
+        Author: scope.generatedBy,
+        Creator: `${productName} ${scope.appVersion}`,
+        Producer: `${productName} ${scope.appVersion} (pdfkit)`,
+        Subject: 'Zoho CRM change history',
+        CreationDate: new Date(scope.generatedAt),
       },
       lang: 'en',
     });
@@ -111,7 +123,12 @@ class ReportWriter {
       doc.moveTo(MARGIN_X, 44).lineTo(right, 44).lineWidth(0.5).strokeColor(RULE).stroke();
     }
     const footerY = this.height - 40;
-    doc.moveTo(MARGIN_X, footerY - 6).lineTo(right, footerY - 6).lineWidth(0.5).strokeColor(RULE).stroke();
+    doc
+      .moveTo(MARGIN_X, footerY - 6)
+      .lineTo(right, footerY - 6)
+      .lineWidth(0.5)
+      .strokeColor(RULE)
+      .stroke();
     const digestText = this.digest === null ? 'Standalone report: not part of a signed audit packet.' : `Packet digest (SHA-256): ${this.digest}`;
     this.text.draw(digestText, MARGIN_X, footerY, this.contentWidth - 60, small, { align: 'left', maxLines: 1 });
     this.text.draw(`Page ${this.page}`, right - 60, footerY, 60, smallBold, { align: 'right' });
@@ -138,7 +155,10 @@ class ReportWriter {
     const drawHeader = (): void => {
       this.ensure(lineHeight * 3);
       let x = MARGIN_X;
-      this.doc.rect(MARGIN_X, this.y - 2, this.contentWidth, lineHeight + 5).fillColor(FAINT).fill();
+      this.doc
+        .rect(MARGIN_X, this.y - 2, this.contentWidth, lineHeight + 5)
+        .fillColor(FAINT)
+        .fill();
       for (const column of columns) {
         this.text.draw(column.title, x + 4, this.y + 1, column.width - 8, bodyBold, { align: column.numeric === true ? 'right' : 'left', maxLines: 1 });
         x += column.width;
@@ -216,21 +236,35 @@ class ReportWriter {
       this.text.draw(label, MARGIN_X, y + (cellHeight - 9) / 2, labelWidth - 8, { ...body, size: 7.5 }, { align: 'left', maxLines: 1 });
       const values = data.cells[row] ?? [];
       values.forEach((value, column) => {
-        doc.rect(left + column * cellWidth, y, cellWidth, cellHeight).fillColor(heatColour(value, data.max)).fill();
+        doc
+          .rect(left + column * cellWidth, y, cellWidth, cellHeight)
+          .fillColor(heatColour(value, data.max))
+          .fill();
       });
     });
     const gridBottom = top + data.rowLabels.length * cellHeight;
     // Grid: thin white separators between rows, darker lines between column groups.
     doc.lineWidth(0.4).strokeColor('#ffffff');
-    for (let row = 1; row < data.rowLabels.length; row += 1) doc.moveTo(left, top + row * cellHeight).lineTo(left + gridWidth, top + row * cellHeight).stroke();
+    for (let row = 1; row < data.rowLabels.length; row += 1)
+      doc
+        .moveTo(left, top + row * cellHeight)
+        .lineTo(left + gridWidth, top + row * cellHeight)
+        .stroke();
     x = left;
     doc.lineWidth(0.6).strokeColor(MUTED);
     for (const group of data.columnGroups) {
       doc.moveTo(x, top).lineTo(x, gridBottom).stroke();
       x += group.span * cellWidth;
     }
-    doc.moveTo(left + gridWidth, top).lineTo(left + gridWidth, gridBottom).stroke();
-    doc.rect(left, top, gridWidth, gridBottom - top).lineWidth(0.6).strokeColor(MUTED).stroke();
+    doc
+      .moveTo(left + gridWidth, top)
+      .lineTo(left + gridWidth, gridBottom)
+      .stroke();
+    doc
+      .rect(left, top, gridWidth, gridBottom - top)
+      .lineWidth(0.6)
+      .strokeColor(MUTED)
+      .stroke();
     this.y = gridBottom + 12;
     // Legend: a stepped scale from 0 to the maximum.
     const steps = 6;
@@ -316,9 +350,10 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
       ['Packet digest', options.packetDigest ?? 'None — this report was exported on its own, not inside a signed audit packet.'],
     ]);
     writer.y += 14;
-    const explanation = options.packetDigest === null
-      ? 'This report was exported on its own. For evidence that can be verified, export an audit packet: it bundles this report with the raw events and a signed manifest.'
-      : 'This report is part of a signed audit packet. The packet digest above is the SHA-256 of events.json, events.csv and users.json joined in that order; manifest.json in the packet lists it and is signed with the installation\'s Ed25519 key. Verify the packet with `timeline-auditor verify PACKET.zip` or the steps in the packet documentation.';
+    const explanation =
+      options.packetDigest === null
+        ? 'This report was exported on its own. For evidence that can be verified, export an audit packet: it bundles this report with the raw events and a signed manifest.'
+        : "This report is part of a signed audit packet. The packet digest above is the SHA-256 of events.json, events.csv and users.json joined in that order; manifest.json in the packet lists it and is signed with the installation's Ed25519 key. Verify the packet with `timeline-auditor verify PACKET.zip` or the steps in the packet documentation.";
     writer.text.draw(explanation, MARGIN_X, writer.y, writer.contentWidth, { ...body, color: MUTED }, { align: 'left' });
 
     // ---- summary
@@ -326,11 +361,33 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
     writer.heading('Summary');
     const cw = writer.contentWidth;
     writer.heading('Events by user', h2);
-    writer.table([{ title: 'User', width: cw * 0.42 }, { title: 'User ID', width: cw * 0.3 }, { title: 'Events', width: cw * 0.14, numeric: true }, { title: 'Share', width: cw * 0.14, numeric: true }], countRows(stats.byUser, stats.events, true));
+    writer.table(
+      [
+        { title: 'User', width: cw * 0.42 },
+        { title: 'User ID', width: cw * 0.3 },
+        { title: 'Events', width: cw * 0.14, numeric: true },
+        { title: 'Share', width: cw * 0.14, numeric: true },
+      ],
+      countRows(stats.byUser, stats.events, true),
+    );
     writer.heading('Events by source', h2);
-    writer.table([{ title: 'Source', width: cw * 0.6 }, { title: 'Events', width: cw * 0.2, numeric: true }, { title: 'Share', width: cw * 0.2, numeric: true }], countRows(stats.bySource, stats.events, false));
+    writer.table(
+      [
+        { title: 'Source', width: cw * 0.6 },
+        { title: 'Events', width: cw * 0.2, numeric: true },
+        { title: 'Share', width: cw * 0.2, numeric: true },
+      ],
+      countRows(stats.bySource, stats.events, false),
+    );
     writer.heading('Events by action', h2);
-    writer.table([{ title: 'Action', width: cw * 0.6 }, { title: 'Events', width: cw * 0.2, numeric: true }, { title: 'Share', width: cw * 0.2, numeric: true }], countRows(stats.byAction, stats.events, false));
+    writer.table(
+      [
+        { title: 'Action', width: cw * 0.6 },
+        { title: 'Events', width: cw * 0.2, numeric: true },
+        { title: 'Share', width: cw * 0.2, numeric: true },
+      ],
+      countRows(stats.byAction, stats.events, false),
+    );
 
     // ---- heatmaps (landscape, vector rectangles)
     writer.newPage('landscape', 'Activity');
@@ -343,7 +400,15 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
     // ---- events
     writer.newPage('portrait', 'Events');
     writer.heading(`Events (${stats.events.toLocaleString('en-US')})`);
-    writer.y = writer.text.draw('Events appear in the order of the export. Each field change shows the value before and after the change; an empty value means the field was blank.', MARGIN_X, writer.y, writer.contentWidth, { ...body, color: MUTED }, { align: 'left' }) + 10;
+    writer.y =
+      writer.text.draw(
+        'Events appear in the order of the export. Each field change shows the value before and after the change; an empty value means the field was blank.',
+        MARGIN_X,
+        writer.y,
+        writer.contentWidth,
+        { ...body, color: MUTED },
+        { align: 'left' },
+      ) + 10;
     for await (const event of iterateEvents(input.events)) {
       throwIfAborted(options.signal);
       drawEvent(writer, event, clock, names);
@@ -389,11 +454,7 @@ function drawEvent(writer: ReportWriter, event: ExportEvent, clock: ZoneClock, n
   const rowLayouts = changes.map((change) => {
     const label = change.field_label ?? change.api_name;
     const fieldText = change.field_label !== undefined && change.field_label !== null && change.field_label !== change.api_name ? `${label}\n${change.api_name}` : label;
-    return [
-      text.layout(fieldText, bodyBold, fieldWidth - 8),
-      text.layout(renderValue(change._value.old), body, valueWidth - 10),
-      text.layout(renderValue(change._value.new), body, valueWidth - 10),
-    ];
+    return [text.layout(fieldText, bodyBold, fieldWidth - 8), text.layout(renderValue(change._value.old), body, valueWidth - 10), text.layout(renderValue(change._value.new), body, valueWidth - 10)];
   });
   const firstRowHeight = rowLayouts.length === 0 ? 0 : Math.max(...(rowLayouts[0] ?? []).map((lines) => lines.length)) * lineHeight + 22;
   writer.ensure(20 + detailHeight + Math.min(firstRowHeight, 200));
@@ -447,7 +508,10 @@ function drawEvent(writer: ReportWriter, event: ExportEvent, clock: ZoneClock, n
     for (const note of event.notes) {
       const noteLines = text.layout(`Note by ${note.author}, ${clock.at(note.at).iso}: ${note.text}`, { ...body, color: INK }, width - 12);
       writer.ensure(noteLines.length * lineHeight);
-      writer.doc.rect(MARGIN_X, writer.y + 2, 2, noteLines.length * lineHeight - 2).fillColor(FLAG).fill();
+      writer.doc
+        .rect(MARGIN_X, writer.y + 2, 2, noteLines.length * lineHeight - 2)
+        .fillColor(FLAG)
+        .fill();
       writer.y = text.drawLines(noteLines, MARGIN_X + 8, writer.y + 2, width - 12, body, lineHeight, 'left');
     }
   }

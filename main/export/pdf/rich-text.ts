@@ -35,15 +35,15 @@ const ELLIPSIS = '…';
 
 function isBreakAnywhere(codePoint: number): boolean {
   // CJK ideographs, kana, Hangul, full-width forms: a line may break between any two of them.
-  return (
-    (codePoint >= 0x2e80 && codePoint <= 0x9fff) || (codePoint >= 0xac00 && codePoint <= 0xd7af) ||
-    (codePoint >= 0xf900 && codePoint <= 0xfaff) || (codePoint >= 0xff00 && codePoint <= 0xffef) || (codePoint >= 0x20000 && codePoint <= 0x2fa1f)
-  );
+  return (codePoint >= 0x2e80 && codePoint <= 0x9fff) || (codePoint >= 0xac00 && codePoint <= 0xd7af) || (codePoint >= 0xf900 && codePoint <= 0xfaff) || (codePoint >= 0xff00 && codePoint <= 0xffef) || (codePoint >= 0x20000 && codePoint <= 0x2fa1f);
 }
 
 /** Tabs become spaces; other control characters (except newline) are shown as nothing. */
 function clean(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/\t/g, '    ').replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, '    ')
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '');
 }
 
 /** Splits a space-free word into direction groups when it mixes RTL letters with anything else. */

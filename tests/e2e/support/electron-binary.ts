@@ -45,5 +45,4 @@ export function installedElectronBinary(): string | null {
   return electronUnderTest()?.executablePath ?? null;
 }
 
-export const ELECTRON_MISSING_REASON =
-  'needs the Electron binary, which cannot be downloaded on this machine (its download goes to GitHub); runs in the Windows/macOS CI workflow';
+export const ELECTRON_MISSING_REASON = 'needs the Electron binary, which cannot be downloaded on this machine (its download goes to GitHub); runs in the Windows/macOS CI workflow';

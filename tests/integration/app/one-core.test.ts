@@ -95,10 +95,18 @@ describe('one composition root for every shell', () => {
     expect(fromCli.csv).toBe(fromApp.csv);
     expect(fromCli.json).toBe(fromApp.json);
     expect(fromCli.csv).toContain(NOTE);
-    const header = fromCli.csv.replace(/^\uFEFF/, '').split('\r\n')[0]!.split(',');
+    const header = fromCli.csv
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')[0]!
+      .split(',');
     const flagsColumn = header.indexOf('flags');
     expect(flagsColumn).toBeGreaterThan(-1);
-    expect(fromCli.csv.split('\r\n').slice(1).some((row) => row.split(',')[flagsColumn] !== '' && row.split(',')[flagsColumn] !== undefined)).toBe(true);
+    expect(
+      fromCli.csv
+        .split('\r\n')
+        .slice(1)
+        .some((row) => row.split(',')[flagsColumn] !== '' && row.split(',')[flagsColumn] !== undefined),
+    ).toBe(true);
     // Both name the same signer: the Zoho user, then which shell made it.
     expect(fromApp.manifest.scope.generatedBy).toMatch(/\(browser mode\)$/);
     expect(fromCli.manifest.scope.generatedBy).toMatch(/\(command line, .+\)$/);
@@ -125,7 +133,9 @@ describe('one composition root for every shell', () => {
     const csvPath = join(home, 'where.csv');
     const run = await cli(['export', `${record.module}/${record.recordId}`, '--csv', csvPath, '--tz', 'Asia/Tokyo', '--where', '{"sources":["crm_ui"]}']);
     expect(run.code).toBe(0);
-    const rows = readFileSync(csvPath, 'utf8').split('\r\n').filter((row) => row !== '');
+    const rows = readFileSync(csvPath, 'utf8')
+      .split('\r\n')
+      .filter((row) => row !== '');
     expect(rows.length).toBeGreaterThan(1);
     expect(rows.slice(1).every((row) => row.includes('+09:00'))).toBe(true);
   });

@@ -53,10 +53,7 @@ export async function startHarness(options: { sandbox?: SandboxOptions; service?
 }
 
 /** Runs connect() with the test playing the browser; the visit is returned for inspection. */
-export async function connectWithBrowser(
-  harness: Harness,
-  options: { browser?: Parameters<typeof browse>[1]; connect?: Partial<ConnectOptions> } = {},
-): Promise<{ status: ConnectionStatus; visit: Promise<BrowserVisit> | undefined }> {
+export async function connectWithBrowser(harness: Harness, options: { browser?: Parameters<typeof browse>[1]; connect?: Partial<ConnectOptions> } = {}): Promise<{ status: ConnectionStatus; visit: Promise<BrowserVisit> | undefined }> {
   let visit: Promise<BrowserVisit> | undefined;
   const status = await harness.service.connect({
     clientId: DEMO_CLIENT.clientId,
@@ -73,10 +70,7 @@ export async function connectWithBrowser(
 }
 
 /** Same, but returns the error connect() failed with (and the browser visit). */
-export async function connectExpectingFailure(
-  harness: Harness,
-  options: Parameters<typeof connectWithBrowser>[1] = {},
-): Promise<{ error: unknown; visit: Promise<BrowserVisit> | undefined }> {
+export async function connectExpectingFailure(harness: Harness, options: Parameters<typeof connectWithBrowser>[1] = {}): Promise<{ error: unknown; visit: Promise<BrowserVisit> | undefined }> {
   let visit: Promise<BrowserVisit> | undefined;
   try {
     await harness.service.connect({
@@ -118,9 +112,10 @@ export async function startFrontDoor(sandboxUrl: string): Promise<{ url: string;
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -38,7 +38,10 @@ describe("the organisation's time zone", () => {
     expect(toView(harness.service.status()).orgTimeZone).toEqual({ state: 'read', zone: 'Europe/Berlin' });
     // What `org` resolves to everywhere (exports included).
     expect(resolveTimeZone(orgSetting, { org: orgTimeZoneOf(harness.service.status()), localZone: 'UTC' })).toEqual({
-      setting: 'org', zone: 'Europe/Berlin', label: "Europe/Berlin (the organisation's zone)", fallbackReason: null,
+      setting: 'org',
+      zone: 'Europe/Berlin',
+      label: "Europe/Berlin (the organisation's zone)",
+      fallbackReason: null,
     });
   });
 

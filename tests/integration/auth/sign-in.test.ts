@@ -176,7 +176,15 @@ describe('sign-in against the sandbox', () => {
     const clock = harness.clock;
     let opened = false;
     const outcome = harness.service
-      .connect({ clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, target: { accountsUrl: harness.sandbox.url }, port: 0, openBrowser: () => { opened = true; } })
+      .connect({
+        clientId: DEMO_CLIENT.clientId,
+        clientSecret: DEMO_CLIENT.clientSecret,
+        target: { accountsUrl: harness.sandbox.url },
+        port: 0,
+        openBrowser: () => {
+          opened = true;
+        },
+      })
       .catch((error: unknown) => error);
     while (!opened) await new Promise((resolve) => setTimeout(resolve, 2));
     clock.advance(5 * 60_000);
@@ -187,7 +195,16 @@ describe('sign-in against the sandbox', () => {
     harness = await startHarness();
     const controller = new AbortController();
     const outcome = harness.service
-      .connect({ clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret, target: { accountsUrl: harness.sandbox.url }, port: 0, signal: controller.signal, openBrowser: () => { controller.abort(); } })
+      .connect({
+        clientId: DEMO_CLIENT.clientId,
+        clientSecret: DEMO_CLIENT.clientSecret,
+        target: { accountsUrl: harness.sandbox.url },
+        port: 0,
+        signal: controller.signal,
+        openBrowser: () => {
+          controller.abort();
+        },
+      })
       .catch((error: unknown) => error);
     expect(await outcome).toMatchObject({ code: 'AUTH_CANCELLED' });
   });

@@ -18,10 +18,14 @@ export class ManualClock implements Clock {
     return new Promise((resolve, reject) => {
       const sleeper = { until: this.#now + ms, resolve };
       this.#sleepers.push(sleeper);
-      signal?.addEventListener('abort', () => {
-        this.#sleepers = this.#sleepers.filter((other) => other !== sleeper);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.#sleepers = this.#sleepers.filter((other) => other !== sleeper);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
   }
   advance(ms: number): void {
@@ -45,10 +49,7 @@ export interface BrowserVisit {
  * Plays the browser: GET the URL, follow Location headers by hand (redirect: 'manual'), and on a
  * sandbox consent page press Accept or Deny. `rewrite` may change any URL before it is requested.
  */
-export async function browse(
-  url: string,
-  options: { decision?: 'approve' | 'deny'; rewrite?: (url: URL) => URL; maxHops?: number } = {},
-): Promise<BrowserVisit> {
+export async function browse(url: string, options: { decision?: 'approve' | 'deny'; rewrite?: (url: URL) => URL; maxHops?: number } = {}): Promise<BrowserVisit> {
   const visited: string[] = [];
   let next: { url: string; init: RequestInit } = { url, init: { method: 'GET' } };
   for (let hop = 0; hop < (options.maxHops ?? 10); hop += 1) {

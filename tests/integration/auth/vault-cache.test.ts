@@ -60,9 +60,22 @@ function openVault(folder: string, options: TokenVaultOptions = {}): { vault: To
 
 function connection(sandbox: Sandbox, accessToken: string): StoredConnection {
   return {
-    state: 'connected', brokenReason: undefined, dataCentre: undefined, accountsServer: sandbox.url, apiDomain: sandbox.url,
-    clientId: '1000.client', clientSecret: 'client-secret', accessToken, refreshToken: '1000.refresh', scopes: ['ZohoCRM.modules.READ'],
-    user: undefined, orgId: undefined, orgTimeZone: undefined, expiresAt: Date.now() + 3_600_000, connectedAt: Date.now(), refreshTimes: [],
+    state: 'connected',
+    brokenReason: undefined,
+    dataCentre: undefined,
+    accountsServer: sandbox.url,
+    apiDomain: sandbox.url,
+    clientId: '1000.client',
+    clientSecret: 'client-secret',
+    accessToken,
+    refreshToken: '1000.refresh',
+    scopes: ['ZohoCRM.modules.READ'],
+    user: undefined,
+    orgId: undefined,
+    orgTimeZone: undefined,
+    expiresAt: Date.now() + 3_600_000,
+    connectedAt: Date.now(),
+    refreshTimes: [],
   };
 }
 

@@ -24,10 +24,12 @@ export function generateTimelines(seed: number, recordsPerModule: number): Gener
     for (const recordId of dataset.listRecordIds(module)) {
       const history = dataset.history(module, recordId);
       if (history === undefined) continue;
-      const body = JSON.parse(JSON.stringify({
-        __timeline: history.events.map((stored) => stored.json),
-        info: { per_page: 200, count: history.events.length, page: 1, more_records: false, next_page_token: null },
-      })) as unknown;
+      const body = JSON.parse(
+        JSON.stringify({
+          __timeline: history.events.map((stored) => stored.json),
+          info: { per_page: 200, count: history.events.length, page: 1, more_records: false, next_page_token: null },
+        }),
+      ) as unknown;
       timelines.push({ key: { module, recordId }, entries: parseTimelinePage(body, `${module}/${recordId}`).entries });
     }
   }

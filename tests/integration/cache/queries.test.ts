@@ -175,15 +175,103 @@ describe('queryEvents / countEvents agree with a plain in-memory computation', (
 
 describe('full-text search', () => {
   const words = [
-    'rockets', 'ROCKETS', 'Acme', 'acme rock', 'zylker', 'Zyl', '山田', '株式会社', '会社', 'ゾーホー', '見積', 'muller', 'Müller', 'söhne',
-    'ليلى', 'حداد', 'العلي', 'غدا', 'חברת', 'בע"מ', '🚀', '🔥', '🎉 launch', "o'connor", "O'Reilly", 'Patri', 'call back', '"Danger"',
-    '=HYPERLINK', 'SUM(1)', 'Line two', 'Привет', 'ольга', '서울', 'nguyen', 'bjorn', 'ødegaard', 'Zoë', 'renee', 'smith boyle', 'calc',
+    'rockets',
+    'ROCKETS',
+    'Acme',
+    'acme rock',
+    'zylker',
+    'Zyl',
+    '山田',
+    '株式会社',
+    '会社',
+    'ゾーホー',
+    '見積',
+    'muller',
+    'Müller',
+    'söhne',
+    'ليلى',
+    'حداد',
+    'العلي',
+    'غدا',
+    'חברת',
+    'בע"מ',
+    '🚀',
+    '🔥',
+    '🎉 launch',
+    "o'connor",
+    "O'Reilly",
+    'Patri',
+    'call back',
+    '"Danger"',
+    '=HYPERLINK',
+    'SUM(1)',
+    'Line two',
+    'Привет',
+    'ольга',
+    '서울',
+    'nguyen',
+    'bjorn',
+    'ødegaard',
+    'Zoë',
+    'renee',
+    'smith boyle',
+    'calc',
   ];
   const hostile = [
-    '"', '""', '"""', "'", '*', '**', 'NEAR', 'NEAR(', 'NEAR(a b)', 'NEAR("a" "b", 2)', 'a OR b', 'NOT zylker', 'zylker NOT', 'AND', 'OR', '(', ')',
-    '(zylker', '^Acme', 'record_names:Acme', '{old_values}:Acme', 'old_values : zylker', '-Acme', '+1', '\\', '%', '_', "'; DROP TABLE events; --",
-    '" OR "1"="1', '*Acme*', 'Acme*', 'zyl*er', '\u202Eevil\u202C', '\u200F\u200E', 'a'.repeat(5000), '🙂', '🙂🙂🙂', '\t\n', 'x\u0000y', '\u0301',
-    'الاختبار*', '株式会社*', '"株式"', ':', '{', '}', '[]', 'rowid', 'events_fts', '1e10', '-1', 'NULL', 'null', 'MATCH',
+    '"',
+    '""',
+    '"""',
+    "'",
+    '*',
+    '**',
+    'NEAR',
+    'NEAR(',
+    'NEAR(a b)',
+    'NEAR("a" "b", 2)',
+    'a OR b',
+    'NOT zylker',
+    'zylker NOT',
+    'AND',
+    'OR',
+    '(',
+    ')',
+    '(zylker',
+    '^Acme',
+    'record_names:Acme',
+    '{old_values}:Acme',
+    'old_values : zylker',
+    '-Acme',
+    '+1',
+    '\\',
+    '%',
+    '_',
+    "'; DROP TABLE events; --",
+    '" OR "1"="1',
+    '*Acme*',
+    'Acme*',
+    'zyl*er',
+    '\u202Eevil\u202C',
+    '\u200F\u200E',
+    'a'.repeat(5000),
+    '🙂',
+    '🙂🙂🙂',
+    '\t\n',
+    'x\u0000y',
+    '\u0301',
+    'الاختبار*',
+    '株式会社*',
+    '"株式"',
+    ':',
+    '{',
+    '}',
+    '[]',
+    'rowid',
+    'events_fts',
+    '1e10',
+    '-1',
+    'NULL',
+    'null',
+    'MATCH',
   ];
 
   it('matches like the plain computation for real words in every script', () => {
@@ -227,7 +315,10 @@ describe('event rows', () => {
     for (const row of rows) {
       const event = model.events.get(row.eventId)!.entry.event;
       expect(row).toMatchObject({
-        auditedTime: event.audited_time, auditedAtMs: Date.parse(event.audited_time), action: event.action, source: event.source,
+        auditedTime: event.audited_time,
+        auditedAtMs: Date.parse(event.audited_time),
+        action: event.action,
+        source: event.source,
         doneBy: { id: event.done_by.id, name: event.done_by.name },
         record: { module: event.record.module.api_name, id: event.record.id, name: event.record.name },
         relatedRecord: event.related_record === null ? null : { module: event.related_record.module.api_name, id: event.related_record.id, name: event.related_record.name },
@@ -235,11 +326,16 @@ describe('event rows', () => {
       });
       expect(row.raw).toBeUndefined();
       const expected: CachedFieldChange[] = (event.field_history ?? []).map((change) => ({
-        apiName: change.api_name, fieldId: change.id ?? null, fieldLabel: change.field_label ?? null, dataType: change.data_type ?? null,
-        oldValue: change._value.old, newValue: change._value.new,
+        apiName: change.api_name,
+        fieldId: change.id ?? null,
+        fieldLabel: change.field_label ?? null,
+        dataType: change.data_type ?? null,
+        oldValue: change._value.old,
+        newValue: change._value.new,
         oldText: typeof change._value.old === 'string' || change._value.old === null ? change._value.old : JSON.stringify(change._value.old),
         newText: typeof change._value.new === 'string' || change._value.new === null ? change._value.new : JSON.stringify(change._value.new),
-        enableColourCode: change.enable_colour_code ?? null, pickListValues: change.pick_list_values ?? null,
+        enableColourCode: change.enable_colour_code ?? null,
+        pickListValues: change.pick_list_values ?? null,
       }));
       expect(row.fieldChanges).toEqual(expected);
       if (expected.length > 0) withChanges += 1;
@@ -318,13 +414,21 @@ describe('heatmaps', () => {
     const extra = TimelineCache.inMemory();
     const sample = sampleTimeline().entries[0]!;
     const at = (id: string, time: string): TimelineEntry => ({ event: { ...sample.event, id, audited_time: time }, raw: { ...sample.raw, id, audited_time: time } });
-    extra.writeTimelinePage({ module: 'Leads', recordId: '1' }, [
-      at('1', '2024-01-01T00:30:00+00:00'), at('2', '2024-01-07T23:59:59Z'), at('3', '1969-12-29T00:00:00Z'), at('4', '2024-01-01T05:00:00+05:30'),
-    ], null);
+    extra.writeTimelinePage({ module: 'Leads', recordId: '1' }, [at('1', '2024-01-01T00:30:00+00:00'), at('2', '2024-01-07T23:59:59Z'), at('3', '1969-12-29T00:00:00Z'), at('4', '2024-01-01T05:00:00+05:30')], null);
     // Monday 00:30 UTC, Sunday 23:59 UTC, a Monday in 1969, and Sunday 23:30 UTC written as Monday 05:00 +05:30.
-    expect(extra.heatmap({}, 'user-hour-of-week').map((cell) => [cell.x, cell.count])).toEqual([[0, 2], [167, 2]]);
-    expect(extra.heatmap({}, 'user-hour-of-week', { timeZone: 'Asia/Kolkata' }).map((cell) => [cell.x, cell.count])).toEqual([[5, 3], [6, 1]]);
-    expect(extra.heatmap({}, 'source-day', { timeZone: 'Etc/GMT-1' }).map((cell) => [cell.x, cell.count])).toEqual([['1969-12-29', 1], ['2024-01-01', 2], ['2024-01-08', 1]]);
+    expect(extra.heatmap({}, 'user-hour-of-week').map((cell) => [cell.x, cell.count])).toEqual([
+      [0, 2],
+      [167, 2],
+    ]);
+    expect(extra.heatmap({}, 'user-hour-of-week', { timeZone: 'Asia/Kolkata' }).map((cell) => [cell.x, cell.count])).toEqual([
+      [5, 3],
+      [6, 1],
+    ]);
+    expect(extra.heatmap({}, 'source-day', { timeZone: 'Etc/GMT-1' }).map((cell) => [cell.x, cell.count])).toEqual([
+      ['1969-12-29', 1],
+      ['2024-01-01', 2],
+      ['2024-01-08', 1],
+    ]);
     extra.close();
   });
 });
@@ -332,8 +436,18 @@ describe('heatmaps', () => {
 describe('users and stats', () => {
   it('lists every user seen and reports sizes', () => {
     const ids = distinct(events().map((entry) => entry.event.done_by.id)).sort();
-    expect(cache.users().map((user) => user.id).sort()).toEqual(ids);
-    for (const id of ids) expect(cache.userName(id)).toBe(events().filter((entry) => entry.event.done_by.id === id).at(-1)?.event.done_by.name);
+    expect(
+      cache
+        .users()
+        .map((user) => user.id)
+        .sort(),
+    ).toEqual(ids);
+    for (const id of ids)
+      expect(cache.userName(id)).toBe(
+        events()
+          .filter((entry) => entry.event.done_by.id === id)
+          .at(-1)?.event.done_by.name,
+      );
     const stats = cache.stats();
     expect(stats).toMatchObject({ events: model.events.size, records: distinct(allKeys.map((key) => `${key.module}/${key.recordId}`)).length, users: ids.length });
     expect(stats.fileBytes).toBeGreaterThan(100_000);

@@ -69,7 +69,10 @@ const SPLIT_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Scri
 
 /** Decompose, drop combining marks, recompose — what the cache does before indexing. */
 function foldMarks(text: string): string {
-  return text.normalize('NFD').replace(/\p{Mn}/gu, '').normalize('NFC');
+  return text
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '')
+    .normalize('NFC');
 }
 
 export function tokens(text: string): string[] {
@@ -106,8 +109,18 @@ function columns(candidate: ReferenceEvent): Record<TextColumn, string[]> {
   return {
     recordNames: tokens([event.record.name ?? '', event.related_record?.name ?? ''].join('\n')),
     doneByName: tokens(event.done_by.name ?? ''),
-    oldValues: tokens(changes.map((change) => textOf(change._value.old)).filter((text) => text !== null).join('\n')),
-    newValues: tokens(changes.map((change) => textOf(change._value.new)).filter((text) => text !== null).join('\n')),
+    oldValues: tokens(
+      changes
+        .map((change) => textOf(change._value.old))
+        .filter((text) => text !== null)
+        .join('\n'),
+    ),
+    newValues: tokens(
+      changes
+        .map((change) => textOf(change._value.new))
+        .filter((text) => text !== null)
+        .join('\n'),
+    ),
   };
 }
 
@@ -130,7 +143,10 @@ function phraseIn(haystack: readonly string[], phrase: readonly string[], prefix
 }
 
 export function textMatches(candidate: ReferenceEvent, text: string, textIn: readonly TextColumn[] | undefined): boolean {
-  const terms = text.split(/\s+/u).map(foldMarks).filter((term) => TOKEN_CHAR.test(term));
+  const terms = text
+    .split(/\s+/u)
+    .map(foldMarks)
+    .filter((term) => TOKEN_CHAR.test(term));
   if (terms.length === 0) return true;
   const cols = columns(candidate);
   const searched = (textIn ?? (['recordNames', 'doneByName', 'oldValues', 'newValues'] as const)).map((column) => cols[column]);

@@ -81,7 +81,12 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
     expect(cache.recordState(key)?.newestAuditedTime).toBe(timeline.entries[0]?.event.audited_time);
     cache.completeRecordSync(key, 1_700_000_123_000);
     expect(cache.recordState(key)).toMatchObject({
-      freshness: 'fresh', lastSyncedAt: 1_700_000_123_000, resumePageToken: null, syncMode: null, lastError: null, eventCount: timeline.entries.length,
+      freshness: 'fresh',
+      lastSyncedAt: 1_700_000_123_000,
+      resumePageToken: null,
+      syncMode: null,
+      lastError: null,
+      eventCount: timeline.entries.length,
     });
     expect(cache.countEvents({ records: [key] })).toBe(timeline.entries.length);
   });
@@ -142,7 +147,10 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
     cache.writeTimelinePage(key, timeline.entries.slice(0, 10), 'resume-here');
     cache.failRecordSync(key, { code: 'ZOHO_RATE_LIMITED', message: 'Zoho asked us to slow down.' }, 1_700_000_000_000);
     expect(cache.recordState(key)).toMatchObject({
-      freshness: 'failed', resumePageToken: 'resume-here', syncMode: 'incremental', eventCount: 10,
+      freshness: 'failed',
+      resumePageToken: 'resume-here',
+      syncMode: 'incremental',
+      eventCount: 10,
       lastError: { code: 'ZOHO_RATE_LIMITED', message: 'Zoho asked us to slow down.' },
     });
     // A killed process: re-open the file; state survives.
@@ -168,9 +176,7 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
   it('upserts users from Zoho’s list over names seen on events', () => {
     const sample = sampleTimeline();
     cache.writeTimelinePage(sample.key, sample.entries, null);
-    expect(cache.users()).toEqual([
-      { id: '554023000000235011', name: 'Patricia Boyle', email: null, profileName: null, status: null, inDirectory: false },
-    ]);
+    expect(cache.users()).toEqual([{ id: '554023000000235011', name: 'Patricia Boyle', email: null, profileName: null, status: null, inDirectory: false }]);
     const users: ZohoUser[] = [
       { id: '554023000000235011', full_name: 'Patricia Boyle', email: 'patricia.boyle@zylker.example', status: 'active', profile: { name: 'Administrator', id: '554023000000015972' }, extra_key: 'kept' },
       { id: '554023000000235047', first_name: 'ليلى', last_name: 'حداد', email: null, status: 'disabled' },
@@ -194,12 +200,18 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
     expect(cache.latestUnfinishedSyncRun()).toBeUndefined();
     const first = cache.createSyncRun([LEAD, OTHER, LEAD], '{"mode":"full"}', 1000);
     expect(first).toEqual({ id: 'run-1', createdAt: 1000, options: '{"mode":"full"}', status: 'running' });
-    expect(cache.syncRunRecords(first.id)).toEqual([{ ...LEAD, status: 'pending' }, { ...OTHER, status: 'pending' }]);
+    expect(cache.syncRunRecords(first.id)).toEqual([
+      { ...LEAD, status: 'pending' },
+      { ...OTHER, status: 'pending' },
+    ]);
     cache.markSyncRunRecord(first.id, LEAD, 'done');
     cache.close();
     cache = open();
     expect(cache.latestUnfinishedSyncRun()).toEqual(first);
-    expect(cache.syncRunRecords(first.id)).toEqual([{ ...LEAD, status: 'done' }, { ...OTHER, status: 'pending' }]);
+    expect(cache.syncRunRecords(first.id)).toEqual([
+      { ...LEAD, status: 'done' },
+      { ...OTHER, status: 'pending' },
+    ]);
     cache.markSyncRunRecord(first.id, OTHER, 'failed');
     const second = cache.createSyncRun([OTHER], '{}', 2000);
     expect(cache.latestUnfinishedSyncRun()?.id).toBe(second.id);
@@ -222,9 +234,15 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
 
   it('bulkIngest writes many pages in one transaction with the same result as page by page', () => {
     const timelines = generateTimelines(5, 3);
-    const bulk = cache.bulkIngest(timelines.flatMap((timeline) => pages(timeline.entries, 20).map((entries, index, all) => ({
-      key: timeline.key, entries, nextPageToken: index < all.length - 1 ? `t${index}` : null,
-    }))));
+    const bulk = cache.bulkIngest(
+      timelines.flatMap((timeline) =>
+        pages(timeline.entries, 20).map((entries, index, all) => ({
+          key: timeline.key,
+          entries,
+          nextPageToken: index < all.length - 1 ? `t${index}` : null,
+        })),
+      ),
+    );
     const total = timelines.reduce((sum, timeline) => sum + timeline.entries.length, 0);
     expect(bulk.inserted).toBe(total);
     const other = TimelineCache.inMemory();
@@ -295,7 +313,12 @@ describe('untrackRecords', () => {
       const before = cache.stats().events;
       const leadOnly = cache.countEvents({ records: [{ module: 'Leads', recordId: lead! }] }) - shared.length;
 
-      expect(cache.untrackRecords([{ module: 'Leads', recordId: other! }, { module: 'Leads', recordId: '1' }])).toBe(1);
+      expect(
+        cache.untrackRecords([
+          { module: 'Leads', recordId: other! },
+          { module: 'Leads', recordId: '1' },
+        ]),
+      ).toBe(1);
       expect(cache.recordState({ module: 'Leads', recordId: other! })).toBeUndefined();
       expect(cache.stats().events).toBe(before - (sandbox.groundTruth('Leads', other!).length - shared.length));
       for (const event of shared) expect(cache.getEvent(event.eventId)).toBeDefined();

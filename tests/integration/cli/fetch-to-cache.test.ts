@@ -53,7 +53,11 @@ describe('timeline-auditor fetch (into the cache)', () => {
     expect(code).toBe(0);
     expect(out).toContain('Leads/554023000001122039: 8 events cached (8 new)');
     expect(out).toContain('Sync done');
-    for (const [module, id] of [['Leads', '554023000001122039'], ['Contacts', first!], ['Contacts', second!]] as const) {
+    for (const [module, id] of [
+      ['Leads', '554023000001122039'],
+      ['Contacts', first!],
+      ['Contacts', second!],
+    ] as const) {
       const truth = sandbox.groundTruth(module, id).map((event) => (event as { id: string }).id);
       expect(cachedEventIds(module, id).sort()).toEqual([...truth].sort());
     }

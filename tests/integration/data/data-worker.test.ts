@@ -158,10 +158,7 @@ describe('export jobs', () => {
 
     const data = open();
     const progress: ExportProgress[] = [];
-    const result = await data.exports.csv(
-      job(records, dir.file('out/worker.csv'), { annotations: [{ eventId: firstId, ...annotation }] }),
-      { onProgress: (value) => progress.push(value) },
-    );
+    const result = await data.exports.csv(job(records, dir.file('out/worker.csv'), { annotations: [{ eventId: firstId, ...annotation }] }), { onProgress: (value) => progress.push(value) });
     const csv = readFileSync(dir.file('out/worker.csv'), 'utf8');
     expect(csv).toBe(readFileSync(dir.file('inline.csv'), 'utf8'));
     expect(csv).toContain('suspicious');
@@ -183,10 +180,7 @@ describe('export jobs', () => {
 
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const phases = new Set<string>();
-    const packet = await data.exports.packet(
-      { ...job(records, dir.file('packet.zip')), signingKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
-      { onProgress: (value) => phases.add(value.phase) },
-    );
+    const packet = await data.exports.packet({ ...job(records, dir.file('packet.zip')), signingKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }, { onProgress: (value) => phases.add(value.phase) });
     expect(packet.signerFingerprint).toBe(publicKeyFingerprint(publicKey));
     expect(packet.events).toBe(400);
     expect([...phases]).toEqual(expect.arrayContaining(['csv', 'pdf', 'signing', 'zip', 'done']));

@@ -25,9 +25,7 @@ export function fillCache(file: string, events: number, seed = 2026): RecordKey[
         if (recordId === undefined || generated >= events) continue;
         const history = dataset.history(module, recordId);
         if (history === undefined) continue;
-        const entries: TimelineEntry[] = history.events
-          .slice(0, events - generated)
-          .map((stored) => ({ event: stored.json as unknown as TimelineEvent, raw: stored.json as unknown as JsonObject }));
+        const entries: TimelineEntry[] = history.events.slice(0, events - generated).map((stored) => ({ event: stored.json as unknown as TimelineEvent, raw: stored.json as unknown as JsonObject }));
         if (entries.length === 0) continue;
         generated += entries.length;
         records.push({ module, recordId });

@@ -116,19 +116,27 @@ describe('exportInputFromCache', () => {
     const source = truthOf(small[0]!)[0]!.source!;
     expect(truth.filter((entry) => entry.event.source === source).length).toBeLessThan(truth.length);
     const narrowed = await collect(exportInputFromCache(cache, request(records, { filter: { sources: [source] } })).events);
-    expect(narrowed.map((event) => event.entry.event.id).sort()).toEqual(truth.filter((entry) => entry.event.source === source).map((entry) => entry.id).sort());
+    expect(narrowed.map((event) => event.entry.event.id).sort()).toEqual(
+      truth
+        .filter((entry) => entry.event.source === source)
+        .map((entry) => entry.id)
+        .sort(),
+    );
   });
 
   it('annotations are applied to their events, page by page', async () => {
     const truth = truthOf(large);
     const flagged = new Set([truth[0]!.id, truth[2_500]!.id, truth.at(-1)!.id]);
     const asked: number[] = [];
-    const input = exportInputFromCache(cache, request([large], {
-      annotations: (eventIds) => {
-        asked.push(eventIds.length);
-        return new Map(eventIds.filter((id) => flagged.has(id)).map((id) => [id, { flags: ['suspicious'], notes: [{ author: 'Reviewer', text: `checked ${id}`, at: 1 }] }]));
-      },
-    }));
+    const input = exportInputFromCache(
+      cache,
+      request([large], {
+        annotations: (eventIds) => {
+          asked.push(eventIds.length);
+          return new Map(eventIds.filter((id) => flagged.has(id)).map((id) => [id, { flags: ['suspicious'], notes: [{ author: 'Reviewer', text: `checked ${id}`, at: 1 }] }]));
+        },
+      }),
+    );
     const events = await collect(input.events);
     const annotated = events.filter((event) => event.flags.length > 0);
     expect(annotated.map((event) => event.entry.event.id).sort()).toEqual([...flagged].sort());
@@ -155,12 +163,21 @@ describe('an event in two selected timelines', () => {
     for (const key of [a, b]) {
       shared.trackRecords([key]);
       shared.beginRecordSync(key, 'full');
-      shared.writeTimelinePage(key, truthOf(key).map((raw) => ({ event: timelineEventSchema.parse(raw), raw })), null);
+      shared.writeTimelinePage(
+        key,
+        truthOf(key).map((raw) => ({ event: timelineEventSchema.parse(raw), raw })),
+        null,
+      );
       shared.completeRecordSync(key, Date.now());
     }
     const linked = truthOf(b)[3]!;
     shared.writeTimelinePage(a, [{ event: timelineEventSchema.parse(linked), raw: linked }], null);
-    expect(shared.timelinesOf(linked.id).map((key) => `${key.module}/${key.recordId}`).sort()).toEqual([`${a.module}/${a.recordId}`, `${b.module}/${b.recordId}`].sort());
+    expect(
+      shared
+        .timelinesOf(linked.id)
+        .map((key) => `${key.module}/${key.recordId}`)
+        .sort(),
+    ).toEqual([`${a.module}/${a.recordId}`, `${b.module}/${b.recordId}`].sort());
 
     const both = await collect(exportInputFromCache(shared, request([a, b])).events);
     expect(both).toHaveLength(truthOf(a).length + truthOf(b).length);

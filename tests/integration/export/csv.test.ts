@@ -49,7 +49,14 @@ describe('events.csv', () => {
     let rowIndex = 1;
     let checkedStrings = 0;
     for (const event of events) {
-      const raw = event.entry.raw as JsonObject & { id: string; action: string; source: string | null; done_by: { id: string }; record: { id: string; name: string | null; module: { api_name: string } }; field_history: Array<{ api_name: string; field_label?: string; data_type?: string; _value: { old: unknown; new: unknown } }> | null };
+      const raw = event.entry.raw as JsonObject & {
+        id: string;
+        action: string;
+        source: string | null;
+        done_by: { id: string };
+        record: { id: string; name: string | null; module: { api_name: string } };
+        field_history: Array<{ api_name: string; field_label?: string; data_type?: string; _value: { old: unknown; new: unknown } }> | null;
+      };
       const changes = raw.field_history ?? [];
       for (let index = 0; index < Math.max(1, changes.length); index += 1) {
         const row = (rows[rowIndex] ?? []).map(restoreCell);
@@ -68,7 +75,10 @@ describe('events.csv', () => {
         const change = changes[index];
         if (change !== undefined) {
           expect(row[12]).toBe(change.api_name);
-          for (const [cell, value] of [[row[15], change._value.old], [row[16], change._value.new]] as const) {
+          for (const [cell, value] of [
+            [row[15], change._value.old],
+            [row[16], change._value.new],
+          ] as const) {
             if (typeof value === 'string') {
               expect(cell).toBe(value);
               checkedStrings += 1;
@@ -112,7 +122,7 @@ describe('events.csv', () => {
     expect(dangerous).toEqual([]);
     const quoted = cells.filter((cell) => /^'[=+\-@\t\r]/.test(cell));
     expect(quoted.length).toBeGreaterThan(5);
-    expect(cells).toContain("'=HYPERLINK(\"http://x\",\"y\")");
+    expect(cells).toContain('\'=HYPERLINK("http://x","y")');
     expect(cells).toContain("'=cmd flag");
   });
 

@@ -50,7 +50,10 @@ async function runExport(request: Parameters<ExportService['start']>[0]): Promis
   const from = harness.pushed.length;
   const { exportId } = await exports.start(request);
   await exports.idle();
-  const views = harness.pushed.slice(from).filter((envelope) => envelope.channel === 'export:progress').map((envelope) => envelope.payload as ExportProgressView);
+  const views = harness.pushed
+    .slice(from)
+    .filter((envelope) => envelope.channel === 'export:progress')
+    .map((envelope) => envelope.payload as ExportProgressView);
   expect(views.every((view) => view.exportId === exportId)).toBe(true);
   return views;
 }
@@ -113,7 +116,12 @@ describe('ExportService', () => {
     expect(exports.history()[0]).toEqual(entry);
     const second = (await runExport({ records: [small[0]!], formats: ['csv'] })).at(-1)!.entry!;
     expect(second.events).toBe(truthOf(small[0]!).length);
-    expect(exports.history().slice(0, 2).map((candidate) => candidate.id)).toEqual([second.id, entry.id]);
+    expect(
+      exports
+        .history()
+        .slice(0, 2)
+        .map((candidate) => candidate.id),
+    ).toEqual([second.id, entry.id]);
 
     expect(exports.reveal(entry.id)).toEqual({ path: entry.files[0]!.path, revealed: false });
     const verified = await exports.verify({ exportId: entry.id });
@@ -125,7 +133,12 @@ describe('ExportService', () => {
     // A packet with one byte of events.csv changed: not ok, naming the file.
     const files = unzipSync(readFileSync(entry.files[2]!.path));
     const csvText = Buffer.from(files['events.csv']!).toString('utf8');
-    files['events.csv'] = strToU8(csvText.replace(csv.rows[0]!['event_id']!, csv.rows[0]!['event_id']!.replace(/.$/, (digit) => String((Number(digit) + 1) % 10))));
+    files['events.csv'] = strToU8(
+      csvText.replace(
+        csv.rows[0]!['event_id']!,
+        csv.rows[0]!['event_id']!.replace(/.$/, (digit) => String((Number(digit) + 1) % 10)),
+      ),
+    );
     const tampered = await exports.verify({ fileName: 'tampered.zip', base64: Buffer.from(zipSync(files)).toString('base64') });
     expect(tampered.ok).toBe(false);
     expect(tampered.firstProblem?.file).toBe('events.csv');
@@ -183,7 +196,10 @@ describe('ExportService', () => {
       await exports.idle();
       expect(cancelledAt).toBeDefined();
       expect(cancelledAt!).toBeLessThan(truthOf(large).length);
-      const last = harness.pushed.slice(from).filter((envelope) => envelope.channel === 'export:progress').at(-1)!.payload as ExportProgressView;
+      const last = harness.pushed
+        .slice(from)
+        .filter((envelope) => envelope.channel === 'export:progress')
+        .at(-1)!.payload as ExportProgressView;
       expect(last).toMatchObject({ exportId, state: 'cancelled', entry: null, error: null });
     } finally {
       unsubscribe();
@@ -214,7 +230,10 @@ describe('ExportService', () => {
       unsubscribe();
     }
     expect(cancelled).toBe(true);
-    const last = harness.pushed.slice(from).filter((envelope) => envelope.channel === 'export:progress').at(-1)!.payload as ExportProgressView;
+    const last = harness.pushed
+      .slice(from)
+      .filter((envelope) => envelope.channel === 'export:progress')
+      .at(-1)!.payload as ExportProgressView;
     expect(last).toMatchObject({ state: 'cancelled', entry: null, error: null });
     expect(exports.history()).toEqual(historyBefore);
     // The CSV was complete when the PDF was cancelled; kept, it would be an export nobody asked for and no history names.
@@ -231,7 +250,10 @@ describe('ExportService', () => {
       const first = await service.exportFiles({ records: [small[0]!], formats: ['csv'] });
       const second = await service.exportFiles({ records: [small[1]!], formats: ['csv'] });
       expect(second.files[0]!.path).not.toBe(first.files[0]!.path);
-      for (const [entry, record] of [[first, small[0]!], [second, small[1]!]] as const) {
+      for (const [entry, record] of [
+        [first, small[0]!],
+        [second, small[1]!],
+      ] as const) {
         expect(statSync(entry.files[0]!.path).size).toBe(entry.files[0]!.bytes);
         expect(sorted(csvOf(entry.files[0]!.path).eventIds)).toEqual(sorted(truthOf(record).map((event) => event.id)));
       }

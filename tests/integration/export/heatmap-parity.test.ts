@@ -146,8 +146,13 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
 
     // The PDF: the export's event source through the report's statistics.
     const input = exportInputFromCache(cache, {
-      records: [key], filterDescription: null, timeZone: zone,
-      connection: { dataCentre: 'eu', orgId: '1', apiDomain: 'https://www.zohoapis.eu' }, generatedBy: 'test', generatedAt: 0, appVersion: '0',
+      records: [key],
+      filterDescription: null,
+      timeZone: zone,
+      connection: { dataCentre: 'eu', orgId: '1', apiDomain: 'https://www.zohoapis.eu' },
+      generatedBy: 'test',
+      generatedAt: 0,
+      appVersion: '0',
     });
     const stats = new StatsCollector(input.scope.timeZone, input.users);
     for await (const event of input.events()) stats.add(event);
@@ -169,7 +174,10 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
       expect(await review.count({ filter: { combinator: 'and', rules }, timeZone: zone }), `${cell.y} ${cell.x}`).toBe(cell.count);
     }
     for (const cell of screen.userHourOfWeek) {
-      const rules: LocalFilterRuleInput[] = [{ field: 'user', operator: '=', value: cell.y }, { field: 'hourOfWeek', operator: '=', value: String(cell.x) }];
+      const rules: LocalFilterRuleInput[] = [
+        { field: 'user', operator: '=', value: cell.y },
+        { field: 'hourOfWeek', operator: '=', value: String(cell.x) },
+      ];
       expect(await review.count({ filter: { combinator: 'and', rules }, timeZone: zone }), `${cell.y} ${cell.x}`).toBe(cell.count);
     }
   });
@@ -182,7 +190,11 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
     const hours = cache.heatmap({}, 'user-hour-of-week', { timeZone: 'Europe/Berlin' });
     const byHour = new Map<number, number>();
     for (const cell of hours) byHour.set(cell.x, (byHour.get(cell.x) ?? 0) + cell.count);
-    expect([...byHour].sort((a, b) => a[0] - b[0])).toEqual([[6 * 24 + 1, 1], [6 * 24 + 2, 2], [6 * 24 + 3, 1]]);
+    expect([...byHour].sort((a, b) => a[0] - b[0])).toEqual([
+      [6 * 24 + 1, 1],
+      [6 * 24 + 2, 2],
+      [6 * 24 + 3, 1],
+    ]);
 
     // The table and the detail show each instant with its own offset, whatever offset Zoho wrote.
     review = new ReviewService({

@@ -31,8 +31,12 @@ function context(home: string): CliContext & { out: () => string; err: () => str
   const stderr = new PassThrough();
   let out = '';
   let err = '';
-  stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-  stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+  stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
   return { ...createCliContext({ stdout, stderr, env: {}, signal: new AbortController().signal }, home), out: () => out, err: () => err };
 }
 
@@ -172,8 +176,7 @@ describe('audit packet', () => {
         yield event;
       }
     };
-    await expect(writeAuditPacket({ scope: testScope(), events: source, users: TEST_USERS }, join(target, 'packet.zip'), { keyStore, signal: controller.signal }))
-      .rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
+    await expect(writeAuditPacket({ scope: testScope(), events: source, users: TEST_USERS }, join(target, 'packet.zip'), { keyStore, signal: controller.signal })).rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
     expect(await readdir(target)).toEqual([]);
   });
 
@@ -233,5 +236,4 @@ describe('CLI', () => {
     await expect(verifyCommand.run([], context(dir))).rejects.toMatchObject({ code: 'CLI_USAGE' });
     await expect(verifyCommand.run([join(dir, 'nope.zip')], context(dir))).rejects.toMatchObject({ code: 'VERIFY_NOT_FOUND' });
   });
-
 });

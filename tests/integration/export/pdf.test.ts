@@ -24,7 +24,11 @@ beforeAll(async () => {
   await mkdir(artifacts, { recursive: true });
   execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '6', join(dir, 'report.pdf'), join(dir, 'page')]);
   // Cover, the user × hour-of-week heatmap and the first events page.
-  const wanted = new Map([['page-01.png', 'report-cover.png'], ['page-04.png', 'report-heatmap.png'], ['page-06.png', 'report-events.png']]);
+  const wanted = new Map([
+    ['page-01.png', 'report-cover.png'],
+    ['page-04.png', 'report-heatmap.png'],
+    ['page-06.png', 'report-events.png'],
+  ]);
   for (const name of await readdir(dir)) {
     const target = wanted.get(name);
     if (target !== undefined) await copyFile(join(dir, name), join(artifacts, target));
@@ -61,7 +65,10 @@ describe('report.pdf', () => {
 
   it('keeps CJK, Arabic, Hebrew and emoji text (embedded fonts, per-run fallback)', () => {
     for (const sample of ['佐藤 美咲', '山田', '株式会社ゾーホー', '서울', 'ليلى', 'حداد', 'مرحبا', 'بكم', 'חברת', 'בדיקה', 'שלום', 'עולם', '🚀', '🎉', 'Müller', 'Chloé Lefèvre']) expect(text).toContain(sample);
-    const fonts = execFileSync('pdffonts', [join(dir, 'report.pdf')], { encoding: 'utf8' }).split('\n').slice(2).filter((line) => line.trim() !== '');
+    const fonts = execFileSync('pdffonts', [join(dir, 'report.pdf')], { encoding: 'utf8' })
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '');
     expect(fonts.length).toBeGreaterThanOrEqual(4);
     for (const line of fonts) expect(line).toMatch(/\byes\s+yes\s+yes\b/); // embedded, subset, with ToUnicode
     expect(fonts.join('\n')).toMatch(/NotoSansHans/);
@@ -99,7 +106,9 @@ describe('report.pdf', () => {
       }
     };
     const promise = exportPdfFile({ scope: testScope(), events: source, users: TEST_USERS }, join(dir, 'cancelled.pdf'), {
-      packetDigest: null, signal: controller.signal, onProgress: (progress) => phases.push(progress.phase),
+      packetDigest: null,
+      signal: controller.signal,
+      onProgress: (progress) => phases.push(progress.phase),
     });
     await expect(promise).rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
     expect(passes).toBe(2);

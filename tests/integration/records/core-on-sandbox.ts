@@ -31,10 +31,7 @@ export function tempHome(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function coreOnSandbox(
-  sandbox: Sandbox,
-  options: { home?: string; shell?: PlatformPorts['shell']; clock?: Clock } = {},
-): CoreOnSandbox {
+export function coreOnSandbox(sandbox: Sandbox, options: { home?: string; shell?: PlatformPorts['shell']; clock?: Clock } = {}): CoreOnSandbox {
   const home = options.home ?? tempHome('ta-core-');
   const base = nodePlatformPorts({ shell: 'browser', home, env: PASSPHRASE_ENV });
   // The shell and the clock are ports like any other: a test may hand the root its own.

@@ -46,7 +46,7 @@ describe('RecordsService.add', () => {
     const result = await records.add({ text: `Leads/${lead1}\r\n\n# a comment\nLeads/${lead2}, Leads/${lead1}\n${deal1}\n`, defaultModule: 'Deals', format: 'paste' });
     expect(result).toEqual({ added: 3, problems: [] });
     expect(harness.payloads('records:changed')).toHaveLength(1);
-    const overview = (await records.overview());
+    const overview = await records.overview();
     expect(overview.records.map((row) => `${row.module}/${row.recordId}`).sort()).toEqual(sorted([`Leads/${lead1}`, `Leads/${lead2}`, `Deals/${deal1}`]));
     for (const row of overview.records) {
       expect(row).toMatchObject({ freshness: 'never', eventCount: 0, newestAuditedTime: null, lastSyncedAt: null, lastError: null, resumable: false });
@@ -144,7 +144,7 @@ describe('RecordsService sync', () => {
     for (const [index, key] of keys.entries()) {
       expect(sorted(await cachedIds(harness, key.module, key.recordId))).toEqual(sorted(truth[index]!));
     }
-    const overview = (await records.overview());
+    const overview = await records.overview();
     expect(overview.cache.events).toBe(last.eventsWritten);
     expect(records.cacheFile()).toBe(cacheFilePath(harness.home));
     for (const [index, key] of keys.entries()) {
@@ -158,15 +158,15 @@ describe('RecordsService sync', () => {
     const key = keys[0]!;
     const all = truth[0]!;
     expect(all.length).toBeGreaterThan(12);
-    const first = (await records.timeline(key, 5, 0));
+    const first = await records.timeline(key, 5, 0);
     expect(first.total).toBe(all.length);
     expect(first.events.map((event) => event.eventId)).toEqual(all.slice(0, 5));
     expect((await records.timeline(key, 5, 5)).events.map((event) => event.eventId)).toEqual(all.slice(5, 10));
-    const tail = (await records.timeline(key, 5, all.length - 2));
+    const tail = await records.timeline(key, 5, all.length - 2);
     expect(tail).toEqual({ total: all.length, events: expect.any(Array) });
     expect(tail.events.map((event) => event.eventId)).toEqual(all.slice(-2));
     expect((await records.timeline(key, 5, all.length)).events).toEqual([]);
-    expect((await records.timeline({ module: 'Leads', recordId: '42' }, 5, 0))).toEqual({ total: 0, events: [] });
+    expect(await records.timeline({ module: 'Leads', recordId: '42' }, 5, 0)).toEqual({ total: 0, events: [] });
   });
 
   it('a run ends with exactly one final sync:progress event', async () => {
@@ -184,7 +184,11 @@ describe('RecordsService sync', () => {
   it('one sync at a time: a second start and a remove are refused while it runs; cancel, then resume completes it', async () => {
     const harness = open();
     const records = await harness.core.records();
-    const keys = ['Leads', 'Contacts', 'Accounts', 'Deals'].flatMap((module) => ids(module).slice(0, 4).map((recordId) => ({ module, recordId })));
+    const keys = ['Leads', 'Contacts', 'Accounts', 'Deals'].flatMap((module) =>
+      ids(module)
+        .slice(0, 4)
+        .map((recordId) => ({ module, recordId })),
+    );
     expect(await records.add({ text: keys.map((key) => `${key.module}/${key.recordId}`).join('\n'), defaultModule: null, format: 'paste' })).toEqual({ added: 16, problems: [] });
     sandbox.setKnobs({ latencyMs: 150 });
     let cancelledAt: { recordsDone: number; recordsTotal: number } | undefined;
@@ -212,7 +216,10 @@ describe('RecordsService sync', () => {
       expect(rows.filter((row) => row.freshness === 'fresh')).toHaveLength(afterCancel.recordsDone);
       // The rest were not reached (never) or cut off mid-record (syncing, offered for resuming).
       for (const row of rows.filter((candidate) => candidate.freshness !== 'fresh')) {
-        expect([{ freshness: 'never', resumable: false }, { freshness: 'syncing', resumable: true }]).toContainEqual({ freshness: row.freshness, resumable: row.resumable });
+        expect([
+          { freshness: 'never', resumable: false },
+          { freshness: 'syncing', resumable: true },
+        ]).toContainEqual({ freshness: row.freshness, resumable: row.resumable });
       }
     } finally {
       unsubscribe();
@@ -242,7 +249,7 @@ describe('RecordsService sync', () => {
     expect(await records.remove([gone, { module: 'Leads', recordId: '42' }])).toEqual({ removed: 1 });
     expect(harness.payloads('records:changed')).toHaveLength(changedBefore + 1);
     expect((await records.overview()).records.some((row) => row.recordId === gone.recordId)).toBe(false);
-    expect((await records.timeline(gone, 10, 0))).toEqual({ total: 0, events: [] });
+    expect(await records.timeline(gone, 10, 0)).toEqual({ total: 0, events: [] });
     expect((await records.overview()).cache.events).toBe(eventsBefore - groundTruthIds(sandbox, gone.module, gone.recordId).length);
   });
 
@@ -287,7 +294,10 @@ describe('RecordsService.resolveRecords', () => {
       expect(resolved.map((record) => `${record.module}/${record.recordId}`).sort()).toEqual(sorted([...new Set(expected)]));
       expect(resolved).toHaveLength(2 + ids('Accounts').length);
       const fromList = await records.resolveRecords({ refs: [], file: listFile, defaultModule: 'Leads' });
-      expect(fromList).toEqual([{ module: 'Leads', recordId: lead1 }, { module: 'Leads', recordId: lead2 }]);
+      expect(fromList).toEqual([
+        { module: 'Leads', recordId: lead1 },
+        { module: 'Leads', recordId: lead2 },
+      ]);
 
       await expect(records.resolveRecords({ refs: [`Leads/${lead1}`], modifiedFrom: '2024-01-01T00:00:00+00:00' })).rejects.toMatchObject({ code: 'SYNC_INPUT_INVALID', message: 'A modification window needs a module.' });
       await expect(records.resolveRecords({ refs: [] })).rejects.toMatchObject({ code: 'SYNC_INPUT_INVALID', message: 'No records to sync.' });

@@ -31,9 +31,7 @@ beforeAll(() => {
 afterAll(() => cache.close());
 
 function matching(filter: LocalFilterGroup, timeZone = 'UTC'): string[] {
-  return cache
-    .queryEvents({ condition: compileReviewFilter(filter, timeZone) }, { direction: 'asc', limit: 10 })
-    .map((event) => event.eventId);
+  return cache.queryEvents({ condition: compileReviewFilter(filter, timeZone) }, { direction: 'asc', limit: 10 }).map((event) => event.eventId);
 }
 
 describe('local filter edges', () => {

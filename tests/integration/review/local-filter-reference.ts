@@ -15,7 +15,12 @@ function textOf(value: JsonValue | undefined): string | null {
 }
 
 const empty = (text: string | null): boolean => text === null || text === '';
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : String(value).split(',').map((item) => item.trim()));
+const list = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.map(String)
+    : String(value)
+        .split(',')
+        .map((item) => item.trim());
 
 export interface ReferenceExtras {
   flags: (eventId: string) => string[];
@@ -30,16 +35,26 @@ function ruleMatches(candidate: ReferenceEvent, rule: LocalFilterRule, offsetMin
   const among = (value: string | null): boolean => value !== null && list(rule.value).includes(value);
   let result: boolean;
   switch (rule.field) {
-    case 'user': result = among(event.done_by.id); break;
-    case 'action': result = among(event.action); break;
-    case 'module': result = among(event.record.module.api_name); break;
+    case 'user':
+      result = among(event.done_by.id);
+      break;
+    case 'action':
+      result = among(event.action);
+      break;
+    case 'module':
+      result = among(event.record.module.api_name);
+      break;
     case 'source':
       if (op === 'null') return empty(event.source);
       if (op === 'notNull') return !empty(event.source);
       result = among(event.source);
       break;
-    case 'record': result = candidate.timelines.some((key) => `${key.module}/${key.recordId}` === rule.value); break;
-    case 'field': result = changes.some((change) => among(change.api_name)); break;
+    case 'record':
+      result = candidate.timelines.some((key) => `${key.module}/${key.recordId}` === rule.value);
+      break;
+    case 'field':
+      result = changes.some((change) => among(change.api_name));
+      break;
     case 'oldValue':
     case 'newValue': {
       const side = (change: (typeof changes)[number]): string | null => textOf(rule.field === 'oldValue' ? change._value.old : change._value.new);
@@ -77,7 +92,9 @@ function ruleMatches(candidate: ReferenceEvent, rule: LocalFilterRule, offsetMin
       if (op === 'null') return event.automation_details === null;
       if (op === 'notNull') return event.automation_details !== null;
       return event.automation_details !== null && JSON.stringify(event.automation_details).toLowerCase().includes(String(rule.value).toLowerCase());
-    case 'text': result = textMatches(candidate, String(rule.value), undefined); break;
+    case 'text':
+      result = textMatches(candidate, String(rule.value), undefined);
+      break;
     case 'flag': {
       const flags = extras.flags(event.id);
       if (op === 'null') return flags.length === 0;
@@ -100,9 +117,7 @@ function ruleMatches(candidate: ReferenceEvent, rule: LocalFilterRule, offsetMin
 }
 
 export function referenceMatches(candidate: ReferenceEvent, group: LocalFilterGroup, offsetMinutes: number, extras: ReferenceExtras): boolean {
-  const results = group.rules.map((child) =>
-    'rules' in child ? referenceMatches(candidate, child, offsetMinutes, extras) : ruleMatches(candidate, child, offsetMinutes, extras),
-  );
+  const results = group.rules.map((child) => ('rules' in child ? referenceMatches(candidate, child, offsetMinutes, extras) : ruleMatches(candidate, child, offsetMinutes, extras)));
   const body = results.length === 0 ? true : group.combinator === 'and' ? results.every(Boolean) : results.some(Boolean);
   return group.not === true ? !body : body;
 }

@@ -75,20 +75,34 @@ function randomRule(prng: Prng): LocalFilterRule {
   const text = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
   const ms = Date.parse(event.audited_time);
   switch (prng.int(0, 13)) {
-    case 0: return { field: 'user', operator: pick(['=', '!=']), value: event.done_by.id };
-    case 1: return { field: 'source', operator: pick(['in', 'notIn']), value: [event.source ?? 'crm_ui', 'workflow'] };
-    case 2: return { field: 'action', operator: pick(['=', '!=', 'in']), value: event.action };
-    case 3: return { field: 'module', operator: 'in', value: [event.record.module.api_name, 'Notes'] };
-    case 4: return { field: 'field', operator: pick(['=', '!=']), value: change?.api_name ?? 'Lead_Source' };
-    case 5: return { field: 'oldValue', operator: pick(['=', 'contains', 'null', 'notNull', 'doesNotContain']), value: text(change?._value.old).slice(0, 4) || 'a' };
-    case 6: return { field: 'newValue', operator: pick(['=', '!=', 'contains']), value: text(change?._value.new) || 'x' };
-    case 7: return { field: 'valueChange', operator: 'changedFromTo', value: [text(change?._value.old), text(change?._value.new)] };
-    case 8: return { field: 'time', operator: pick(['between', 'notBetween']), value: [new Date(ms - 40 * 86_400_000).toISOString(), new Date(ms).toISOString()] };
-    case 9: return { field: 'time', operator: pick(['>=', '<']), value: event.audited_time };
-    case 10: return { field: 'hourOfWeek', operator: 'in', value: [String((((Math.floor(ms / 3_600_000) + 72) % 168) + 168) % 168), '3'] };
-    case 11: return { field: 'day', operator: 'between', value: [new Date(ms - 20 * 86_400_000).toISOString().slice(0, 10), new Date(ms).toISOString().slice(0, 10)] };
-    case 12: return { field: 'automation', operator: pick(['null', 'notNull', 'contains']), value: 'blueprint' };
-    default: return { field: 'text', operator: pick(['contains', 'doesNotContain']), value: (event.record.name ?? 'Boyle').split(/\s+/)[0]! };
+    case 0:
+      return { field: 'user', operator: pick(['=', '!=']), value: event.done_by.id };
+    case 1:
+      return { field: 'source', operator: pick(['in', 'notIn']), value: [event.source ?? 'crm_ui', 'workflow'] };
+    case 2:
+      return { field: 'action', operator: pick(['=', '!=', 'in']), value: event.action };
+    case 3:
+      return { field: 'module', operator: 'in', value: [event.record.module.api_name, 'Notes'] };
+    case 4:
+      return { field: 'field', operator: pick(['=', '!=']), value: change?.api_name ?? 'Lead_Source' };
+    case 5:
+      return { field: 'oldValue', operator: pick(['=', 'contains', 'null', 'notNull', 'doesNotContain']), value: text(change?._value.old).slice(0, 4) || 'a' };
+    case 6:
+      return { field: 'newValue', operator: pick(['=', '!=', 'contains']), value: text(change?._value.new) || 'x' };
+    case 7:
+      return { field: 'valueChange', operator: 'changedFromTo', value: [text(change?._value.old), text(change?._value.new)] };
+    case 8:
+      return { field: 'time', operator: pick(['between', 'notBetween']), value: [new Date(ms - 40 * 86_400_000).toISOString(), new Date(ms).toISOString()] };
+    case 9:
+      return { field: 'time', operator: pick(['>=', '<']), value: event.audited_time };
+    case 10:
+      return { field: 'hourOfWeek', operator: 'in', value: [String((((Math.floor(ms / 3_600_000) + 72) % 168) + 168) % 168), '3'] };
+    case 11:
+      return { field: 'day', operator: 'between', value: [new Date(ms - 20 * 86_400_000).toISOString().slice(0, 10), new Date(ms).toISOString().slice(0, 10)] };
+    case 12:
+      return { field: 'automation', operator: pick(['null', 'notNull', 'contains']), value: 'blueprint' };
+    default:
+      return { field: 'text', operator: pick(['contains', 'doesNotContain']), value: (event.record.name ?? 'Boyle').split(/\s+/)[0]! };
   }
 }
 
@@ -124,7 +138,7 @@ describe('local filter compiler agrees with a plain evaluation', () => {
       const expected = ids(all().filter((candidate) => referenceMatches(candidate, group, offset, noExtras)));
       if (expected.length > 0 && expected.length < model.events.size) nonTrivial += 1;
       expect(await cacheIds(group, offset), JSON.stringify(group)).toEqual(expected);
-      expect((await review.count({ filter: group, timeZone: fixedZone(offset) }))).toBe(expected.length);
+      expect(await review.count({ filter: group, timeZone: fixedZone(offset) })).toBe(expected.length);
     }
     expect(nonTrivial).toBeGreaterThan(20);
   });
@@ -174,19 +188,31 @@ describe('local filter compiler agrees with a plain evaluation', () => {
     const event = all()[5]!.entry.event;
     const group: LocalFilterGroup = { combinator: 'and', rules: [{ field: 'user', operator: '=', value: event.done_by.id }] };
     const expected = all().filter((candidate) => referenceMatches(candidate, group, 0, noExtras));
-    const maps = (await review.heatmaps({ filter: group, timeZone: 'Etc/GMT-1' }));
+    const maps = await review.heatmaps({ filter: group, timeZone: 'Etc/GMT-1' });
     for (const cells of [maps.userHourOfWeek, maps.sourceDay, maps.userSource]) expect(cells.reduce((sum, cell) => sum + cell.count, 0)).toBe(expected.length);
-    const summary = (await review.summary({ filter: group, timeZone: 'UTC' }));
+    const summary = await review.summary({ filter: group, timeZone: 'UTC' });
     expect(summary.events).toBe(expected.length);
     expect(summary.users).toBe(1);
     // A cell's own filter (user + hour of week in the zone) gives exactly the cell's count.
     for (const cell of maps.userHourOfWeek.slice(0, 5)) {
-      const cellFilter: LocalFilterGroup = { combinator: 'and', rules: [group, { combinator: 'and', rules: [{ field: 'user', operator: '=', value: cell.y }, { field: 'hourOfWeek', operator: '=', value: String(cell.x) }] }] };
-      expect((await review.count({ filter: cellFilter, timeZone: 'Etc/GMT-1' }))).toBe(cell.count);
+      const cellFilter: LocalFilterGroup = {
+        combinator: 'and',
+        rules: [
+          group,
+          {
+            combinator: 'and',
+            rules: [
+              { field: 'user', operator: '=', value: cell.y },
+              { field: 'hourOfWeek', operator: '=', value: String(cell.x) },
+            ],
+          },
+        ],
+      };
+      expect(await review.count({ filter: cellFilter, timeZone: 'Etc/GMT-1' })).toBe(cell.count);
     }
     for (const cell of maps.sourceDay.slice(0, 5)) {
       const cellFilter: LocalFilterGroup = { combinator: 'and', rules: [group, { field: 'day', operator: '=', value: cell.x }, cell.y === '' ? { field: 'source', operator: 'null' } : { field: 'source', operator: '=', value: cell.y }] };
-      expect((await review.count({ filter: cellFilter, timeZone: 'Etc/GMT-1' }))).toBe(cell.count);
+      expect(await review.count({ filter: cellFilter, timeZone: 'Etc/GMT-1' })).toBe(cell.count);
     }
   });
 });
@@ -240,7 +266,7 @@ describe('review flags', () => {
   }
 
   it('computes every rule like a plain computation, and recomputes when the rules change', async () => {
-    (await review.ensureFlags());
+    await review.ensureFlags();
     expect(await actualFlags()).toEqual(expectedFlags(DEFAULT_FLAG_RULES));
     const tighter: FlagRules = {
       ...DEFAULT_FLAG_RULES,
@@ -248,7 +274,7 @@ describe('review flags', () => {
       massChange: { enabled: true, events: 3, minutes: 90 },
       sensitiveFields: { enabled: true, fields: ['Lead_Source', 'Last_Name'] },
     };
-    const { flagged } = (await review.setRules(tighter));
+    const { flagged } = await review.setRules(tighter);
     const expected = expectedFlags(tighter);
     expect(flagged).toBe(expected.size);
     expect(await actualFlags()).toEqual(expected);
@@ -258,8 +284,8 @@ describe('review flags', () => {
     const filter: LocalFilterGroup = { combinator: 'and', rules: [{ field: 'flag', operator: '=', value: 'mass_change' }] };
     const extras: ReferenceExtras = { flags: (id) => [...(expected.get(id) ?? [])], notes: () => [] };
     expect(await cacheIds(filter)).toEqual(ids(all().filter((candidate) => referenceMatches(candidate, filter, 0, extras))));
-    expect((await review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timeZone: 'UTC' }))).toBe(expected.size);
-    const off = (await review.setRules({ ...tighter, offHours: { ...tighter.offHours, enabled: false }, massChange: { ...tighter.massChange, enabled: false } }));
+    expect(await review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timeZone: 'UTC' })).toBe(expected.size);
+    const off = await review.setRules({ ...tighter, offHours: { ...tighter.offHours, enabled: false }, massChange: { ...tighter.massChange, enabled: false } });
     expect(off.flagged).toBe(expectedFlags({ ...tighter, offHours: { ...tighter.offHours, enabled: false }, massChange: { ...tighter.massChange, enabled: false } }).size);
     expect((await review.rules()).offHours.enabled).toBe(false);
     // Working hours in a zone with daylight saving: the offset of each event's own moment counts.
@@ -269,15 +295,15 @@ describe('review flags', () => {
   });
 
   it('recompute after new events arrive (sync finished)', async () => {
-    const before = (await review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timeZone: 'UTC' }));
+    const before = await review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timeZone: 'UTC' });
     const extra = generateTimelines(77, 1).slice(0, 3);
     for (const timeline of extra) {
       cache.writeTimelinePage(timeline.key, timeline.entries, null);
       model.write(timeline.key, timeline.entries);
     }
-    (await review.summary({ filter: { combinator: 'and', rules: [] }, timeZone: 'UTC' }));
-    expect(await actualFlags()).toEqual(expectedFlags((await review.rules())));
-    expect((await review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timeZone: 'UTC' }))).toBeGreaterThanOrEqual(before);
+    await review.summary({ filter: { combinator: 'and', rules: [] }, timeZone: 'UTC' });
+    expect(await actualFlags()).toEqual(expectedFlags(await review.rules()));
+    expect(await review.count({ filter: { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] }, timeZone: 'UTC' })).toBeGreaterThanOrEqual(before);
   });
 });
 
@@ -285,13 +311,13 @@ describe('reviewer notes', () => {
   it('stores notes with author and time, shows them in rows, filters and annotations', async () => {
     const [first, second] = all().map((candidate) => candidate.entry.event.id);
     now = 1_760_000_000_000;
-    const note = (await review.addNote({ eventId: first!, text: 'Checked with the owner — fine', tag: 'reviewed' }));
+    const note = await review.addNote({ eventId: first!, text: 'Checked with the owner — fine', tag: 'reviewed' });
     now += 1000;
-    (await review.addNote({ eventId: first!, text: 'Second look', tag: null }));
-    (await review.addNote({ eventId: second!, text: 'Suspicious timing', tag: 'follow-up' }));
+    await review.addNote({ eventId: first!, text: 'Second look', tag: null });
+    await review.addNote({ eventId: second!, text: 'Suspicious timing', tag: 'follow-up' });
     expect(note).toMatchObject({ author: 'Ada Auditor', at: 1_760_000_000_000, tag: 'reviewed' });
 
-    const annotations = (await review.reviewAnnotations([first!, second!, 'not-an-event']));
+    const annotations = await review.reviewAnnotations([first!, second!, 'not-an-event']);
     expect(annotations.get(first!)?.notes).toEqual([
       { author: 'Ada Auditor', text: 'Checked with the owner — fine', tag: 'reviewed', at: 1_760_000_000_000 },
       { author: 'Ada Auditor', text: 'Second look', tag: null, at: 1_760_000_001_000 },
@@ -301,11 +327,11 @@ describe('reviewer notes', () => {
     const withNotes = (await review.page({ filter: { combinator: 'and', rules: [{ field: 'note', operator: 'notNull' }] }, timeZone: 'UTC', sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 10 })).rows;
     expect(withNotes.map((row) => row.eventId).sort()).toEqual([first!, second!].sort());
     expect(withNotes.find((row) => row.eventId === first)?.noteCount).toBe(2);
-    expect((await review.count({ filter: { combinator: 'and', rules: [{ field: 'note', operator: 'contains', value: 'FOLLOW' }] }, timeZone: 'UTC' }))).toBe(1);
+    expect(await review.count({ filter: { combinator: 'and', rules: [{ field: 'note', operator: 'contains', value: 'FOLLOW' }] }, timeZone: 'UTC' })).toBe(1);
     expect((await review.event(first!, 'UTC')).notes.map((entry) => entry.text)).toEqual(['Checked with the owner — fine', 'Second look']);
 
-    expect((await review.deleteNote(note.id))).toEqual({ deleted: true });
-    expect((await review.deleteNote(note.id))).toEqual({ deleted: false });
+    expect(await review.deleteNote(note.id)).toEqual({ deleted: true });
+    expect(await review.deleteNote(note.id)).toEqual({ deleted: false });
     expect((await review.reviewAnnotations([first!])).get(first!)?.notes).toHaveLength(1);
     await expect(review.addNote({ eventId: '999', text: 'x', tag: null })).rejects.toThrow(expect.objectContaining({ code: 'REVIEW_EVENT_NOT_CACHED' }));
   });
@@ -315,7 +341,7 @@ describe('event detail and a record as of a moment', () => {
   it('returns everything Zoho sent for the sample event, raw JSON verbatim', async () => {
     const sample = sampleTimeline();
     const entry = sample.entries.find((candidate) => (candidate.event.field_history ?? []).some((change) => (change.pick_list_values ?? []).length > 3))!;
-    const detail = (await review.event(entry.event.id, 'UTC'));
+    const detail = await review.event(entry.event.id, 'UTC');
     expect(detail.doneBy).toMatchObject({ id: entry.event.done_by.id, profile: { name: 'Administrator' }, type: 'regular user' });
     const change = detail.fieldChanges.find((candidate) => (candidate.pickList ?? []).length > 0)!;
     expect(change.pickList!.length).toBeGreaterThan(3);
@@ -325,7 +351,7 @@ describe('event detail and a record as of a moment', () => {
   it('replays field_history: values at each step, earlier values from later changes', async () => {
     const sample = sampleTimeline();
     const key = sample.key;
-    const latest = (await review.recordState({ record: key }));
+    const latest = await review.recordState({ record: key });
     expect(latest.events).toHaveLength(sample.entries.length);
     expect(latest.index).toBe(latest.events.length - 1);
     // Plain replay: apply every change in time order.
@@ -334,12 +360,15 @@ describe('event detail and a record as of a moment', () => {
     for (const entry of ordered) for (const change of entry.event.field_history ?? []) values.set(change.api_name, typeof change._value.new === 'string' || change._value.new === null ? change._value.new : JSON.stringify(change._value.new));
     expect(Object.fromEntries(latest.fields.map((field) => [field.apiName, field.value]))).toEqual(Object.fromEntries(values));
 
-    const before = (await review.recordState({ record: key, atTime: '2000-01-01T00:00:00Z' }));
+    const before = await review.recordState({ record: key, atTime: '2000-01-01T00:00:00Z' });
     expect(before.index).toBe(-1);
     expect(before.fields.every((field) => field.basis === 'earlier')).toBe(true);
     const firstChanged = ordered.find((entry) => (entry.event.field_history ?? []).length > 0)!;
-    const step = (await review.recordState({ record: key, atEventId: firstChanged.event.id }));
-    const changed = step.fields.filter((field) => field.changedHere).map((field) => field.apiName).sort();
+    const step = await review.recordState({ record: key, atEventId: firstChanged.event.id });
+    const changed = step.fields
+      .filter((field) => field.changedHere)
+      .map((field) => field.apiName)
+      .sort();
     expect(changed).toEqual([...new Set((firstChanged.event.field_history ?? []).map((change) => change.api_name))].sort());
   });
 });
@@ -348,12 +377,12 @@ describe('saved filters and preferences live in main', () => {
   it('saves, replaces, lists and deletes named filters; refuses one that cannot compile', async () => {
     const filter: LocalFilterGroup = { combinator: 'or', rules: [{ field: 'action', operator: '=', value: 'deleted' }] };
     expect((await review.saveFilter('Deletions', filter)).map((saved) => saved.name)).toEqual(['Deletions']);
-    (await review.saveFilter('Alpha', { combinator: 'and', rules: [] }));
+    await review.saveFilter('Alpha', { combinator: 'and', rules: [] });
     expect((await review.saveFilter('Deletions', { ...filter, not: true })).map((saved) => saved.name)).toEqual(['Alpha', 'Deletions']);
     expect((await review.savedFilters()).find((saved) => saved.name === 'Deletions')?.filter.not).toBe(true);
     await expect(review.saveFilter('Bad', { combinator: 'and', rules: [{ field: 'user', operator: 'contains', value: 'x' }] } as unknown as LocalFilterGroup)).rejects.toThrow(expect.objectContaining({ code: 'REVIEW_FILTER_INVALID' }));
     expect((await review.deleteFilter('Alpha')).map((saved) => saved.name)).toEqual(['Deletions']);
-    expect((await review.setPreferences({ columns: ['time', 'user', 'flags'] }))).toEqual({ columns: ['time', 'user', 'flags'] });
+    expect(await review.setPreferences({ columns: ['time', 'user', 'flags'] })).toEqual({ columns: ['time', 'user', 'flags'] });
     expect((await review.preferences()).columns).toEqual(['time', 'user', 'flags']);
   });
 });

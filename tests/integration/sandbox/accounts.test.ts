@@ -25,8 +25,16 @@ afterEach(async () => {
 
 function authorizeUrl(base: string, overrides: Record<string, string | undefined> = {}): string {
   const params: Record<string, string | undefined> = {
-    client_id: DEMO_CLIENT.clientId, response_type: 'code', redirect_uri: REDIRECT, scope: SCOPE, access_type: 'offline',
-    prompt: 'consent', state: 'st-123', code_challenge: CHALLENGE, code_challenge_method: 'S256', ...overrides,
+    client_id: DEMO_CLIENT.clientId,
+    response_type: 'code',
+    redirect_uri: REDIRECT,
+    scope: SCOPE,
+    access_type: 'offline',
+    prompt: 'consent',
+    state: 'st-123',
+    code_challenge: CHALLENGE,
+    code_challenge_method: 'S256',
+    ...overrides,
   };
   const url = new URL('/oauth/v2/auth', base);
   for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
@@ -42,7 +50,9 @@ async function consent(base: string, decision: 'approve' | 'deny', overrides: Re
   const consentId = /name="consent_id" value="([0-9a-f]+)"/.exec(markup)?.[1];
   expect(consentId).toBeDefined();
   const answer = await fetch(new URL('/oauth/v2/auth', base), {
-    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ consent_id: consentId ?? '', decision }),
   });
   expect(answer.status).toBe(302);
@@ -51,8 +61,13 @@ async function consent(base: string, decision: 'approve' | 'deny', overrides: Re
 
 async function exchange(base: string, code: string, overrides: Record<string, string> = {}): Promise<Record<string, unknown>> {
   const response = await postForm(`${base}/oauth/v2/token`, {
-    grant_type: 'authorization_code', client_id: DEMO_CLIENT.clientId, client_secret: DEMO_CLIENT.clientSecret,
-    redirect_uri: REDIRECT, code, code_verifier: VERIFIER, ...overrides,
+    grant_type: 'authorization_code',
+    client_id: DEMO_CLIENT.clientId,
+    client_secret: DEMO_CLIENT.clientSecret,
+    redirect_uri: REDIRECT,
+    code,
+    code_verifier: VERIFIER,
+    ...overrides,
   });
   expect(response.status).toBe(200);
   return (await response.json()) as Record<string, unknown>;
@@ -60,7 +75,10 @@ async function exchange(base: string, code: string, overrides: Record<string, st
 
 async function refresh(base: string, refreshToken: string): Promise<Response> {
   return postForm(`${base}/oauth/v2/token`, {
-    grant_type: 'refresh_token', client_id: DEMO_CLIENT.clientId, client_secret: DEMO_CLIENT.clientSecret, refresh_token: refreshToken,
+    grant_type: 'refresh_token',
+    client_id: DEMO_CLIENT.clientId,
+    client_secret: DEMO_CLIENT.clientSecret,
+    refresh_token: refreshToken,
   });
 }
 
@@ -92,9 +110,12 @@ describe('authorization endpoint', () => {
     const { url } = await start();
     const page = await (await fetch(authorizeUrl(url))).text();
     const consentId = /name="consent_id" value="([0-9a-f]+)"/.exec(page)?.[1] ?? '';
-    const post = (): Promise<Response> => fetch(`${url}/oauth/v2/auth`, {
-      method: 'POST', redirect: 'manual', body: new URLSearchParams({ consent_id: consentId, decision: 'approve' }),
-    });
+    const post = (): Promise<Response> =>
+      fetch(`${url}/oauth/v2/auth`, {
+        method: 'POST',
+        redirect: 'manual',
+        body: new URLSearchParams({ consent_id: consentId, decision: 'approve' }),
+      });
     expect((await post()).status).toBe(302);
     const replay = await post();
     expect(replay.status).toBe(400);
@@ -160,8 +181,7 @@ describe('token endpoint: authorization_code', () => {
 
   it('a code is single-use, short-lived, bound to the redirect URI and the PKCE verifier', async () => {
     const { url } = await start({ autoConsent: 'approve' });
-    const newCode = async (): Promise<string> =>
-      new URL((await fetch(authorizeUrl(url), { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const newCode = async (): Promise<string> => new URL((await fetch(authorizeUrl(url), { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code') ?? '';
 
     const reused = await newCode();
     expect((await exchange(url, reused)).access_token).toBeTypeOf('string');
@@ -174,7 +194,11 @@ describe('token endpoint: authorization_code', () => {
     expect(await exchange(url, await newCode(), { code_verifier: 'wrong-verifier-wrong-verifier-wrong-verifier-123' })).toEqual({ error: 'invalid_code' });
     const withoutVerifier = await newCode();
     const missing = await postForm(`${url}/oauth/v2/token`, {
-      grant_type: 'authorization_code', client_id: DEMO_CLIENT.clientId, client_secret: DEMO_CLIENT.clientSecret, redirect_uri: REDIRECT, code: withoutVerifier,
+      grant_type: 'authorization_code',
+      client_id: DEMO_CLIENT.clientId,
+      client_secret: DEMO_CLIENT.clientSecret,
+      redirect_uri: REDIRECT,
+      code: withoutVerifier,
     });
     expect(await missing.json()).toEqual({ error: 'invalid_code' });
 
@@ -185,15 +209,18 @@ describe('token endpoint: authorization_code', () => {
 
   it('checks the client id and secret; accepts parameters in the query string too', async () => {
     const { url } = await start({ autoConsent: 'approve' });
-    const newCode = async (): Promise<string> =>
-      new URL((await fetch(authorizeUrl(url), { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const newCode = async (): Promise<string> => new URL((await fetch(authorizeUrl(url), { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code') ?? '';
     expect(await exchange(url, await newCode(), { client_id: '1000.NOPE' })).toEqual({ error: 'invalid_client' });
     expect(await exchange(url, await newCode(), { client_secret: 'wrong' })).toEqual({ error: 'invalid_client_secret' });
     expect(await exchange(url, await newCode(), { grant_type: 'password' })).toEqual({ error: 'unsupported_grant_type' });
 
     const query = new URLSearchParams({
-      grant_type: 'authorization_code', client_id: DEMO_CLIENT.clientId, client_secret: DEMO_CLIENT.clientSecret,
-      redirect_uri: REDIRECT, code: await newCode(), code_verifier: VERIFIER,
+      grant_type: 'authorization_code',
+      client_id: DEMO_CLIENT.clientId,
+      client_secret: DEMO_CLIENT.clientSecret,
+      redirect_uri: REDIRECT,
+      code: await newCode(),
+      code_verifier: VERIFIER,
     });
     const viaQuery = await fetch(`${url}/oauth/v2/token?${query.toString()}`, { method: 'POST' });
     expect(((await viaQuery.json()) as Record<string, unknown>).access_token).toBeTypeOf('string');

@@ -95,11 +95,9 @@ describe('generated data', () => {
   });
 
   it('contains awkward values: multi-line, quoted, CJK, RTL, emoji and formula-looking', () => {
-    const values = allEvents(sandbox).flatMap((event) => [
-      event.record.name,
-      event.done_by.name,
-      ...(event.field_history ?? []).flatMap((entry) => [entry._value.new, entry._value.old]),
-    ]).filter((value): value is string => typeof value === 'string');
+    const values = allEvents(sandbox)
+      .flatMap((event) => [event.record.name, event.done_by.name, ...(event.field_history ?? []).flatMap((entry) => [entry._value.new, entry._value.old])])
+      .filter((value): value is string => typeof value === 'string');
     const has = (pattern: RegExp): boolean => values.some((value) => pattern.test(value));
     expect(has(/\n/)).toBe(true);
     expect(has(/"/)).toBe(true);
@@ -132,7 +130,7 @@ describe('GET /crm/{version}/users', () => {
     return fetch(`${sandbox.url}/crm/v8/users?${query}`, { headers: auth(accessToken) });
   }
 
-  it('lists users in Zoho\'s shape, filtered by type, paged', async () => {
+  it("lists users in Zoho's shape, filtered by type, paged", async () => {
     const all = (await (await users('type=AllUsers')).json()) as { users: Array<Record<string, unknown>>; info: Record<string, unknown> };
     expect(all.users.length).toBe(8);
     expect(all.info).toEqual({ per_page: 200, count: 8, page: 1, more_records: false });
@@ -155,7 +153,10 @@ describe('GET /crm/{version}/users', () => {
 });
 
 describe('GET /crm/{version}/{module} (records)', () => {
-  interface RecordsPage { data: Array<Record<string, unknown>>; info: Record<string, unknown> & { next_page_token: string | null; more_records: boolean } }
+  interface RecordsPage {
+    data: Array<Record<string, unknown>>;
+    info: Record<string, unknown> & { next_page_token: string | null; more_records: boolean };
+  }
 
   async function records(path: string, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(`${sandbox.url}${path}`, { headers: { ...auth(token), ...headers } });

@@ -68,7 +68,9 @@ describe('documented filter examples', () => {
   // Never skipped: without the reference this check would silently stop comparing the sandbox with Zoho's docs.
   it('are quoted verbatim from timeline-api.md', () => {
     if (TIMELINE_DOC === undefined) {
-      throw new Error(`Zoho's API reference timeline-api.md is missing, so the documented examples cannot be checked. Looked for:\n${TIMELINE_DOC_CANDIDATES.join('\n')}\nPut the shared docs folder beside the repository (../shared/zoho/timeline-api.md).`);
+      throw new Error(
+        `Zoho's API reference timeline-api.md is missing, so the documented examples cannot be checked. Looked for:\n${TIMELINE_DOC_CANDIDATES.join('\n')}\nPut the shared docs folder beside the repository (../shared/zoho/timeline-api.md).`,
+      );
     }
     const doc = readFileSync(TIMELINE_DOC, 'utf8');
     for (const example of [...DOC_EXAMPLES, DOC_TYPO_EXAMPLE]) expect(doc).toContain(example);
@@ -79,12 +81,12 @@ describe('documented filter examples', () => {
     for (const id of ids.slice(0, 4)) expect([200, 204]).toContain((await filtered('Leads', id, example)).status);
   });
 
-  it('rejects the doc\'s typo example as printed, and accepts it corrected', async () => {
+  it("rejects the doc's typo example as printed, and accepts it corrected", async () => {
     await rejected(DOC_TYPO_EXAMPLE);
     expect((await filtered(LARGE_RECORD.module, LARGE_RECORD.id, DOC_TYPO_CORRECTED)).status).toBe(200);
   });
 
-  it('accepts the doc sample request\'s percent-encoded filter as sent by curl', async () => {
+  it("accepts the doc sample request's percent-encoded filter as sent by curl", async () => {
     const raw = 'filters=%7B%22comparator%22%3A%22between%22%2C%22field%22%3A%7B%22api_name%22%3A%22audited_time%22%7D%2C%22value%22%3A%5B%222023-06-07T00%3A00%3A00%2B05%3A30%22%2C%222023-06-07T12%3A59%3A59%2B05%3A30%22%5D%7D';
     const response = await fetch(`${sandbox.url}/crm/v8/${LARGE_RECORD.module}/${LARGE_RECORD.id}/__timeline?${raw}`, { headers: auth(token) });
     expect([200, 204]).toContain(response.status);
@@ -96,10 +98,18 @@ describe('filter semantics', () => {
 
   it('record.module.api_name equal / in', async () => {
     const notes = await filtered(LARGE_RECORD.module, LARGE_RECORD.id, DOC_EXAMPLES[0] ?? '');
-    expect(notes.events.map((event) => event.id)).toEqual(truth().filter((event) => event.record.module.api_name === 'Notes').map((event) => event.id));
+    expect(notes.events.map((event) => event.id)).toEqual(
+      truth()
+        .filter((event) => event.record.module.api_name === 'Notes')
+        .map((event) => event.id),
+    );
     expect(notes.events.length).toBeGreaterThan(0);
     const both = await filtered(LARGE_RECORD.module, LARGE_RECORD.id, DOC_EXAMPLES[1] ?? '');
-    expect(both.events.map((event) => event.id)).toEqual(truth().filter((event) => ['Notes', 'Tasks'].includes(event.record.module.api_name)).map((event) => event.id));
+    expect(both.events.map((event) => event.id)).toEqual(
+      truth()
+        .filter((event) => ['Notes', 'Tasks'].includes(event.record.module.api_name))
+        .map((event) => event.id),
+    );
   });
 
   it('done_by.id, source and audited_time select exactly the matching events', async () => {
@@ -122,17 +132,19 @@ describe('filter semantics', () => {
   it('group_operator AND / OR combine conditions', async () => {
     const all = truth();
     const and = await filtered(LARGE_RECORD.module, LARGE_RECORD.id, DOC_EXAMPLES[5] ?? '');
-    expect(and.events.map((event) => event.id)).toEqual(
-      all.filter((event) => event.record.module.api_name === 'Notes' && ['crm_ui', 'crm_api'].includes(event.source)).map((event) => event.id));
-    const or = await filtered(LARGE_RECORD.module, LARGE_RECORD.id, JSON.stringify({
-      group_operator: 'OR',
-      group: [
-        { field: { api_name: 'record.module.api_name' }, comparator: 'equal', value: 'Calls' },
-        { field: { api_name: 'source' }, comparator: 'equal', value: 'workflow' },
-      ],
-    }));
-    expect(or.events.map((event) => event.id)).toEqual(
-      all.filter((event) => event.record.module.api_name === 'Calls' || event.source === 'workflow').map((event) => event.id));
+    expect(and.events.map((event) => event.id)).toEqual(all.filter((event) => event.record.module.api_name === 'Notes' && ['crm_ui', 'crm_api'].includes(event.source)).map((event) => event.id));
+    const or = await filtered(
+      LARGE_RECORD.module,
+      LARGE_RECORD.id,
+      JSON.stringify({
+        group_operator: 'OR',
+        group: [
+          { field: { api_name: 'record.module.api_name' }, comparator: 'equal', value: 'Calls' },
+          { field: { api_name: 'source' }, comparator: 'equal', value: 'workflow' },
+        ],
+      }),
+    );
+    expect(or.events.map((event) => event.id)).toEqual(all.filter((event) => event.record.module.api_name === 'Calls' || event.source === 'workflow').map((event) => event.id));
   });
 
   it('a filter nothing matches → 204 with an empty body', async () => {

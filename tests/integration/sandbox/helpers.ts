@@ -45,8 +45,7 @@ export function docSampleResponse(): unknown {
   return JSON.parse(text.slice(start)) as unknown;
 }
 
-export const ALL_INNER_DETAILS =
-  'field_history.data_type,field_history.field_label,field_history.pick_list_values,field_history.enable_colour_code,done_by.profile,done_by.type__s';
+export const ALL_INNER_DETAILS = 'field_history.data_type,field_history.field_label,field_history.pick_list_values,field_history.enable_colour_code,done_by.profile,done_by.type__s';
 
 export function auth(accessToken: string): Record<string, string> {
   return { Authorization: `Zoho-oauthtoken ${accessToken}` };

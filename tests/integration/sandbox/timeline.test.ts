@@ -40,15 +40,20 @@ async function expectError(url: string, status: number, code: string, accessToke
 }
 
 describe('the doc sample record', () => {
-  it('returns the sample response of timeline-api.md exactly (the doc request\'s inner details, no filter)', async () => {
-    const body: unknown = await page(timelineUrl(SAMPLE_RECORD.module, SAMPLE_RECORD.id,
-      `sort_by=audited_time&include_inner_details=${encodeURIComponent('field_history.data_type, field_history.field_label, field_history.enable_colour_code, field_history.pick_list_values, done_by.type__s, done_by.profile')}`));
+  it("returns the sample response of timeline-api.md exactly (the doc request's inner details, no filter)", async () => {
+    const body: unknown = await page(
+      timelineUrl(
+        SAMPLE_RECORD.module,
+        SAMPLE_RECORD.id,
+        `sort_by=audited_time&include_inner_details=${encodeURIComponent('field_history.data_type, field_history.field_label, field_history.enable_colour_code, field_history.pick_list_values, done_by.type__s, done_by.profile')}`,
+      ),
+    );
     expect(body).toStrictEqual(docSampleResponse());
     // Byte-for-byte key order too, not only deep equality.
     expect(JSON.stringify(body)).toBe(JSON.stringify(docSampleResponse()));
   });
 
-  it('applies the doc sample request\'s own filter faithfully: its +05:30 window misses the -11:00 events → 204', async () => {
+  it("applies the doc sample request's own filter faithfully: its +05:30 window misses the -11:00 events → 204", async () => {
     const filters = '%7B%22comparator%22%3A%22between%22%2C%22field%22%3A%7B%22api_name%22%3A%22audited_time%22%7D%2C%22value%22%3A%5B%222023-06-07T00%3A00%3A00%2B05%3A30%22%2C%222023-06-07T12%3A59%3A59%2B05%3A30%22%5D%7D';
     const response = await get(timelineUrl(SAMPLE_RECORD.module, SAMPLE_RECORD.id, `sort_by=audited_time&include_inner_details=${ALL_INNER_DETAILS}&filters=${filters}`));
     expect(response.status).toBe(204);
@@ -81,7 +86,10 @@ describe('the doc sample record', () => {
     for (const event of body.__timeline) expect(Object.keys(event.done_by as object)).toEqual(['name', 'id']);
   });
 
-  it.each([['done_by.profile', 'profile'], ['done_by.type__s', 'type__s']])('include_inner_details=%s adds done_by.%s', async (value, key) => {
+  it.each([
+    ['done_by.profile', 'profile'],
+    ['done_by.type__s', 'type__s'],
+  ])('include_inner_details=%s adds done_by.%s', async (value, key) => {
     const body = await page(timelineUrl(SAMPLE_RECORD.module, SAMPLE_RECORD.id, `include_inner_details=${value}`));
     for (const event of body.__timeline) expect(Object.keys(event.done_by as object).sort()).toEqual(['id', 'name', key].sort());
   });
@@ -209,7 +217,7 @@ describe('parameters and errors', () => {
     await expectError(url, 401, 'INVALID_TOKEN', shortLived);
   });
 
-  it('a token without the module\'s scope → 401 OAUTH_SCOPE_MISMATCH; module-level READ/ALL scopes work', async () => {
+  it("a token without the module's scope → 401 OAUTH_SCOPE_MISMATCH; module-level READ/ALL scopes work", async () => {
     const url = timelineUrl(SAMPLE_RECORD.module, SAMPLE_RECORD.id);
     await expectError(url, 401, 'OAUTH_SCOPE_MISMATCH', sandbox.mintAccessToken({ scopes: ['ZohoCRM.modules.Contacts.READ', 'ZohoCRM.users.READ'] }).accessToken);
     for (const scope of ['ZohoCRM.modules.Leads.READ', 'ZohoCRM.modules.leads.ALL', 'ZohoCRM.modules.READ', 'ZohoCRM.modules.ALL']) {

@@ -47,18 +47,42 @@ class SlowAsyncStore implements SyncStore {
     return work();
   }
 
-  trackRecords(records: ReadonlyArray<RecordKey & { name?: string | null }>): Promise<void> { return this.later(() => this.cache.trackRecords(records)); }
-  recordState(key: RecordKey): Promise<RecordSyncState | undefined> { return this.later(() => this.cache.recordState(key)); }
-  listRecordStates(): Promise<ReturnType<TimelineCache['listRecordStates']>> { return this.later(() => this.cache.listRecordStates()); }
-  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental'): Promise<void> { return this.later(() => this.cache.beginRecordSync(key, mode)); }
-  clearResumeToken(key: RecordKey): Promise<void> { return this.later(() => this.cache.clearResumeToken(key)); }
-  upsertUsers(users: Parameters<TimelineCache['upsertUsers']>[0]): Promise<void> { return this.later(() => this.cache.upsertUsers(users)); }
-  createSyncRun(records: readonly RecordKey[], options: string, at: number): ReturnType<SyncStore['createSyncRun']> { return this.later(() => this.cache.createSyncRun(records, options, at)); }
-  latestUnfinishedSyncRun(): ReturnType<SyncStore['latestUnfinishedSyncRun']> { return this.later(() => this.cache.latestUnfinishedSyncRun()); }
-  syncRunRecords(runId: string): ReturnType<SyncStore['syncRunRecords']> { return this.later(() => this.cache.syncRunRecords(runId)); }
-  markSyncRunRecord(runId: string, key: RecordKey, status: 'pending' | 'done' | 'failed'): Promise<void> { return this.later(() => this.cache.markSyncRunRecord(runId, key, status)); }
-  finishSyncRun(runId: string, status: 'cancelled' | 'done'): Promise<void> { return this.later(() => this.cache.finishSyncRun(runId, status)); }
-  failRecordSync(key: RecordKey, error: { code: string; message: string }, at: number): Promise<void> { return this.later(() => this.cache.failRecordSync(key, error, at)); }
+  trackRecords(records: ReadonlyArray<RecordKey & { name?: string | null }>): Promise<void> {
+    return this.later(() => this.cache.trackRecords(records));
+  }
+  recordState(key: RecordKey): Promise<RecordSyncState | undefined> {
+    return this.later(() => this.cache.recordState(key));
+  }
+  listRecordStates(): Promise<ReturnType<TimelineCache['listRecordStates']>> {
+    return this.later(() => this.cache.listRecordStates());
+  }
+  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental'): Promise<void> {
+    return this.later(() => this.cache.beginRecordSync(key, mode));
+  }
+  clearResumeToken(key: RecordKey): Promise<void> {
+    return this.later(() => this.cache.clearResumeToken(key));
+  }
+  upsertUsers(users: Parameters<TimelineCache['upsertUsers']>[0]): Promise<void> {
+    return this.later(() => this.cache.upsertUsers(users));
+  }
+  createSyncRun(records: readonly RecordKey[], options: string, at: number): ReturnType<SyncStore['createSyncRun']> {
+    return this.later(() => this.cache.createSyncRun(records, options, at));
+  }
+  latestUnfinishedSyncRun(): ReturnType<SyncStore['latestUnfinishedSyncRun']> {
+    return this.later(() => this.cache.latestUnfinishedSyncRun());
+  }
+  syncRunRecords(runId: string): ReturnType<SyncStore['syncRunRecords']> {
+    return this.later(() => this.cache.syncRunRecords(runId));
+  }
+  markSyncRunRecord(runId: string, key: RecordKey, status: 'pending' | 'done' | 'failed'): Promise<void> {
+    return this.later(() => this.cache.markSyncRunRecord(runId, key, status));
+  }
+  finishSyncRun(runId: string, status: 'cancelled' | 'done'): Promise<void> {
+    return this.later(() => this.cache.finishSyncRun(runId, status));
+  }
+  failRecordSync(key: RecordKey, error: { code: string; message: string }, at: number): Promise<void> {
+    return this.later(() => this.cache.failRecordSync(key, error, at));
+  }
 
   completeRecordSync(key: RecordKey, at: number): Promise<void> {
     if ((this.pendingByRecord.get(label(key)) ?? 0) !== 0) this.problems.push(`${label(key)} completed with a write pending`);

@@ -35,15 +35,21 @@ describe('listing a module to sync', () => {
   it('keeps only the records modified in a window (applied to the listed Modified_Time)', async () => {
     sandbox = await startSyncSandbox({ recordsPerModule: 30 });
     const { client } = makeHarness(sandbox);
-    const modified = sandbox.listRecordIds('Deals').map((recordId) => {
-      const newest = (sandbox!.groundTruth('Deals', recordId)[0] as { audited_time: string }).audited_time;
-      return { recordId, at: Date.parse(newest) };
-    }).sort((a, b) => a.at - b.at);
+    const modified = sandbox
+      .listRecordIds('Deals')
+      .map((recordId) => {
+        const newest = (sandbox!.groundTruth('Deals', recordId)[0] as { audited_time: string }).audited_time;
+        return { recordId, at: Date.parse(newest) };
+      })
+      .sort((a, b) => a.at - b.at);
     const from = modified[5]!;
     const to = modified[20]!;
     const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}+00:00`;
     const records = await listModuleRecords(client, 'Deals', { modifiedFrom: iso(from.at), modifiedTo: iso(to.at) });
-    const expected = modified.filter((entry) => entry.at >= from.at && entry.at <= to.at).map((entry) => entry.recordId).sort();
+    const expected = modified
+      .filter((entry) => entry.at >= from.at && entry.at <= to.at)
+      .map((entry) => entry.recordId)
+      .sort();
     expect(records.map((record) => record.recordId).sort()).toEqual(expected);
     expect(expected.length).toBeGreaterThanOrEqual(16);
     await expect(listModuleRecords(client, 'Deals', { modifiedFrom: iso(to.at), modifiedTo: iso(from.at) })).rejects.toThrow(/ends before it starts/);

@@ -21,10 +21,18 @@ describe('resume, incremental re-sync and budgets', () => {
     const { engine, store } = makeHarness(sandbox);
     const records = pickRecords(sandbox, 20);
     const controller = new AbortController();
-    const first = await engine.run({ records }, {
-      perPage: 5, fetchUsers: false, signal: controller.signal, progressIntervalMs: 0,
-      onProgress: (progress) => { if (progress.pagesFetched >= 30) controller.abort(); },
-    });
+    const first = await engine.run(
+      { records },
+      {
+        perPage: 5,
+        fetchUsers: false,
+        signal: controller.signal,
+        progressIntervalMs: 0,
+        onProgress: (progress) => {
+          if (progress.pagesFetched >= 30) controller.abort();
+        },
+      },
+    );
     expect(first.state).toBe('cancelled');
     expect(first.progress.state).toBe('cancelled');
     expect(first.progress.recordsDone).toBeLessThan(records.length);
@@ -46,10 +54,19 @@ describe('resume, incremental re-sync and budgets', () => {
     const { engine, store } = makeHarness(sandbox);
     const records = pickRecords(sandbox, 8);
     const controller = new AbortController();
-    const first = await engine.run({ records }, {
-      perPage: 5, fetchUsers: false, signal: controller.signal, progressIntervalMs: 0, concurrency: 2,
-      onProgress: (progress) => { if (progress.pagesFetched >= 3) controller.abort(); },
-    });
+    const first = await engine.run(
+      { records },
+      {
+        perPage: 5,
+        fetchUsers: false,
+        signal: controller.signal,
+        progressIntervalMs: 0,
+        concurrency: 2,
+        onProgress: (progress) => {
+          if (progress.pagesFetched >= 3) controller.abort();
+        },
+      },
+    );
     const victim = store.listRecordStates().find((state) => state.resumePageToken !== null);
     expect(victim).toBeDefined();
     const key = { module: victim!.module, recordId: victim!.recordId };
@@ -106,10 +123,20 @@ describe('resume, incremental re-sync and budgets', () => {
       store.completeRecordSync(record, Date.now() - 86_400_000);
     }
     const controller = new AbortController();
-    const first = await engine.run({ records }, {
-      mode: 'incremental', perPage: 2, fetchUsers: false, concurrency: 1, signal: controller.signal, progressIntervalMs: 0,
-      onProgress: (progress) => { if (progress.pagesFetched >= 1) controller.abort(); },
-    });
+    const first = await engine.run(
+      { records },
+      {
+        mode: 'incremental',
+        perPage: 2,
+        fetchUsers: false,
+        concurrency: 1,
+        signal: controller.signal,
+        progressIntervalMs: 0,
+        onProgress: (progress) => {
+          if (progress.pagesFetched >= 1) controller.abort();
+        },
+      },
+    );
     expect(first.state).toBe('cancelled');
     const interrupted = store.listRecordStates().find((state) => state.resumePageToken !== null);
     expect(interrupted?.syncMode).toBe('incremental');
@@ -174,10 +201,17 @@ describe('resume, incremental re-sync and budgets', () => {
     sandbox = await startSyncSandbox();
     const { engine, store } = makeHarness(sandbox);
     const records = pickRecords(sandbox, 12);
-    const result = await engine.run({ records }, {
-      perPage: 5, fetchUsers: false, progressIntervalMs: 0,
-      onProgress: (progress) => { if (progress.pagesFetched >= 5) store.close(); },
-    });
+    const result = await engine.run(
+      { records },
+      {
+        perPage: 5,
+        fetchUsers: false,
+        progressIntervalMs: 0,
+        onProgress: (progress) => {
+          if (progress.pagesFetched >= 5) store.close();
+        },
+      },
+    );
     expect(result.state).toBe('stopped');
     expect(result.stopReason?.code).toBe('SYNC_CACHE_FAILED');
     expect(result.stopReason?.message).toMatch(/local cache could not be updated/);

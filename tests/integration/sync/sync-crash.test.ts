@@ -25,7 +25,9 @@ function runWorker(args: string[], env: NodeJS.ProcessEnv, killAtPages: number |
     const lines: Array<Record<string, unknown>> = [];
     let killedAtPages: number | null = null;
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
     createInterface({ input: child.stdout }).on('line', (line) => {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       lines.push(parsed);

@@ -65,12 +65,7 @@ describe('the client’s one retry policy, through a request gate', () => {
     const withRetryAfter = rewritingFetch({ addHeaders: { status: 429, headers: { 'retry-after': '3' } } });
     const result = await client({ requestGate: gate, fetch: withRetryAfter }).fetchTimeline(SAMPLE.module, SAMPLE.id);
     expect(result.entries.length).toBeGreaterThan(0);
-    expect(log).toEqual([
-      'acquire', { kind: 'rate-limited', retryAfterMs: 3000 },
-      'acquire', { kind: 'rate-limited', retryAfterMs: 3000 },
-      'acquire', { kind: 'error' },
-      'acquire', { kind: 'ok' },
-    ]);
+    expect(log).toEqual(['acquire', { kind: 'rate-limited', retryAfterMs: 3000 }, 'acquire', { kind: 'rate-limited', retryAfterMs: 3000 }, 'acquire', { kind: 'error' }, 'acquire', { kind: 'ok' }]);
     expect(held()).toBe(0);
     // The backoff happens after the ticket is given back, and waits at least as long as Zoho asked.
     expect(clock.sleeps).toHaveLength(3);

@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, LARGE_RECORD, type Sandbox } from '../../../main/sandbox/index.js';
-import {
-  StaticTokenProvider,
-  ZohoApiError,
-  ZohoClient,
-  ZohoInvalidDataError,
-  type JsonObject,
-  type TimelineFilter,
-  type ZohoClientOptions,
-} from '../../../main/zoho/index.js';
+import { StaticTokenProvider, ZohoApiError, ZohoClient, ZohoInvalidDataError, type JsonObject, type TimelineFilter, type ZohoClientOptions } from '../../../main/zoho/index.js';
 import { BlockingClock, RecordingClock, SandboxTokenProvider, rewritingFetch } from './helpers.js';
 
 const SAMPLE = { module: 'Leads', id: '554023000001122039' };
@@ -127,36 +119,54 @@ describe('timeline filters against the sandbox', () => {
   const field = (event: JsonObject, path: string): unknown => path.split('.').reduce<unknown>((value, key) => (value as JsonObject | null)?.[key], event);
 
   it.each<[string, (events: JsonObject[]) => { filter: TimelineFilter; keep: (event: JsonObject) => boolean }]>([
-    ['source equal', (events) => {
-      const source = String(events[0]!['source']);
-      return { filter: { field: { api_name: 'source' }, comparator: 'equal', value: source as never }, keep: (e) => e['source'] === source };
-    }],
-    ['module in', () => ({
-      filter: { field: { api_name: 'record.module.api_name' }, comparator: 'in', value: ['Notes', 'Tasks'] },
-      keep: (e) => ['Notes', 'Tasks'].includes(String(field(e, 'record.module.api_name'))),
-    })],
-    ['done_by equal', (events) => {
-      const user = String(field(events[0]!, 'done_by.id'));
-      return { filter: { field: { api_name: 'done_by.id' }, comparator: 'equal', value: user }, keep: (e) => field(e, 'done_by.id') === user };
-    }],
-    ['audited_time between', (events) => {
-      const times = events.map((e) => String(e['audited_time']));
-      const [to, from] = [times[0]!, times[Math.min(times.length - 1, 3)]!];
-      return {
-        filter: { field: { api_name: 'audited_time' }, comparator: 'between', value: [from.replace('Z', '+00:00'), to.replace('Z', '+00:00')] },
-        keep: (e) => Date.parse(String(e['audited_time'])) >= Date.parse(from) && Date.parse(String(e['audited_time'])) <= Date.parse(to),
-      };
-    }],
-    ['OR group', (events) => {
-      const source = String(events[0]!['source']);
-      return {
-        filter: { group_operator: 'OR', group: [
-          { field: { api_name: 'source' }, comparator: 'equal', value: source as never },
-          { field: { api_name: 'record.module.api_name' }, comparator: 'equal', value: 'Notes' },
-        ] },
-        keep: (e) => e['source'] === source || field(e, 'record.module.api_name') === 'Notes',
-      };
-    }],
+    [
+      'source equal',
+      (events) => {
+        const source = String(events[0]!['source']);
+        return { filter: { field: { api_name: 'source' }, comparator: 'equal', value: source as never }, keep: (e) => e['source'] === source };
+      },
+    ],
+    [
+      'module in',
+      () => ({
+        filter: { field: { api_name: 'record.module.api_name' }, comparator: 'in', value: ['Notes', 'Tasks'] },
+        keep: (e) => ['Notes', 'Tasks'].includes(String(field(e, 'record.module.api_name'))),
+      }),
+    ],
+    [
+      'done_by equal',
+      (events) => {
+        const user = String(field(events[0]!, 'done_by.id'));
+        return { filter: { field: { api_name: 'done_by.id' }, comparator: 'equal', value: user }, keep: (e) => field(e, 'done_by.id') === user };
+      },
+    ],
+    [
+      'audited_time between',
+      (events) => {
+        const times = events.map((e) => String(e['audited_time']));
+        const [to, from] = [times[0]!, times[Math.min(times.length - 1, 3)]!];
+        return {
+          filter: { field: { api_name: 'audited_time' }, comparator: 'between', value: [from.replace('Z', '+00:00'), to.replace('Z', '+00:00')] },
+          keep: (e) => Date.parse(String(e['audited_time'])) >= Date.parse(from) && Date.parse(String(e['audited_time'])) <= Date.parse(to),
+        };
+      },
+    ],
+    [
+      'OR group',
+      (events) => {
+        const source = String(events[0]!['source']);
+        return {
+          filter: {
+            group_operator: 'OR',
+            group: [
+              { field: { api_name: 'source' }, comparator: 'equal', value: source as never },
+              { field: { api_name: 'record.module.api_name' }, comparator: 'equal', value: 'Notes' },
+            ],
+          },
+          keep: (e) => e['source'] === source || field(e, 'record.module.api_name') === 'Notes',
+        };
+      },
+    ],
   ])('%s returns exactly the matching events', async (_name, make) => {
     const id = recordWithEvents('Leads', 8);
     const truth = truthFor(id);
@@ -343,12 +353,14 @@ describe('fault knobs: retries, refresh and cancellation', () => {
   it('abort between pages stops the iteration', async () => {
     const id = recordWithEvents('Leads', 12);
     const controller = new AbortController();
-    const error = await caught((async () => {
-      for await (const page of client().iterateTimelinePages('Leads', id, { perPage: 3, signal: controller.signal })) {
-        expect(page.entries).toHaveLength(3);
-        controller.abort();
-      }
-    })());
+    const error = await caught(
+      (async () => {
+        for await (const page of client().iterateTimelinePages('Leads', id, { perPage: 3, signal: controller.signal })) {
+          expect(page.entries).toHaveLength(3);
+          controller.abort();
+        }
+      })(),
+    );
     expect(error.code).toBe('CANCELLED');
   });
 

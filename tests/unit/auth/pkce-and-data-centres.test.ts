@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPkcePair, randomState, s256Challenge } from '../../../main/auth/pkce.js';
-import {
-  ACCOUNTS_URL_BY_DATA_CENTRE,
-  accountsUrlFor,
-  dataCentreFromLocation,
-  trustedAccountsServer,
-  trustedApiDomain,
-} from '../../../main/auth/data-centres.js';
+import { ACCOUNTS_URL_BY_DATA_CENTRE, accountsUrlFor, dataCentreFromLocation, trustedAccountsServer, trustedApiDomain } from '../../../main/auth/data-centres.js';
 import { AuditorError } from '../../../main/core/errors.js';
 
 describe('PKCE', () => {

@@ -88,7 +88,7 @@ describe('ZoneClock offsets = luxon offsets', () => {
         if (clock.offsetAt(ms) !== expected) mismatches.push(`${zone} ${new Date(ms).toISOString()}`);
       };
       let seed = 7;
-      const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+      const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
       const from = ms('2018-01-01T00:00:00Z');
       const to = ms('2028-01-01T00:00:00Z');
       for (let index = 0; index < 5_000; index += 1) check(from + Math.floor(random() * (to - from)));

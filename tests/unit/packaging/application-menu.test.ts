@@ -12,8 +12,7 @@ const submenu = (item: MenuItemConstructorOptions | undefined): MenuItemConstruc
   if (item === undefined || !Array.isArray(item.submenu)) throw new Error(`${item === undefined ? 'missing menu' : label(item)} has no submenu`);
   return item.submenu;
 };
-const everyItem = (items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
-  items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? everyItem(item.submenu) : [])]);
+const everyItem = (items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] => items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? everyItem(item.submenu) : [])]);
 const byId = (items: MenuItemConstructorOptions[], id: string): MenuItemConstructorOptions => {
   const found = everyItem(items).find((item) => item.id === id);
   if (found === undefined) throw new Error(`no menu item ${id}`);
@@ -31,16 +30,22 @@ describe('the application menu on macOS', () => {
 
   it('puts About, Settings, Services, Hide and Quit in the app menu', () => {
     const appMenu = submenu(menu[0]);
-    expect(appMenu.map(label)).toEqual([
-      'About Timeline Auditor', 'separator', 'Settings…', 'separator', 'services', 'separator', 'hide', 'hideOthers', 'unhide', 'separator', 'quit',
-    ]);
+    expect(appMenu.map(label)).toEqual(['About Timeline Auditor', 'separator', 'Settings…', 'separator', 'services', 'separator', 'hide', 'hideOthers', 'unhide', 'separator', 'quit']);
     expect(appMenu.find((item) => item.id === 'settings')?.accelerator).toBe('CommandOrControl+,');
   });
 
   it('has the standard Edit items (so copy and paste work in the window) and a Window menu', () => {
-    expect(submenu(menu[1]).map((item) => item.role).filter(Boolean)).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'pasteAndMatchStyle', 'delete', 'selectAll']);
+    expect(
+      submenu(menu[1])
+        .map((item) => item.role)
+        .filter(Boolean),
+    ).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'pasteAndMatchStyle', 'delete', 'selectAll']);
     expect(menu[3]?.role).toBe('window');
-    expect(submenu(menu[3]).map((item) => item.role).filter(Boolean)).toEqual(['minimize', 'zoom', 'front']);
+    expect(
+      submenu(menu[3])
+        .map((item) => item.role)
+        .filter(Boolean),
+    ).toEqual(['minimize', 'zoom', 'front']);
     expect(menu[4]?.role).toBe('help');
   });
 

@@ -30,7 +30,10 @@ describe('the third-party licenses list', () => {
     const developmentOnly = Object.keys(manifest.devDependencies).filter((name) => !(name in manifest.dependencies));
     expect(developmentOnly).toEqual(expect.arrayContaining(['electron', 'vitest', 'electron-builder']));
     for (const name of ['electron', 'vitest', 'electron-builder', 'typescript', '@playwright/test']) {
-      expect(licenses.some((entry) => entry.name === name), name).toBe(false);
+      expect(
+        licenses.some((entry) => entry.name === name),
+        name,
+      ).toBe(false);
     }
   });
 

@@ -26,7 +26,15 @@ describe('Zoho filter builder model', () => {
       ],
     });
     expect(group.json).toBe('{"group_operator":"AND","group":[{"field":{"api_name":"record.module.api_name"},"comparator":"in","value":["Notes"]},{"field":{"api_name":"source"},"comparator":"in","value":["crm_ui","crm_api"]}]}');
-    expect(buildZohoFilter({ operator: 'OR', conditions: [{ field: 'source', comparator: 'equal', value: 'workflow' }, { field: 'done_by.id', comparator: 'equal', value: USER }] }).json).toContain('"group_operator":"OR"');
+    expect(
+      buildZohoFilter({
+        operator: 'OR',
+        conditions: [
+          { field: 'source', comparator: 'equal', value: 'workflow' },
+          { field: 'done_by.id', comparator: 'equal', value: USER },
+        ],
+      }).json,
+    ).toContain('"group_operator":"OR"');
   });
 
   it('accepts every documented module and source', () => {
@@ -69,7 +77,16 @@ describe('Zoho filter builder model', () => {
     invalid.push(['between date only', one({ field: 'audited_time', comparator: 'between', value: ['2023-10-25', TO] })]);
     invalid.push(['between impossible date', one({ field: 'audited_time', comparator: 'between', value: ['2023-02-30T00:00:00+00:00', TO] })]);
     // A group must hold valid conditions only.
-    invalid.push(['group with a bad member', { operator: 'AND', conditions: [{ field: 'source', comparator: 'equal', value: 'crm_ui' }, { field: 'source', comparator: 'between', value: [FROM, TO] }] }]);
+    invalid.push([
+      'group with a bad member',
+      {
+        operator: 'AND',
+        conditions: [
+          { field: 'source', comparator: 'equal', value: 'crm_ui' },
+          { field: 'source', comparator: 'between', value: [FROM, TO] },
+        ],
+      },
+    ]);
     for (const [label, model] of invalid) {
       expect(() => buildZohoFilter(model), label).toThrow(expect.objectContaining({ code: 'ZOHO_INVALID_FILTER' }));
     }

@@ -24,7 +24,10 @@ describe('record input', () => {
   it('parses a list with comments, separators, a default module, and drops duplicates', () => {
     const text = '# audit batch\nLeads/1, Leads/2\n\n  Deals/3  \n4\nLeads/1\n';
     expect(parseRecordList(text, { defaultModule: 'Contacts' })).toEqual([
-      { module: 'Leads', recordId: '1' }, { module: 'Leads', recordId: '2' }, { module: 'Deals', recordId: '3' }, { module: 'Contacts', recordId: '4' },
+      { module: 'Leads', recordId: '1' },
+      { module: 'Leads', recordId: '2' },
+      { module: 'Deals', recordId: '3' },
+      { module: 'Contacts', recordId: '4' },
     ]);
   });
 
@@ -47,7 +50,8 @@ describe('record input', () => {
 
   it('finds the id column by header (id, record_id, Record Id) and the module from a column or the default', () => {
     expect(parseRecordCsv('Record Id,Module,Full Name\n11,Leads,Ann\n12,,Bob\n', { defaultModule: 'Contacts' })).toEqual([
-      { module: 'Leads', recordId: '11', name: 'Ann' }, { module: 'Contacts', recordId: '12', name: 'Bob' },
+      { module: 'Leads', recordId: '11', name: 'Ann' },
+      { module: 'Contacts', recordId: '12', name: 'Bob' },
     ]);
     expect(parseRecordCsv('Email,record_id\na@x,21\n', { defaultModule: 'Deals' })).toEqual([{ module: 'Deals', recordId: '21' }]);
     expect(parseRecordCsv('ID\n31\n31\n', { defaultModule: 'Leads' })).toEqual([{ module: 'Leads', recordId: '31' }]);
@@ -55,7 +59,9 @@ describe('record input', () => {
 
   it('reads header-less CSV rows as Module/id, "Module,id" or a bare id with a default module', () => {
     expect(parseRecordCsv('Leads/1\nDeals,2\n3\n', { defaultModule: 'Accounts' })).toEqual([
-      { module: 'Leads', recordId: '1' }, { module: 'Deals', recordId: '2' }, { module: 'Accounts', recordId: '3' },
+      { module: 'Leads', recordId: '1' },
+      { module: 'Deals', recordId: '2' },
+      { module: 'Accounts', recordId: '3' },
     ]);
   });
 

@@ -6,8 +6,19 @@ import { AuditorError } from '../../../main/core/errors.js';
 import { ZohoApiError } from '../../../main/zoho/errors.js';
 
 const progress: SyncProgress = {
-  runId: 'r1', state: 'running', recordsTotal: 1000, recordsDone: 118, recordsFailed: 2, eventsWritten: 3400, pagesFetched: 130,
-  requestsPerSecond: 9.8, eventsPerSecond: 300, etaMs: 90_000, currentConcurrency: 10, creditsUsed: 131, errors: [],
+  runId: 'r1',
+  state: 'running',
+  recordsTotal: 1000,
+  recordsDone: 118,
+  recordsFailed: 2,
+  eventsWritten: 3400,
+  pagesFetched: 130,
+  requestsPerSecond: 9.8,
+  eventsPerSecond: 300,
+  etaMs: 90_000,
+  currentConcurrency: 10,
+  creditsUsed: 131,
+  errors: [],
 };
 
 describe('sync CLI text and error classes', () => {
@@ -16,8 +27,13 @@ describe('sync CLI text and error classes', () => {
     expect(formatDuration(7_260_000)).toBe('2h 01m');
     const stopReason = new SyncError('SYNC_CREDIT_BUDGET', 'The sync stopped before exceeding its budget of 131 Zoho API credits (131 used).', { hint: 'Resume it later.' });
     const text = formatSyncResult({
-      runId: 'r1', state: 'stopped', stopReason: { code: stopReason.code, message: stopReason.message, hint: 'Resume it later.' },
-      progress: { ...progress, state: 'stopped' }, users: { count: 3 }, peakConcurrency: 10, peakPendingWrites: 4,
+      runId: 'r1',
+      state: 'stopped',
+      stopReason: { code: stopReason.code, message: stopReason.message, hint: 'Resume it later.' },
+      progress: { ...progress, state: 'stopped' },
+      users: { count: 3 },
+      peakConcurrency: 10,
+      peakPendingWrites: 4,
       records: [{ module: 'Leads', recordId: '1', status: 'failed', mode: 'full', eventsInserted: 0, pages: 0, freshness: 'failed', error: { code: 'ZOHO_INVALID_DATA', message: 'Zoho says the record id is not valid.' } }],
     });
     expect(text).toContain('Sync stopped: 120/1000 records');

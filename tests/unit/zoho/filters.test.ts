@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ZohoFilterError,
-  encodeTimelineFilter,
-  parseTimelineFilterJson,
-  validateTimelineFilter,
-  TIMELINE_SOURCES,
-  FILTERABLE_MODULES,
-  type TimelineFilterCondition,
-} from '../../../main/zoho/index.js';
+import { ZohoFilterError, encodeTimelineFilter, parseTimelineFilterJson, validateTimelineFilter, TIMELINE_SOURCES, FILTERABLE_MODULES, type TimelineFilterCondition } from '../../../main/zoho/index.js';
 
 const moduleEq = { field: { api_name: 'record.module.api_name' }, comparator: 'equal', value: 'Notes' };
 const sourceIn = { field: { api_name: 'source' }, comparator: 'in', value: ['crm_ui', 'crm_api'] };

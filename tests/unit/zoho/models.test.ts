@@ -83,24 +83,115 @@ describe('parseTimelinePage on the doc sample', () => {
 
 describe('parseTimelinePage rejects payloads it cannot trust, naming the record and path', () => {
   it.each<[string, (body: ReturnType<typeof sample>) => unknown, string]>([
-    ['missing id', (b) => { delete b.__timeline[2]!['id']; return b; }, '__timeline[2].id'],
+    [
+      'missing id',
+      (b) => {
+        delete b.__timeline[2]!['id'];
+        return b;
+      },
+      '__timeline[2].id',
+    ],
     // A numeric id has already lost digits (the point of the case).
-    // eslint-disable-next-line no-loss-of-precision
-    ['numeric id', (b) => { b.__timeline[0]!['id'] = 554023000003097009; return b; }, '__timeline[0].id'],
-    ['bad audited_time', (b) => { b.__timeline[3]!['audited_time'] = '07/06/2023 19:32'; return b; }, '__timeline[3].audited_time'],
-    ['null done_by', (b) => { b.__timeline[1]!['done_by'] = null; return b; }, '__timeline[1].done_by'],
-    ['done_by without id', (b) => { delete (b.__timeline[1]!['done_by'] as JsonObject)['id']; return b; }, '__timeline[1].done_by.id'],
-    ['record without module', (b) => { delete (b.__timeline[0]!['record'] as JsonObject)['module']; return b; }, '__timeline[0].record.module'],
-    ['missing related_record key', (b) => { delete b.__timeline[0]!['related_record']; return b; }, '__timeline[0].related_record'],
-    ['field_history not a list', (b) => { b.__timeline[0]!['field_history'] = 'Tag'; return b; }, '__timeline[0].field_history'],
-    ['change without _value', (b) => { delete (b.__timeline[2]!['field_history'] as JsonObject[])[1]!['_value']; return b; }, '__timeline[2].field_history[1]._value'],
-    ['picklist value with numeric id', (b) => { ((b.__timeline[4]!['field_history'] as JsonObject[])[0]!['pick_list_values'] as JsonObject[])[3]!['id'] = 5; return b; }, '__timeline[4].field_history[0].pick_list_values[3].id'],
-    ['event is a string', (b) => { (b.__timeline as unknown[])[6] = 'oops'; return b; }, '__timeline[6]'],
+    [
+      'numeric id',
+      (b) => {
+        // eslint-disable-next-line no-loss-of-precision
+        b.__timeline[0]!['id'] = 554023000003097009;
+        return b;
+      },
+      '__timeline[0].id',
+    ],
+    [
+      'bad audited_time',
+      (b) => {
+        b.__timeline[3]!['audited_time'] = '07/06/2023 19:32';
+        return b;
+      },
+      '__timeline[3].audited_time',
+    ],
+    [
+      'null done_by',
+      (b) => {
+        b.__timeline[1]!['done_by'] = null;
+        return b;
+      },
+      '__timeline[1].done_by',
+    ],
+    [
+      'done_by without id',
+      (b) => {
+        delete (b.__timeline[1]!['done_by'] as JsonObject)['id'];
+        return b;
+      },
+      '__timeline[1].done_by.id',
+    ],
+    [
+      'record without module',
+      (b) => {
+        delete (b.__timeline[0]!['record'] as JsonObject)['module'];
+        return b;
+      },
+      '__timeline[0].record.module',
+    ],
+    [
+      'missing related_record key',
+      (b) => {
+        delete b.__timeline[0]!['related_record'];
+        return b;
+      },
+      '__timeline[0].related_record',
+    ],
+    [
+      'field_history not a list',
+      (b) => {
+        b.__timeline[0]!['field_history'] = 'Tag';
+        return b;
+      },
+      '__timeline[0].field_history',
+    ],
+    [
+      'change without _value',
+      (b) => {
+        delete (b.__timeline[2]!['field_history'] as JsonObject[])[1]!['_value'];
+        return b;
+      },
+      '__timeline[2].field_history[1]._value',
+    ],
+    [
+      'picklist value with numeric id',
+      (b) => {
+        ((b.__timeline[4]!['field_history'] as JsonObject[])[0]!['pick_list_values'] as JsonObject[])[3]!['id'] = 5;
+        return b;
+      },
+      '__timeline[4].field_history[0].pick_list_values[3].id',
+    ],
+    [
+      'event is a string',
+      (b) => {
+        (b.__timeline as unknown[])[6] = 'oops';
+        return b;
+      },
+      '__timeline[6]',
+    ],
     ['no __timeline', (b) => ({ info: b.info }), '__timeline'],
     ['__timeline not a list', (b) => ({ ...b, __timeline: {} }), '__timeline'],
     ['no info', (b) => ({ __timeline: b.__timeline }), 'info'],
-    ['more_records not boolean', (b) => { b.info['more_records'] = 'false'; return b; }, 'info.more_records'],
-    ['more_records without a token', (b) => { b.info['more_records'] = true; return b; }, 'info.next_page_token'],
+    [
+      'more_records not boolean',
+      (b) => {
+        b.info['more_records'] = 'false';
+        return b;
+      },
+      'info.more_records',
+    ],
+    [
+      'more_records without a token',
+      (b) => {
+        b.info['more_records'] = true;
+        return b;
+      },
+      'info.next_page_token',
+    ],
     ['top level array', (b) => [b], '(top level)'],
   ])('%s', (_name, mutate, path) => {
     const error = malformed(mutate(sample()));

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  INNER_DETAILS,
-  StaticTokenProvider,
-  ZohoClient,
-  ZohoFilterError,
-  ZohoInvalidRequestError,
-  buildTimelineQuery,
-  retryAfterMs,
-  TIMELINE_MODULES,
-} from '../../../main/zoho/index.js';
+import { INNER_DETAILS, StaticTokenProvider, ZohoClient, ZohoFilterError, ZohoInvalidRequestError, buildTimelineQuery, retryAfterMs, TIMELINE_MODULES } from '../../../main/zoho/index.js';
 
 const ID = '554023000001122039';
 
