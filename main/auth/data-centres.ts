@@ -1,3 +1,4 @@
+import { DATA_CENTRE_IDS } from '../../preload/contract.js';
 import { AuditorError } from '../core/errors.js';
 
 /**
@@ -5,19 +6,27 @@ import { AuditorError } from '../core/errors.js';
  * (https://www.zoho.com/accounts/protocol/oauth/multi-dc.html and
  * https://www.zoho.com/crm/developer/docs/api/v8/multi-dc.html).
  */
-export const DATA_CENTRES = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa'] as const;
+/** The contract's list (the Connect screen offers exactly these). */
+export const DATA_CENTRES = DATA_CENTRE_IDS;
 export type DataCentre = (typeof DATA_CENTRES)[number];
 
-export const ACCOUNTS_URL_BY_DATA_CENTRE: Readonly<Record<DataCentre, string>> = {
-  us: 'https://accounts.zoho.com',
-  eu: 'https://accounts.zoho.eu',
-  in: 'https://accounts.zoho.in',
-  au: 'https://accounts.zoho.com.au',
-  jp: 'https://accounts.zoho.jp',
-  cn: 'https://accounts.zoho.com.cn',
-  ca: 'https://accounts.zohocloud.ca',
-  sa: 'https://accounts.zoho.sa',
+/**
+ * Everything the app knows of a data centre, in one row: adding one to DATA_CENTRES fails to
+ * compile until its row is here, and the sign-in host checks, the Connect screen and the CLI follow.
+ */
+export const DATA_CENTRE_HOSTS: Readonly<Record<DataCentre, { label: string; accountsHost: string; apiHostSuffix: string }>> = {
+  us: { label: 'United States (zoho.com)', accountsHost: 'accounts.zoho.com', apiHostSuffix: 'zohoapis.com' },
+  eu: { label: 'Europe (zoho.eu)', accountsHost: 'accounts.zoho.eu', apiHostSuffix: 'zohoapis.eu' },
+  in: { label: 'India (zoho.in)', accountsHost: 'accounts.zoho.in', apiHostSuffix: 'zohoapis.in' },
+  au: { label: 'Australia (zoho.com.au)', accountsHost: 'accounts.zoho.com.au', apiHostSuffix: 'zohoapis.com.au' },
+  jp: { label: 'Japan (zoho.jp)', accountsHost: 'accounts.zoho.jp', apiHostSuffix: 'zohoapis.jp' },
+  cn: { label: 'China (zoho.com.cn)', accountsHost: 'accounts.zoho.com.cn', apiHostSuffix: 'zohoapis.com.cn' },
+  ca: { label: 'Canada (zohocloud.ca)', accountsHost: 'accounts.zohocloud.ca', apiHostSuffix: 'zohoapis.ca' },
+  sa: { label: 'Saudi Arabia (zoho.sa)', accountsHost: 'accounts.zoho.sa', apiHostSuffix: 'zohoapis.sa' },
+  uk: { label: 'United Kingdom (zoho.uk)', accountsHost: 'accounts.zoho.uk', apiHostSuffix: 'zohoapis.uk' },
 };
+
+export const ACCOUNTS_URL_BY_DATA_CENTRE: Readonly<Record<DataCentre, string>> = Object.fromEntries(DATA_CENTRES.map((dc) => [dc, `https://${DATA_CENTRE_HOSTS[dc].accountsHost}`])) as Record<DataCentre, string>;
 
 export function isDataCentre(value: string): value is DataCentre {
   return (DATA_CENTRES as readonly string[]).includes(value);
@@ -49,8 +58,11 @@ export function normaliseOrigin(value: string, what: string): string {
   return url.origin;
 }
 
-const ZOHO_ACCOUNTS_HOST = /^accounts\.(zoho|zohocloud)\.(com|eu|in|com\.au|jp|com\.cn|ca|sa|uk)$/;
-const ZOHO_API_HOST = /^([a-z0-9-]+\.)?zohoapis\.(com|eu|in|com\.au|jp|com\.cn|ca|sa|uk)$/;
+const ACCOUNTS_HOSTS = new Set(DATA_CENTRES.map((dc) => DATA_CENTRE_HOSTS[dc].accountsHost));
+const API_HOST_SUFFIXES = DATA_CENTRES.map((dc) => DATA_CENTRE_HOSTS[dc].apiHostSuffix);
+const isZohoAccountsHost = (hostname: string): boolean => ACCOUNTS_HOSTS.has(hostname);
+/** www.zohoapis.eu, zohoapis.eu, content.zohoapis.eu …: one label at most before the data centre's API domain. */
+const isZohoApiHost = (hostname: string): boolean => API_HOST_SUFFIXES.some((suffix) => hostname === suffix || (hostname.endsWith(`.${suffix}`) && /^[a-z0-9-]+$/.test(hostname.slice(0, -suffix.length - 1))));
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function isLoopback(url: URL): boolean {
@@ -63,22 +75,22 @@ function isLoopback(url: URL): boolean {
  * development), another loopback server. Anything else is refused rather than sent our secret.
  */
 export function trustedAccountsServer(candidate: string, startedAt: string): string {
-  return trustedOrigin(candidate, startedAt, ZOHO_ACCOUNTS_HOST, 'accounts server');
+  return trustedOrigin(candidate, startedAt, isZohoAccountsHost, 'accounts server');
 }
 
 /** Same rule for the token response's `api_domain`, which receives every access token. */
 export function trustedApiDomain(candidate: string, startedAt: string): string {
-  return trustedOrigin(candidate, startedAt, ZOHO_API_HOST, 'API domain');
+  return trustedOrigin(candidate, startedAt, isZohoApiHost, 'API domain');
 }
 
-function trustedOrigin(candidate: string, startedAt: string, zohoHost: RegExp, what: string): string {
+function trustedOrigin(candidate: string, startedAt: string, isZohoHost: (hostname: string) => boolean, what: string): string {
   let url: URL;
   try {
     url = new URL(candidate);
   } catch {
     throw untrusted(candidate, what);
   }
-  if (url.protocol === 'https:' && zohoHost.test(url.hostname)) return url.origin;
+  if (url.protocol === 'https:' && isZohoHost(url.hostname)) return url.origin;
   const start = new URL(startedAt);
   if (isLoopback(start) && isLoopback(url) && (url.protocol === 'http:' || url.protocol === 'https:')) return url.origin;
   if (url.origin === start.origin) return url.origin;

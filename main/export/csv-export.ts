@@ -36,6 +36,10 @@ export const CSV_COLUMNS = [
   'notes',
 ] as const;
 
+/** One CSV row: a cell per column, in CSV_COLUMNS' order — a column added there fails to compile until every row fills it. */
+export type CsvRow = CellsOf<typeof CSV_COLUMNS>;
+type CellsOf<Columns extends readonly string[]> = { -readonly [K in keyof Columns]: string };
+
 export function userNames(users: readonly ZohoUser[]): Map<string, string> {
   const names = new Map<string, string>();
   for (const user of users) {
@@ -60,7 +64,7 @@ export function csvRowsForEvent(event: ExportEvent, clock: ZoneClock, names: Rea
   const flags = event.flags.length === 0 ? '' : event.flags.join('; ');
   const notes = event.notes.length === 0 ? '' : formatNotes(event, clock);
   // Built as literals, not spreads: at a million rows the intermediate arrays are measurable GC work.
-  const row = (field: string, label: string, dataType: string, before: string, after: string): string[] => [
+  const row = (field: string, label: string, dataType: string, before: string, after: string): CsvRow => [
     timeline.id,
     time,
     timeline.action,
@@ -84,7 +88,7 @@ export function csvRowsForEvent(event: ExportEvent, clock: ZoneClock, names: Rea
   ];
   const changes = timeline.field_history;
   if (changes === null || changes.length === 0) return [row('', '', '', '', '')];
-  const rows: string[][] = [];
+  const rows: CsvRow[] = [];
   for (const change of changes) {
     rows.push(row(change.api_name, change.field_label ?? '', change.data_type ?? '', renderValue(change._value.old), renderValue(change._value.new)));
   }

@@ -30,6 +30,7 @@ describe('data centres', () => {
       cn: 'https://accounts.zoho.com.cn',
       ca: 'https://accounts.zohocloud.ca',
       sa: 'https://accounts.zoho.sa',
+      uk: 'https://accounts.zoho.uk',
     });
     expect(accountsUrlFor({ dataCentre: 'au' })).toBe('https://accounts.zoho.com.au');
     expect(accountsUrlFor({ accountsUrl: 'http://127.0.0.1:4321/' })).toBe('http://127.0.0.1:4321');
@@ -41,6 +42,13 @@ describe('data centres', () => {
   it('trusts Zoho accounts servers from any DC, and loopback only when sign-in started on loopback', () => {
     expect(trustedAccountsServer('https://accounts.zoho.eu', 'https://accounts.zoho.com')).toBe('https://accounts.zoho.eu');
     expect(trustedAccountsServer('https://accounts.zohocloud.ca/', 'https://accounts.zoho.com')).toBe('https://accounts.zohocloud.ca');
+    expect(trustedAccountsServer('https://accounts.zoho.uk', 'https://accounts.zoho.com')).toBe('https://accounts.zoho.uk');
+    // API domains: the data centre's own, with at most one label in front; nothing that merely contains it.
+    expect(trustedApiDomain('https://www.zohoapis.uk', 'https://accounts.zoho.uk')).toBe('https://www.zohoapis.uk');
+    expect(trustedApiDomain('https://zohoapis.com.au', 'https://accounts.zoho.com.au')).toBe('https://zohoapis.com.au');
+    expect(() => trustedApiDomain('https://www.zohoapis.eu.attacker.example', 'https://accounts.zoho.eu')).toThrow(/unexpected API domain/);
+    expect(() => trustedApiDomain('https://a.b.zohoapis.eu', 'https://accounts.zoho.eu')).toThrow(/unexpected API domain/);
+    expect(() => trustedAccountsServer('https://accounts.zoho.xyz', 'https://accounts.zoho.com')).toThrow(/unexpected accounts server/);
     expect(trustedAccountsServer('http://127.0.0.1:9000', 'http://127.0.0.1:8000')).toBe('http://127.0.0.1:9000');
     expect(() => trustedAccountsServer('http://127.0.0.1:9000', 'https://accounts.zoho.com')).toThrow(/unexpected accounts server/);
     expect(() => trustedAccountsServer('https://accounts.zoho.evil.example', 'https://accounts.zoho.com')).toThrow(AuditorError);
