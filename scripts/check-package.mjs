@@ -79,7 +79,7 @@ try {
   const entry = (path) => path.split('/').reduce((node, part) => node?.files?.[part], header);
   const allPaths = (node, prefix = '') => Object.entries(node.files ?? {}).flatMap(([name, child]) => [`${prefix}${name}`, ...allPaths(child, `${prefix}${name}/`)]);
 
-  for (const path of ['package.json', 'out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']) check(entry(path) !== undefined, `${path} is in app.asar`);
+  for (const path of ['package.json', 'out/main/index.js', 'out/main/data-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html']) check(entry(path) !== undefined, `${path} is in app.asar`);
   for (const path of ['out/main/host.js', 'out/main/cli.js']) check(entry(path) === undefined, `${path} is NOT in the package`);
   check(!allPaths(header).some((path) => path.endsWith('.map')), 'no source maps in the package');
   check(!allPaths(header).some((path) => path.startsWith('node_modules/electron/')), 'the electron npm package is not in the package');
