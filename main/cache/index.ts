@@ -1,7 +1,7 @@
 export { TimelineCache } from './timeline-cache.js';
 export type { CacheDatabase, CacheRunResult, CacheStatement, EventsRemovedHook, EventsWrittenHook } from './database.js';
 export type { Migration } from './migrations/migration.js';
-export type { CacheStats, CachedUser, TimelineCacheOptions, TimelinePageWrite } from './timeline-cache.js';
+export type { CacheStats, CachedUser, EventRow, TimelineCacheOptions, TimelinePageWrite } from './timeline-cache.js';
 export type {
   CachedEvent,
   CachedFieldChange,

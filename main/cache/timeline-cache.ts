@@ -71,7 +71,8 @@ interface RecordRow {
   last_error_message: string | null;
 }
 
-interface EventRow {
+/** An `events` row as SQLite returns it (stores of other capabilities select these columns too). */
+export interface EventRow {
   id: number;
   event_id: string;
   audited_time: string;

@@ -1,25 +1,15 @@
 import { zoneClock, type ZoneClock } from '../core/zoned-time.js';
 import { REVIEW_FLAGS, type FlagRules, type RecordKeyView, type ReviewFlag, type ReviewRow } from '../../preload/contract.js';
-import type { CacheDatabase, TimelineCache } from '../cache/index.js';
+import type { CacheDatabase, EventRow, TimelineCache } from '../cache/index.js';
 import { bringFlagsUpToDate, markFlagsStale, recomputeAllFlags, saveFlagRules, storedFlagRules } from './flags.js';
 import { compileReviewFilter } from './local-filter-sql.js';
 import type { ReviewAnnotationRecord, ReviewEventRecord, ReviewPageQuery, ReviewQuery, ReviewStore } from './review-store.js';
 
-interface RowRecord {
-  id: number;
-  event_id: string;
-  audited_time: string;
-  audited_at_ms: number;
-  action: string;
-  source: string | null;
-  done_by_id: string;
-  done_by_name: string | null;
-  record_module: string;
-  record_id: string;
-  record_name: string | null;
-  related_module: string | null;
-  related_id: string | null;
-  related_name: string | null;
+/** A table row: the cache's event columns plus the first field change, flags and note count. */
+interface RowRecord extends Pick<
+  EventRow,
+  'id' | 'event_id' | 'audited_time' | 'audited_at_ms' | 'action' | 'source' | 'done_by_id' | 'done_by_name' | 'record_module' | 'record_id' | 'record_name' | 'related_module' | 'related_id' | 'related_name'
+> {
   automated: number;
   field_count: number;
   api_name: string | null;
