@@ -12,7 +12,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TimelineCache } from '../cache/index.js';
 import { toExportAnnotations } from '../review/review-store.js';
-import { keepFlagsCurrent, SqliteReviewStore } from '../review/sqlite-review-store.js';
+import { keepFlagsCurrentInBatches, SqliteReviewStore } from '../review/sqlite-review-store.js';
 import { AuditorError, serializeError } from '../core/errors.js';
 import { exportInputFromCache, type ReviewAnnotations } from '../export/cache-export-source.js';
 import { exportCsvFile } from '../export/csv-export.js';
@@ -65,13 +65,12 @@ export function serveDataWorker(port: DataHostPort, options: DataHostOptions): D
   let openFailure: unknown;
   try {
     cache = TimelineCache.open(options.cacheFile);
-    // Review's flags are written with each page in the page's transaction (the cache's hook).
-    keepFlagsCurrent(cache);
   } catch (error) {
     // Answered to every request (a cache from a newer version, an unreadable file): the client shows it.
     openFailure = error;
   }
-  const handlers = cache === undefined ? undefined : dataHandlers(cache, options);
+  const served = cache === undefined ? undefined : dataHandlers(cache, options);
+  const handlers = served?.handlers;
   const jobs = new Map<number, AbortController>();
 
   port.onMessage((message: ToWorkerMessage) => {
@@ -118,6 +117,7 @@ export function serveDataWorker(port: DataHostPort, options: DataHostOptions): D
   return {
     close() {
       for (const controller of jobs.values()) controller.abort();
+      served?.flushFlags(); // the last batch's flags, before the connection goes
       cache?.close();
     },
   };
@@ -135,12 +135,25 @@ function transferablesOf(value: unknown): ArrayBuffer[] {
   return [...new Set(found)];
 }
 
-function dataHandlers(cache: TimelineCache, options: DataHostOptions): DataHandlers {
+/** How long flags may trail the pages a sync writes; every review read and export flushes first. */
+const FLAGS_BATCH_MS = 250;
+
+function dataHandlers(cache: TimelineCache, options: DataHostOptions): { handlers: DataHandlers; flushFlags(): void } {
+  // Flags follow the pages in batches (one set-based pass per ~250 ms of writes, not one per page),
+  // so a bulk sync's writer keeps up on two cores; anything that reads flags flushes the batch first.
+  const flags = keepFlagsCurrentInBatches(cache, (pass) => void setTimeout(pass, FLAGS_BATCH_MS).unref());
   const review = new SqliteReviewStore(() => cache);
+  // Before anything reads flags: this process's batch, then what another writer left (O(1) when current).
+  const current = <T>(read: () => T): T => {
+    flags.flush();
+    review.ensureFlags();
+    return read();
+  };
   const reviewAnnotations: ReviewAnnotations = (eventIds) => toExportAnnotations(review.annotations(eventIds));
   const exportInput = (job: ExportJobInput): ExportInput => {
     const where = job.where === undefined ? null : parseWhereFilter(job.where);
-    review.ensureFlags(); // O(1) when current: the page hook keeps them so
+    flags.flush();
+    review.ensureFlags(); // O(1) when current; catches up what another writer left
     const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : (options.annotations?.(cache) ?? reviewAnnotations);
     mkdirSync(dirname(job.path), { recursive: true });
     return exportInputFromCache(cache, {
@@ -158,7 +171,7 @@ function dataHandlers(cache: TimelineCache, options: DataHostOptions): DataHandl
   };
   const bytesOf = (path: string): number => statSync(path).size;
 
-  return {
+  const handlers: DataHandlers = {
     'sync.trackRecords': ({ records }) => cache.trackRecords(records),
     'sync.recordState': ({ key }) => cache.recordState(key),
     'sync.listRecordStates': () => cache.listRecordStates(),
@@ -181,21 +194,24 @@ function dataHandlers(cache: TimelineCache, options: DataHostOptions): DataHandl
     'cache.getEvent': ({ eventId }) => cache.getEvent(eventId),
     'cache.getRawEvent': ({ eventId }) => cache.getRawEvent(eventId),
 
-    'review.page': (query) => review.page(query),
-    'review.summary': (query) => review.summary(query),
-    'review.heatmaps': (query) => review.heatmaps(query),
-    'review.count': (query) => review.count(query),
-    'review.facets': () => review.facets(),
-    'review.event': ({ eventId }) => review.event(eventId),
+    'review.page': (query) => current(() => review.page(query)),
+    'review.summary': (query) => current(() => review.summary(query)),
+    'review.heatmaps': (query) => current(() => review.heatmaps(query)),
+    'review.count': (query) => current(() => review.count(query)),
+    'review.facets': () => current(() => review.facets()),
+    'review.event': ({ eventId }) => current(() => review.event(eventId)),
     'review.raw': ({ eventId }) => review.raw(eventId),
     'review.recordTimeline': ({ record, limit }) => review.recordTimeline(record, limit),
     'review.addNote': (note) => review.addNote(note),
     'review.deleteNote': ({ id }) => review.deleteNote(id),
-    'review.annotations': ({ eventIds }) => review.annotations(eventIds),
+    'review.annotations': ({ eventIds }) => current(() => review.annotations(eventIds)),
     'review.rules': () => review.rules(),
-    'review.setRules': ({ rules }) => review.setRules(rules),
-    'review.recomputeFlags': () => review.recomputeFlags(),
-    'review.ensureFlags': () => review.ensureFlags(),
+    'review.setRules': ({ rules }) => current(() => review.setRules(rules)),
+    'review.recomputeFlags': () => current(() => review.recomputeFlags()),
+    'review.ensureFlags': () => {
+      flags.flush();
+      return review.ensureFlags();
+    },
 
     'export.csv': async (job, { signal, progress }) => {
       const result = await exportCsvFile(exportInput(job), job.path, { signal, onProgress: progress });
@@ -218,6 +234,7 @@ function dataHandlers(cache: TimelineCache, options: DataHostOptions): DataHandl
       };
     },
   };
+  return { handlers, flushFlags: () => flags.flush() };
 }
 
 /** zod's output has `T | undefined` optional properties; the cache's filter wants them absent. */

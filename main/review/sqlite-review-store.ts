@@ -45,6 +45,35 @@ export function keepFlagsCurrent(cache: TimelineCache): void {
 }
 
 /**
+ * Keeps flags current for a writer that takes pages faster than flags need to follow them (the data
+ * worker during a bulk sync): a page only notes which events it wrote; their flags are computed in
+ * one set-based pass per batch, when `schedule` runs the pass it is given, or at once by `flush()`
+ * (call it before anything reads flags). Same result as the per-page hook: the incremental pass
+ * covers every event after the last one flagged, plus re-sent older ones.
+ */
+export function keepFlagsCurrentInBatches(cache: TimelineCache, schedule: (pass: () => void) => void): { flush(): void } {
+  hooked.add(cache);
+  const resent = new Set<number>();
+  let pending = false;
+  const flush = (): void => {
+    if (!pending) return;
+    pending = false;
+    const changed = [...resent];
+    resent.clear();
+    bringFlagsUpToDate(cache.database(), changed);
+  };
+  cache.onEventsWritten((_db, written) => {
+    for (const rowid of written.eventRowids) resent.add(rowid);
+    if (!pending) {
+      pending = true;
+      schedule(flush);
+    }
+  });
+  cache.onEventsRemoved((db) => markFlagsStale(db));
+  return { flush };
+}
+
+/**
  * ReviewStore over the cache file: review's own tables (event_flags, event_notes, review_state)
  * through the cache's narrow database handle, the cache's events through its query API.
  */
