@@ -15,9 +15,6 @@ import { toExportAnnotations } from '../review/review-store.js';
 import { keepFlagsCurrentInBatches, SqliteReviewStore } from '../review/sqlite-review-store.js';
 import { AuditorError, serializeError } from '../core/errors.js';
 import { exportInputFromCache, type ReviewAnnotations } from '../export/cache-export-source.js';
-import { exportCsvFile } from '../export/csv-export.js';
-import { writeAuditPacket } from '../export/packet.js';
-import { exportPdfFile } from '../export/pdf/report.js';
 import { signingKeyFromPrivate, type SigningKeyStore } from '../export/signing-key-store.js';
 import type { ExportInput } from '../export/types.js';
 import { parseWhereFilter } from '../export/where-filter.js';
@@ -214,15 +211,19 @@ function dataHandlers(cache: TimelineCache, options: DataHostOptions): { handler
     },
 
     'export.csv': async (job, { signal, progress }) => {
+      // The writers (pdfkit and its fonts above all) load on the first export, not when a sync starts the worker.
+      const { exportCsvFile } = await import('../export/csv-export.js');
       const result = await exportCsvFile(exportInput(job), job.path, { signal, onProgress: progress });
       return { path: job.path, bytes: bytesOf(job.path), events: result.events, rows: result.rows };
     },
     'export.pdf': async (job, { signal, progress }) => {
+      const { exportPdfFile } = await import('../export/pdf/report.js');
       const result = await exportPdfFile(exportInput(job), job.path, { signal, onProgress: progress, packetDigest: null });
       return { path: job.path, bytes: bytesOf(job.path), events: result.events, pages: result.pages };
     },
     'export.packet': async (job, { signal, progress }) => {
       const keyStore = signingKeyFromPem(job.signingKeyPem);
+      const { writeAuditPacket } = await import('../export/packet.js');
       const result = await writeAuditPacket(exportInput(job), job.path, { signal, onProgress: progress, keyStore });
       return {
         path: job.path,
