@@ -6,6 +6,7 @@
 import { ConnectionController, toView } from '../auth/connection-controller.js';
 import { TokenVault } from '../auth/token-vault.js';
 import { ZohoAuthService } from '../auth/zoho-auth-service.js';
+import { cacheFilePath } from '../cache/location.js';
 import { EventHub } from '../core/event-hub.js';
 import { DemoWorkspace } from '../demo/demo-workspace.js';
 import type { ExportService } from '../export/export-service.js';
@@ -94,8 +95,10 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
       ...(options.apiVersion === undefined ? {} : { apiVersion: options.apiVersion }),
     });
   const data = once(async (): Promise<DataServices> => {
-    const { createDataServices } = await import('./data-services.js');
+    // The worker thread starts (and opens the cache) while the services' modules load here.
+    const [client, { createDataServices }] = await Promise.all([import('../data/data-client.js').then(({ createDataClient }) => createDataClient(ports.workers, { cacheFile: cacheFilePath(ports.paths.home) })), import('./data-services.js')]);
     return createDataServices({
+      data: client,
       ports,
       events,
       settingsStore: settingsStore(),

@@ -36,12 +36,14 @@ export interface DataServiceDependencies {
   auth: ZohoAuthService;
   /** A Zoho client for syncs and module listings. */
   syncClient: () => ZohoClient;
+  /** The data worker's client, when the root started it already (so the thread starts while these modules load). */
+  data?: DataClient;
 }
 
-export function createDataServices({ ports, events, settingsStore, settings, auth, syncClient }: DataServiceDependencies): DataServices {
+export function createDataServices({ ports, events, settingsStore, settings, auth, syncClient, data: started }: DataServiceDependencies): DataServices {
   const { home } = ports.paths;
   const cacheFile = cacheFilePath(home);
-  const data = createDataClient(ports.workers, { cacheFile });
+  const data = started ?? createDataClient(ports.workers, { cacheFile });
   const recordsStore: RecordsStore = {
     sync: data.sync,
     overview: () => data.cache.overview(),
