@@ -45,11 +45,6 @@ export type DataHandlers = {
 
 export interface DataHostOptions {
   cacheFile: string;
-  /**
-   * Flags and notes for export jobs that bring none as data. Default: review's store on this
-   * connection (the flags and notes the reviewer sees).
-   */
-  annotations?: (cache: TimelineCache) => ReviewAnnotations;
 }
 
 export interface DataHost {
@@ -66,7 +61,7 @@ export function serveDataWorker(port: DataHostPort, options: DataHostOptions): D
     // Answered to every request (a cache from a newer version, an unreadable file): the client shows it.
     openFailure = error;
   }
-  const served = cache === undefined ? undefined : dataHandlers(cache, options);
+  const served = cache === undefined ? undefined : dataHandlers(cache);
   const handlers = served?.handlers;
   const jobs = new Map<number, AbortController>();
 
@@ -135,7 +130,7 @@ function transferablesOf(value: unknown): ArrayBuffer[] {
 /** How long flags may trail the pages a sync writes; every review read and export flushes first. */
 const FLAGS_BATCH_MS = 250;
 
-function dataHandlers(cache: TimelineCache, options: DataHostOptions): { handlers: DataHandlers; flushFlags(): void } {
+function dataHandlers(cache: TimelineCache): { handlers: DataHandlers; flushFlags(): void } {
   // Flags follow the pages in batches (one set-based pass per ~250 ms of writes, not one per page),
   // so a bulk sync's writer keeps up on two cores; anything that reads flags flushes the batch first.
   const flags = keepFlagsCurrentInBatches(cache, (pass) => void setTimeout(pass, FLAGS_BATCH_MS).unref());
@@ -151,7 +146,8 @@ function dataHandlers(cache: TimelineCache, options: DataHostOptions): { handler
     const where = job.where === undefined ? null : parseWhereFilter(job.where);
     flags.flush();
     review.ensureFlags(); // O(1) when current; catches up what another writer left
-    const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : (options.annotations?.(cache) ?? reviewAnnotations);
+    // Flags and notes the job brings as data, else those the reviewer sees (review's store here).
+    const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : reviewAnnotations;
     mkdirSync(dirname(job.path), { recursive: true });
     return exportInputFromCache(cache, {
       records: job.records,
