@@ -198,6 +198,8 @@ export class ExportService {
         hint: 'Sync the records first (Records screen, or `timeline-auditor fetch`), or widen the filter.',
       });
     }
+    // A packet needs the signing key (encrypted at rest): ask for it before any file is written.
+    if (formats.includes('packet')) await this.deps.keyStore.loadOrCreate();
     const connection = this.deps.connection();
     const createdAt = this.deps.clock.now();
     const job: Omit<ExportJob, 'path'> = {
