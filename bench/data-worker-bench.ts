@@ -59,6 +59,9 @@ try {
   const fillSeconds = (performance.now() - fillStart) / 1000;
   const job = (path: string): ExportJobInput => ({
     records,
+    filter: { kind: 'none' },
+    case: null,
+    allowIncomplete: false,
     timeZone: 'Europe/Berlin',
     connection: { dataCentre: 'eu', orgId: '1', apiDomain: 'https://www.zohoapis.eu' },
     generatedBy: 'Benchmark',
@@ -71,7 +74,7 @@ try {
   const cache = TimelineCache.open(cacheFile);
   const { records: chosen, timeZone, connection, generatedBy, generatedAt, appVersion } = job(inlinePath);
   const inline = await measure('CSV export on the main thread (today)', inlinePath, () =>
-    exportCsvFile(exportInputFromCache(cache, { records: chosen, timeZone, connection, generatedBy, generatedAt, appVersion, filterDescription: null }), inlinePath),
+    exportCsvFile(exportInputFromCache(cache, { records: chosen, timeZone, connection, generatedBy, generatedAt, appVersion, filterStatement: { kind: 'none' }, case: null, allowIncomplete: false }), inlinePath),
   );
   cache.close();
 

@@ -17,7 +17,7 @@ import { CSV_COLUMNS, csvRowsForEvent, userNames, writeEventsCsv } from '../main
 import { writePdfReport } from '../main/export/pdf/report.js';
 import type { ExportEvent } from '../main/export/types.js';
 import { ZoneClock, neutraliseCell } from '../main/export/values.js';
-import { buildEvents, sourceOf, testScope, TEST_USERS } from '../tests/unit/export/fixtures.js';
+import { buildEvents, exportInputOf, testScope, TEST_USERS } from '../tests/unit/export/fixtures.js';
 import { writeBenchmarkSection } from './benchmarks-doc.js';
 
 const CSV_ROWS = 1_000_000;
@@ -100,7 +100,7 @@ async function runPart(part: string, directory: string): Promise<PartResult> {
   const generated = performance.now();
   const cpuAtPdf = process.cpuUsage();
   const path = join(directory, 'bench.pdf');
-  const result = await writePdfReport({ scope, events: sourceOf(events), users: TEST_USERS }, createWriteStream(path), { packetDigest: '0'.repeat(64) });
+  const result = await writePdfReport(exportInputOf(events, scope), createWriteStream(path), { packetDigest: '0'.repeat(64) });
   const pdfCpu = process.cpuUsage(cpuAtPdf);
   return { part, seconds: (performance.now() - generated) / 1000, cpuSeconds: (pdfCpu.user + pdfCpu.system) / 1e6, peakRssMiB: process.resourceUsage().maxRSS / 1024, events: result.events, pages: result.pages, bytes: (await stat(path)).size };
 }

@@ -253,6 +253,41 @@ export const LOCAL_FILTER_OPERATORS = {
 } as const satisfies Record<string, readonly string[]>;
 export type LocalFilterField = keyof typeof LOCAL_FILTER_OPERATORS;
 
+/** Words for the local filter's fields and operators: the Review screen's builder and chips, and an export's description of a view. */
+export const LOCAL_FILTER_FIELD_LABELS: Record<LocalFilterField, string> = {
+  user: 'User',
+  source: 'Source',
+  action: 'Action',
+  module: 'Module',
+  record: 'Record',
+  field: 'Field changed',
+  oldValue: 'Old value',
+  newValue: 'New value',
+  valueChange: 'Value',
+  time: 'Time',
+  day: 'Day',
+  hourOfWeek: 'Hour of week',
+  automation: 'Automation',
+  text: 'Full text',
+  flag: 'Flag',
+  note: 'Reviewer note',
+};
+export const LOCAL_FILTER_OPERATOR_LABELS: Record<LocalFilterOperator, string> = {
+  '=': 'is',
+  '!=': 'is not',
+  in: 'is any of',
+  notIn: 'is none of',
+  contains: 'contains',
+  doesNotContain: 'does not contain',
+  null: 'is empty',
+  notNull: 'is not empty',
+  between: 'between',
+  notBetween: 'not between',
+  '>=': 'on or after',
+  '<': 'before',
+  changedFromTo: 'changed from … to',
+};
+
 /** One size limit for every local filter: the contract's schema and main's compiler both check it (localFilterSizeIssue). */
 export const LOCAL_FILTER_LIMITS = { depth: 6, rules: 200, listValues: 1000, textLength: 1000 } as const;
 
@@ -565,13 +600,49 @@ export const exportWhereSchema = z
   .strict();
 export type ExportWhere = z.infer<typeof exportWhereSchema>;
 
-export const exportStartInputSchema = z
+/** The Review screen's filter as an export's scope: a saved view (named) or the filter on screen (name null), with its words. */
+export const exportViewSchema = z
   .object({
-    records: z.array(recordKeySchema).min(1, 'choose at least one record').max(100_000),
-    formats: z.array(exportFormatSchema).min(1, 'choose at least one format').max(3),
-    where: exportWhereSchema.optional(),
+    name: z.string().trim().min(1).max(80).nullable(),
+    filter: localFilterSchema,
+    /** The filter in the words the screen shows ("User is Patricia Boyle and Source is API"). */
+    words: z.string().max(10_000),
   })
   .strict();
+export type ExportView = z.infer<typeof exportViewSchema>;
+
+const caseText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((text) => (text === '' ? null : text))
+    .nullable();
+/** Why a packet is made: stored in the manifest and on the PDF cover; each part optional. */
+export const exportCaseSchema = z
+  .object({
+    reference: caseText(120).optional(),
+    purpose: caseText(1000).optional(),
+    reviewer: caseText(200).optional(),
+  })
+  .strict();
+export type ExportCaseInput = z.input<typeof exportCaseSchema>;
+
+export const exportStartInputSchema = z
+  .object({
+    /** The records in scope; absent with a view = every tracked record (the Review screen's scope). */
+    records: z.array(recordKeySchema).min(1, 'choose at least one record').max(100_000).optional(),
+    formats: z.array(exportFormatSchema).min(1, 'choose at least one format').max(3),
+    where: exportWhereSchema.optional(),
+    view: exportViewSchema.optional(),
+    case: exportCaseSchema.optional(),
+    /** Export records whose timelines were not fetched completely (the person confirmed); they are marked incomplete. */
+    allowIncomplete: z.boolean().optional(),
+  })
+  .strict()
+  .refine((input) => input.where === undefined || input.view === undefined, { message: 'give either a filter (where) or a view, not both', path: ['view'] })
+  .refine((input) => input.records !== undefined || input.view !== undefined, { message: 'choose at least one record', path: ['records'] });
+export type ExportStartInput = z.input<typeof exportStartInputSchema>;
 
 export interface ExportFileView {
   format: ExportFormat;
@@ -589,6 +660,10 @@ export interface ExportHistoryEntry {
   /** The packet's digest and the key that signed it (packets only). */
   packetDigest: string | null;
   signerFingerprint: string | null;
+  /** Records exported although not fetched completely (the person allowed it); absent in entries made before this was recorded. */
+  incompleteRecords?: number;
+  /** The case reference given, if any. */
+  caseReference?: string | null;
 }
 
 export interface ExportProgressView {

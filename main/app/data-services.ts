@@ -53,6 +53,8 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
   };
   const exportJobs: ExportJobs = {
     countEvents: (filter) => data.cache.countEvents(filter),
+    recordStates: async () => (await data.cache.overview()).records,
+    countView: (records, filter, timeZone) => data.cache.countView(records, filter, timeZone),
     csv: (job, run) => data.exports.csv(job, run),
     pdf: (job, run) => data.exports.pdf(job, run),
     packet: (job, run) => data.exports.packet(job, run),
@@ -78,6 +80,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     shell: ports.shell,
     appVersion: APP_VERSION,
     revealInFolder: (path) => ports.browser.revealInFolder(path),
+    savedViews: () => review.savedFilters(),
   });
   return {
     data,

@@ -69,6 +69,9 @@ interface RecordRow {
   last_synced_at: number | null;
   last_error_code: string | null;
   last_error_message: string | null;
+  sync_pages: number;
+  last_sync_pages: number | null;
+  last_sync_mode: 'full' | 'incremental' | null;
 }
 
 /** An `events` row as SQLite returns it (stores of other capabilities select these columns too). */
@@ -941,6 +944,9 @@ function toRecordState(row: RecordRow): RecordSyncState {
     lastError: row.last_error_code === null ? null : { code: row.last_error_code, message: row.last_error_message ?? '' },
     resumePageToken: row.resume_page_token,
     syncMode: row.sync_mode,
+    pagesThisSync: row.sync_pages,
+    lastSyncPages: row.last_sync_pages,
+    lastSyncMode: row.last_sync_mode,
   };
 }
 
@@ -956,16 +962,17 @@ function prepareStatements(db: SqliteDatabase) {
          name = coalesce(excluded.name, records.name),
          name_seen_at_ms = CASE WHEN excluded.name IS NULL THEN records.name_seen_at_ms ELSE NULL END`,
     ),
-    beginSync: db.prepare<[string, number], unknown>(`UPDATE records SET freshness = 'syncing', sync_mode = ? WHERE id = ?`),
+    // A sync that continues from a resume token keeps counting its pages; one from page one starts at 0.
+    beginSync: db.prepare<[string, number], unknown>(`UPDATE records SET freshness = 'syncing', sync_mode = ?, sync_pages = CASE WHEN resume_page_token IS NULL THEN 0 ELSE sync_pages END WHERE id = ?`),
     completeSync: db.prepare<[number, string, string], unknown>(
-      `UPDATE records SET freshness = 'fresh', last_synced_at = ?, resume_page_token = NULL, sync_mode = NULL,
+      `UPDATE records SET freshness = 'fresh', last_synced_at = ?, resume_page_token = NULL, last_sync_pages = sync_pages, last_sync_mode = coalesce(sync_mode, 'full'), sync_mode = NULL,
          last_error_code = NULL, last_error_message = NULL WHERE module = ? AND record_id = ?`,
     ),
     failSync: db.prepare<[string, string, number, string, string], unknown>(
       `UPDATE records SET freshness = 'failed', last_error_code = ?, last_error_message = ?, last_failed_at = ?
        WHERE module = ? AND record_id = ?`,
     ),
-    clearToken: db.prepare<[string, string], unknown>('UPDATE records SET resume_page_token = NULL WHERE module = ? AND record_id = ?'),
+    clearToken: db.prepare<[string, string], unknown>('UPDATE records SET resume_page_token = NULL, sync_pages = 0 WHERE module = ? AND record_id = ?'),
     afterPage: db.prepare<[{ linked: number; newestMs: number | null; newestText: string | null; token: string | null; rowid: number }], unknown>(
       `UPDATE records SET
        event_count = event_count + @linked,
@@ -973,7 +980,8 @@ function prepareStatements(db: SqliteDatabase) {
          THEN @newestText ELSE newest_audited_time END,
        newest_audited_at_ms = CASE WHEN @newestMs IS NOT NULL AND (newest_audited_at_ms IS NULL OR @newestMs > newest_audited_at_ms)
          THEN @newestMs ELSE newest_audited_at_ms END,
-       resume_page_token = @token
+       resume_page_token = @token,
+       sync_pages = sync_pages + 1
      WHERE id = @rowid`,
     ),
     nameFromEvent: db.prepare<[{ name: string; ms: number; rowid: number }], unknown>(

@@ -4,7 +4,7 @@
  * when the worker stops. `createDataClient(spawner, { cacheFile })` is the API the composition root
  * (main/app) wires into the services.
  */
-import type { FlagRules, IpcError, RecordKeyView, ReviewHeatmaps, ReviewRow, ReviewSummary } from '../../preload/contract.js';
+import type { FlagRules, IpcError, LocalFilterGroupInput, RecordKeyView, ReviewHeatmaps, ReviewRow, ReviewSummary } from '../../preload/contract.js';
 import type { ReviewAnnotationRecord, ReviewEventRecord, ReviewPageQuery, ReviewQuery, ReviewStore } from '../review/review-store.js';
 import type { CachedEvent, CacheStats } from '../cache/index.js';
 import { AuditorError } from '../core/errors.js';
@@ -159,6 +159,7 @@ export interface DataClient {
     untrackRecords(records: readonly RecordKey[]): Promise<number>;
     queryEvents(filter: EventFilterInput, options?: DataRequestInput<'cache.queryEvents'>['options']): Promise<CachedEvent[]>;
     countEvents(filter: EventFilterInput): Promise<number>;
+    countView(records: RecordKey[], filter: LocalFilterGroupInput, timeZone: string): Promise<number>;
     getEvent(eventId: string): Promise<CachedEvent | undefined>;
     getRawEvent(eventId: string): Promise<string | undefined>;
   };
@@ -256,6 +257,7 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
       untrackRecords: (records) => call('cache.untrackRecords', { records: records.map(keyOf) }),
       queryEvents: (filter, queryOptions = {}) => call('cache.queryEvents', { filter, options: queryOptions }),
       countEvents: (filter) => call('cache.countEvents', { filter }),
+      countView: (records, filter, timeZone) => call('cache.countView', { records, filter, timeZone }),
       getEvent: (eventId) => call('cache.getEvent', { eventId }),
       getRawEvent: (eventId) => call('cache.getRawEvent', { eventId }),
     },

@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import {
   exportWhereSchema,
+  localFilterSchema,
   flagRulesSchema,
   recordKeySchema as recordKeyViewSchema,
   reviewPageInputSchema,
@@ -85,7 +86,17 @@ export type AnnotationsInput = z.infer<typeof annotationsSchema>;
 const exportJobSchema = z
   .object({
     records: z.array(recordKeySchema).min(1, 'choose at least one record').max(100_000),
-    where: exportWhereSchema.optional(),
+    /** What narrowed the events; `where` is parsed and a view compiled in the worker. */
+    filter: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('none') }).strict(),
+      z.object({ kind: z.literal('where'), where: exportWhereSchema, words: z.string().max(10_000) }).strict(),
+      z.object({ kind: z.literal('view'), viewName: z.string().max(80).nullable(), filter: localFilterSchema, words: z.string().max(10_000), timeZone: z.string().min(1).max(64) }).strict(),
+    ]),
+    case: z
+      .object({ reference: z.string().max(120).nullable(), purpose: z.string().max(1000).nullable(), reviewer: z.string().max(200).nullable() })
+      .strict()
+      .nullable(),
+    allowIncomplete: z.boolean(),
     timeZone: z.string().min(1),
     connection: z.object({ dataCentre: z.string().nullable(), orgId: z.string().nullable(), apiDomain: z.string().nullable() }).strict(),
     /** How the zone is named when it is a fallback (e.g. the organisation's zone could not be read). */
@@ -138,6 +149,8 @@ const cacheRequests = {
   'cache.untrackRecords': request<number>()(z.object({ records: recordKeysSchema }).strict()),
   'cache.queryEvents': request<CachedEvent[]>()(z.object({ filter: eventFilterSchema, options: queryOptionsSchema }).strict()),
   'cache.countEvents': request<number>()(z.object({ filter: eventFilterSchema }).strict()),
+  /** Events of these records a Review-screen filter selects (compiled in the worker, in the zone it was read in). */
+  'cache.countView': request<number>()(z.object({ records: recordKeysSchema, filter: localFilterSchema, timeZone: z.string().min(1).max(64) }).strict()),
   'cache.getEvent': request<CachedEvent | undefined>()(z.object({ eventId: z.string().min(1) }).strict()),
   'cache.getRawEvent': request<string | undefined>()(z.object({ eventId: z.string().min(1) }).strict()),
 };

@@ -11,6 +11,8 @@ import { createPrivateKey } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TimelineCache } from '../cache/index.js';
+import type { EventFilter } from '../cache/index.js';
+import { compileReviewFilter } from '../review/local-filter-sql.js';
 import { toExportAnnotations } from '../review/review-store.js';
 import { keepFlagsCurrentInBatches, SqliteReviewStore } from '../review/sqlite-review-store.js';
 import { AuditorError, serializeError } from '../core/errors.js';
@@ -143,7 +145,7 @@ function dataHandlers(cache: TimelineCache): { handlers: DataHandlers; flushFlag
   };
   const reviewAnnotations: ReviewAnnotations = (eventIds) => toExportAnnotations(review.annotations(eventIds));
   const exportInput = (job: ExportJobInput): ExportInput => {
-    const where = job.where === undefined ? null : parseWhereFilter(job.where);
+    const narrowing = exportNarrowing(job.filter);
     flags.flush();
     review.ensureFlags(); // O(1) when current; catches up what another writer left
     // Flags and notes the job brings as data, else those the reviewer sees (review's store here).
@@ -151,8 +153,10 @@ function dataHandlers(cache: TimelineCache): { handlers: DataHandlers; flushFlag
     mkdirSync(dirname(job.path), { recursive: true });
     return exportInputFromCache(cache, {
       records: job.records,
-      ...(where === null ? {} : { filter: where.filter }),
-      filterDescription: where?.description ?? null,
+      ...(narrowing === undefined ? {} : { filter: narrowing }),
+      filterStatement: job.filter,
+      case: job.case,
+      allowIncomplete: job.allowIncomplete,
       timeZone: job.timeZone,
       ...(job.timeZoneLabel === undefined ? {} : { timeZoneLabel: job.timeZoneLabel }),
       connection: job.connection,
@@ -184,6 +188,7 @@ function dataHandlers(cache: TimelineCache): { handlers: DataHandlers; flushFlag
     'cache.untrackRecords': ({ records }) => cache.untrackRecords(records),
     'cache.queryEvents': ({ filter, options: queryOptions }) => cache.queryEvents(eventFilter(filter), queryOptions),
     'cache.countEvents': ({ filter }) => cache.countEvents(eventFilter(filter)),
+    'cache.countView': ({ records, filter, timeZone }) => current(() => cache.countEvents({ records, condition: compileReviewFilter(filter, timeZone) })),
     'cache.getEvent': ({ eventId }) => cache.getEvent(eventId),
     'cache.getRawEvent': ({ eventId }) => cache.getRawEvent(eventId),
 
@@ -232,6 +237,18 @@ function dataHandlers(cache: TimelineCache): { handlers: DataHandlers; flushFlag
     },
   };
   return { handlers, flushFlags: () => flags.flush() };
+}
+
+/** The cache filter for an export's narrowing: --where parsed, or the Review screen's filter compiled (its day/hour conditions in its zone). */
+function exportNarrowing(statement: ExportJobInput['filter']): EventFilter | undefined {
+  switch (statement.kind) {
+    case 'none':
+      return undefined;
+    case 'where':
+      return parseWhereFilter(statement.where).filter;
+    case 'view':
+      return { condition: compileReviewFilter(statement.filter, statement.timeZone) };
+  }
 }
 
 /** zod's output has `T | undefined` optional properties; the cache's filter wants them absent. */

@@ -2,7 +2,8 @@ import type { EventFilter, TimelineCache } from '../cache/index.js';
 import { AuditorError } from '../core/errors.js';
 import type { RecordKey } from '../sync/sync-store.js';
 import { timelineEventSchema, type JsonObject } from '../zoho/models.js';
-import type { ExportEvent, ExportEventSource, ExportInput, ExportScope, ReviewerNote } from './types.js';
+import { completenessOf, recordKeyOf, refuseIncomplete, type RecordCompleteness } from './completeness.js';
+import type { ExportCase, ExportEvent, ExportEventSource, ExportFilterStatement, ExportInput, ExportScope, ReviewerNote } from './types.js';
 
 /** Events are read from the cache in pages of this many, oldest first (a report reads forwards). */
 const PAGE_SIZE = 2_000;
@@ -14,7 +15,11 @@ export interface CacheExportRequest {
   records: readonly RecordKey[];
   /** Further narrowing (the Review screen's filter), ANDed with the records. */
   filter?: EventFilter;
-  filterDescription: string | null;
+  /** The same filter as the reviewer gave it (structured and in words), for the manifest and the cover. */
+  filterStatement: ExportFilterStatement;
+  case: ExportCase | null;
+  /** Export even records whose timelines were not fetched completely (they are marked so in the coverage). */
+  allowIncomplete: boolean;
   timeZone: string;
   /** See ExportScope.timeZoneLabel. */
   timeZoneLabel?: string;
@@ -41,9 +46,15 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
     });
   }
   const states = request.records.map((key) => cache.recordState(key));
+  const completeness = new Map<string, RecordCompleteness>(request.records.map((key, index) => [recordKeyOf(key), completenessOf(states[index])]));
+  // Checked again here, against the state the events are read in (a fetch may have failed since the service checked).
+  if (!request.allowIncomplete) refuseIncomplete(request.records, completeness);
   const scope: ExportScope = {
     records: request.records.map((key, index) => ({ module: key.module, recordId: key.recordId, name: states[index]?.name ?? null })),
-    filterDescription: request.filterDescription,
+    filterDescription: request.filterStatement.kind === 'none' ? null : request.filterStatement.words,
+    filter: request.filterStatement,
+    case: request.case,
+    allowIncomplete: request.allowIncomplete,
     timeRange: timeRangeOf(cache, filter),
     timeZone: request.timeZone,
     ...(request.timeZoneLabel === undefined ? {} : { timeZoneLabel: request.timeZoneLabel }),
@@ -74,7 +85,7 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
       if (page.length < PAGE_SIZE) break;
     }
   };
-  return { scope, events, users: cache.usersDirectory() };
+  return { scope, events, users: cache.usersDirectory(), completeness };
 }
 
 function timeRangeOf(cache: TimelineCache, filter: EventFilter): { from: number; to: number } | null {

@@ -3,15 +3,32 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { AppVersions, ExportFormat, ExportHistoryEntry, ExportProgressView, ExportWhere, PacketVerificationView, RecordKeyView, Settings, SigningKeyView } from '../../preload/contract.js';
+import type {
+  AppVersions,
+  ExportCaseInput,
+  ExportFormat,
+  ExportHistoryEntry,
+  ExportProgressView,
+  ExportView,
+  ExportWhere,
+  LocalFilterGroupInput,
+  PacketVerificationView,
+  RecordKeyView,
+  SavedFilter,
+  Settings,
+  SigningKeyView,
+} from '../../preload/contract.js';
 import type { EventFilter } from '../cache/index.js';
 import type { Clock } from '../core/clock.js';
 import { AuditorError, serializeError } from '../core/errors.js';
 import type { EventHub } from '../core/event-hub.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import { machineTimeZone, resolveZoneSetting, type OrgTimeZone, type ResolvedTimeZone, type ZoneContext } from '../core/zoned-time.js';
+import { describeLocalFilter } from '../review/local-filter-words.js';
+import type { RecordSyncState } from '../sync/sync-store.js';
+import { completenessOf, recordKeyOf, refuseIncomplete } from './completeness.js';
 import type { SigningKeyStore } from './signing-key-store.js';
-import type { ExportProgress } from './types.js';
+import type { ExportCase, ExportFilterStatement, ExportProgress } from './types.js';
 import { parseWhereFilter } from './where-filter.js';
 
 const HISTORY_KEY = 'exportHistory';
@@ -20,7 +37,9 @@ const HISTORY_LIMIT = 200;
 /** One file an export writes, as plain data (the data worker reads the cache and writes it). */
 export interface ExportJob {
   records: RecordKeyView[];
-  where?: ExportWhere | undefined;
+  filter: ExportFilterStatement;
+  case: ExportCase | null;
+  allowIncomplete: boolean;
   timeZone: string;
   timeZoneLabel?: string | undefined;
   connection: { dataCentre: string | null; orgId: string | null; apiDomain: string | null };
@@ -36,6 +55,10 @@ export interface ExportJob {
  */
 export interface ExportJobs {
   countEvents(filter: EventFilter): Promise<number>;
+  /** Every tracked record's sync state (for completeness, and the Review screen's scope: all records). */
+  recordStates(): Promise<RecordSyncState[]>;
+  /** Counts the events of these records a Review-screen filter selects (it is compiled where the cache is). */
+  countView(records: RecordKeyView[], filter: LocalFilterGroupInput, timeZone: string): Promise<number>;
   csv(job: ExportJob, run: ExportJobRun): Promise<{ bytes: number }>;
   pdf(job: ExportJob, run: ExportJobRun): Promise<{ bytes: number }>;
   /** The private key travels as PKCS#8 PEM: the cipher that guards it at rest stays in main. */
@@ -66,6 +89,8 @@ export interface ExportServiceDependencies {
   appVersion: string;
   /** Shows a file in the system file manager; false where there is none (browser mode). */
   revealInFolder: (path: string) => boolean;
+  /** The Review screen's saved views (for `--view NAME`). */
+  savedViews: () => Promise<SavedFilter[]>;
 }
 
 /** The part of the Zoho connection an export names (auth's ConnectionStatus fits). */
@@ -77,9 +102,15 @@ export interface ExportingConnection {
 }
 
 export interface ExportRequest {
-  records: readonly RecordKeyView[];
+  /** The records in scope; absent with a view: every tracked record (what the Review screen shows). */
+  records?: readonly RecordKeyView[] | undefined;
   formats: readonly ExportFormat[];
   where?: ExportWhere | undefined;
+  /** The Review screen's filter (with its words), or a saved view by name (the CLI's --view). */
+  view?: ExportView | { savedViewName: string } | undefined;
+  case?: ExportCaseInput | undefined;
+  /** Export records whose timelines were not fetched completely; the coverage marks them incomplete. */
+  allowIncomplete?: boolean | undefined;
   /** An IANA zone for this export only (CLI --tz); otherwise the time-zone setting. */
   timeZone?: string | undefined;
   /** Exact file per format (the CLI); otherwise timeline-audit-<time>.<ext> in the exports folder. */
@@ -184,15 +215,33 @@ export class ExportService {
   }
 
   async #prepare(input: ExportRequest): Promise<PreparedExport> {
-    if (input.records.length === 0) throw new AuditorError('EXPORT_NOTHING_SELECTED', 'No records were chosen for the export.', { hint: 'Choose at least one record.' });
     const formats = [...new Set(input.formats)];
     if (formats.length === 0) throw new AuditorError('EXPORT_NO_FORMAT', 'No export format was chosen.', { hint: 'Choose CSV, PDF or an audit packet.' });
+    if (input.where !== undefined && input.view !== undefined) throw new AuditorError('CLI_USAGE', 'Give either a filter (--where) or a view (--view), not both.', { hint: 'A saved view already holds its filter.' });
     const where = input.where === undefined ? null : parseWhereFilter(input.where);
+    const settingsZone = resolveTimeZone(this.deps.settings().timeZone, { org: this.deps.orgTimeZone(), localZone: machineTimeZone() });
     // --tz (the CLI) names an IANA zone outright; otherwise the one time-zone setting, resolved.
-    const zone = input.timeZone === undefined ? resolveTimeZone(this.deps.settings().timeZone, { org: this.deps.orgTimeZone(), localZone: machineTimeZone() }) : { zone: input.timeZone, label: input.timeZone, fallbackReason: null };
-    const records = input.records.map((key) => ({ module: key.module, recordId: key.recordId }));
+    const zone = input.timeZone === undefined ? settingsZone : { zone: input.timeZone, label: input.timeZone, fallbackReason: null };
+    const view = input.view === undefined ? null : 'savedViewName' in input.view ? await this.#savedView(input.view.savedViewName) : input.view;
+    const states = await this.deps.jobs.recordStates();
+    const chosen = input.records ?? (view === null ? [] : states.map((state) => ({ module: state.module, recordId: state.recordId })));
+    if (chosen.length === 0) {
+      throw new AuditorError('EXPORT_NOTHING_SELECTED', view === null ? 'No records were chosen for the export.' : 'No records are tracked, so the view has nothing to export.', {
+        hint: view === null ? 'Choose at least one record.' : 'Add records and fetch their timelines first.',
+      });
+    }
+    const records = chosen.map((key) => ({ module: key.module, recordId: key.recordId }));
+    // The Review screen's day and hour conditions mean what they meant on screen: in the setting's zone.
+    const filter: ExportFilterStatement =
+      view !== null ? { kind: 'view', viewName: view.name, filter: view.filter, words: view.words, timeZone: settingsZone.zone } : where !== null ? { kind: 'where', where: input.where!, words: where.description } : { kind: 'none' };
+    // Nothing incomplete passes as complete: refused here, naming the records, unless the person chose to.
+    const allowIncomplete = input.allowIncomplete === true;
+    const byKey = new Map(states.map((state) => [recordKeyOf(state), state]));
+    const completeness = new Map(records.map((key) => [recordKeyOf(key), completenessOf(byKey.get(recordKeyOf(key)))]));
+    if (!allowIncomplete) refuseIncomplete(records, completeness);
+    const incompleteRecords = [...completeness.values()].filter((state) => !state.complete).length;
     // Fails here, before anything is written, when nothing is cached or nothing matches.
-    const eventsTotal = await this.deps.jobs.countEvents({ ...where?.filter, records });
+    const eventsTotal = filter.kind === 'view' ? await this.deps.jobs.countView(records, filter.filter, filter.timeZone) : await this.deps.jobs.countEvents({ ...where?.filter, records });
     if (eventsTotal === 0) {
       throw new AuditorError('EXPORT_EMPTY', 'Nothing is cached for these records (or nothing matches the filter).', {
         hint: 'Sync the records first (Records screen, or `timeline-auditor fetch`), or widen the filter.',
@@ -204,7 +253,9 @@ export class ExportService {
     const createdAt = this.deps.clock.now();
     const job: Omit<ExportJob, 'path'> = {
       records,
-      ...(input.where === undefined ? {} : { where: input.where }),
+      filter,
+      case: caseOf(input.case),
+      allowIncomplete,
       timeZone: zone.zone,
       // A fallback is named in the report and the history, never silent.
       ...(zone.fallbackReason === null ? {} : { timeZoneLabel: zone.label }),
@@ -219,7 +270,17 @@ export class ExportService {
     let stem = base;
     for (let suffix = 2; formats.some((format) => input.files?.[format] === undefined && existsSync(pathFor(stem, format))); suffix += 1) stem = `${base}-${suffix}`;
     const files = formats.map((format) => ({ format, path: pathFor(stem, format) }));
-    return { job, files, createdAt, eventsTotal, records: input.records.length, timeZoneShown: zone.fallbackReason === null ? zone.zone : zone.label };
+    return { job, files, createdAt, eventsTotal, records: records.length, incompleteRecords, timeZoneShown: zone.fallbackReason === null ? zone.zone : zone.label };
+  }
+
+  async #savedView(name: string): Promise<ExportView> {
+    const views = await this.deps.savedViews();
+    const found = views.find((view) => view.name === name) ?? views.find((view) => view.name.toLowerCase() === name.toLowerCase());
+    if (found === undefined) {
+      const known = views.length === 0 ? 'There are no saved views yet (save one on the Review screen).' : `Saved views: ${views.map((view) => `"${view.name}"`).join(', ')}.`;
+      throw new AuditorError('EXPORT_UNKNOWN_VIEW', `There is no saved view called "${name}".`, { hint: known });
+    }
+    return { name: found.name, filter: found.filter, words: describeLocalFilter(found.filter) };
   }
 
   cancel(): { cancelled: boolean } {
@@ -301,7 +362,18 @@ export class ExportService {
       await Promise.all(files.map((file) => rm(file.path, { force: true })));
       throw error;
     }
-    const entry: ExportHistoryEntry = { id, createdAt: prepared.createdAt, records: prepared.records, events: prepared.eventsTotal, timeZone: prepared.timeZoneShown, files, packetDigest, signerFingerprint };
+    const entry: ExportHistoryEntry = {
+      id,
+      createdAt: prepared.createdAt,
+      records: prepared.records,
+      events: prepared.eventsTotal,
+      timeZone: prepared.timeZoneShown,
+      files,
+      packetDigest,
+      signerFingerprint,
+      incompleteRecords: prepared.incompleteRecords,
+      caseReference: prepared.job.case?.reference ?? null,
+    };
     this.deps.store.set(HISTORY_KEY, [entry, ...this.history()].slice(0, HISTORY_LIMIT));
     return entry;
   }
@@ -313,8 +385,20 @@ interface PreparedExport {
   createdAt: number;
   eventsTotal: number;
   records: number;
+  /** Records in scope not fetched completely (exported only when the person allowed it). */
+  incompleteRecords: number;
   /** The zone's name, or the label that says it is a fallback. */
   timeZoneShown: string;
+}
+
+function caseOf(input: ExportCaseInput | undefined): ExportCase | null {
+  if (input === undefined) return null;
+  const text = (value: string | null | undefined, max: number): string | null => {
+    const trimmed = value?.trim() ?? '';
+    return trimmed === '' ? null : trimmed.slice(0, max);
+  };
+  const exportCase = { reference: text(input.reference, 120), purpose: text(input.purpose, 1000), reviewer: text(input.reviewer, 200) };
+  return exportCase.reference === null && exportCase.purpose === null && exportCase.reviewer === null ? null : exportCase;
 }
 
 function osUserName(): string {

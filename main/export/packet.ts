@@ -19,13 +19,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { APP_NAME, PRODUCT_NAME } from '../core/app-info.js';
-import type { ZohoUser } from '../zoho/models.js';
 import { iterateEvents, writeEventsCsv } from './csv-export.js';
 import { EventsJsonWriter } from './events-json.js';
 import { writePdfReport } from './pdf/report.js';
 import type { SigningKeyStore } from './signing-key-store.js';
 import { StatsCollector } from './stats.js';
-import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } from './types.js';
+import { controlTotalsOf, CoverageCollector, type ControlTotals, type RecordCoverage } from './completeness.js';
+import type { ExportCase, ExportEvent, ExportFilterStatement, ExportInput, ExportRunOptions, ExportScope } from './types.js';
 import { throwIfAborted } from './values.js';
 
 export const MANIFEST_FORMAT = 'timeline-auditor.packet-manifest/1';
@@ -40,11 +40,29 @@ export interface PacketFileEntry {
   size: number;
 }
 
+/** The query that selected the packet's events, restated for an auditor who re-runs it. */
+export interface PacketQuery {
+  records: Array<{ module: string; recordId: string }>;
+  /** The filter as given (structured) and in words; `kind: 'none'` = every event of the records. */
+  filter: ExportFilterStatement;
+  /** First and last event time in the packet (ISO 8601, UTC); null when empty. */
+  timeRange: { from: string; to: string } | null;
+  /** Every time in the report and the CSV is shown in this zone. */
+  timeZone: string;
+}
+
 export interface PacketManifest {
   format: string;
   generator: { name: string; productName: string; version: string };
   createdAt: string;
   scope: ExportScope;
+  /** Case reference, purpose and reviewer as the person exporting gave them; null when none. */
+  case: ExportCase | null;
+  query: PacketQuery;
+  /** One row per record in scope: how much of it the packet holds and whether its timeline was fetched whole. */
+  coverage: RecordCoverage[];
+  /** Totals to reconcile events.csv / events.json against. */
+  controlTotals: ControlTotals;
   counts: { events: number; csvRows: number; reportPages: number; users: number };
   packetDigest: { algorithm: 'sha256'; covers: string[]; value: string; howToCheck: string };
   files: PacketFileEntry[];
@@ -70,7 +88,7 @@ async function sha256OfFiles(paths: readonly string[]): Promise<string> {
   return hash.digest('hex');
 }
 
-export async function writeAuditPacket(input: { scope: ExportScope; events: ExportEventSource; users: readonly ZohoUser[] }, destinationPath: string, options: PacketOptions): Promise<PacketResult> {
+export async function writeAuditPacket(input: ExportInput, destinationPath: string, options: PacketOptions): Promise<PacketResult> {
   const signal = options.signal;
   const key = await options.keyStore.loadOrCreate();
   const work = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'timeline-auditor-packet-'));
@@ -79,11 +97,13 @@ export async function writeAuditPacket(input: { scope: ExportScope; events: Expo
   try {
     // 1. events.csv + events.json + statistics in one pass.
     const stats = new StatsCollector(input.scope.timeZone, input.users);
+    const coverage = new CoverageCollector(input.scope.records);
     const json = new EventsJsonWriter(createWriteStream(path('events.json')));
     await json.start();
     async function* tee(): AsyncGenerator<ExportEvent> {
       for await (const event of iterateEvents(input.events)) {
         stats.add(event);
+        coverage.add(event);
         await json.add(event);
         yield event;
       }
@@ -97,16 +117,18 @@ export async function writeAuditPacket(input: { scope: ExportScope; events: Expo
       throw error;
     }
     const statistics = stats.finish();
+    const completeness = { coverage: coverage.finish(input.completeness), controlTotals: controlTotalsOf(statistics) };
     // 2. users.json
     await writeFile(path('users.json'), `${JSON.stringify(input.users, null, 2)}\n`);
     throwIfAborted(signal);
     // 3. packet digest
     const packetDigest = await sha256OfFiles(DIGEST_FILES.map(path));
     // 4. report.pdf
-    const report = await writePdfReport({ scope: input.scope, events: input.events, users: input.users }, createWriteStream(path('report.pdf')), {
+    const report = await writePdfReport(input, createWriteStream(path('report.pdf')), {
       ...options,
       packetDigest,
       stats: statistics,
+      completeness,
       productName: PRODUCT_NAME,
     });
     throwIfAborted(signal);
@@ -120,6 +142,15 @@ export async function writeAuditPacket(input: { scope: ExportScope; events: Expo
       generator: { name: APP_NAME, productName: PRODUCT_NAME, version: input.scope.appVersion },
       createdAt: new Date(input.scope.generatedAt).toISOString(),
       scope: input.scope,
+      case: input.scope.case,
+      query: {
+        records: input.scope.records.map((record) => ({ module: record.module, recordId: record.recordId })),
+        filter: input.scope.filter,
+        timeRange: statistics.firstTime === null || statistics.lastTime === null ? null : { from: new Date(statistics.firstTime).toISOString(), to: new Date(statistics.lastTime).toISOString() },
+        timeZone: input.scope.timeZone,
+      },
+      coverage: completeness.coverage,
+      controlTotals: completeness.controlTotals,
       counts: { events: csv.events, csvRows: csv.rows, reportPages: report.pages, users: input.users.length },
       packetDigest: {
         algorithm: 'sha256',

@@ -2,7 +2,9 @@
  * Input and output model of the export engine (CSV, PDF report, signed audit packet).
  * The engine never reads the cache itself: the caller hands it a replayable source of events.
  */
+import type { ExportWhere, LocalFilterGroupInput } from '../../preload/contract.js';
 import type { TimelineEntry, ZohoUser } from '../zoho/models.js';
+import type { RecordCompleteness } from './completeness.js';
 
 export interface ExportRecordRef {
   /** Module API name (Leads, Deals, …). */
@@ -12,11 +14,31 @@ export interface ExportRecordRef {
   name: string | null;
 }
 
+/**
+ * What narrowed the events, exactly as the reviewer gave it (structured, for a machine to re-run) and
+ * in words (for the cover): nothing; the CLI's --where; or the Review screen's filter — a saved view
+ * (named) or the one on screen (unnamed), whose day and hour conditions were read in `timeZone`.
+ */
+export type ExportFilterStatement = { kind: 'none' } | { kind: 'where'; where: ExportWhere; words: string } | { kind: 'view'; viewName: string | null; filter: LocalFilterGroupInput; words: string; timeZone: string };
+
+/** Why the packet was made and for whom: the reviewer's own words, each optional. */
+export interface ExportCase {
+  reference: string | null;
+  purpose: string | null;
+  reviewer: string | null;
+}
+
 export interface ExportScope {
   /** The records whose timelines are exported. */
   records: ExportRecordRef[];
   /** The local filter in plain words ("source is crm_ui"), or null for "all events". */
   filterDescription: string | null;
+  /** The same filter, structured. */
+  filter: ExportFilterStatement;
+  /** Case reference, purpose and reviewer, when the person exporting gave any. */
+  case: ExportCase | null;
+  /** The person chose to export records whose timelines were not fetched completely (marked in coverage). */
+  allowIncomplete: boolean;
   /** Inclusive bounds in ms since the epoch, or null for "all time". */
   timeRange: { from: number; to: number } | null;
   /** IANA zone (Europe/Berlin) or 'UTC'; every time in every export is shown in it. */
@@ -78,4 +100,6 @@ export interface ExportInput {
   scope: ExportScope;
   events: ExportEventSource;
   users: readonly ZohoUser[];
+  /** Each record's sync state, keyed Module/RecordId (completeness.recordKeyOf). */
+  completeness: ReadonlyMap<string, RecordCompleteness>;
 }

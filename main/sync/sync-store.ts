@@ -35,6 +35,11 @@ export interface RecordSyncState extends RecordKey {
   resumePageToken: string | null;
   /** 'full' or 'incremental' for the sync in progress (when resumePageToken or freshness 'syncing'). */
   syncMode: 'full' | 'incremental' | null;
+  /** Pages written by the sync in progress (or the last one, until the next starts from page one). */
+  pagesThisSync: number;
+  /** Pages of the last sync that read to Zoho's last page; null before one did (or when made by a version that did not count). */
+  lastSyncPages: number | null;
+  lastSyncMode: 'full' | 'incremental' | null;
 }
 
 export interface SyncRunRecord extends RecordKey {

@@ -3,30 +3,13 @@ import { Stack, TextField } from '@mui/material';
 import { QueryBuilder, type Field, type RuleGroupType, type ValueEditorProps } from 'react-querybuilder';
 import { MaterialValueEditor, QueryBuilderMaterial } from '@react-querybuilder/material';
 import 'react-querybuilder/dist/query-builder.css';
-import { LOCAL_FILTER_OPERATORS, type ReviewFacets } from '../../preload/contract';
+import { LOCAL_FILTER_FIELD_LABELS, LOCAL_FILTER_OPERATORS, type ReviewFacets } from '../../preload/contract';
 import { FLAG_LABELS, hourOfWeekLabel, OPERATOR_LABELS } from './review-model';
 
 /** Fields and operators from the contract; main (compileLocalFilter) accepts exactly these and checks them again. */
 const OPERATORS: Readonly<Record<string, readonly string[]>> = LOCAL_FILTER_OPERATORS;
 
-export const FIELD_LABELS: Record<string, string> = {
-  user: 'User',
-  source: 'Source',
-  action: 'Action',
-  module: 'Module',
-  record: 'Record',
-  field: 'Field changed',
-  oldValue: 'Old value',
-  newValue: 'New value',
-  valueChange: 'Value',
-  time: 'Time',
-  day: 'Day',
-  hourOfWeek: 'Hour of week',
-  automation: 'Automation',
-  text: 'Full text',
-  flag: 'Flag',
-  note: 'Reviewer note',
-};
+export const FIELD_LABELS: Record<string, string> = LOCAL_FILTER_FIELD_LABELS;
 
 /** Operator words that read better for some fields. */
 const FIELD_OPERATOR_LABELS: Record<string, Record<string, string>> = {

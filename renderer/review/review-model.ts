@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { RuleGroupType, RuleType } from 'react-querybuilder';
-import { isLocalFilterRule } from '../../preload/contract';
+import { isLocalFilterRule, LOCAL_FILTER_OPERATOR_LABELS } from '../../preload/contract';
 import type { LocalFilterGroupInput, LocalFilterRuleInput, RequestChannel, RequestInput, RequestOutput, ReviewFacets, ReviewFlag } from '../../preload/contract';
 import { call } from '../ipc/client';
 
@@ -29,21 +29,7 @@ export const FLAG_SHORT: Record<ReviewFlag, string> = {
   sensitive_field: 'Sensitive',
 };
 
-export const OPERATOR_LABELS: Record<string, string> = {
-  '=': 'is',
-  '!=': 'is not',
-  in: 'is any of',
-  notIn: 'is none of',
-  contains: 'contains',
-  doesNotContain: 'does not contain',
-  null: 'is empty',
-  notNull: 'is not empty',
-  between: 'between',
-  notBetween: 'not between',
-  '>=': 'on or after',
-  '<': 'before',
-  changedFromTo: 'changed from … to',
-};
+export const OPERATOR_LABELS: Record<string, string> = LOCAL_FILTER_OPERATOR_LABELS;
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 

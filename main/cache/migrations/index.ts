@@ -1,11 +1,12 @@
 import { REVIEW_MIGRATIONS } from '../../review/migrations/index.js';
 import { migration0001 } from './0001-initial.js';
+import { migration0003 } from './0003-sync-coverage.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** The cache's own steps (records, events, sync state, full-text index). */
-export const CACHE_MIGRATIONS: readonly Migration[] = [migration0001];
+export const CACHE_MIGRATIONS: readonly Migration[] = [migration0001, migration0003];
 
 /**
  * The registry: every capability's steps in the cache file, in ONE numbered history (0001 cache,

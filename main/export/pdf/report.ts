@@ -12,6 +12,7 @@ import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
 import type { JsonValue, ZohoUser } from '../../zoho/models.js';
 import { iterateEvents, userNames } from '../csv-export.js';
+import { controlTotalsOf, CoverageCollector, coverageSummary, type ControlTotals, type RecordCompleteness, type RecordCoverage } from '../completeness.js';
 import { StatsCollector, type CountRow, type ExportStats, type HeatmapData } from '../stats.js';
 import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } from '../types.js';
 import { zoneClock, type ZoneClock } from '../../core/zoned-time.js';
@@ -41,6 +42,8 @@ export interface PdfReportInput {
   scope: ExportScope;
   events: ExportEventSource;
   users: readonly ZohoUser[];
+  /** Each record's sync state (completeness.recordKeyOf keys), for the coverage table. */
+  completeness: ReadonlyMap<string, RecordCompleteness>;
 }
 
 export interface PdfReportOptions extends ExportRunOptions {
@@ -48,6 +51,8 @@ export interface PdfReportOptions extends ExportRunOptions {
   packetDigest: string | null;
   /** Pre-computed statistics (the packet computes them while writing the CSV); computed here when absent. */
   stats?: ExportStats;
+  /** Pre-computed coverage and control totals (with `stats`); computed here when absent. */
+  completeness?: { coverage: RecordCoverage[]; controlTotals: ControlTotals };
   /** Product name on the cover. */
   productName?: string;
 }
@@ -299,21 +304,25 @@ function countRows(rows: CountRow[], total: number, withKey: boolean): string[][
   return rows.map((row) => (withKey ? [row.label, row.key, String(row.count), percent(row.count, total)] : [row.label, String(row.count), percent(row.count, total)]));
 }
 
-async function computeStats(input: PdfReportInput, options: ExportRunOptions): Promise<ExportStats> {
+async function computeStats(input: PdfReportInput, options: ExportRunOptions): Promise<{ stats: ExportStats; completeness: { coverage: RecordCoverage[]; controlTotals: ControlTotals } }> {
   const collector = new StatsCollector(input.scope.timeZone, input.users);
+  const coverage = new CoverageCollector(input.scope.records);
   let count = 0;
   for await (const event of iterateEvents(input.events)) {
     throwIfAborted(options.signal);
     collector.add(event);
+    coverage.add(event);
     count += 1;
     if (count % 1000 === 0) options.onProgress?.({ eventsDone: count, phase: 'counting' });
   }
-  return collector.finish();
+  const stats = collector.finish();
+  return { stats, completeness: { coverage: coverage.finish(input.completeness), controlTotals: controlTotalsOf(stats) } };
 }
 
 /** Writes the report into `destination` (ended when done). */
 export async function writePdfReport(input: PdfReportInput, destination: Writable, options: PdfReportOptions): Promise<PdfResult> {
-  const stats = options.stats ?? (await computeStats(input, options));
+  const computed = options.stats !== undefined && options.completeness !== undefined ? { stats: options.stats, completeness: options.completeness } : await computeStats(input, options);
+  const { stats, completeness } = computed;
   const scope = input.scope;
   const clock = zoneClock(scope.timeZone);
   const names = userNames(input.users);
@@ -333,9 +342,16 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
     writer.y += 18;
     const recordList = scope.records.slice(0, 12).map((record) => `${record.module} / ${record.name ?? '(name unknown)'} (${record.recordId})`);
     if (scope.records.length > 12) recordList.push(`… and ${scope.records.length - 12} more records`);
+    const caseLines: Array<[string, string]> = [];
+    if (scope.case?.reference != null) caseLines.push(['Case reference', scope.case.reference]);
+    if (scope.case?.purpose != null) caseLines.push(['Purpose', scope.case.purpose]);
+    if (scope.case?.reviewer != null) caseLines.push(['Reviewer', scope.case.reviewer]);
+    const viewName = scope.filter.kind === 'view' && scope.filter.viewName !== null ? `Saved view “${scope.filter.viewName}”: ` : '';
     writer.keyValues([
+      ...caseLines,
+      ['Completeness', coverageSummary(completeness.coverage)],
       ['Records', recordList.length === 0 ? '(none)' : recordList.join('\n')],
-      ['Filter', scope.filterDescription ?? 'None (all events)'],
+      ['Filter', scope.filterDescription === null ? 'None (all events)' : `${viewName}${scope.filterDescription}`],
       ['Time range', formatRange(scope, clock)],
       ['Time zone', `${scope.timeZoneLabel ?? scope.timeZone} (all times in this report, daylight saving followed)`],
       ['Events', `${stats.events.toLocaleString('en-US')} events, ${stats.fieldChanges.toLocaleString('en-US')} field changes`],
@@ -354,7 +370,8 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
       options.packetDigest === null
         ? 'This report was exported on its own. For evidence that can be verified, export an audit packet: it bundles this report with the raw events and a signed manifest.'
         : "This report is part of a signed audit packet. The packet digest above is the SHA-256 of events.json, events.csv and users.json joined in that order; manifest.json in the packet lists it and is signed with the installation's Ed25519 key. Verify the packet with `timeline-auditor verify PACKET.zip` or the steps in the packet documentation.";
-    writer.text.draw(explanation, MARGIN_X, writer.y, writer.contentWidth, { ...body, color: MUTED }, { align: 'left' });
+    writer.y = writer.text.draw(explanation, MARGIN_X, writer.y, writer.contentWidth, { ...body, color: MUTED }, { align: 'left' }) + 14;
+    drawCoverage(writer, completeness.coverage, completeness.controlTotals, clock);
 
     // ---- summary
     writer.newPage('portrait', 'Summary');
@@ -429,6 +446,46 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
   await done;
   options.onProgress?.({ eventsDone: events, phase: 'pdf' });
   return { pages: writer.page, events };
+}
+
+/**
+ * Coverage (one row per record: events in this report, whether its timeline was fetched whole, when,
+ * in how many pages) and the control totals — what the manifest states, for a reader of the PDF.
+ */
+function drawCoverage(writer: ReportWriter, coverage: readonly RecordCoverage[], totals: ControlTotals, clock: ZoneClock): void {
+  const cw = writer.contentWidth;
+  writer.heading('Coverage', h2);
+  const number = (value: number): string => value.toLocaleString('en-US');
+  writer.table(
+    [
+      { title: 'Record', width: cw * 0.34 },
+      { title: 'Events', width: cw * 0.1, numeric: true },
+      { title: 'Fetched completely', width: cw * 0.3 },
+      { title: 'Pages', width: cw * 0.08, numeric: true },
+      { title: 'Events from – to', width: cw * 0.18 },
+    ],
+    coverage.map((row) => [
+      `${row.module} / ${row.name ?? '(name unknown)'} (${row.recordId})`,
+      number(row.events),
+      row.complete ? `Yes, ${row.fetchedAt === null ? '' : clock.at(Date.parse(row.fetchedAt)).iso}${row.syncMode === 'incremental' ? ' (new events since the previous complete fetch)' : ''}` : `NO — ${row.reason ?? 'not fetched completely'}`,
+      row.pages === null ? '—' : number(row.pages),
+      row.firstEvent === null || row.lastEvent === null ? '—' : `${row.firstEvent.slice(0, 10)} – ${row.lastEvent.slice(0, 10)}`,
+    ]),
+  );
+  writer.heading('Control totals', h2);
+  const actions = Object.entries(totals.byAction)
+    .map(([action, count]) => `${action} ${number(count)}`)
+    .join(', ');
+  const sources = Object.entries(totals.bySource)
+    .map(([source, count]) => `${source} ${number(count)}`)
+    .join(', ');
+  writer.keyValues([
+    ['Events', `${number(totals.events)} (events.json holds ${number(totals.events)} objects; the coverage rows add up to it)`],
+    ['Field changes', number(totals.fieldChanges)],
+    ['By action', actions === '' ? '—' : actions],
+    ['By source', sources === '' ? '—' : sources],
+    ['Users', `${number(totals.byUser.length)} (events per user: Summary, and manifest.json)`],
+  ]);
 }
 
 function drawEvent(writer: ReportWriter, event: ExportEvent, clock: ZoneClock, names: ReadonlyMap<string, string>): void {

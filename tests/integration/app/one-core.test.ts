@@ -126,7 +126,9 @@ describe('one composition root for every shell', () => {
     expect(badWhere.err).toContain('--where');
     const nothing = await cli(['export', 'Leads/1', '--csv', join(home, 'y.csv')]);
     expect(nothing.code).toBe(1);
-    expect(nothing.err).toContain('Nothing is cached');
+    expect(nothing.err).toContain('Leads/1');
+    expect(nothing.err).toContain('never fetched');
+    expect(nothing.err).toContain('--allow-incomplete');
   });
 
   it('CSV from the CLI honours --where and --tz', async () => {

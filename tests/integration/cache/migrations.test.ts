@@ -34,9 +34,9 @@ function sha256(file: string): string {
 }
 
 describe('opening and migrating the cache file', () => {
-  it('keeps one numbered history across capabilities: the cache’s 0001, then review’s 0002', () => {
+  it('keeps one numbered history across capabilities: the cache’s 0001, review’s 0002, the cache’s 0003', () => {
     // A file at version 2 written before review's step moved to main/review/migrations means the same now.
-    expect(MIGRATIONS.map((step) => `${step.version} ${step.name}`)).toEqual(['1 initial', '2 review']);
+    expect(MIGRATIONS.map((step) => `${step.version} ${step.name}`)).toEqual(['1 initial', '2 review', '3 sync coverage']);
     expect(MIGRATIONS[1]).toBe(REVIEW_MIGRATIONS[0]);
   });
 

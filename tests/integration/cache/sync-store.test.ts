@@ -55,8 +55,8 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
     expect(cache.recordState(OTHER)?.name).toBeNull();
     cache.trackRecords([{ ...LEAD, name: 'P. Boyle' }]);
     expect(cache.listRecordStates()).toEqual([
-      { ...OTHER, name: null, freshness: 'never', eventCount: 0, newestAuditedTime: null, lastSyncedAt: null, lastError: null, resumePageToken: null, syncMode: null },
-      { ...LEAD, name: 'P. Boyle', freshness: 'never', eventCount: 0, newestAuditedTime: null, lastSyncedAt: null, lastError: null, resumePageToken: null, syncMode: null },
+      { ...OTHER, name: null, freshness: 'never', eventCount: 0, newestAuditedTime: null, lastSyncedAt: null, lastError: null, resumePageToken: null, syncMode: null, pagesThisSync: 0, lastSyncPages: null, lastSyncMode: null },
+      { ...LEAD, name: 'P. Boyle', freshness: 'never', eventCount: 0, newestAuditedTime: null, lastSyncedAt: null, lastError: null, resumePageToken: null, syncMode: null, pagesThisSync: 0, lastSyncPages: null, lastSyncMode: null },
     ]);
     expect(cache.recordState({ module: 'Leads', recordId: '1' })).toBeUndefined();
   });
@@ -75,7 +75,7 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
       const { inserted } = cache.writeTimelinePage(key, chunk, token);
       expect(inserted).toBe(chunk.length);
       total += inserted;
-      expect(cache.recordState(key)).toMatchObject({ resumePageToken: token, eventCount: total, freshness: 'syncing' });
+      expect(cache.recordState(key)).toMatchObject({ resumePageToken: token, eventCount: total, freshness: 'syncing', pagesThisSync: index + 1 });
     });
     // Newest first from Zoho: the newest audited_time is the first entry's.
     expect(cache.recordState(key)?.newestAuditedTime).toBe(timeline.entries[0]?.event.audited_time);
@@ -87,7 +87,19 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
       syncMode: null,
       lastError: null,
       eventCount: timeline.entries.length,
+      lastSyncPages: chunks.length,
+      lastSyncMode: 'full',
     });
+    // The next sync from page one counts afresh; the completed one's count stays until it completes.
+    cache.beginRecordSync(key, 'incremental');
+    expect(cache.recordState(key)).toMatchObject({ pagesThisSync: 0, lastSyncPages: chunks.length });
+    cache.writeTimelinePage(key, chunks[0]!, 'token-x');
+    cache.failRecordSync(key, { code: 'ZOHO_SERVER_ERROR', message: 'boom' }, 1_700_000_200_000);
+    // Resumed from its token, the failed sync keeps counting its pages.
+    cache.beginRecordSync(key, 'incremental');
+    cache.writeTimelinePage(key, chunks[1]!, null);
+    cache.completeRecordSync(key, 1_700_000_300_000);
+    expect(cache.recordState(key)).toMatchObject({ freshness: 'fresh', lastSyncPages: 2, lastSyncMode: 'incremental', pagesThisSync: 2 });
     expect(cache.countEvents({ records: [key] })).toBe(timeline.entries.length);
   });
 
@@ -246,7 +258,7 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
     const total = timelines.reduce((sum, timeline) => sum + timeline.entries.length, 0);
     expect(bulk.inserted).toBe(total);
     const other = TimelineCache.inMemory();
-    for (const timeline of timelines) other.writeTimelinePage(timeline.key, timeline.entries, null);
+    for (const timeline of timelines) pages(timeline.entries, 20).forEach((entries, index, all) => other.writeTimelinePage(timeline.key, entries, index < all.length - 1 ? `t${index}` : null));
     expect(cache.listRecordStates()).toEqual(other.listRecordStates());
     expect(cache.queryEvents({}, { limit: 10_000, includeRaw: true })).toEqual(other.queryEvents({}, { limit: 10_000, includeRaw: true }));
     other.close();

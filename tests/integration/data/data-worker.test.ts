@@ -41,6 +41,9 @@ function open(cacheFile = dir.file('cache.sqlite'), spawner = typescriptWorkerSp
 function job(records: RecordKey[], path: string, extra: Partial<ExportJobInput> = {}): ExportJobInput {
   return {
     records,
+    filter: { kind: 'none' },
+    case: null,
+    allowIncomplete: false,
     timeZone: 'Europe/Berlin',
     connection: { dataCentre: 'eu', orgId: '20001', apiDomain: 'https://www.zohoapis.eu' },
     generatedBy: 'Test Auditor <audit@example.com>',
@@ -148,7 +151,8 @@ describe('export jobs', () => {
       firstId = cache.queryEvents({ records }, { limit: 1, direction: 'asc' })[0]!.eventId;
       const inline = exportInputFromCache(cache, {
         ...job(records, ''),
-        filterDescription: null,
+        filter: undefined,
+        filterStatement: { kind: 'none' },
         annotations: (ids) => new Map(ids.filter((id) => id === firstId).map((id) => [id, annotation])),
       });
       await exportCsvFile(inline, dir.file('inline.csv'));
@@ -172,7 +176,7 @@ describe('export jobs', () => {
   it('writes a PDF report and a signed packet signed with the key handed over', async () => {
     const records = fillCache(dir.file('cache.sqlite'), 400);
     const data = open();
-    const pdf = await data.exports.pdf(job(records, dir.file('report.pdf'), { where: { sources: ['crm_ui'] } }));
+    const pdf = await data.exports.pdf(job(records, dir.file('report.pdf'), { filter: { kind: 'where', where: { sources: ['crm_ui'] }, words: 'source is crm_ui' } }));
     expect(readFileSync(pdf.path).subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.pages).toBeGreaterThan(1);
     expect(pdf.events).toBeGreaterThan(0);

@@ -26,7 +26,9 @@ let usersSynced: number;
 
 const request = (records: readonly RecordKey[], extra: Partial<CacheExportRequest> = {}): CacheExportRequest => ({
   records,
-  filterDescription: null,
+  filterStatement: { kind: 'none' },
+  case: null,
+  allowIncomplete: false,
   timeZone: 'Europe/Berlin',
   connection: { dataCentre: 'eu', orgId: null, apiDomain: 'https://www.zohoapis.eu' },
   generatedBy: 'Ada Lovelace <ada@example.com> (browser mode)',
@@ -80,7 +82,7 @@ describe('exportInputFromCache', () => {
   it('the scope names the records, the connection and the first and last audited time', () => {
     const truth = truthOf(large);
     const times = truth.map((event) => Date.parse(event.audited_time));
-    const input = exportInputFromCache(cache, request([large, small[0]!], { filterDescription: 'all events' }));
+    const input = exportInputFromCache(cache, request([large, small[0]!], { filterStatement: { kind: 'where', where: {}, words: 'all events' } }));
     const smallTimes = truthOf(small[0]!).map((event) => Date.parse(event.audited_time));
     expect(input.scope).toEqual({
       records: [
@@ -88,6 +90,9 @@ describe('exportInputFromCache', () => {
         { module: small[0]!.module, recordId: small[0]!.recordId, name: cache.recordState(small[0]!)?.name ?? null },
       ],
       filterDescription: 'all events',
+      filter: { kind: 'where', where: {}, words: 'all events' },
+      case: null,
+      allowIncomplete: false,
       timeRange: { from: Math.min(...times, ...smallTimes), to: Math.max(...times, ...smallTimes) },
       timeZone: 'Europe/Berlin',
       dataCentre: 'EU',

@@ -167,10 +167,11 @@ describe('ExportService', () => {
     expect(csv.rows.every((row) => row['source'] === source)).toBe(true);
   });
 
-  it('refuses: nothing selected, no format, nothing cached, a where that matches nothing, an unknown export', async () => {
+  it('refuses: nothing selected, no format, never fetched, a where that matches nothing, an unknown export', async () => {
     await expect(exports.start({ records: [], formats: ['csv'] })).rejects.toMatchObject({ code: 'EXPORT_NOTHING_SELECTED' });
     await expect(exports.start({ records: small, formats: [] })).rejects.toMatchObject({ code: 'EXPORT_NO_FORMAT' });
-    await expect(exports.start({ records: [{ module: 'Leads', recordId: '42' }], formats: ['csv'] })).rejects.toMatchObject({ code: 'EXPORT_EMPTY' });
+    // A record never fetched is not "empty": its history is unknown, so the export is refused naming it.
+    await expect(exports.start({ records: [{ module: 'Leads', recordId: '42' }], formats: ['csv'] })).rejects.toMatchObject({ code: 'EXPORT_INCOMPLETE', message: expect.stringContaining('Leads/42') });
     await expect(exports.start({ records: small, formats: ['csv'], where: { sources: ['crm_ui'], text: 'zqxjzqxjzqxj' } })).rejects.toMatchObject({ code: 'EXPORT_EMPTY' });
     await expect(exports.start({ records: small, formats: ['csv'], where: { source: ['crm_ui'] } as never })).rejects.toMatchObject({ code: 'CLI_USAGE' });
     expect(() => exports.reveal('no-such-export')).toThrow(expect.objectContaining({ code: 'EXPORT_UNKNOWN' }));

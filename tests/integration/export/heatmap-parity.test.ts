@@ -133,6 +133,7 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
     const times = instantsAround(change);
     const { key, entries } = fill(times);
     cache.writeTimelinePage(key, entries, null);
+    cache.completeRecordSync(key, 0);
     review = new ReviewService({
       reviewStore: new SqliteReviewStore(() => cache as TimelineCache),
       store: createJsonFileStore(dir.path, 'settings'),
@@ -147,7 +148,9 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
     // The PDF: the export's event source through the report's statistics.
     const input = exportInputFromCache(cache, {
       records: [key],
-      filterDescription: null,
+      filterStatement: { kind: 'none' },
+      case: null,
+      allowIncomplete: false,
       timeZone: zone,
       connection: { dataCentre: 'eu', orgId: '1', apiDomain: 'https://www.zohoapis.eu' },
       generatedBy: 'test',
@@ -187,6 +190,7 @@ describe('screen heatmap = PDF heatmap across daylight-saving changes', () => {
     cache = TimelineCache.open(dir.file('cache.sqlite'));
     const { key, entries } = fill(['2026-10-25T02:30:00+02:00', '2026-10-25T02:30:00+01:00', '2026-03-29T01:59:00+01:00', '2026-03-29T03:00:00+02:00']);
     cache.writeTimelinePage(key, entries, null);
+    cache.completeRecordSync(key, 0);
     const hours = cache.heatmap({}, 'user-hour-of-week', { timeZone: 'Europe/Berlin' });
     const byHour = new Map<number, number>();
     for (const cell of hours) byHour.set(cell.x, (byHour.get(cell.x) ?? 0) + cell.count);

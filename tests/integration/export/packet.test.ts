@@ -14,7 +14,7 @@ import { writeAuditPacket, type PacketManifest } from '../../../main/export/pack
 import { FileSigningKeyStore, publicKeyFingerprint } from '../../../main/export/signing-key-store.js';
 import type { ExportEvent } from '../../../main/export/types.js';
 import { verifyPacket } from '../../../main/export/verify.js';
-import { buildEvents, sourceOf, testScope, TEST_USERS } from '../../unit/export/fixtures.js';
+import { buildEvents, exportInputOf, testScope } from '../../unit/export/fixtures.js';
 
 let dir: string;
 let events: ExportEvent[];
@@ -46,7 +46,7 @@ beforeAll(async () => {
   keyStore = new FileSigningKeyStore(join(dir, 'home'));
   packetPath = join(dir, 'packet.zip');
   const phases = new Set<string>();
-  await writeAuditPacket({ scope: testScope(), events: sourceOf(events), users: TEST_USERS }, packetPath, { keyStore, onProgress: (progress) => phases.add(progress.phase) });
+  await writeAuditPacket(exportInputOf(events), packetPath, { keyStore, onProgress: (progress) => phases.add(progress.phase) });
   expect([...phases]).toEqual(expect.arrayContaining(['csv', 'pdf', 'signing', 'zip', 'done']));
   packet = new Uint8Array(await readFile(packetPath));
 });
@@ -176,7 +176,7 @@ describe('audit packet', () => {
         yield event;
       }
     };
-    await expect(writeAuditPacket({ scope: testScope(), events: source, users: TEST_USERS }, join(target, 'packet.zip'), { keyStore, signal: controller.signal })).rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
+    await expect(writeAuditPacket(exportInputOf(events, testScope(), { source }), join(target, 'packet.zip'), { keyStore, signal: controller.signal })).rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
     expect(await readdir(target)).toEqual([]);
   });
 

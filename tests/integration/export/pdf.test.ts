@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPdfFile } from '../../../main/export/pdf/report.js';
 import type { ExportEvent } from '../../../main/export/types.js';
-import { buildEvents, sourceOf, testScope, TEST_USERS } from '../../unit/export/fixtures.js';
+import { buildEvents, exportInputOf, testScope } from '../../unit/export/fixtures.js';
 
 let dir: string;
 let events: ExportEvent[];
@@ -16,7 +16,7 @@ const DIGEST = 'c0ffee'.repeat(10) + 'abcd';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'export-pdf-'));
   events = buildEvents(160);
-  const result = await exportPdfFile({ scope: testScope(), events: sourceOf(events), users: TEST_USERS }, join(dir, 'report.pdf'), { packetDigest: DIGEST });
+  const result = await exportPdfFile(exportInputOf(events), join(dir, 'report.pdf'), { packetDigest: DIGEST });
   pages = result.pages;
   text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'report.pdf'), '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   // Keep a few rendered pages for people to look at (tests/artifacts is git-ignored).
@@ -87,7 +87,7 @@ describe('report.pdf', () => {
 
   it('says when a report is not part of a packet', async () => {
     const path = join(dir, 'standalone.pdf');
-    await exportPdfFile({ scope: testScope({ timeRange: null, filterDescription: null }), events: sourceOf(events.slice(0, 5)), users: TEST_USERS }, path, { packetDigest: null });
+    await exportPdfFile(exportInputOf(events.slice(0, 5), testScope({ timeRange: null, filterDescription: null, filter: { kind: 'none' } })), path, { packetDigest: null });
     const standalone = execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
     expect(standalone).toContain('Standalone report: not part of a signed audit packet.');
     expect(standalone).toContain('All time');
@@ -105,7 +105,7 @@ describe('report.pdf', () => {
         yield event;
       }
     };
-    const promise = exportPdfFile({ scope: testScope(), events: source, users: TEST_USERS }, join(dir, 'cancelled.pdf'), {
+    const promise = exportPdfFile(exportInputOf(events, testScope(), { source }), join(dir, 'cancelled.pdf'), {
       packetDigest: null,
       signal: controller.signal,
       onProgress: (progress) => phases.push(progress.phase),
@@ -122,7 +122,7 @@ describe('report.pdf when the organisation zone could not be read', () => {
     try {
       const label = "UTC (the organisation's zone could not be read: reading it from Zoho failed)";
       const scope = testScope({ timeZone: 'UTC', timeZoneLabel: label });
-      await exportPdfFile({ scope, events: sourceOf(buildEvents(5)), users: TEST_USERS }, join(fallbackDir, 'report.pdf'), { packetDigest: null });
+      await exportPdfFile(exportInputOf(buildEvents(5), scope), join(fallbackDir, 'report.pdf'), { packetDigest: null });
       const cover = execFileSync('pdftotext', ['-enc', 'UTF-8', '-l', '1', join(fallbackDir, 'report.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
       expect(cover).toContain("the organisation's zone could not be read");
       expect(cover).toContain('daylight saving followed');

@@ -5,7 +5,8 @@
  */
 import { SandboxDataset, USERS, SAMPLE_RECORD } from '../../../main/sandbox/dataset.js';
 import { timelineEventSchema, zohoUserSchema, type JsonObject, type ZohoUser } from '../../../main/zoho/models.js';
-import type { ExportEvent, ExportEventSource, ExportScope } from '../../../main/export/types.js';
+import { recordKeyOf, type RecordCompleteness } from '../../../main/export/completeness.js';
+import type { ExportEvent, ExportEventSource, ExportInput, ExportScope } from '../../../main/export/types.js';
 
 export function toExportEvent(raw: JsonObject, owner: { module: string; recordId: string }, index: number): ExportEvent {
   const event = timelineEventSchema.parse(raw);
@@ -81,7 +82,10 @@ export function testScope(overrides: Partial<ExportScope> = {}): ExportScope {
       { module: 'Contacts', recordId: '554023005100000039', name: '佐藤 美咲' },
       { module: 'Deals', recordId: '554023000009000001', name: 'ليلى حداد — חברת בדיקה 🚀' },
     ],
-    filterDescription: 'source is crm_ui or workflow; flagged events first',
+    filterDescription: 'source is crm_ui or workflow',
+    filter: { kind: 'where', where: { sources: ['crm_ui', 'workflow'] }, words: 'source is crm_ui or workflow' },
+    case: null,
+    allowIncomplete: false,
     timeRange: { from: Date.UTC(2022, 0, 1), to: Date.UTC(2024, 11, 31, 23, 59, 59) },
     timeZone: 'Europe/Berlin',
     dataCentre: 'EU',
@@ -92,4 +96,23 @@ export function testScope(overrides: Partial<ExportScope> = {}): ExportScope {
     appVersion: '0.1.0',
     ...overrides,
   };
+}
+
+/** When the fixtures' records were "fetched": every record complete unless named in `incomplete`. */
+export const FETCHED_AT = Date.UTC(2026, 10, 24, 9, 30, 0);
+
+/**
+ * An export input over `events`: the scope's records plus every other record that owns one of the
+ * events (as the cache's read guarantees), each complete unless listed in `incomplete`.
+ */
+export function exportInputOf(events: readonly ExportEvent[], scope: ExportScope = testScope(), options: { source?: ExportEventSource; incomplete?: ReadonlyMap<string, RecordCompleteness> } = {}): ExportInput {
+  const records = [...scope.records];
+  const known = new Set(records.map(recordKeyOf));
+  for (const event of events) {
+    if (known.has(recordKeyOf(event.owner))) continue;
+    known.add(recordKeyOf(event.owner));
+    records.push({ module: event.owner.module, recordId: event.owner.recordId, name: null });
+  }
+  const completeness = new Map<string, RecordCompleteness>(records.map((record) => [recordKeyOf(record), options.incomplete?.get(recordKeyOf(record)) ?? { complete: true, fetchedAt: FETCHED_AT, pages: 2, syncMode: 'full' }]));
+  return { scope: { ...scope, records }, events: options.source ?? sourceOf(events), users: TEST_USERS, completeness };
 }

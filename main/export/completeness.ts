@@ -1,0 +1,164 @@
+/**
+ * What a packet states about its own completeness — what an auditor tests before relying on
+ * system-generated evidence ("information produced by the entity"): which records are in scope and
+ * whether each one's timeline was fetched whole (coverage), control totals to reconcile the files
+ * against, and the query that selected the events.
+ *
+ * Coverage comes from two places: each record's sync state in the cache (did its last sync read to
+ * Zoho's last page and succeed, when, in how many pages) and the events the export actually wrote
+ * (how many per record, first and last). An event shown in the timelines of two records in scope
+ * (a Note on a Lead, both selected) is written once and counted under the first of them in the
+ * scope's order, so the coverage rows add up to the packet's event count.
+ */
+import { AuditorError } from '../core/errors.js';
+import type { RecordKey, RecordSyncState } from '../sync/sync-store.js';
+import type { ExportStats } from './stats.js';
+import type { ExportEvent, ExportRecordRef } from './types.js';
+
+/** Why a record's timeline cannot be called complete, in words an auditor reads. */
+export type IncompleteReason = 'never-fetched' | 'fetch-failed' | 'fetch-unfinished';
+
+/** A record's sync state as far as completeness is concerned (plain data; crosses the worker boundary). */
+export type RecordCompleteness = { complete: true; fetchedAt: number; pages: number | null; syncMode: 'full' | 'incremental' | null } | { complete: false; reason: IncompleteReason; detail: string; fetchedAt: number | null; pages: number | null };
+
+export interface RecordCoverage {
+  module: string;
+  /** Exactly as Zoho sent it (a decimal string). */
+  recordId: string;
+  name: string | null;
+  /** Events of this record in the packet. */
+  events: number;
+  /** True only when the record's last sync read every page to `more_records: false` and succeeded. */
+  complete: boolean;
+  /** ISO 8601 (UTC) time the last complete sync finished; null when there was none. */
+  fetchedAt: string | null;
+  /** Pages of that sync (of the sync in progress when incomplete); null when not recorded. */
+  pages: number | null;
+  /** Whether that sync read the whole timeline or only what was new since the previous one. */
+  syncMode?: 'full' | 'incremental' | null;
+  /** audited_time of the record's first and last event in the packet, exactly as Zoho sent it. */
+  firstEvent: string | null;
+  lastEvent: string | null;
+  /** Present only when not complete. */
+  reason?: string;
+}
+
+export interface ControlTotals {
+  events: number;
+  /** Field changes across all events (events.csv has one row per change, and one per event without any). */
+  fieldChanges: number;
+  /** Events per action / source / user, keys as Zoho sent them ("(none)" for an event without a source). */
+  byAction: Record<string, number>;
+  bySource: Record<string, number>;
+  byUser: Array<{ id: string; name: string; events: number }>;
+}
+
+/** Reads a cached record state as completeness. */
+export function completenessOf(state: RecordSyncState | undefined): RecordCompleteness {
+  if (state === undefined || state.freshness === 'never') {
+    return { complete: false, reason: 'never-fetched', detail: 'Its timeline was never fetched from Zoho.', fetchedAt: null, pages: null };
+  }
+  const cleanlyComplete = (state.freshness === 'fresh' || state.freshness === 'stale') && state.resumePageToken === null && state.lastSyncedAt !== null;
+  if (cleanlyComplete) return { complete: true, fetchedAt: state.lastSyncedAt!, pages: state.lastSyncPages, syncMode: state.lastSyncMode };
+  if (state.freshness === 'failed') {
+    const why = state.lastError === null ? '' : ` (${state.lastError.code}: ${state.lastError.message})`;
+    return { complete: false, reason: 'fetch-failed', detail: `Its last fetch failed${why}; only the pages fetched before the failure are cached.`, fetchedAt: state.lastSyncedAt, pages: state.pagesThisSync };
+  }
+  return {
+    complete: false,
+    reason: 'fetch-unfinished',
+    detail: `Its last fetch did not reach the last page (${state.pagesThisSync} ${state.pagesThisSync === 1 ? 'page' : 'pages'} fetched); it is running, was cancelled or was interrupted.`,
+    fetchedAt: state.lastSyncedAt,
+    pages: state.pagesThisSync,
+  };
+}
+
+/** Counts the events the export writes per record in scope, with the first and last of each. */
+export class CoverageCollector {
+  readonly #rows = new Map<string, { events: number; first: { ms: number; text: string } | null; last: { ms: number; text: string } | null }>();
+
+  constructor(private readonly records: readonly ExportRecordRef[]) {
+    for (const record of records) this.#rows.set(keyOf(record), { events: 0, first: null, last: null });
+  }
+
+  add(event: ExportEvent): void {
+    const row = this.#rows.get(keyOf(event.owner));
+    // An owner outside the scope would be a bug of the cache read: refuse rather than state wrong totals.
+    if (row === undefined) throw new Error(`An exported event belongs to ${event.owner.module}/${event.owner.recordId}, which is not in the export's scope.`);
+    row.events += 1;
+    const text = event.entry.event.audited_time;
+    const ms = Date.parse(text);
+    if (row.first === null || ms < row.first.ms) row.first = { ms, text };
+    if (row.last === null || ms >= row.last.ms) row.last = { ms, text };
+  }
+
+  /** One row per record in scope, in the scope's order. */
+  finish(states: ReadonlyMap<string, RecordCompleteness>): RecordCoverage[] {
+    return this.records.map((record) => {
+      const row = this.#rows.get(keyOf(record))!;
+      const state = states.get(keyOf(record)) ?? completenessOf(undefined);
+      const base = {
+        module: record.module,
+        recordId: record.recordId,
+        name: record.name,
+        events: row.events,
+        firstEvent: row.first?.text ?? null,
+        lastEvent: row.last?.text ?? null,
+      };
+      return state.complete
+        ? { ...base, complete: true, fetchedAt: new Date(state.fetchedAt).toISOString(), pages: state.pages, syncMode: state.syncMode }
+        : { ...base, complete: false, fetchedAt: state.fetchedAt === null ? null : new Date(state.fetchedAt).toISOString(), pages: state.pages, reason: state.detail };
+    });
+  }
+}
+
+export function controlTotalsOf(stats: ExportStats): ControlTotals {
+  return {
+    events: stats.events,
+    fieldChanges: stats.fieldChanges,
+    byAction: Object.fromEntries(stats.byAction.map((row) => [row.key, row.count])),
+    bySource: Object.fromEntries(stats.bySource.map((row) => [row.key, row.count])),
+    byUser: stats.byUser.map((row) => ({ id: row.key, name: row.label, events: row.count })),
+  };
+}
+
+/** "3 of 4 records complete" — the one-line statement for covers, progress and the CLI. */
+export function coverageSummary(coverage: readonly RecordCoverage[]): string {
+  const complete = coverage.filter((row) => row.complete).length;
+  return complete === coverage.length
+    ? `All ${coverage.length.toLocaleString('en-US')} ${coverage.length === 1 ? 'record was' : 'records were'} fetched completely.`
+    : `INCOMPLETE: ${(coverage.length - complete).toLocaleString('en-US')} of ${coverage.length.toLocaleString('en-US')} records were not fetched completely (see the coverage table).`;
+}
+
+export function recordKeyOf(record: { module: string; recordId: string }): string {
+  return keyOf(record);
+}
+
+function keyOf(record: { module: string; recordId: string }): string {
+  return `${record.module}/${record.recordId}`;
+}
+
+/**
+ * Refuses an export that would pass off an incomplete timeline as complete, naming the records and
+ * why; the person may still export them explicitly (--allow-incomplete, or the app's confirm).
+ */
+export function refuseIncomplete(records: readonly RecordKey[], completeness: ReadonlyMap<string, RecordCompleteness>): void {
+  const incomplete = records.flatMap((key) => {
+    const state = completeness.get(recordKeyOf(key));
+    return state === undefined || state.complete ? [] : [{ record: recordKeyOf(key), reason: state.reason, detail: state.detail }];
+  });
+  if (incomplete.length === 0) return;
+  const named = incomplete
+    .slice(0, 5)
+    .map((entry) => `${entry.record} — ${entry.detail}`)
+    .join('\n');
+  const more = incomplete.length > 5 ? `\n… and ${incomplete.length - 5} more.` : '';
+  throw new AuditorError(
+    'EXPORT_INCOMPLETE',
+    `${incomplete.length === 1 ? 'A record' : `${incomplete.length} records`} in this export ${incomplete.length === 1 ? 'was' : 'were'} not fetched completely, so the export would not show their whole history:\n${named}${more}`,
+    {
+      hint: 'Fetch them again (Records screen, or `timeline-auditor fetch`) and export when they are complete — or export anyway with --allow-incomplete (the app asks you to confirm); the packet then marks them incomplete with the reason.',
+      details: { incomplete },
+    },
+  );
+}
