@@ -61,8 +61,9 @@ export function completenessOf(state: RecordSyncState | undefined): RecordComple
   const cleanlyComplete = (state.freshness === 'fresh' || state.freshness === 'stale') && state.resumePageToken === null && state.lastSyncedAt !== null;
   if (cleanlyComplete) return { complete: true, fetchedAt: state.lastSyncedAt!, pages: state.lastSyncPages, syncMode: state.lastSyncMode };
   if (state.freshness === 'failed') {
-    const why = state.lastError === null ? '' : ` (${state.lastError.code}: ${state.lastError.message})`;
-    return { complete: false, reason: 'fetch-failed', detail: `Its last fetch failed${why}; only the pages fetched before the failure are cached.`, fetchedAt: state.lastSyncedAt, pages: state.pagesThisSync };
+    const why = state.lastError === null ? '.' : ` (${state.lastError.code}): ${state.lastError.message.replace(/\.?$/, '.')}`;
+    const kept = state.pagesThisSync === 0 ? 'Nothing of that fetch is cached.' : `Only the ${state.pagesThisSync} ${state.pagesThisSync === 1 ? 'page' : 'pages'} fetched before the failure are cached.`;
+    return { complete: false, reason: 'fetch-failed', detail: `Its last fetch failed${why} ${kept}`, fetchedAt: state.lastSyncedAt, pages: state.pagesThisSync };
   }
   return {
     complete: false,
@@ -155,7 +156,9 @@ export function refuseIncomplete(records: readonly RecordKey[], completeness: Re
   const more = incomplete.length > 5 ? `\n… and ${incomplete.length - 5} more.` : '';
   throw new AuditorError(
     'EXPORT_INCOMPLETE',
-    `${incomplete.length === 1 ? 'A record' : `${incomplete.length} records`} in this export ${incomplete.length === 1 ? 'was' : 'were'} not fetched completely, so the export would not show their whole history:\n${named}${more}`,
+    incomplete.length === 1
+      ? `A record in this export was not fetched completely, so the export would not show its whole history:\n${named}${more}`
+      : `${incomplete.length} records in this export were not fetched completely, so the export would not show their whole history:\n${named}${more}`,
     {
       hint: 'Fetch them again (Records screen, or `timeline-auditor fetch`) and export when they are complete — or export anyway with --allow-incomplete (the app asks you to confirm); the packet then marks them incomplete with the reason.',
       details: { incomplete },

@@ -6,6 +6,7 @@ import { ScreenHeader } from '../components/ScreenHeader';
 import { formatTimestamp } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
 import { formatBytes, numberFormat } from '../records/format';
+import { CaseFields, caseInput, EMPTY_CASE, useExportStart, type CaseFieldsValue } from './ExportStart';
 import { PacketVerificationDialog } from './PacketVerificationDialog';
 
 const FORMATS: Array<{ format: ExportFormat; label: string; detail: string }> = [
@@ -48,6 +49,8 @@ export function ExportsScreen() {
   const [verification, setVerification] = useState<{ name: string; result: PacketVerificationView } | null>(null);
   const [revealed, setRevealed] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const [exportCase, setExportCase] = useState<CaseFieldsValue>(EMPTY_CASE);
+  const exporter = useExportStart(setProblem);
 
   const reloadHistory = useCallback(() => void call('export:history', {}).then(setHistory), []);
   useEffect(() => {
@@ -69,11 +72,12 @@ export function ExportsScreen() {
   const start = async (): Promise<void> => {
     setProblem(null);
     setRevealed(null);
-    try {
-      await call('export:start', { records: selected.map(({ module, recordId }) => ({ module, recordId })), formats: FORMATS.map((entry) => entry.format).filter((format) => formats.has(format)) });
-    } catch (error) {
-      setProblem(messageOf(error));
-    }
+    const caseFields = caseInput(exportCase);
+    await exporter.start({
+      records: selected.map(({ module, recordId }) => ({ module, recordId })),
+      formats: FORMATS.map((entry) => entry.format).filter((format) => formats.has(format)),
+      ...(caseFields === undefined ? {} : { case: caseFields }),
+    });
   };
   const verifyFile = async (file: File | undefined): Promise<void> => {
     if (file === undefined) return;
@@ -100,6 +104,7 @@ export function ExportsScreen() {
 
   return (
     <Box sx={{ p: 3, maxWidth: 1100 }}>
+      {exporter.dialog}
       <ScreenHeader title="Exports" subtitle="Hand auditors what they need: complete, readable, and provably unaltered. Everything is made from the local cache, offline." />
       {problem !== null && (
         <Alert severity="error" sx={{ mb: 2 }} onClose={() => setProblem(null)}>
@@ -170,6 +175,10 @@ export function ExportsScreen() {
                 />
               ))}
             </FormGroup>
+            <Typography variant="subtitle2" sx={{ mt: 2 }}>
+              Case (optional — on the report’s cover and in the signed manifest)
+            </Typography>
+            <CaseFields value={exportCase} onChange={setExportCase} />
             <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
               <Button variant="contained" disabled={running || selected.length === 0 || formats.size === 0} onClick={() => void start()}>
                 Export {selected.length} record{selected.length === 1 ? '' : 's'}
@@ -200,6 +209,11 @@ export function ExportsScreen() {
                     }
                   >
                     Exported {numberFormat.format(progress.entry.events)} events: {progress.entry.files.map((file) => file.path.split(/[\\/]/).pop()).join(', ')}
+                    {(progress.entry.incompleteRecords ?? 0) > 0 && (
+                      <div>
+                        {progress.entry.incompleteRecords} of {progress.entry.records} records are marked incomplete in it (not fetched completely).
+                      </div>
+                    )}
                     {revealed !== null && <div>Saved in {revealed}</div>}
                   </Alert>
                 )}

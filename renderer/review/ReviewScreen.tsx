@@ -29,6 +29,7 @@ import {
 import BookmarkBorderOutlined from '@mui/icons-material/BookmarkBorderOutlined';
 import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
 import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
+import FileDownloadOutlined from '@mui/icons-material/FileDownloadOutlined';
 import FlagOutlined from '@mui/icons-material/FlagOutlined';
 import ViewColumnOutlined from '@mui/icons-material/ViewColumnOutlined';
 import type { RuleGroupType } from 'react-querybuilder';
@@ -40,6 +41,7 @@ import { numberFormat } from '../records/format';
 import { useTimeZone } from '../settings/SettingsContext';
 import { ActivityPanel, type HeatmapClick } from './ActivityPanel';
 import { EventDetail } from './EventDetail';
+import { ExportViewDialog } from './ExportViewDialog';
 import { BLOCK, COLUMN_SPEC, EventTable, type SortState } from './EventTable';
 import { FlagRulesDialog } from './FlagRulesDialog';
 import { FIELD_LABELS, LocalFilterBuilder } from './LocalFilterBuilder';
@@ -121,6 +123,7 @@ export function ReviewScreen() {
   const [rulesOpen, setRulesOpen] = useState(false);
   const [columnsMenu, setColumnsMenu] = useState<HTMLElement | null>(null);
   const [savedMenu, setSavedMenu] = useState<HTMLElement | null>(null);
+  const [exportOpen, setExportOpen] = useState(false);
   const [saveName, setSaveName] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   // Every way a person changes the filter goes through these, so the change is timed from the input.
@@ -256,6 +259,9 @@ export function ReviewScreen() {
     setNotice(`Applied “${entry.name}”.`);
   };
 
+  // The saved view the filter on screen is (exactly), so an export names it.
+  const currentView = chips.length === 0 ? (saved.find((entry) => JSON.stringify(entry.filter) === JSON.stringify(filter)) ?? null) : null;
+
   const openEvent = (row: { eventId: string }): void => setOpenedId(row.eventId);
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -272,8 +278,11 @@ export function ReviewScreen() {
         subtitle="Read, filter and flag the changes made to your records — from the local cache, offline."
         actions={
           <Stack direction="row" spacing={1}>
-            <Button variant="outlined" startIcon={<FlagOutlined />} onClick={() => setRulesOpen(true)}>
+            <Button variant="outlined" startIcon={<FlagOutlined />} onClick={() => setRulesOpen(true)} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
               Flag rules
+            </Button>
+            <Button variant="contained" startIcon={<FileDownloadOutlined />} onClick={() => setExportOpen(true)} disabled={summary?.events === 0} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+              Export…
             </Button>
           </Stack>
         }
@@ -427,6 +436,18 @@ export function ReviewScreen() {
           </MenuItem>
         ))}
       </Menu>
+      <ExportViewDialog
+        open={exportOpen}
+        onClose={() => setExportOpen(false)}
+        filter={filter}
+        words={describeGroup(filter, facets, FIELD_LABELS).replace(/^everything$/, '')}
+        viewName={currentView?.name ?? null}
+        events={summary?.events ?? null}
+        onStarted={() => {
+          setExportOpen(false);
+          window.location.hash = '/exports';
+        }}
+      />
       <Menu anchorEl={savedMenu} open={savedMenu !== null} onClose={() => setSavedMenu(null)}>
         {saved.length === 0 && <MenuItem disabled>No saved filters yet</MenuItem>}
         {saved.map((entry) => (

@@ -131,6 +131,37 @@ describe('one composition root for every shell', () => {
     expect(nothing.err).toContain('--allow-incomplete');
   });
 
+  it('the CLI export takes a saved view, a case and --allow-incomplete, and refuses what does not fit', async () => {
+    const both = await cli(['export', '--view', 'x', '--where', '{"sources":["crm_ui"]}', '--csv', join(home, 'v.csv')]);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('either --where or --view');
+    const unknown = await cli(['export', '--view', 'No such view', '--csv', join(home, 'v.csv')]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('There is no saved view called "No such view"');
+
+    const core = createCore(nodePlatformPorts({ shell: 'browser', home, env }));
+    try {
+      await (await core.review()).saveFilter('UI changes', { combinator: 'and', rules: [{ field: 'source', operator: '=', value: 'crm_ui' }] });
+    } finally {
+      await core.close();
+    }
+    const packetPath = join(home, 'view.zip');
+    const viewed = await cli(['export', '--view', 'UI changes', '--packet', packetPath, '--case-ref', 'AUD-7', '--purpose', 'Access review', '--reviewer', 'Ana Ruiz, Compliance']);
+    expect(viewed.code).toBe(0);
+    const { manifest, json } = packetFiles(packetPath);
+    expect(manifest.case).toEqual({ reference: 'AUD-7', purpose: 'Access review', reviewer: 'Ana Ruiz, Compliance' });
+    expect(manifest.query.filter).toMatchObject({ kind: 'view', viewName: 'UI changes', words: 'Source is crm_ui' });
+    const sources = (JSON.parse(json) as { events: Array<{ source: string }> }).events.map((event) => event.source);
+    expect(sources.length).toBeGreaterThan(0);
+    expect(new Set(sources)).toEqual(new Set(['crm_ui']));
+    expect(manifest.coverage.every((row) => row.complete)).toBe(true);
+
+    // Allowed, a never-fetched record passes the completeness check and meets the next one: nothing is cached for it.
+    const allowed = await cli(['export', 'Leads/1', '--csv', join(home, 'z.csv'), '--allow-incomplete']);
+    expect(allowed.code).toBe(1);
+    expect(allowed.err).toContain('Nothing is cached');
+  });
+
   it('CSV from the CLI honours --where and --tz', async () => {
     const csvPath = join(home, 'where.csv');
     const run = await cli(['export', `${record.module}/${record.recordId}`, '--csv', csvPath, '--tz', 'Asia/Tokyo', '--where', '{"sources":["crm_ui"]}']);
