@@ -53,6 +53,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
   };
   const exportJobs: ExportJobs = {
     countEvents: (filter) => data.cache.countEvents(filter),
+    checkCacheIntegrity: () => data.cache.integrityCheck(),
     csv: (job, run) => data.exports.csv(job, run),
     pdf: (job, run) => data.exports.pdf(job, run),
     packet: (job, run) => data.exports.packet(job, run),
