@@ -16,7 +16,7 @@ import { runCli } from '../../../main/cli/index.js';
 import { DEFAULT_FLAG_RULES } from '../../../main/review/flags.js';
 import { SqliteReviewStore } from '../../../main/review/sqlite-review-store.js';
 import { LARGE_RECORD, SAMPLE_RECORD, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
-import { overwriteWithGarbage } from '../cache/helpers.js';
+import { overwriteRootPage, overwriteWithGarbage } from '../cache/helpers.js';
 
 let sandbox: Sandbox;
 let root: string;
@@ -161,6 +161,20 @@ describe('a damaged cache, through the CLI', () => {
     expect(freshReview.annotations([eventId])).toEqual([expect.objectContaining({ eventId, notes: [expect.objectContaining({ author: 'Ann Auditor', text: 'keep me', tag: 'follow-up' })] })]);
     expect(freshReview.rules()).toEqual({ ...DEFAULT_FLAG_RULES, deletion: { enabled: false } });
     fresh.close();
+  });
+
+  it('a packet is refused by the integrity check even when the damage is in a table the export never reads', async () => {
+    const home = join(root, 'packet-home');
+    const cacheFile = join(home, CACHE_FILE_NAME);
+    expect((await cli(home, ['fetch', RECORDS[1]!])).code).toBe(0);
+    overwriteRootPage(cacheFile, 'sync_runs');
+    const outDir = join(root, 'packet-exports');
+    mkdirSync(outDir);
+    const exported = await cli(home, ['export', RECORDS[1]!, '--packet', join(outDir, 'packet.zip')]);
+    expect(exported.code).toBe(1);
+    expectPlainDamageReport(exported.err, cacheFile);
+    expect(exported.err).toContain('the integrity check found');
+    expect(readdirSync(outDir)).toEqual([]);
   });
 
   it('rebuild with no cache says so; with an unreadable file it keeps the file and says to add the records again (exit 1)', async () => {
