@@ -173,14 +173,23 @@ function moveAside(file: string): string[] {
   const stem = basename(file).replace(/\.sqlite$/, '');
   let target = join(dirname(file), `${stem}.damaged-${stamp}.sqlite`);
   for (let suffix = 2; existsSync(target); suffix += 1) target = join(dirname(file), `${stem}.damaged-${stamp}-${suffix}.sqlite`);
-  const moved: string[] = [];
+  const moved: Array<[from: string, to: string]> = [];
   for (const suffix of ['', '-wal', '-shm']) {
     if (!existsSync(`${file}${suffix}`)) continue;
-    renameSync(`${file}${suffix}`, `${target}${suffix}`);
-    moved.push(`${target}${suffix}`);
+    try {
+      renameSync(`${file}${suffix}`, `${target}${suffix}`);
+    } catch (error) {
+      // All or nothing: a database without its -wal (or a -wal left beside a new file) is worse than no move.
+      for (const [from, to] of moved) renameSync(to, from);
+      throw new AuditorError('CACHE_REBUILD_FAILED', `The cache file ${file}${suffix} could not be moved aside (${error instanceof Error ? error.message : String(error)}); nothing was moved.`, {
+        hint: 'Quit the app (it may have the cache open) and check that the folder is writable, then run `timeline-auditor cache rebuild` again.',
+        cause: error,
+      });
+    }
+    moved.push([`${file}${suffix}`, `${target}${suffix}`]);
   }
   rmSync(openMarkerPath(file), { force: true });
-  return moved;
+  return moved.map(([, to]) => to);
 }
 
 async function restoreReviewWork(review: Salvaged<{ notes: SalvagedNote[]; rulesJson: string | null }>, data: Awaited<ReturnType<Awaited<ReturnType<CliContext['core']>>['data']>>, out: (line: string) => void): Promise<void> {
