@@ -55,6 +55,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     countEvents: (filter) => data.cache.countEvents(filter),
     recordStates: async () => (await data.cache.overview()).records,
     countView: (records, filter, timeZone) => data.cache.countView(records, filter, timeZone),
+    checkCacheIntegrity: () => data.cache.integrityCheck(),
     csv: (job, run) => data.exports.csv(job, run),
     pdf: (job, run) => data.exports.pdf(job, run),
     packet: (job, run) => data.exports.packet(job, run),

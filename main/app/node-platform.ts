@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createNodeCipher } from '../auth/node-vault.js';
 import { systemClock } from '../core/clock.js';
 import { createJsonFileStore } from '../core/json-file-store.js';
+import { makeHomeFolderPrivate } from '../core/private-files.js';
 import { sourceDataWorkerEntry, workerThreadSpawner } from '../data/spawners.js';
 import { headlessBrowserPort, type BrowserPort, type PlatformPorts } from './platform-ports.js';
 
@@ -24,6 +25,8 @@ export interface NodePlatformOptions {
 }
 
 export function nodePlatformPorts(options: NodePlatformOptions): PlatformPorts {
+  // Owner-only (0700, files 0600) before anything is read or written; narrows what earlier versions left wider.
+  makeHomeFolderPrivate(options.home);
   return {
     shell: options.shell,
     paths: { home: options.home, exportsFolder: options.exportsFolder ?? join(options.home, 'exports') },

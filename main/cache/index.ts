@@ -1,7 +1,8 @@
 export { TimelineCache } from './timeline-cache.js';
+export { DamagedCacheReader, type SalvagedRecord, type Salvaged } from './salvage.js';
 export type { CacheDatabase, CacheRunResult, CacheStatement, EventsRemovedHook, EventsWrittenHook } from './database.js';
 export type { Migration } from './migrations/migration.js';
-export type { CacheStats, CachedUser, EventRow, TimelineCacheOptions, TimelinePageWrite } from './timeline-cache.js';
+export type { CacheStats, CachedUser, EventRow, IntegrityCheckResult, OpenReport, TimelineCacheOptions, TimelinePageWrite } from './timeline-cache.js';
 export type {
   CachedEvent,
   CachedFieldChange,
@@ -25,6 +26,6 @@ export type {
   ExtensionFilterField,
 } from './query.js';
 export { CACHE_FILTER_FIELDS, compileLocalFilter, localFilterText, localFilterValues, LocalFilterError, LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, sqlMemberOf } from './query.js';
-export { CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError } from './errors.js';
+export { CACHE_DAMAGED_HINT, CacheDamagedError, CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError, isSqliteCorruption } from './errors.js';
 export { ftsMatchExpression, indexableText } from './search-text.js';
-export { CACHE_FILE_NAME, cacheFilePath } from './location.js';
+export { CACHE_FILE_NAME, cacheFilePath, cacheFileSet, openMarkerPath } from './location.js';

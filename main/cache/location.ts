@@ -9,3 +9,16 @@ export const CACHE_FILE_NAME = 'timeline-cache.sqlite';
 export function cacheFilePath(home: string): string {
   return join(home, CACHE_FILE_NAME);
 }
+
+/**
+ * Beside the cache while a connection has it open (written by TimelineCache.open, removed by close):
+ * left behind by a crash, so the next open runs the integrity check first.
+ */
+export function openMarkerPath(cacheFile: string): string {
+  return `${cacheFile}.open`;
+}
+
+/** The files that make up one cache: the database, its write-ahead log and shared-memory index, the open marker. */
+export function cacheFileSet(cacheFile: string): string[] {
+  return [cacheFile, `${cacheFile}-wal`, `${cacheFile}-shm`, openMarkerPath(cacheFile)];
+}

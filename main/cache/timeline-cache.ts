@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
@@ -9,7 +9,9 @@ import { systemClock } from '../core/clock.js';
 import type { RecordFreshness, RecordKey, RecordSyncState, SyncRun, SyncRunRecord, SyncStore } from '../sync/sync-store.js';
 import type { JsonObject, JsonValue, PickListValue, TimelineEntry, ZohoUser } from '../zoho/models.js';
 import { narrowDatabase, type CacheDatabase, type EventsRemovedHook, type EventsWrittenHook } from './database.js';
-import { CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError } from './errors.js';
+import { corruptionReason, CacheDamagedError, CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError, isSqliteCorruption } from './errors.js';
+import { openMarkerPath } from './location.js';
+import { createPrivateFile, ensurePrivateDirectory, PRIVATE_FILE_MODE, tightenPrivateFile } from '../core/private-files.js';
 import { latestVersion, migrate, schemaVersion } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migrations/index.js';
@@ -29,6 +31,20 @@ export interface TimelineCacheOptions {
   cacheSizeMiB?: number;
   /** The schema steps; the app's full list by default (tests pass shorter lists to build old files). */
   migrations?: readonly Migration[];
+  /**
+   * Run PRAGMA quick_check when the file was not closed cleanly last time (its open marker is still
+   * there) and refuse a damaged file; true by default.
+   */
+  checkAfterUncleanShutdown?: boolean;
+}
+
+/** The result of PRAGMA quick_check: `problems` holds SQLite's own lines (at most 20) when not ok. */
+export type IntegrityCheckResult = { ok: true; ms: number } | { ok: false; problems: string[]; ms: number };
+
+/** What open() found about the last session: whether it ended cleanly, and the check it then ran. */
+export interface OpenReport {
+  uncleanShutdown: boolean;
+  check: IntegrityCheckResult | null;
 }
 
 /** One page for bulkIngest. */
@@ -160,6 +176,8 @@ export class TimelineCache implements SyncStore {
   private readonly removedHooks = new Set<EventsRemovedHook>();
   private readonly narrow: CacheDatabase;
   private closed = false;
+  /** Set by open(): whether the last session ended cleanly, and the check run if it did not. */
+  openReport: OpenReport = { uncleanShutdown: false, check: null };
 
   private constructor(
     private readonly db: SqliteDatabase,
@@ -179,17 +197,40 @@ export class TimelineCache implements SyncStore {
   static open(filePath: string, options: TimelineCacheOptions = {}): TimelineCache {
     const migrations = options.migrations ?? MIGRATIONS;
     try {
-      mkdirSync(dirname(filePath), { recursive: true });
+      ensurePrivateDirectory(dirname(filePath));
+      // Owner-only from the first byte: SQLite gives the -wal and -shm it creates the database file's
+      // mode, so an empty 0600 file first makes all three private. Files of earlier versions are narrowed.
+      createPrivateFile(filePath);
+      tightenPrivateFile(`${filePath}-wal`);
+      tightenPrivateFile(`${filePath}-shm`);
     } catch (error) {
-      throw new CacheUnavailableError(filePath, `its folder cannot be created (${messageOf(error)})`, error);
+      throw new CacheUnavailableError(filePath, `its folder or file cannot be created (${messageOf(error)})`, error);
     }
+    const marker = openMarkerPath(filePath);
+    const uncleanShutdown = existsSync(marker);
     let db: SqliteDatabase;
     try {
       db = new Database(filePath, { timeout: options.busyTimeoutMs ?? 5_000 });
     } catch (error) {
+      if (isSqliteCorruption(error)) throw new CacheDamagedError(filePath, corruptionReason(error), error);
       throw new CacheUnavailableError(filePath, messageOf(error), error);
     }
-    return TimelineCache.initialise(db, filePath, filePath, migrations, options);
+    const cache = TimelineCache.initialise(db, filePath, filePath, migrations, options);
+    let check: IntegrityCheckResult | null = null;
+    if (uncleanShutdown && options.checkAfterUncleanShutdown !== false) {
+      check = cache.integrityCheck();
+      if (!check.ok) {
+        cache.close();
+        // The marker stays: the file is still damaged, and the next open checks again.
+        writeFileSync(marker, '', { mode: PRIVATE_FILE_MODE });
+        throw new CacheDamagedError(filePath, `the integrity check after an unclean shutdown found: ${check.problems.slice(0, 3).join('; ')}`);
+      }
+    }
+    // Present while the file is open, removed by close(): found at the next open, it means this
+    // session ended without closing (crash, kill, power cut) and the file is checked first.
+    writeFileSync(marker, `${process.pid}\n`, { mode: PRIVATE_FILE_MODE });
+    cache.openReport = { uncleanShutdown, check };
+    return cache;
   }
 
   /** A throwaway cache in memory (tests, previews). */
@@ -222,6 +263,7 @@ export class TimelineCache implements SyncStore {
     } catch (error) {
       db.close();
       if (error instanceof AuditorError) throw error;
+      if (isSqliteCorruption(error)) throw new CacheDamagedError(label, corruptionReason(error), error);
       throw new CacheUnavailableError(label, messageOf(error), error);
     }
   }
@@ -258,6 +300,29 @@ export class TimelineCache implements SyncStore {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
+    if (this.filePath !== null) rmSync(openMarkerPath(this.filePath), { force: true });
+  }
+
+  /**
+   * PRAGMA quick_check: every page and b-tree of the file is read and checked for structure (not
+   * UNIQUE/index contents, which full integrity_check adds at several times the cost). A file too
+   * damaged for the check itself to run counts as not ok.
+   */
+  integrityCheck(): IntegrityCheckResult {
+    const started = performance.now();
+    let lines: string[];
+    try {
+      // A row may hold several lines; the "*** in database main ***" header says nothing to a person.
+      lines = (this.db.pragma('quick_check(20)') as Array<{ quick_check: string }>)
+        .flatMap((row) => row.quick_check.split('\n'))
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !/^\*\*\* in database/.test(line));
+    } catch (error) {
+      if (!isSqliteCorruption(error)) throw error;
+      lines = [corruptionReason(error)];
+    }
+    const ms = Math.round(performance.now() - started);
+    return lines.length === 1 && lines[0] === 'ok' ? { ok: true, ms } : { ok: false, problems: lines, ms };
   }
 
   /** The schema version of the open file (PRAGMA user_version). */

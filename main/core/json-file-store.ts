@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditorError } from './errors.js';
+import { ensurePrivateDirectory, PRIVATE_FILE_MODE, tightenPrivateFile } from './private-files.js';
 import type { KeyValueStore } from './kv-store.js';
 
 /**
@@ -15,6 +16,8 @@ import type { KeyValueStore } from './kv-store.js';
  */
 export function createJsonFileStore(directory: string, name: string): KeyValueStore {
   const path = join(directory, `${name}.json`);
+  // A file an earlier version wrote with the default umask (0644) becomes the owner's alone.
+  tightenPrivateFile(path);
   let cached: { stamp: string; data: Record<string, unknown> } | undefined;
 
   const read = (): Record<string, unknown> => {
@@ -44,9 +47,11 @@ export function createJsonFileStore(directory: string, name: string): KeyValueSt
   };
 
   const write = (data: Record<string, unknown>): void => {
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    ensurePrivateDirectory(directory);
     const temporary = `${path}.${process.pid}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
+    const fd = openSync(temporary, 'w', PRIVATE_FILE_MODE);
+    // 'w' keeps the mode of a temporary file left by a crash; the rename must not publish it wider.
+    tightenPrivateFile(temporary);
     try {
       writeSync(fd, JSON.stringify(data, null, '\t'));
       fsyncSync(fd);

@@ -162,6 +162,8 @@ export interface DataClient {
     countView(records: RecordKey[], filter: LocalFilterGroupInput, timeZone: string): Promise<number>;
     getEvent(eventId: string): Promise<CachedEvent | undefined>;
     getRawEvent(eventId: string): Promise<string | undefined>;
+    /** PRAGMA quick_check in the worker; rejects with CACHE_DAMAGED when the file is damaged. */
+    integrityCheck(): Promise<{ ms: number }>;
   };
   readonly exports: {
     csv(job: ExportJobInput, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.csv'>>;
@@ -175,6 +177,9 @@ export interface DataClient {
   /** Cancels nothing by itself: pending calls fail with "closed"; the worker is terminated, the cache closed with it. */
   close(): Promise<void>;
 }
+
+/** How long close() waits for the worker to close the cache (it may be in the middle of a long statement). */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -190,6 +195,8 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
   let stopReason = '';
   let nextId = 1;
   const pending = new Map<number, Pending>();
+  /** Resolves when the worker has answered a 'close' (its cache closed cleanly). */
+  let closedByWorker: (() => void) | undefined;
 
   const failAll = (error: Error): void => {
     const calls = [...pending.values()];
@@ -206,6 +213,10 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
     state = 'running';
     current.onMessage((message: FromWorkerMessage) => {
       if (port !== current) return;
+      if (message.type === 'closed') {
+        closedByWorker?.();
+        return;
+      }
       const call = pending.get(message.id);
       if (call === undefined) return;
       if (message.type === 'progress') {
@@ -219,6 +230,7 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
       else call.reject(call.aborted() ? new DataJobAbortedError(message.result.error) : errorFrom(message.result.error));
     });
     current.onStop((reason) => {
+      closedByWorker?.();
       if (port !== current || state === 'closed') return;
       state = 'stopped';
       stopReason = reason;
@@ -260,6 +272,7 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
       countView: (records, filter, timeZone) => call('cache.countView', { records, filter, timeZone }),
       getEvent: (eventId) => call('cache.getEvent', { eventId }),
       getRawEvent: (eventId) => call('cache.getRawEvent', { eventId }),
+      integrityCheck: () => call('cache.integrityCheck', {}),
     },
     exports: {
       csv: (job, callOptions) => call('export.csv', job, callOptions),
@@ -275,8 +288,20 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
     },
     async close() {
       if (state === 'closed') return;
+      const wasRunning = state === 'running';
       state = 'closed';
       failAll(new AuditorError('DATA_WORKER_CLOSED', 'The data worker was closed while a request was running.', { hint: 'The app or command is shutting down.' }));
+      // A clean close of the cache (its open marker removed) before the thread goes: terminating
+      // alone would leave the marker, and the next start would check the whole file for damage.
+      if (wasRunning) {
+        const closing = new Promise<void>((resolve) => {
+          closedByWorker = resolve;
+          setTimeout(resolve, CLOSE_TIMEOUT_MS).unref();
+        });
+        port.keepAlive(true);
+        port.postMessage({ type: 'close' });
+        await closing;
+      }
       await port.terminate();
     },
   };

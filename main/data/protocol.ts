@@ -153,6 +153,11 @@ const cacheRequests = {
   'cache.countView': request<number>()(z.object({ records: recordKeysSchema, filter: localFilterSchema, timeZone: z.string().min(1).max(64) }).strict()),
   'cache.getEvent': request<CachedEvent | undefined>()(z.object({ eventId: z.string().min(1) }).strict()),
   'cache.getRawEvent': request<string | undefined>()(z.object({ eventId: z.string().min(1) }).strict()),
+  /**
+   * PRAGMA quick_check of the whole file (before every packet export): answers how long it took, or
+   * fails with CACHE_DAMAGED — and from then on every request does.
+   */
+  'cache.integrityCheck': request<{ ms: number }>()(z.object({}).strict()),
 };
 
 /** Export jobs: long, with progress events and cancellation. */
@@ -211,9 +216,11 @@ export function isDataRequestName(name: unknown): name is DataRequestName {
 export type ToWorkerMessage =
   | { type: 'request'; id: number; name: string; input: unknown }
   /** The caller's AbortSignal fired: the job's AbortSignal inside the worker is aborted. */
-  | { type: 'abort'; id: number };
+  | { type: 'abort'; id: number }
+  /** Shutting down: the worker closes the cache cleanly (its open marker goes) and answers 'closed'. */
+  | { type: 'close' };
 
-export type FromWorkerMessage = { type: 'result'; id: number; result: IpcResult<unknown> } | { type: 'progress'; id: number; progress: unknown };
+export type FromWorkerMessage = { type: 'result'; id: number; result: IpcResult<unknown> } | { type: 'progress'; id: number; progress: unknown } | { type: 'closed' };
 
 /** The main-thread end of a data worker (a Worker, or a MessagePort in tests). */
 export interface DataWorkerPort {

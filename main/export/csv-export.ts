@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { writeAtomically } from '../core/atomic-file.js';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
@@ -178,13 +178,5 @@ export async function writeEventsCsv(
 }
 
 export async function exportCsvFile(input: { scope: ExportScope; events: ExportEventSource | AsyncIterable<ExportEvent>; users: readonly ZohoUser[] }, path: string, options: ExportRunOptions = {}): Promise<CsvResult> {
-  const partial = `${path}.partial`;
-  try {
-    const result = await writeEventsCsv(input, createWriteStream(partial), options);
-    await rename(partial, path);
-    return result;
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
+  return writeAtomically(path, (partial) => writeEventsCsv(input, createWriteStream(partial), options));
 }

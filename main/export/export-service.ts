@@ -59,6 +59,8 @@ export interface ExportJobs {
   recordStates(): Promise<RecordSyncState[]>;
   /** Counts the events of these records a Review-screen filter selects (it is compiled where the cache is). */
   countView(records: RecordKeyView[], filter: LocalFilterGroupInput, timeZone: string): Promise<number>;
+  /** PRAGMA quick_check of the cache; rejects with CACHE_DAMAGED (no packet from a damaged cache). */
+  checkCacheIntegrity(): Promise<unknown>;
   csv(job: ExportJob, run: ExportJobRun): Promise<{ bytes: number }>;
   pdf(job: ExportJob, run: ExportJobRun): Promise<{ bytes: number }>;
   /** The private key travels as PKCS#8 PEM: the cipher that guards it at rest stays in main. */
@@ -249,6 +251,8 @@ export class ExportService {
     }
     // A packet needs the signing key (encrypted at rest): ask for it before any file is written.
     if (formats.includes('packet')) await this.deps.keyStore.loadOrCreate();
+    // Evidence only from a sound file: the whole cache is checked before a packet (CACHE_DAMAGED otherwise).
+    if (formats.includes('packet')) await this.deps.jobs.checkCacheIntegrity();
     const connection = this.deps.connection();
     const createdAt = this.deps.clock.now();
     const job: Omit<ExportJob, 'path'> = {

@@ -14,11 +14,12 @@
 import { createHash, sign } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { APP_NAME, PRODUCT_NAME } from '../core/app-info.js';
+import { writeAtomically } from '../core/atomic-file.js';
 import { iterateEvents, writeEventsCsv } from './csv-export.js';
 import { EventsJsonWriter } from './events-json.js';
 import { writePdfReport } from './pdf/report.js';
@@ -92,7 +93,6 @@ export async function writeAuditPacket(input: ExportInput, destinationPath: stri
   const signal = options.signal;
   const key = await options.keyStore.loadOrCreate();
   const work = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'timeline-auditor-packet-'));
-  const partial = join(dirname(destinationPath), `.${Date.now()}-${process.pid}.packet.partial`);
   const path = (name: string): string => join(work, name);
   try {
     // 1. events.csv + events.json + statistics in one pass.
@@ -173,18 +173,10 @@ export async function writeAuditPacket(input: ExportInput, destinationPath: stri
     await writeFile(path(SIGNATURE_NAME), `${signature}\n`);
     // 6. zip
     options.onProgress?.({ eventsDone: csv.events, phase: 'zip' });
-    const bytes = await zipFiles(
-      [MANIFEST_NAME, SIGNATURE_NAME, ...names].map((name) => ({ name, path: path(name) })),
-      partial,
-      input.scope.generatedAt,
-      signal,
-    );
-    await rename(partial, destinationPath);
+    const zipEntries = [MANIFEST_NAME, SIGNATURE_NAME, ...names].map((name) => ({ name, path: path(name) }));
+    const bytes = await writeAtomically(destinationPath, (partial) => zipFiles(zipEntries, partial, input.scope.generatedAt, signal));
     options.onProgress?.({ eventsDone: csv.events, phase: 'done' });
     return { path: destinationPath, manifest, packetDigest, bytes };
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -204,7 +204,7 @@ function positiveInteger(text: string | undefined, flag: string): number | undef
 }
 
 /** The services, talking to Zoho with the explicit token or else the stored connection (which must exist). */
-async function connectedCore(flags: { apiDomain: string | undefined; token: string | undefined }, dependencies: FetchCommandDependencies, context: CliContext, apiVersion: string | undefined): Promise<Core> {
+export async function connectedCore(flags: { apiDomain: string | undefined; token: string | undefined }, dependencies: FetchCommandDependencies, context: CliContext, apiVersion: string | undefined): Promise<Core> {
   const tokenProvider = (await dependencies.tokenProvider?.(flags, context)) ?? explicitTokenProvider(flags, context);
   const core = await context.core({ ...(tokenProvider === undefined ? {} : { tokenProvider }), ...(apiVersion === undefined ? {} : { apiVersion }) });
   if (tokenProvider === undefined && core.auth.status().state === 'disconnected') {

@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { writeAtomically } from '../../core/atomic-file.js';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
@@ -579,13 +579,5 @@ function drawEvent(writer: ReportWriter, event: ExportEvent, clock: ZoneClock, n
 
 /** Writes the report to a file (via a temporary name, so a cancelled export leaves nothing behind). */
 export async function exportPdfFile(input: PdfReportInput, path: string, options: PdfReportOptions): Promise<PdfResult> {
-  const partial = `${path}.partial`;
-  try {
-    const result = await writePdfReport(input, createWriteStream(partial), options);
-    await rename(partial, path);
-    return result;
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
+  return writeAtomically(path, (partial) => writePdfReport(input, createWriteStream(partial), options));
 }

@@ -1,5 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { RECORD_MODULES, SAMPLE_RECORD, SandboxDataset } from '../../../main/sandbox/dataset.js';
 import type { RecordKey } from '../../../main/sync/sync-store.js';
@@ -56,4 +58,40 @@ export interface TempDir {
 export function tempDir(): TempDir {
   const path = mkdtempSync(join(tmpdir(), 'timeline-cache-'));
   return { path, file: (name) => join(path, name), remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * Damages a file as a failing disk or a bad copy would: `bytes` of deterministic garbage written over
+ * the middle of it (at `fraction` of its length), nothing else touched. Returns where.
+ */
+export function overwriteWithGarbage(file: string, { fraction = 0.4, bytes = 4096 }: { fraction?: number; bytes?: number } = {}): { offset: number; bytes: number } {
+  const size = statSync(file).size;
+  const offset = Math.floor(size * fraction);
+  const garbage = Buffer.alloc(bytes);
+  let block = createHash('sha256').update('timeline-auditor garbage').digest();
+  for (let at = 0; at < bytes; at += block.length) {
+    block.copy(garbage, at);
+    block = createHash('sha256').update(block).digest();
+  }
+  const fd = openSync(file, 'r+');
+  try {
+    writeSync(fd, garbage, 0, bytes, offset);
+  } finally {
+    closeSync(fd);
+  }
+  return { offset, bytes };
+}
+
+/** Overwrites the root page of one table with garbage (deterministic damage: every read of that table fails). */
+export function overwriteRootPage(file: string, table: string): void {
+  const db = new Database(file, { readonly: true });
+  let root: number;
+  let pageSize: number;
+  try {
+    root = (db.prepare("SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) as { rootpage: number }).rootpage;
+    pageSize = Number(db.pragma('page_size', { simple: true }));
+  } finally {
+    db.close();
+  }
+  overwriteWithGarbage(file, { fraction: ((root - 1) * pageSize) / statSync(file).size, bytes: pageSize });
 }

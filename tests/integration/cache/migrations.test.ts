@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CacheFromNewerVersionError, CacheUnavailableError, TimelineCache } from '../../../main/cache/index.js';
+import { CacheDamagedError, CacheFromNewerVersionError, CacheUnavailableError, TimelineCache } from '../../../main/cache/index.js';
 import { MIGRATIONS } from '../../../main/cache/migrations/index.js';
 import { REVIEW_MIGRATIONS } from '../../../main/review/migrations/index.js';
 import type { Migration } from '../../../main/cache/migrations/index.js';
@@ -139,11 +139,11 @@ describe('opening and migrating the cache file', () => {
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
-  it('reports a file that is not a cache database as unavailable instead of overwriting it', () => {
+  it('reports a file that is not a cache database as damaged (SQLITE_NOTADB) instead of overwriting it', () => {
     const file = dir.file('cache.sqlite');
     writeFileSync(file, 'this is a text file, not SQLite '.repeat(200));
     const before = sha256(file);
-    expect(() => TimelineCache.open(file, { clock })).toThrow(CacheUnavailableError);
+    expect(() => TimelineCache.open(file, { clock })).toThrow(CacheDamagedError);
     expect(sha256(file)).toBe(before);
   });
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TimelineCache } from '../../../main/cache/index.js';
+import { openMarkerPath, TimelineCache } from '../../../main/cache/index.js';
 import { AuditorError } from '../../../main/core/errors.js';
 import { createDataClient, DataJobAbortedError, DataWorkerStoppedError, inProcessSpawner, workerThreadSpawner, type DataClient, type ExportJobInput } from '../../../main/data/index.js';
 import { exportInputFromCache } from '../../../main/export/cache-export-source.js';
@@ -18,7 +18,7 @@ import { publicKeyFingerprint } from '../../../main/export/signing-key-store.js'
 import type { ExportProgress } from '../../../main/export/types.js';
 import { verifyPacket } from '../../../main/export/verify.js';
 import type { RecordKey } from '../../../main/sync/sync-store.js';
-import { generateTimelines, sampleTimeline, tempDir, type TempDir } from '../cache/helpers.js';
+import { generateTimelines, overwriteRootPage, overwriteWithGarbage, sampleTimeline, tempDir, type TempDir } from '../cache/helpers.js';
 import { fillCache, typescriptWorkerSpawner } from './fixtures.js';
 
 let dir: TempDir;
@@ -276,6 +276,43 @@ describe('a worker that stops', () => {
     expect(await exporting).toMatchObject({ code: 'DATA_WORKER_CLOSED' });
     expect(data.state).toBe('closed');
     await expect(data.cache.overview()).rejects.toMatchObject({ code: 'DATA_WORKER_CLOSED' });
+  });
+});
+
+describe('a damaged cache', () => {
+  it('answers CACHE_DAMAGED (file named, what to do) to the request that met the damage and to every request after it; an export writes nothing', async () => {
+    const records = fillCache(dir.file('cache.sqlite'), 3_000);
+    overwriteRootPage(dir.file('cache.sqlite'), 'records');
+    const data = open();
+    const first = await data.cache.overview().catch((caught: unknown) => caught);
+    expect(first).toBeInstanceOf(AuditorError);
+    expect(first).toMatchObject({ code: 'CACHE_DAMAGED', message: expect.stringContaining(dir.file('cache.sqlite')) as unknown, hint: expect.stringContaining('timeline-auditor cache rebuild') as unknown });
+    // The events table itself is readable, but a file damaged in one place is not trusted in another.
+    await expect(data.cache.countEvents({})).rejects.toMatchObject({ code: 'CACHE_DAMAGED' });
+    await expect(data.exports.csv(job(records, dir.file('out/damaged.csv')))).rejects.toMatchObject({ code: 'CACHE_DAMAGED' });
+    expect(existsSync(dir.file('out')) ? readdirSync(dir.file('out')) : []).toEqual([]);
+    expect(data.state).toBe('running');
+  });
+
+  it('cache.integrityCheck: {ms} for a sound file, CACHE_DAMAGED for 4 KiB of garbage at 40% of it', async () => {
+    fillCache(dir.file('sound.sqlite'), 3_000);
+    const sound = open(dir.file('sound.sqlite'));
+    expect(await sound.cache.integrityCheck()).toEqual({ ms: expect.any(Number) as unknown });
+    await sound.close();
+
+    fillCache(dir.file('cache.sqlite'), 3_000);
+    overwriteWithGarbage(dir.file('cache.sqlite'));
+    const data = open();
+    await expect(data.cache.integrityCheck()).rejects.toMatchObject({ code: 'CACHE_DAMAGED', message: expect.stringContaining('integrity check') as unknown });
+  });
+
+  it('close() closes the cache cleanly before the thread stops: the open marker is gone, so the next start checks nothing', async () => {
+    fillCache(dir.file('cache.sqlite'), 100);
+    const data = open();
+    await data.cache.overview();
+    expect(existsSync(openMarkerPath(dir.file('cache.sqlite')))).toBe(true);
+    await data.close();
+    expect(existsSync(openMarkerPath(dir.file('cache.sqlite')))).toBe(false);
   });
 });
 
