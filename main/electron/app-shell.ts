@@ -39,6 +39,8 @@ export interface ElectronShellApis {
     whenReady(): Promise<void>;
     getPath(name: 'userData' | 'documents'): string;
     on(event: 'second-instance' | 'activate' | 'window-all-closed', listener: () => void): void;
+    /** 'will-quit': `preventQuit` holds the quit back (the listener quits again when it is done). */
+    onWillQuit(listener: (preventQuit: () => void) => void): void;
     onWebContentsCreated(listener: (contents: GuardedWebContents) => void): void;
   };
   createWindow(options: BrowserWindowConstructorOptions): ShellWindow;
@@ -139,6 +141,15 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
     openMainWindow();
     electron.app.on('activate', () => {
       if (electron.allWindows().length === 0) openMainWindow();
+    });
+    // Close the core before the process ends: the data worker checkpoints and closes the cache cleanly
+    // (no unclean-shutdown integrity check at the next start), and a running export or sync is cancelled.
+    let closed = false;
+    electron.app.onWillQuit((preventQuit) => {
+      if (closed) return;
+      preventQuit();
+      closed = true;
+      void services.close().finally(() => electron.app.quit());
     });
     return services;
   });

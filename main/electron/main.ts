@@ -21,6 +21,7 @@ startElectronShell(
       whenReady: () => app.whenReady(),
       getPath: (name) => app.getPath(name),
       on: (event, listener) => void app.on(event as 'activate', listener),
+      onWillQuit: (listener) => void app.on('will-quit', (event) => listener(() => event.preventDefault())),
       onWebContentsCreated: (listener) =>
         void app.on('web-contents-created', (_event, contents) =>
           listener({

@@ -650,6 +650,8 @@ class SyncInvocation {
 /** Anything but a Zoho answer failing a record is the cache failing (disk full, file locked): every record would fail alike. */
 function cacheFailure(error: unknown): SyncError {
   const serialized = serializeError(error);
+  // A damaged cache is not resumed but rebuilt: its own hint says how.
+  if (serialized.code === 'CACHE_DAMAGED') return new SyncError('CACHE_DAMAGED', serialized.message, { ...(serialized.hint === undefined ? {} : { hint: serialized.hint }), cause: error });
   return new SyncError('SYNC_CACHE_FAILED', `The sync stopped because the local cache could not be updated: ${serialized.message}`, {
     hint: `${serialized.hint ?? 'Check the free disk space and that the cache file is not open in another program.'} Then resume the sync; what was saved is kept.`,
     cause: error,

@@ -2,7 +2,7 @@ import { AuditorError, serializeError } from '../core/errors.js';
 import { ZohoInvalidDataError } from '../zoho/errors.js';
 
 /** Codes of the failures the sync engine itself raises (Zoho's own are ZohoErrorCode). */
-export type SyncErrorCode = 'SYNC_INPUT_INVALID' | 'SYNC_CREDIT_BUDGET' | 'SYNC_RUN_NOT_FOUND' | 'SYNC_RATE_LIMITED' | 'SYNC_OFFLINE' | 'SYNC_RECONNECT_REQUIRED' | 'SYNC_SIGN_IN_FAILED' | 'SYNC_CACHE_FAILED';
+export type SyncErrorCode = 'SYNC_INPUT_INVALID' | 'SYNC_CREDIT_BUDGET' | 'SYNC_RUN_NOT_FOUND' | 'SYNC_RATE_LIMITED' | 'SYNC_OFFLINE' | 'SYNC_RECONNECT_REQUIRED' | 'SYNC_SIGN_IN_FAILED' | 'SYNC_CACHE_FAILED' | 'CACHE_DAMAGED';
 
 export class SyncError extends AuditorError {
   declare readonly code: SyncErrorCode;

@@ -27,6 +27,7 @@ class ElectronStandIn {
   permissionsDenied = false;
   sandboxEnabled = false;
   quitCalls = 0;
+  willQuit: Parameters<ElectronShellApis['app']['onWillQuit']>[0] | null = null;
 
   constructor(
     private readonly lockGranted = true,
@@ -43,6 +44,7 @@ class ElectronStandIn {
         whenReady: () => Promise.resolve(),
         getPath: () => this.home,
         on: (event, listener) => void this.appListeners.set(event, listener),
+        onWillQuit: (listener) => void (this.willQuit = listener),
         onWebContentsCreated: (listener) => void (this.webContentsListener = listener),
       },
       createWindow: (options) => {
@@ -128,6 +130,25 @@ describe('the Electron shell (typed stand-in)', () => {
     expect(electron.quitCalls).toBe(1);
     expect(electron.windows).toHaveLength(0);
     expect(electron.ipc.size).toBe(0);
+  });
+
+  it('on quit, holds the quit back until the core is closed (the cache closed cleanly), then quits once', async () => {
+    const { electron, shell } = await startShell();
+    const services = (await shell.ready)!;
+    let closes = 0;
+    const close = services.close.bind(services);
+    services.close = async () => {
+      closes += 1;
+      await close();
+    };
+    let prevented = 0;
+    electron.willQuit!(() => void prevented++);
+    expect(prevented).toBe(1);
+    await expect.poll(() => electron.quitCalls).toBe(1);
+    expect(closes).toBe(1);
+    // The second will-quit (from that quit) goes through.
+    electron.willQuit!(() => void prevented++);
+    expect(prevented).toBe(1);
   });
 
   it('denies new windows, opens only allowed URLs externally, blocks navigation and webviews', async () => {
