@@ -142,6 +142,15 @@ const cacheRequests = {
   'cache.getRawEvent': request<string | undefined>()(z.object({ eventId: z.string().min(1) }).strict()),
 };
 
+/** Who signs a packet (manifest.signing.signer), named by main: the worker has no connection or identity. */
+const packetSignerSchema = z
+  .object({
+    zohoUser: z.object({ name: z.string().nullable(), email: z.string().nullable() }).strict().nullable(),
+    organisation: z.object({ orgId: z.string().nullable(), dataCentre: z.string().nullable() }).strict(),
+    installation: z.object({ id: z.string().min(1), hostname: z.string() }).strict(),
+  })
+  .strict();
+
 /** Export jobs: long, with progress events and cancellation. */
 const exportRequests = {
   'export.csv': request<ExportFileResult & { rows: number }, ExportProgress>()(exportJobSchema),
@@ -150,7 +159,7 @@ const exportRequests = {
    * The signed packet. The private key travels as a PKCS#8 PEM: the key store's cipher (Electron's
    * safeStorage) cannot run in a worker, and the worker is a thread of the same process (docs/data-worker.md).
    */
-  'export.packet': request<ExportFileResult & { packetDigest: string; signerFingerprint: string; manifest: PacketManifest }, ExportProgress>()(exportJobSchema.extend({ signingKeyPem: z.string().min(1) }).strict()),
+  'export.packet': request<ExportFileResult & { packetDigest: string; signerFingerprint: string; manifest: PacketManifest }, ExportProgress>()(exportJobSchema.extend({ signingKeyPem: z.string().min(1), signer: packetSignerSchema }).strict()),
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { PacketSignerView } from '../../../preload/contract.js';
 /**
  * Deterministic export input built from the sandbox's data generator: realistic raw events with
  * quotes, newlines, CJK, Arabic/Hebrew, emoji and spreadsheet formulas, plus a few hand-made events
@@ -93,3 +94,10 @@ export function testScope(overrides: Partial<ExportScope> = {}): ExportScope {
     ...overrides,
   };
 }
+
+/** Who signs the test packets (manifest.signing.signer). */
+export const TEST_SIGNER: PacketSignerView = {
+  zohoUser: { name: 'Patricia Boyle', email: 'patricia.boyle@zylker.example' },
+  organisation: { orgId: '20071234567', dataCentre: 'EU' },
+  installation: { id: '3f0c4f1e-7d7a-4c61-9d0e-2a4f5b6c7d8e', hostname: 'audit-laptop' },
+};
