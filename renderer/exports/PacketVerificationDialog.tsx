@@ -93,7 +93,7 @@ export function PacketVerificationDialog({ name, result, onClose, onTrust }: { n
                     {signerLines(result.signer).map(([label, value]) => (
                       <TableRow key={label}>
                         <TableCell sx={{ width: 130, color: 'text.secondary' }}>{label}</TableCell>
-                        <TableCell sx={{ wordBreak: 'break-all' }}>{value}</TableCell>
+                        <TableCell sx={{ overflowWrap: 'anywhere' }}>{value}</TableCell>
                       </TableRow>
                     ))}
                     {result.createdAt !== null && (

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Button, Card, CardContent, Chip, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import type { TrustedSignerView } from '../../preload/contract';
 import { Copyable } from './Copyable';
@@ -23,6 +23,8 @@ export function TrustedSignersCard({ signers, onAdd, onRemove }: { signers: Trus
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // A change of the list (here or from a verdict) makes an earlier error stale.
+  useEffect(() => setProblem(null), [signers]);
   const fingerprintInvalid = fingerprint.trim() !== '' && !looksLikeFingerprint(fingerprint);
   const add = async (): Promise<void> => {
     setBusy(true);
