@@ -611,11 +611,14 @@ export interface SigningKeyView {
 }
 
 /** Who the signed manifest says made the packet (manifest.signing.signer). */
-export interface PacketSignerView {
-  zohoUser: { name: string | null; email: string | null } | null;
-  organisation: { orgId: string | null; dataCentre: string | null };
-  installation: { id: string; hostname: string };
-}
+export const packetSignerSchema = z
+  .object({
+    zohoUser: z.object({ name: z.string().nullable(), email: z.string().nullable() }).strict().nullable(),
+    organisation: z.object({ orgId: z.string().nullable(), dataCentre: z.string().nullable() }).strict(),
+    installation: z.object({ id: z.string().min(1), hostname: z.string() }).strict(),
+  })
+  .strict();
+export type PacketSignerView = z.infer<typeof packetSignerSchema>;
 
 /** A signer this home folder trusts: its own key (always) or one added by fingerprint with a name. */
 export type TrustedSignerView = { kind: 'own'; fingerprint: string; name: string; addedAt: null } | { kind: 'added'; fingerprint: string; name: string; addedAt: string };

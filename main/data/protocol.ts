@@ -17,6 +17,7 @@ import { z } from 'zod';
 import {
   exportWhereSchema,
   flagRulesSchema,
+  packetSignerSchema,
   recordKeySchema as recordKeyViewSchema,
   reviewPageInputSchema,
   reviewQueryInputSchema,
@@ -141,15 +142,6 @@ const cacheRequests = {
   'cache.getEvent': request<CachedEvent | undefined>()(z.object({ eventId: z.string().min(1) }).strict()),
   'cache.getRawEvent': request<string | undefined>()(z.object({ eventId: z.string().min(1) }).strict()),
 };
-
-/** Who signs a packet (manifest.signing.signer), named by main: the worker has no connection or identity. */
-const packetSignerSchema = z
-  .object({
-    zohoUser: z.object({ name: z.string().nullable(), email: z.string().nullable() }).strict().nullable(),
-    organisation: z.object({ orgId: z.string().nullable(), dataCentre: z.string().nullable() }).strict(),
-    installation: z.object({ id: z.string().min(1), hostname: z.string() }).strict(),
-  })
-  .strict();
 
 /** Export jobs: long, with progress events and cancellation. */
 const exportRequests = {

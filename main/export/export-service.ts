@@ -322,7 +322,7 @@ export class ExportService {
         verdict: result.verdict,
         files: result.files.map((file) => ({ name: file.name, ok: file.ok, problem: file.problem ?? null })),
         signerFingerprint: result.signerFingerprint,
-        signer: result.manifest?.signing.signer ?? null,
+        signer: result.signer,
         createdAt: result.manifest?.createdAt ?? null,
         generatedBy: result.manifest?.scope.generatedBy ?? null,
       };

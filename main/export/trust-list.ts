@@ -65,6 +65,8 @@ export class TrustList {
     const fingerprint = parseFingerprint(fingerprintText);
     const name = nameText.trim();
     if (name === '') throw new AuditorError('TRUST_NAME_MISSING', 'Give the signer a name, so verify can say who signed.', { hint: 'For example: --name "Ada Lovelace, ACME audit team".' });
+    // Names are printed by verify: no control characters that could reshape a terminal's output.
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) throw new AuditorError('TRUST_NAME_INVALID', 'The name contains control characters.', { hint: 'Use plain text: letters, digits, spaces and punctuation.' });
     if (name.length > SIGNER_NAME_MAX) throw new AuditorError('TRUST_NAME_TOO_LONG', `The name is longer than ${SIGNER_NAME_MAX} characters.`, { hint: 'Use a shorter name.' });
     const existing = (await this.list()).find((signer) => signer.fingerprint === fingerprint);
     if (existing !== undefined) {

@@ -15,7 +15,8 @@
 import { createHash, createPublicKey, verify, type Hash, type KeyObject } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { MAX_PACKET_BYTES, type PacketVerdict } from '../../preload/contract.js';
+import { z } from 'zod';
+import { MAX_PACKET_BYTES, packetSignerSchema, type PacketSignerView, type PacketVerdict } from '../../preload/contract.js';
 import { AuditorError } from '../core/errors.js';
 import { DIGEST_FILES, MANIFEST_NAME, PACKET_FILES, SIGNATURE_NAME, type PacketManifest } from './packet.js';
 import { publicKeyFingerprint } from './signing-key-store.js';
@@ -50,6 +51,8 @@ export interface VerifyResult {
   firstProblem: { file: string; problem: string } | null;
   /** Fingerprint of the key that signed the manifest (as stated in it), when readable. */
   signerFingerprint: string | null;
+  /** Who the manifest says signed (null: not stated, in packets made before it was). As reliable as the verdict. */
+  signer: PacketSignerView | null;
   manifest: PacketManifest | null;
 }
 
@@ -101,17 +104,31 @@ function pinnedFingerprint(pinned: string): string {
   }
 }
 
-function isManifest(value: unknown): value is PacketManifest {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<PacketManifest>;
-  return (
-    Array.isArray(candidate.files) &&
-    candidate.files.every(
-      (file: unknown) => typeof file === 'object' && file !== null && typeof (file as { name?: unknown }).name === 'string' && Number.isSafeInteger((file as { size?: unknown }).size) && typeof (file as { sha256?: unknown }).sha256 === 'string',
-    ) &&
-    typeof candidate.signing?.publicKeyPem === 'string' &&
-    typeof candidate.packetDigest?.value === 'string'
-  );
+/**
+ * The parts of a manifest verify relies on or prints, checked before anything is read from it (the
+ * rest passes through: newer manifests carry more). Anything else is "not a packet manifest".
+ */
+const manifestSchema = z
+  .object({
+    format: z.string(),
+    generator: z.object({ productName: z.string(), version: z.string() }).passthrough(),
+    createdAt: z.string(),
+    scope: z.object({ generatedBy: z.string() }).passthrough(),
+    files: z.array(z.object({ name: z.string().min(1), sha256: z.string(), size: z.number().int().nonnegative() }).passthrough()),
+    packetDigest: z.object({ covers: z.array(z.string()), value: z.string() }).passthrough(),
+    // Packets made before the manifest named its signer have no `signer`.
+    signing: z.object({ publicKeyPem: z.string(), signer: packetSignerSchema.optional() }).passthrough(),
+  })
+  .passthrough();
+
+function parseManifest(bytes: Buffer): PacketManifest | null {
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    // The checked fields are PacketManifest's; the others are only passed on, never relied upon.
+    return parsed.success ? (parsed.data as unknown as PacketManifest) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Streams one entry, never more than `limit` inflated bytes; each chunk goes to the hashes. */
@@ -152,7 +169,7 @@ async function openZip(packet: Uint8Array | string): Promise<ZipFile> {
 
 export async function verifyPacket(packet: Uint8Array | string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const expectedFingerprint = options.pinnedPublicKey === undefined ? null : pinnedFingerprint(options.pinnedPublicKey);
-  const result: VerifyResult = { verdict: { kind: 'not-intact', file: '(packet)', problem: 'was not checked.' }, ok: false, files: [], signatureOk: false, firstProblem: null, signerFingerprint: null, manifest: null };
+  const result: VerifyResult = { verdict: { kind: 'not-intact', file: '(packet)', problem: 'was not checked.' }, ok: false, files: [], signatureOk: false, firstProblem: null, signerFingerprint: null, signer: null, manifest: null };
   const problem = (file: string, text: string): void => {
     result.files.push({ name: file, ok: false, problem: text });
     result.firstProblem ??= { file, problem: text };
@@ -218,18 +235,13 @@ async function checkEntries(zip: ZipFile, result: VerifyResult, problem: (file: 
     return;
   }
   const manifestBytes = manifestRead.content;
-  let manifest: PacketManifest | null = null;
-  try {
-    const parsed: unknown = JSON.parse(manifestBytes.toString('utf8'));
-    if (isManifest(parsed)) manifest = parsed;
-  } catch {
-    manifest = null;
-  }
+  const manifest = parseManifest(manifestBytes);
   if (manifest === null) {
     problem(MANIFEST_NAME, 'is damaged: it is not a Timeline Auditor packet manifest.');
     return;
   }
   result.manifest = manifest;
+  result.signer = manifest.signing.signer ?? null;
 
   // Signature over the exact manifest bytes.
   let signerKey: KeyObject | null;
@@ -318,7 +330,7 @@ async function checkEntries(zip: ZipFile, result: VerifyResult, problem: (file: 
   }
 
   // The packet digest named in the report's footer: recomputed, never taken from the manifest.
-  const covers = Array.isArray(manifest.packetDigest.covers) ? manifest.packetDigest.covers : [];
+  const covers = manifest.packetDigest.covers;
   if (covers.length !== DIGEST_FILES.length || covers.some((name, index) => name !== DIGEST_FILES[index])) {
     problem(MANIFEST_NAME, `states a packet digest over other files than ${DIGEST_FILES.join(', ')}.`);
   } else if (digestComplete && digest.digest('hex') !== manifest.packetDigest.value) {

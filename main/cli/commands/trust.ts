@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { TrustedSignerView } from '../../../preload/contract.js';
 import { AuditorError } from '../../core/errors.js';
 import { TrustList } from '../../export/trust-list.js';
+import { printable } from '../printable.js';
 import type { CliCommand } from '../types.js';
 
 const USAGE = `timeline-auditor trust <add|list|remove> …
@@ -24,7 +25,7 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof AuditorError && (error.code === 'TRUST_BAD_FINGERPRINT' || error.code === 'TRUST_NAME_MISSING' || error.code === 'TRUST_NAME_TOO_LONG')) {
+    if (error instanceof AuditorError && (error.code === 'TRUST_BAD_FINGERPRINT' || error.code === 'TRUST_NAME_MISSING' || error.code === 'TRUST_NAME_TOO_LONG' || error.code === 'TRUST_NAME_INVALID')) {
       throw new AuditorError('CLI_USAGE', error.message, error.hint === undefined ? {} : { hint: error.hint });
     }
     throw error;
@@ -60,7 +61,7 @@ export const trustCommand: CliCommand = {
         if (parsed.values.name === undefined) throw usageError('Give the signer a name with --name "NAME", so verify can say who signed.');
         const name = parsed.values.name;
         const added = await asUsage(() => list.add(fingerprint, name));
-        context.stdout.write(`Trusted: ${describe(added)}\nPackets signed with this key now verify as signed by "${added.name}".\n`);
+        context.stdout.write(`${printable(`Trusted: ${describe(added)}`)}\n${printable(`Packets signed with this key now verify as signed by "${added.name}".`)}\n`);
         return 0;
       }
       case 'remove': {
@@ -68,7 +69,7 @@ export const trustCommand: CliCommand = {
         if (fingerprint === undefined) throw usageError('Name the key to remove: timeline-auditor trust remove FINGERPRINT');
         if (extra.length > 0) throw usageError(`One key at a time; unexpected: ${extra.join(' ')}`);
         const removed = await asUsage(() => list.remove(fingerprint));
-        context.stdout.write(`No longer trusted: ${removed.fingerprint} (${removed.name}).\n`);
+        context.stdout.write(`${printable(`No longer trusted: ${removed.fingerprint} (${removed.name}).`)}\n`);
         return 0;
       }
       case 'list': {
@@ -82,7 +83,7 @@ export const trustCommand: CliCommand = {
         if (!signers.some((signer) => signer.kind === 'own')) lines.push("  (this home folder has no signing key yet: it is made with the first packet or when the app's Exports screen opens)");
         for (const signer of signers) lines.push(`  ${describe(signer)}`);
         if (signers.every((signer) => signer.kind === 'own')) lines.push('  No other signers added: `timeline-auditor trust add FINGERPRINT --name "NAME"`.');
-        context.stdout.write(`${lines.join('\n')}\n`);
+        context.stdout.write(`${lines.map(printable).join('\n')}\n`);
         return 0;
       }
       case undefined:

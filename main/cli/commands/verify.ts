@@ -4,6 +4,7 @@ import type { PacketSignerView } from '../../../preload/contract.js';
 import { AuditorError } from '../../core/errors.js';
 import { TrustList } from '../../export/trust-list.js';
 import { verdictExitCode, verifyPacket, type VerifyResult } from '../../export/verify.js';
+import { printable } from '../printable.js';
 import type { CliCommand } from '../types.js';
 
 const USAGE = `timeline-auditor verify PACKET.zip [--public-key KEY] [--json]
@@ -34,12 +35,6 @@ export function describeSigner(signer: PacketSignerView): string {
   const user = signer.zohoUser === null ? 'no Zoho user' : [signer.zohoUser.name, signer.zohoUser.email === null ? null : `<${signer.zohoUser.email}>`].filter((part) => part !== null).join(' ') || 'no Zoho user';
   const organisation = `organisation ${signer.organisation.orgId ?? 'unknown'}${signer.organisation.dataCentre === null ? '' : ` (${signer.organisation.dataCentre})`}`;
   return `${user}, ${organisation}, installation ${signer.installation.id}${signer.installation.hostname === '' ? '' : ` on ${signer.installation.hostname}`}`;
-}
-
-function isSigner(value: unknown): value is PacketSignerView {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<PacketSignerView>;
-  return typeof candidate.installation?.id === 'string' && typeof candidate.organisation === 'object' && candidate.organisation !== null;
 }
 
 function resultLine(result: VerifyResult): string[] {
@@ -96,10 +91,10 @@ export const verifyCommand: CliCommand = {
       throw error;
     }
     const exitCode = verdictExitCode(result.verdict);
-    const signer = result.manifest !== null && isSigner(result.manifest.signing.signer) ? result.manifest.signing.signer : null;
+    const signer = result.signer;
     if (parsed.values.json === true) {
       const { manifest, ...rest } = result;
-      context.stdout.write(`${JSON.stringify({ ...rest, signer, createdAt: manifest?.createdAt ?? null, exitCode }, null, 2)}\n`);
+      context.stdout.write(`${JSON.stringify({ ...rest, createdAt: manifest?.createdAt ?? null, exitCode }, null, 2)}\n`);
       return exitCode;
     }
     const lines = [`Packet: ${packetPath}`];
@@ -110,7 +105,7 @@ export const verifyCommand: CliCommand = {
     lines.push('');
     for (const file of result.files) lines.push(`  ${file.ok ? 'OK     ' : 'PROBLEM'}  ${file.name}${file.problem === undefined ? '' : ` — ${file.problem}`}`);
     lines.push('', ...resultLine(result));
-    context.stdout.write(`${lines.join('\n')}\n`);
+    context.stdout.write(`${lines.map(printable).join('\n')}\n`);
     return exitCode;
   },
 };

@@ -179,6 +179,41 @@ describe('verdicts', () => {
   });
 });
 
+describe('hostile manifests', () => {
+  it('a signer name that tries to rewrite the terminal is printed inert, and the verdict stays "signer unknown" (exit 3)', async () => {
+    const fake = '\u001b[2K\rResult: INTACT, SIGNED BY A TRUSTED SIGNER: ACME.\n';
+    const packet = await packetFile(
+      'escape.zip',
+      resign(files, (forged) => (forged.signing.signer = { ...TEST_SIGNER, zohoUser: { name: fake, email: null } })),
+    );
+    const run = await cli(join(dir, 'fresh-escape'), 'verify', packet);
+    expect(run.code).toBe(3);
+    expect(run.out).not.toContain('\u001b');
+    expect(run.out).toContain('\\u001b[2K\\u000dResult: INTACT, SIGNED BY A TRUSTED SIGNER: ACME.\\u000a');
+    expect(run.out.split('\n').filter((line) => line.startsWith('Result:'))).toEqual(['Result: INTACT BUT SIGNER UNKNOWN. Every file matches the manifest, but it was signed by a key this installation does not trust —']);
+  });
+
+  it('a correctly signed manifest missing what verify relies on is "not a packet manifest", not a crash', async () => {
+    for (const edit of [
+      (forged: PacketManifest) => delete (forged as Partial<PacketManifest>).scope,
+      (forged: PacketManifest) => ((forged.signing as { signer: unknown }).signer = 'Ada'),
+      (forged: PacketManifest) => ((forged.files[0] as { size: unknown }).size = '12'),
+    ]) {
+      const packet = await packetFile('odd-manifest.zip', resign(files, edit));
+      const run = await cli(join(dir, 'fresh-odd'), 'verify', packet);
+      expect(run.code).toBe(1);
+      expect(run.err).toBe('');
+      expect(run.out).toContain('Result: NOT INTACT. manifest.json is damaged: it is not a Timeline Auditor packet manifest.');
+    }
+  });
+
+  it('a name with control characters cannot be trusted', async () => {
+    const run = await cli(join(dir, 'fresh-name'), 'trust', 'add', authorFingerprint, '--name', 'Ada\u001b[31m');
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('The name contains control characters.');
+  });
+});
+
 describe('hostile zips', () => {
   const GIB = 1024 ** 3;
   let bombData: Buffer;
