@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TrustedSignerView } from '../../../preload/contract.js';
 import { AuditorError } from '../../core/errors.js';
+import { createNodeCipher } from '../../auth/node-vault.js';
+import { FileSigningKeyStore, readSigningIdentity, type SigningIdentity } from '../../export/signing-key-store.js';
 import { TrustList } from '../../export/trust-list.js';
 import { printable } from '../printable.js';
-import type { CliCommand } from '../types.js';
+import type { CliCommand, CliContext } from '../types.js';
 
 const USAGE = `timeline-auditor trust <add|list|remove> …
 
@@ -15,6 +19,24 @@ FINGERPRINT is the SHA-256 fingerprint of the author's public key, as they read 
 Exports screen or \`timeline-auditor verify\` (64 hex characters; colons, spaces and "sha256:" are fine).
 Get it from the author over a channel you trust — never from the packet itself.
 The list is kept in this home folder (trusted-signers.json) and shared with the desktop app.`;
+
+/**
+ * The home folder's trust list. Its own key is read from signing-identity.json; a home whose key
+ * predates that file gets it written now, when the key can be opened (TIMELINE_AUDITOR_PASSPHRASE
+ * set) — never is a key made here.
+ */
+export function trustListFor(context: Pick<CliContext, 'home' | 'env'>): TrustList {
+  const ownIdentity = async (): Promise<SigningIdentity | null> => {
+    const recorded = await readSigningIdentity(context.home);
+    if (recorded !== null || !['signing-key.pem.enc', 'signing-key.pem'].some((name) => existsSync(join(context.home, name)))) return recorded;
+    try {
+      return await new FileSigningKeyStore(context.home, createNodeCipher(context.home, context.env, { requirePassphrase: false })).identity();
+    } catch {
+      return null; // no passphrase, or the key cannot be opened: its packets stay "signer unknown" here
+    }
+  };
+  return new TrustList({ directory: context.home, ownIdentity });
+}
 
 function usageError(message: string): AuditorError {
   return new AuditorError('CLI_USAGE', message, { hint: `Usage: ${USAGE.split('\n')[0]}` });
@@ -52,7 +74,7 @@ export const trustCommand: CliCommand = {
       return 0;
     }
     const [action, ...rest] = parsed.positionals;
-    const list = new TrustList({ directory: context.home });
+    const list = trustListFor(context);
     switch (action) {
       case 'add': {
         const [fingerprint, ...extra] = rest;
@@ -80,7 +102,14 @@ export const trustCommand: CliCommand = {
           return 0;
         }
         const lines = ['Trusted signers (SHA-256 key fingerprint, name):'];
-        if (!signers.some((signer) => signer.kind === 'own')) lines.push("  (this home folder has no signing key yet: it is made with the first packet or when the app's Exports screen opens)");
+        if (!signers.some((signer) => signer.kind === 'own')) {
+          const hasKey = ['signing-key.pem.enc', 'signing-key.pem'].some((name) => existsSync(join(context.home, name)));
+          lines.push(
+            hasKey
+              ? '  (this home folder’s own key could not be opened to record its fingerprint: set TIMELINE_AUDITOR_PASSPHRASE, or open the app’s Exports screen once)'
+              : "  (this home folder has no signing key yet: it is made with the first packet or when the app's Exports screen opens)",
+          );
+        }
         for (const signer of signers) lines.push(`  ${describe(signer)}`);
         if (signers.every((signer) => signer.kind === 'own')) lines.push('  No other signers added: `timeline-auditor trust add FINGERPRINT --name "NAME"`.');
         context.stdout.write(`${lines.map(printable).join('\n')}\n`);

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { PacketSignerView } from '../../../preload/contract.js';
 import { AuditorError } from '../../core/errors.js';
-import { TrustList } from '../../export/trust-list.js';
 import { verdictExitCode, verifyPacket, type VerifyResult } from '../../export/verify.js';
 import { printable } from '../printable.js';
+import { trustListFor } from './trust.js';
 import type { CliCommand } from '../types.js';
 
 const USAGE = `timeline-auditor verify PACKET.zip [--public-key KEY] [--json]
@@ -82,7 +82,7 @@ export const verifyCommand: CliCommand = {
     const keyOption = parsed.values['public-key'];
     const pinned = keyOption === undefined ? undefined : existsSync(keyOption) ? readFileSync(keyOption, 'utf8') : keyOption;
     // Pinned: that key alone decides, for this check. Otherwise the home folder's trust list.
-    const trustedKeys = pinned === undefined ? await new TrustList({ directory: context.home }).list() : [];
+    const trustedKeys = pinned === undefined ? await trustListFor(context).list() : [];
     let result: VerifyResult;
     try {
       result = await verifyPacket(packetPath, pinned === undefined ? { trustedKeys } : { pinnedPublicKey: pinned });

@@ -5,19 +5,24 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli/index.js';
+import { createNodeCipher } from '../../../main/auth/node-vault.js';
 import { FileSigningKeyStore } from '../../../main/export/signing-key-store.js';
 import { TrustList } from '../../../main/export/trust-list.js';
 
 let dir: string;
 
 async function cli(home: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return cliWith({}, home, ...args);
+}
+
+async function cliWith(env: NodeJS.ProcessEnv, home: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runCli(['--home', home, ...args], { stdout, stderr, env: {}, signal: new AbortController().signal });
+  const code = await runCli(['--home', home, ...args], { stdout, stderr, env, signal: new AbortController().signal });
   return { code, out, err };
 }
 
@@ -94,6 +99,22 @@ describe('trust', () => {
     expect((await cli(home, 'trust')).code).toBe(2);
     // Nothing of that changed the list.
     expect((await new TrustList({ directory: home }).list()).map((signer) => signer.name)).toEqual(['this installation', 'Ada']);
+  });
+
+  it('a home whose encrypted key predates signing-identity.json: its own key is recorded when the passphrase opens it, never made anew', async () => {
+    const home = join(dir, 'legacy');
+    const env = { TIMELINE_AUDITOR_PASSPHRASE: 'legacy passphrase' };
+    const key = await new FileSigningKeyStore(home, createNodeCipher(home, env, { requirePassphrase: true })).loadOrCreate();
+    await rm(join(home, 'signing-identity.json'));
+    const locked = await cli(home, 'trust', 'list');
+    expect(locked.code).toBe(0);
+    expect(locked.out).toContain('own key could not be opened to record its fingerprint: set TIMELINE_AUDITOR_PASSPHRASE');
+    expect(locked.out).not.toContain(key.fingerprint);
+    const opened = await cliWith(env, home, 'trust', 'list', '--json');
+    expect(JSON.parse(opened.out)).toEqual([{ kind: 'own', fingerprint: key.fingerprint, name: 'this installation', addedAt: null }]);
+    expect(JSON.parse(await readFile(join(home, 'signing-identity.json'), 'utf8'))).toMatchObject({ fingerprint: key.fingerprint });
+    // Now recorded, it is known without the passphrase too.
+    expect((await cli(home, 'trust', 'list')).out).toContain(`${key.fingerprint}  this installation`);
   });
 
   it('a home that never signed lists no own key and says so; a damaged list trusts nobody and says how to mend it', async () => {
