@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const BENCHMARKS = ['cli', 'cache', 'sync', 'export', 'review', 'review-flags', 'data-worker'] as const;
+const BENCHMARKS = ['cli', 'cache', 'sync', 'export', 'review', 'review-flags', 'data-worker', 'verify'] as const;
 const chosen = process.argv.slice(2).filter((name) => (BENCHMARKS as readonly string[]).includes(name));
 let failed = 0;
 for (const name of chosen.length > 0 ? chosen : BENCHMARKS) {

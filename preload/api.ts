@@ -1,10 +1,12 @@
-import { isEventChannel, isRequestChannel, type AuditorApi, type EventChannel, type EventEnvelope, type IpcResult } from './contract.js';
+import { isEventChannel, isRequestChannel, type AuditorApi, type ChosenPacketView, type EventChannel, type EventEnvelope, type IpcResult } from './contract.js';
 
 /** How a shell moves requests and events: Electron IPC in the app, HTTP on loopback in browser mode. */
 export interface AuditorTransport {
   invoke(channel: string, input: unknown): Promise<IpcResult<unknown>>;
   /** Called once; every event envelope main pushes goes to `deliver`. */
   listen(deliver: (envelope: EventEnvelope) => void): void;
+  /** Browser mode: streams a packet file to the host (the desktop app opens a dialog in main instead). */
+  uploadPacket?: (file: Blob, name: string) => Promise<IpcResult<ChosenPacketView>>;
 }
 
 /**
@@ -33,6 +35,7 @@ export function createAuditorApi(transport: AuditorTransport): AuditorApi {
       set.add(untyped);
       return () => set.delete(untyped);
     },
+    ...(transport.uploadPacket === undefined ? {} : { uploadPacket: transport.uploadPacket }),
   };
   return api;
 }

@@ -4,7 +4,7 @@
  * Not loaded inside Electron, where preload/index.ts has already defined `window.auditor`.
  */
 import { createAuditorApi } from './api.js';
-import type { AuditorApi, EventEnvelope, IpcResult } from './contract.js';
+import { PACKET_UPLOAD_PATH, type AuditorApi, type ChosenPacketView, type EventEnvelope, type IpcResult } from './contract.js';
 
 const SECRET_KEY = 'auditor-secret';
 const IPC_PATH_PREFIX = '/__auditor/ipc/';
@@ -26,6 +26,19 @@ export function createBrowserBridge(): AuditorApi {
       return (await response.json()) as IpcResult<unknown>;
     },
     listen: (deliver) => void streamEvents(authorization, deliver),
+    // The browser streams the File from disk as the raw body: no base64, no JSON, no copy in page memory.
+    uploadPacket: async (file, name) => {
+      try {
+        const response = await fetch(PACKET_UPLOAD_PATH, { method: 'POST', headers: { authorization, 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) }, body: file });
+        if (response.status === 401) return { ok: false, error: { code: 'HOST_UNAUTHORIZED', message: 'This page is not authorised by the Timeline Auditor host.' } };
+        return (await response.json()) as IpcResult<ChosenPacketView>;
+      } catch (error) {
+        return {
+          ok: false,
+          error: { code: 'UPLOAD_FAILED', message: `The packet could not be sent to the host: ${error instanceof Error ? error.message : String(error)}`, hint: 'Choose the file again; a file larger than 4 GiB is no audit packet.' },
+        };
+      }
+    },
   });
 }
 

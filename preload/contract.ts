@@ -685,15 +685,45 @@ export interface SigningKeyView {
   exportsFolder: string;
 }
 
+/** Who the signed manifest says made the packet (manifest.signing.signer). */
+export const packetSignerSchema = z
+  .object({
+    zohoUser: z.object({ name: z.string().nullable(), email: z.string().nullable() }).strict().nullable(),
+    organisation: z.object({ orgId: z.string().nullable(), dataCentre: z.string().nullable() }).strict(),
+    installation: z.object({ id: z.string().min(1), hostname: z.string() }).strict(),
+  })
+  .strict();
+export type PacketSignerView = z.infer<typeof packetSignerSchema>;
+
+/** A signer this home folder trusts: its own key (always) or one added by fingerprint with a name. */
+export type TrustedSignerView = { kind: 'own'; fingerprint: string; name: string; addedAt: null } | { kind: 'added'; fingerprint: string; name: string; addedAt: string };
+
+/**
+ * What verify concluded. Only `trusted` means "rely on it": `signer-unknown` is intact as signed, but
+ * by a key nobody vouched for — anyone can make such a packet.
+ */
+export type PacketVerdict =
+  { kind: 'trusted'; fingerprint: string; signerName: string; trustedAs: 'this-installation' | 'trust-list' | 'pinned-key' } | { kind: 'signer-unknown'; fingerprint: string } | { kind: 'not-intact'; file: string; problem: string };
+
 export interface PacketVerificationView {
-  ok: boolean;
-  signatureOk: boolean;
+  verdict: PacketVerdict;
   files: Array<{ name: string; ok: boolean; problem: string | null }>;
-  firstProblem: { file: string; problem: string } | null;
+  /** The key that signed the manifest (as stated in it), when readable. */
   signerFingerprint: string | null;
-  /** Whether the signer is this installation's key. */
-  signedByThisInstallation: boolean;
+  /** Who the manifest says signed; trust it only as far as the verdict does. */
+  signer: PacketSignerView | null;
+  createdAt: string | null;
+  generatedBy: string | null;
 }
+
+/** A packet file main holds for the renderer (chosen in a dialog, or uploaded in browser mode); the path never reaches the renderer. */
+export interface ChosenPacketView {
+  fileToken: string;
+  name: string;
+}
+
+const fingerprintInputSchema = z.string().trim().min(1).max(200);
+const fileTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
 // ---------------------------------------------------------------------------------------------
 // Channel declarations
@@ -746,8 +776,13 @@ export const requestChannels = {
   'export:signing-key': request<SigningKeyView>()(noInput),
   /** Shows an export's file in the system file manager (desktop app); answers its path either way. */
   'export:reveal': request<{ path: string; revealed: boolean }>()(z.object({ exportId: z.string().uuid() }).strict()),
-  /** Verifies a packet: one from the history, or a file the user chose (its bytes, base64). */
-  'export:verify': request<PacketVerificationView>()(z.union([z.object({ exportId: z.string().uuid() }).strict(), z.object({ fileName: z.string().min(1).max(260), base64: z.string().min(1).max(140_000_000) }).strict()])),
+  /** Asks main to let the user choose a packet file (desktop app: the system dialog); null when cancelled. */
+  'export:choose-packet': request<ChosenPacketView | null>()(noInput),
+  /** Verifies a packet against the trust list: one from the history, or a file chosen/uploaded before (its token). */
+  'export:verify': request<PacketVerificationView>()(z.union([z.object({ exportId: z.string().uuid() }).strict(), z.object({ fileToken: fileTokenSchema }).strict()])),
+  'trust:list': request<TrustedSignerView[]>()(noInput),
+  'trust:add': request<TrustedSignerView[]>()(z.object({ fingerprint: fingerprintInputSchema, name: z.string().trim().min(1, 'give the signer a name').max(120) }).strict()),
+  'trust:remove': request<TrustedSignerView[]>()(z.object({ fingerprint: fingerprintInputSchema }).strict()),
   // ---- Review ----
   /** A window of table rows for the filter, sorted. */
   'review:page': request<{ rows: ReviewRow[] }>()(reviewPageInputSchema),
@@ -814,4 +849,14 @@ export interface EventEnvelope<E extends EventChannel = EventChannel> {
 export interface AuditorApi {
   invoke<C extends RequestChannel>(channel: C, input: RequestInput<C>): Promise<IpcResult<RequestOutput<C>>>;
   on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * Browser mode only (there is no file dialog main could open): streams a packet file the user
+   * picked to the host, which keeps it in a private temporary file and answers its token.
+   */
+  uploadPacket?: (file: Blob, name: string) => Promise<IpcResult<ChosenPacketView>>;
 }
+
+/** Where browser mode uploads a packet to verify (raw body; the host caps its size). */
+export const PACKET_UPLOAD_PATH = '/__auditor/upload/packet';
+/** The largest packet verify opens (see main/export/verify.ts): a zip without zip64 cannot be larger. */
+export const MAX_PACKET_BYTES = 4 * 1024 ** 3;

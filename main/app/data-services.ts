@@ -13,6 +13,7 @@ import { orgTimeZoneOf, type ZohoAuthService } from '../auth/zoho-auth-service.j
 import { createDataClient, type DataClient } from '../data/data-client.js';
 import { ExportService, type ExportJobs } from '../export/export-service.js';
 import { FileSigningKeyStore } from '../export/signing-key-store.js';
+import { TrustList } from '../export/trust-list.js';
 import { RecordsService, type RecordsStore } from '../records/records-service.js';
 import { ReviewService } from '../review/review-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
@@ -73,6 +74,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     events,
     clock: ports.clock,
     keyStore: new FileSigningKeyStore(home, ports.cipher),
+    trustList: new TrustList({ directory: home, now: () => ports.clock.now() }),
     exportsFolder: ports.paths.exportsFolder,
     store: settingsStore,
     settings: () => settings.get(),
@@ -91,7 +93,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     close: async () => {
       records.cancel();
       exports.cancel();
-      await Promise.all([records.idle(), exports.idle()]);
+      await Promise.all([records.idle(), exports.idle(), exports.releaseHeldFiles()]);
       review.dispose();
       await data.close();
     },

@@ -1,5 +1,6 @@
 import { orgTimeZoneOf } from '../auth/zoho-auth-service.js';
 import { appVersions } from '../core/app-info.js';
+import { AuditorError } from '../core/errors.js';
 import { machineTimeZone, resolveZoneSetting } from '../core/zoned-time.js';
 import type { IpcHandlers } from '../core/ipc-dispatch.js';
 import type { Core } from './core.js';
@@ -55,6 +56,15 @@ export function createIpcHandlers(services: Core): IpcHandlers {
     'export:history': async () => (await services.exports()).history(),
     'export:signing-key': async () => (await services.exports()).signingKey(),
     'export:reveal': async ({ exportId }) => (await services.exports()).reveal(exportId),
+    'export:choose-packet': async () => {
+      const choose = services.ports.browser.choosePacketFile;
+      if (choose === undefined) throw new AuditorError('NO_FILE_DIALOG', 'This window cannot open a file dialog.', { hint: 'Pick the packet with the file field instead (browser mode uploads it).' });
+      const path = await choose();
+      return path === null ? null : (await services.exports()).holdPacketFile(path, { temporary: false });
+    },
     'export:verify': async (input) => (await services.exports()).verify(input),
+    'trust:list': async () => (await services.exports()).trustedSigners(),
+    'trust:add': async ({ fingerprint, name }) => (await services.exports()).trustSigner(fingerprint, name),
+    'trust:remove': async ({ fingerprint }) => (await services.exports()).distrustSigner(fingerprint),
   };
 }

@@ -40,6 +40,11 @@ export interface BrowserPort {
   allowExternalOrigin(origin: string): void;
   /** Shows a file in the system file manager; false where there is none (browser mode, CLI). */
   revealInFolder(path: string): boolean;
+  /**
+   * The system "open file" dialog for a packet (.zip): the chosen path, or null when cancelled.
+   * Absent where main has no dialog (browser mode uploads the file instead; CLI, tests).
+   */
+  choosePacketFile?: () => Promise<string | null>;
 }
 
 /** A shell without a browser or file manager to drive (CLI, tests). */

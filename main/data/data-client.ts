@@ -168,7 +168,7 @@ export interface DataClient {
   readonly exports: {
     csv(job: ExportJobInput, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.csv'>>;
     pdf(job: ExportJobInput, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.pdf'>>;
-    packet(job: ExportJobInput & { signingKeyPem: string }, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.packet'>>;
+    packet(job: DataRequestInput<'export.packet'>, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.packet'>>;
   };
   /** 'stopped' after a crash: calls fail with DataWorkerStoppedError until restart(). */
   readonly state: 'running' | 'stopped' | 'closed';

@@ -18,6 +18,7 @@ import {
   exportWhereSchema,
   localFilterSchema,
   flagRulesSchema,
+  packetSignerSchema,
   recordKeySchema as recordKeyViewSchema,
   reviewPageInputSchema,
   reviewQueryInputSchema,
@@ -168,7 +169,7 @@ const exportRequests = {
    * The signed packet. The private key travels as a PKCS#8 PEM: the key store's cipher (Electron's
    * safeStorage) cannot run in a worker, and the worker is a thread of the same process (docs/data-worker.md).
    */
-  'export.packet': request<ExportFileResult & { packetDigest: string; signerFingerprint: string; manifest: PacketManifest }, ExportProgress>()(exportJobSchema.extend({ signingKeyPem: z.string().min(1) }).strict()),
+  'export.packet': request<ExportFileResult & { packetDigest: string; signerFingerprint: string; manifest: PacketManifest }, ExportProgress>()(exportJobSchema.extend({ signingKeyPem: z.string().min(1), signer: packetSignerSchema }).strict()),
 };
 
 /**

@@ -268,7 +268,7 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
     'export.packet': async (job, { signal, progress }) => {
       const keyStore = signingKeyFromPem(job.signingKeyPem);
       const { writeAuditPacket } = await import('../export/packet.js');
-      const result = await writeAuditPacket(exportInput(job), job.path, { signal, onProgress: progress, keyStore });
+      const result = await writeAuditPacket(exportInput(job), job.path, { signal, onProgress: progress, keyStore, signer: job.signer });
       return {
         path: job.path,
         bytes: result.bytes,

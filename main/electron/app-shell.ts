@@ -4,7 +4,7 @@
  * main.ts passes the real `electron` module.
  */
 import { join } from 'node:path';
-import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
 import { applicationMenuTemplate } from './menu.js';
 import { EVENT_ENVELOPE_CHANNEL, type EventEnvelope } from '../../preload/contract.js';
 import { createCore, type Core } from '../app/core.js';
@@ -56,7 +56,20 @@ export interface ElectronShellApis {
   createCipher(): SecretCipher;
   setApplicationMenu(template: MenuItemConstructorOptions[]): void;
   showItemInFolder(path: string): void;
+  /** The system "open file" dialog (attached to the focused window). */
+  showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
 }
+
+/** The dialog verify's "Choose a packet file…" opens: one .zip; main keeps the path, the renderer gets a token. */
+export const PACKET_OPEN_DIALOG: OpenDialogOptions = {
+  title: 'Choose an audit packet to verify',
+  buttonLabel: 'Verify',
+  properties: ['openFile'],
+  filters: [
+    { name: 'Audit packet', extensions: ['zip'] },
+    { name: 'All files', extensions: ['*'] },
+  ],
+};
 
 export interface ShellPaths {
   rendererFile: string;
@@ -119,6 +132,10 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
         revealInFolder: (path) => {
           electron.showItemInFolder(path);
           return true;
+        },
+        choosePacketFile: async () => {
+          const chosen = await electron.showOpenDialog(PACKET_OPEN_DIALOG);
+          return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
         },
       },
     });

@@ -3,7 +3,7 @@
  * to the narrow shapes app-shell.ts uses; everything else is shared with the CLI and the loopback host.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 import { startElectronShell } from './app-shell.js';
 import { createElectronStore } from './electron-kv-store.js';
 import { createSafeStorageCipher } from './safe-storage-cipher.js';
@@ -52,6 +52,10 @@ startElectronShell(
     createCipher: () => createSafeStorageCipher(safeStorage),
     setApplicationMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
     showItemInFolder: (path) => shell.showItemInFolder(path),
+    showOpenDialog: (options) => {
+      const window = BrowserWindow.getFocusedWindow();
+      return window === null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options);
+    },
   },
   {
     rendererFile,

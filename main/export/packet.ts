@@ -18,6 +18,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import type { PacketSignerView } from '../../preload/contract.js';
 import { APP_NAME, PRODUCT_NAME } from '../core/app-info.js';
 import { writeAtomically } from '../core/atomic-file.js';
 import { iterateEvents, writeEventsCsv } from './csv-export.js';
@@ -34,6 +35,8 @@ export const MANIFEST_NAME = 'manifest.json';
 export const SIGNATURE_NAME = 'manifest.sig';
 /** The files the packet digest covers, in the order their bytes are joined. */
 export const DIGEST_FILES = ['events.json', 'events.csv', 'users.json'] as const;
+/** The files every packet holds besides the manifest and its signature, in manifest order. */
+export const PACKET_FILES = ['report.pdf', 'events.csv', 'events.json', 'users.json'] as const;
 
 export interface PacketFileEntry {
   name: string;
@@ -67,11 +70,19 @@ export interface PacketManifest {
   counts: { events: number; csvRows: number; reportPages: number; users: number };
   packetDigest: { algorithm: 'sha256'; covers: string[]; value: string; howToCheck: string };
   files: PacketFileEntry[];
-  signing: { algorithm: 'Ed25519'; publicKeyPem: string; publicKeyFingerprint: string; fingerprintOf: string; signatureFile: string };
+  signing: { algorithm: 'Ed25519'; publicKeyPem: string; publicKeyFingerprint: string; fingerprintOf: string; signatureFile: string; signer: PacketSigner };
 }
+
+/**
+ * Who signed, as the signing installation knew it: the Zoho user of the connection, the
+ * organisation, and the installation (its stable id from signing-identity.json, and the host name).
+ * Verify prints it; it is as trustworthy as the key that signed it — no more.
+ */
+export type PacketSigner = PacketSignerView;
 
 export interface PacketOptions extends ExportRunOptions {
   keyStore: SigningKeyStore;
+  signer: PacketSigner;
   /** Where intermediate files go (default: the OS temp directory). */
   tempDirectory?: string;
 }
@@ -134,7 +145,7 @@ export async function writeAuditPacket(input: ExportInput, destinationPath: stri
     throwIfAborted(signal);
     // 5. manifest
     options.onProgress?.({ eventsDone: csv.events, phase: 'signing' });
-    const names = ['report.pdf', 'events.csv', 'events.json', 'users.json'];
+    const names = [...PACKET_FILES];
     const files: PacketFileEntry[] = [];
     for (const name of names) files.push({ name, sha256: await sha256OfFiles([path(name)]), size: (await stat(path(name))).size });
     const manifest: PacketManifest = {
@@ -165,6 +176,7 @@ export async function writeAuditPacket(input: ExportInput, destinationPath: stri
         publicKeyFingerprint: key.fingerprint,
         fingerprintOf: 'SHA-256 of the DER SubjectPublicKeyInfo (openssl pkey -pubin -outform DER | sha256sum)',
         signatureFile: SIGNATURE_NAME,
+        signer: options.signer,
       },
     };
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');

@@ -2,10 +2,15 @@
  * The installation's Ed25519 signing key for audit packets. Made once per installation, kept in the
  * app's home directory (PKCS#8 PEM, file mode 0600). With a SecretCipher the PEM is stored encrypted
  * (signing-key.pem.enc) — the app passes its safeStorage/scrypt cipher here.
+ *
+ * Beside it, signing-identity.json holds the public half and a stable installation id, in the
+ * clear: verify and the trust list read it to recognise this installation's own packets without
+ * the passphrase that guards the private key.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { SecretCipher } from '../core/cipher.js';
 import { AuditorError } from '../core/errors.js';
 
@@ -21,6 +26,58 @@ export interface SigningKey {
 export interface SigningKeyStore {
   /** The installation's key, made on first use. */
   loadOrCreate(): Promise<SigningKey>;
+}
+
+/** The public side of this home folder's signing identity (signing-identity.json). */
+export interface SigningIdentity {
+  /** A random id made with the key: names this installation in every manifest it signs. */
+  installationId: string;
+  publicKeyPem: string;
+  fingerprint: string;
+}
+
+/** A key store that also knows the installation it belongs to (the app's and the CLI's). */
+export interface SigningIdentityStore extends SigningKeyStore {
+  /** Loads (or makes) the key and answers its identity. */
+  identity(): Promise<SigningIdentity>;
+}
+
+export const SIGNING_IDENTITY_FILE = 'signing-identity.json';
+const IDENTITY_FORMAT = 'timeline-auditor.signing-identity/1';
+const identitySchema = z.object({ format: z.literal(IDENTITY_FORMAT), installationId: z.string().min(1).max(100), publicKeyPem: z.string().min(1), fingerprint: z.string().regex(/^[0-9a-f]{64}$/) });
+
+/**
+ * This home folder's identity as last written by the key store, or null when the folder has never
+ * signed (a fresh home) or the file is unreadable. Needs no passphrase. The fingerprint is
+ * recomputed from the PEM, so an edited fingerprint line cannot name another key.
+ */
+export async function readSigningIdentity(directory: string): Promise<SigningIdentity | null> {
+  let text: string;
+  try {
+    text = await readFile(join(directory, SIGNING_IDENTITY_FILE), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const parsed = identitySchema.parse(JSON.parse(text));
+    const fingerprint = publicKeyFingerprint(createPublicKey(parsed.publicKeyPem));
+    return fingerprint === parsed.fingerprint ? { installationId: parsed.installationId, publicKeyPem: parsed.publicKeyPem, fingerprint } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes a small file readable by the owner only, atomically (temporary file, then rename). */
+export async function writePrivateFileAtomically(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await writeFile(temporary, content, { mode: 0o600 });
+    await chmod(temporary, 0o600);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
 
 export function publicKeyFingerprint(publicKey: KeyObject): string {
@@ -39,8 +96,9 @@ export function signingKeyFromPrivate(privateKey: KeyObject): SigningKey {
   return { privateKey, publicKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), fingerprint: publicKeyFingerprint(publicKey) };
 }
 
-export class FileSigningKeyStore implements SigningKeyStore {
+export class FileSigningKeyStore implements SigningIdentityStore {
   private cached: SigningKey | undefined;
+  #identity: SigningIdentity | undefined;
 
   constructor(
     private readonly directory: string,
@@ -51,7 +109,33 @@ export class FileSigningKeyStore implements SigningKeyStore {
     return join(this.directory, this.cipher === undefined ? 'signing-key.pem' : 'signing-key.pem.enc');
   }
 
+  async identity(): Promise<SigningIdentity> {
+    const key = await this.loadOrCreate();
+    return this.#identity?.fingerprint === key.fingerprint ? this.#identity : this.#recordIdentity(key);
+  }
+
+  /** Writes signing-identity.json for the key (kept as it is when it already names this key). */
+  async #recordIdentity(key: SigningKey): Promise<SigningIdentity> {
+    const stored = await readSigningIdentity(this.directory);
+    // A new key (the old one was moved away) is a new installation identity.
+    const identity = { installationId: stored?.fingerprint === key.fingerprint ? stored.installationId : randomUUID(), publicKeyPem: key.publicKeyPem, fingerprint: key.fingerprint };
+    if (stored?.fingerprint !== key.fingerprint) {
+      await mkdir(this.directory, { recursive: true, mode: 0o700 });
+      await writePrivateFileAtomically(join(this.directory, SIGNING_IDENTITY_FILE), `${JSON.stringify({ format: IDENTITY_FORMAT, ...identity }, null, 2)}\n`);
+    }
+    this.#identity = identity;
+    return identity;
+  }
+
+  /** The key, made on first use; every load also records the public identity, so verify knows this installation. */
   async loadOrCreate(): Promise<SigningKey> {
+    if (this.cached !== undefined) return this.cached;
+    const key = await this.#load();
+    await this.#recordIdentity(key);
+    return key;
+  }
+
+  async #load(): Promise<SigningKey> {
     if (this.cached !== undefined) return this.cached;
     let stored: string | undefined;
     try {
@@ -85,10 +169,7 @@ export class FileSigningKeyStore implements SigningKeyStore {
   async #store(pem: string): Promise<void> {
     const content = this.cipher === undefined ? pem : `${this.cipher.encrypt(pem)}\n`;
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    await writeFile(temporary, content, { mode: 0o600 });
-    await chmod(temporary, 0o600);
-    await rename(temporary, this.path);
+    await writePrivateFileAtomically(this.path, content);
   }
 
   async #adoptUnencryptedKey(): Promise<SigningKey | undefined> {

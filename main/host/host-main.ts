@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     events: services.events,
     rendererDirectory,
     port: Number(values.port),
+    packetUploads: { hold: async (path, name) => (await services.exports()).holdPacketFile(path, { name, temporary: true }) },
   });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ appUrl: host.appUrl, origin: host.origin, home })}\n`);

@@ -1,8 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { MAX_PACKET_BYTES, PACKET_UPLOAD_PATH, type ChosenPacketView } from '../../preload/contract.js';
+import { AuditorError, serializeError } from '../core/errors.js';
 import { dispatchRequest, type IpcHandlers } from '../core/ipc-dispatch.js';
 import type { EventHub } from '../core/event-hub.js';
 import { CONTENT_SECURITY_POLICY } from '../core/content-security-policy.js';
@@ -21,6 +27,16 @@ export interface HostOptions {
   rendererDirectory: string;
   port?: number;
   secret?: string;
+  /**
+   * Where an uploaded packet goes (browser mode has no file dialog main could open): the host
+   * streams the body to a private temporary file and hands it over; answers the renderer's token.
+   * Without it, uploads are refused.
+   */
+  packetUploads?: { hold(path: string, name: string): Promise<ChosenPacketView> };
+  /** Largest upload accepted (default: the largest packet verify opens). */
+  maxUploadBytes?: number;
+  /** Where uploads are written (default: the OS temp folder). */
+  uploadDirectory?: string;
 }
 
 export interface RunningHost {
@@ -76,6 +92,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return;
     }
     const url = new URL(request.url ?? '/', origin);
+    if (url.pathname === PACKET_UPLOAD_PATH) {
+      if (request.method !== 'POST') return sendText(response, 405, 'POST only');
+      if (request.headers.origin !== undefined && request.headers.origin !== origin) return sendText(response, 403, 'Foreign origin');
+      if (!isAuthorized(request)) return sendText(response, 401, 'Missing or wrong bearer secret');
+      return receivePacket(request, response);
+    }
     if (url.pathname.startsWith(IPC_PATH_PREFIX)) {
       if (request.method !== 'POST') return sendText(response, 405, 'POST only');
       if (request.headers.origin !== undefined && request.headers.origin !== origin) return sendText(response, 403, 'Foreign origin');
@@ -100,6 +122,47 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'GET only');
     await serveStatic(url.pathname, response);
+  }
+
+  /** Streams an upload to a 0600 temporary file (never into memory), capped; the token comes from packetUploads. */
+  async function receivePacket(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const limit = options.maxUploadBytes ?? MAX_PACKET_BYTES;
+    const refuse = (status: number, error: AuditorError): void => {
+      // The rest of the body is not read: close the connection after answering.
+      response.setHeader('connection', 'close');
+      sendJson(response, status, { ok: false, error: serializeError(error) });
+    };
+    if (options.packetUploads === undefined) return refuse(404, new AuditorError('UPLOAD_UNAVAILABLE', 'This host does not take packet uploads.'));
+    const declared = Number(request.headers['content-length'] ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > limit) return refuse(413, tooLarge(limit));
+    const name = uploadName(request.headers['x-file-name']);
+    const path = join(options.uploadDirectory ?? tmpdir(), `timeline-auditor-upload-${randomBytes(12).toString('hex')}.zip`);
+    let received = 0;
+    let overLimit = false;
+    try {
+      // A Transform, not an async generator: iterating the request would destroy it (and the keep-alive socket) at its end.
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          received += chunk.length;
+          if (received > limit) {
+            overLimit = true;
+            done(tooLarge(limit));
+          } else done(null, chunk);
+        },
+      });
+      await pipeline(request, counter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+    } catch (error) {
+      await rm(path, { force: true });
+      if (overLimit) return refuse(413, tooLarge(limit));
+      if (!response.headersSent && !response.destroyed) refuse(400, new AuditorError('UPLOAD_FAILED', 'The packet upload did not finish.', { hint: 'Choose the file again.', cause: error }));
+      return;
+    }
+    try {
+      sendJson(response, 200, { ok: true, value: await options.packetUploads.hold(path, name) });
+    } catch (error) {
+      await rm(path, { force: true });
+      sendJson(response, 500, { ok: false, error: serializeError(error) });
+    }
   }
 
   async function serveStatic(pathname: string, response: ServerResponse): Promise<void> {
@@ -137,6 +200,21 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function tooLarge(limit: number): AuditorError {
+  return new AuditorError('UPLOAD_TOO_LARGE', `The file is larger than any audit packet can be (${Math.round(limit / 1024 ** 2)} MiB).`, { hint: 'Verify it with `timeline-auditor verify` to see what it is.' });
+}
+
+/** The file's name as the browser gave it (percent-encoded), for display only; never a path. */
+function uploadName(header: string | string[] | undefined): string {
+  let name = 'packet.zip';
+  try {
+    if (typeof header === 'string' && header !== '') name = decodeURIComponent(header);
+  } catch {
+    // keep the default
+  }
+  return (name.split(/[\\/]/).pop() ?? 'packet.zip').slice(0, 260) || 'packet.zip';
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

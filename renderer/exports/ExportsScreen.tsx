@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Box, Button, Card, CardContent, Checkbox, Chip, FormControlLabel, FormGroup, IconButton, LinearProgress, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
-import ContentCopyOutlined from '@mui/icons-material/ContentCopyOutlined';
-import type { ExportFormat, ExportHistoryEntry, ExportProgressView, PacketVerificationView, RecordRowView, SigningKeyView } from '../../preload/contract';
+import { Alert, Box, Button, Card, CardContent, Checkbox, Chip, FormControlLabel, FormGroup, LinearProgress, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from '@mui/material';
+import type { ChosenPacketView, ExportFormat, ExportHistoryEntry, ExportProgressView, PacketVerificationView, RecordRowView, SigningKeyView, TrustedSignerView } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatTimestamp } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
 import { formatBytes, numberFormat } from '../records/format';
 import { CaseFields, caseInput, EMPTY_CASE, useExportStart, type CaseFieldsValue } from './ExportStart';
+import { Copyable } from './Copyable';
 import { PacketVerificationDialog } from './PacketVerificationDialog';
+import { TrustedSignersCard } from './TrustedSignersCard';
 
 const FORMATS: Array<{ format: ExportFormat; label: string; detail: string }> = [
   { format: 'packet', label: 'Signed audit packet (.zip)', detail: 'Report, CSV, Zoho’s raw events and users, and a manifest signed with this installation’s key' },
@@ -16,26 +17,12 @@ const FORMATS: Array<{ format: ExportFormat; label: string; detail: string }> = 
 ];
 
 const PHASES: Record<string, string> = { counting: 'Counting events', csv: 'Writing the CSV and raw events', pdf: 'Drawing the PDF report', signing: 'Signing the manifest', zip: 'Packing', done: 'Finishing' };
-const MAX_VERIFY_BYTES = 100_000_000;
+/** The largest file verify opens (the zip format's limit without zip64); main refuses larger ones too. */
+const MAX_VERIFY_BYTES = 4 * 1024 ** 3;
 
 function messageOf(error: unknown): string {
   if (error instanceof IpcCallError) return error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-function Copyable({ text, label, wrap = false }: { text: string; label: string; wrap?: boolean }) {
-  return (
-    <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', minWidth: 0 }}>
-      <Typography variant="body2" sx={wrap ? { fontFamily: 'monospace', wordBreak: 'break-all' } : { fontFamily: 'monospace', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={text}>
-        {text}
-      </Typography>
-      <Tooltip title={`Copy ${label}`}>
-        <IconButton size="small" aria-label={`Copy ${label}`} onClick={() => void navigator.clipboard?.writeText(text)}>
-          <ContentCopyOutlined fontSize="inherit" />
-        </IconButton>
-      </Tooltip>
-    </Stack>
-  );
 }
 
 export function ExportsScreen() {
@@ -46,7 +33,10 @@ export function ExportsScreen() {
   const [history, setHistory] = useState<ExportHistoryEntry[]>([]);
   const [key, setKey] = useState<SigningKeyView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [verification, setVerification] = useState<{ name: string; result: PacketVerificationView } | null>(null);
+  /** `again` re-runs the check (null for an upload: the host deleted it after the check). */
+  const [verification, setVerification] = useState<{ name: string; result: PacketVerificationView; again: (() => Promise<PacketVerificationView>) | null } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [signers, setSigners] = useState<TrustedSignerView[] | null>(null);
   const [revealed, setRevealed] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const [exportCase, setExportCase] = useState<CaseFieldsValue>(EMPTY_CASE);
@@ -59,7 +49,10 @@ export function ExportsScreen() {
       setRecords(cached);
       setChosen(new Set(cached.map((row) => `${row.module}/${row.recordId}`)));
     });
-    void call('export:signing-key', {}).then(setKey, (error: unknown) => setProblem(messageOf(error)));
+    void call('export:signing-key', {})
+      .then(setKey, (error: unknown) => setProblem(messageOf(error)))
+      .then(() => call('trust:list', {}))
+      .then(setSigners, (error: unknown) => setProblem(messageOf(error)));
     reloadHistory();
     return subscribe('export:progress', (update) => {
       setProgress(update);
@@ -79,21 +72,80 @@ export function ExportsScreen() {
       ...(caseFields === undefined ? {} : { case: caseFields }),
     });
   };
-  const verifyFile = async (file: File | undefined): Promise<void> => {
-    if (file === undefined) return;
-    if (file.size > MAX_VERIFY_BYTES) {
-      setProblem(`${file.name} is larger than 100 MB; verify it with \`timeline-auditor verify\` instead.`);
-      return;
-    }
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    let binary = '';
-    for (let index = 0; index < bytes.length; index += 0x8000) binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
+  /** Verifies and shows the verdict; `again` re-runs it (after the signer was trusted from the dialog). */
+  const showVerification = async (name: string, run: () => Promise<PacketVerificationView>): Promise<void> => {
     try {
-      setVerification({ name: file.name, result: await call('export:verify', { fileName: file.name, base64: btoa(binary) }) });
+      setVerification({ name, result: await run(), again: run });
     } catch (error) {
       setProblem(messageOf(error));
     }
+  };
+  const verifyChosen = async (chosen: ChosenPacketView | null): Promise<void> => {
+    if (chosen === null) return;
+    // A file chosen in the desktop dialog can be checked again; an upload is deleted after one check.
+    const result = await call('export:verify', { fileToken: chosen.fileToken });
+    const dialogChosen = window.auditor?.uploadPacket === undefined;
+    setVerification({ name: chosen.name, result, again: dialogChosen ? () => call('export:verify', { fileToken: chosen.fileToken }) : null });
+  };
+  /** Desktop app: main opens the system dialog and keeps the path; the renderer only gets a token. */
+  const chooseInDialog = async (): Promise<void> => {
+    setProblem(null);
+    try {
+      await verifyChosen(await call('export:choose-packet', {}));
+    } catch (error) {
+      setProblem(messageOf(error));
+    }
+  };
+  /** Browser mode: the file streams to the host, which answers a token. */
+  const uploadFile = async (file: File | undefined): Promise<void> => {
     if (fileInput.current !== null) fileInput.current.value = '';
+    const upload = window.auditor?.uploadPacket;
+    if (file === undefined || upload === undefined) return;
+    setProblem(null);
+    if (file.size > MAX_VERIFY_BYTES) {
+      setProblem(`${file.name} is larger than any audit packet can be (4 GiB); it was not opened.`);
+      return;
+    }
+    const uploaded = await upload(file, file.name);
+    if (!uploaded.ok) {
+      setProblem(uploaded.error.hint === undefined ? uploaded.error.message : `${uploaded.error.message} ${uploaded.error.hint}`);
+      return;
+    }
+    try {
+      await verifyChosen(uploaded.value);
+    } catch (error) {
+      setProblem(messageOf(error));
+    }
+  };
+  /** Trust-list edits answer the new list, or a message to show. */
+  const trust = async (fingerprint: string, name: string): Promise<string | null> => {
+    try {
+      setSigners(await call('trust:add', { fingerprint, name }));
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  };
+  const distrust = async (fingerprint: string): Promise<string | null> => {
+    try {
+      setSigners(await call('trust:remove', { fingerprint }));
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  };
+  const trustFromVerdict = async (fingerprint: string, name: string): Promise<void> => {
+    const failure = await trust(fingerprint, name);
+    if (failure !== null) {
+      setProblem(failure);
+      return;
+    }
+    if (verification?.again != null) {
+      await showVerification(verification.name, verification.again);
+      return;
+    }
+    setVerification(null);
+    setNotice(`“${name}” is now a trusted signer. Verify ${verification?.name ?? 'the packet'} again to see it named.`);
   };
   const toggle = <T,>(set: Set<T>, value: T): Set<T> => {
     const next = new Set(set);
@@ -109,6 +161,11 @@ export function ExportsScreen() {
       {problem !== null && (
         <Alert severity="error" sx={{ mb: 2 }} onClose={() => setProblem(null)}>
           {problem}
+        </Alert>
+      )}
+      {notice !== null && (
+        <Alert severity="success" sx={{ mb: 2 }} onClose={() => setNotice(null)}>
+          {notice}
         </Alert>
       )}
       <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2, alignItems: 'stretch' }}>
@@ -233,7 +290,7 @@ export function ExportsScreen() {
               This installation’s signing key
             </Typography>
             <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-              Every packet’s manifest is signed with it. Give reviewers this fingerprint so they can pin it: <code>timeline-auditor verify PACKET.zip --public-key FINGERPRINT</code>.
+              Every packet’s manifest is signed with it. Give reviewers this fingerprint (in person, by phone — not with the packet) so they can trust it: <code>timeline-auditor trust add FINGERPRINT --name "…"</code>.
             </Typography>
             {key !== null && (
               <>
@@ -251,13 +308,20 @@ export function ExportsScreen() {
                 </Typography>
               </>
             )}
-            <Button variant="outlined" component="label" sx={{ mt: 2 }}>
-              Verify a packet file…
-              <input ref={fileInput} hidden type="file" accept=".zip,application/zip" aria-label="Packet to verify" onChange={(event) => void verifyFile(event.target.files?.[0])} />
-            </Button>
+            {window.auditor?.uploadPacket === undefined ? (
+              <Button variant="outlined" sx={{ mt: 2 }} onClick={() => void chooseInDialog()}>
+                Verify a packet file…
+              </Button>
+            ) : (
+              <Button variant="outlined" component="label" sx={{ mt: 2 }}>
+                Verify a packet file…
+                <input ref={fileInput} hidden type="file" accept=".zip,application/zip" aria-label="Packet to verify" onChange={(event) => void uploadFile(event.target.files?.[0])} />
+              </Button>
+            )}
           </CardContent>
         </Card>
       </Stack>
+      <TrustedSignersCard signers={signers} onAdd={trust} onRemove={distrust} />
       <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600, mb: 1 }}>
         Exports made
       </Typography>
@@ -297,17 +361,12 @@ export function ExportsScreen() {
                       <Button
                         size="small"
                         onClick={() =>
-                          void call('export:verify', { exportId: entry.id }).then(
-                            (result) =>
-                              setVerification({
-                                name:
-                                  entry.files
-                                    .find((file) => file.format === 'packet')
-                                    ?.path.split(/[\\/]/)
-                                    .pop() ?? 'packet',
-                                result,
-                              }),
-                            (error: unknown) => setProblem(messageOf(error)),
+                          void showVerification(
+                            entry.files
+                              .find((file) => file.format === 'packet')
+                              ?.path.split(/[\\/]/)
+                              .pop() ?? 'packet',
+                            () => call('export:verify', { exportId: entry.id }),
                           )
                         }
                       >
@@ -324,7 +383,7 @@ export function ExportsScreen() {
           </Table>
         </TableContainer>
       )}
-      <PacketVerificationDialog name={verification?.name ?? ''} result={verification?.result ?? null} onClose={() => setVerification(null)} />
+      <PacketVerificationDialog name={verification?.name ?? ''} result={verification?.result ?? null} onClose={() => setVerification(null)} onTrust={trustFromVerdict} />
     </Box>
   );
 }

@@ -1,24 +1,116 @@
-import { Alert, AlertTitle, Button, Dialog, DialogActions, DialogContent, DialogTitle, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { useState } from 'react';
+import { Alert, AlertTitle, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import CheckCircleOutlined from '@mui/icons-material/CheckCircleOutlined';
 import ErrorOutlined from '@mui/icons-material/ErrorOutlined';
-import type { PacketVerificationView } from '../../preload/contract';
+import type { PacketSignerView, PacketVerdict, PacketVerificationView } from '../../preload/contract';
+import { Copyable } from './Copyable';
 
-/** What verification found, file by file, in words a reviewer can act on. */
-export function PacketVerificationDialog({ name, result, onClose }: { name: string; result: PacketVerificationView | null; onClose: () => void }) {
+const TRUSTED_AS: Record<Extract<PacketVerdict, { kind: 'trusted' }>['trustedAs'], string> = {
+  'this-installation': 'This installation’s own key signed it.',
+  'trust-list': 'Its key is on this installation’s list of trusted signers.',
+  'pinned-key': 'It was signed by the key you gave for this check.',
+};
+
+function Verdict({ verdict }: { verdict: PacketVerdict }) {
+  switch (verdict.kind) {
+    case 'trusted':
+      return (
+        <Alert severity="success" sx={{ mb: 2 }} data-testid="verification-verdict" data-verdict={verdict.kind}>
+          <AlertTitle>Intact — signed by {verdict.signerName}</AlertTitle>
+          Every file matches the signed manifest and the signature is valid. {TRUSTED_AS[verdict.trustedAs]}
+        </Alert>
+      );
+    case 'signer-unknown':
+      return (
+        <Alert severity="warning" sx={{ mb: 2 }} data-testid="verification-verdict" data-verdict={verdict.kind}>
+          <AlertTitle>Intact but signer unknown</AlertTitle>
+          Every file matches its manifest, but the manifest was signed by a key this installation does not trust — and anyone can make such a packet with a key of their own. Compare this fingerprint with the one the author gave you before relying on
+          it:
+          <Box sx={{ mt: 1 }} data-testid="unknown-signer-fingerprint">
+            <Copyable text={verdict.fingerprint} label="signer fingerprint" wrap />
+          </Box>
+        </Alert>
+      );
+    case 'not-intact':
+      return (
+        <Alert severity="error" sx={{ mb: 2 }} data-testid="verification-verdict" data-verdict={verdict.kind}>
+          <AlertTitle>Not intact</AlertTitle>
+          {verdict.file} {verdict.problem} Do not rely on this packet; ask its author for a fresh copy.
+        </Alert>
+      );
+    default: {
+      const unhandled: never = verdict;
+      return unhandled;
+    }
+  }
+}
+
+function signerLines(signer: PacketSignerView): Array<[string, string]> {
+  const user = signer.zohoUser === null ? '—' : [signer.zohoUser.name, signer.zohoUser.email === null ? null : `<${signer.zohoUser.email}>`].filter((part) => part !== null).join(' ') || '—';
+  return [
+    ['Zoho user', user],
+    ['Organisation', `${signer.organisation.orgId ?? 'unknown'}${signer.organisation.dataCentre === null ? '' : ` (data centre ${signer.organisation.dataCentre})`}`],
+    ['Installation', `${signer.installation.id}${signer.installation.hostname === '' ? '' : ` on ${signer.installation.hostname}`}`],
+  ];
+}
+
+/** Trusting an unknown signer from the verdict: only after comparing fingerprints, with a name. */
+function TrustSignerForm({ fingerprint, onTrust }: { fingerprint: string; onTrust: (fingerprint: string, name: string) => Promise<void> }) {
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 2 }}>
+      <TextField size="small" label="Signer’s name" placeholder="e.g. Ada Lovelace, ACME finance" value={name} onChange={(event) => setName(event.target.value)} sx={{ flex: 1 }} slotProps={{ htmlInput: { maxLength: 120 } }} />
+      <Button
+        variant="outlined"
+        disabled={busy || name.trim() === ''}
+        onClick={() => {
+          setBusy(true);
+          void onTrust(fingerprint, name.trim()).finally(() => setBusy(false));
+        }}
+      >
+        Fingerprints match — trust
+      </Button>
+    </Stack>
+  );
+}
+
+/** What verification found: the verdict first, who the manifest says signed, then file by file. */
+export function PacketVerificationDialog({ name, result, onClose, onTrust }: { name: string; result: PacketVerificationView | null; onClose: () => void; onTrust: (fingerprint: string, name: string) => Promise<void> }) {
   return (
     <Dialog open={result !== null} onClose={onClose} maxWidth="sm" fullWidth aria-labelledby="verification-title">
       <DialogTitle id="verification-title">Verification of {name}</DialogTitle>
       <DialogContent dividers>
         {result !== null && (
           <>
-            <Alert severity={result.ok ? 'success' : 'error'} sx={{ mb: 2 }} data-testid="verification-verdict">
-              <AlertTitle>{result.ok ? 'Intact' : 'Not intact'}</AlertTitle>
-              {result.ok ? 'Every file matches the signed manifest and the signature is valid.' : `${result.firstProblem?.file ?? 'The packet'}: ${result.firstProblem?.problem ?? 'does not verify.'}`}
-            </Alert>
+            <Verdict verdict={result.verdict} />
+            {result.verdict.kind === 'signer-unknown' && <TrustSignerForm key={result.verdict.fingerprint} fingerprint={result.verdict.fingerprint} onTrust={onTrust} />}
+            {result.signer !== null && (
+              <>
+                <Typography variant="subtitle2">Signed by (as the manifest states{result.verdict.kind === 'trusted' ? '' : ' — only as reliable as its signer'})</Typography>
+                <Table size="small" aria-label="Signer" sx={{ mb: 2 }}>
+                  <TableBody>
+                    {signerLines(result.signer).map(([label, value]) => (
+                      <TableRow key={label}>
+                        <TableCell sx={{ width: 130, color: 'text.secondary' }}>{label}</TableCell>
+                        <TableCell sx={{ overflowWrap: 'anywhere' }}>{value}</TableCell>
+                      </TableRow>
+                    ))}
+                    {result.createdAt !== null && (
+                      <TableRow>
+                        <TableCell sx={{ color: 'text.secondary' }}>Made</TableCell>
+                        <TableCell>{result.createdAt}</TableCell>
+                      </TableRow>
+                    )}
+                  </TableBody>
+                </Table>
+              </>
+            )}
+            <Typography variant="subtitle2">Files</Typography>
             <Table size="small" aria-label="Files in the packet">
               <TableBody>
-                {result.files.map((file) => (
-                  <TableRow key={file.name}>
+                {result.files.map((file, index) => (
+                  <TableRow key={`${file.name}-${index}`}>
                     <TableCell sx={{ width: 32 }}>{file.ok ? <CheckCircleOutlined color="success" fontSize="small" /> : <ErrorOutlined color="error" fontSize="small" />}</TableCell>
                     <TableCell sx={{ fontFamily: 'monospace' }}>{file.name}</TableCell>
                     <TableCell>{file.ok ? 'matches' : file.problem}</TableCell>
@@ -26,10 +118,11 @@ export function PacketVerificationDialog({ name, result, onClose }: { name: stri
                 ))}
               </TableBody>
             </Table>
-            <Typography variant="body2" color="text.secondary" sx={{ mt: 2 }}>
-              Signed by key {result.signerFingerprint ?? 'unknown'}
-              {result.signedByThisInstallation ? ' — this installation’s key.' : ' — not this installation’s key: compare it with the fingerprint the packet’s author gave you.'}
-            </Typography>
+            {result.signerFingerprint !== null && result.verdict.kind !== 'signer-unknown' && (
+              <Typography variant="body2" color="text.secondary" sx={{ mt: 2, wordBreak: 'break-all' }}>
+                Signing key fingerprint (SHA-256): {result.signerFingerprint}
+              </Typography>
+            )}
           </>
         )}
       </DialogContent>

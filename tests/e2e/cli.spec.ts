@@ -49,7 +49,7 @@ test.describe('timeline-auditor command line (built)', () => {
       const cli = (...args: string[]) => run(process.execPath, ['bin/timeline-auditor.js', ...args], { env });
 
       const help = await cli('--help');
-      for (const command of ['demo', 'connect', 'status', 'disconnect', 'fetch', 'export', 'verify', 'sandbox']) expect(help.stdout).toContain(`  ${command}`);
+      for (const command of ['demo', 'connect', 'status', 'disconnect', 'fetch', 'export', 'verify', 'trust', 'sandbox']) expect(help.stdout).toContain(`  ${command}`);
 
       const fetched = await cli('fetch', 'Leads/554023000001122039');
       expect(fetched.stdout).toContain('Leads/554023000001122039: 8 events cached (8 new)');
@@ -69,7 +69,19 @@ test.describe('timeline-auditor command line (built)', () => {
       const fingerprint = /Signing key fingerprint: ([0-9a-f]{64})/.exec(exported.stdout)![1]!;
 
       const verified = await cli('verify', packet, '--public-key', fingerprint);
-      expect(verified.stdout).toContain('INTACT');
+      expect(verified.stdout).toContain('Result: INTACT, SIGNED BY A TRUSTED SIGNER: the key you gave.');
+      // Unpinned, the home that signed it trusts its own key (exit 0); a fresh home does not know the signer (exit 3).
+      const own = await cli('verify', packet);
+      expect(own.stdout).toContain('Result: INTACT, SIGNED BY A TRUSTED SIGNER: this installation.');
+      const freshHome = mkdtempSync(join(tmpdir(), 'ta-cli-e2e-fresh-'));
+      const unknown = await cli('--home', freshHome, 'verify', packet).then(
+        () => null,
+        (error: { code: number; stdout: string }) => error,
+      );
+      rmSync(freshHome, { recursive: true, force: true });
+      expect(unknown?.code).toBe(3);
+      expect(unknown?.stdout).toContain(`Result: INTACT BUT SIGNER UNKNOWN`);
+      expect(unknown?.stdout).toContain(`fingerprint ${fingerprint}.`);
 
       // One byte changed in the CSV: verify fails and names the file.
       const files = unzipSync(readFileSync(packet));
@@ -81,8 +93,8 @@ test.describe('timeline-auditor command line (built)', () => {
         () => null,
         (error: { code: number; stdout: string }) => error,
       );
-      expect(failure?.code).not.toBe(0);
-      expect(failure?.stdout).toContain('events.csv');
+      expect(failure?.code).toBe(1);
+      expect(failure?.stdout).toContain('Result: NOT INTACT. events.csv');
 
       const csv = join(home, 'events.csv');
       await cli('export', 'Leads/554023000001122039', '--csv', csv);

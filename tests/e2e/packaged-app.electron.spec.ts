@@ -144,7 +144,7 @@ test.describe('the packaged desktop app', () => {
       const history = (await invoke(running.page, 'export:history', {})) as { value: Array<{ id: string; files: Array<{ format: string; path: string }> }> };
       const packetPath = history.value[0]!.files.find((file) => file.format === 'packet')!.path;
       // The app verifies its own packet, and so does the project's verifier outside the app.
-      expect(await invoke(running.page, 'export:verify', { exportId: history.value[0]!.id })).toMatchObject({ ok: true, value: { ok: true, signedByThisInstallation: true } });
+      expect(await invoke(running.page, 'export:verify', { exportId: history.value[0]!.id })).toMatchObject({ ok: true, value: { verdict: { kind: 'trusted', trustedAs: 'this-installation' } } });
       const { verifyPacket } = await import('../../main/export/verify.js');
       expect((await verifyPacket(packetPath)).ok).toBe(true);
     } finally {

@@ -12,6 +12,7 @@ export const cliCommands: readonly CliCommandEntry[] = [
   { name: 'fetch', summary: 'Fetch the timelines of CRM records into the local cache (resumable; --no-cache to just print)', load: async () => (await import('./fetch.js')).fetchCommand },
   { name: 'export', summary: 'Export cached timelines as CSV, PDF report or signed audit packet', load: async () => (await import('./export.js')).exportCommand },
   { name: 'cache', summary: 'Check the offline cache for damage, or rebuild a damaged one (keeps the old file, re-fetches its records)', load: async () => (await import('./cache.js')).cacheCommand },
-  { name: 'verify', summary: 'Check that an audit packet is intact and signed', load: async () => (await import('./verify.js')).verifyCommand },
+  { name: 'verify', summary: 'Check that an audit packet is intact and who signed it', load: async () => (await import('./verify.js')).verifyCommand },
+  { name: 'trust', summary: 'Manage the signers whose packets verify trusts (add, list, remove)', load: async () => (await import('./trust.js')).trustCommand },
   { name: 'sandbox', summary: 'Run the Zoho-compatible sandbox server (for scripts and trying the CLI)', load: async () => (await import('./sandbox.js')).sandboxCommand },
 ];

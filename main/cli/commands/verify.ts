@@ -1,30 +1,66 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { PacketSignerView } from '../../../preload/contract.js';
 import { AuditorError } from '../../core/errors.js';
-import { verifyPacket } from '../../export/verify.js';
+import { verdictExitCode, verifyPacket, type VerifyResult } from '../../export/verify.js';
+import { printable } from '../printable.js';
+import { trustListFor } from './trust.js';
 import type { CliCommand } from '../types.js';
 
-const USAGE = `timeline-auditor verify PACKET.zip [--public-key KEY]
+const USAGE = `timeline-auditor verify PACKET.zip [--public-key KEY] [--json]
 
-Checks that an audit packet is exactly as its author signed it: the signature on manifest.json,
-and that every file (report.pdf, events.csv, events.json, users.json) is present and unchanged,
-with nothing added. Needs no Zoho connection and no app data.
+Checks that an audit packet is exactly as its author signed it — the signature on manifest.json,
+every file (report.pdf, events.csv, events.json, users.json) present and unchanged, nothing added,
+the packet digest — and who signed it. Needs no Zoho connection and no cache.
+
+A signer is trusted when its key is this installation's own or on the trust list of this home
+folder (timeline-auditor trust add FINGERPRINT --name "…"). Any other key is reported as unknown:
+anyone can make a packet that is intact under a key of their own.
 
 Options:
-  --public-key KEY   The author's public key you trust: a PEM file, PEM text, or its 64-character
-                     SHA-256 fingerprint. Without it, the packet is checked against the key written
-                     inside it (which proves it is intact, not who made it).
-  --json             Print the result as JSON.
+  --public-key KEY   Trust exactly this key for this one check (instead of the trust list): a PEM
+                     file, PEM text, or its 64-character SHA-256 fingerprint. A packet signed by
+                     another key is not intact.
+  --json             Print the result (with its verdict) as JSON.
 
-Exit code: 0 when the packet is intact, 1 when it is not, 2 for a usage error.`;
+Exit code: 0 intact and signed by a trusted signer; 3 intact but the signer is unknown (compare its
+fingerprint with the one the author gave you); 1 not intact; 2 usage error.`;
 
 function usageError(message: string): AuditorError {
   return new AuditorError('CLI_USAGE', message, { hint: `Usage: ${USAGE.split('\n')[0]}` });
 }
 
+/** "Ada Lovelace <ada@example.com>, organisation 20071234567 (EU), installation 1b2c… on laptop-7". */
+export function describeSigner(signer: PacketSignerView): string {
+  const user = signer.zohoUser === null ? 'no Zoho user' : [signer.zohoUser.name, signer.zohoUser.email === null ? null : `<${signer.zohoUser.email}>`].filter((part) => part !== null).join(' ') || 'no Zoho user';
+  const organisation = `organisation ${signer.organisation.orgId ?? 'unknown'}${signer.organisation.dataCentre === null ? '' : ` (${signer.organisation.dataCentre})`}`;
+  return `${user}, ${organisation}, installation ${signer.installation.id}${signer.installation.hostname === '' ? '' : ` on ${signer.installation.hostname}`}`;
+}
+
+function resultLine(result: VerifyResult): string[] {
+  const verdict = result.verdict;
+  switch (verdict.kind) {
+    case 'trusted':
+      return [`Result: INTACT, SIGNED BY A TRUSTED SIGNER: ${verdict.signerName}. Every file matches the signed manifest and the signature is valid.`];
+    case 'signer-unknown':
+      return [
+        'Result: INTACT BUT SIGNER UNKNOWN. Every file matches the manifest, but it was signed by a key this installation does not trust —',
+        `fingerprint ${verdict.fingerprint}.`,
+        'Compare it with the one the author gave you. Anyone can make a packet like this with a key of their own: do not rely on it until the fingerprints match;',
+        `then \`timeline-auditor trust add ${verdict.fingerprint} --name "…"\` (or --public-key for one check).`,
+      ];
+    case 'not-intact':
+      return [`Result: NOT INTACT. ${verdict.file} ${verdict.problem}`, 'Do not rely on this packet; ask its author for a fresh copy.'];
+    default: {
+      const unhandled: never = verdict;
+      throw new Error(`Unhandled verdict ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  summary: 'Check that an audit packet is intact and signed',
+  summary: 'Check that an audit packet is intact and who signed it',
   usage: USAGE,
   async run(argv, context) {
     let parsed;
@@ -45,22 +81,31 @@ export const verifyCommand: CliCommand = {
     }
     const keyOption = parsed.values['public-key'];
     const pinned = keyOption === undefined ? undefined : existsSync(keyOption) ? readFileSync(keyOption, 'utf8') : keyOption;
-    const result = await verifyPacket(packetPath, pinned === undefined ? {} : { pinnedPublicKey: pinned });
+    // Pinned: that key alone decides, for this check. Otherwise the home folder's trust list.
+    const trustedKeys = pinned === undefined ? await trustListFor(context).list() : [];
+    let result: VerifyResult;
+    try {
+      result = await verifyPacket(packetPath, pinned === undefined ? { trustedKeys } : { pinnedPublicKey: pinned });
+    } catch (error) {
+      if (error instanceof AuditorError && error.code === 'VERIFY_BAD_PINNED_KEY') throw usageError(`${error.message} ${error.hint ?? ''}`.trim());
+      throw error;
+    }
+    const exitCode = verdictExitCode(result.verdict);
+    const signer = result.signer;
     if (parsed.values.json === true) {
-      const { manifest: _manifest, ...rest } = result;
-      context.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
-      return result.ok ? 0 : 1;
+      const { manifest, ...rest } = result;
+      context.stdout.write(`${JSON.stringify({ ...rest, createdAt: manifest?.createdAt ?? null, exitCode }, null, 2)}\n`);
+      return exitCode;
     }
     const lines = [`Packet: ${packetPath}`];
-    if (result.signerFingerprint !== null) lines.push(`Signing key fingerprint (SHA-256): ${result.signerFingerprint}${pinned === undefined ? '  (not pinned: compare it with the one the author gave you)' : ''}`);
+    if (result.signerFingerprint !== null) lines.push(`Signing key fingerprint (SHA-256): ${result.signerFingerprint}`);
+    if (signer !== null) lines.push(`Signed by (as the manifest states): ${describeSigner(signer)}`);
     if (result.manifest !== null)
       lines.push(`Made by ${result.manifest.scope.generatedBy} at ${result.manifest.createdAt} with ${result.manifest.generator.productName} ${result.manifest.generator.version}; packet digest ${result.manifest.packetDigest.value}`);
     lines.push('');
     for (const file of result.files) lines.push(`  ${file.ok ? 'OK     ' : 'PROBLEM'}  ${file.name}${file.problem === undefined ? '' : ` — ${file.problem}`}`);
-    lines.push('');
-    if (result.ok) lines.push('Result: INTACT. Every file matches the signed manifest and the signature is valid.');
-    else if (result.firstProblem !== null) lines.push(`Result: NOT INTACT. ${result.firstProblem.file} ${result.firstProblem.problem}`, 'Do not rely on this packet; ask its author for a fresh copy.');
-    context.stdout.write(`${lines.join('\n')}\n`);
-    return result.ok ? 0 : 1;
+    lines.push('', ...resultLine(result));
+    context.stdout.write(`${lines.map(printable).join('\n')}\n`);
+    return exitCode;
   },
 };

@@ -17,6 +17,7 @@ import { exportCsvFile } from '../../../main/export/csv-export.js';
 import { publicKeyFingerprint } from '../../../main/export/signing-key-store.js';
 import type { ExportProgress } from '../../../main/export/types.js';
 import { verifyPacket } from '../../../main/export/verify.js';
+import { TEST_SIGNER } from '../../unit/export/fixtures.js';
 import type { RecordKey } from '../../../main/sync/sync-store.js';
 import { generateTimelines, overwriteRootPage, overwriteWithGarbage, sampleTimeline, tempDir, type TempDir } from '../cache/helpers.js';
 import { fillCache, typescriptWorkerSpawner } from './fixtures.js';
@@ -184,13 +185,14 @@ describe('export jobs', () => {
 
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const phases = new Set<string>();
-    const packet = await data.exports.packet({ ...job(records, dir.file('packet.zip')), signingKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }, { onProgress: (value) => phases.add(value.phase) });
+    const packet = await data.exports.packet({ ...job(records, dir.file('packet.zip')), signingKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), signer: TEST_SIGNER }, { onProgress: (value) => phases.add(value.phase) });
     expect(packet.signerFingerprint).toBe(publicKeyFingerprint(publicKey));
     expect(packet.events).toBe(400);
     expect([...phases]).toEqual(expect.arrayContaining(['csv', 'pdf', 'signing', 'zip', 'done']));
     const verified = await verifyPacket(packet.path);
     expect(verified.ok).toBe(true);
     expect(verified.signerFingerprint).toBe(publicKeyFingerprint(publicKey));
+    expect(verified.manifest?.signing.signer).toEqual(TEST_SIGNER);
   });
 
   it('fails as a value when nothing is cached for the records', async () => {

@@ -2,8 +2,8 @@
  * ExportService through the composition root: a real core in a temp home, records synced from the
  * loopback sandbox into the real cache, files written to the home's exports folder.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { strToU8, unzipSync, zipSync } from 'fflate';
@@ -125,7 +125,14 @@ describe('ExportService', () => {
 
     expect(exports.reveal(entry.id)).toEqual({ path: entry.files[0]!.path, revealed: false });
     const verified = await exports.verify({ exportId: entry.id });
-    expect(verified).toMatchObject({ ok: true, signatureOk: true, firstProblem: null, signerFingerprint: key.fingerprint, signedByThisInstallation: true });
+    expect(verified).toMatchObject({ verdict: { kind: 'trusted', fingerprint: key.fingerprint, signerName: 'this installation', trustedAs: 'this-installation' }, signerFingerprint: key.fingerprint });
+    // The manifest names the signer: the Zoho user and org of the connection, this installation.
+    const connection = harness.core.auth.status();
+    expect(verified.signer).toEqual({
+      zohoUser: connection.user === undefined ? null : { name: connection.user.name ?? null, email: connection.user.email ?? null },
+      organisation: { orgId: connection.orgId ?? null, dataCentre: connection.dataCentre ?? null },
+      installation: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), hostname: hostname() },
+    });
     expect(verified.files.length).toBeGreaterThan(0);
     expect(verified.files.every((file) => file.ok && file.problem === null)).toBe(true);
     await expect(exports.verify({ exportId: second.id })).rejects.toMatchObject({ code: 'EXPORT_NOT_A_PACKET' });
@@ -139,12 +146,15 @@ describe('ExportService', () => {
         csv.rows[0]!['event_id']!.replace(/.$/, (digit) => String((Number(digit) + 1) % 10)),
       ),
     );
-    const tampered = await exports.verify({ fileName: 'tampered.zip', base64: Buffer.from(zipSync(files)).toString('base64') });
-    expect(tampered.ok).toBe(false);
-    expect(tampered.firstProblem?.file).toBe('events.csv');
+    const tamperedPath = join(harness.home, 'tampered.zip');
+    writeFileSync(tamperedPath, zipSync(files));
+    const tampered = await exports.verify(exports.holdPacketFile(tamperedPath, { temporary: true }));
+    expect(tampered.verdict).toMatchObject({ kind: 'not-intact', file: 'events.csv' });
     expect(tampered.files.find((file) => file.name === 'events.csv')).toMatchObject({ ok: false, problem: expect.any(String) });
+    // An uploaded (temporary) file is deleted once verified, and its token forgotten.
+    expect(existsSync(tamperedPath)).toBe(false);
     // The signature still holds; the manifest's packet digest (over events.csv among others) no longer does.
-    expect(tampered.signatureOk).toBe(true);
+    expect(tampered.files.find((file) => file.name === 'manifest.sig')).toMatchObject({ ok: true });
     expect(tampered.files.filter((file) => !file.ok).map((file) => file.name)).toEqual(['events.csv', 'manifest.json']);
     expect(tampered.files.filter((file) => file.name === 'manifest.json' && !file.ok).map((file) => file.problem)).toEqual([expect.stringContaining('packet digest')]);
   }, 60_000);
@@ -279,7 +289,7 @@ describe('ExportService', () => {
     expect([...phases]).toEqual(expect.arrayContaining(['csv', 'pdf', 'signing', 'zip']));
     expect(csvOf(files.csv).rows.every((row) => row['audited_time']!.endsWith('+09:00'))).toBe(true);
     expect(exports.history()[0]).toEqual(entry);
-    expect((await exports.verify({ exportId: entry.id })).ok).toBe(true);
+    expect((await exports.verify({ exportId: entry.id })).verdict.kind).toBe('trusted');
   }, 60_000);
 });
 

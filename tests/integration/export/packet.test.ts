@@ -14,7 +14,7 @@ import { writeAuditPacket, type PacketManifest } from '../../../main/export/pack
 import { FileSigningKeyStore, publicKeyFingerprint } from '../../../main/export/signing-key-store.js';
 import type { ExportEvent } from '../../../main/export/types.js';
 import { verifyPacket } from '../../../main/export/verify.js';
-import { buildEvents, exportInputOf, testScope } from '../../unit/export/fixtures.js';
+import { buildEvents, exportInputOf, testScope, TEST_SIGNER } from '../../unit/export/fixtures.js';
 
 let dir: string;
 let events: ExportEvent[];
@@ -46,7 +46,7 @@ beforeAll(async () => {
   keyStore = new FileSigningKeyStore(join(dir, 'home'));
   packetPath = join(dir, 'packet.zip');
   const phases = new Set<string>();
-  await writeAuditPacket(exportInputOf(events), packetPath, { keyStore, onProgress: (progress) => phases.add(progress.phase) });
+  await writeAuditPacket(exportInputOf(events), packetPath, { keyStore, signer: TEST_SIGNER, onProgress: (progress) => phases.add(progress.phase) });
   expect([...phases]).toEqual(expect.arrayContaining(['csv', 'pdf', 'signing', 'zip', 'done']));
   packet = new Uint8Array(await readFile(packetPath));
 });
@@ -176,7 +176,7 @@ describe('audit packet', () => {
         yield event;
       }
     };
-    await expect(writeAuditPacket(exportInputOf(events, testScope(), { source }), join(target, 'packet.zip'), { keyStore, signal: controller.signal })).rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
+    await expect(writeAuditPacket(exportInputOf(events, testScope(), { source }), join(target, 'packet.zip'), { keyStore, signer: TEST_SIGNER, signal: controller.signal })).rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
     expect(await readdir(target)).toEqual([]);
   });
 
@@ -212,9 +212,16 @@ describe('signing key store', () => {
 
 describe('CLI', () => {
   it('verify exits 0 for an intact packet and names the first broken file otherwise', async () => {
-    const ok = context(dir);
+    // In the home folder that signed it: its own key is trusted.
+    const ok = context(join(dir, 'home'));
     expect(await verifyCommand.run([packetPath], ok)).toBe(0);
-    expect(ok.out()).toContain('Result: INTACT');
+    expect(ok.out()).toContain('Result: INTACT, SIGNED BY A TRUSTED SIGNER: this installation');
+    expect(ok.out()).toContain('Signed by (as the manifest states): Patricia Boyle <patricia.boyle@zylker.example>, organisation 20071234567 (EU), installation 3f0c4f1e-7d7a-4c61-9d0e-2a4f5b6c7d8e on audit-laptop');
+    // Anywhere else, unpinned: intact, but the signer is unknown (exit 3) and never "INTACT" alone.
+    const elsewhere = context(dir);
+    expect(await verifyCommand.run([packetPath], elsewhere)).toBe(3);
+    expect(elsewhere.out()).toContain('Result: INTACT BUT SIGNER UNKNOWN');
+    expect(elsewhere.out()).not.toMatch(/Result: INTACT\./);
     const key = await keyStore.loadOrCreate();
     const pinnedFile = join(dir, 'trusted.pem');
     await writeFile(pinnedFile, key.publicKeyPem);

@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { requestChannelNames, type EventEnvelope, type IpcResult } from '../../../preload/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/core/content-security-policy.js';
@@ -28,6 +28,9 @@ class ElectronStandIn {
   sandboxEnabled = false;
   quitCalls = 0;
   willQuit: Parameters<ElectronShellApis['app']['onWillQuit']>[0] | null = null;
+  /** What the stand-in "open file" dialog answers (null: the user cancelled). */
+  chosenFile: string | null = null;
+  dialogs: OpenDialogOptions[] = [];
 
   constructor(
     private readonly lockGranted = true,
@@ -77,6 +80,10 @@ class ElectronStandIn {
       createCipher: () => AesGcmScryptCipher.open('stand-in passphrase', join(this.home, 'salt.json')),
       setApplicationMenu: (template) => void (this.menu = template),
       showItemInFolder: () => undefined,
+      showOpenDialog: (options) => {
+        this.dialogs.push(options);
+        return Promise.resolve(this.chosenFile === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [this.chosenFile] });
+      },
     };
   }
 }
@@ -208,6 +215,32 @@ describe('the Electron shell (typed stand-in)', () => {
     // Reload and developer tools are not offered in the packaged app.
     const view = electron.menu.find((item) => item.label === '&View')!.submenu as MenuItemConstructorOptions[];
     expect(view.map((item) => item.role)).not.toContain('toggleDevTools');
+  });
+
+  it('verify takes a packet the user chose in the system dialog: the renderer gets a token, never the path', async () => {
+    const { electron, shell } = await startShell();
+    const frame = { senderFrame: { url: paths.rendererFileUrl, parent: null } };
+    const choose = electron.ipc.get('export:choose-packet')!;
+    expect(await choose(frame, {})).toEqual({ ok: true, value: null }); // cancelled
+    expect(electron.dialogs[0]).toMatchObject({
+      properties: ['openFile'],
+      filters: [
+        { name: 'Audit packet', extensions: ['zip'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    });
+    const notAPacket = join(mkdtempSync(join(tmpdir(), 'auditor-chosen-')), 'holiday photos.zip');
+    writeFileSync(notAPacket, 'not a zip');
+    electron.chosenFile = notAPacket;
+    const chosen = (await choose(frame, {})) as IpcResult<{ fileToken: string; name: string }>;
+    if (!chosen.ok) throw new Error(chosen.error.message);
+    expect(chosen.value.name).toBe('holiday photos.zip');
+    expect(JSON.stringify(chosen.value)).not.toContain(notAPacket);
+    const verify = electron.ipc.get('export:verify')!;
+    expect(await verify(frame, { fileToken: chosen.value.fileToken })).toMatchObject({ ok: true, value: { verdict: { kind: 'not-intact', file: '(packet)' } } });
+    // A chosen file is the user's own: verify never deletes it.
+    expect(existsSync(notAPacket)).toBe(true);
+    await (await shell.ready)?.close();
   });
 
   it('validates input on every channel and pushes events to every window', async () => {

@@ -1,3 +1,4 @@
+import type { PacketSignerView } from '../../../preload/contract.js';
 /**
  * Deterministic export input built from the sandbox's data generator: realistic raw events with
  * quotes, newlines, CJK, Arabic/Hebrew, emoji and spreadsheet formulas, plus a few hand-made events
@@ -116,3 +117,10 @@ export function exportInputOf(events: readonly ExportEvent[], scope: ExportScope
   const completeness = new Map<string, RecordCompleteness>(records.map((record) => [recordKeyOf(record), options.incomplete?.get(recordKeyOf(record)) ?? { complete: true, fetchedAt: FETCHED_AT, pages: 2, syncMode: 'full' }]));
   return { scope: { ...scope, records }, events: options.source ?? sourceOf(events), users: TEST_USERS, completeness };
 }
+
+/** Who signs the test packets (manifest.signing.signer). */
+export const TEST_SIGNER: PacketSignerView = {
+  zohoUser: { name: 'Patricia Boyle', email: 'patricia.boyle@zylker.example' },
+  organisation: { orgId: '20071234567', dataCentre: 'EU' },
+  installation: { id: '3f0c4f1e-7d7a-4c61-9d0e-2a4f5b6c7d8e', hostname: 'audit-laptop' },
+};
