@@ -705,8 +705,32 @@ export type TrustedSignerView = { kind: 'own'; fingerprint: string; name: string
 export type PacketVerdict =
   { kind: 'trusted'; fingerprint: string; signerName: string; trustedAs: 'this-installation' | 'trust-list' | 'pinned-key' } | { kind: 'signer-unknown'; fingerprint: string } | { kind: 'not-intact'; file: string; problem: string };
 
+/**
+ * What a packet's signed manifest states about its completeness, as verify reads it: nothing (made
+ * before packets carried coverage), unreadable, or the coverage summary, control totals, case and filter.
+ */
+export type PacketCompletenessView =
+  | { kind: 'not-stated' }
+  | { kind: 'unreadable' }
+  | {
+      kind: 'stated';
+      records: number;
+      /** Records not fetched completely, with the reason the packet gives. */
+      incomplete: Array<{ record: string; reason: string }>;
+      events: number;
+      fieldChanges: number;
+      /** The coverage rows, control totals and counts agree on the number of events. */
+      totalsAgree: boolean;
+      case: { reference: string | null; purpose: string | null; reviewer: string | null } | null;
+      /** The filter in words; null = every event of the records. */
+      filter: string | null;
+      viewName: string | null;
+    };
+
 export interface PacketVerificationView {
   verdict: PacketVerdict;
+  /** What the manifest states about completeness; rely on it only as far as the verdict allows. */
+  completeness: PacketCompletenessView;
   files: Array<{ name: string; ok: boolean; problem: string | null }>;
   /** The key that signed the manifest (as stated in it), when readable. */
   signerFingerprint: string | null;

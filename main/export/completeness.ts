@@ -10,6 +10,8 @@
  * (a Note on a Lead, both selected) is written once and counted under the first of them in the
  * scope's order, so the coverage rows add up to the packet's event count.
  */
+import { z } from 'zod';
+import type { PacketCompletenessView } from '../../preload/contract.js';
 import { AuditorError } from '../core/errors.js';
 import type { RecordKey, RecordSyncState } from '../sync/sync-store.js';
 import type { ExportStats } from './stats.js';
@@ -164,4 +166,64 @@ export function refuseIncomplete(records: readonly RecordKey[], completeness: Re
       details: { incomplete },
     },
   );
+}
+
+const statedSchema = z.object({
+  coverage: z.array(z.object({ module: z.string(), recordId: z.string(), events: z.number().int().nonnegative(), complete: z.boolean(), reason: z.string().optional() })),
+  controlTotals: z.object({ events: z.number().int().nonnegative(), fieldChanges: z.number().int().nonnegative() }),
+  counts: z.object({ events: z.number().int().nonnegative() }),
+  case: z.object({ reference: z.string().nullable(), purpose: z.string().nullable(), reviewer: z.string().nullable() }).nullable().optional(),
+  query: z.object({ filter: z.object({ kind: z.enum(['none', 'where', 'view']), words: z.string().optional(), viewName: z.string().nullable().optional() }) }),
+});
+
+/** What a manifest states about completeness (verify prints it; the app's verification dialog shows it). */
+export function statedCompleteness(manifest: unknown): PacketCompletenessView {
+  if (typeof manifest !== 'object' || manifest === null || !('coverage' in manifest)) return { kind: 'not-stated' };
+  const parsed = statedSchema.safeParse(manifest);
+  if (!parsed.success) return { kind: 'unreadable' };
+  const stated = parsed.data;
+  const rowEvents = stated.coverage.reduce((sum, row) => sum + row.events, 0);
+  return {
+    kind: 'stated',
+    records: stated.coverage.length,
+    incomplete: stated.coverage.filter((row) => !row.complete).map((row) => ({ record: `${row.module}/${row.recordId}`, reason: row.reason ?? 'not fetched completely' })),
+    events: stated.controlTotals.events,
+    fieldChanges: stated.controlTotals.fieldChanges,
+    totalsAgree: rowEvents === stated.controlTotals.events && stated.controlTotals.events === stated.counts.events,
+    case: stated.case ?? null,
+    filter: stated.query.filter.kind === 'none' ? null : (stated.query.filter.words ?? null),
+    viewName: stated.query.filter.viewName ?? null,
+  };
+}
+
+/** The statement in lines, for verify's output. */
+export function completenessLines(stated: PacketCompletenessView): string[] {
+  switch (stated.kind) {
+    case 'not-stated':
+      return ['Completeness: not stated (the packet was made by a version before packets carried a coverage statement).'];
+    case 'unreadable':
+      return ['Completeness: the statement in the manifest cannot be read — do not rely on the packet being complete.'];
+    case 'stated': {
+      const number = (value: number): string => value.toLocaleString('en-US');
+      const lines = [
+        stated.incomplete.length === 0
+          ? `Completeness: all ${number(stated.records)} ${stated.records === 1 ? 'record was' : 'records were'} fetched completely.`
+          : `Completeness: INCOMPLETE — ${number(stated.incomplete.length)} of ${number(stated.records)} records were not fetched completely:`,
+        ...stated.incomplete.slice(0, 20).map((row) => `  ${row.record} — ${row.reason}`),
+        ...(stated.incomplete.length > 20 ? [`  … and ${number(stated.incomplete.length - 20)} more (coverage in manifest.json).`] : []),
+        `Control totals: ${number(stated.events)} events, ${number(stated.fieldChanges)} field changes${stated.totalsAgree ? '' : ' — THE COVERAGE ROWS, TOTALS AND COUNTS DISAGREE'}.`,
+        `Filter: ${stated.filter === null ? 'none (every event of the records)' : `${stated.viewName === null ? '' : `saved view “${stated.viewName}”: `}${stated.filter}`}.`,
+      ];
+      const exportCase = stated.case;
+      if (exportCase !== null) {
+        const parts = [
+          exportCase.reference === null ? null : `reference ${exportCase.reference}`,
+          exportCase.purpose === null ? null : `purpose: ${exportCase.purpose}`,
+          exportCase.reviewer === null ? null : `reviewer: ${exportCase.reviewer}`,
+        ].filter((part) => part !== null);
+        lines.push(`Case: ${parts.join('; ')}.`);
+      }
+      return lines;
+    }
+  }
 }

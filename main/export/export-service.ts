@@ -29,7 +29,7 @@ import type { KeyValueStore } from '../core/kv-store.js';
 import { machineTimeZone, resolveZoneSetting, type OrgTimeZone, type ResolvedTimeZone, type ZoneContext } from '../core/zoned-time.js';
 import { describeLocalFilter } from '../review/local-filter-words.js';
 import type { RecordSyncState } from '../sync/sync-store.js';
-import { completenessOf, recordKeyOf, refuseIncomplete } from './completeness.js';
+import { completenessOf, recordKeyOf, refuseIncomplete, statedCompleteness } from './completeness.js';
 import type { SigningIdentityStore } from './signing-key-store.js';
 import type { TrustList } from './trust-list.js';
 import type { ExportCase, ExportFilterStatement, ExportProgress } from './types.js';
@@ -388,6 +388,7 @@ export class ExportService {
       const result = await verifyPacket(packet, { trustedKeys });
       return {
         verdict: result.verdict,
+        completeness: statedCompleteness(result.manifest),
         files: result.files.map((file) => ({ name: file.name, ok: file.ok, problem: file.problem ?? null })),
         signerFingerprint: result.signerFingerprint,
         signer: result.signer,

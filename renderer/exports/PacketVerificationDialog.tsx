@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { Alert, AlertTitle, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import CheckCircleOutlined from '@mui/icons-material/CheckCircleOutlined';
 import ErrorOutlined from '@mui/icons-material/ErrorOutlined';
-import type { PacketSignerView, PacketVerdict, PacketVerificationView } from '../../preload/contract';
+import type { PacketCompletenessView, PacketSignerView, PacketVerdict, PacketVerificationView } from '../../preload/contract';
+import { numberFormat } from '../records/format';
 import { Copyable } from './Copyable';
 
 const TRUSTED_AS: Record<Extract<PacketVerdict, { kind: 'trusted' }>['trustedAs'], string> = {
@@ -52,6 +53,62 @@ function signerLines(signer: PacketSignerView): Array<[string, string]> {
     ['Organisation', `${signer.organisation.orgId ?? 'unknown'}${signer.organisation.dataCentre === null ? '' : ` (data centre ${signer.organisation.dataCentre})`}`],
     ['Installation', `${signer.installation.id}${signer.installation.hostname === '' ? '' : ` on ${signer.installation.hostname}`}`],
   ];
+}
+
+/** What the signed manifest states about completeness: an auditor's first question after "is it genuine?". */
+function CompletenessStatement({ completeness }: { completeness: PacketCompletenessView }) {
+  if (completeness.kind === 'not-stated') {
+    return (
+      <Alert severity="info" variant="outlined" sx={{ mb: 2 }} data-testid="verification-completeness">
+        This packet states no coverage: it was made by a version before packets said whether each record was fetched completely.
+      </Alert>
+    );
+  }
+  if (completeness.kind === 'unreadable') {
+    return (
+      <Alert severity="warning" variant="outlined" sx={{ mb: 2 }} data-testid="verification-completeness">
+        The coverage statement in the manifest cannot be read. Do not rely on the packet being complete.
+      </Alert>
+    );
+  }
+  const rows: Array<[string, string]> = [
+    [
+      'Coverage',
+      completeness.incomplete.length === 0
+        ? completeness.records === 1
+          ? 'The record was fetched completely'
+          : `All ${numberFormat.format(completeness.records)} records fetched completely`
+        : `${numberFormat.format(completeness.incomplete.length)} of ${numberFormat.format(completeness.records)} records NOT fetched completely`,
+    ],
+    ['Control totals', `${numberFormat.format(completeness.events)} events, ${numberFormat.format(completeness.fieldChanges)} field changes${completeness.totalsAgree ? '' : ' — the totals disagree'}`],
+    ['Filter', completeness.filter === null ? 'None (every event of the records)' : `${completeness.viewName === null ? '' : `Saved view “${completeness.viewName}”: `}${completeness.filter}`],
+  ];
+  if (completeness.case?.reference != null) rows.push(['Case', completeness.case.reference]);
+  if (completeness.case?.purpose != null) rows.push(['Purpose', completeness.case.purpose]);
+  if (completeness.case?.reviewer != null) rows.push(['Reviewer', completeness.case.reviewer]);
+  return (
+    <Box sx={{ mb: 2 }} data-testid="verification-completeness">
+      <Typography variant="subtitle2">What the packet covers (as the signed manifest states)</Typography>
+      <Table size="small" aria-label="Coverage">
+        <TableBody>
+          {rows.map(([label, value]) => (
+            <TableRow key={label}>
+              <TableCell sx={{ width: 130, color: 'text.secondary' }}>{label}</TableCell>
+              <TableCell sx={{ overflowWrap: 'anywhere' }}>{value}</TableCell>
+            </TableRow>
+          ))}
+          {completeness.incomplete.slice(0, 10).map((row) => (
+            <TableRow key={row.record}>
+              <TableCell sx={{ color: 'warning.main' }}>Incomplete</TableCell>
+              <TableCell sx={{ overflowWrap: 'anywhere' }}>
+                {row.record} — {row.reason}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
+  );
 }
 
 /** Trusting an unknown signer from the verdict: only after comparing fingerprints, with a name. */
@@ -106,6 +163,7 @@ export function PacketVerificationDialog({ name, result, onClose, onTrust }: { n
                 </Table>
               </>
             )}
+            {result.verdict.kind !== 'not-intact' && <CompletenessStatement completeness={result.completeness} />}
             <Typography variant="subtitle2">Files</Typography>
             <Table size="small" aria-label="Files in the packet">
               <TableBody>

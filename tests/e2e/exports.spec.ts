@@ -47,6 +47,8 @@ test.describe('Exports screen', () => {
     const dialog = page.getByRole('dialog');
     await expect(dialog.getByTestId('verification-verdict')).toHaveAttribute('data-verdict', 'trusted');
     await expect(dialog.getByTestId('verification-verdict')).toContainText('Intact — signed by this installation');
+    await expect(dialog.getByTestId('verification-completeness')).toContainText('The record was fetched completely');
+    await expect(dialog.getByTestId('verification-completeness')).toContainText('8 events');
     await expect(dialog).toContainText('This installation’s own key signed it.');
     await page.screenshot({ path: 'tests/artifacts/exports-verified.png', animations: 'disabled' });
     await dialog.getByRole('button', { name: 'Close' }).click();

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { PacketSignerView } from '../../../preload/contract.js';
 import { AuditorError } from '../../core/errors.js';
+import { completenessLines, statedCompleteness } from '../../export/completeness.js';
 import { verdictExitCode, verifyPacket, type VerifyResult } from '../../export/verify.js';
 import { printable } from '../printable.js';
 import { trustListFor } from './trust.js';
@@ -94,7 +95,7 @@ export const verifyCommand: CliCommand = {
     const signer = result.signer;
     if (parsed.values.json === true) {
       const { manifest, ...rest } = result;
-      context.stdout.write(`${JSON.stringify({ ...rest, createdAt: manifest?.createdAt ?? null, exitCode }, null, 2)}\n`);
+      context.stdout.write(`${JSON.stringify({ ...rest, createdAt: manifest?.createdAt ?? null, completeness: statedCompleteness(manifest), exitCode }, null, 2)}\n`);
       return exitCode;
     }
     const lines = [`Packet: ${packetPath}`];
@@ -104,6 +105,8 @@ export const verifyCommand: CliCommand = {
       lines.push(`Made by ${result.manifest.scope.generatedBy} at ${result.manifest.createdAt} with ${result.manifest.generator.productName} ${result.manifest.generator.version}; packet digest ${result.manifest.packetDigest.value}`);
     lines.push('');
     for (const file of result.files) lines.push(`  ${file.ok ? 'OK     ' : 'PROBLEM'}  ${file.name}${file.problem === undefined ? '' : ` — ${file.problem}`}`);
+    // What the signed manifest states about completeness — worth reading only when the packet is intact.
+    if (result.verdict.kind !== 'not-intact') lines.push('', 'The signed manifest states:', ...completenessLines(statedCompleteness(result.manifest)).map((line) => `  ${line}`));
     lines.push('', ...resultLine(result));
     context.stdout.write(`${lines.map(printable).join('\n')}\n`);
     return exitCode;

@@ -467,7 +467,9 @@ function drawCoverage(writer: ReportWriter, coverage: readonly RecordCoverage[],
     coverage.map((row) => [
       `${row.module} / ${row.name ?? '(name unknown)'} (${row.recordId})`,
       number(row.events),
-      row.complete ? `Yes, ${row.fetchedAt === null ? '' : clock.at(Date.parse(row.fetchedAt)).iso.replace(/\.\d+(?=[+\-Z])/, '')}${row.syncMode === 'incremental' ? ' (new events since the previous complete fetch)' : ''}` : `NO — ${row.reason ?? 'not fetched completely'}`,
+      row.complete
+        ? `Yes, ${row.fetchedAt === null ? '' : clock.at(Date.parse(row.fetchedAt)).iso.replace(/\.\d+(?=[+\-Z])/, '')}${row.syncMode === 'incremental' ? ' (new events since the previous complete fetch)' : ''}`
+        : `NO — ${row.reason ?? 'not fetched completely'}`,
       row.pages === null ? '—' : number(row.pages),
       row.firstEvent === null || row.lastEvent === null ? '—' : `${row.firstEvent.slice(0, 10)} – ${row.lastEvent.slice(0, 10)}`,
     ]),

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completenessLines, statedCompleteness } from '../../../main/export/completeness.js';
 import type { ExportService } from '../../../main/export/export-service.js';
 import type { PacketManifest } from '../../../main/export/packet.js';
 import { LARGE_RECORD, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
@@ -123,6 +124,22 @@ describe('completeness in every packet', () => {
     expect(manifest.query.timeRange).toEqual({ from: new Date(Date.parse(times(all)[0]!)).toISOString(), to: new Date(Date.parse(times(all).at(-1)!)).toISOString() });
     expect(manifest.case).toEqual({ reference: 'AUD-2026-114', purpose: 'Q4 change review', reviewer: 'Ana Ruiz, Compliance' });
     expect(manifest.scope.allowIncomplete).toBe(true);
+
+    // verify reads the same statement back out of the signed manifest.
+    const { verifyPacket } = await import('../../../main/export/verify.js');
+    const verified = await verifyPacket(entry.files[0]!.path, { trustedKeys: [] });
+    expect(verified.verdict.kind).toBe('signer-unknown');
+    const stated = statedCompleteness(verified.manifest);
+    expect(stated).toMatchObject({ kind: 'stated', records: 3, events: all.length, totalsAgree: true, filter: null, case: { reference: 'AUD-2026-114' } });
+    expect(stated.kind === 'stated' && stated.incomplete.map((row) => row.record)).toEqual([`${failing.module}/${failing.recordId}`]);
+    const printed = completenessLines(stated).join('\n');
+    expect(printed).toContain('Completeness: INCOMPLETE — 1 of 3 records were not fetched completely:');
+    expect(printed).toContain(`${failing.module}/${failing.recordId} — Its last fetch failed`);
+    expect(printed).toContain(`Control totals: ${all.length.toLocaleString('en-US')} events`);
+    expect(printed).toContain('Case: reference AUD-2026-114; purpose: Q4 change review; reviewer: Ana Ruiz, Compliance.');
+    expect(statedCompleteness({ ...verified.manifest, coverage: 'nonsense' })).toEqual({ kind: 'unreadable' });
+    const { coverage: _dropped, ...older } = verified.manifest!;
+    expect(statedCompleteness(older)).toEqual({ kind: 'not-stated' });
 
     // The PDF cover states the same.
     const pdf = Buffer.from(unzipSync(new Uint8Array(readFileSync(entry.files[0]!.path)))['report.pdf']!);
