@@ -1,4 +1,5 @@
 export { TimelineCache } from './timeline-cache.js';
+export { EXPORT_PAGE_SIZE, ExportRead, type ExportReadRequest, type ExportReadRow } from './export-read.js';
 export type { CacheDatabase, CacheRunResult, CacheStatement, EventsRemovedHook, EventsWrittenHook } from './database.js';
 export type { Migration } from './migrations/migration.js';
 export type { CacheStats, CachedUser, EventRow, TimelineCacheOptions, TimelinePageWrite } from './timeline-cache.js';

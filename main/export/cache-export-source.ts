@@ -1,11 +1,8 @@
-import type { EventFilter, TimelineCache } from '../cache/index.js';
+import { EXPORT_PAGE_SIZE, type EventFilter, type TimelineCache } from '../cache/index.js';
 import { AuditorError } from '../core/errors.js';
 import type { RecordKey } from '../sync/sync-store.js';
-import { timelineEventSchema, type JsonObject } from '../zoho/models.js';
+import { storedTimelineEntry } from './stored-event.js';
 import type { ExportEvent, ExportEventSource, ExportInput, ExportScope, ReviewerNote } from './types.js';
-
-/** Events are read from the cache in pages of this many, oldest first (a report reads forwards). */
-const PAGE_SIZE = 2_000;
 
 /** Flags and notes of events, from the review capability (absent until a reviewer adds some). */
 export type ReviewAnnotations = (eventIds: readonly string[]) => Map<string, { flags: string[]; notes: ReviewerNote[] }> | Promise<Map<string, { flags: string[]; notes: ReviewerNote[] }>>;
@@ -23,28 +20,39 @@ export interface CacheExportRequest {
   generatedAt: number;
   appVersion: string;
   annotations?: ReviewAnnotations;
+  /** Events per cache read (and per annotations batch); EXPORT_PAGE_SIZE by default. Tests move the page boundaries with it. */
+  pageSize?: number;
 }
 
 /**
- * The export engine's input from the local cache: the scope, a replayable event source (each pass
- * reads the cache again, page by page, so memory stays flat), and the users directory.
+ * The export engine's input from the local cache: the scope, a replayable event source and the users
+ * directory. Every pass over the events is one forward read of the cache (TimelineCache.openExportRead:
+ * keyset pages with each event's stored object and owner joined in), the reviewer's flags and notes
+ * fetched once per page; nothing accumulates, so memory stays flat whatever the scope.
  */
 export function exportInputFromCache(cache: TimelineCache, request: CacheExportRequest): ExportInput {
   if (request.records.length === 0) {
     throw new AuditorError('EXPORT_NOTHING_SELECTED', 'No records were chosen for the export.', { hint: 'Choose at least one record.' });
   }
-  const filter: EventFilter = { ...request.filter, records: request.records };
-  const total = cache.countEvents(filter);
-  if (total === 0) {
-    throw new AuditorError('EXPORT_EMPTY', 'Nothing is cached for these records (or nothing matches the filter).', {
-      hint: 'Sync the records first (Records screen, or `timeline-auditor fetch`), or widen the filter.',
-    });
+  const read = { records: request.records, ...(request.filter === undefined ? {} : { filter: request.filter }) };
+  // A first read tells the count and time range (and is dropped: each pass reads the cache afresh).
+  const probe = cache.openExportRead(read);
+  let timeRange: ExportScope['timeRange'];
+  try {
+    if (probe.count === 0) {
+      throw new AuditorError('EXPORT_EMPTY', 'Nothing is cached for these records (or nothing matches the filter).', {
+        hint: 'Sync the records first (Records screen, or `timeline-auditor fetch`), or widen the filter.',
+      });
+    }
+    timeRange = probe.timeRange();
+  } finally {
+    probe.close();
   }
   const states = request.records.map((key) => cache.recordState(key));
   const scope: ExportScope = {
     records: request.records.map((key, index) => ({ module: key.module, recordId: key.recordId, name: states[index]?.name ?? null })),
     filterDescription: request.filterDescription,
-    timeRange: timeRangeOf(cache, filter),
+    timeRange,
     timeZone: request.timeZone,
     ...(request.timeZoneLabel === undefined ? {} : { timeZoneLabel: request.timeZoneLabel }),
     dataCentre: request.connection.dataCentre?.toUpperCase() ?? 'unknown',
@@ -54,31 +62,26 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
     generatedAt: request.generatedAt,
     appVersion: request.appVersion,
   };
-  const selected = new Set(request.records.map((key) => `${key.module}/${key.recordId}`));
+  const pageSize = request.pageSize ?? EXPORT_PAGE_SIZE;
   const events: ExportEventSource = async function* () {
-    for (let offset = 0; offset < total; offset += PAGE_SIZE) {
-      const page = cache.queryEvents(filter, { limit: PAGE_SIZE, offset, orderBy: 'audited_time', direction: 'asc', includeRaw: true });
-      const annotations = await request.annotations?.(page.map((event) => event.eventId));
-      for (const cached of page) {
-        const raw = JSON.parse(cached.raw ?? 'null') as JsonObject;
-        const owner = cache.timelinesOf(cached.eventId).find((key) => selected.has(`${key.module}/${key.recordId}`)) ?? request.records[0]!;
-        const review = annotations?.get(cached.eventId);
-        const event: ExportEvent = {
-          entry: { event: timelineEventSchema.parse(raw), raw },
-          owner: { module: owner.module, recordId: owner.recordId },
-          flags: review?.flags ?? [],
-          notes: review?.notes ?? [],
-        };
-        yield event;
+    const pass = cache.openExportRead(read);
+    try {
+      for (const page of pass.pages(pageSize)) {
+        const annotations = request.annotations === undefined ? undefined : await request.annotations(page.map((row) => row.eventId));
+        for (const row of page) {
+          const review = annotations?.get(row.eventId);
+          const event: ExportEvent = {
+            entry: storedTimelineEntry(row.rawJson, row),
+            owner: row.owner,
+            flags: review?.flags ?? [],
+            notes: review?.notes ?? [],
+          };
+          yield event;
+        }
       }
-      if (page.length < PAGE_SIZE) break;
+    } finally {
+      pass.close();
     }
   };
   return { scope, events, users: cache.usersDirectory() };
-}
-
-function timeRangeOf(cache: TimelineCache, filter: EventFilter): { from: number; to: number } | null {
-  const [first] = cache.queryEvents(filter, { limit: 1, direction: 'asc' });
-  const [last] = cache.queryEvents(filter, { limit: 1, direction: 'desc' });
-  return first === undefined || last === undefined ? null : { from: first.auditedAtMs, to: last.auditedAtMs };
 }

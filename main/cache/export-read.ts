@@ -1,0 +1,151 @@
+/**
+ * The export's read of the cache: one forward pass over the events of an export scope, oldest first.
+ *
+ * The scope (which events, and which selected record owns each) is worked out ONCE per pass, in one
+ * statement whose plan SQLite chooses freely, into a small temporary table keyed by
+ * (audited_at_ms, event rowid). Pages are then read from that table by keyset — each continues after
+ * the last key of the one before, so a page costs the same at the start and at the end of a million
+ * events (LIMIT/OFFSET re-sorted the whole scope for every page: quadratic). Each page row comes with
+ * Zoho's object as stored and its owner, joined in the same query: no per-event look-ups.
+ *
+ * Paging (not one long-running cursor) keeps the connection free between pages: the data worker
+ * answers review queries and sync writes while an export runs, and better-sqlite3 refuses other
+ * statements while an iterator is open.
+ */
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import type { RecordKey } from '../sync/sync-store.js';
+import { CacheMissingEntryError } from './errors.js';
+import { buildEventCondition, type EventFilter } from './query.js';
+
+/** One event of an export pass. */
+export interface ExportReadRow {
+  eventId: string;
+  auditedAtMs: number;
+  /** Zoho's object exactly as stored (the text written at ingest). */
+  rawJson: string;
+  /**
+   * Whose timeline it is exported from: of the selected records whose timelines hold the event, the
+   * first by (module, record id) — the same object for every event of that record.
+   */
+  owner: RecordKey;
+}
+
+export interface ExportReadRequest {
+  /** The selected records: an event is in scope when one of their timelines holds it. */
+  records: readonly RecordKey[];
+  /** Further narrowing, ANDed (its own `records`, if any, is ANDed as well). */
+  filter?: EventFilter;
+}
+
+/** Rows per page unless the caller says otherwise (~2 MB of JSON text at the sandbox's event size). */
+export const EXPORT_PAGE_SIZE = 2_000;
+
+let nextTableNumber = 0;
+
+/**
+ * One pass: `count` events, read with `pages()`; `close()` drops the temporary table (idempotent).
+ * Open a new one for every pass — it reflects the cache as it was when opened.
+ */
+export class ExportRead {
+  readonly count: number;
+  private readonly table: string;
+  private readonly ranks: string;
+  private readonly owners: RecordKey[] = [];
+  private readonly page: Statement<[number, number, number], PageRow>;
+  private closed = false;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    request: ExportReadRequest,
+  ) {
+    nextTableNumber += 1;
+    this.table = `temp.ta_export_scope_${process.pid}_${nextTableNumber}`;
+    this.ranks = `temp.ta_export_records_${process.pid}_${nextTableNumber}`;
+    const { where, params } = buildEventCondition(request.filter ?? {});
+    try {
+      db.exec(`CREATE TABLE ${this.ranks} (record_rowid INTEGER PRIMARY KEY, rank INTEGER NOT NULL UNIQUE)`);
+      // The owner order is SQLite's own (module, record_id) order, as timelinesOf sorts them.
+      db.prepare(
+        `INSERT INTO ${this.ranks} (record_rowid, rank)
+         SELECT r.id, row_number() OVER (ORDER BY r.module, r.record_id) - 1
+         FROM (SELECT DISTINCT j.value ->> '$.module' AS module, j.value ->> '$.recordId' AS record_id FROM json_each(?) j) k
+         JOIN records r ON r.module = k.module AND r.record_id = k.record_id`,
+      ).run(JSON.stringify(request.records.map((key) => ({ module: key.module, recordId: key.recordId }))));
+      for (const row of db.prepare(`SELECT r.module, r.record_id FROM ${this.ranks} s JOIN records r ON r.id = s.record_rowid ORDER BY s.rank`).all() as Array<{ module: string; record_id: string }>) {
+        this.owners.push({ module: row.module, recordId: row.record_id });
+      }
+      db.exec(`CREATE TABLE ${this.table} (audited_at_ms INTEGER NOT NULL, event_rowid INTEGER NOT NULL, owner_rank INTEGER NOT NULL, PRIMARY KEY (audited_at_ms, event_rowid)) WITHOUT ROWID`);
+      // Driven by the selected records (CROSS JOIN fixes that order): the work follows the scope,
+      // not the size of the cache. Sorted before insertion, so the table fills in key order.
+      this.count = db
+        .prepare(
+          `INSERT INTO ${this.table} (audited_at_ms, event_rowid, owner_rank)
+           SELECT e.audited_at_ms, e.id, o.rank
+           FROM (SELECT te.event_rowid AS event_rowid, min(s.rank) AS rank
+                 FROM ${this.ranks} s CROSS JOIN timeline_events te ON te.record_rowid = s.record_rowid
+                 GROUP BY te.event_rowid) o
+           JOIN events e ON e.id = o.event_rowid
+           WHERE ${where}
+           ORDER BY e.audited_at_ms, e.id`,
+        )
+        .run(...params).changes;
+      this.page = db.prepare(
+        `SELECT s.audited_at_ms, s.event_rowid, s.owner_rank, e.event_id, r.raw_json
+         FROM ${this.table} s JOIN events e ON e.id = s.event_rowid JOIN event_raw r ON r.event_rowid = s.event_rowid
+         WHERE (s.audited_at_ms, s.event_rowid) > (?, ?)
+         ORDER BY s.audited_at_ms, s.event_rowid LIMIT ?`,
+      );
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  /** The scope's first and last audited time, or null when it is empty. */
+  timeRange(): { from: number; to: number } | null {
+    const row = this.db.prepare(`SELECT min(audited_at_ms) AS "from", max(audited_at_ms) AS "to" FROM ${this.table}`).get() as { from: number | null; to: number | null };
+    return row.from === null || row.to === null ? null : { from: row.from, to: row.to };
+  }
+
+  /**
+   * The scope's events, oldest first (ties by storage order), `pageSize` at a time. Each page is one
+   * query; nothing holds the connection between pages.
+   */
+  *pages(pageSize = EXPORT_PAGE_SIZE): Generator<ExportReadRow[], void, undefined> {
+    const size = Math.max(1, Math.trunc(pageSize));
+    let afterMs = Number.MIN_SAFE_INTEGER;
+    let afterRowid = Number.MIN_SAFE_INTEGER;
+    for (;;) {
+      if (this.closed) return;
+      const rows = this.page.all(afterMs, afterRowid, size);
+      if (rows.length === 0) return;
+      const out: ExportReadRow[] = new Array<ExportReadRow>(rows.length);
+      for (let index = 0; index < rows.length; index += 1) {
+        const row = rows[index] as PageRow;
+        const owner = this.owners[row.owner_rank];
+        if (owner === undefined) throw new CacheMissingEntryError(`owner record (rank ${row.owner_rank}) of event ${row.event_id}`);
+        out[index] = { eventId: row.event_id, auditedAtMs: row.audited_at_ms, rawJson: row.raw_json, owner };
+      }
+      const last = rows[rows.length - 1] as PageRow;
+      afterMs = last.audited_at_ms;
+      afterRowid = last.event_rowid;
+      yield out;
+      if (rows.length < size) return;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.db.open) return;
+    this.db.exec(`DROP TABLE IF EXISTS ${this.table}; DROP TABLE IF EXISTS ${this.ranks}`);
+  }
+}
+
+interface PageRow {
+  audited_at_ms: number;
+  event_rowid: number;
+  owner_rank: number;
+  event_id: string;
+  raw_json: string;
+}
