@@ -14,6 +14,7 @@
  */
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import type { RecordKey } from '../sync/sync-store.js';
+import { AuditorError } from '../core/errors.js';
 import { CacheMissingEntryError } from './errors.js';
 import { buildEventCondition, type EventFilter } from './query.js';
 
@@ -89,12 +90,15 @@ export class ExportRead {
            ORDER BY e.audited_at_ms, e.id`,
         )
         .run(...params).changes;
-      this.page = db.prepare(
-        `SELECT s.audited_at_ms, s.event_rowid, s.owner_rank, e.event_id, r.raw_json
-         FROM ${this.table} s JOIN events e ON e.id = s.event_rowid JOIN event_raw r ON r.event_rowid = s.event_rowid
-         WHERE (s.audited_at_ms, s.event_rowid) > (?, ?)
-         ORDER BY s.audited_at_ms, s.event_rowid LIMIT ?`,
-      );
+      // Rows as arrays (raw mode): no object per row to build and collect, at a million rows.
+      this.page = db
+        .prepare<[number, number, number], PageRow>(
+          `SELECT s.audited_at_ms, s.event_rowid, s.owner_rank, e.event_id, r.raw_json
+           FROM ${this.table} s JOIN events e ON e.id = s.event_rowid JOIN event_raw r ON r.event_rowid = s.event_rowid
+           WHERE (s.audited_at_ms, s.event_rowid) > (?, ?)
+           ORDER BY s.audited_at_ms, s.event_rowid LIMIT ?`,
+        )
+        .raw(true);
     } catch (error) {
       this.close();
       throw error;
@@ -116,22 +120,27 @@ export class ExportRead {
     let afterMs = Number.MIN_SAFE_INTEGER;
     let afterRowid = Number.MIN_SAFE_INTEGER;
     for (;;) {
-      if (this.closed) return;
+      // A read closed under a pass would end it early and silently: refuse instead (a bug, never a short file).
+      if (this.closed) throw new AuditorError('EXPORT_READ_CLOSED', 'The export read the cache after its read was closed.', { hint: 'This is a bug in Timeline Auditor; please report it.' });
       const rows = this.page.all(afterMs, afterRowid, size);
       if (rows.length === 0) return;
       const out: ExportReadRow[] = new Array<ExportReadRow>(rows.length);
       for (let index = 0; index < rows.length; index += 1) {
-        const row = rows[index] as PageRow;
-        const owner = this.owners[row.owner_rank];
-        if (owner === undefined) throw new CacheMissingEntryError(`owner record (rank ${row.owner_rank}) of event ${row.event_id}`);
-        out[index] = { eventId: row.event_id, auditedAtMs: row.audited_at_ms, rawJson: row.raw_json, owner };
+        const [auditedAtMs, , ownerRank, eventId, rawJson] = rows[index] as PageRow;
+        const owner = this.owners[ownerRank];
+        if (owner === undefined) throw new CacheMissingEntryError(`owner record (rank ${ownerRank}) of event ${eventId}`);
+        out[index] = { eventId, auditedAtMs, rawJson, owner };
       }
       const last = rows[rows.length - 1] as PageRow;
-      afterMs = last.audited_at_ms;
-      afterRowid = last.event_rowid;
+      afterMs = last[0];
+      afterRowid = last[1];
       yield out;
       if (rows.length < size) return;
     }
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
   }
 
   close(): void {
@@ -142,10 +151,5 @@ export class ExportRead {
   }
 }
 
-interface PageRow {
-  audited_at_ms: number;
-  event_rowid: number;
-  owner_rank: number;
-  event_id: string;
-  raw_json: string;
-}
+/** audited_at_ms, event_rowid, owner_rank, event_id, raw_json */
+type PageRow = [number, number, number, string, string];

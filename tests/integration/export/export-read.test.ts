@@ -162,4 +162,16 @@ describe('the export read', () => {
     const temporary = cache.database().prepare<[], { name: string }>("SELECT name FROM sqlite_temp_master WHERE type = 'table'").all();
     expect(temporary).toEqual([]);
   });
+
+  it('an export prepared but never run leaves one read at most, closed by the next; its passes still read everything', async () => {
+    const temporaryTables = (): number => cache.database().prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_temp_master WHERE type = 'table'").get()!.n;
+    const abandoned = exportInputFromCache(cache, request([A, B], { pageSize: 4 }));
+    expect(temporaryTables()).toBe(2); // the scope and the owners' order of one read
+    const next = exportInputFromCache(cache, request([A]));
+    expect(temporaryTables()).toBe(2); // the abandoned one's read was closed, the new one's is open
+    const want = expected([A, B], new Set()).map((row) => row.id);
+    expect((await collect(abandoned.events)).map((item) => item.entry.event.id)).toEqual(want);
+    expect((await collect(next.events)).map((item) => item.entry.event.id)).toEqual(expected([A], new Set()).map((row) => row.id));
+    expect(temporaryTables()).toBe(0);
+  });
 });
