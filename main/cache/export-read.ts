@@ -36,6 +36,8 @@ export interface ExportReadRequest {
   records: readonly RecordKey[];
   /** Further narrowing, ANDed (its own `records`, if any, is ANDed as well). */
   filter?: EventFilter;
+  /** Only the first `limit` events of the scope (in export order); all when absent. */
+  limit?: number;
 }
 
 /**
@@ -92,9 +94,9 @@ export class ExportRead {
                  GROUP BY te.event_rowid) o
            JOIN events e ON e.id = o.event_rowid
            WHERE ${where}
-           ORDER BY e.audited_at_ms, e.id`,
+           ORDER BY e.audited_at_ms, e.id${request.limit === undefined ? '' : ' LIMIT ?'}`,
         )
-        .run(...params).changes;
+        .run(...params, ...(request.limit === undefined ? [] : [Math.max(0, Math.trunc(request.limit))])).changes;
       // Rows as arrays (raw mode): no object per row to build and collect, at a million rows.
       this.page = db
         .prepare<[number, number, number], PageRow>(

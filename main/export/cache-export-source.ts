@@ -74,11 +74,12 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
     appVersion: request.appVersion,
   };
   const pageSize = request.pageSize ?? EXPORT_PAGE_SIZE;
-  const events: ExportEventSource = async function* () {
-    // The first read if no pass took it (and no later export closed it), else a fresh one.
+  const events: ExportEventSource = async function* (options = {}) {
+    // The first read if no pass took it (and no later export closed it), else a fresh one — of only
+    // the first events when the pass wants no more (the whole first read would do, but costs more).
     let pass = unclaimedReads.get(cache);
-    if (pass === first && pass.isOpen) unclaimedReads.delete(cache);
-    else pass = cache.openExportRead(read);
+    if (pass === first && pass.isOpen && options.limit === undefined) unclaimedReads.delete(cache);
+    else pass = cache.openExportRead(options.limit === undefined ? read : { ...read, limit: options.limit });
     try {
       for (const page of pass.pages(pageSize)) {
         const annotations = request.annotations === undefined ? undefined : await request.annotations(page.map((row) => row.eventId));

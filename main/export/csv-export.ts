@@ -15,7 +15,7 @@ import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import type { JsonValue, ZohoUser } from '../zoho/models.js';
-import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } from './types.js';
+import type { ExportEvent, ExportEventSource, ExportPassOptions, ExportRunOptions, ExportScope } from './types.js';
 import { instantOf, zoneClock, type ZoneClock } from '../core/zoned-time.js';
 import { discardStream, neutraliseCell, renderAutomation, renderValue, throwIfAborted } from './values.js';
 
@@ -140,8 +140,8 @@ class BatchedWriter {
 }
 
 /** The events to read (no wrapping generator: one fewer async hop per event matters at a million). */
-export function iterateEvents(events: ExportEventSource | AsyncIterable<ExportEvent>): AsyncIterable<ExportEvent> {
-  return typeof events === 'function' ? events() : events;
+export function iterateEvents(events: ExportEventSource | AsyncIterable<ExportEvent>, pass?: ExportPassOptions): AsyncIterable<ExportEvent> {
+  return typeof events === 'function' ? events(pass) : events;
 }
 
 export interface CsvResult {

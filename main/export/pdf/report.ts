@@ -469,7 +469,7 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
         { ...body, color: MUTED },
         { align: 'left' },
       ) + 10;
-    for await (const event of iterateEvents(input.events)) {
+    for await (const event of iterateEvents(input.events, coverage.listed < coverage.events ? { limit: coverage.listed } : {})) {
       throwIfAborted(options.signal);
       // Leaving the loop ends the pass (the cache read closes): the rest is in the summary and the CSV/JSON.
       if (events >= coverage.listed) break;

@@ -174,4 +174,14 @@ describe('the export read', () => {
     expect((await collect(next.events)).map((item) => item.entry.event.id)).toEqual(expected([A], new Set()).map((row) => row.id));
     expect(temporaryTables()).toBe(0);
   });
+
+  it('a pass that wants only the first events reads only those', async () => {
+    const records = [A, B, B2];
+    const want = expected(records, new Set()).map((row) => row.id);
+    const input = exportInputFromCache(cache, request(records, { pageSize: 3 }));
+    for (const limit of [0, 1, 5, want.length, want.length + 4]) {
+      expect((await collect(() => input.events({ limit }))).map((item) => item.entry.event.id)).toEqual(want.slice(0, limit));
+    }
+    expect((await collect(input.events)).map((item) => item.entry.event.id)).toEqual(want);
+  });
 });
