@@ -266,6 +266,8 @@ async function main(): Promise<void> {
     '',
     `Caches: ${builds.join('; ')}.`,
     '',
+    'Before the forward read (issue 12, the same CLI path): CSV of ~90,000 cached events 47.9 s (1,900 events/s, 28× the time of 9,000 — LIMIT/OFFSET pages re-sorting the scope, one timelinesOf per event); PDF of 100,000 events 257 s at 1.9 GB peak.',
+    '',
     ...table,
     '',
     `Machine: ${cpus().length} CPUs (nproc), ${cpuModel}; Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average (1/5/15 min) ${load(loadAtStart)} at the start, ${load(loadAtEnd)} at the end — the 2 cores are shared with other work, so a load above 2 means the CLI had less than the machine.`,
