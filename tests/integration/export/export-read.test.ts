@@ -184,4 +184,18 @@ describe('the export read', () => {
     }
     expect((await collect(input.events)).map((item) => item.entry.event.id)).toEqual(want);
   });
+
+  it('holds SQLite’s page cache small while reads are open, and gives the connection its own size back', () => {
+    const cacheSize = (): number => cache.database().prepare<[], { cache_size: number }>('PRAGMA cache_size').get()!.cache_size;
+    const own = cacheSize();
+    expect(own).toBe(-64 * 1024);
+    const one = cache.openExportRead({ records: [A] });
+    const two = cache.openExportRead({ records: [B] });
+    expect(cacheSize()).toBe(-8 * 1024);
+    one.close();
+    expect(cacheSize()).toBe(-8 * 1024); // another read is still open
+    two.close();
+    two.close(); // idempotent: released once
+    expect(cacheSize()).toBe(own);
+  });
 });
