@@ -19,6 +19,7 @@ import { zoneClock } from '../core/zoned-time.js';
 import { buildEventCondition, dayNumberToDate } from './query.js';
 import type { CachedEvent, CachedFieldChange, EventFilter, HeatmapCell, HeatmapKind, HeatmapOptions, HourOfWeekCell, QueryOptions, SourceDayCell, UserSourceCell } from './query.js';
 import { indexableText } from './search-text.js';
+import { ExportRead, type ExportReadRequest } from './export-read.js';
 
 export interface TimelineCacheOptions {
   /** Stamps schema_migrations.applied_at. */
@@ -749,6 +750,15 @@ export class TimelineCache implements SyncStore {
   /** Zoho's object for the event exactly as stored (the text written at ingest). */
   getRawEvent(eventId: string): string | undefined {
     return this.statements.rawByEventId.get(eventId)?.raw_json;
+  }
+
+  /**
+   * One forward pass over an export's events (main/cache/export-read.ts): the scope worked out once,
+   * then read page by page in (audited time, storage order) with each event's raw JSON and owner.
+   * Close it when the pass ends (it holds a temporary table until then).
+   */
+  openExportRead(request: ExportReadRequest): ExportRead {
+    return new ExportRead(this.db, request);
   }
 
   /** The tracked records whose timelines showed this event. */

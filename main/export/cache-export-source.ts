@@ -1,12 +1,16 @@
-import type { EventFilter, TimelineCache } from '../cache/index.js';
+import { EXPORT_PAGE_SIZE, type EventFilter, type ExportRead, type TimelineCache } from '../cache/index.js';
 import { AuditorError } from '../core/errors.js';
 import type { RecordKey } from '../sync/sync-store.js';
-import { timelineEventSchema, type JsonObject } from '../zoho/models.js';
 import { completenessOf, recordKeyOf, refuseIncomplete, type RecordCompleteness } from './completeness.js';
+import { storedTimelineEntry } from './stored-event.js';
 import type { ExportCase, ExportEvent, ExportEventSource, ExportFilterStatement, ExportInput, ExportScope, ReviewerNote } from './types.js';
 
-/** Events are read from the cache in pages of this many, oldest first (a report reads forwards). */
-const PAGE_SIZE = 2_000;
+/**
+ * Per cache, the first read of the latest export while no pass has taken it yet: an export that is
+ * prepared but never run (a failure before its first file) leaves at most this one temporary table,
+ * closed when the next export on the cache is prepared.
+ */
+const unclaimedReads = new WeakMap<TimelineCache, ExportRead>();
 
 /** Flags and notes of events, from the review capability (absent until a reviewer adds some). */
 export type ReviewAnnotations = (eventIds: readonly string[]) => Map<string, { flags: string[]; notes: ReviewerNote[] }> | Promise<Map<string, { flags: string[]; notes: ReviewerNote[] }>>;
@@ -28,34 +32,49 @@ export interface CacheExportRequest {
   generatedAt: number;
   appVersion: string;
   annotations?: ReviewAnnotations;
+  /** Events per cache read (and per annotations batch); EXPORT_PAGE_SIZE by default. Tests move the page boundaries with it. */
+  pageSize?: number;
 }
 
 /**
- * The export engine's input from the local cache: the scope, a replayable event source (each pass
- * reads the cache again, page by page, so memory stays flat), and the users directory.
+ * The export engine's input from the local cache: the scope, a replayable event source and the users
+ * directory. Every pass over the events is one forward read of the cache (TimelineCache.openExportRead:
+ * keyset pages with each event's stored object and owner joined in), the reviewer's flags and notes
+ * fetched once per page; nothing accumulates, so memory stays flat whatever the scope.
  */
 export function exportInputFromCache(cache: TimelineCache, request: CacheExportRequest): ExportInput {
   if (request.records.length === 0) {
     throw new AuditorError('EXPORT_NOTHING_SELECTED', 'No records were chosen for the export.', { hint: 'Choose at least one record.' });
   }
-  const filter: EventFilter = { ...request.filter, records: request.records };
-  const total = cache.countEvents(filter);
-  if (total === 0) {
-    throw new AuditorError('EXPORT_EMPTY', 'Nothing is cached for these records (or nothing matches the filter).', {
-      hint: 'Sync the records first (Records screen, or `timeline-auditor fetch`), or widen the filter.',
-    });
-  }
   const states = request.records.map((key) => cache.recordState(key));
   const completeness = new Map<string, RecordCompleteness>(request.records.map((key, index) => [recordKeyOf(key), completenessOf(states[index])]));
   // Checked again here, against the state the events are read in (a fetch may have failed since the service checked).
   if (!request.allowIncomplete) refuseIncomplete(request.records, completeness);
+  const read = { records: request.records, ...(request.filter === undefined ? {} : { filter: request.filter }) };
+  // The first read tells the count and time range, then serves the first pass (working out the
+  // scope twice cost ~1.5 s at a million events). Later passes read the cache afresh.
+  unclaimedReads.get(cache)?.close();
+  const first = cache.openExportRead(read);
+  let timeRange: ExportScope['timeRange'];
+  try {
+    if (first.count === 0) {
+      throw new AuditorError('EXPORT_EMPTY', 'Nothing is cached for these records (or nothing matches the filter).', {
+        hint: 'Sync the records first (Records screen, or `timeline-auditor fetch`), or widen the filter.',
+      });
+    }
+    timeRange = first.timeRange();
+  } catch (error) {
+    first.close();
+    throw error;
+  }
+  unclaimedReads.set(cache, first);
   const scope: ExportScope = {
     records: request.records.map((key, index) => ({ module: key.module, recordId: key.recordId, name: states[index]?.name ?? null })),
     filterDescription: request.filterStatement.kind === 'none' ? null : request.filterStatement.words,
     filter: request.filterStatement,
     case: request.case,
     allowIncomplete: request.allowIncomplete,
-    timeRange: timeRangeOf(cache, filter),
+    timeRange,
     timeZone: request.timeZone,
     ...(request.timeZoneLabel === undefined ? {} : { timeZoneLabel: request.timeZoneLabel }),
     dataCentre: request.connection.dataCentre?.toUpperCase() ?? 'unknown',
@@ -65,31 +84,30 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
     generatedAt: request.generatedAt,
     appVersion: request.appVersion,
   };
-  const selected = new Set(request.records.map((key) => `${key.module}/${key.recordId}`));
-  const events: ExportEventSource = async function* () {
-    for (let offset = 0; offset < total; offset += PAGE_SIZE) {
-      const page = cache.queryEvents(filter, { limit: PAGE_SIZE, offset, orderBy: 'audited_time', direction: 'asc', includeRaw: true });
-      const annotations = await request.annotations?.(page.map((event) => event.eventId));
-      for (const cached of page) {
-        const raw = JSON.parse(cached.raw ?? 'null') as JsonObject;
-        const owner = cache.timelinesOf(cached.eventId).find((key) => selected.has(`${key.module}/${key.recordId}`)) ?? request.records[0]!;
-        const review = annotations?.get(cached.eventId);
-        const event: ExportEvent = {
-          entry: { event: timelineEventSchema.parse(raw), raw },
-          owner: { module: owner.module, recordId: owner.recordId },
-          flags: review?.flags ?? [],
-          notes: review?.notes ?? [],
-        };
-        yield event;
+  const pageSize = request.pageSize ?? EXPORT_PAGE_SIZE;
+  const events: ExportEventSource = async function* (options = {}) {
+    // The first read if no pass took it (and no later export closed it), else a fresh one — of only
+    // the first events when the pass wants no more (the whole first read would do, but costs more).
+    let pass = unclaimedReads.get(cache);
+    if (pass === first && pass.isOpen && options.limit === undefined) unclaimedReads.delete(cache);
+    else pass = cache.openExportRead(options.limit === undefined ? read : { ...read, limit: options.limit });
+    try {
+      for (const page of pass.pages(pageSize)) {
+        const annotations = request.annotations === undefined ? undefined : await request.annotations(page.map((row) => row.eventId));
+        for (const row of page) {
+          const review = annotations?.get(row.eventId);
+          const event: ExportEvent = {
+            entry: storedTimelineEntry(row.rawJson, row),
+            owner: row.owner,
+            flags: review?.flags ?? [],
+            notes: review?.notes ?? [],
+          };
+          yield event;
+        }
       }
-      if (page.length < PAGE_SIZE) break;
+    } finally {
+      pass.close();
     }
   };
   return { scope, events, users: cache.usersDirectory(), completeness };
-}
-
-function timeRangeOf(cache: TimelineCache, filter: EventFilter): { from: number; to: number } | null {
-  const [first] = cache.queryEvents(filter, { limit: 1, direction: 'asc' });
-  const [last] = cache.queryEvents(filter, { limit: 1, direction: 'desc' });
-  return first === undefined || last === undefined ? null : { from: first.auditedAtMs, to: last.auditedAtMs };
 }

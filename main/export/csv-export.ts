@@ -1,17 +1,23 @@
 /**
  * events.csv: one row per field change (an event without field changes → one row with empty field
- * columns), RFC 4180 quoting, CRLF, UTF-8 with BOM, written by csv-stringify as a stream.
+ * columns), RFC 4180 quoting, CRLF, UTF-8 with BOM, written as a stream in ~256 KiB writes.
+ *
+ * The encoding is written here rather than by csv-stringify: RFC 4180 needs three rules (a field
+ * holding a comma, a quote, CR or LF is quoted; a quote inside is doubled; CRLF ends every row), and
+ * csv-stringify's general machinery (options, casting, one stream chunk per row) cost about as much
+ * again as all the rest of the export (1.95× a plain loop for the same rows; docs/benchmarks.md) —
+ * the difference between meeting the 1M-event target and not. tests/integration/export/csv.test.ts
+ * checks the bytes against csv-stringify's with the options this file used.
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { writeAtomically } from '../core/atomic-file.js';
-import { pipeline } from 'node:stream/promises';
-import { Transform, type TransformCallback, type Writable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import type { JsonValue, ZohoUser } from '../zoho/models.js';
-import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } from './types.js';
+import type { ExportEvent, ExportEventSource, ExportPassOptions, ExportRunOptions, ExportScope } from './types.js';
 import { instantOf, zoneClock, type ZoneClock } from '../core/zoned-time.js';
-import { neutraliseCell, renderAutomation, renderValue, throwIfAborted } from './values.js';
+import { discardStream, neutraliseCell, renderAutomation, renderValue, throwIfAborted } from './values.js';
 
 export const CSV_COLUMNS = [
   'event_id',
@@ -95,38 +101,47 @@ export function csvRowsForEvent(event: ExportEvent, clock: ZoneClock, names: Rea
   return rows;
 }
 
-/** Joins csv-stringify's one-chunk-per-row output into ~256 KiB writes. */
-class ChunkBatcher extends Transform {
-  private pending: Buffer[] = [];
-  private size = 0;
+const NEEDS_QUOTES = /[",\r\n]/;
+const QUOTE = /"/g;
 
-  constructor(private readonly limit: number) {
-    super();
+/** One field as RFC 4180 wants it: quoted when it holds a comma, a quote, CR or LF, inner quotes doubled. */
+export function csvField(value: string): string {
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(QUOTE, '""')}"` : value;
+}
+
+/** One record: fields joined by commas, ended by CRLF. */
+export function csvRecord(cells: readonly string[]): string {
+  let line = '';
+  for (let index = 0; index < cells.length; index += 1) line += index === 0 ? csvField(cells[index] as string) : `,${csvField(cells[index] as string)}`;
+  return `${line}\r\n`;
+}
+
+/** Gathers records into ~256 KiB writes (a million tiny writes cost more than the encoding) and waits whenever the destination asks. */
+class BatchedWriter {
+  private pending = '';
+
+  constructor(
+    private readonly out: Writable,
+    private readonly limit: number,
+  ) {}
+
+  /** Adds text; true when a batch is full and the caller should `await flush()` (no promise per row otherwise). */
+  add(text: string): boolean {
+    this.pending += text;
+    return this.pending.length >= this.limit;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.pending.push(chunk);
-    this.size += chunk.length;
-    if (this.size >= this.limit) this.release();
-    callback();
-  }
-
-  override _flush(callback: TransformCallback): void {
-    this.release();
-    callback();
-  }
-
-  private release(): void {
-    if (this.size === 0) return;
-    this.push(Buffer.concat(this.pending, this.size));
-    this.pending = [];
-    this.size = 0;
+  async flush(): Promise<void> {
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    if (!this.out.write(text, 'utf8')) await once(this.out, 'drain');
   }
 }
 
 /** The events to read (no wrapping generator: one fewer async hop per event matters at a million). */
-export function iterateEvents(events: ExportEventSource | AsyncIterable<ExportEvent>): AsyncIterable<ExportEvent> {
-  return typeof events === 'function' ? events() : events;
+export function iterateEvents(events: ExportEventSource | AsyncIterable<ExportEvent>, pass?: ExportPassOptions): AsyncIterable<ExportEvent> {
+  return typeof events === 'function' ? events(pass) : events;
 }
 
 export interface CsvResult {
@@ -145,33 +160,34 @@ export async function writeEventsCsv(
 ): Promise<CsvResult> {
   const clock = zoneClock(input.scope.timeZone);
   const names = userNames(input.users);
-  // quote_record_delimiter: with an explicit record_delimiter csv-stringify otherwise quotes only fields
-  // holding the whole CRLF, leaving a bare LF or CR unquoted — RFC 4180 wants every line break quoted.
-  const stringifier = stringify({ bom: true, header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows', quote_record_delimiter: true });
-  // csv-stringify pushes one small chunk per row; gathering them into ~256 KiB writes saves a million
-  // tiny file writes (and their thread-pool round trips) for a million rows, with memory still bounded.
-  // pipeline (not pipe) so that an abort destroys all three streams and their late errors stay handled.
-  const done = pipeline(stringifier, new ChunkBatcher(256 * 1024), destination);
+  const done = finished(destination);
+  // A write error rejects `done` at once; nothing else may leave it unhandled while the rows are written.
+  done.catch(() => undefined);
+  const writer = new BatchedWriter(destination, 256 * 1024);
   const progressEvery = options.progressEvery ?? 500;
   let rows = 0;
   let events = 0;
   try {
+    writer.add(`\ufeff${csvRecord(CSV_COLUMNS)}`);
     for await (const event of iterateEvents(input.events)) {
       throwIfAborted(options.signal);
+      let text = '';
       for (const cells of csvRowsForEvent(event, clock, names)) {
         rows += 1;
         for (let index = 0; index < cells.length; index += 1) cells[index] = neutraliseCell(cells[index] as string);
-        if (!stringifier.write(cells)) await once(stringifier, 'drain');
+        text += csvRecord(cells);
       }
+      if (writer.add(text)) await writer.flush();
       events += 1;
       if (events % progressEvery === 0) options.onProgress?.({ eventsDone: events, phase: 'csv' });
     }
+    await writer.flush();
   } catch (error) {
-    stringifier.destroy(error instanceof Error ? error : new Error(String(error)));
+    discardStream(destination);
     await done.catch(() => undefined);
     throw error;
   }
-  stringifier.end();
+  destination.end();
   await done;
   options.onProgress?.({ eventsDone: events, phase: 'csv' });
   return { rows, events };

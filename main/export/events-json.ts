@@ -10,6 +10,10 @@
  *  "reviews":[{"eventIndex":3,"eventId":"…","flags":[…],"notes":[…]}]}   only events with flags or notes
  */
 import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ExportEvent, ReviewerNote } from './types.js';
 import { discardStream } from './values.js';
@@ -24,17 +28,31 @@ export interface EventsJsonDocument {
   reviews: Array<{ eventIndex: number; eventId: string; flags: string[]; notes: ReviewerNote[] }>;
 }
 
-/** Incremental writer, so the packet can write events.json and events.csv in one pass over the events. */
+/**
+ * Incremental writer, so the packet can write events.json and events.csv in one pass over the events.
+ * The reviews section comes after the events but is known only while they pass: it is written to a
+ * side file as it goes and copied in at the end — rule-based flags can mark most events (83% of a
+ * million in the sandbox's data), and holding them in memory cost hundreds of MB.
+ */
 export class EventsJsonWriter {
   private count = 0;
+  private reviewCount = 0;
   private readonly owners = new Map<string, number>();
   private readonly ownerList: Array<{ module: string; recordId: string }> = [];
+  /** One small integer per event (~8 MB at a million). */
   private readonly eventOwners: number[] = [];
-  private readonly reviews: EventsJsonDocument['reviews'] = [];
+  private side: { folder: string; file: string; out: WriteStream } | null = null;
 
-  constructor(private readonly out: Writable) {}
+  constructor(
+    private readonly out: Writable,
+    /** Where the reviews' side file goes (a folder of its own is made inside). */
+    private readonly tempDirectory = tmpdir(),
+  ) {}
 
   async start(): Promise<void> {
+    const folder = await mkdtemp(join(this.tempDirectory, 'timeline-auditor-reviews-'));
+    const file = join(folder, 'reviews.ndjson');
+    this.side = { folder, file, out: createWriteStream(file) };
     await this.write(`{"format":${JSON.stringify(EVENTS_JSON_FORMAT)},"events":[`);
   }
 
@@ -49,7 +67,9 @@ export class EventsJsonWriter {
     }
     this.eventOwners.push(ownerIndex);
     if (event.flags.length > 0 || event.notes.length > 0) {
-      this.reviews.push({ eventIndex: this.count, eventId: event.entry.event.id, flags: [...event.flags], notes: event.notes.map((note) => ({ ...note })) });
+      const review: EventsJsonDocument['reviews'][number] = { eventIndex: this.count, eventId: event.entry.event.id, flags: [...event.flags], notes: event.notes.map((note) => ({ ...note })) };
+      await this.writeSide(`${this.reviewCount === 0 ? '\n' : ',\n'}${JSON.stringify(review)}`);
+      this.reviewCount += 1;
     }
     this.count += 1;
   }
@@ -60,15 +80,36 @@ export class EventsJsonWriter {
       await this.write(`${start === 0 ? '' : ','}${this.eventOwners.slice(start, start + 10_000).join(',')}`);
     }
     await this.write(`],\n"reviews":[`);
-    for (let index = 0; index < this.reviews.length; index += 1) await this.write(`${index === 0 ? '\n' : ',\n'}${JSON.stringify(this.reviews[index])}`);
+    const side = this.sideFile();
+    side.out.end();
+    await once(side.out, 'finish');
+    for await (const chunk of createReadStream(side.file, { encoding: 'utf8', highWaterMark: 1 << 20 })) await this.write(chunk as string);
     await this.write(`\n]}\n`);
     this.out.end();
     await once(this.out, 'finish');
+    this.side = null;
+    await rm(side.folder, { recursive: true, force: true });
   }
 
-  /** Closes the file without finishing the document (a cancelled or failed export). */
+  /** Closes the file without finishing the document (a cancelled or failed export); removes the side file. */
   abort(): void {
     discardStream(this.out);
+    const side = this.side;
+    this.side = null;
+    if (side !== null) {
+      discardStream(side.out);
+      void rm(side.folder, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private sideFile(): { folder: string; file: string; out: WriteStream } {
+    if (this.side === null) throw new Error('EventsJsonWriter: start() was not called, or the writer was aborted.');
+    return this.side;
+  }
+
+  private async writeSide(text: string): Promise<void> {
+    const side = this.sideFile().out;
+    if (!side.write(text)) await once(side, 'drain');
   }
 
   private async write(text: string): Promise<void> {

@@ -81,7 +81,16 @@ export interface ExportEvent {
  * events in the same order. The PDF and the packet read the events more than once (summary first,
  * then every event), so a one-shot iterable is not enough — `spoolEvents` turns one into this.
  */
-export type ExportEventSource = () => AsyncIterable<ExportEvent>;
+export type ExportEventSource = (pass?: ExportPassOptions) => AsyncIterable<ExportEvent>;
+
+/** What one pass needs; a source may ignore it (the reader still stops where it wants). */
+export interface ExportPassOptions {
+  /**
+   * The pass reads no further than the first `limit` events (the PDF's event listing): a source that
+   * can, reads only those — the cache then works out and reads 10,000 events, not a million.
+   */
+  limit?: number;
+}
 
 /** counting: the PDF's statistics pass; csv: events.csv (and, in a packet, events.json); then pdf, signing, zip, done. */
 export type ExportPhase = 'counting' | 'csv' | 'pdf' | 'signing' | 'zip' | 'done';

@@ -13,7 +13,8 @@ Exports the cached timelines of the records (run \`timeline-auditor fetch\` or s
 
 Options:
   --csv FILE         One row per field change (UTF-8 with BOM, opens in Excel)
-  --pdf FILE         The audit report (cover, coverage, summary, heatmaps, events)
+  --pdf FILE         The audit report (cover, coverage, summary, heatmaps, and the events one by
+                     one — the first 10,000 for a larger export; the CSV holds every event)
   --packet FILE      A signed audit packet (.zip): report, CSV, raw events, users, signed manifest
   --where JSON       Narrow the events: {"sources":["crm_api"],"userIds":[…],"actions":[…],
                      "modules":[…],"fieldApiNames":[…],"from":"2026-01-01T00:00:00Z","to":…,"text":"…"}

@@ -1,7 +1,9 @@
 /**
  * The PDF audit report (pdfkit): cover page with the scope, summary tables, two vector heatmaps, then
- * every event with every field change. Pages are streamed to the destination as they are finished
- * (no page buffering), so 10k events do not grow memory; hence "Page N" without "of M".
+ * the events with every field change — every event up to PDF_EVENT_LIST_LIMIT, beyond that the first
+ * PDF_EVENT_LIST_LIMIT, the cover saying so (the summary and heatmaps always cover every event; the
+ * CSV and events.json hold every event). Pages are streamed to the destination as they are finished
+ * (no page buffering), so memory does not grow with the pages; hence "Page N" without "of M".
  * Every page's footer carries the packet digest (see packet.ts: SHA-256 of events.json ‖ events.csv ‖ users.json).
  */
 import { once } from 'node:events';
@@ -46,7 +48,17 @@ export interface PdfReportInput {
   completeness: ReadonlyMap<string, RecordCompleteness>;
 }
 
+/**
+ * The most events a report lists one by one. 10,000 events make ~1,450 A4 pages (~5 MiB) in about
+ * 10 s — already more than anyone reads page by page, and the size the report's time target (≤ 15 s)
+ * is set for. A larger scope is summarised whole (tables, heatmaps) and lists its first 10,000 events;
+ * rendering 13,000+ pages would only add time and memory, while the CSV and events.json hold every event.
+ */
+export const PDF_EVENT_LIST_LIMIT = 10_000;
+
 export interface PdfReportOptions extends ExportRunOptions {
+  /** The most events listed one by one (PDF_EVENT_LIST_LIMIT by default); tests use small numbers. */
+  eventListLimit?: number;
   /** Shown in every footer; null for a report made outside a packet. */
   packetDigest: string | null;
   /** Pre-computed statistics (the packet computes them while writing the CSV); computed here when absent. */
@@ -59,7 +71,10 @@ export interface PdfReportOptions extends ExportRunOptions {
 
 export interface PdfResult {
   pages: number;
+  /** Events listed one by one (all of them up to the list limit). */
   events: number;
+  /** Events the report summarises (every event of the export). */
+  summarised: number;
 }
 
 function formatRange(scope: ExportScope, clock: ZoneClock): string {
@@ -110,6 +125,7 @@ class ReportWriter {
 
   newPage(layout: 'portrait' | 'landscape' = 'portrait', section = this.section): void {
     this.section = section;
+    if (this.page > 0 && this.page % FONT_LAYOUT_PAGES === 0) forgetFontLayouts(this.doc);
     this.doc.addPage({ size: 'A4', layout, margin: 0 });
     this.text.resetFontState();
     [this.width, this.height] = layout === 'portrait' ? A4 : [A4[1], A4[0]];
@@ -286,6 +302,22 @@ class ReportWriter {
   }
 }
 
+/**
+ * pdfkit caches the glyph layout of every distinct word each embedded font has set, for the life of
+ * the document: with event ids, times and values nearly every word is new, and at 10,000 events the
+ * cache held ~80 MB. Emptied every FONT_LAYOUT_PAGES pages it stays a few MB; emptied at every page
+ * the labels and names every page repeats were laid out again each time (10k events: 11 s → 20 s).
+ * (`layoutCache` is pdfkit's own field on its embedded fonts, reached through `_fontFamilies`; both
+ * absent → nothing to do.)
+ */
+const FONT_LAYOUT_PAGES = 50;
+
+function forgetFontLayouts(doc: PDFKit.PDFDocument): void {
+  const families = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: Record<string, unknown> }> })._fontFamilies;
+  if (families === undefined) return;
+  for (const font of Object.values(families)) if (font.layoutCache !== undefined) font.layoutCache = Object.create(null) as Record<string, unknown>;
+}
+
 /** White → deep blue; zero stays white so empty hours read as empty. */
 function heatColour(value: number, max: number): string {
   if (value <= 0 || max <= 0) return '#f7f9fb';
@@ -298,6 +330,48 @@ function heatColour(value: number, max: number): string {
 
 function percent(count: number, total: number): string {
   return total === 0 ? '0%' : `${((count / total) * 100).toFixed(1)}%`;
+}
+
+/** How much of the export the report lists one by one. */
+export interface ReportCoverage {
+  /** Events in the export (every one counted in the summary and heatmaps). */
+  events: number;
+  /** Events listed one by one: all of them, or the first `listed` in the export's order. */
+  listed: number;
+  /** Part of a signed audit packet (events.csv and events.json beside it) or a report on its own. */
+  inPacket: boolean;
+}
+
+export function reportCoverage(events: number, limit: number, inPacket: boolean): ReportCoverage {
+  return { events, listed: Math.min(events, Math.max(0, Math.trunc(limit))), inPacket };
+}
+
+/**
+ * What the report covers, in words — null when it lists every event. Said on the cover and where the
+ * listing starts and stops, so no reader takes the listed events for the whole export.
+ */
+export function reportCoverageStatement(coverage: ReportCoverage): string | null {
+  if (coverage.listed >= coverage.events) return null;
+  const all = coverage.events.toLocaleString('en-US');
+  const listed = coverage.listed.toLocaleString('en-US');
+  const where = coverage.inPacket ? 'events.csv and events.json in this audit packet hold every event, with every field change' : 'export the events as CSV or an audit packet for every event, with every field change';
+  return `This report summarises all ${all} events of the export (the summary tables and heatmaps count every one) and lists the first ${listed} of them one by one, oldest first; ${where}.`;
+}
+
+/** The coverage statement as a block at the writer's position (nothing when every event is listed). */
+function drawCoverageStatement(writer: ReportWriter, coverage: ReportCoverage): void {
+  const statement = reportCoverageStatement(coverage);
+  if (statement === null) return;
+  const style: TextStyle = { size: 10.5, weight: 'bold', color: FLAG };
+  const lines = writer.text.layout(statement, style, writer.contentWidth - 16);
+  const lineHeight = style.size * 1.4;
+  writer.ensure(lines.length * lineHeight + 16);
+  const top = writer.y;
+  writer.doc
+    .rect(MARGIN_X, top, 3, lines.length * lineHeight + 6)
+    .fillColor(FLAG)
+    .fill();
+  writer.y = writer.text.drawLines(lines, MARGIN_X + 12, top + 3, writer.contentWidth - 16, style, lineHeight, 'left') + 12;
 }
 
 function countRows(rows: CountRow[], total: number, withKey: boolean): string[][] {
@@ -328,6 +402,7 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
   const names = userNames(input.users);
   const productName = options.productName ?? 'Timeline Auditor';
   const writer = new ReportWriter(scope, options.packetDigest, productName);
+  const coverage = reportCoverage(stats.events, options.eventListLimit ?? PDF_EVENT_LIST_LIMIT, options.packetDigest !== null);
   const doc = writer.doc;
   doc.pipe(destination);
   const done = finished(destination);
@@ -366,6 +441,7 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
       ['Packet digest', options.packetDigest ?? 'None — this report was exported on its own, not inside a signed audit packet.'],
     ]);
     writer.y += 14;
+    drawCoverageStatement(writer, coverage);
     const explanation =
       options.packetDigest === null
         ? 'This report was exported on its own. For evidence that can be verified, export an audit packet: it bundles this report with the raw events and a signed manifest.'
@@ -416,7 +492,8 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
 
     // ---- events
     writer.newPage('portrait', 'Events');
-    writer.heading(`Events (${stats.events.toLocaleString('en-US')})`);
+    writer.heading(coverage.listed < coverage.events ? `Events (first ${coverage.listed.toLocaleString('en-US')} of ${coverage.events.toLocaleString('en-US')})` : `Events (${stats.events.toLocaleString('en-US')})`);
+    drawCoverageStatement(writer, coverage);
     writer.y =
       writer.text.draw(
         'Events appear in the order of the export. Each field change shows the value before and after the change; an empty value means the field was blank.',
@@ -426,8 +503,10 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
         { ...body, color: MUTED },
         { align: 'left' },
       ) + 10;
-    for await (const event of iterateEvents(input.events)) {
+    for await (const event of iterateEvents(input.events, coverage.listed < coverage.events ? { limit: coverage.listed } : {})) {
       throwIfAborted(options.signal);
+      // Leaving the loop ends the pass (the cache read closes): the rest is in the summary and the CSV/JSON.
+      if (events >= coverage.listed) break;
       drawEvent(writer, event, clock, names);
       events += 1;
       if (events % 200 === 0) {
@@ -435,7 +514,11 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
         if (destination.writableNeedDrain) await once(destination, 'drain');
       }
     }
-    if (events === 0) writer.text.draw('No events matched this export.', MARGIN_X, writer.y, writer.contentWidth, body);
+    if (events === 0 && coverage.events === 0) writer.text.draw('No events matched this export.', MARGIN_X, writer.y, writer.contentWidth, body);
+    else if (events < coverage.events) {
+      writer.y += 6;
+      drawCoverageStatement(writer, { ...coverage, listed: events });
+    }
   } catch (error) {
     doc.unpipe(destination);
     discardStream(destination);
@@ -445,7 +528,7 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
   doc.end();
   await done;
   options.onProgress?.({ eventsDone: events, phase: 'pdf' });
-  return { pages: writer.page, events };
+  return { pages: writer.page, events, summarised: stats.events };
 }
 
 /**

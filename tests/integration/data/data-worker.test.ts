@@ -197,7 +197,9 @@ describe('export jobs', () => {
 
   it('fails as a value when nothing is cached for the records', async () => {
     const data = open();
-    await expect(data.exports.csv(job([{ module: 'Leads', recordId: '1' }], dir.file('empty.csv')))).rejects.toMatchObject({ code: 'EXPORT_EMPTY' });
+    // Never fetched: refused as incomplete (its history is unknown); allowed anyway, nothing is cached for it.
+    await expect(data.exports.csv(job([{ module: 'Leads', recordId: '1' }], dir.file('empty.csv')))).rejects.toMatchObject({ code: 'EXPORT_INCOMPLETE' });
+    await expect(data.exports.csv(job([{ module: 'Leads', recordId: '1' }], dir.file('empty.csv'), { allowIncomplete: true }))).rejects.toMatchObject({ code: 'EXPORT_EMPTY' });
     expect(existsSync(dir.file('empty.csv'))).toBe(false);
   });
 

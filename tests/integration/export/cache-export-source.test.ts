@@ -4,7 +4,7 @@
  * an event shared by two timelines, annotations, the scope's time range and the refusals.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TimelineCache } from '../../../main/cache/index.js';
+import { EXPORT_PAGE_SIZE, type TimelineCache } from '../../../main/cache/index.js';
 import { exportInputFromCache, type CacheExportRequest } from '../../../main/export/cache-export-source.js';
 import type { ExportEvent } from '../../../main/export/types.js';
 import { LARGE_RECORD, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
@@ -67,7 +67,7 @@ afterAll(async () => {
 describe('exportInputFromCache', () => {
   it('reads more than one page: every event once, oldest first, objects exactly as Zoho sent them', async () => {
     const truth = truthOf(large);
-    expect(truth.length).toBeGreaterThan(4_000); // PAGE_SIZE is 2,000: several pages
+    expect(truth.length).toBeGreaterThan(3 * EXPORT_PAGE_SIZE); // several pages
     const input = exportInputFromCache(cache, request([large]));
     const events = await collect(input.events);
     // Zoho sends newest first with distinct times here, so oldest first is exactly the reverse.
@@ -147,14 +147,15 @@ describe('exportInputFromCache', () => {
     expect(annotated.map((event) => event.entry.event.id).sort()).toEqual([...flagged].sort());
     for (const event of annotated) expect(event.notes).toEqual([{ author: 'Reviewer', text: `checked ${event.entry.event.id}`, at: 1 }]);
     expect(events.filter((event) => event.notes.length > 0)).toHaveLength(3);
-    // One lookup per page of 2,000.
+    // One lookup per page of EXPORT_PAGE_SIZE events.
     expect(asked.reduce((sum, count) => sum + count, 0)).toBe(truth.length);
-    expect(asked).toHaveLength(Math.ceil(truth.length / 2_000));
+    expect(asked).toHaveLength(Math.ceil(truth.length / EXPORT_PAGE_SIZE));
   });
 
   it('refuses an empty selection, records with nothing cached and a filter that matches nothing', () => {
     expect(() => exportInputFromCache(cache, request([]))).toThrow(expect.objectContaining({ code: 'EXPORT_NOTHING_SELECTED' }));
-    expect(() => exportInputFromCache(cache, request([{ module: 'Leads', recordId: '42' }]))).toThrow(expect.objectContaining({ code: 'EXPORT_EMPTY' }));
+    expect(() => exportInputFromCache(cache, request([{ module: 'Leads', recordId: '42' }]))).toThrow(expect.objectContaining({ code: 'EXPORT_INCOMPLETE' }));
+    expect(() => exportInputFromCache(cache, request([{ module: 'Leads', recordId: '42' }], { allowIncomplete: true }))).toThrow(expect.objectContaining({ code: 'EXPORT_EMPTY' }));
     expect(() => exportInputFromCache(cache, request([large], { filter: { sources: ['no_such_source'] } }))).toThrow(expect.objectContaining({ code: 'EXPORT_EMPTY' }));
   });
 });

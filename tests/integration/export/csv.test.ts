@@ -2,9 +2,10 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, exportCsvFile } from '../../../main/export/csv-export.js';
-import { restoreCell } from '../../../main/export/values.js';
+import { CSV_COLUMNS, csvRowsForEvent, exportCsvFile, userNames } from '../../../main/export/csv-export.js';
+import { neutraliseCell, restoreCell, ZoneClock } from '../../../main/export/values.js';
 import type { ExportEvent } from '../../../main/export/types.js';
 import type { JsonObject } from '../../../main/zoho/models.js';
 import { buildEvents, sourceOf, testScope, TEST_USERS } from '../../unit/export/fixtures.js';
@@ -27,6 +28,18 @@ afterAll(async () => {
 });
 
 describe('events.csv', () => {
+  it('is byte for byte what csv-stringify writes for the same cells (RFC 4180 quoting, CRLF, BOM)', async () => {
+    const clock = new ZoneClock('UTC');
+    const names = userNames(TEST_USERS);
+    const cells = events.flatMap((event) => csvRowsForEvent(event, clock, names).map((row) => row.map(neutraliseCell)));
+    // The options the export used when csv-stringify wrote the file.
+    const expected = stringify(cells, { bom: true, header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows', quote_record_delimiter: true });
+    expect((await readFile(join(dir, 'events.csv'))).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+    // Cells of every kind the rules care about were there to compare.
+    const all = cells.flat();
+    for (const pattern of [/"/, /,/, /\n/, /\r/, /^'[=+\-@]/]) expect(all.some((cell) => pattern.test(cell))).toBe(true);
+  });
+
   it('starts with a UTF-8 BOM and the exact header', () => {
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(rows[0]).toEqual([...CSV_COLUMNS]);

@@ -131,3 +131,50 @@ describe('report.pdf when the organisation zone could not be read', () => {
     }
   });
 });
+
+describe('report.pdf of a scope larger than the event list limit', () => {
+  it('lists the first events only, says so on the cover and in the listing, and still counts every event', async () => {
+    const capDir = await mkdtemp(join(tmpdir(), 'export-pdf-cap-'));
+    try {
+      const all = buildEvents(60);
+      let yielded = 0;
+      let passes = 0;
+      const source = async function* (): AsyncGenerator<ExportEvent> {
+        passes += 1;
+        for (const event of all) {
+          yielded += 1;
+          yield event;
+        }
+      };
+      const path = join(capDir, 'capped.pdf');
+      const result = await exportPdfFile(exportInputOf(all, testScope(), { source }), path, { packetDigest: DIGEST, eventListLimit: 25 });
+      expect(result).toMatchObject({ events: 25, summarised: all.length });
+      // The statistics pass read everything; the listing stopped after 25 (plus the one that told it to stop).
+      expect(passes).toBe(2);
+      expect(yielded).toBe(all.length + 26);
+      const capped = execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
+      const flat = capped.replace(/\s+/g, ' ');
+      const statement = `This report summarises all ${all.length} events of the export (the summary tables and heatmaps count every one) and lists the first 25 of them one by one, oldest first; events.csv and events.json in this audit packet hold every event, with every field change.`;
+      const cover = execFileSync('pdftotext', ['-enc', 'UTF-8', '-l', '1', path, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      expect(cover).toContain(statement);
+      expect(flat).toContain(`Events (first 25 of ${all.length})`);
+      expect(flat.split(statement).length - 1).toBe(3); // cover, start and end of the listing
+      expect(flat).toContain(`${all.length} events, `); // the cover's count is every event
+      const listed = all.filter((event) => capped.includes(`Event ${event.entry.event.id}`));
+      expect(listed.map((event) => event.entry.event.id)).toEqual(all.slice(0, 25).map((event) => event.entry.event.id));
+
+      // A standalone report points to the CSV or a packet instead.
+      const standalonePath = join(capDir, 'standalone.pdf');
+      await exportPdfFile(exportInputOf(all), standalonePath, { packetDigest: null, eventListLimit: 10 });
+      const standalone = execFileSync('pdftotext', ['-enc', 'UTF-8', '-l', '1', standalonePath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      expect(standalone).toContain('lists the first 10 of them one by one, oldest first; export the events as CSV or an audit packet for every event');
+    } finally {
+      await rm(capDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says nothing of the kind when every event is listed', () => {
+    expect(text.replace(/\s+/g, ' ')).not.toContain('This report summarises all');
+    expect(text).toContain(`Events (${events.length})`);
+  });
+});
