@@ -112,9 +112,11 @@ export function expectCacheEqualsGroundTruth(store: TimelineCache, sandbox: Sand
 }
 
 /** Wraps real fetch to count requests in flight over time (instrumentation only; answers pass through untouched). */
-export function inFlightMeter(): { fetch: typeof fetch; timeAbove: (limit: number) => number; peak: () => number; meanBusy: () => number } {
+export function inFlightMeter(): { fetch: typeof fetch; timeAbove: (limit: number) => number; peak: () => number; meanAtSend: () => number } {
   let inFlight = 0;
   let peak = 0;
+  let sends = 0;
+  let inFlightAtSends = 0;
   let lastChange = performance.now();
   const durations: Array<{ count: number; ms: number }> = [];
   const change = (delta: number): void => {
@@ -127,6 +129,8 @@ export function inFlightMeter(): { fetch: typeof fetch; timeAbove: (limit: numbe
   return {
     fetch: async (input, init) => {
       change(1);
+      sends += 1;
+      inFlightAtSends += inFlight;
       try {
         const response = await fetch(input, init);
         const body = await response.arrayBuffer();
@@ -142,11 +146,11 @@ export function inFlightMeter(): { fetch: typeof fetch; timeAbove: (limit: numbe
       return busy === 0 ? 0 : over / busy;
     },
     peak: () => peak,
-    /** Time-weighted mean number of requests in flight while any was. */
-    meanBusy(): number {
-      const busy = durations.filter((entry) => entry.count > 0);
-      const total = busy.reduce((sum, entry) => sum + entry.ms, 0);
-      return total === 0 ? 0 : busy.reduce((sum, entry) => sum + entry.count * entry.ms, 0) / total;
-    },
+    /**
+     * Mean number of requests in flight (this one included) as each request was sent: the window the
+     * engine actually used. Unlike the time-weighted mean, a loaded machine that is slow to read
+     * answers does not inflate it (an unread answer keeps its slot for the engine too).
+     */
+    meanAtSend: () => (sends === 0 ? 0 : inFlightAtSends / sends),
   };
 }

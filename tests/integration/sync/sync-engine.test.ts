@@ -65,7 +65,7 @@ describe('SyncEngine against the sandbox', () => {
     // the limit — each refusal is one time the limit was exceeded, so few refusals = rarely over, briefly.
     expect(stats.rejected429).toBeGreaterThan(0);
     expect(stats.rejected429 / stats.crmRequests).toBeLessThan(0.15);
-    expect(meter.meanBusy()).toBeLessThan(4);
+    expect(meter.meanAtSend()).toBeLessThan(4);
     expect(result.progress.currentConcurrency).toBeLessThanOrEqual(4);
   });
 });
