@@ -258,7 +258,7 @@ export function ExportsScreen() {
                 )}
                 {progress.state === 'done' && progress.entry !== null && (
                   <Alert
-                    severity="success"
+                    severity={(progress.entry.incompleteRecords ?? 0) > 0 ? 'warning' : 'success'}
                     action={
                       <Button color="inherit" size="small" sx={{ whiteSpace: 'nowrap' }} onClick={() => void call('export:reveal', { exportId: progress.entry!.id }).then((result) => setRevealed(result.revealed ? null : result.path))}>
                         Show in folder
@@ -268,7 +268,7 @@ export function ExportsScreen() {
                     Exported {numberFormat.format(progress.entry.events)} events: {progress.entry.files.map((file) => file.path.split(/[\\/]/).pop()).join(', ')}
                     {(progress.entry.incompleteRecords ?? 0) > 0 && (
                       <div>
-                        {progress.entry.incompleteRecords} of {progress.entry.records} records are marked incomplete in it (not fetched completely).
+                        {progress.entry.incompleteRecords} of {progress.entry.records} records {progress.entry.incompleteRecords === 1 ? 'is' : 'are'} marked incomplete in it (not fetched completely).
                       </div>
                     )}
                     {revealed !== null && <div>Saved in {revealed}</div>}
@@ -353,6 +353,8 @@ export function ExportsScreen() {
                       {entry.files.map((file) => (
                         <Chip key={file.path} size="small" label={`${file.format.toUpperCase()} · ${formatBytes(file.bytes)}`} title={file.path} />
                       ))}
+                      {(entry.incompleteRecords ?? 0) > 0 && <Chip size="small" color="warning" variant="outlined" label={`${entry.incompleteRecords} incomplete`} title="Records exported although not fetched completely; the packet marks them so" />}
+                      {entry.caseReference != null && <Chip size="small" variant="outlined" label={entry.caseReference} title="Case reference" />}
                     </Stack>
                   </TableCell>
                   <TableCell sx={{ maxWidth: 260 }}>{entry.packetDigest === null ? '—' : <Copyable text={entry.packetDigest} label="packet digest" />}</TableCell>

@@ -34,8 +34,11 @@ test.describe('Export what the reviewer sees', () => {
 
     await expect(page.getByRole('heading', { level: 2, name: 'Exports' })).toBeVisible();
     await expect(page.getByTestId('export-progress')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
-    await expect(page.getByTestId('export-progress')).toContainText('1 of 2 records are marked incomplete');
+    await expect(page.getByTestId('export-progress')).toContainText('1 of 2 records is marked incomplete');
     const row = page.getByTestId('export-history-row').first();
+    await expect(row).toContainText('1 incomplete');
+    await expect(row).toContainText('AUD-2026-114');
+    await page.screenshot({ path: 'tests/artifacts/exports-incomplete-history.png', animations: 'disabled' });
     const shown = await row
       .getByRole('button', { name: 'Show' })
       .click()
