@@ -73,17 +73,18 @@ export const MALFORMED_RESPONSE_RETRIES = 1;
 export const CREDITS_REMAINING_HEADER = 'x-api-credits-remaining';
 
 /** How one attempt (one HTTP request to Zoho) ended, as a RequestGate is told. */
-export type AttemptResult = /** Zoho answered 2xx/204 with a readable body. */
-(
-  | { kind: 'ok' }
-  /** Zoho answered 429; `retryAfterMs` when it said how long to wait. */
-  | { kind: 'rate-limited'; retryAfterMs: number | undefined }
-  /** Anything else: 5xx, 4xx, 401, a network failure, an unreadable body, or the attempt was cancelled. */
-  | { kind: 'error' }
-) & {
-  /** X-API-CREDITS-REMAINING of the answer, when Zoho sent one (absent when it did not, or there was no answer). */
-  creditsRemaining?: number;
-};
+export type AttemptResult =
+  /** Zoho answered 2xx/204 with a readable body. */
+  (
+    | { kind: 'ok' }
+    /** Zoho answered 429; `retryAfterMs` when it said how long to wait. */
+    | { kind: 'rate-limited'; retryAfterMs: number | undefined }
+    /** Anything else: 5xx, 4xx, 401, a network failure, an unreadable body, or the attempt was cancelled. */
+    | { kind: 'error' }
+  ) & {
+    /** X-API-CREDITS-REMAINING of the answer, when Zoho sent one (absent when it did not, or there was no answer). */
+    creditsRemaining?: number;
+  };
 
 /** A gate's permission for one attempt; released exactly once with how the attempt ended. */
 export interface RequestTicket {
