@@ -171,12 +171,18 @@ export interface SyncProgressView {
   recordsDone: number;
   recordsTotal: number;
   recordsFailed: number;
+  /** Records the run did not finish because it stopped or was cancelled (a resume continues them); 0 while running. */
+  recordsSkipped: number;
   eventsWritten: number;
   pagesFetched: number;
   requestsPerSecond: number;
   eventsPerSecond: number;
   etaMs: number | null;
   currentConcurrency: number;
+  /** Credits this run spent. */
+  creditsUsed: number;
+  /** The org's credits left in Zoho's 24 h window (X-API-CREDITS-REMAINING); null when Zoho did not say. */
+  creditsRemaining: number | null;
   errors: Array<{ record: string; code: string; message: string }>;
   /** Why a run stopped early (credit budget, reconnect needed), in plain words. */
   stoppedReason: string | null;

@@ -18,6 +18,7 @@ import { RecordsService, type RecordsStore } from '../records/records-service.js
 import { ReviewService } from '../review/review-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { ZohoClient } from '../zoho/client.js';
+import { editionConcurrency } from '../zoho/organization.js';
 import type { PlatformPorts } from './platform-ports.js';
 
 export interface DataServices {
@@ -61,7 +62,15 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     pdf: (job, run) => data.exports.pdf(job, run),
     packet: (job, run) => data.exports.packet(job, run),
   };
-  const records = new RecordsService({ store: recordsStore, cacheFile, client: syncClient, events, clock: ports.clock });
+  const records = new RecordsService({
+    store: recordsStore,
+    cacheFile,
+    client: syncClient,
+    events,
+    clock: ports.clock,
+    // The edition read at sign-in sets how many calls a sync starts with (Zoho's per-edition limit).
+    defaultConcurrency: () => editionConcurrency(auth.status().orgEdition),
+  });
   const review = new ReviewService({
     reviewStore: data.review,
     store: settingsStore,

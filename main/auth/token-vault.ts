@@ -31,6 +31,11 @@ export interface ConnectionRecord {
   orgId: string | undefined;
   /** The organisation's zone, read at sign-in (GET /crm/v8/org); undefined in vaults written before it was read. */
   orgTimeZone: OrgTimeZone | undefined;
+  /**
+   * The org's license_details.paid_type as read at sign-in (GET /crm/v8/org): null when Zoho sent none,
+   * undefined when it was not read (older vault, or the read failed). Sets the sync's concurrency.
+   */
+  orgPaidType?: string | null | undefined;
   /** Milliseconds since the epoch: receipt time + expires_in. */
   expiresAt: number;
   connectedAt: number;
@@ -59,6 +64,7 @@ const persistedSchema = z.object({
   user: z.object({ id: optionalString, email: optionalString, name: optionalString }).optional(),
   orgId: optionalString,
   orgTimeZone: z.discriminatedUnion('state', [z.object({ state: z.literal('read'), zone: z.string() }), z.object({ state: z.literal('unread'), reason: z.string() })]).optional(),
+  orgPaidType: z.string().nullable().optional(),
   expiresAt: z.number(),
   connectedAt: z.number(),
   refreshTimes: z.array(z.number()),
@@ -156,6 +162,7 @@ export class TokenVault {
       ...(connection.user === undefined ? {} : { user: dropUndefined(connection.user) }),
       ...(connection.orgId === undefined ? {} : { orgId: connection.orgId }),
       ...(connection.orgTimeZone === undefined ? {} : { orgTimeZone: connection.orgTimeZone }),
+      ...(connection.orgPaidType === undefined ? {} : { orgPaidType: connection.orgPaidType }),
       expiresAt: connection.expiresAt,
       connectedAt: connection.connectedAt,
       refreshTimes: [...connection.refreshTimes],
@@ -228,6 +235,7 @@ function toRecord(persisted: PersistedConnection): ConnectionRecord {
     user: persisted.user === undefined ? undefined : { id: persisted.user.id, email: persisted.user.email, name: persisted.user.name },
     orgId: persisted.orgId,
     orgTimeZone: persisted.orgTimeZone,
+    orgPaidType: persisted.orgPaidType,
     expiresAt: persisted.expiresAt,
     connectedAt: persisted.connectedAt,
     refreshTimes: [...persisted.refreshTimes],

@@ -5,7 +5,7 @@ import { AuditorError, serializeError } from '../core/errors.js';
 import type { SerializedError } from '../core/errors.js';
 import type { OrgTimeZone } from '../core/zoned-time.js';
 import { ZohoClient } from '../zoho/client.js';
-import { fetchOrganization } from '../zoho/organization.js';
+import { editionOf, fetchOrganization, type ZohoEdition } from '../zoho/organization.js';
 import type { AccessToken, TokenProvider } from '../zoho/token-provider.js';
 import { accountsUrlFor, dataCentreFromLocation, trustedAccountsServer, trustedApiDomain } from './data-centres.js';
 import type { AccountsTarget, DataCentre } from './data-centres.js';
@@ -27,8 +27,18 @@ export const DEFAULT_CALLBACK_PORT = 47813;
  */
 export const DEFAULT_SCOPES: readonly string[] = ['ZohoCRM.modules.READ', 'ZohoCRM.settings.modules.READ', 'ZohoCRM.settings.fields.READ', 'ZohoCRM.users.READ', 'ZohoCRM.org.READ', 'AaaServer.profile.READ'];
 
-/** Refresh this long before expiry, so no call starts with a token about to lapse. */
+/**
+ * Refresh this long before expiry, so no call starts with a token about to lapse (limits-and-tokens.md)
+ * — but never more than a quarter of the token's lifetime (refreshMarginFor): with a fixed 120 s, a
+ * 60 s token would look stale from birth and every call would mint one, spending Zoho's 10 refreshes
+ * per 10 minutes in ten calls.
+ */
 export const REFRESH_MARGIN_MS = 120_000;
+
+/** min(margin, a quarter of the lifetime): a token is used for at least three quarters of its life. */
+export function refreshMarginFor(lifetimeMs: number, marginMs: number = REFRESH_MARGIN_MS): number {
+  return Math.max(0, Math.min(marginMs, Math.floor(lifetimeMs / 4)));
+}
 /** Zoho: one refresh token mints at most 10 access tokens per 10 minutes. */
 export const REFRESH_LIMIT = { max: 10, windowMs: 10 * 60_000 } as const;
 
@@ -40,6 +50,8 @@ export interface ConnectionStatus {
   orgId: string | undefined;
   /** The organisation's zone as read at sign-in; undefined when disconnected or never read (older vault). */
   orgTimeZone: OrgTimeZone | undefined;
+  /** The org's edition from license_details.paid_type at sign-in; null when unknown (not read, absent, or a name the limits page does not list). */
+  orgEdition: ZohoEdition | null;
   dataCentre: DataCentre | undefined;
   accountsServer: string | undefined;
   apiDomain: string | undefined;
@@ -110,6 +122,7 @@ export class ZohoAuthService implements TokenProvider {
         user: undefined,
         orgId: undefined,
         orgTimeZone: undefined,
+        orgEdition: null,
         dataCentre: undefined,
         accountsServer: undefined,
         apiDomain: undefined,
@@ -124,6 +137,7 @@ export class ZohoAuthService implements TokenProvider {
       user: record.user,
       orgId: record.orgId,
       orgTimeZone: record.orgTimeZone,
+      orgEdition: editionOf(record.orgPaidType),
       dataCentre: record.dataCentre,
       accountsServer: record.accountsServer,
       apiDomain: record.apiDomain,
@@ -218,7 +232,8 @@ export class ZohoAuthService implements TokenProvider {
       this.#vault.write(connection);
     }
     // Read on every sign-in (a reconnect re-reads it); a failure keeps the connection and is recorded.
-    this.#vault.write({ ...connection, orgTimeZone: await this.#readOrgTimeZone(options.signal) });
+    const org = await this.#readOrganization(options.signal);
+    this.#vault.write({ ...connection, orgTimeZone: org.timeZone, orgPaidType: org.paidType });
     const status = this.status();
     this.#onStatusChange?.(status);
     return status;
@@ -248,10 +263,11 @@ export class ZohoAuthService implements TokenProvider {
   }
 
   /**
-   * GET /crm/v8/org → org[0].time_zone, with the connection just stored. Never fails the sign-in:
-   * what went wrong is kept as the reason, and `org` then falls back visibly (core/zoned-time.ts).
+   * GET /crm/v8/org → org[0].time_zone and license_details.paid_type, with the connection just stored.
+   * Never fails the sign-in: what went wrong is kept as the reason, `org` then falls back visibly
+   * (core/zoned-time.ts) and the sync assumes Standard's concurrency.
    */
-  async #readOrgTimeZone(signal: AbortSignal | undefined): Promise<OrgTimeZone> {
+  async #readOrganization(signal: AbortSignal | undefined): Promise<{ timeZone: OrgTimeZone; paidType: string | null | undefined }> {
     const fetchImpl = this.#fetch;
     const client = new ZohoClient({
       tokenProvider: this,
@@ -262,11 +278,11 @@ export class ZohoAuthService implements TokenProvider {
     });
     try {
       const organization = await fetchOrganization(client, signal);
-      return { state: 'read', zone: organization.timeZone };
+      return { timeZone: { state: 'read', zone: organization.timeZone }, paidType: organization.paidType };
     } catch (error) {
       if (signal?.aborted) throw error;
       const said = error instanceof AuditorError && error.hint !== undefined ? `${error.message} ${error.hint}` : error instanceof Error ? error.message : String(error);
-      return { state: 'unread', reason: `reading it from Zoho failed (${said})` };
+      return { timeZone: { state: 'unread', reason: `reading it from Zoho failed (${said})` }, paidType: undefined };
     }
   }
 
@@ -322,7 +338,10 @@ export class ZohoAuthService implements TokenProvider {
   }
 
   #isFresh(connection: StoredConnection): boolean {
-    return this.#clock.now() < connection.expiresAt - this.#refreshMarginMs;
+    // The token was issued at the last refresh, or at sign-in if none came after it (refreshTimes keeps the latest).
+    const issuedAt = Math.max(connection.connectedAt, ...connection.refreshTimes);
+    const margin = refreshMarginFor(connection.expiresAt - issuedAt, this.#refreshMarginMs);
+    return this.#clock.now() < connection.expiresAt - margin;
   }
 
   #liveConnection(): StoredConnection {

@@ -33,6 +33,11 @@ export interface RecordsServiceDependencies {
   client: () => ZohoClient;
   events: EventHub;
   clock: Clock;
+  /**
+   * The concurrency a sync starts with unless told otherwise: the org's edition's limit (read at
+   * sign-in; zoho/organization.ts). None = the engine's default (Standard's 10).
+   */
+  defaultConcurrency?: () => number;
 }
 
 /** Records named on a command line (see `resolveRecords`). */
@@ -183,7 +188,12 @@ export class RecordsService {
     } else {
       syncTarget = { records: [...target.records] };
     }
-    return this.#engine().run(syncTarget, options);
+    return this.#engine().run(syncTarget, this.#withDefaultConcurrency(options));
+  }
+
+  #withDefaultConcurrency<T extends SyncOptions>(options: T): T {
+    if (options.concurrency !== undefined || this.deps.defaultConcurrency === undefined) return options;
+    return { ...options, concurrency: this.deps.defaultConcurrency() };
   }
 
   async timeline(record: RecordKeyView, limit: number, offset: number): Promise<{ total: number; events: TimelineEventView[] }> {
@@ -204,14 +214,17 @@ export class RecordsService {
     let announceRunId: (runId: string) => void = () => undefined;
     const runIdKnown = new Promise<string>((resolve) => (announceRunId = resolve));
     const finished = engine
-      .run(target, {
-        ...(mode === undefined ? {} : { mode }),
-        signal: controller.signal,
-        onProgress: (progress) => {
-          announceRunId(progress.runId);
-          this.#publish(progress);
-        },
-      })
+      .run(
+        target,
+        this.#withDefaultConcurrency({
+          ...(mode === undefined ? {} : { mode }),
+          signal: controller.signal,
+          onProgress: (progress: SyncProgress) => {
+            announceRunId(progress.runId);
+            this.#publish(progress);
+          },
+        }),
+      )
       .then((result) => {
         // The engine has already published the run's final progress through onProgress.
         announceRunId(result.runId);
@@ -265,12 +278,15 @@ function emptyProgress(runId: string): SyncProgressView {
     recordsDone: 0,
     recordsTotal: 0,
     recordsFailed: 0,
+    recordsSkipped: 0,
     eventsWritten: 0,
     pagesFetched: 0,
     requestsPerSecond: 0,
     eventsPerSecond: 0,
     etaMs: null,
     currentConcurrency: 0,
+    creditsUsed: 0,
+    creditsRemaining: null,
     errors: [],
     stoppedReason: null,
   };
@@ -305,12 +321,15 @@ function toProgressView(progress: SyncProgress): SyncProgressView {
     recordsDone: progress.recordsDone,
     recordsTotal: progress.recordsTotal,
     recordsFailed: progress.recordsFailed,
+    recordsSkipped: progress.recordsSkipped,
     eventsWritten: progress.eventsWritten,
     pagesFetched: progress.pagesFetched,
     requestsPerSecond: progress.requestsPerSecond,
     eventsPerSecond: progress.eventsPerSecond,
     etaMs: progress.etaMs,
     currentConcurrency: progress.currentConcurrency,
+    creditsUsed: progress.creditsUsed,
+    creditsRemaining: progress.creditsRemaining,
     errors: progress.errors,
     stoppedReason: progress.stopReason === undefined ? null : [progress.stopReason.message, progress.stopReason.hint].filter((part) => part !== undefined).join(' '),
   };

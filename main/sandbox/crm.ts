@@ -7,6 +7,7 @@ import { crmError, json, type SandboxResponse } from './http-util.js';
 import { RECORD_MODULES, SAMPLE_INFO, SAMPLE_RECORD, TIMELINE_MODULES, USERS, type RecordHistory, type SandboxDataset, type SandboxUser, type StoredEvent, type TimelineEvent } from './dataset.js';
 import { FilterError, looksUnencoded, matchesFilter, parseTimelineFilter, type TimelineFilter } from './filters.js';
 import { SANDBOX_USER } from './accounts.js';
+import type { SandboxEdition } from './types.js';
 
 /** timeline-api.md, include_inner_details: the six documented values. */
 export const INNER_DETAILS = ['field_history.data_type', 'field_history.field_label', 'field_history.pick_list_values', 'field_history.enable_colour_code', 'done_by.profile', 'done_by.type__s'] as const;
@@ -167,7 +168,7 @@ export class SandboxCrm {
   constructor(
     private readonly dataset: SandboxDataset,
     /** What GET /org reports (a knob: tests change the zone). */
-    private readonly org: () => { id: string; timeZone: string } = () => ({ id: SANDBOX_USER.orgId, timeZone: DEFAULT_ORG_TIME_ZONE }),
+    private readonly org: () => { id: string; timeZone: string; edition: SandboxEdition } = () => ({ id: SANDBOX_USER.orgId, timeZone: DEFAULT_ORG_TIME_ZONE, edition: 'standard' }),
   ) {}
 
   handle(request: CrmRequest): SandboxResponse {
@@ -318,6 +319,15 @@ export class SandboxCrm {
           zgid: SANDBOX_USER.orgId,
           mc_status: false,
           type: 'production',
+          // Get Organization Data: license_details.paid_type names the edition (lower case, e.g. "enterprise").
+          license_details: {
+            paid_expiry: null,
+            users_license_purchased: 10,
+            trial_type: null,
+            trial_expiry: null,
+            paid: org.edition !== 'free',
+            paid_type: org.edition,
+          },
         },
       ],
     });

@@ -13,7 +13,15 @@ import { DEFAULT_SCOPES, DEMO_CLIENT, SANDBOX_USER, SandboxAccounts, type Accoun
 import { DEFAULT_ORG_TIME_ZONE, SandboxCrm } from './crm.js';
 import { SandboxDataset } from './dataset.js';
 import { crmError, json, readBody, writeResponse, type SandboxResponse } from './http-util.js';
-import type { Sandbox, SandboxFault, SandboxKnobs, SandboxOptions, SandboxStats } from './types.js';
+import { SANDBOX_EDITION_CONCURRENCY, type Sandbox, type SandboxFault, type SandboxKnobs, type SandboxOptions, type SandboxStats } from './types.js';
+
+/** Zoho's answer header with the org's credits left in the rolling 24 h window (api-limits.html). */
+const CREDITS_REMAINING_HEADER = 'X-API-CREDITS-REMAINING';
+
+function creditHeader(result: SandboxResponse): Record<string, string> {
+  const value = result.headers?.[CREDITS_REMAINING_HEADER];
+  return value === undefined ? {} : { [CREDITS_REMAINING_HEADER]: value };
+}
 
 const CREDIT_WINDOW_MS = 24 * 3600_000;
 
@@ -43,14 +51,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = options.clock ?? systemClock;
   const knobs = {
     latencyMs: options.latencyMs ?? 0,
-    concurrencyLimit: options.concurrencyLimit ?? 10,
+    concurrencyLimit: options.concurrencyLimit,
+    edition: options.edition ?? 'standard',
     creditLimit: options.creditLimit ?? 50_000,
     accessTokenLifetimeSec: options.accessTokenLifetimeSec ?? 3600,
     autoConsent: options.autoConsent,
     dataCentre: options.dataCentre ?? 'us',
     orgIdField: options.orgIdField ?? 'org_id',
     orgTimeZone: options.orgTimeZone ?? DEFAULT_ORG_TIME_ZONE,
-  } satisfies Required<Omit<SandboxKnobs, 'autoConsent'>> & Pick<SandboxKnobs, 'autoConsent'>;
+  } satisfies Required<Omit<SandboxKnobs, 'autoConsent' | 'concurrencyLimit'>> & Pick<SandboxKnobs, 'autoConsent' | 'concurrencyLimit'>;
+  /** An explicit limit wins; otherwise the edition's, as Zoho enforces it per org. */
+  const concurrencyLimit = (): number => knobs.concurrencyLimit ?? SANDBOX_EDITION_CONCURRENCY[knobs.edition];
   let baseUrl = '';
   const settings = (): AccountsSettings => ({
     autoConsent: knobs.autoConsent,
@@ -65,7 +76,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accounts.onGrantsChanged = () => writeFileSync(stateFile, JSON.stringify({ version: 1, grants: accounts.persistedGrants() }), { mode: 0o600 });
   }
   const dataset = new SandboxDataset(options.seed ?? 1, options.recordsPerModule ?? 20);
-  const crm = new SandboxCrm(dataset, () => ({ timeZone: knobs.orgTimeZone, id: SANDBOX_USER.orgId }));
+  const crm = new SandboxCrm(dataset, () => ({ timeZone: knobs.orgTimeZone, id: SANDBOX_USER.orgId, edition: knobs.edition }));
   const faults: QueuedFault[] = [];
   const creditTimes: number[] = [];
   let creditHead = 0;
@@ -105,6 +116,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const headers = { ...result.headers };
       response.writeHead(result.status, headers);
       response.end(body.slice(0, Math.max(1, Math.floor(body.length / 2))));
+      return;
+    }
+    if (fault?.kind === 'html-page') {
+      // Whole and well-formed, just not JSON: what a captive portal or a proxy's error page sends with 200.
+      const page = '<!DOCTYPE html><html><head><title>Sign in to continue</title></head><body><h1>Network login required</h1><p>Please sign in to use this network.</p></body></html>';
+      writeResponse(response, { status: 200, headers: { 'content-type': 'text/html;charset=UTF-8', ...creditHeader(result) }, body: page });
       return;
     }
     if (fault?.kind === 'slow-body' && body !== undefined) {
@@ -152,14 +169,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   function crmResult(request: IncomingMessage, url: URL, rawQuery: string): SandboxResponse {
     const token = accounts.check(request.headers.authorization);
     if (!token.ok) return crmError(401, 'INVALID_TOKEN', 'invalid oauth token');
-    if (inFlight > knobs.concurrencyLimit) {
+    if (inFlight > concurrencyLimit()) {
       return crmError(429, 'TOO_MANY_REQUESTS', 'You have exceeded the maximum number of concurrent API calls allowed. Try again later.', {});
     }
     const now = clock.now();
     if (creditsUsed(now) >= knobs.creditLimit) {
-      return crmError(429, 'TOO_MANY_REQUESTS', 'You have exhausted the API credits allowed for a 24-hour window. Try again later.', {});
+      const exhausted = crmError(429, 'TOO_MANY_REQUESTS', 'You have exhausted the API credits allowed for a 24-hour window. Try again later.', {});
+      return { ...exhausted, headers: { ...exhausted.headers, [CREDITS_REMAINING_HEADER]: '0' } };
     }
     creditTimes.push(now);
+    const withCredits = (result: SandboxResponse): SandboxResponse => ({ ...result, headers: { ...result.headers, [CREDITS_REMAINING_HEADER]: String(Math.max(0, knobs.creditLimit - creditsUsed(now))) } });
+    return withCredits(crmCall(request, url, rawQuery, token.scopes));
+  }
+
+  function crmCall(request: IncomingMessage, url: URL, rawQuery: string, scopes: string[]): SandboxResponse {
     if (request.method !== 'GET') return crmError(400, 'INVALID_REQUEST_METHOD', 'The http request method type is not a valid one');
     const [, , version = '', ...segments] = url.pathname.split('/');
     let decoded: string[];
@@ -174,7 +197,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       query: url.searchParams,
       rawQuery,
       headers: request.headers,
-      scopes: token.scopes,
+      scopes,
       now: clock.now(),
     });
   }
@@ -236,7 +259,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     setKnobs(next) {
       for (const [key, value] of Object.entries(next) as Array<[keyof SandboxKnobs, unknown]>) {
-        if (value !== undefined || key === 'autoConsent') Object.assign(knobs, { [key]: value });
+        // undefined clears the two knobs whose absence means something (no auto-consent; the edition's concurrency).
+        if (value !== undefined || key === 'autoConsent' || key === 'concurrencyLimit') Object.assign(knobs, { [key]: value });
       }
     },
     revokeRefreshToken(refreshToken) {

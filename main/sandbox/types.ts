@@ -18,9 +18,14 @@ export interface SandboxOptions {
   recordsPerModule?: number;
   /** Added before every CRM API response, default 0. */
   latencyMs?: number;
-  /** CRM calls in flight beyond this → 429 TOO_MANY_REQUESTS, default 10. */
+  /**
+   * CRM calls in flight beyond this → 429 TOO_MANY_REQUESTS. Default: the edition's limit
+   * (SANDBOX_EDITION_CONCURRENCY), 10 for the default edition; set it to test other limits.
+   */
   concurrencyLimit?: number;
-  /** Credits per rolling 24 h, default 50_000; over → 429 as Zoho does. */
+  /** What GET /org reports as license_details.paid_type, and whose concurrency limit applies unless concurrencyLimit is set; default 'standard'. */
+  edition?: SandboxEdition;
+  /** Credits per rolling 24 h, default 50_000; over → 429 as Zoho does. Every CRM answer carries X-API-CREDITS-REMAINING. */
   creditLimit?: number;
   /** Default 3600. */
   accessTokenLifetimeSec?: number;
@@ -46,9 +51,21 @@ export interface SandboxOptions {
   stateFile?: string;
 }
 
-export type SandboxFault = { kind: 'status'; status: 401 | 429 | 500 | 503; code?: string } | { kind: 'truncated-json' } | { kind: 'socket-reset' } | { kind: 'slow-body'; ms: number };
+/** Zoho CRM editions as GET /org's license_details.paid_type names them (lower case), and the one the sandbox plays. */
+export type SandboxEdition = 'free' | 'standard' | 'professional' | 'enterprise' | 'ultimate';
 
-export type SandboxKnobs = Partial<Pick<SandboxOptions, 'latencyMs' | 'concurrencyLimit' | 'creditLimit' | 'accessTokenLifetimeSec' | 'autoConsent' | 'dataCentre' | 'orgIdField' | 'orgTimeZone'>>;
+/** Concurrent calls per org per app, by edition (limits-and-tokens.md; zoho.com/crm/developer/docs/api/v8/api-limits.html). */
+export const SANDBOX_EDITION_CONCURRENCY: Readonly<Record<SandboxEdition, number>> = { free: 5, standard: 10, professional: 15, enterprise: 20, ultimate: 25 };
+
+export type SandboxFault =
+  | { kind: 'status'; status: 401 | 429 | 500 | 503; code?: string }
+  | { kind: 'truncated-json' }
+  /** HTTP 200 with an HTML page instead of JSON (a captive portal, a proxy's error page). */
+  | { kind: 'html-page' }
+  | { kind: 'socket-reset' }
+  | { kind: 'slow-body'; ms: number };
+
+export type SandboxKnobs = Partial<Pick<SandboxOptions, 'latencyMs' | 'concurrencyLimit' | 'edition' | 'creditLimit' | 'accessTokenLifetimeSec' | 'autoConsent' | 'dataCentre' | 'orgIdField' | 'orgTimeZone'>>;
 
 export interface SandboxStats {
   crmRequests: number;

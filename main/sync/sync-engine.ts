@@ -20,6 +20,11 @@ export interface SyncProgress {
   /** Records completed (in this run, including earlier attempts of a resumed run). */
   recordsDone: number;
   recordsFailed: number;
+  /**
+   * Records the run did not finish because it stopped or was cancelled first (they stay pending: a
+   * resume continues them). 0 while running and when the run is done.
+   */
+  recordsSkipped: number;
   /** New events written by this invocation. */
   eventsWritten: number;
   pagesFetched: number;
@@ -29,7 +34,10 @@ export interface SyncProgress {
   /** Estimated time to finish the remaining records; null until it can be estimated. */
   etaMs: number | null;
   currentConcurrency: number;
+  /** Credits this invocation spent: Zoho's own count (X-API-CREDITS-REMAINING) when it sent one and it is higher, else one per request that reached Zoho. */
   creditsUsed: number;
+  /** The organisation's credits left in Zoho's 24 h window, as Zoho last said (the lowest value seen this run); null when Zoho sent no X-API-CREDITS-REMAINING. */
+  creditsRemaining: number | null;
   /** The last few per-record failures. */
   errors: Array<{ record: string; code: string; message: string }>;
   /** Why the run stopped (state 'stopped'). */
@@ -39,9 +47,16 @@ export interface SyncProgress {
 export interface SyncOptions {
   /** 'incremental' fetches only events at or after each record's newest cached audited_time. Default 'full'. */
   mode?: SyncMode;
-  /** Most requests in flight at once; default 10 (Zoho Standard's concurrent-call limit). The window adapts below it. */
+  /**
+   * Most requests in flight at once; default 10 (Zoho Standard's concurrent-call limit). The window adapts
+   * below it. The app passes the limit of the org's edition (zoho/organization.ts, editionConcurrency).
+   */
   concurrency?: number;
-  /** Most Zoho API credits (requests) this invocation may spend; the run stops resumably before exceeding it. */
+  /**
+   * Most Zoho API credits this invocation may spend; the run stops resumably before exceeding it. Whether
+   * or not one is given, the run also stops resumably before the org's remaining credits (Zoho's
+   * X-API-CREDITS-REMAINING, when sent) run out, rather than meeting Zoho's 429 for an exhausted window.
+   */
   creditBudget?: number;
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
@@ -195,6 +210,9 @@ class SyncInvocation {
   private requestsCompleted = 0;
   private creditsUsed = 0;
   private creditsReserved = 0;
+  /** Zoho's X-API-CREDITS-REMAINING: the lowest value seen, the first value seen and our own count when it was seen. */
+  private creditsRemaining: number | null = null;
+  private creditsRemainingFirst: { remaining: number; usedThen: number } | null = null;
   private readonly errors: SyncProgress['errors'] = [];
   private stopReason: SyncError | undefined;
   private lastProgressAt = Number.NEGATIVE_INFINITY;
@@ -564,6 +582,7 @@ class SyncInvocation {
             released = true;
             this.creditsReserved -= 1;
             this.requestsCompleted += 1;
+            if (result.creditsRemaining !== undefined) this.noteCreditsRemaining(result.creditsRemaining);
             switch (result.kind) {
               case 'ok':
                 this.creditsUsed += 1;
@@ -591,16 +610,44 @@ class SyncInvocation {
   private reserveCredit(): void {
     if (this.stopReason !== undefined) throw new StopRun();
     const budget = this.options.creditBudget;
-    if (budget !== undefined && this.creditsUsed + this.creditsReserved + 1 > budget) {
+    const used = this.creditsSpent();
+    if (budget !== undefined && used + this.creditsReserved + 1 > budget) {
       this.stop(
-        new SyncError('SYNC_CREDIT_BUDGET', `The sync stopped before exceeding its budget of ${budget} Zoho API credits (${this.creditsUsed} used).`, {
+        new SyncError('SYNC_CREDIT_BUDGET', `The sync stopped before exceeding its budget of ${budget} Zoho API credits (${used} used${this.creditsRemaining === null ? '' : `; Zoho says ${this.creditsRemaining} are left today`}).`, {
           hint: 'Resume it later or with a larger budget; every page already fetched is kept and the sync continues where it stopped.',
-          details: { budget, used: this.creditsUsed },
+          details: { budget, used, remaining: this.creditsRemaining },
+        }),
+      );
+      throw new StopRun();
+    }
+    if (this.creditsRemaining !== null && this.creditsRemaining - this.creditsReserved < 1) {
+      // Zoho's own count says the org's 24 h allowance is spent: every further call would be refused.
+      this.stop(
+        new SyncError('SYNC_CREDIT_BUDGET', `The sync stopped because Zoho says the organisation has ${this.creditsRemaining} API credits left in its 24-hour window (${used} used by this sync).`, {
+          hint: "Resume it when Zoho's window has freed credits (they return 24 hours after they were spent); every page already fetched is kept and the sync continues where it stopped.",
+          details: { used, remaining: this.creditsRemaining },
         }),
       );
       throw new StopRun();
     }
     this.creditsReserved += 1;
+  }
+
+  /** Answers may arrive out of order; the lowest remaining value is the latest charge Zoho reported. */
+  private noteCreditsRemaining(remaining: number): void {
+    if (this.creditsRemainingFirst === null) this.creditsRemainingFirst = { remaining, usedThen: this.creditsUsed + 1 };
+    this.creditsRemaining = this.creditsRemaining === null ? remaining : Math.min(this.creditsRemaining, remaining);
+  }
+
+  /**
+   * Credits spent so far: Zoho's count (the fall of X-API-CREDITS-REMAINING since the first answer that
+   * carried it, plus what was spent up to that answer) when it is higher than ours — some calls cost
+   * more than one credit, and other integrations of the org spend from the same window.
+   */
+  private creditsSpent(): number {
+    const first = this.creditsRemainingFirst;
+    if (first === null || this.creditsRemaining === null) return this.creditsUsed;
+    return Math.max(this.creditsUsed, first.usedThen + first.remaining - this.creditsRemaining);
   }
 
   /** A method, not a field read, so TypeScript does not narrow it across awaits. */
@@ -634,13 +681,15 @@ class SyncInvocation {
       recordsTotal: this.recordsTotal,
       recordsDone: this.recordsDone,
       recordsFailed: this.recordsFailed,
+      recordsSkipped: state === 'running' ? 0 : Math.max(0, this.recordsTotal - this.recordsDone - this.recordsFailed),
       eventsWritten: this.eventsWritten,
       pagesFetched: this.pagesFetched,
       requestsPerSecond: round(this.requestsCompleted / elapsedSeconds),
       eventsPerSecond: round(this.eventsWritten / elapsedSeconds),
       etaMs: remaining === 0 ? 0 : recordsPerSecond > 0 ? Math.round((remaining / recordsPerSecond) * 1000) : null,
       currentConcurrency: this.limiter.limit,
-      creditsUsed: this.creditsUsed,
+      creditsUsed: this.creditsSpent(),
+      creditsRemaining: this.creditsRemaining,
       errors: [...this.errors],
       ...(state === 'stopped' && this.stopReason !== undefined ? { stopReason: serializeError(this.stopReason) } : {}),
     };

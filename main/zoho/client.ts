@@ -52,7 +52,7 @@ export interface TimelineFetchResult {
 export type UserType = 'AllUsers' | 'ActiveUsers' | 'DeactiveUsers' | 'ConfirmedUsers' | 'NotConfirmedUsers' | 'DeletedUsers' | 'ActiveConfirmedUsers' | 'AdminUsers' | 'ActiveConfirmedAdmins' | 'CurrentUser';
 
 export interface RetryPolicy {
-  /** Total tries for one request on transient failures (429, 5xx, network, truncated body). */
+  /** Total tries for one request on transient failures (429, 5xx, network: refused, DNS, TLS, reset, timeout). */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -62,14 +62,29 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
 
+/**
+ * An unreadable 200 (broken JSON, an HTML page from a proxy or a login wall) is tried once more, then
+ * the record fails with ZOHO_MALFORMED_RESPONSE: retrying garbage for half a minute helps nobody, and
+ * one retry covers a body damaged once on its way.
+ */
+export const MALFORMED_RESPONSE_RETRIES = 1;
+
+/** Zoho's answer header with the organisation's API credits left in the current 24 h window (api-limits.html). */
+export const CREDITS_REMAINING_HEADER = 'x-api-credits-remaining';
+
 /** How one attempt (one HTTP request to Zoho) ended, as a RequestGate is told. */
 export type AttemptResult =
   /** Zoho answered 2xx/204 with a readable body. */
-  | { kind: 'ok' }
-  /** Zoho answered 429; `retryAfterMs` when it said how long to wait. */
-  | { kind: 'rate-limited'; retryAfterMs: number | undefined }
-  /** Anything else: 5xx, 4xx, 401, a network failure, a truncated body, or the attempt was cancelled. */
-  | { kind: 'error' };
+  (
+    | { kind: 'ok' }
+    /** Zoho answered 429; `retryAfterMs` when it said how long to wait. */
+    | { kind: 'rate-limited'; retryAfterMs: number | undefined }
+    /** Anything else: 5xx, 4xx, 401, a network failure, an unreadable body, or the attempt was cancelled. */
+    | { kind: 'error' }
+  ) & {
+    /** X-API-CREDITS-REMAINING of the answer, when Zoho sent one (absent when it did not, or there was no answer). */
+    creditsRemaining?: number;
+  };
 
 /** A gate's permission for one attempt; released exactly once with how the attempt ended. */
 export interface RequestTicket {
@@ -110,7 +125,18 @@ interface RawResponse {
   body: unknown;
 }
 
-type TransientKind = 'rate-limited' | 'server' | 'network' | 'truncated';
+type TransientKind = 'rate-limited' | 'server' | 'network';
+
+/** What an unreadable 2xx looked like, for the message and the record's stored reason. */
+interface MalformedBody {
+  status: number;
+  contentType: string | null;
+  /** Why it could not be read, e.g. "Unexpected end of JSON input" or "an HTML page". */
+  problem: string;
+  /** The first characters of the body (for the report; never stored as evidence). */
+  start: string;
+  length: number;
+}
 
 interface ZohoErrorBody {
   code: string | undefined;
@@ -417,6 +443,7 @@ export class ZohoClient {
     let token: AccessToken = await guard(() => this.tokenProvider.getToken(signal));
     let refreshed = false;
     let failures = 0;
+    let malformed = 0;
 
     for (;;) {
       const url = buildUrl(token.apiDomain, this.apiVersion, pathSegments, query);
@@ -438,6 +465,13 @@ export class ZohoClient {
       }
 
       failures += 1;
+      if (outcome.kind === 'malformed') {
+        // Not a network failure and not worth a long backoff: one more try, then the record fails, named so.
+        malformed += 1;
+        if (malformed > MALFORMED_RESPONSE_RETRIES || failures >= this.retry.maxAttempts) throw malformedError(outcome.body, context, failures);
+        await guard(() => this.clock.sleep(Math.floor(this.random() * this.retry.baseDelayMs), signal));
+        continue;
+      }
       const waitHint = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
       const error = outcome.kind === 'fatal' ? this.fatalError(outcome, context) : this.transientError(outcome, context, failures, waitHint);
       // The one retry policy: transient failures only, at most maxAttempts tries, never a Retry-After we will not wait out.
@@ -462,7 +496,8 @@ export class ZohoClient {
       ticket.release({ kind: 'error' });
       throw error;
     }
-    ticket.release(attemptResultOf(outcome));
+    const result = attemptResultOf(outcome);
+    ticket.release(outcome.creditsRemaining === undefined ? result : { ...result, creditsRemaining: outcome.creditsRemaining });
     return outcome;
   }
 
@@ -487,22 +522,28 @@ export class ZohoClient {
       return { kind: 'transient', transient: 'network', cause: error, retryAfterMs: undefined, status: response.status };
     }
     const status = response.status;
-    if (status === 204) return { kind: 'ok', response: { status, body: null } };
+    const credits = creditsRemainingOf(response.headers);
+    const answered = <T extends AttemptOutcome>(outcome: T): T => (credits === undefined ? outcome : { ...outcome, creditsRemaining: credits });
+    if (status === 204) return answered({ kind: 'ok', response: { status, body: null } });
     if (status >= 200 && status < 300) {
+      // The body arrived whole (the connection did not fail), so an unreadable one is Zoho's answer, not the network's.
+      const contentType = response.headers.get('content-type');
+      const malformed = (problem: string): AttemptOutcome => answered({ kind: 'malformed', body: { status, contentType, problem, start: text.slice(0, 80), length: text.length } });
+      if (contentType !== null && /^\s*text\/html/i.test(contentType)) return malformed('an HTML page, not JSON');
       try {
-        return { kind: 'ok', response: { status, body: JSON.parse(text) as unknown } };
+        return answered({ kind: 'ok', response: { status, body: JSON.parse(text) as unknown } });
       } catch (error) {
-        return { kind: 'transient', transient: 'truncated', cause: error, retryAfterMs: undefined, status };
+        return malformed(/^\s*</.test(text) ? 'markup, not JSON' : `JSON that cannot be read (${error instanceof Error ? error.message : String(error)})`);
       }
     }
     const body = readErrorBody(text);
     const retryAfter = retryAfterMs(response.headers, this.clock.now());
     if (status === 401 && body.code !== 'OAUTH_SCOPE_MISMATCH') {
-      return { kind: 'token-rejected', zohoCode: body.code };
+      return answered({ kind: 'token-rejected', zohoCode: body.code });
     }
-    if (status === 429) return { kind: 'transient', transient: 'rate-limited', retryAfterMs: retryAfter, status, body };
-    if (status >= 500) return { kind: 'transient', transient: 'server', retryAfterMs: retryAfter, status, body };
-    return { kind: 'fatal', status, body };
+    if (status === 429) return answered({ kind: 'transient', transient: 'rate-limited', retryAfterMs: retryAfter, status, body });
+    if (status >= 500) return answered({ kind: 'transient', transient: 'server', retryAfterMs: retryAfter, status, body });
+    return answered({ kind: 'fatal', status, body });
   }
 
   private fatalError(outcome: Extract<AttemptOutcome, { kind: 'fatal' }>, context: CallContext): ZohoApiError {
@@ -562,11 +603,6 @@ export class ZohoClient {
           hint: 'Try again later. If it persists, contact support@zohocrm.com with the record id.',
           ...common,
         });
-      case 'truncated':
-        return new ZohoApiError('ZOHO_NETWORK_ERROR', `Zoho's answer for ${context.what} arrived incomplete (after ${tries}).`, {
-          hint: 'Check your internet connection and try again. Nothing incomplete was kept.',
-          ...common,
-        });
       case 'network':
         return new ZohoApiError('ZOHO_NETWORK_ERROR', `Zoho could not be reached for ${context.what} (after ${tries}).`, {
           hint: 'Check your internet connection (and any proxy or firewall) and try again.',
@@ -576,11 +612,31 @@ export class ZohoClient {
   }
 }
 
-type AttemptOutcome =
+type AttemptOutcome = (
   | { kind: 'ok'; response: RawResponse }
   | { kind: 'token-rejected'; zohoCode: string | undefined }
   | { kind: 'fatal'; status: number; body: ZohoErrorBody }
-  | { kind: 'transient'; transient: TransientKind; retryAfterMs: number | undefined; status?: number; body?: ZohoErrorBody; cause?: unknown };
+  /** A 2xx whose body arrived whole but is not JSON (truncated by a proxy, an HTML page). */
+  | { kind: 'malformed'; body: MalformedBody }
+  | { kind: 'transient'; transient: TransientKind; retryAfterMs: number | undefined; status?: number; body?: ZohoErrorBody; cause?: unknown }
+) & { creditsRemaining?: number };
+
+/** X-API-CREDITS-REMAINING as a whole number, or undefined when absent or not a number. */
+export function creditsRemainingOf(headers: Headers): number | undefined {
+  const raw = headers.get(CREDITS_REMAINING_HEADER);
+  if (raw === null || !/^\s*\d+\s*$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+function malformedError(body: MalformedBody, context: CallContext, attempts: number): ZohoMalformedResponseError {
+  return new ZohoMalformedResponseError(`${context.what} (HTTP ${body.status}, after ${attempts} ${attempts === 1 ? 'try' : 'tries'})`, '$', body.problem, {
+    httpStatus: body.status,
+    contentType: body.contentType,
+    bodyLength: body.length,
+    bodyStart: body.start,
+    attempts,
+  });
+}
 
 function attemptResultOf(outcome: AttemptOutcome): AttemptResult {
   switch (outcome.kind) {
@@ -590,6 +646,7 @@ function attemptResultOf(outcome: AttemptOutcome): AttemptResult {
       return outcome.transient === 'rate-limited' ? { kind: 'rate-limited', retryAfterMs: outcome.retryAfterMs } : { kind: 'error' };
     case 'token-rejected':
     case 'fatal':
+    case 'malformed':
       return { kind: 'error' };
     default: {
       const unreachable: never = outcome;

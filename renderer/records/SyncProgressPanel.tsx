@@ -20,8 +20,16 @@ export function SyncProgressPanel({ progress }: { progress: SyncProgressView }) 
           {progress.recordsFailed > 0 ? ` · ${progress.recordsFailed} failed` : ''}
           {progress.state === 'running' ? ` · ${progress.requestsPerSecond.toFixed(1)} requests/s · ${progress.currentConcurrency} at a time` : ''}
           {progress.state === 'running' && progress.etaMs !== null ? ` · about ${formatDuration(progress.etaMs)} left` : ''}
+          {progress.creditsRemaining !== null ? ` · ${numberFormat.format(progress.creditsRemaining)} API credits left` : ''}
         </Typography>
       </Stack>
+      {progress.state !== 'running' && (
+        <Typography variant="body2" color="text.secondary" data-testid="sync-summary" sx={{ mb: 0.5 }}>
+          {numberFormat.format(progress.recordsDone)} complete · {numberFormat.format(progress.recordsFailed)} failed · {numberFormat.format(progress.recordsSkipped)} skipped
+          {progress.recordsSkipped > 0 ? ' (not finished before the sync ended; Resume continues them)' : ''} · {numberFormat.format(progress.creditsUsed)} API credits used
+          {progress.creditsRemaining !== null ? ` (Zoho says ${numberFormat.format(progress.creditsRemaining)} are left in the 24-hour window)` : ''}
+        </Typography>
+      )}
       <LinearProgress variant="determinate" value={percent} aria-label="Sync progress" color={progress.state === 'stopped' || progress.recordsFailed > 0 ? 'warning' : 'primary'} sx={{ height: 8, borderRadius: 4 }} />
       {progress.stoppedReason !== null && (
         <Alert severity="warning" sx={{ mt: 1 }}>

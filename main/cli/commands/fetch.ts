@@ -8,7 +8,7 @@ import { assertModuleApiName, assertRecordId } from '../../zoho/modules.js';
 import { StaticTokenProvider } from '../../zoho/static-token-provider.js';
 import type { TokenProvider } from '../../zoho/token-provider.js';
 import type { SyncProgress } from '../../sync/index.js';
-import { formatSyncProgress, formatSyncResult } from './sync-cli-support.js';
+import { formatRecordLine, formatSyncProgress, formatSyncResult } from './sync-cli-support.js';
 
 const USAGE = `timeline-auditor fetch [<Module>/<RecordId>...] [options]
 
@@ -27,7 +27,8 @@ Which records (any combination):
 
 How:
   --incremental         fetch only events newer than what is cached
-  --concurrency N       most requests at once (default 10, Zoho Standard's limit; adapts down on 429)
+  --concurrency N       most requests at once (default: the org edition's limit read at sign-in — Free 5,
+                        Standard 10, Professional 15, Enterprise 20, Ultimate 25; 10 when unknown; adapts down on 429)
   --credit-budget N     stop (resumably) before spending more than N API credits
   --json                print a JSON summary instead of text
 
@@ -253,8 +254,7 @@ async function runCachedFetch(values: CachedFetchFlags, refs: string[], core: Co
   } else {
     const states = await recordsService.recordStates(result.records);
     result.records.forEach((record, index) => {
-      const line = record.status === 'failed' ? `failed — ${record.error?.message ?? ''}` : `${states[index]?.eventCount ?? 0} events cached (${record.eventsInserted} new)`;
-      context.stdout.write(`${record.module}/${record.recordId}: ${line}\n`);
+      context.stdout.write(`${record.module}/${record.recordId}: ${formatRecordLine(record, states[index]?.eventCount ?? 0)}\n`);
     });
     context.stdout.write(`${formatSyncResult(result)}\nCache: ${cacheFile}\n`);
   }

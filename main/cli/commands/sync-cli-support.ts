@@ -1,4 +1,4 @@
-import type { SyncProgress, SyncResult } from '../../sync/sync-engine.js';
+import type { SyncProgress, SyncRecordOutcome, SyncResult } from '../../sync/sync-engine.js';
 
 /** How a CLI command that syncs into the cache shows progress and results: one human line each. */
 
@@ -18,6 +18,7 @@ export function formatSyncProgress(progress: SyncProgress): string {
     `${progress.requestsPerSecond} requests/s`,
     `${progress.currentConcurrency} at once`,
   ];
+  if (progress.creditsRemaining !== null) parts.push(`${progress.creditsRemaining} API credits left`);
   if (progress.state === 'running' && progress.etaMs !== null && progress.etaMs > 0) parts.push(`about ${formatDuration(progress.etaMs)} left`);
   return parts.join(' · ');
 }
@@ -25,7 +26,8 @@ export function formatSyncProgress(progress: SyncProgress): string {
 /** The closing lines: what happened, why it stopped, and the failed records. */
 export function formatSyncResult(result: SyncResult): string {
   const { progress } = result;
-  const lines = [`Sync ${result.state}: ${formatSyncProgress(progress)}; ${progress.creditsUsed} API credits used.`];
+  const credits = `${progress.creditsUsed} API credits used${progress.creditsRemaining === null ? '' : ` (Zoho says ${progress.creditsRemaining} are left in the organisation's 24-hour window)`}`;
+  const lines = [`Sync ${result.state}: ${formatSyncProgress(progress)}; ${credits}.`, formatRecordCounts(progress)];
   if (result.stopReason !== undefined) {
     lines.push(result.stopReason.message);
     if (result.stopReason.hint !== undefined) lines.push(result.stopReason.hint);
@@ -36,4 +38,26 @@ export function formatSyncResult(result: SyncResult): string {
   }
   if (result.users !== null && 'error' in result.users) lines.push(`The users directory could not be fetched: ${result.users.error.message}`);
   return lines.join('\n');
+}
+
+/** "Records: 118 complete, 2 failed, 880 skipped (…)" — every record of the run is in exactly one of the three. */
+export function formatRecordCounts(progress: Pick<SyncProgress, 'recordsDone' | 'recordsFailed' | 'recordsSkipped'>): string {
+  const skipped = progress.recordsSkipped > 0 ? ' (not finished before the run ended; resuming the sync continues them)' : '';
+  return `Records: ${progress.recordsDone} complete, ${progress.recordsFailed} failed, ${progress.recordsSkipped} skipped${skipped}.`;
+}
+
+/** A record's line after a fetch: never "cached" for a record whose fetch failed or did not finish. */
+export function formatRecordLine(record: Pick<SyncRecordOutcome, 'status' | 'eventsInserted' | 'error'>, eventsCached: number): string {
+  switch (record.status) {
+    case 'done':
+      return `${eventsCached} events cached (${record.eventsInserted} new)`;
+    case 'failed':
+      return `failed — ${record.error === undefined ? 'no reason was recorded' : `${record.error.code}: ${record.error.message}`}`;
+    case 'pending':
+      return `skipped — not finished before the run ended (${record.eventsInserted} new events kept; resuming the sync continues it)`;
+    default: {
+      const unreachable: never = record.status;
+      return unreachable;
+    }
+  }
 }

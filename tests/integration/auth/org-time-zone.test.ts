@@ -100,7 +100,7 @@ describe("the organisation's time zone", () => {
     const { accessToken } = harness.sandbox.mintAccessToken();
     const sandboxUrl = harness.sandbox.url;
     const client = new ZohoClient({ tokenProvider: { getToken: async () => ({ accessToken, apiDomain: sandboxUrl }), refreshAfterRejection: async () => ({ accessToken, apiDomain: sandboxUrl }) } });
-    await expect(fetchOrganization(client)).resolves.toEqual({ id: '700123456', companyName: 'Zylker (sandbox)', timeZone: 'Europe/Berlin' });
+    await expect(fetchOrganization(client)).resolves.toEqual({ id: '700123456', companyName: 'Zylker (sandbox)', timeZone: 'Europe/Berlin', paidType: 'standard' });
     const malformed = { getJson: async () => ({ status: 200, body: { org: [{ id: '1', company_name: 'x' }] } }) };
     await expect(fetchOrganization(malformed)).rejects.toMatchObject({ code: 'ZOHO_MALFORMED_RESPONSE' });
     const empty = { getJson: async () => ({ status: 200, body: { org: [] } }) };

@@ -22,12 +22,14 @@ function client(overrides: Partial<ZohoClientOptions> = {}): ZohoClient {
   return new ZohoClient({ tokenProvider: new SandboxTokenProvider(sandbox), clock, random: () => 0.5, ...overrides });
 }
 
-/** A gate that admits everything and writes down what each attempt was reported as, and when. */
-function recordingGate(): { gate: RequestGate; log: Array<'acquire' | AttemptResult>; held: () => number } {
+/** A gate that admits everything and writes down what each attempt was reported as, and when (Zoho's credits header apart). */
+function recordingGate(): { gate: RequestGate; log: Array<'acquire' | AttemptResult>; held: () => number; credits: number[] } {
   const log: Array<'acquire' | AttemptResult> = [];
+  const credits: number[] = [];
   let held = 0;
   return {
     log,
+    credits,
     held: () => held,
     gate: {
       acquire: async () => {
@@ -39,7 +41,9 @@ function recordingGate(): { gate: RequestGate; log: Array<'acquire' | AttemptRes
             expect(released, 'a ticket is released once').toBe(false);
             released = true;
             held -= 1;
-            log.push(result);
+            const { creditsRemaining, ...attempt } = result;
+            log.push(attempt);
+            if (creditsRemaining !== undefined) credits.push(creditsRemaining);
           },
         };
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatSyncProgress, formatSyncResult } from '../../../main/cli/commands/sync-cli-support.js';
+import { formatDuration, formatRecordLine, formatSyncProgress, formatSyncResult } from '../../../main/cli/commands/sync-cli-support.js';
 import type { SyncProgress } from '../../../main/sync/index.js';
 import { SyncError, systemicReason } from '../../../main/sync/sync-errors.js';
 import { AuditorError } from '../../../main/core/errors.js';
@@ -11,6 +11,7 @@ const progress: SyncProgress = {
   recordsTotal: 1000,
   recordsDone: 118,
   recordsFailed: 2,
+  recordsSkipped: 0,
   eventsWritten: 3400,
   pagesFetched: 130,
   requestsPerSecond: 9.8,
@@ -18,6 +19,7 @@ const progress: SyncProgress = {
   etaMs: 90_000,
   currentConcurrency: 10,
   creditsUsed: 131,
+  creditsRemaining: null,
   errors: [],
 };
 
@@ -30,7 +32,7 @@ describe('sync CLI text and error classes', () => {
       runId: 'r1',
       state: 'stopped',
       stopReason: { code: stopReason.code, message: stopReason.message, hint: 'Resume it later.' },
-      progress: { ...progress, state: 'stopped' },
+      progress: { ...progress, state: 'stopped', recordsSkipped: 880 },
       users: { count: 3 },
       peakConcurrency: 10,
       peakPendingWrites: 4,
@@ -40,6 +42,25 @@ describe('sync CLI text and error classes', () => {
     expect(text).toContain('131 API credits used');
     expect(text).toContain('budget of 131');
     expect(text).toContain('Leads/1: ZOHO_INVALID_DATA');
+    expect(text).toContain('Records: 118 complete, 2 failed, 880 skipped (not finished before the run ended; resuming the sync continues them).');
+    expect(text).not.toContain('left in the organisation');
+  });
+
+  it('shows the credits Zoho says are left, in progress and in the summary', () => {
+    const withCredits = { ...progress, creditsRemaining: 48_869 };
+    expect(formatSyncProgress(withCredits)).toBe('120/1000 records (2 failed) · 3400 new events · 9.8 requests/s · 10 at once · 48869 API credits left · about 1m 30s left');
+    const text = formatSyncResult({ runId: 'r1', state: 'done', progress: { ...withCredits, state: 'done', recordsDone: 998 }, users: null, peakConcurrency: 10, peakPendingWrites: 4, records: [] });
+    expect(text).toContain("131 API credits used (Zoho says 48869 are left in the organisation's 24-hour window).");
+    expect(text).toContain('Records: 998 complete, 2 failed, 0 skipped.');
+  });
+
+  it('never says "cached" for a record that failed or did not finish', () => {
+    expect(formatRecordLine({ status: 'done', eventsInserted: 3, error: undefined }, 8)).toBe('8 events cached (3 new)');
+    const failed = formatRecordLine({ status: 'failed', eventsInserted: 0, error: { code: 'ZOHO_MALFORMED_RESPONSE', message: 'Zoho’s answer … is not in the expected format at $: an HTML page, not JSON' } }, 0);
+    expect(failed).toMatch(/^failed — ZOHO_MALFORMED_RESPONSE: /);
+    const skipped = formatRecordLine({ status: 'pending', eventsInserted: 200, error: undefined }, 200);
+    expect(skipped).toMatch(/^skipped — /);
+    for (const line of [failed, skipped]) expect(line).not.toContain('cached');
   });
 
   it('tells systemic failures (stop the run) from per-record ones', () => {
@@ -50,5 +71,7 @@ describe('sync CLI text and error classes', () => {
     expect(systemicReason(new ZohoApiError('ZOHO_INVALID_DATA', 'x'))).toBeUndefined();
     expect(systemicReason(new ZohoApiError('ZOHO_SCOPE_MISMATCH', 'x'))).toBeUndefined();
     expect(systemicReason(new ZohoApiError('ZOHO_SERVER_ERROR', 'x'))).toBeUndefined();
+    // An unreadable answer fails its record; it says nothing about the network.
+    expect(systemicReason(new ZohoApiError('ZOHO_MALFORMED_RESPONSE', 'x'))).toBeUndefined();
   });
 });
