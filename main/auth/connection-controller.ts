@@ -1,4 +1,5 @@
-import type { ConnectDefaults, ConnectInput, ConnectionStatusView } from '../../preload/contract.js';
+import type { ConnectDefaults, ConnectInput, ConnectionStatusView, UsePassphraseInput } from '../../preload/contract.js';
+import type { PassphraseChoice } from '../core/cipher.js';
 import type { EventHub } from '../core/event-hub.js';
 import { AuditorError } from '../core/errors.js';
 import type { KeyValueStore } from '../core/kv-store.js';
@@ -28,7 +29,21 @@ export class ConnectionController {
     private readonly events: EventHub,
     private readonly shell: ConnectionShell,
     private readonly preferences: KeyValueStore,
+    private readonly passphraseChoice?: PassphraseChoice,
   ) {}
+
+  /** Linux without a keyring: secrets are protected with this passphrase; a stored connection must decrypt with it. */
+  async usePassphrase(input: UsePassphraseInput): Promise<ConnectionStatusView> {
+    if (this.passphraseChoice === undefined) {
+      throw new AuditorError('VAULT_PASSPHRASE_NOT_OFFERED', 'Secrets here are already protected; no passphrase is needed.', {
+        hint: 'Under the CLI or the browser host the passphrase comes from TIMELINE_AUDITOR_PASSPHRASE.',
+      });
+    }
+    await this.passphraseChoice.usePassphrase(input.passphrase, () => this.auth.checkSecretsReadable());
+    const status = this.status();
+    this.events.emit('auth:status-changed', status);
+    return status;
+  }
 
   status(): ConnectionStatusView {
     return toView(this.auth.status());

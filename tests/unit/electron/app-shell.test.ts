@@ -77,7 +77,7 @@ class ElectronStandIn {
       openExternal: (url) => void this.opened.push(url),
       createStore: (name) => createJsonFileStore(this.home, name),
       // A real cipher stands in for safeStorage (which needs Electron).
-      createCipher: () => AesGcmScryptCipher.open('stand-in passphrase', join(this.home, 'salt.json')),
+      createCipher: () => ({ protection: 'keyring', cipher: AesGcmScryptCipher.open('stand-in passphrase', join(this.home, 'salt.json')) }),
       setApplicationMenu: (template) => void (this.menu = template),
       showItemInFolder: () => undefined,
       showOpenDialog: (options) => {
