@@ -67,7 +67,7 @@ export interface ResolvedTimeZoneView {
 }
 
 /** Zoho's data centres; main/auth/data-centres.ts holds each one's hosts (the compiler asks for a row per id). */
-export const DATA_CENTRE_IDS = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa', 'uk'] as const;
+export const DATA_CENTRE_IDS = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa', 'uk', 'ae'] as const;
 export const dataCentreSchema = z.enum(DATA_CENTRE_IDS);
 export type DataCentreId = z.infer<typeof dataCentreSchema>;
 

@@ -4,7 +4,7 @@ import type { EventHub } from '../core/event-hub.js';
 import { AuditorError } from '../core/errors.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import { DemoWorkspace } from '../demo/demo-workspace.js';
-import { ACCOUNTS_URL_BY_DATA_CENTRE, DATA_CENTRE_HOSTS, DATA_CENTRES, type DataCentre } from './data-centres.js';
+import { ACCOUNTS_URL_BY_DATA_CENTRE, DATA_CENTRE_TABLE, DATA_CENTRES, type DataCentre } from './data-centres.js';
 import { DEFAULT_CALLBACK_PORT, DEFAULT_SCOPES, orgTimeZoneOf, type ConnectionStatus, type ZohoAuthService } from './zoho-auth-service.js';
 
 const LAST_FORM_KEY = 'connectForm';
@@ -55,7 +55,7 @@ export class ConnectionController {
     return {
       port: DEFAULT_CALLBACK_PORT,
       scopes: [...DEFAULT_SCOPES],
-      dataCentres: DATA_CENTRES.map((id) => ({ id, label: DATA_CENTRE_HOSTS[id].label, accountsUrl: ACCOUNTS_URL_BY_DATA_CENTRE[id] })),
+      dataCentres: DATA_CENTRES.map((id) => ({ id, label: DATA_CENTRE_TABLE[id].label, accountsUrl: ACCOUNTS_URL_BY_DATA_CENTRE[id] })),
       lastClientId: typeof last?.clientId === 'string' ? last.clientId : null,
       lastDataCentre,
     };
