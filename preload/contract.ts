@@ -67,7 +67,7 @@ export interface ResolvedTimeZoneView {
 }
 
 /** Zoho's data centres; main/auth/data-centres.ts holds each one's hosts (the compiler asks for a row per id). */
-export const DATA_CENTRE_IDS = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa', 'uk'] as const;
+export const DATA_CENTRE_IDS = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa', 'uk', 'ae'] as const;
 export const dataCentreSchema = z.enum(DATA_CENTRE_IDS);
 export type DataCentreId = z.infer<typeof dataCentreSchema>;
 
@@ -91,7 +91,10 @@ export interface ConnectionStatusView {
   /** ms since the epoch; refreshing is automatic. */
   expiresAt: number | null;
   scopes: string[];
-  /** What protects stored secrets; 'safeStorage-basic_text' means effectively unprotected (Linux without a keyring). */
+  /**
+   * What protects stored secrets. 'safeStorage-basic_text': Linux without a keyring — nothing is stored
+   * until the person chooses passphrase protection ('auth:use-passphrase'), after which it is 'aes-256-gcm-scrypt'.
+   */
   cipherKind: 'safeStorage' | 'safeStorage-basic_text' | 'aes-256-gcm-scrypt';
   /** Connected to the bundled demo workspace rather than a real Zoho org. */
   demo: boolean;
@@ -126,6 +129,14 @@ export const connectInputSchema = z
   })
   .strict();
 export type ConnectInput = z.infer<typeof connectInputSchema>;
+
+/** The passphrase that protects secrets where the system has no keyring (the same one at every start; never stored). */
+export const usePassphraseInputSchema = z
+  .object({
+    passphrase: z.string().min(8, 'use at least 8 characters').max(1024, 'use at most 1,024 characters'),
+  })
+  .strict();
+export type UsePassphraseInput = z.infer<typeof usePassphraseInputSchema>;
 
 // ---- Records and sync -----------------------------------------------------------------------
 
@@ -783,6 +794,8 @@ export const requestChannels = {
   /** Starts the bundled Zoho-compatible demo workspace and connects to it through the same flow. */
   'auth:connect-demo': request<ConnectionStatusView>()(noInput),
   'auth:cancel': request<{ cancelled: boolean }>()(noInput),
+  /** Linux without a keyring: protect secrets with this passphrase (checked against a stored connection, if any). */
+  'auth:use-passphrase': request<ConnectionStatusView>()(usePassphraseInputSchema),
   'auth:disconnect': request<{ wasConnected: boolean; revoked: boolean; revokeError: string | null }>()(noInput),
   /** Whether the demo workspace's server is running; taking it offline shows the app working from its cache. */
   'demo:status': request<DemoStatus>()(noInput),

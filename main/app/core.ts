@@ -86,7 +86,7 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     }
     return service;
   });
-  const connection = once(() => new ConnectionController(auth(), demo(), events, ports.browser, settingsStore()));
+  const connection = once(() => new ConnectionController(auth(), demo(), events, ports.browser, settingsStore(), ports.passphraseChoice));
   const zohoClient = (): ZohoClient =>
     new ZohoClient({
       tokenProvider: options.tokenProvider ?? auth(),

@@ -18,6 +18,7 @@ export function createIpcHandlers(services: Core): IpcHandlers {
     'auth:connect': (input) => connection.connect(input),
     'auth:connect-demo': () => connection.connectDemo(),
     'auth:cancel': async () => connection.cancel(),
+    'auth:use-passphrase': (input) => connection.usePassphrase(input),
     'auth:disconnect': () => connection.disconnect(),
     'demo:status': () => services.demo.status(),
     'demo:set-online': async ({ online }) => {

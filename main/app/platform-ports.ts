@@ -1,5 +1,5 @@
 import type { AppVersions } from '../../preload/contract.js';
-import type { SecretCipher } from '../core/cipher.js';
+import type { PassphraseChoice, SecretCipher } from '../core/cipher.js';
 import type { Clock } from '../core/clock.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import type { WorkerSpawner } from '../data/protocol.js';
@@ -22,6 +22,8 @@ export interface PlatformPorts {
   openStore(name: string): KeyValueStore;
   /** Encrypts secrets at rest: safeStorage in Electron, AES-256-GCM/scrypt from a passphrase under Node. */
   cipher: SecretCipher;
+  /** Electron on Linux without a keyring: the cipher refuses secrets until a passphrase is chosen here (the Connect screen offers it). */
+  passphraseChoice?: PassphraseChoice;
   clock: Clock;
   /** Starts the data worker (a worker thread running out/main/data-worker.js, or the source under tsx). */
   workers: WorkerSpawner;

@@ -47,14 +47,23 @@ export class AesGcmScryptCipher implements SecretCipher {
     return new AesGcmScryptCipher(key);
   }
 
-  encrypt(plaintext: string): string {
+  // Promises that reject (never a throw out of the call) when the ciphertext is wrong, like every SecretCipher.
+  encrypt(plaintext: string): Promise<string> {
+    return new Promise((resolve) => resolve(this.#seal(plaintext)));
+  }
+
+  decrypt(ciphertext: string): Promise<string> {
+    return new Promise((resolve) => resolve(this.#open(ciphertext)));
+  }
+
+  #seal(plaintext: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return Buffer.concat([Buffer.from([FORMAT_VERSION]), iv, cipher.getAuthTag(), data]).toString('base64');
   }
 
-  decrypt(ciphertext: string): string {
+  #open(ciphertext: string): string {
     const raw = Buffer.from(ciphertext, 'base64');
     if (raw.length < 1 + IV_BYTES + TAG_BYTES || raw[0] !== FORMAT_VERSION) throw unreadable();
     const iv = raw.subarray(1, 1 + IV_BYTES);

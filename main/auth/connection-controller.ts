@@ -1,9 +1,10 @@
-import type { ConnectDefaults, ConnectInput, ConnectionStatusView } from '../../preload/contract.js';
+import type { ConnectDefaults, ConnectInput, ConnectionStatusView, UsePassphraseInput } from '../../preload/contract.js';
+import type { PassphraseChoice } from '../core/cipher.js';
 import type { EventHub } from '../core/event-hub.js';
 import { AuditorError } from '../core/errors.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import { DemoWorkspace } from '../demo/demo-workspace.js';
-import { ACCOUNTS_URL_BY_DATA_CENTRE, DATA_CENTRE_HOSTS, DATA_CENTRES, type DataCentre } from './data-centres.js';
+import { ACCOUNTS_URL_BY_DATA_CENTRE, DATA_CENTRE_TABLE, DATA_CENTRES, type DataCentre } from './data-centres.js';
 import { DEFAULT_CALLBACK_PORT, DEFAULT_SCOPES, orgTimeZoneOf, type ConnectionStatus, type ZohoAuthService } from './zoho-auth-service.js';
 
 const LAST_FORM_KEY = 'connectForm';
@@ -28,7 +29,21 @@ export class ConnectionController {
     private readonly events: EventHub,
     private readonly shell: ConnectionShell,
     private readonly preferences: KeyValueStore,
+    private readonly passphraseChoice?: PassphraseChoice,
   ) {}
+
+  /** Linux without a keyring: secrets are protected with this passphrase; a stored connection must decrypt with it. */
+  async usePassphrase(input: UsePassphraseInput): Promise<ConnectionStatusView> {
+    if (this.passphraseChoice === undefined) {
+      throw new AuditorError('VAULT_PASSPHRASE_NOT_OFFERED', 'Secrets here are already protected; no passphrase is needed.', {
+        hint: 'Under the CLI or the browser host the passphrase comes from TIMELINE_AUDITOR_PASSPHRASE.',
+      });
+    }
+    await this.passphraseChoice.usePassphrase(input.passphrase, () => this.auth.checkSecretsReadable());
+    const status = this.status();
+    this.events.emit('auth:status-changed', status);
+    return status;
+  }
 
   status(): ConnectionStatusView {
     return toView(this.auth.status());
@@ -40,7 +55,7 @@ export class ConnectionController {
     return {
       port: DEFAULT_CALLBACK_PORT,
       scopes: [...DEFAULT_SCOPES],
-      dataCentres: DATA_CENTRES.map((id) => ({ id, label: DATA_CENTRE_HOSTS[id].label, accountsUrl: ACCOUNTS_URL_BY_DATA_CENTRE[id] })),
+      dataCentres: DATA_CENTRES.map((id) => ({ id, label: DATA_CENTRE_TABLE[id].label, accountsUrl: ACCOUNTS_URL_BY_DATA_CENTRE[id] })),
       lastClientId: typeof last?.clientId === 'string' ? last.clientId : null,
       lastDataCentre,
     };

@@ -1,32 +1,47 @@
 import { DATA_CENTRE_IDS } from '../../preload/contract.js';
 import { AuditorError } from '../core/errors.js';
 
-/**
- * Zoho data centres and their accounts servers, from Zoho's Multi-DC page
- * (https://www.zoho.com/accounts/protocol/oauth/multi-dc.html and
- * https://www.zoho.com/crm/developer/docs/api/v8/multi-dc.html).
- */
 /** The contract's list (the Connect screen offers exactly these). */
 export const DATA_CENTRES = DATA_CENTRE_IDS;
 export type DataCentre = (typeof DATA_CENTRES)[number];
 
+const ACCOUNTS_MULTI_DC = 'https://www.zoho.com/accounts/protocol/oauth/multi-dc.html';
+const CRM_V8_MULTI_DC = 'https://www.zoho.com/crm/developer/docs/api/v8/multi-dc.html';
+const WORKDRIVE_MULTI_DC = 'https://www.zoho.com/workdrive/developer/docs/api/v1/getting-started-multi-dc-support.html';
+const CRM_NODE_SDK_DC = '@zohocrm/nodejs-sdk-8.0 lib/routes/dc/*_data_center.js';
+
+export interface DataCentreRow {
+  /** For people, e.g. "Europe (zoho.eu)". */
+  label: string;
+  /** Zoho Accounts: where sign-in, token and revoke calls go; the redirect's `accounts-server` must be this. */
+  accountsHost: string;
+  /** CRM API domain (the token response's `api_domain`), e.g. www.zohoapis.eu; its registrable part is checked. */
+  apiHost: string;
+  /** Where Zoho documents these hosts (docs/zoho-api.md, "Data centres"). */
+  sources: readonly string[];
+}
+
 /**
- * Everything the app knows of a data centre, in one row: adding one to DATA_CENTRES fails to
- * compile until its row is here, and the sign-in host checks, the Connect screen and the CLI follow.
+ * Every Zoho data centre, in one table: the sign-in host checks, the Connect screen, the CLI's --dc
+ * and the docs follow from it. Adding an id to DATA_CENTRE_IDS fails to compile until its row is here.
  */
-export const DATA_CENTRE_HOSTS: Readonly<Record<DataCentre, { label: string; accountsHost: string; apiHostSuffix: string }>> = {
-  us: { label: 'United States (zoho.com)', accountsHost: 'accounts.zoho.com', apiHostSuffix: 'zohoapis.com' },
-  eu: { label: 'Europe (zoho.eu)', accountsHost: 'accounts.zoho.eu', apiHostSuffix: 'zohoapis.eu' },
-  in: { label: 'India (zoho.in)', accountsHost: 'accounts.zoho.in', apiHostSuffix: 'zohoapis.in' },
-  au: { label: 'Australia (zoho.com.au)', accountsHost: 'accounts.zoho.com.au', apiHostSuffix: 'zohoapis.com.au' },
-  jp: { label: 'Japan (zoho.jp)', accountsHost: 'accounts.zoho.jp', apiHostSuffix: 'zohoapis.jp' },
-  cn: { label: 'China (zoho.com.cn)', accountsHost: 'accounts.zoho.com.cn', apiHostSuffix: 'zohoapis.com.cn' },
-  ca: { label: 'Canada (zohocloud.ca)', accountsHost: 'accounts.zohocloud.ca', apiHostSuffix: 'zohoapis.ca' },
-  sa: { label: 'Saudi Arabia (zoho.sa)', accountsHost: 'accounts.zoho.sa', apiHostSuffix: 'zohoapis.sa' },
-  uk: { label: 'United Kingdom (zoho.uk)', accountsHost: 'accounts.zoho.uk', apiHostSuffix: 'zohoapis.uk' },
+export const DATA_CENTRE_TABLE: Readonly<Record<DataCentre, DataCentreRow>> = {
+  us: { label: 'United States (zoho.com)', accountsHost: 'accounts.zoho.com', apiHost: 'www.zohoapis.com', sources: [ACCOUNTS_MULTI_DC, CRM_V8_MULTI_DC, CRM_NODE_SDK_DC] },
+  eu: { label: 'Europe (zoho.eu)', accountsHost: 'accounts.zoho.eu', apiHost: 'www.zohoapis.eu', sources: [ACCOUNTS_MULTI_DC, CRM_V8_MULTI_DC, CRM_NODE_SDK_DC] },
+  in: { label: 'India (zoho.in)', accountsHost: 'accounts.zoho.in', apiHost: 'www.zohoapis.in', sources: [ACCOUNTS_MULTI_DC, CRM_V8_MULTI_DC, CRM_NODE_SDK_DC] },
+  au: { label: 'Australia (zoho.com.au)', accountsHost: 'accounts.zoho.com.au', apiHost: 'www.zohoapis.com.au', sources: [ACCOUNTS_MULTI_DC, CRM_V8_MULTI_DC, CRM_NODE_SDK_DC] },
+  jp: { label: 'Japan (zoho.jp)', accountsHost: 'accounts.zoho.jp', apiHost: 'www.zohoapis.jp', sources: [ACCOUNTS_MULTI_DC, CRM_V8_MULTI_DC, CRM_NODE_SDK_DC] },
+  // Not on the Accounts page (China is run separately); the CRM page and the SDK list it.
+  cn: { label: 'China (zoho.com.cn)', accountsHost: 'accounts.zoho.com.cn', apiHost: 'www.zohoapis.com.cn', sources: [CRM_V8_MULTI_DC, CRM_NODE_SDK_DC] },
+  ca: { label: 'Canada (zohocloud.ca)', accountsHost: 'accounts.zohocloud.ca', apiHost: 'www.zohoapis.ca', sources: [ACCOUNTS_MULTI_DC, CRM_V8_MULTI_DC, CRM_NODE_SDK_DC] },
+  sa: { label: 'Saudi Arabia (zoho.sa)', accountsHost: 'accounts.zoho.sa', apiHost: 'www.zohoapis.sa', sources: [ACCOUNTS_MULTI_DC, CRM_NODE_SDK_DC] },
+  // The Accounts page lists accounts.zoho.uk; the API domain follows the zohoapis.<domain> rule of every other row.
+  uk: { label: 'United Kingdom (zoho.uk)', accountsHost: 'accounts.zoho.uk', apiHost: 'www.zohoapis.uk', sources: [ACCOUNTS_MULTI_DC] },
+  // WorkDrive's multi-DC page lists zoho.ae / www.zohoapis.ae; the accounts host follows the accounts.<domain> rule.
+  ae: { label: 'United Arab Emirates (zoho.ae)', accountsHost: 'accounts.zoho.ae', apiHost: 'www.zohoapis.ae', sources: [WORKDRIVE_MULTI_DC] },
 };
 
-export const ACCOUNTS_URL_BY_DATA_CENTRE: Readonly<Record<DataCentre, string>> = Object.fromEntries(DATA_CENTRES.map((dc) => [dc, `https://${DATA_CENTRE_HOSTS[dc].accountsHost}`])) as Record<DataCentre, string>;
+export const ACCOUNTS_URL_BY_DATA_CENTRE: Readonly<Record<DataCentre, string>> = Object.fromEntries(DATA_CENTRES.map((dc) => [dc, `https://${DATA_CENTRE_TABLE[dc].accountsHost}`])) as Record<DataCentre, string>;
 
 export function isDataCentre(value: string): value is DataCentre {
   return (DATA_CENTRES as readonly string[]).includes(value);
@@ -58,8 +73,10 @@ export function normaliseOrigin(value: string, what: string): string {
   return url.origin;
 }
 
-const ACCOUNTS_HOSTS = new Set(DATA_CENTRES.map((dc) => DATA_CENTRE_HOSTS[dc].accountsHost));
-const API_HOST_SUFFIXES = DATA_CENTRES.map((dc) => DATA_CENTRE_HOSTS[dc].apiHostSuffix);
+// Every host check below is derived from DATA_CENTRE_TABLE, never listed beside it.
+const ACCOUNTS_HOSTS = new Set(DATA_CENTRES.map((dc) => DATA_CENTRE_TABLE[dc].accountsHost));
+/** zohoapis.eu from www.zohoapis.eu: the API domain's registrable part, under which one label is allowed. */
+const API_HOST_SUFFIXES = DATA_CENTRES.map((dc) => DATA_CENTRE_TABLE[dc].apiHost.replace(/^www\./, ''));
 const isZohoAccountsHost = (hostname: string): boolean => ACCOUNTS_HOSTS.has(hostname);
 /** www.zohoapis.eu, zohoapis.eu, content.zohoapis.eu …: one label at most before the data centre's API domain. */
 const isZohoApiHost = (hostname: string): boolean => API_HOST_SUFFIXES.some((suffix) => hostname === suffix || (hostname.endsWith(`.${suffix}`) && /^[a-z0-9-]+$/.test(hostname.slice(0, -suffix.length - 1))));

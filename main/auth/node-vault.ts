@@ -19,7 +19,8 @@ function lazyCipher(open: () => SecretCipher): SecretCipher {
   const get = (): SecretCipher => (cipher ??= open());
   return {
     kind: 'aes-256-gcm-scrypt',
-    encrypt: (plaintext) => get().encrypt(plaintext),
-    decrypt: (ciphertext) => get().decrypt(ciphertext),
+    // A missing passphrase rejects the promise (it does not throw out of encrypt/decrypt).
+    encrypt: (plaintext) => Promise.resolve().then(() => get().encrypt(plaintext)),
+    decrypt: (ciphertext) => Promise.resolve().then(() => get().decrypt(ciphertext)),
   };
 }

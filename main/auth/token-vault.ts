@@ -143,13 +143,15 @@ export class TokenVault {
   }
 
   /** The whole connection, secrets decrypted (from memory while the store is unchanged). */
-  read(): StoredConnection | undefined {
+  async read(): Promise<StoredConnection | undefined> {
     const persisted = this.#readPersisted();
     if (persisted === undefined) return undefined;
-    return { ...toRecord(persisted), ...this.#decrypted(persisted.secrets) };
+    return { ...toRecord(persisted), ...(await this.#decrypted(persisted.secrets)) };
   }
 
-  write(connection: StoredConnection): void {
+  async write(connection: StoredConnection): Promise<void> {
+    // Encrypted before the record is built, so a refused or failed encryption leaves the store as it was.
+    const [accessToken, refreshToken, clientSecret] = await Promise.all([this.#cipher.encrypt(connection.accessToken), this.#cipher.encrypt(connection.refreshToken), this.#cipher.encrypt(connection.clientSecret)]);
     const persisted: PersistedConnection = {
       version: 1,
       state: connection.state,
@@ -167,11 +169,7 @@ export class TokenVault {
       connectedAt: connection.connectedAt,
       refreshTimes: [...connection.refreshTimes],
       cipherKind: this.#cipher.kind,
-      secrets: {
-        accessToken: this.#cipher.encrypt(connection.accessToken),
-        refreshToken: this.#cipher.encrypt(connection.refreshToken),
-        clientSecret: this.#cipher.encrypt(connection.clientSecret),
-      },
+      secrets: { accessToken, refreshToken, clientSecret },
     };
     this.#store.set(VAULT_KEY, persisted);
     // The file's new stamp is taken at the next read (another process may write in between); the
@@ -186,16 +184,13 @@ export class TokenVault {
     this.#secrets = undefined;
   }
 
-  #decrypted(encrypted: PersistedConnection['secrets']): ConnectionSecrets {
+  async #decrypted(encrypted: PersistedConnection['secrets']): Promise<ConnectionSecrets> {
     const known = this.#secrets;
     if (known !== undefined && known.encrypted.accessToken === encrypted.accessToken && known.encrypted.refreshToken === encrypted.refreshToken && known.encrypted.clientSecret === encrypted.clientSecret) {
       return known.plain;
     }
-    const plain = {
-      accessToken: this.#cipher.decrypt(encrypted.accessToken),
-      refreshToken: this.#cipher.decrypt(encrypted.refreshToken),
-      clientSecret: this.#cipher.decrypt(encrypted.clientSecret),
-    };
+    const [accessToken, refreshToken, clientSecret] = await Promise.all([this.#cipher.decrypt(encrypted.accessToken), this.#cipher.decrypt(encrypted.refreshToken), this.#cipher.decrypt(encrypted.clientSecret)]);
+    const plain = { accessToken, refreshToken, clientSecret };
     this.#secrets = { encrypted, plain };
     return plain;
   }

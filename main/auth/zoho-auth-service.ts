@@ -221,19 +221,19 @@ export class ZohoAuthService implements TokenProvider {
     if (grant.refreshToken !== undefined) {
       // Persist the refresh token the moment it arrives: Zoho will not send it again.
       connection = { ...base, refreshToken: grant.refreshToken, user: undefined, orgId: undefined, orgTimeZone: undefined };
-      this.#vault.write(connection);
+      await this.#vault.write(connection);
       const info = await this.#userInfo(accountsServer, grant.accessToken, options.signal);
       if (info !== undefined) {
         connection = { ...connection, user: userOf(info), orgId: info.orgId };
-        this.#vault.write(connection);
+        await this.#vault.write(connection);
       }
     } else {
       connection = await this.#connectionWithoutNewRefreshToken(base, grant, options.signal);
-      this.#vault.write(connection);
+      await this.#vault.write(connection);
     }
     // Read on every sign-in (a reconnect re-reads it); a failure keeps the connection and is recorded.
     const org = await this.#readOrganization(options.signal);
-    this.#vault.write({ ...connection, orgTimeZone: org.timeZone, orgPaidType: org.paidType });
+    await this.#vault.write({ ...connection, orgTimeZone: org.timeZone, orgPaidType: org.paidType });
     const status = this.status();
     this.#onStatusChange?.(status);
     return status;
@@ -249,7 +249,7 @@ export class ZohoAuthService implements TokenProvider {
     const info = await this.#userInfo(base.accountsServer, grant.accessToken, signal);
     let stored: StoredConnection | undefined;
     try {
-      stored = this.#vault.read();
+      stored = await this.#vault.read();
     } catch {
       stored = undefined;
     }
@@ -298,7 +298,7 @@ export class ZohoAuthService implements TokenProvider {
 
   async getToken(signal?: AbortSignal): Promise<AccessToken> {
     signal?.throwIfAborted();
-    const connection = this.#liveConnection();
+    const connection = await this.#liveConnection();
     if (this.#isFresh(connection)) return tokenOf(connection);
     return this.#sharedRefresh(signal);
   }
@@ -306,10 +306,15 @@ export class ZohoAuthService implements TokenProvider {
   async refreshAfterRejection(rejectedAccessToken: string, signal?: AbortSignal): Promise<AccessToken> {
     signal?.throwIfAborted();
     if (this.#refreshInFlight !== undefined) return abortable(this.#refreshInFlight, signal);
-    const connection = this.#liveConnection();
+    const connection = await this.#liveConnection();
     // Someone already replaced the rejected token: use the new one rather than minting another.
     if (connection.accessToken !== rejectedAccessToken && this.#isFresh(connection)) return tokenOf(connection);
     return this.#sharedRefresh(signal);
+  }
+
+  /** Decrypts the stored connection, if any: rejects (e.g. VAULT_DECRYPT_FAILED) when the cipher cannot read it. */
+  async checkSecretsReadable(): Promise<void> {
+    await this.#vault.read();
   }
 
   /** Revoke the refresh token at Zoho (best effort) and wipe the vault. */
@@ -317,7 +322,7 @@ export class ZohoAuthService implements TokenProvider {
     let connection: StoredConnection | undefined;
     let readError: unknown;
     try {
-      connection = this.#vault.read();
+      connection = await this.#vault.read();
     } catch (error) {
       readError = error;
     }
@@ -344,8 +349,8 @@ export class ZohoAuthService implements TokenProvider {
     return this.#clock.now() < connection.expiresAt - margin;
   }
 
-  #liveConnection(): StoredConnection {
-    const connection = this.#vault.read();
+  async #liveConnection(): Promise<StoredConnection> {
+    const connection = await this.#vault.read();
     if (connection === undefined) {
       throw new AuditorError('AUTH_NOT_CONNECTED', 'Timeline Auditor is not connected to Zoho.', {
         hint: 'Connect to Zoho first (Connect in the app, or "timeline-auditor connect").',
@@ -366,7 +371,7 @@ export class ZohoAuthService implements TokenProvider {
   }
 
   async #refresh(): Promise<AccessToken> {
-    const connection = this.#liveConnection();
+    const connection = await this.#liveConnection();
     const now = this.#clock.now();
     const recent = connection.refreshTimes.filter((time) => time > now - this.#refreshLimit.windowMs);
     if (recent.length >= this.#refreshLimit.max) {
@@ -390,13 +395,13 @@ export class ZohoAuthService implements TokenProvider {
       if (isDeadGrant(error)) {
         const reason = brokenReasonFor(error);
         // Only if no new sign-in replaced this connection while Zoho was answering.
-        if (this.#vault.read()?.refreshToken === connection.refreshToken) this.#vault.write({ ...connection, state: 'broken', brokenReason: reason });
+        if ((await this.#vault.read())?.refreshToken === connection.refreshToken) await this.#vault.write({ ...connection, state: 'broken', brokenReason: reason });
         this.#onStatusChange?.(this.status());
         throw reconnectError(reason, error);
       }
       throw error;
     }
-    const latest = this.#vault.read();
+    const latest = await this.#vault.read();
     if (latest === undefined || latest.refreshToken !== connection.refreshToken) {
       // Disconnected or reconnected meanwhile: do not resurrect the old connection.
       throw new AuditorError('AUTH_CONNECTION_CHANGED', 'The Zoho connection changed while a token was being renewed.', { hint: 'Try again.' });
@@ -408,7 +413,7 @@ export class ZohoAuthService implements TokenProvider {
       expiresAt: grant.expiresAt,
       refreshTimes: [...recent, now],
     };
-    this.#vault.write(refreshed);
+    await this.#vault.write(refreshed);
     this.#onStatusChange?.(this.status());
     return tokenOf(refreshed);
   }

@@ -14,8 +14,9 @@ import { systemClock } from '../core/clock.js';
 import { workerThreadSpawner } from '../data/spawners.js';
 import { pathToFileURL } from 'node:url';
 import type { KeyValueStore } from '../core/kv-store.js';
-import type { SecretCipher } from '../core/cipher.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc.js';
+import type { PassphraseChoice, SecretCipher } from '../core/cipher.js';
+import type { CipherSelection } from './safe-storage-cipher.js';
 import { createSenderCheck, ExternalUrlPolicy, hardenWebContents, mainWindowOptions, type GuardedWebContents } from './security.js';
 
 export interface ShellWindow {
@@ -52,8 +53,8 @@ export interface ElectronShellApis {
   };
   openExternal(url: string): void;
   createStore(name: string): KeyValueStore;
-  /** safeStorage as a SecretCipher; only usable once the app is ready. */
-  createCipher(): SecretCipher;
+  /** safeStorage as a SecretCipher, or the passphrase cipher where there is no keyring; called once the app is ready. */
+  createCipher(): CipherSelection;
   setApplicationMenu(template: MenuItemConstructorOptions[]): void;
   showItemInFolder(path: string): void;
   /** The system "open file" dialog (attached to the focused window). */
@@ -121,7 +122,7 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
       shell: 'electron',
       paths: { home: electron.app.getPath('userData'), exportsFolder: join(electron.app.getPath('documents'), 'Timeline Auditor') },
       openStore: (name) => electron.createStore(name),
-      cipher: electron.createCipher(),
+      ...portsOf(electron.createCipher()),
       clock: systemClock,
       workers: workerThreadSpawner(pathToFileURL(paths.dataWorkerFile)),
       browser: {
@@ -171,4 +172,9 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
     return services;
   });
   return { ready, externalUrls };
+}
+
+/** The cipher ports for the composition root: the passphrase choice only where secrets need one. */
+function portsOf(selection: CipherSelection): { cipher: SecretCipher; passphraseChoice?: PassphraseChoice } {
+  return selection.protection === 'passphrase-required' ? { cipher: selection.cipher, passphraseChoice: selection.passphraseChoice } : { cipher: selection.cipher };
 }

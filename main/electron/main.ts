@@ -2,11 +2,14 @@
  * The Electron entry: the only module that imports `electron` at run time. It adapts Electron's APIs
  * to the narrow shapes app-shell.ts uses; everything else is shared with the CLI and the loopback host.
  */
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 import { startElectronShell } from './app-shell.js';
 import { createElectronStore } from './electron-kv-store.js';
-import { createSafeStorageCipher } from './safe-storage-cipher.js';
+import { selectSafeStorageCipher } from './safe-storage-cipher.js';
+import { AesGcmScryptCipher } from '../auth/aes-gcm-scrypt-cipher.js';
+import { VAULT_SALT_FILE } from '../auth/node-vault.js';
 
 const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
 const here = import.meta.url; // a variable base: the bundler must not treat the worker as an asset
@@ -49,7 +52,8 @@ startElectronShell(
     },
     openExternal: (url) => void shell.openExternal(url),
     createStore: createElectronStore,
-    createCipher: () => createSafeStorageCipher(safeStorage),
+    // After 'ready' (app-shell calls it then): safeStorage's backend is known only from then on.
+    createCipher: () => selectSafeStorageCipher(safeStorage, process.platform, (passphrase) => AesGcmScryptCipher.open(passphrase, join(app.getPath('userData'), VAULT_SALT_FILE))),
     setApplicationMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
     showItemInFolder: (path) => shell.showItemInFolder(path),
     showOpenDialog: (options) => {

@@ -151,11 +151,11 @@ export class FileSigningKeyStore implements SigningIdentityStore {
     if (stored !== undefined) {
       let pem: string;
       try {
-        pem = this.cipher === undefined ? stored : this.cipher.decrypt(stored.trim());
+        pem = this.cipher === undefined ? stored : await this.cipher.decrypt(stored.trim());
         this.cached = signingKeyFromPrivate(createPrivateKey(pem));
       } catch (error) {
         // The cipher's own errors speak of the Zoho connection; say what actually failed.
-        if (error instanceof AuditorError && (error.code === 'SIGNING_KEY_INVALID' || error.code === 'VAULT_PASSPHRASE_MISSING')) throw error;
+        if (error instanceof AuditorError && (error.code === 'SIGNING_KEY_INVALID' || error.code === 'VAULT_PASSPHRASE_MISSING' || error.code === 'VAULT_PASSPHRASE_REQUIRED')) throw error;
         throw this.unreadable(error);
       }
       return this.cached;
@@ -167,7 +167,7 @@ export class FileSigningKeyStore implements SigningIdentityStore {
   }
 
   async #store(pem: string): Promise<void> {
-    const content = this.cipher === undefined ? pem : `${this.cipher.encrypt(pem)}\n`;
+    const content = this.cipher === undefined ? pem : `${await this.cipher.encrypt(pem)}\n`;
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     await writePrivateFileAtomically(this.path, content);
   }

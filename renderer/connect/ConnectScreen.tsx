@@ -40,7 +40,7 @@ function formatExpiry(expiresAt: number | null): string {
 
 const CIPHER_LABELS: Record<ConnectionStatusView['cipherKind'], string> = {
   safeStorage: "Encrypted with this computer's secure storage",
-  'safeStorage-basic_text': 'NOT protected: no system keyring was found',
+  'safeStorage-basic_text': 'Not stored: no system keyring was found, and no passphrase has been chosen yet',
   'aes-256-gcm-scrypt': 'Encrypted (AES-256-GCM, key from your passphrase)',
 };
 
@@ -84,11 +84,6 @@ function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusVie
           {status.demo && <Chip size="small" color="secondary" icon={<ScienceOutlined />} label="Demo workspace" />}
         </Stack>
         {problem !== null && <ProblemAlert problem={problem} title="Could not disconnect" />}
-        {status.cipherKind === 'safeStorage-basic_text' && (
-          <Alert severity="warning" sx={{ mb: 2 }}>
-            This computer has no system keyring, so Electron stores the Zoho tokens with a built-in key — anyone who can read your files can read them. Install and unlock GNOME Keyring or KWallet, then reconnect.
-          </Alert>
-        )}
         <Table size="small" aria-label="Connection details">
           <TableBody>
             {rows.map(([label, value]) => (
@@ -106,6 +101,71 @@ function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusVie
             Disconnect
           </Button>
           {status.demo && <DemoServerSwitch />}
+        </Stack>
+      </CardContent>
+    </Card>
+  );
+}
+
+/**
+ * Linux without a system keyring: Electron's safeStorage would fall back to a built-in key (anyone who
+ * can read the files could read the tokens), so nothing is stored until a passphrase protects it.
+ */
+function PassphraseCard({ hasConnection, onChosen }: { hasConnection: boolean; onChosen: (status: ConnectionStatusView) => void }) {
+  const [passphrase, setPassphrase] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const tooShort = passphrase.length > 0 && passphrase.length < 8;
+  // A stored connection is checked against the passphrase itself; a new one is typed twice.
+  const mismatch = !hasConnection && confirmation.length > 0 && confirmation !== passphrase;
+  const ready = passphrase.length >= 8 && (hasConnection || confirmation === passphrase);
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      onChosen(await call('auth:use-passphrase', { passphrase }));
+    } catch (error) {
+      setProblem(problemOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card variant="outlined" sx={{ borderColor: 'warning.main' }} data-testid="passphrase-card">
+      <CardContent component="form" onSubmit={(event: FormEvent) => void submit(event)}>
+        <Typography variant="h6" component="h3" sx={{ mb: 1 }}>
+          {hasConnection ? 'Enter your passphrase to use the Zoho connection' : 'Protect your Zoho sign-in with a passphrase'}
+        </Typography>
+        <Typography variant="body2" sx={{ mb: 1 }}>
+          This computer has no system keyring (GNOME Keyring or KWallet). Without one, secure storage would keep the Zoho tokens and the packet signing key under a built-in key that anyone who can read your files could undo, so Timeline Auditor does
+          not store them that way.
+        </Typography>
+        <Typography variant="body2" sx={{ mb: 2 }}>
+          Choose a passphrase instead: the secrets are encrypted with AES-256-GCM under a key derived from it (as the command-line tool does). It is never stored, so you type it each time Timeline Auditor starts — and if you lose it you connect to
+          Zoho again. Alternatively install and unlock a keyring, then restart.
+        </Typography>
+        {problem !== null && <ProblemAlert problem={problem} title="The passphrase was not accepted" />}
+        <Stack spacing={2} sx={{ maxWidth: 420 }}>
+          <TextField
+            label="Passphrase"
+            type="password"
+            autoComplete={hasConnection ? 'current-password' : 'new-password'}
+            value={passphrase}
+            onChange={(event) => setPassphrase(event.target.value)}
+            error={tooShort}
+            helperText={tooShort ? 'Use at least 8 characters.' : ' '}
+            slotProps={{ htmlInput: { 'data-testid': 'passphrase-input' } }}
+          />
+          {!hasConnection && (
+            <TextField label="Passphrase again" type="password" autoComplete="new-password" value={confirmation} onChange={(event) => setConfirmation(event.target.value)} error={mismatch} helperText={mismatch ? 'The two passphrases differ.' : ' '} />
+          )}
+          <Box>
+            <Button type="submit" variant="contained" disabled={busy || !ready}>
+              {hasConnection ? 'Unlock' : 'Protect with this passphrase'}
+            </Button>
+          </Box>
         </Stack>
       </CardContent>
     </Card>
@@ -256,6 +316,8 @@ export function ConnectScreen() {
       {connecting !== null && <WaitingForBrowser url={authorizationUrl} onCancel={() => void call('auth:cancel', {})} />}
       {status === null || defaults.status === 'loading' ? (
         <CircularProgress size={24} />
+      ) : status.cipherKind === 'safeStorage-basic_text' ? (
+        <PassphraseCard hasConnection={status.state !== 'disconnected'} onChosen={setStatus} />
       ) : connected ? (
         <ConnectedCard status={status} onDisconnected={setNotice} />
       ) : (

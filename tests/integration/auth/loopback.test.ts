@@ -67,6 +67,25 @@ describe('loopback authorization listener', () => {
     expect(callback.rejectedCallbacks).toBe(2);
   });
 
+  it('refuses forged states of the same length as the real one: every byte is compared, not the length', async () => {
+    const flow = await startFlow();
+    const lastCharChanged = `${STATE.slice(0, -1)}${STATE.endsWith('9') ? '8' : '9'}`;
+    const firstCharChanged = `${STATE.startsWith('e') ? 'f' : 'e'}${STATE.slice(1)}`;
+    // Same number of characters, more bytes in UTF-8: a length check on the string alone would pass it on to the byte compare.
+    const multiByte = `${STATE.slice(0, -1)}é`;
+    for (const forged of [lastCharChanged, firstCharChanged, multiByte, STATE.toUpperCase()]) {
+      expect(forged).toHaveLength(STATE.length);
+      expect(forged).not.toBe(STATE);
+      const response = await fetch(`${flow.redirectUri}?state=${encodeURIComponent(forged)}&code=attacker-code`);
+      expect(response.status).toBe(400);
+    }
+    const real = await fetch(`${flow.redirectUri}?state=${STATE}&code=real-code`);
+    expect(real.status).toBe(200);
+    const callback = await flow.outcome;
+    expect(callback.code).toBe('real-code');
+    expect(callback.rejectedCallbacks).toBe(4);
+  });
+
   it('ends with a clear error when consent is denied (right state)', async () => {
     const flow = await startFlow();
     await fetch(`${flow.redirectUri}?state=${STATE}&error=access_denied`);

@@ -51,7 +51,7 @@ describe('sign-in against the sandbox', () => {
       cipherKind: 'aes-256-gcm-scrypt',
     });
     expect(harness.sandbox.stats().tokenGrants.authorization_code).toBe(1);
-    const stored = harness.vault.read();
+    const stored = await harness.vault.read();
     expect(stored?.refreshToken).toMatch(/^1000\./);
     // The token works against the API domain.
     const token = await harness.service.getToken();
@@ -120,7 +120,7 @@ describe('sign-in against the sandbox', () => {
     const first = await connectWithBrowser(harness);
     const firstVisit = await first.visit;
     const usedCode = callbackOf(firstVisit ?? { visited: [] }).searchParams.get('code') ?? '';
-    const before = harness.vault.read();
+    const before = await harness.vault.read();
     // Replay at the token endpoint directly…
     await expect(
       exchangeAuthorizationCode({
@@ -144,7 +144,7 @@ describe('sign-in against the sandbox', () => {
       },
     });
     expect(error).toMatchObject({ code: 'AUTH_INVALID_CODE' });
-    expect(harness.vault.read()).toEqual(before);
+    expect(await harness.vault.read()).toEqual(before);
   });
 
   it('fails on a PKCE mismatch (code_challenge tampered on the way to Zoho)', async () => {
@@ -275,9 +275,9 @@ describe('sign-in against the sandbox', () => {
     it('keeps the stored refresh token of the same user and client', async () => {
       harness = await startHarness({ sandbox: { autoConsent: 'approve' } });
       await connectWithBrowser(harness);
-      const before = harness.vault.read();
+      const before = await harness.vault.read();
       const { status } = await connectWithBrowser(harness, { browser: online });
-      const after = harness.vault.read();
+      const after = await harness.vault.read();
       expect(status.state).toBe('connected');
       expect(after?.refreshToken).toBe(before?.refreshToken);
       expect(after?.accessToken).not.toBe(before?.accessToken);

@@ -23,7 +23,7 @@ describe('access tokens', () => {
     // Slow user-info lookup between the token response and the final vault write: 45 s pass.
     const slowUserInfo: FetchFunction = async (input, init) => {
       if (new URL(input.toString()).pathname === '/oauth/user/info') {
-        refreshTokenStoredBeforeUserInfo = (harness?.vault.read()?.refreshToken ?? '').startsWith('1000.');
+        refreshTokenStoredBeforeUserInfo = ((await harness?.vault.read())?.refreshToken ?? '').startsWith('1000.');
         clockRef?.advance(45_000);
       }
       return fetch(input, init);
@@ -116,7 +116,7 @@ describe('access tokens', () => {
     const seenStates: string[] = [];
     harness = await startHarness({ sandbox: { autoConsent: 'approve' }, service: { onStatusChange: (status) => seenStates.push(status.state) } });
     await connectWithBrowser(harness);
-    harness.sandbox.revokeRefreshToken(harness.vault.read()?.refreshToken ?? '');
+    harness.sandbox.revokeRefreshToken((await harness.vault.read())?.refreshToken ?? '');
     harness.clock.advance(HOUR);
     await expect(harness.service.getToken()).rejects.toMatchObject({ code: 'AUTH_RECONNECT_REQUIRED' });
     const status = harness.service.status();
@@ -159,10 +159,10 @@ describe('access tokens', () => {
   it('leaves no token or client secret in clear (or base64) in any file it wrote', async () => {
     harness = await startHarness({ sandbox: { autoConsent: 'approve' } });
     await connectWithBrowser(harness);
-    const firstAccess = harness.vault.read()?.accessToken ?? '';
+    const firstAccess = (await harness.vault.read())?.accessToken ?? '';
     harness.clock.advance(HOUR);
     await harness.service.getToken();
-    const stored = harness.vault.read();
+    const stored = await harness.vault.read();
     const secrets = [firstAccess, stored?.accessToken ?? '', stored?.refreshToken ?? '', stored?.clientSecret ?? ''];
     expect(secrets.every((secret) => secret.length > 20)).toBe(true);
     const needles = secrets.flatMap((secret) => [

@@ -17,10 +17,10 @@ class CountingCipher implements SecretCipher {
   readonly kind = 'aes-256-gcm-scrypt' as const;
   decrypts = 0;
   constructor(private readonly inner: SecretCipher) {}
-  encrypt(plaintext: string): string {
+  encrypt(plaintext: string): Promise<string> {
     return this.inner.encrypt(plaintext);
   }
-  decrypt(ciphertext: string): string {
+  decrypt(ciphertext: string): Promise<string> {
     this.decrypts += 1;
     return this.inner.decrypt(ciphertext);
   }
@@ -83,7 +83,7 @@ describe('the token vault kept decrypted in memory', () => {
   it('N requests decrypt the connection once, and read the store once while its file is unchanged', async () => {
     sandbox = await startSandbox({ seed: 7 });
     home = tempHome();
-    openVault(home.dir).vault.write(connection(sandbox, sandbox.mintAccessToken().accessToken));
+    await openVault(home.dir).vault.write(connection(sandbox, sandbox.mintAccessToken().accessToken));
     // A new process opens the vault (stamps trusted at once here, so reads can be counted).
     const { vault, cipher, store } = openVault(home.dir, { storeStamp: createFileStamp({ recentWriteMs: 0 }) });
     const client = new ZohoClient({ tokenProvider: new ZohoAuthService({ vault }) });
@@ -99,7 +99,7 @@ describe('the token vault kept decrypted in memory', () => {
     home = tempHome();
     // Default stamp (recent writes not trusted): the realistic setting.
     const app = openVault(home.dir);
-    app.vault.write(connection(sandbox, sandbox.mintAccessToken().accessToken));
+    await app.vault.write(connection(sandbox, sandbox.mintAccessToken().accessToken));
     const service = new ZohoAuthService({ vault: app.vault });
     const client = new ZohoClient({ tokenProvider: service });
     const id = sandbox.listRecordIds('Leads')[0]!;
@@ -109,19 +109,19 @@ describe('the token vault kept decrypted in memory', () => {
 
     // The CLI, in another process on the same home folder, refreshes the token.
     const cli = openVault(home.dir);
-    const stored = cli.vault.read();
+    const stored = await cli.vault.read();
     expect(stored?.accessToken).toBe(first.accessToken);
     const renewed = sandbox.mintAccessToken().accessToken;
-    cli.vault.write({ ...stored!, accessToken: renewed, refreshTimes: [Date.now()] });
+    await cli.vault.write({ ...stored!, accessToken: renewed, refreshTimes: [Date.now()] });
 
     expect((await service.getToken()).accessToken).toBe(renewed);
-    expect(app.vault.read()?.refreshTimes).toHaveLength(1);
+    expect((await app.vault.read())?.refreshTimes).toHaveLength(1);
     for (let index = 0; index < 5; index += 1) await client.fetchTimeline('Leads', id);
     expect(app.cipher.decrypts).toBe(3); // the new connection, once
 
     // Disconnected elsewhere: this process sees it too.
     cli.vault.wipe();
-    expect(app.vault.read()).toBeUndefined();
+    expect(await app.vault.read()).toBeUndefined();
     await expect(service.getToken()).rejects.toMatchObject({ code: 'AUTH_NOT_CONNECTED' });
   });
 
@@ -131,17 +131,17 @@ describe('the token vault kept decrypted in memory', () => {
     const stamp = createFileStamp({ recentWriteMs: 0 });
     const a = openVault(home.dir, { storeStamp: stamp });
     const b = openVault(home.dir, { storeStamp: stamp });
-    a.vault.write(connection(sandbox, 'token-1'));
-    expect(b.vault.read()?.accessToken).toBe('token-1');
+    await a.vault.write(connection(sandbox, 'token-1'));
+    expect((await b.vault.read())?.accessToken).toBe('token-1');
     const readsBefore = b.store.reads;
-    expect(b.vault.read()?.accessToken).toBe('token-1');
+    expect((await b.vault.read())?.accessToken).toBe('token-1');
     expect(b.vault.readRecord()?.clientId).toBe('1000.client');
     expect(b.store.reads).toBe(readsBefore);
-    a.vault.write(connection(sandbox, 'token-2'));
-    expect(b.vault.read()?.accessToken).toBe('token-2');
+    await a.vault.write(connection(sandbox, 'token-2'));
+    expect((await b.vault.read())?.accessToken).toBe('token-2');
     expect(b.store.reads).toBe(readsBefore + 1);
     // Returned objects are copies: changing one does not change what the vault holds.
-    b.vault.read()!.refreshTimes.push(1);
-    expect(b.vault.read()?.refreshTimes).toEqual([]);
+    (await b.vault.read())!.refreshTimes.push(1);
+    expect((await b.vault.read())?.refreshTimes).toEqual([]);
   });
 });

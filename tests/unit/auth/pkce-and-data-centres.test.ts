@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createPkcePair, randomState, s256Challenge } from '../../../main/auth/pkce.js';
-import { ACCOUNTS_URL_BY_DATA_CENTRE, accountsUrlFor, dataCentreFromLocation, trustedAccountsServer, trustedApiDomain } from '../../../main/auth/data-centres.js';
+import { ACCOUNTS_URL_BY_DATA_CENTRE, DATA_CENTRE_TABLE, DATA_CENTRES, accountsUrlFor, dataCentreFromLocation, trustedAccountsServer, trustedApiDomain } from '../../../main/auth/data-centres.js';
 import { AuditorError } from '../../../main/core/errors.js';
 
 describe('PKCE', () => {
@@ -31,6 +32,7 @@ describe('data centres', () => {
       ca: 'https://accounts.zohocloud.ca',
       sa: 'https://accounts.zoho.sa',
       uk: 'https://accounts.zoho.uk',
+      ae: 'https://accounts.zoho.ae',
     });
     expect(accountsUrlFor({ dataCentre: 'au' })).toBe('https://accounts.zoho.com.au');
     expect(accountsUrlFor({ accountsUrl: 'http://127.0.0.1:4321/' })).toBe('http://127.0.0.1:4321');
@@ -55,5 +57,29 @@ describe('data centres', () => {
     expect(() => trustedAccountsServer('http://accounts.zoho.eu', 'https://accounts.zoho.com')).toThrow(AuditorError);
     expect(trustedApiDomain('https://www.zohoapis.com.au', 'https://accounts.zoho.com.au')).toBe('https://www.zohoapis.com.au');
     expect(() => trustedApiDomain('https://www.example.com', 'https://accounts.zoho.com')).toThrow(AuditorError);
+  });
+
+  it("derives every host check from the one table: each row's hosts pass, each is documented with its source", () => {
+    const docs = readFileSync(new URL('../../../docs/zoho-api.md', import.meta.url), 'utf8');
+    expect(DATA_CENTRES).toEqual(expect.arrayContaining(['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa', 'uk', 'ae']));
+    for (const dc of DATA_CENTRES) {
+      const row = DATA_CENTRE_TABLE[dc];
+      expect(trustedAccountsServer(`https://${row.accountsHost}`, 'https://accounts.zoho.com')).toBe(`https://${row.accountsHost}`);
+      expect(trustedApiDomain(`https://${row.apiHost}`, `https://${row.accountsHost}`)).toBe(`https://${row.apiHost}`);
+      expect(trustedApiDomain(`https://content.${row.apiHost.replace(/^www\./, '')}`, `https://${row.accountsHost}`)).toBe(`https://content.${row.apiHost.replace(/^www\./, '')}`);
+      expect(() => trustedAccountsServer(`https://${row.accountsHost}.attacker.example`, 'https://accounts.zoho.com')).toThrow(AuditorError);
+      expect(() => trustedApiDomain(`http://${row.apiHost}`, 'https://accounts.zoho.com')).toThrow(AuditorError);
+      expect(dataCentreFromLocation(dc.toUpperCase())).toBe(dc);
+      expect(row.sources.length).toBeGreaterThan(0);
+      // docs/zoho-api.md's data-centre table names every row's hosts.
+      const documented = docs.split('\n').some((line) =>
+        line
+          .split('|')
+          .map((cell) => cell.trim())
+          .join('|')
+          .startsWith(`|${dc.toUpperCase()}|${row.accountsHost}|${row.apiHost}|`),
+      );
+      expect(documented, `docs/zoho-api.md lists ${dc}`).toBe(true);
+    }
   });
 });

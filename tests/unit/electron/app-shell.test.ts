@@ -8,6 +8,7 @@ import { CONTENT_SECURITY_POLICY } from '../../../main/core/content-security-pol
 import { createJsonFileStore } from '../../../main/core/json-file-store.js';
 import { AesGcmScryptCipher } from '../../../main/auth/aes-gcm-scrypt-cipher.js';
 import { startElectronShell, type ElectronShellApis, type ShellWindow } from '../../../main/electron/app-shell.js';
+import { selectSafeStorageCipher, type CipherSelection, type SafeStorageLike } from '../../../main/electron/safe-storage-cipher.js';
 import type { SenderFrame } from '../../../main/electron/security.js';
 import { fileURLToPath } from 'node:url';
 import { sourceDataWorkerEntry } from '../../../main/data/spawners.js';
@@ -31,6 +32,8 @@ class ElectronStandIn {
   /** What the stand-in "open file" dialog answers (null: the user cancelled). */
   chosenFile: string | null = null;
   dialogs: OpenDialogOptions[] = [];
+  /** How secrets are protected; default: a real cipher standing in for a keyring-backed safeStorage. */
+  selectCipher: (home: string) => CipherSelection = (home) => ({ protection: 'keyring', cipher: AesGcmScryptCipher.open('stand-in passphrase', join(home, 'salt.json')) });
 
   constructor(
     private readonly lockGranted = true,
@@ -77,7 +80,7 @@ class ElectronStandIn {
       openExternal: (url) => void this.opened.push(url),
       createStore: (name) => createJsonFileStore(this.home, name),
       // A real cipher stands in for safeStorage (which needs Electron).
-      createCipher: () => AesGcmScryptCipher.open('stand-in passphrase', join(this.home, 'salt.json')),
+      createCipher: () => this.selectCipher(this.home),
       setApplicationMenu: (template) => void (this.menu = template),
       showItemInFolder: () => undefined,
       showOpenDialog: (options) => {
@@ -97,8 +100,9 @@ const paths = {
   dataWorkerFile: fileURLToPath(sourceDataWorkerEntry()),
 };
 
-async function startShell(lockGranted = true) {
+async function startShell(lockGranted = true, selectCipher?: ElectronStandIn['selectCipher']) {
   const electron = new ElectronStandIn(lockGranted);
+  if (selectCipher !== undefined) electron.selectCipher = selectCipher;
   const shell = startElectronShell(electron.apis(), paths);
   await shell.ready;
   return { electron, shell };
@@ -252,5 +256,26 @@ describe('the Electron shell (typed stand-in)', () => {
     expect(await update(frame, { theme: 'dark', extra: true })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await update(frame, { theme: 'dark' })).toMatchObject({ ok: true, value: { theme: 'dark' } });
     expect(electron.windows[0]!.sent).toEqual([{ channel: 'settings:changed', payload: { theme: 'dark', timeZone: { kind: 'local' } } }]);
+  });
+
+  it("on Linux without a keyring the Connect screen's passphrase channel is validated, and afterwards secrets are AES-256-GCM/scrypt", async () => {
+    const noKeyring: SafeStorageLike = {
+      getSelectedStorageBackend: () => 'basic_text',
+      isAsyncEncryptionAvailable: () => Promise.resolve(true),
+      encryptStringAsync: () => Promise.reject(new Error('basic_text must never be used')),
+      decryptStringAsync: () => Promise.reject(new Error('basic_text must never be used')),
+    };
+    const { electron, shell } = await startShell(true, (home) => selectSafeStorageCipher(noKeyring, 'linux', (passphrase) => AesGcmScryptCipher.open(passphrase, join(home, 'zoho-vault.salt.json'))));
+    const frame = { senderFrame: { url: paths.rendererFileUrl, parent: null } };
+    const status = electron.ipc.get('auth:status')!;
+    expect(await status(frame, {})).toMatchObject({ ok: true, value: { state: 'disconnected', cipherKind: 'safeStorage-basic_text' } });
+    const usePassphrase = electron.ipc.get('auth:use-passphrase')!;
+    for (const input of [{ passphrase: 'short' }, { passphrase: 'long enough', extra: true }, { passphrase: 12345678 }, {}]) {
+      expect(await usePassphrase(frame, input)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    expect(await status(frame, {})).toMatchObject({ ok: true, value: { cipherKind: 'safeStorage-basic_text' } });
+    expect(await usePassphrase(frame, { passphrase: 'correct horse battery' })).toMatchObject({ ok: true, value: { state: 'disconnected', cipherKind: 'aes-256-gcm-scrypt' } });
+    expect(electron.windows[0]!.sent).toContainEqual({ channel: 'auth:status-changed', payload: expect.objectContaining({ cipherKind: 'aes-256-gcm-scrypt' }) as unknown });
+    await (await shell.ready)?.close();
   });
 });
