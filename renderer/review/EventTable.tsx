@@ -311,7 +311,11 @@ function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zon
       return (
         <>
           {row.source ?? '—'}
-          {row.automated && <span className="pill auto">auto</span>}
+          {row.automation !== null && (
+            <span className="pill auto" title={row.automation}>
+              {row.automation.startsWith('Pathfinder: ') ? row.automation.replace(/ \(.*\)$/, '') : 'auto'}
+            </span>
+          )}
         </>
       );
     case 'action':
