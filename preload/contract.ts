@@ -431,7 +431,8 @@ export interface ReviewRow {
   doneBy: { id: string; name: string | null };
   record: { module: string; id: string; name: string | null };
   relatedRecord: { module: string; id: string; name: string | null } | null;
-  automated: boolean;
+  /** The automation in words ("Pathfinder: Proposal review (…)", "workflow rule: …"); null when a person did it. */
+  automation: string | null;
   fieldCount: number;
   firstChange: { apiName: string; label: string | null; oldValue: string | null; newValue: string | null } | null;
   flags: ReviewFlag[];
@@ -487,7 +488,8 @@ export interface ReviewEventDetail {
   doneBy: { id: string; name: string | null; email: string | null; profile: { id: string | null; name: string | null } | null; type: string | null };
   record: { module: string; id: string; name: string | null };
   relatedRecord: { module: string; id: string; name: string | null } | null;
-  automation: { type: string | null; name: string | null; id: string | null; json: string } | null;
+  /** `words`: "Pathfinder: Proposal review (…)", "workflow rule: Notify owner", or the JSON when neither applies. */
+  automation: { type: string | null; name: string | null; id: string | null; words: string; json: string } | null;
   fieldChanges: ReviewFieldChange[];
   timelines: RecordKeyView[];
   flags: ReviewFlag[];

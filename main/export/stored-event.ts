@@ -35,7 +35,29 @@ function everyItem(list: readonly unknown[], check: (value: unknown) => boolean)
 function isRecordRef(value: unknown): boolean {
   if (!isObject(value)) return false;
   const module = value['module'];
-  return isObject(module) && isText(module['api_name']) && isId(module['id']) && isName(value['name']) && isId(value['id']);
+  return isObject(module) && isText(module['api_name']) && isId(module['id']) && isOptionalNullable(module['name'], (name) => typeof name === 'string') && isName(value['name']) && isId(value['id']);
+}
+
+const isOptionalBoolean = (value: unknown): boolean => isOptionalNullable(value, (flag) => typeof flag === 'boolean');
+const isOptionalString = (value: unknown): boolean => isOptionalNullable(value, (text) => typeof text === 'string');
+
+/** automationDetailsSchema: type, rule {name, id}, pathfinder {state {id, name, trigger_type, is_last_state}, process_entry, process_exit}, all optional. */
+function isAutomationDetails(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const rule = value['rule'];
+  const pathfinder = value['pathfinder'];
+  return (
+    isOptionalString(value['type']) &&
+    isOptionalNullable(rule, (ruleValue) => isObject(ruleValue) && isOptionalString(ruleValue['name']) && isOptionalNullable(ruleValue['id'], isId)) &&
+    isOptionalNullable(
+      pathfinder,
+      (step) =>
+        isObject(step) &&
+        isOptionalBoolean(step['process_entry']) &&
+        isOptionalBoolean(step['process_exit']) &&
+        isOptionalNullable(step['state'], (state) => isObject(state) && isOptionalNullable(state['id'], isId) && isOptionalString(state['name']) && isOptionalString(state['trigger_type']) && isOptionalBoolean(state['is_last_state'])),
+    )
+  );
 }
 
 function isPickListValue(value: unknown): boolean {
@@ -105,7 +127,7 @@ export function isTimelineEvent(value: unknown): value is TimelineEvent {
     isOptionalNullable(doneBy['type__s'], (type) => typeof type === 'string') &&
     isRecordRef(value['record']) &&
     (related === null || isRecordRef(related)) &&
-    (automation === null || isObject(automation)) &&
+    (automation === null || isAutomationDetails(automation)) &&
     (history === null || (Array.isArray(history) && everyItem(history, isFieldChange)))
   );
 }

@@ -3,6 +3,7 @@
  * export's time zone, and the spreadsheet formula-injection rule.
  */
 import { AuditorError } from '../core/errors.js';
+import { describePathfinder } from '../zoho/automation.js';
 import type { JsonValue } from '../zoho/models.js';
 
 // ---- time zones: the one time model lives in main/core/zoned-time.ts ------------------------------
@@ -49,9 +50,15 @@ function renderNested(value: JsonValue): string {
   return canonicalJson(value);
 }
 
-/** Zoho's automation_details ({type, rule: {name, id}} in practice; shape undocumented) in words. */
+/**
+ * Zoho's automation_details in words: a Pathfinder (CommandCenter) step as its state ("Pathfinder:
+ * Proposal review (…)"), a rule as "type: rule (id)"; any other shape as canonical JSON. The packet's
+ * events.json keeps the object as Zoho sent it.
+ */
 export function renderAutomation(details: JsonValue | undefined): string {
   if (!isPlainObject(details)) return renderValue(details);
+  const pathfinder = describePathfinder(details);
+  if (pathfinder !== null) return pathfinder;
   const type = details['type'];
   const rule = details['rule'];
   if (typeof type === 'string' && isPlainObject(rule) && typeof rule['name'] === 'string') {

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { listModuleRecords, parseRecordCsv, parseRecordList, parseRecordRef, parseRecordsFile, SyncEngine, SyncError, type SyncOptions, type SyncProgress, type SyncRecordInput, type SyncResult, type SyncTarget } from '../sync/index.js';
 import type { RecordKey, RecordSyncState, SyncStore } from '../sync/sync-store.js';
 import { TIMELINE_MODULES } from '../zoho/modules.js';
+import { describePathfinder } from '../zoho/automation.js';
 import type { ZohoClient } from '../zoho/client.js';
 
 /** How often the Records list is told to refresh while a sync writes. */
@@ -358,6 +359,8 @@ export function toEventView(event: CachedEvent): TimelineEventView {
 /** "Workflow: Assign region" from Zoho's automation_details (shape not fixed by the doc). */
 function automationLabel(details: CachedEvent['automation']): string | null {
   if (details === null) return null;
+  const pathfinder = describePathfinder(details);
+  if (pathfinder !== null) return pathfinder;
   const type = typeof details['type'] === 'string' ? details['type'] : null;
   const rule = details['rule'];
   const name = typeof details['name'] === 'string' ? details['name'] : typeof rule === 'object' && rule !== null && !Array.isArray(rule) && typeof rule['name'] === 'string' ? rule['name'] : null;

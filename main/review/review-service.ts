@@ -27,6 +27,7 @@ import { DEFAULT_FLAG_RULES } from './flags.js';
 import { compileReviewFilter } from './local-filter-sql.js';
 import { indexAtTime, replayRecord } from './record-state.js';
 import type { ReviewPageQuery, ReviewQuery, ReviewStore } from './review-store.js';
+import { describeAutomation } from '../zoho/automation.js';
 import { FILTERABLE_MODULES, TIMELINE_SOURCES } from '../zoho/filters.js';
 import { buildZohoFilter } from './zoho-filter-model.js';
 
@@ -150,6 +151,7 @@ export class ReviewService {
               type: stringOrNull(automation['type']),
               name: stringOrNull(rule?.['name']) ?? stringOrNull(automation['name']),
               id: stringOrNull(rule?.['id']) ?? stringOrNull(automation['id']),
+              words: describeAutomation(automation) ?? JSON.stringify(automation),
               json: JSON.stringify(automation, null, 2),
             },
       fieldChanges: event.fieldChanges.map((change) => ({

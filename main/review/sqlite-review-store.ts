@@ -3,6 +3,7 @@ import { REVIEW_FLAGS, type FlagRules, type RecordKeyView, type ReviewFlag, type
 import type { CacheDatabase, EventRow, TimelineCache } from '../cache/index.js';
 import { bringFlagsUpToDate, markFlagsStale, recomputeAllFlags, saveFlagRules, storedFlagRules } from './flags.js';
 import { compileReviewFilter } from './local-filter-sql.js';
+import { describeAutomation } from '../zoho/automation.js';
 import type { ReviewAnnotationRecord, ReviewEventRecord, ReviewPageQuery, ReviewQuery, ReviewStore } from './review-store.js';
 
 /** A table row: the cache's event columns plus the first field change, flags and note count. */
@@ -10,7 +11,7 @@ interface RowRecord extends Pick<
   EventRow,
   'id' | 'event_id' | 'audited_time' | 'audited_at_ms' | 'action' | 'source' | 'done_by_id' | 'done_by_name' | 'record_module' | 'record_id' | 'record_name' | 'related_module' | 'related_id' | 'related_name'
 > {
-  automated: number;
+  automation_json: string | null;
   field_count: number;
   api_name: string | null;
   field_label: string | null;
@@ -98,7 +99,7 @@ export class SqliteReviewStore implements ReviewStore {
       .prepare<unknown[], RowRecord>(
         `SELECT e.id, e.event_id, e.audited_time, e.audited_at_ms, e.action, e.source, e.done_by_id, e.done_by_name,
            e.record_module, e.record_id, e.record_name, e.related_module, e.related_id, e.related_name,
-           e.automation_json IS NOT NULL AS automated, e.field_count,
+           e.automation_json, e.field_count,
            fc.api_name, fc.field_label, fc.old_text, fc.new_text,
            (SELECT group_concat(f.flag) FROM event_flags f WHERE f.event_rowid = e.id) AS flags,
            (SELECT count(*) FROM event_notes n WHERE n.event_id = e.event_id) AS notes
@@ -266,10 +267,21 @@ function toRow(row: RowRecord, clock: ZoneClock): ReviewRow {
     doneBy: { id: row.done_by_id, name: row.done_by_name },
     record: { module: row.record_module, id: row.record_id, name: row.record_name },
     relatedRecord: row.related_module === null || row.related_id === null ? null : { module: row.related_module, id: row.related_id, name: row.related_name },
-    automated: row.automated === 1,
+    automation: row.automation_json === null ? null : automationWords(row.automation_json),
     fieldCount: row.field_count,
     firstChange: row.api_name === null ? null : { apiName: row.api_name, label: row.field_label, oldValue: row.old_text, newValue: row.new_text },
     flags: row.flags === null ? [] : (row.flags.split(',').sort() as ReviewFlag[]),
     noteCount: row.notes,
   };
+}
+
+/** Stored automation_json in words; the JSON itself when it names neither a Pathfinder state nor a rule. */
+function automationWords(json: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  return describeAutomation(parsed) ?? json;
 }

@@ -10,7 +10,10 @@ import { SAMPLE_TIMELINE_RESPONSE } from './data/sample-timeline.js';
 import { Prng, hashString } from './prng.js';
 
 export const SAMPLE_RECORD = { module: 'Leads', id: '554023000001122039' } as const;
-/** A Leads record with 10,000 events, for pagination tests. Not part of the Leads listing. */
+/**
+ * A Leads record with 10,000 entries, for pagination tests: 9,616 timeline events (seed 1) and 384 signals,
+ * which Zoho returns only with include_timeline_type=signals. Not part of the Leads listing.
+ */
 export const LARGE_RECORD = { module: 'Leads', id: '5540230000099999001' } as const;
 export const LARGE_RECORD_EVENTS = 10_000;
 const LARGE_RECORD_ORDINAL = 99_999;
@@ -73,10 +76,21 @@ export interface NamedRef {
   id: string;
 }
 
+/**
+ * Zoho's automation_details as the official SDK models it (json_details.json, timelines/automation_detail):
+ * `type`, `rule` {name, id}, and for a CommandCenter (Pathfinder) journey `pathfinder` {state {id, name,
+ * trigger_type, is_last_state}, process_entry, process_exit}.
+ */
+export interface AutomationDetails {
+  type: string;
+  rule: { name: string; id: string };
+  pathfinder?: { process_entry: boolean; process_exit: boolean; state: { id: string; name: string; trigger_type: string; is_last_state: boolean } };
+}
+
 export interface TimelineEvent {
   done_by: { profile?: { name: string; id: string }; name: string; id: string; type__s?: string };
   related_record: NamedRef | null;
-  automation_details: { type: string; rule: { name: string; id: string } } | null;
+  automation_details: AutomationDetails | null;
   record: NamedRef;
   audited_time: string;
   action: string;
@@ -355,6 +369,14 @@ const BLUEPRINTS = [
   { name: 'Lead Qualification Process', id: '554023000002310001' },
   { name: 'Deal Closure Process', id: '554023000002310007' },
 ];
+/** One CommandCenter journey; its states in order (the first enters the process, the last leaves it). */
+const PATHFINDER_PROCESS = { name: 'Lead to proposal journey', id: '554023000002410001' };
+const PATHFINDER_STATES = [
+  { id: '554023000002410011', name: 'First contact' },
+  { id: '554023000002410013', name: 'Qualification call' },
+  { id: '554023000002410015', name: 'Proposal review' },
+  { id: '554023000002410017', name: 'Closed' },
+];
 const TIMEZONE_OFFSETS = ['-11:00', '+05:30', '+00:00', '-05:00', '+09:00', '+01:00'];
 
 // ---- time --------------------------------------------------------------------------------------
@@ -482,7 +504,7 @@ export class SandboxDataset {
           const source = prng.pick(UPDATE_SOURCES);
           event = assemble(base, {
             related_record: null,
-            automation_details: automationFor(prng, source),
+            automation_details: automationFor(prng, source, base.id),
             record: self(),
             action: 'updated',
             source,
@@ -517,7 +539,7 @@ export class SandboxDataset {
           const source = prng.pick(['crm_ui', 'crm_api', 'workflow', 'bulkapi', 'macro']);
           event = assemble(base, {
             related_record: self(),
-            automation_details: automationFor(prng, source),
+            automation_details: automationFor(prng, source, base.id),
             record: related,
             action: relatedModule === 'Tasks' && prng.chance(0.5) ? 'task_assigned' : 'added',
             source,
@@ -533,7 +555,7 @@ export class SandboxDataset {
           const status = prng.pick(['Not Started', 'In Progress', 'Completed', 'Deferred']);
           event = assemble(base, {
             related_record: self(),
-            automation_details: automationFor(prng, source),
+            automation_details: automationFor(prng, source, base.id),
             record: { ...target, module: { ...target.module } },
             action: 'updated',
             source,
@@ -609,10 +631,27 @@ const UPDATE_SOURCES = [
   'massconvert',
 ];
 
-function automationFor(prng: Prng, source: string): TimelineEvent['automation_details'] {
+function automationFor(prng: Prng, source: string, eventIdText: string): TimelineEvent['automation_details'] {
   if (source === 'workflow') return { type: 'workflow_rule', rule: { ...prng.pick(WORKFLOW_RULES) } };
   if (source === 'blueprint' || source === 'mass_update_via_blueprint') return { type: 'blueprint', rule: { ...prng.pick(BLUEPRINTS) } };
+  if (source === 'orchestration') return pathfinderFor(eventIdText);
   return null;
+}
+
+/**
+ * A journey step (Zoho CommandCenter, called Pathfinder in the API). The state comes from a hash of the
+ * event id, not from the record's generator, so adding these left every other generated value as it was.
+ * The trigger_type value is the sandbox's own: the SDK types it as a plain string and lists no values.
+ */
+function pathfinderFor(eventIdText: string): AutomationDetails {
+  const index = hashString(`pathfinder:${eventIdText}`) % PATHFINDER_STATES.length;
+  const state = PATHFINDER_STATES[index] ?? { id: '554023000002410011', name: 'First contact' };
+  const last = index === PATHFINDER_STATES.length - 1;
+  return {
+    type: 'pathfinder',
+    rule: { ...PATHFINDER_PROCESS },
+    pathfinder: { process_entry: index === 0, process_exit: last, state: { ...state, trigger_type: 'field_update', is_last_state: last } },
+  };
 }
 
 function assemble(base: { done_by: TimelineEvent['done_by']; audited_time: string; id: string }, rest: Pick<TimelineEvent, 'related_record' | 'automation_details' | 'record' | 'action' | 'source' | 'field_history'>): TimelineEvent {

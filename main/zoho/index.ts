@@ -5,3 +5,4 @@ export * from './modules.js';
 export * from './client.js';
 export { StaticTokenProvider } from './static-token-provider.js';
 export type { AccessToken, TokenProvider } from './token-provider.js';
+export { describeAutomation, describePathfinder } from './automation.js';

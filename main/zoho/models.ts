@@ -19,7 +19,8 @@ const zohoDateTime = z
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/, 'expected an ISO 8601 date-time with offset')
   .refine((text) => !Number.isNaN(Date.parse(text)), 'expected a real calendar date-time');
 
-export const moduleRefSchema = z.looseObject({ api_name: z.string().min(1), id: idString });
+/** `name`: Zoho's SDK types related_record.module as {name, id}; the doc's sample sends {api_name, id}. */
+export const moduleRefSchema = z.looseObject({ api_name: z.string().min(1), id: idString, name: z.string().nullable().optional() });
 export const recordRefSchema = z.looseObject({ module: moduleRefSchema, name: z.string().nullable(), id: idString });
 export const profileRefSchema = z.looseObject({ name: z.string(), id: idString });
 
@@ -57,8 +58,32 @@ export const fieldChangeSchema = z.looseObject({
   pick_list_values: z.array(pickListValueSchema).nullable().optional(),
 });
 
-/** Shape unspecified by the doc beyond "modified through an automation action such as a workflow". */
-export const automationDetailsSchema = z.looseObject({});
+/**
+ * automation_details: the doc says only "modified through an automation action such as a workflow"; Zoho's
+ * own SDK (@zohocrm/nodejs-sdk-8.0, json_details.json, timelines/automation_detail) models `type`, `rule`
+ * {name, id} and `pathfinder` — a CommandCenter journey step: `state` {id, name, trigger_type,
+ * is_last_state}, `process_entry`, `process_exit`. Every key is optional: the SDK requires none, and an
+ * automation we cannot name must not cost the page. tests/unit/zoho/sdk-model-coverage.test.ts checks
+ * that every field the SDK models is modelled here.
+ */
+export const automationRuleSchema = z.looseObject({ name: z.string().nullable().optional(), id: idString.nullable().optional() });
+export const pathfinderStateSchema = z.looseObject({
+  id: idString.nullable().optional(),
+  name: z.string().nullable().optional(),
+  trigger_type: z.string().nullable().optional(),
+  is_last_state: z.boolean().nullable().optional(),
+});
+export const pathfinderSchema = z.looseObject({
+  state: pathfinderStateSchema.nullable().optional(),
+  process_entry: z.boolean().nullable().optional(),
+  process_exit: z.boolean().nullable().optional(),
+});
+export const automationDetailsSchema = z.looseObject({
+  type: z.string().nullable().optional(),
+  rule: automationRuleSchema.nullable().optional(),
+  pathfinder: pathfinderSchema.nullable().optional(),
+});
+export type AutomationDetails = z.infer<typeof automationDetailsSchema>;
 
 export const timelineEventSchema = z.looseObject({
   id: idString,

@@ -148,7 +148,7 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
                 'none — done by a person'
               ) : (
                 <>
-                  {[detail.automation.type?.replace(/_/g, ' '), detail.automation.name].filter(Boolean).join(': ') || detail.automation.json}
+                  {detail.automation.words}
                   {detail.automation.id !== null && (
                     <Typography component="span" variant="caption" color="text.secondary">
                       {' '}

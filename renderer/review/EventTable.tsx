@@ -19,7 +19,7 @@ const EMPTY_BLOCKS = new Map<number, ReviewRow[]>();
 export const COLUMN_SPEC: Record<ReviewColumn, { label: string; width: number | string; sort?: SortColumn }> = {
   time: { label: 'Time', width: 212, sort: 'time' },
   user: { label: 'User', width: 112, sort: 'user' },
-  source: { label: 'Source', width: 104, sort: 'source' },
+  source: { label: 'Source', width: 168, sort: 'source' },
   action: { label: 'Action', width: 96, sort: 'action' },
   record: { label: 'Record', width: 132, sort: 'record' },
   field: { label: 'Field', width: 110 },
@@ -243,6 +243,7 @@ const ROW_SX = {
   '& .pill.warn': { color: 'warning.dark', borderColor: 'warning.light' },
   '& .pill.error': { color: 'error.dark', borderColor: 'error.light' },
   '& .pill.auto': { color: 'text.secondary', borderColor: 'divider', ml: 0.5 },
+  '& .pill.auto.pathfinder': { color: 'info.dark', borderColor: 'info.light', ml: 0 },
   '& .skeleton': { display: 'block', height: 10, width: '70%', bgcolor: 'action.hover', borderRadius: 1 },
 } as const;
 
@@ -281,7 +282,7 @@ function cellTitle(column: ReviewColumn, row: ReviewRow): string | undefined {
     case 'user':
       return row.doneBy.name ?? row.doneBy.id;
     case 'source':
-      return row.source ?? undefined;
+      return row.automation === null ? (row.source ?? undefined) : `${row.source ?? '—'} · ${row.automation}`;
     case 'action':
       return row.action;
     case 'record':
@@ -309,10 +310,18 @@ function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zon
       return <>{row.doneBy.name ?? row.doneBy.id}</>;
     case 'source':
       return (
-        <>
-          {row.source ?? '—'}
-          {row.automated && <span className="pill auto">auto</span>}
-        </>
+        // A CommandCenter step leads with its state (what a reviewer looks for); other automation is a pill after the source.
+        row.automation?.startsWith('Pathfinder: ') === true ? (
+          <>
+            <span className="pill auto pathfinder">{row.automation.replace(/ \(.*\)$/, '')}</span>
+            {row.source ?? '—'}
+          </>
+        ) : (
+          <>
+            {row.source ?? '—'}
+            {row.automation !== null && <span className="pill auto">auto</span>}
+          </>
+        )
       );
     case 'action':
       return <>{row.action.replace(/_/g, ' ')}</>;

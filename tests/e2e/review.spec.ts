@@ -239,4 +239,40 @@ test.describe('Review screen', () => {
     expect(await countInCache(page, { combinator: 'and', rules: [{ field: 'flag', operator: '=', value: 'deletion' }] })).toBe(deletions);
     expect(await countInCache(page, { combinator: 'and', rules: [{ field: 'flag', operator: 'notNull' }] })).toBe(deletions);
   });
+
+  test('a CommandCenter (Pathfinder) step reads as its state in the table and the detail', async ({ page, context, appHost }) => {
+    test.setTimeout(120_000);
+    await page.goto(appHost.appUrl);
+    await connectToDemo(page, context);
+    await openScreen(page, 'Records');
+    await page.getByRole('tab', { name: 'Whole module' }).click();
+    await page.getByRole('button', { name: /^Add all records of Leads/ }).click();
+    await expect(page.getByTestId('add-records-result')).toContainText(/Added \d+ records/);
+    await page.getByRole('button', { name: 'Sync all' }).click();
+    await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+
+    await openScreen(page, 'Review');
+    // The sandbox puts journey steps on orchestration updates.
+    const steps = await countInCache(page, { combinator: 'and', rules: [{ field: 'source', operator: '=', value: 'orchestration' }] });
+    expect(steps).toBeGreaterThan(0);
+    const builder = page.getByTestId('local-filter');
+    await builder.getByRole('button', { name: '+ Condition' }).first().click();
+    const rule = builder.locator('.rule').first();
+    await choose(page, rule.locator('.rule-fields [role="combobox"]'), 'Source');
+    await choose(page, rule.locator('.rule-value [role="combobox"]'), 'orchestration');
+    const table = page.getByTestId('event-table');
+    await expect(table).toHaveAttribute('data-total', String(steps));
+    const row = page.getByTestId('event-row').first();
+    await expect(row.locator('.pill.auto')).toHaveText(/^Pathfinder: (First contact|Qualification call|Proposal review|Closed)$/);
+    const pill = (await row.locator('.pill.auto').textContent()) ?? '';
+    // As a reviewer does it from the keyboard: the first row, Enter opens its detail.
+    await table.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.locator('[data-testid="event-row"][aria-selected="true"]')).toHaveText(new RegExp(pill));
+    await page.keyboard.press('Enter');
+    const detail = page.getByTestId('event-detail');
+    await expect(detail).toBeVisible();
+    await expect(detail).toContainText(`${pill} (Lead to proposal journey`);
+    await page.screenshot({ path: 'tests/artifacts/review-pathfinder.png', animations: 'disabled' });
+  });
 });

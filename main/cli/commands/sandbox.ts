@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AuditorError } from '../../core/errors.js';
-import { DEMO_CLIENT, LARGE_RECORD, SAMPLE_RECORD, startSandbox } from '../../sandbox/index.js';
+import { DEMO_CLIENT, LARGE_RECORD, LARGE_RECORD_EVENTS, SAMPLE_RECORD, startSandbox } from '../../sandbox/index.js';
 import type { SandboxOptions } from '../../sandbox/index.js';
 import type { CliCommand } from '../types.js';
 
@@ -59,6 +59,9 @@ export const sandboxCommand: CliCommand = {
       });
     }
     const { accessToken } = sandbox.mintAccessToken();
+    // Counted from the data, not written down: a plain timeline read returns the entries without signals.
+    const largeTimeline = sandbox.groundTruth(LARGE_RECORD.module, LARGE_RECORD.id, { includeInnerDetails: false }).length;
+    const count = new Intl.NumberFormat('en-US');
     context.stdout.write(
       [
         `Zoho sandbox running at ${sandbox.url}  (accounts server and api_domain)`,
@@ -67,7 +70,7 @@ export const sandboxCommand: CliCommand = {
         `  redirect URI:       http://127.0.0.1:<any port>/callback`,
         `  access token (1 h): ${accessToken}`,
         `  sample record:      ${SAMPLE_RECORD.module}/${SAMPLE_RECORD.id}`,
-        `  large record:       ${LARGE_RECORD.module}/${LARGE_RECORD.id} (10,000 events)`,
+        `  large record:       ${LARGE_RECORD.module}/${LARGE_RECORD.id} (${count.format(largeTimeline)} timeline events; ${count.format(LARGE_RECORD_EVENTS)} with the ${count.format(LARGE_RECORD_EVENTS - largeTimeline)} signals of include_timeline_type=signals)`,
         'Press Ctrl-C to stop.',
         '',
       ].join('\n'),

@@ -22,7 +22,11 @@ interface Event {
   done_by: { id: string; name: string; profile?: { name: string }; type__s?: string };
   record: { module: { api_name: string }; id: string; name: string };
   related_record: { id: string } | null;
-  automation_details: { type: string; rule: { name: string; id: string } } | null;
+  automation_details: {
+    type: string;
+    rule: { name: string; id: string };
+    pathfinder?: { process_entry: boolean; process_exit: boolean; state: { id: string; name: string; trigger_type: string; is_last_state: boolean } };
+  } | null;
   field_history: Array<{ api_name: string; _value: { new: string | null; old: string | null }; enable_colour_code?: boolean; pick_list_values?: Array<{ colour_code: string | null }> }> | null;
 }
 
@@ -92,6 +96,21 @@ describe('generated data', () => {
     for (const action of ['added', 'updated', 'deleted', 'owner_assigned', 'tag_added', 'tag_removed', 'task_assigned']) expect(actions).toContain(action);
     const ownerChanges = events.filter((event) => event.action === 'owner_assigned');
     expect(ownerChanges.every((event) => event.field_history?.[0]?.api_name === 'Owner')).toBe(true);
+  });
+
+  it('has CommandCenter journey steps in automation_details.pathfinder (as the SDK models it), entering and leaving the process', () => {
+    const events = [...allEvents(sandbox), ...(sandbox.groundTruth(LARGE_RECORD.module, LARGE_RECORD.id) as Event[])];
+    const steps = events.filter((event) => event.automation_details?.pathfinder !== undefined);
+    expect(steps.length).toBeGreaterThan(50);
+    expect(steps.every((event) => event.source === 'orchestration' && event.automation_details?.type === 'pathfinder')).toBe(true);
+    for (const step of steps) {
+      const pathfinder = step.automation_details?.pathfinder;
+      expect(pathfinder?.state).toMatchObject({ id: expect.stringMatching(/^\d{18}$/) as string, name: expect.any(String) as string, trigger_type: expect.any(String) as string });
+      expect(pathfinder?.process_exit).toBe(pathfinder?.state.is_last_state);
+    }
+    expect(new Set(steps.map((event) => event.automation_details?.pathfinder?.state.name))).toContain('Proposal review');
+    expect(steps.some((event) => event.automation_details?.pathfinder?.process_entry === true)).toBe(true);
+    expect(steps.some((event) => event.automation_details?.pathfinder?.process_exit === true)).toBe(true);
   });
 
   it('contains awkward values: multi-line, quoted, CJK, RTL, emoji and formula-looking', () => {

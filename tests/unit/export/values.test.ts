@@ -34,6 +34,17 @@ describe('renderValue', () => {
     expect(renderAutomation({ type: 'x', extra: 1 })).toBe('{"extra":1,"type":"x"}');
     expect(renderAutomation(null)).toBe('');
   });
+
+  it('renders a Pathfinder (CommandCenter) step as its state, with the journey and entry/exit, whatever else the object holds', () => {
+    const step = { type: 'pathfinder', rule: { name: 'Lead to proposal journey', id: '9' }, pathfinder: { process_entry: false, process_exit: false, state: { id: '11', name: 'Proposal review', trigger_type: 'field_update', is_last_state: false } } };
+    expect(renderAutomation(step)).toBe('Pathfinder: Proposal review (Lead to proposal journey)');
+    expect(renderAutomation({ pathfinder: { process_entry: true, state: { name: 'First contact' } }, later_key: [1] })).toBe('Pathfinder: First contact (process entry)');
+    expect(renderAutomation({ pathfinder: { process_exit: true, state: { name: 'Closed', is_last_state: true } } })).toBe('Pathfinder: Closed (process exit)');
+    // No state name: nothing to say in words, so the object as sent (sorted keys), never a guess.
+    expect(renderAutomation({ type: 'pathfinder', pathfinder: { state: null } })).toBe('{"pathfinder":{"state":null},"type":"pathfinder"}');
+    // A state id that is not a Zoho id does not match the model: JSON, not words.
+    expect(renderAutomation({ pathfinder: { state: { id: 'x', name: 'Proposal review' } } })).toBe('{"pathfinder":{"state":{"id":"x","name":"Proposal review"}}}');
+  });
 });
 
 describe('ZoneClock', () => {
