@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { AccessToken, TokenProvider } from './token-provider.js';
 import { ZohoApiError, ZohoCancelledError, ZohoInvalidDataError, ZohoInvalidRequestError, ZohoMalformedResponseError, type InvalidDataReason } from './errors.js';
 import { encodeTimelineFilter, type TimelineFilter } from './filters.js';
+import { parseZohoBody } from './json-body.js';
 import { parseListPage, parseTimelinePage, zohoRecordSchema, zohoUserSchema, type ListPage, type TimelineEntry, type TimelinePage, type ZohoRecord, type ZohoUser } from './models.js';
 import { assertModuleApiName, assertRecordId, readScopeForModule } from './modules.js';
 
@@ -290,7 +291,7 @@ export class ZohoClient {
     for await (const page of this.iterateTimelinePages(module, recordId, options)) {
       pages += 1;
       for (const entry of page.entries) {
-        const serialized = JSON.stringify(entry.raw);
+        const serialized = entry.rawText ?? JSON.stringify(entry.raw);
         const earlier = seen.get(entry.event.id);
         if (earlier !== undefined) {
           if (earlier !== serialized) {
@@ -490,7 +491,7 @@ export class ZohoClient {
     if (status === 204) return { kind: 'ok', response: { status, body: null } };
     if (status >= 200 && status < 300) {
       try {
-        return { kind: 'ok', response: { status, body: JSON.parse(text) as unknown } };
+        return { kind: 'ok', response: { status, body: parseZohoBody(text) } };
       } catch (error) {
         return { kind: 'transient', transient: 'truncated', cause: error, retryAfterMs: undefined, status };
       }
