@@ -177,7 +177,7 @@ export function parseTimelinePage(body: unknown, what: string): TimelinePage {
         `${what}${eventId === undefined ? '' : `, event ${eventId}`}`,
         joinPath(`__timeline[${index}]`, issue.path),
         issue.message,
-        { eventIndex: index, ...(eventId === undefined ? {} : { eventId }) },
+        { record: what, eventIndex: index, ...(eventId === undefined ? {} : { eventId }) },
         parsed.error,
       );
     }
