@@ -18,8 +18,8 @@ export function parseZohoBody(text: string): unknown {
 }
 
 /** JSON text of a value parsed by parseZohoBody: numbers written with exactly the text Zoho sent. */
-export function exactJsonText(value: unknown): string {
-  const text = stringify(value);
+export function exactJsonText(value: unknown, indent?: number): string {
+  const text = stringify(value, null, indent);
   if (text === undefined) throw new TypeError('not a JSON value');
   return text;
 }

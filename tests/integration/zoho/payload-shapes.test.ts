@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compileLocalFilter } from '../../../main/cache/index.js';
+import { storedTimelineEntry } from '../../../main/export/stored-event.js';
 import { SHAPES_BIG_EVENT_ID, SHAPES_RECORD, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
 import { SyncEngine } from '../../../main/sync/index.js';
 import { StaticTokenProvider, ZohoClient } from '../../../main/zoho/index.js';
@@ -75,6 +76,13 @@ describe('unusual-but-valid timeline shapes, over HTTP', () => {
     expect(big.raw).toContain(`"id":${SHAPES_BIG_EVENT_ID},`);
     expect(store.getRawEvent(SHAPES_BIG_EVENT_ID)).toBe(big.raw);
     expect(store.recordState(KEY)?.eventCount).toBe(5);
+    // The export reads the stored text back (events.json writes it as it is): exact ids, typed, no digit changed.
+    for (const event of stored) {
+      const entry = storedTimelineEntry(event.raw!, { eventId: event.eventId, auditedAtMs: event.auditedAtMs });
+      expect(entry.rawText).toBe(event.raw);
+      expect(entry.event.id).toBe(event.eventId);
+      expect(entry.event.record.id).toBe(SHAPES_RECORD.id);
+    }
 
     const matching = (group: Parameters<typeof compileLocalFilter>[0]): string[] => {
       const condition = compileLocalFilter(group, { extensions: { flag: () => '1', note: () => '1' } });
