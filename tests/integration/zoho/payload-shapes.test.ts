@@ -6,7 +6,13 @@
  * keep each event's text as sent, and the local filter must find system actions and types.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { compileLocalFilter } from '../../../main/cache/index.js';
+import { EventHub } from '../../../main/core/event-hub.js';
+import { createJsonFileStore } from '../../../main/core/json-file-store.js';
+import { ReviewService } from '../../../main/review/review-service.js';
+import { SqliteReviewStore } from '../../../main/review/sqlite-review-store.js';
 import { storedTimelineEntry } from '../../../main/export/stored-event.js';
 import { SHAPES_BIG_EVENT_ID, SHAPES_RECORD, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
 import { SyncEngine } from '../../../main/sync/index.js';
@@ -94,6 +100,33 @@ describe('unusual-but-valid timeline shapes, over HTTP', () => {
     };
     expect(matching({ combinator: 'and', rules: [{ field: 'user', operator: 'null' }] })).toEqual([SHAPES_BIG_EVENT_ID, '554023000004000006'].sort());
     expect(matching({ combinator: 'and', rules: [{ field: 'user', operator: '!=', value: '554023000000235011' }] })).toEqual([SHAPES_BIG_EVENT_ID, '554023000004000006'].sort());
+  });
+
+  it('the review service shows system actions as rows and details without a user, and filters them', async () => {
+    const store = openTempCache();
+    await new SyncEngine({ client: client(), store, clock: new InstantClock() }).run({ records: [KEY] }, { perPage: 200 });
+    const settings = mkdtempSync(`${tmpdir()}/shapes-review-`);
+    const review = new ReviewService({
+      reviewStore: new SqliteReviewStore(() => store),
+      store: createJsonFileStore(settings, 'settings'),
+      events: new EventHub(),
+      clock: { now: () => Date.UTC(2026, 0, 1), sleep: async () => undefined },
+      author: () => 'Ada Auditor',
+    });
+    try {
+      const system = { combinator: 'and' as const, rules: [{ field: 'user' as const, operator: 'null' as const }] };
+      const page = await review.page({ filter: system, timeZone: 'UTC', sort: { column: 'user', direction: 'asc' }, offset: 0, limit: 50 });
+      expect(page.rows.map((row) => row.eventId).sort()).toEqual([SHAPES_BIG_EVENT_ID, '554023000004000006'].sort());
+      expect(page.rows.every((row) => row.doneBy === null)).toBe(true);
+      const detail = await review.event(SHAPES_BIG_EVENT_ID, 'UTC');
+      expect(detail.doneBy).toBeNull();
+      expect(detail.record.id).toBe(SHAPES_RECORD.id);
+      const everyone = await review.page({ filter: { combinator: 'and', rules: [] }, timeZone: 'UTC', sort: { column: 'user', direction: 'asc' }, offset: 0, limit: 50 });
+      expect(everyone.rows).toHaveLength(5);
+    } finally {
+      review.dispose();
+      rmSync(settings, { recursive: true, force: true });
+    }
   });
 
   it('with type and extension asked for, they are cached as columns and filterable', async () => {
