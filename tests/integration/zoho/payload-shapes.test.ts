@@ -7,13 +7,19 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { compileLocalFilter } from '../../../main/cache/index.js';
 import { EventHub } from '../../../main/core/event-hub.js';
 import { createJsonFileStore } from '../../../main/core/json-file-store.js';
 import { ReviewService } from '../../../main/review/review-service.js';
 import { SqliteReviewStore } from '../../../main/review/sqlite-review-store.js';
+import { exportInputFromCache } from '../../../main/export/cache-export-source.js';
+import { csvRowsForEvent, CSV_COLUMNS, userNames } from '../../../main/export/csv-export.js';
+import { EventsJsonWriter } from '../../../main/export/events-json.js';
 import { storedTimelineEntry } from '../../../main/export/stored-event.js';
+import { ZoneClock } from '../../../main/export/values.js';
+import { parseZohoBody } from '../../../main/zoho/json-body.js';
 import { SHAPES_BIG_EVENT_ID, SHAPES_RECORD, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
 import { SyncEngine } from '../../../main/sync/index.js';
 import { StaticTokenProvider, ZohoClient } from '../../../main/zoho/index.js';
@@ -100,6 +106,45 @@ describe('unusual-but-valid timeline shapes, over HTTP', () => {
     };
     expect(matching({ combinator: 'and', rules: [{ field: 'user', operator: 'null' }] })).toEqual([SHAPES_BIG_EVENT_ID, '554023000004000006'].sort());
     expect(matching({ combinator: 'and', rules: [{ field: 'user', operator: '!=', value: '554023000000235011' }] })).toEqual([SHAPES_BIG_EVENT_ID, '554023000004000006'].sort());
+  });
+
+  it('an export writes events.json with each event as Zoho sent it (bare-number ids, every digit) and CSV rows naming System', async () => {
+    const store = openTempCache();
+    await new SyncEngine({ client: client(), store, clock: new InstantClock() }).run({ records: [KEY] }, { perPage: 200 });
+    const input = exportInputFromCache(store, {
+      records: [KEY],
+      filterStatement: { kind: 'none' },
+      case: null,
+      allowIncomplete: false,
+      timeZone: 'UTC',
+      connection: { dataCentre: 'eu', orgId: null, apiDomain: 'https://www.zohoapis.eu' },
+      generatedBy: 'Ada Lovelace <ada@example.com> (test)',
+      generatedAt: Date.UTC(2026, 0, 1),
+      appVersion: '9.9.9',
+    });
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+    const writer = new EventsJsonWriter(out);
+    await writer.start();
+    const rows: string[][] = [];
+    for await (const event of input.events()) {
+      await writer.add(event);
+      rows.push(...csvRowsForEvent(event, new ZoneClock('UTC'), userNames(input.users)));
+    }
+    await writer.finish();
+    const text = chunks.join('');
+    expect(text).toContain(`"id":${SHAPES_BIG_EVENT_ID},`);
+    expect(text).toContain(`"id":${SHAPES_RECORD.id}}`);
+    const document = parseZohoBody(text) as { events: Array<Record<string, unknown>> };
+    expect(document.events).toHaveLength(5);
+    // Every event's text in events.json is the cache's stored text, byte for byte.
+    for (const event of store.queryEvents({ records: [KEY] }, { includeRaw: true, limit: 100 })) expect(text).toContain(event.raw!);
+    const system = rows.filter((row) => row[CSV_COLUMNS.indexOf('event_id')] === SHAPES_BIG_EVENT_ID);
+    expect(system).toHaveLength(1);
+    expect(system[0]![CSV_COLUMNS.indexOf('done_by_id')]).toBe('');
+    expect(system[0]![CSV_COLUMNS.indexOf('done_by_name')]).toBe('System');
+    expect(system[0]![CSV_COLUMNS.indexOf('record_id')]).toBe(SHAPES_RECORD.id);
   });
 
   it('the review service shows system actions as rows and details without a user, and filters them', async () => {
