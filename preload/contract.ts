@@ -227,12 +227,16 @@ export interface FieldChangeView {
   newValue: string | null;
 }
 
+/** How an event without a user (Zoho's `"done_by": null`, a system action) is named in table, detail, CSV and PDF. */
+export const SYSTEM_ACTOR = 'System';
+
 export interface TimelineEventView {
   eventId: string;
   auditedTime: string;
   action: string;
   source: string | null;
-  doneBy: { id: string; name: string | null };
+  /** null: a system action (Zoho sent `"done_by": null`); shown as "System". */
+  doneBy: { id: string; name: string | null } | null;
   record: { module: string; id: string; name: string | null };
   relatedRecord: { module: string; id: string; name: string | null } | null;
   automation: string | null;
@@ -251,7 +255,11 @@ export const timelineQueryInputSchema = z
 
 /** Fields of the local filter and the operators each accepts: the builder offers exactly these, main compiles exactly these. */
 export const LOCAL_FILTER_OPERATORS = {
-  user: ['=', '!=', 'in', 'notIn'],
+  /** null / notNull: system actions (no user) or not. */
+  user: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
+  /** Zoho's `type` of a timeline entry ("timeline", "signal"); empty when the timeline was fetched without include=type. */
+  timelineType: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
+  extension: ['=', '!=', 'contains', 'doesNotContain', 'null', 'notNull'],
   source: ['=', '!=', 'in', 'notIn', 'null', 'notNull'],
   action: ['=', '!=', 'in', 'notIn'],
   module: ['=', '!=', 'in', 'notIn'],
@@ -273,6 +281,8 @@ export type LocalFilterField = keyof typeof LOCAL_FILTER_OPERATORS;
 /** Words for the local filter's fields and operators: the Review screen's builder and chips, and an export's description of a view. */
 export const LOCAL_FILTER_FIELD_LABELS: Record<LocalFilterField, string> = {
   user: 'User',
+  timelineType: 'Timeline type',
+  extension: 'Extension',
   source: 'Source',
   action: 'Action',
   module: 'Module',
@@ -428,7 +438,8 @@ export interface ReviewRow {
   shownTime: string;
   action: string;
   source: string | null;
-  doneBy: { id: string; name: string | null };
+  /** null: a system action (Zoho sent `"done_by": null`). */
+  doneBy: { id: string; name: string | null } | null;
   record: { module: string; id: string; name: string | null };
   relatedRecord: { module: string; id: string; name: string | null } | null;
   /** The automation in words ("Pathfinder: Proposal review (…)", "workflow rule: …"); null when a person did it. */
@@ -485,7 +496,11 @@ export interface ReviewEventDetail {
   shownTime: string;
   action: string;
   source: string | null;
-  doneBy: { id: string; name: string | null; email: string | null; profile: { id: string | null; name: string | null } | null; type: string | null };
+  /** null: a system action (Zoho sent `"done_by": null`). */
+  doneBy: { id: string; name: string | null; email: string | null; profile: { id: string | null; name: string | null } | null; type: string | null } | null;
+  /** Zoho's `type` ("timeline" / "signal") and `extension`, when sent. */
+  timelineType: string | null;
+  extension: string | null;
   record: { module: string; id: string; name: string | null };
   relatedRecord: { module: string; id: string; name: string | null } | null;
   /** `words`: "Pathfinder: Proposal review (…)", "workflow rule: Notify owner", or the JSON when neither applies. */

@@ -24,6 +24,19 @@ export function migrate(db: Database, migrations: readonly Migration[], now: num
   const from = schemaVersion(db);
   const pending = [...migrations].filter((step) => step.version > from).sort((a, b) => a.version - b.version);
   if (pending.length === 0) return { from, to: from, applied: [] };
+  // Steps that rebuild a table (SQLite's documented procedure for changing a column) must run with
+  // foreign keys off — a DROP TABLE would otherwise cascade into every child table — and the keys
+  // are checked before the commit instead. The pragma cannot change inside a transaction.
+  const foreignKeys = Number(db.pragma('foreign_keys', { simple: true })) === 1;
+  if (foreignKeys) db.pragma('foreign_keys = OFF');
+  try {
+    return applySteps(db, from, pending, now);
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
+  }
+}
+
+function applySteps(db: Database, from: number, pending: readonly Migration[], now: number): MigrationOutcome {
   const run = db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,
@@ -38,6 +51,8 @@ export function migrate(db: Database, migrations: readonly Migration[], now: num
       // user_version lives in the file header and is written inside this transaction.
       db.pragma(`user_version = ${Math.trunc(step.version)}`);
     }
+    const broken = db.pragma('foreign_key_check') as unknown[];
+    if (broken.length > 0) throw new Error(`A schema step left ${broken.length} rows pointing at rows that do not exist; nothing was changed.`);
   });
   run.immediate();
   const last = pending[pending.length - 1];

@@ -86,7 +86,11 @@ export interface CachedEvent {
   auditedAtMs: number;
   action: string;
   source: string | null;
-  doneBy: { id: string; name: string | null };
+  /** null: a system action (Zoho sent `"done_by": null`). */
+  doneBy: { id: string; name: string | null } | null;
+  /** Zoho's `type` ("timeline" / "signal") and `extension`, when the timeline was fetched with include=type,extension. */
+  timelineType: string | null;
+  extension: string | null;
   record: CachedRecordRef;
   relatedRecord: CachedRecordRef | null;
   automation: JsonObject | null;
@@ -222,7 +226,24 @@ export type LocalFilterGroup = LocalFilterGroupInput;
 export { LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, type LocalFilterField } from '../../preload/contract.js';
 
 /** The fields whose SQL the cache writes itself: they read only the cache's own tables. */
-export const CACHE_FILTER_FIELDS = ['user', 'source', 'action', 'module', 'record', 'field', 'oldValue', 'newValue', 'valueChange', 'time', 'day', 'hourOfWeek', 'automation', 'text'] as const satisfies readonly LocalFilterField[];
+export const CACHE_FILTER_FIELDS = [
+  'user',
+  'source',
+  'action',
+  'module',
+  'record',
+  'field',
+  'oldValue',
+  'newValue',
+  'valueChange',
+  'time',
+  'day',
+  'hourOfWeek',
+  'automation',
+  'text',
+  'timelineType',
+  'extension',
+] as const satisfies readonly LocalFilterField[];
 type CacheFilterField = (typeof CACHE_FILTER_FIELDS)[number];
 /** Contract fields over tables another capability owns (review's flags and notes): that capability compiles them. */
 export type ExtensionFilterField = Exclude<LocalFilterField, CacheFilterField>;
@@ -341,11 +362,56 @@ function membership(rule: LocalFilterRule, operator: '=' | '!=' | 'in' | 'notIn'
 
 const itself = (test: string): string => test;
 
+/**
+ * =, !=, in, notIn, null, notNull over a column that may hold SQL NULL (a system action's user, an
+ * event without Zoho's `type`): a missing value never equals a value, and "is not X" includes it.
+ */
+function nullableMembership(rule: LocalFilterRule, operator: '=' | '!=' | 'in' | 'notIn' | 'null' | 'notNull', column: string, params: unknown[]): string {
+  switch (operator) {
+    case 'null':
+      return `${column} IS NULL`;
+    case 'notNull':
+      return `${column} IS NOT NULL`;
+    case '=':
+    case 'in':
+      return sqlMemberOf(column, operator === 'in' ? localFilterValues(rule) : [localFilterText(rule)], params);
+    case '!=':
+    case 'notIn':
+      params.push(JSON.stringify(operator === 'notIn' ? localFilterValues(rule) : [localFilterText(rule)]));
+      return `(${column} IS NULL OR ${column} NOT IN (SELECT value FROM json_each(?)))`;
+    default:
+      return impossibleOperator(rule.field, operator);
+  }
+}
+
 function compileRule(rule: LocalFilterRule, options: LocalFilterOptions, params: unknown[]): string {
   const timeZone = options.timeZone ?? 'UTC';
   switch (rule.field) {
     case 'user':
-      return membership(rule, rule.operator, itself, 'e.done_by_id', params);
+      return nullableMembership(rule, rule.operator, 'e.done_by_id', params);
+    case 'timelineType':
+      return nullableMembership(rule, rule.operator, 'e.event_type', params);
+    case 'extension':
+      switch (rule.operator) {
+        case 'null':
+          return 'e.extension IS NULL';
+        case 'notNull':
+          return 'e.extension IS NOT NULL';
+        case '=':
+          params.push(localFilterText(rule));
+          return 'e.extension = ?';
+        case '!=':
+          params.push(localFilterText(rule));
+          return '(e.extension IS NULL OR e.extension <> ?)';
+        case 'contains':
+        case 'doesNotContain': {
+          params.push(localFilterText(rule));
+          const test = 'instr(lower(e.extension), lower(?)) > 0';
+          return rule.operator === 'contains' ? test : `NOT coalesce(${test}, 0)`;
+        }
+        default:
+          return impossible(rule);
+      }
     case 'action':
       return membership(rule, rule.operator, itself, 'e.action', params);
     case 'module':

@@ -99,7 +99,7 @@ export interface EventRow {
   audited_at_ms: number;
   action: string;
   source: string | null;
-  done_by_id: string;
+  done_by_id: string | null;
   done_by_name: string | null;
   record_module: string;
   record_id: string;
@@ -108,6 +108,8 @@ export interface EventRow {
   related_id: string | null;
   related_name: string | null;
   automation_json: string | null;
+  event_type: string | null;
+  extension: string | null;
   raw_json?: string;
 }
 
@@ -133,7 +135,7 @@ interface SyncRunRow {
 }
 
 const EVENT_COLUMNS = `e.id, e.event_id, e.audited_time, e.audited_at_ms, e.action, e.source, e.done_by_id, e.done_by_name,
-  e.record_module, e.record_id, e.record_name, e.related_module, e.related_id, e.related_name, e.automation_json`;
+  e.record_module, e.record_id, e.record_name, e.related_module, e.related_id, e.related_name, e.automation_json, e.event_type, e.extension`;
 
 const RAW_COLUMN = '(SELECT r.raw_json FROM event_raw r WHERE r.event_rowid = e.id) AS raw_json';
 
@@ -142,6 +144,12 @@ const BULK_WAL_CACHE_MIB = 512;
 
 function jsonOrNull(value: JsonValue | undefined): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** Zoho's `extension` as one text: a string as sent, anything else as its JSON text. */
+function extensionText(value: JsonValue | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function textOf(value: JsonValue | undefined): string | null {
@@ -586,15 +594,16 @@ export class TimelineCache implements SyncStore {
   /** Pushes the event's rowid to `written` when it was inserted or its content changed. */
   private ingestEvent(recordRowid: number, entry: TimelineEntry, ms: number, written: number[]): boolean {
     const event = entry.event;
-    const raw = JSON.stringify(entry.raw);
+    // Zoho's text with every number as sent (json-body.ts); fixtures built from plain objects have none.
+    const raw = entry.rawText ?? JSON.stringify(entry.raw);
     const changes = event.field_history ?? [];
     const columns = [
       event.audited_time,
       ms,
       event.action,
       event.source,
-      event.done_by.id,
-      event.done_by.name,
+      event.done_by?.id ?? null,
+      event.done_by?.name ?? null,
       event.record.module.api_name,
       event.record.id,
       event.record.name,
@@ -603,6 +612,8 @@ export class TimelineCache implements SyncStore {
       event.related_record?.name ?? null,
       event.automation_details === null ? null : JSON.stringify(event.automation_details),
       changes.length,
+      event.type ?? null,
+      extensionText(event.extension),
     ];
     let rowid: number;
     // Insert first (the common case is a new event); the unique event_id turns a repeat into a no-op.
@@ -628,7 +639,7 @@ export class TimelineCache implements SyncStore {
       }
     }
     const doneBy = event.done_by;
-    if (this.seenUsers.get(doneBy.id) !== doneBy.name || !this.seenUsers.has(doneBy.id)) {
+    if (doneBy !== null && (this.seenUsers.get(doneBy.id) !== doneBy.name || !this.seenUsers.has(doneBy.id))) {
       this.statements.seenUser.run(doneBy.id, doneBy.name);
       this.seenUsers.set(doneBy.id, doneBy.name);
     }
@@ -660,7 +671,7 @@ export class TimelineCache implements SyncStore {
       );
     });
     const names = [indexableText(event.record.name), indexableText(event.related_record?.name)].join('\n');
-    this.statements.insertFts.run(rowid, names, indexableText(event.done_by.name), oldTexts.join('\n'), newTexts.join('\n'));
+    this.statements.insertFts.run(rowid, names, indexableText(event.done_by?.name), oldTexts.join('\n'), newTexts.join('\n'));
   }
 
   private pickListId(values: PickListValue[] | null | undefined): number | null {
@@ -779,7 +790,8 @@ export class TimelineCache implements SyncStore {
     switch (kind) {
       case 'user-hour-of-week': {
         const rows = this.query<{ y: string; hours: string }>(
-          `SELECT e.done_by_id AS y, ta_hours_of_week(e.audited_at_ms, ?) AS hours
+          // System actions (no user) form one row keyed by the empty id, as in the export's statistics.
+          `SELECT coalesce(e.done_by_id, '') AS y, ta_hours_of_week(e.audited_at_ms, ?) AS hours
              FROM events e WHERE ${where} GROUP BY e.done_by_id ORDER BY e.done_by_id`,
         ).all(timeZone, ...params);
         const cells: HourOfWeekCell[] = [];
@@ -822,7 +834,7 @@ export class TimelineCache implements SyncStore {
       }
       case 'user-source': {
         const rows = this.query<{ x: string | null; y: string; count: number }>(
-          `SELECT e.source AS x, e.done_by_id AS y, count(*) AS count
+          `SELECT e.source AS x, coalesce(e.done_by_id, '') AS y, count(*) AS count
              FROM events e WHERE ${where} GROUP BY e.done_by_id, e.source ORDER BY e.done_by_id, e.source`,
         ).all(...params);
         return rows.map((row) => ({ x: row.x ?? '', y: row.y, count: row.count }));
@@ -930,7 +942,9 @@ export class TimelineCache implements SyncStore {
         auditedAtMs: row.audited_at_ms,
         action: row.action,
         source: row.source,
-        doneBy: { id: row.done_by_id, name: row.done_by_name },
+        doneBy: row.done_by_id === null ? null : { id: row.done_by_id, name: row.done_by_name },
+        timelineType: row.event_type,
+        extension: row.extension,
         record: { module: row.record_module, id: row.record_id, name: row.record_name },
         relatedRecord: row.related_module === null || row.related_id === null ? null : { module: row.related_module, id: row.related_id, name: row.related_name },
         automation: row.automation_json === null ? null : (JSON.parse(row.automation_json) as JsonObject),
@@ -1066,14 +1080,14 @@ function prepareStatements(db: SqliteDatabase) {
     eventByEventId: db.prepare<[string], { id: number; raw_json: string; audited_at_ms: number }>('SELECT e.id, r.raw_json, e.audited_at_ms FROM events e JOIN event_raw r ON r.event_rowid = e.id WHERE e.event_id = ?'),
     insertEvent: db.prepare<unknown[], unknown>(
       `INSERT INTO events (event_id, audited_time, audited_at_ms, action, source, done_by_id, done_by_name,
-         record_module, record_id, record_name, related_module, related_id, related_name, automation_json, field_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         record_module, record_id, record_name, related_module, related_id, related_name, automation_json, field_count, event_type, extension)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (event_id) DO NOTHING`,
     ),
     updateEvent: db.prepare<unknown[], unknown>(
       `UPDATE events SET audited_time = ?, audited_at_ms = ?, action = ?, source = ?, done_by_id = ?, done_by_name = ?,
          record_module = ?, record_id = ?, record_name = ?, related_module = ?, related_id = ?, related_name = ?,
-         automation_json = ?, field_count = ? WHERE id = ?`,
+         automation_json = ?, field_count = ?, event_type = ?, extension = ? WHERE id = ?`,
     ),
     insertRaw: db.prepare<[number, string], unknown>('INSERT INTO event_raw (event_rowid, raw_json) VALUES (?, ?)'),
     updateRaw: db.prepare<[string, number], unknown>('UPDATE event_raw SET raw_json = ? WHERE event_rowid = ?'),

@@ -44,7 +44,8 @@ const serializedErrorSchema = z.object({ code: z.string(), message: z.string() }
 
 /** Zoho's object exactly as received: only checked to be an object, never rebuilt (evidence stays verbatim). */
 const rawJsonObjectSchema = z.custom<JsonObject>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected a JSON object');
-const timelineEntrySchema = z.object({ event: timelineEventSchema, raw: rawJsonObjectSchema }).strict();
+// rawText: the event's JSON text with every number as Zoho sent it (the evidence the cache stores).
+const timelineEntrySchema = z.object({ event: timelineEventSchema, raw: rawJsonObjectSchema, rawText: z.string().optional() }).strict();
 
 const names = z.array(z.string()).max(10_000).readonly();
 /** The cache's EventFilter minus `condition` (a compiled SQL fragment never crosses the port). */

@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '../../preload/contract.js';
 /**
  * events.csv: one row per field change (an event without field changes → one row with empty field
  * columns), RFC 4180 quoting, CRLF, UTF-8 with BOM, written as a stream in ~256 KiB writes.
@@ -65,7 +66,8 @@ export function csvRowsForEvent(event: ExportEvent, clock: ZoneClock, names: Rea
   const ms = instantOf(timeline.audited_time);
   const related = timeline.related_record;
   const time = ms === null ? timeline.audited_time : clock.iso(ms);
-  const doneByName = timeline.done_by.name ?? names.get(timeline.done_by.id) ?? '';
+  // A system action (done_by null): empty id cell, the name column says System.
+  const doneByName = timeline.done_by === null ? SYSTEM_ACTOR : (timeline.done_by.name ?? names.get(timeline.done_by.id) ?? '');
   const automation = timeline.automation_details === null ? '' : renderAutomation(timeline.automation_details as JsonValue);
   const flags = event.flags.length === 0 ? '' : event.flags.join('; ');
   const notes = event.notes.length === 0 ? '' : formatNotes(event, clock);
@@ -75,7 +77,7 @@ export function csvRowsForEvent(event: ExportEvent, clock: ZoneClock, names: Rea
     time,
     timeline.action,
     timeline.source ?? '',
-    timeline.done_by.id,
+    timeline.done_by?.id ?? '',
     doneByName,
     timeline.record.module.api_name,
     timeline.record.id,

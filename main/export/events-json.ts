@@ -57,7 +57,7 @@ export class EventsJsonWriter {
   }
 
   async add(event: ExportEvent): Promise<void> {
-    await this.write(`${this.count === 0 ? '\n' : ',\n'}${JSON.stringify(event.entry.raw)}`);
+    await this.write(`${this.count === 0 ? '\n' : ',\n'}${event.entry.rawText ?? JSON.stringify(event.entry.raw)}`);
     const ownerKey = `${event.owner.module}/${event.owner.recordId}`;
     let ownerIndex = this.owners.get(ownerKey);
     if (ownerIndex === undefined) {

@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '../../preload/contract.js';
 /**
  * What the report's summary and heatmaps show, computed in one pass over the events: counts by user,
  * source and action, user × hour-of-week and source × day (days, weeks or months, whichever keeps the
@@ -69,10 +70,11 @@ export class StatsCollector {
     if (event.flags.length > 0) this.flagged += 1;
     if (event.notes.length > 0) this.withNotes += 1;
     const ms = instantOf(timeline.audited_time);
-    const userId = timeline.done_by.id;
+    // System actions (done_by null) count under one "System" row keyed by the empty id.
+    const userId = timeline.done_by?.id ?? '';
     let user = this.users.get(userId);
     if (user === undefined) {
-      user = { name: timeline.done_by.name ?? this.names.get(userId) ?? '(unknown user)', count: 0, hours: new Array<number>(168).fill(0) };
+      user = { name: timeline.done_by === null ? SYSTEM_ACTOR : (timeline.done_by.name ?? this.names.get(userId) ?? '(unknown user)'), count: 0, hours: new Array<number>(168).fill(0) };
       this.users.set(userId, user);
     }
     user.count += 1;

@@ -10,6 +10,7 @@
  * as Zoho sent them. Anything it refuses is handed to zod for the precise reason.
  */
 import { AuditorError } from '../core/errors.js';
+import { parseZohoBody, toModelJson } from '../zoho/json-body.js';
 import { formatIssuePath, timelineEventSchema, type JsonObject, type TimelineEntry, type TimelineEvent } from '../zoho/models.js';
 
 type Unknown = Record<string, unknown>;
@@ -64,11 +65,11 @@ function isPickListValue(value: unknown): boolean {
   return (
     isObject(value) &&
     typeof value['display_value'] === 'string' &&
-    (value['sequence_number'] === null || typeof value['sequence_number'] === 'number') &&
-    isName(value['colour_code']) &&
     typeof value['actual_value'] === 'string' &&
-    isId(value['id']) &&
-    typeof value['type'] === 'string'
+    isOptionalNullable(value['sequence_number'], (sequence) => typeof sequence === 'number') &&
+    isOptionalNullable(value['colour_code'], (colour) => typeof colour === 'string') &&
+    isOptional(value['id'], isId) &&
+    isOptionalNullable(value['type'], (type) => typeof type === 'string')
   );
 }
 
@@ -105,7 +106,11 @@ function isFieldChange(value: unknown): boolean {
   );
 }
 
-/** Exactly timelineEventSchema's rules, without building a copy. */
+/**
+ * Exactly timelineEventSchema's rules for an object the schema takes as it is (ids already strings),
+ * without building a copy. An object the schema would change (an id sent as a number) is refused
+ * here and read by storedTimelineEntry's exact path instead.
+ */
 export function isTimelineEvent(value: unknown): value is TimelineEvent {
   if (!isObject(value)) return false;
   const doneBy = value['done_by'];
@@ -120,15 +125,18 @@ export function isTimelineEvent(value: unknown): value is TimelineEvent {
     !Number.isNaN(Date.parse(time)) &&
     isText(value['action']) &&
     isName(value['source']) &&
-    isObject(doneBy) &&
-    isId(doneBy['id']) &&
-    isName(doneBy['name']) &&
-    isOptionalNullable(doneBy['profile'], (profile) => isObject(profile) && typeof profile['name'] === 'string' && isId(profile['id'])) &&
-    isOptionalNullable(doneBy['type__s'], (type) => typeof type === 'string') &&
+    (doneBy === null ||
+      (isObject(doneBy) &&
+        isId(doneBy['id']) &&
+        isName(doneBy['name']) &&
+        isOptionalNullable(doneBy['profile'], (profile) => isObject(profile) && typeof profile['name'] === 'string' && isId(profile['id'])) &&
+        isOptionalNullable(doneBy['type__s'], (type) => typeof type === 'string'))) &&
     isRecordRef(value['record']) &&
     (related === null || isRecordRef(related)) &&
     (automation === null || isAutomationDetails(automation)) &&
-    (history === null || (Array.isArray(history) && everyItem(history, isFieldChange)))
+    (history === null || (Array.isArray(history) && everyItem(history, isFieldChange))) &&
+    isOptionalNullable(value['type'], isText) &&
+    isOptionalNullable(value['extension'], isJson)
   );
 }
 
@@ -147,20 +155,38 @@ export class StoredEventDamagedError extends AuditorError {
  * Zoho's object from the stored text, checked against the schema and against the row's own key and
  * time (the columns the cache indexed when it stored the same object).
  */
+/**
+ * A number token JSON.parse may not read exactly: 16 or more characters, or an exponent. (A string
+ * containing such text only sends the event down the exact path, which is slower, never wrong.)
+ */
+const INEXACT_NUMBER = /[:,[]\s*-?[0-9](?:[0-9.]{15,}|[0-9.]*[eE])/;
+
 export function storedTimelineEntry(rawJson: string, row: { eventId: string; auditedAtMs: number }): TimelineEntry {
   let raw: unknown;
   try {
-    raw = JSON.parse(rawJson);
+    raw = INEXACT_NUMBER.test(rawJson) ? parseZohoBody(rawJson) : JSON.parse(rawJson);
   } catch {
     throw new StoredEventDamagedError(row.eventId, 'its stored JSON does not parse');
   }
-  if (!isTimelineEvent(raw)) {
-    const parsed = timelineEventSchema.safeParse(raw);
-    const issue = parsed.success ? undefined : parsed.error.issues[0];
-    throw new StoredEventDamagedError(row.eventId, issue === undefined ? 'it is not a timeline event' : `${formatIssuePath(issue.path)}: ${issue.message}`);
+  let event: TimelineEvent;
+  let plain: JsonObject;
+  if (isTimelineEvent(raw)) {
+    // One object for both: the export reads the same values events.json writes (no copy, no normalising).
+    event = raw;
+    plain = raw as unknown as JsonObject;
+  } else {
+    // Zoho sent ids as numbers, or numbers a double cannot hold: read the text exactly (json-body.ts).
+    const exact = parseZohoBody(rawJson);
+    const parsed = timelineEventSchema.safeParse(exact);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new StoredEventDamagedError(row.eventId, issue === undefined ? 'it is not a timeline event' : `${formatIssuePath(issue.path)}: ${issue.message}`);
+    }
+    event = parsed.data;
+    plain = toModelJson(exact) as JsonObject;
   }
-  if (raw.id !== row.eventId) throw new StoredEventDamagedError(row.eventId, `its stored object names event ${raw.id}`);
-  if (Date.parse(raw.audited_time) !== row.auditedAtMs) throw new StoredEventDamagedError(row.eventId, `its stored time ${raw.audited_time} differs from the indexed time`);
-  // One object for both: the export reads the same values events.json writes (no copy, no normalising).
-  return { event: raw, raw: raw as unknown as JsonObject };
+  if (event.id !== row.eventId) throw new StoredEventDamagedError(row.eventId, `its stored object names event ${event.id}`);
+  if (Date.parse(event.audited_time) !== row.auditedAtMs) throw new StoredEventDamagedError(row.eventId, `its stored time ${event.audited_time} differs from the indexed time`);
+  // events.json carries the stored text itself: what Zoho sent, every number with its own digits.
+  return { event, raw: plain, rawText: rawJson };
 }

@@ -241,12 +241,12 @@ function computeMassChange(db: CacheDatabase, rule: FlagRules['massChange'], sco
          SELECT id, sum(n >= ${threshold}) OVER (PARTITION BY u ORDER BY ms RANGE BETWEEN ${windowMs} PRECEDING AND CURRENT ROW) AS hits FROM (
            SELECT e.id, e.done_by_id AS u, e.audited_at_ms AS ms,
              count(*) OVER (PARTITION BY e.done_by_id ORDER BY e.audited_at_ms RANGE BETWEEN CURRENT ROW AND ${windowMs} FOLLOWING) AS n
-           FROM events e))
+           FROM events e WHERE e.done_by_id IS NOT NULL))
        WHERE hits > 0`,
     ).run();
     return;
   }
-  const touched = db.prepare<unknown[], { u: string; ms: number }>(`SELECT e.done_by_id AS u, e.audited_at_ms AS ms FROM events e WHERE ${target.sql} ORDER BY u, ms`).all(...target.params);
+  const touched = db.prepare<unknown[], { u: string; ms: number }>(`SELECT e.done_by_id AS u, e.audited_at_ms AS ms FROM events e WHERE (${target.sql}) AND e.done_by_id IS NOT NULL ORDER BY u, ms`).all(...target.params);
   // Each user's stretches within W of the touched events, merged: their bursts are recomputed, all
   // stretches in one statement (a partition each), reading W further on each side.
   db.exec('CREATE TEMP TABLE IF NOT EXISTS review_burst_spans (id INTEGER PRIMARY KEY, user TEXT NOT NULL, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL)');

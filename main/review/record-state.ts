@@ -1,4 +1,4 @@
-import type { RecordStateView } from '../../preload/contract.js';
+import { SYSTEM_ACTOR, type RecordStateView } from '../../preload/contract.js';
 import type { CachedEvent } from '../cache/index.js';
 
 /**
@@ -19,7 +19,7 @@ export function replayRecord(events: readonly CachedEvent[], index: number): Rec
           value: change.newText,
           basis: 'set',
           changedAt: event.auditedTime,
-          changedBy: event.doneBy.name ?? event.doneBy.id,
+          changedBy: event.doneBy === null ? SYSTEM_ACTOR : (event.doneBy.name ?? event.doneBy.id),
           changedHere: position === index,
         });
       } else if (known === undefined) {

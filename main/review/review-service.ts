@@ -12,6 +12,7 @@ import {
   type ReviewFlag,
   type ReviewHeatmaps,
   type ReviewNote,
+  SYSTEM_ACTOR,
   type ReviewPreferences,
   type ReviewRow,
   type ReviewSummary,
@@ -135,13 +136,18 @@ export class ReviewService {
       shownTime: zoneClock(timeZone).at(event.auditedAtMs).human,
       action: event.action,
       source: event.source,
-      doneBy: {
-        id: event.doneBy.id,
-        name: event.doneBy.name,
-        email: directory?.email ?? null,
-        profile: profile !== undefined ? { id: stringOrNull(profile['id']), name: stringOrNull(profile['name']) } : directory?.profileName != null ? { id: directory.profileId, name: directory.profileName } : null,
-        type: stringOrNull(doneByRaw?.['type__s']) ?? directory?.type ?? null,
-      },
+      doneBy:
+        event.doneBy === null
+          ? null
+          : {
+              id: event.doneBy.id,
+              name: event.doneBy.name,
+              email: directory?.email ?? null,
+              profile: profile !== undefined ? { id: stringOrNull(profile['id']), name: stringOrNull(profile['name']) } : directory?.profileName != null ? { id: directory.profileId, name: directory.profileName } : null,
+              type: stringOrNull(doneByRaw?.['type__s']) ?? directory?.type ?? null,
+            },
+      timelineType: event.timelineType,
+      extension: event.extension,
       record: event.record,
       relatedRecord: event.relatedRecord,
       automation:
@@ -161,7 +167,7 @@ export class ReviewService {
         oldValue: change.oldText,
         newValue: change.newText,
         colourCoded: change.enableColourCode,
-        pickList: change.pickListValues === null ? null : change.pickListValues.map((value) => ({ displayValue: value.display_value, actualValue: value.actual_value, colour: value.colour_code })),
+        pickList: change.pickListValues === null ? null : change.pickListValues.map((value) => ({ displayValue: value.display_value, actualValue: value.actual_value, colour: value.colour_code ?? null })),
       })),
       timelines: found.timelines,
       flags: found.flags,
@@ -196,7 +202,7 @@ export class ReviewService {
         eventId: event.eventId,
         auditedTime: event.auditedTime,
         action: event.action,
-        doneBy: event.doneBy.name ?? event.doneBy.id,
+        doneBy: event.doneBy === null ? SYSTEM_ACTOR : (event.doneBy.name ?? event.doneBy.id),
         changedFields: event.fieldChanges.length,
       })),
       index,

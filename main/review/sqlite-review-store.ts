@@ -23,7 +23,7 @@ interface RowRecord extends Pick<
 
 const SORT_SQL: Record<ReviewPageQuery['sort']['column'], string> = {
   time: 'e.audited_at_ms',
-  user: 'coalesce(e.done_by_name, e.done_by_id) COLLATE NOCASE',
+  user: "coalesce(e.done_by_name, e.done_by_id, '') COLLATE NOCASE",
   source: "coalesce(e.source, '')",
   action: 'e.action',
   module: 'e.record_module',
@@ -179,7 +179,7 @@ export class SqliteReviewStore implements ReviewStore {
     const directory = cache
       .database()
       .prepare<[string], { email: string | null; profile_name: string | null; profile_id: string | null; type: string | null }>(`SELECT email, profile_name, profile_id, json_extract(raw_json, '$.type__s') AS type FROM users WHERE id = ?`)
-      .get(event.doneBy.id);
+      .get(event.doneBy?.id ?? '');
     const annotation = this.annotations([eventId])[0];
     return {
       event,
@@ -264,7 +264,7 @@ function toRow(row: RowRecord, clock: ZoneClock): ReviewRow {
     shownTime: clock.at(row.audited_at_ms).human,
     action: row.action,
     source: row.source,
-    doneBy: { id: row.done_by_id, name: row.done_by_name },
+    doneBy: row.done_by_id === null ? null : { id: row.done_by_id, name: row.done_by_name },
     record: { module: row.record_module, id: row.record_id, name: row.record_name },
     relatedRecord: row.related_module === null || row.related_id === null ? null : { module: row.related_module, id: row.related_id, name: row.related_name },
     automation: row.automation_json === null ? null : automationWords(row.automation_json),

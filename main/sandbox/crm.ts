@@ -3,7 +3,7 @@
  * Authentication, limits, faults and latency are applied by server.ts before these handlers run.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { crmError, json, type SandboxResponse } from './http-util.js';
+import { crmError, exactJson, idsAsNumbers, json, type SandboxResponse } from './http-util.js';
 import { RECORD_MODULES, SAMPLE_INFO, SAMPLE_RECORD, TIMELINE_MODULES, USERS, type RecordHistory, type SandboxDataset, type SandboxUser, type StoredEvent, type TimelineEvent } from './dataset.js';
 import { FilterError, looksUnencoded, matchesFilter, parseTimelineFilter, type TimelineFilter } from './filters.js';
 import { SANDBOX_USER } from './accounts.js';
@@ -121,7 +121,9 @@ class PageTokens {
 export function shapeEvent(event: TimelineEvent, inner: ReadonlySet<string>, include: ReadonlySet<string>): Record<string, unknown> {
   const shaped: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
-    if (key === 'done_by') {
+    if (key === 'done_by' && event.done_by === null) {
+      shaped.done_by = null;
+    } else if (key === 'done_by' && event.done_by !== null) {
       const doneBy: Record<string, unknown> = {};
       for (const [doneKey, doneValue] of Object.entries(event.done_by)) {
         if ((doneKey === 'profile' || doneKey === 'type__s') && !inner.has(`done_by.${doneKey}`)) continue;
@@ -295,7 +297,8 @@ export class SandboxCrm {
           previous_page_token: offset > 0 ? token(Math.max(0, offset - perPage)) : null,
           more_records: more,
         };
-    return json(200, { __timeline: page.map((event) => shapeEvent(event.json, innerSet, includeSet)), info });
+    const body = { __timeline: page.map((event) => shapeEvent(event.json, innerSet, includeSet)), info };
+    return history.idsAsNumbers === true ? exactJson(200, idsAsNumbers(body)) : json(200, body);
   }
 
   // GET /crm/{version}/org — Zoho's "Get Organization Data" (scope ZohoCRM.org.READ/ALL); the fields

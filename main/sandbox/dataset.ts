@@ -17,6 +17,15 @@ export const SAMPLE_RECORD = { module: 'Leads', id: '554023000001122039' } as co
 export const LARGE_RECORD = { module: 'Leads', id: '5540230000099999001' } as const;
 export const LARGE_RECORD_EVENTS = 10_000;
 const LARGE_RECORD_ORDINAL = 99_999;
+/**
+ * A Leads record whose timeline carries the unusual-but-valid shapes real orgs send (issue 13): system
+ * actions (`done_by: null`), every id as a bare JSON number (the reference types ids as "long"; this
+ * record's own id and one event id are above 2^53, where JSON.parse changes digits), pick-list items
+ * without `type`, and signal entries with `type` and `extension`. Not part of the Leads listing.
+ */
+export const SHAPES_RECORD = { module: 'Leads', id: '9007199254740993123' } as const;
+/** The event id above 2^53 in SHAPES_RECORD's timeline (exact digits; as a double it would end …000). */
+export const SHAPES_BIG_EVENT_ID = '9007199254740993001';
 
 /** timeline-api.md, "source": the 23 documented values, in the doc's order. */
 export const TIMELINE_SOURCES = [
@@ -57,7 +66,8 @@ export interface PickListValue {
   colour_code: string | null;
   actual_value: string;
   id: string;
-  type: string;
+  /** Absent on some orgs' items (SHAPES_RECORD). */
+  type?: string;
 }
 
 export interface FieldHistoryEntry {
@@ -88,7 +98,8 @@ export interface AutomationDetails {
 }
 
 export interface TimelineEvent {
-  done_by: { profile?: { name: string; id: string }; name: string; id: string; type__s?: string };
+  /** null: a system action (Zoho names no user). */
+  done_by: { profile?: { name: string; id: string }; name: string; id: string; type__s?: string } | null;
   related_record: NamedRef | null;
   automation_details: AutomationDetails | null;
   record: NamedRef;
@@ -316,6 +327,8 @@ const MODULES: ModuleDef[] = [
 ];
 
 const TAG_FIELD = { api_name: 'Tag', field_label: 'Tag', data_type: 'text', id: '554023000000138025' };
+const PHONE_FIELD = { api_name: 'Phone', field_label: 'Phone', data_type: 'phone', id: '554023000000000565' };
+const LEAD_SOURCE_FIELD = { api_name: 'Lead_Source', field_label: 'Lead Source', data_type: 'picklist', id: '554023000000000573' };
 
 // ---- value pools: deliberately awkward (quotes, newlines, CJK, RTL, emoji, spreadsheet formulas) ----
 
@@ -406,6 +419,8 @@ export interface RecordHistory {
   modifiedTime: string;
   modifiedEpochMs: number;
   createdBy: string;
+  /** Serve every `id` in this timeline as a bare JSON number, digits exact (SHAPES_RECORD). */
+  idsAsNumbers?: boolean;
 }
 
 interface RecordRef {
@@ -447,6 +462,7 @@ export class SandboxDataset {
 
   hasRecord(module: string, id: string): boolean {
     if (module === SAMPLE_RECORD.module && id === SAMPLE_RECORD.id) return true;
+    if (module === SHAPES_RECORD.module && id === SHAPES_RECORD.id) return true;
     return this.records.get(id)?.module.apiName === module;
   }
 
@@ -459,7 +475,7 @@ export class SandboxDataset {
       return cached;
     }
     const ref = this.records.get(id);
-    const history = ref === undefined ? sampleHistory() : this.generate(id, ref);
+    const history = ref !== undefined ? this.generate(id, ref) : id === SHAPES_RECORD.id ? shapesHistory() : sampleHistory();
     this.cache.set(id, history);
     if (this.cache.size > CACHE_SIZE) {
       const oldest = this.cache.keys().next().value;
@@ -760,6 +776,67 @@ function eventId(moduleIndex: number, ordinal: number, index: number): string {
 
 function relatedId(moduleIndex: number, ordinal: number, counter: number): string {
   return `554023${String(700_000_000_000 + (moduleIndex * 100_000 + ordinal) * 100_000 + counter).padStart(12, '0')}`;
+}
+
+// ---- the record of unusual-but-valid shapes ----------------------------------------------------
+
+function shapesHistory(): RecordHistory {
+  const self: NamedRef = { module: { api_name: 'Leads', id: MODULE_IDS.Leads ?? '554023000000000125' }, name: 'Shapes Lead', id: SHAPES_RECORD.id };
+  const admin = USERS[0]!;
+  const at = (minutes: number): { audited_time: string; time: number } => {
+    const time = Date.UTC(2024, 2, 1, 9, 0, 0) + minutes * 60_000;
+    return { audited_time: formatZohoTime(time, '+00:00'), time };
+  };
+  const sourcePicks: PickListValue[] = [
+    { display_value: '-None-', sequence_number: 1, colour_code: null, actual_value: '-None-', id: '554023000000002313' },
+    { display_value: 'Cold Call', sequence_number: 6, colour_code: null, actual_value: 'Cold Call', id: '554023000000002317', type: 'used' },
+    { display_value: 'Web Research', sequence_number: 27, colour_code: null, actual_value: 'Web Research', id: '554023000000172087' },
+  ];
+  const event = (minutes: number, id: string, rest: Omit<TimelineEvent, 'audited_time' | 'id' | 'record'>, signal = false): StoredEvent => {
+    const { audited_time, time } = at(minutes);
+    // Key order as in the doc's sample response.
+    const json: TimelineEvent = {
+      done_by: rest.done_by,
+      related_record: rest.related_record,
+      automation_details: rest.automation_details,
+      record: { ...self, module: { ...self.module } },
+      audited_time,
+      action: rest.action,
+      id,
+      source: rest.source,
+      field_history: rest.field_history,
+    };
+    if (rest.type !== undefined) json.type = rest.type;
+    if (rest.extension !== undefined) json.extension = rest.extension;
+    return { json, time, signal };
+  };
+  const user = doneBy(admin);
+  // Newest first, as the API returns them.
+  const events: StoredEvent[] = [
+    event(50, '554023000004000006', { done_by: null, related_record: null, automation_details: null, action: 'updated', source: 'workflow', field_history: [fullEntry(PHONE_FIELD, '1234567', '7654321')] }),
+    event(
+      40,
+      '554023000004000005',
+      { done_by: user, related_record: self, automation_details: null, action: 'email_opened', source: 'crm_api', field_history: null, type: 'signals', extension: { name: 'Email Insights', api_name: 'email_insights' } },
+      true,
+    ),
+    event(30, '554023000004000004', { done_by: user, related_record: null, automation_details: null, action: 'updated', source: 'crm_ui', field_history: [fullEntry(LEAD_SOURCE_FIELD, 'Cold Call', 'Web Research', sourcePicks)], type: 'timeline' }),
+    event(20, SHAPES_BIG_EVENT_ID, { done_by: null, related_record: null, automation_details: null, action: 'owner_assigned', source: 'assignment_rules', field_history: null }),
+    event(10, '554023000004000002', { done_by: user, related_record: null, automation_details: null, action: 'updated', source: 'crm_api', field_history: [fullEntry(LEAD_SOURCE_FIELD, null, 'Cold Call', sourcePicks)] }),
+    event(0, '554023000004000001', { done_by: user, related_record: null, automation_details: null, action: 'added', source: 'crm_api', field_history: null }),
+  ];
+  return {
+    module: SHAPES_RECORD.module,
+    id: SHAPES_RECORD.id,
+    events,
+    fields: { First_Name: 'Shapes', Last_Name: 'Lead', Full_Name: 'Shapes Lead', Company: 'Zylker', Email: null, Phone: '7654321', Lead_Source: 'Web Research', Lead_Status: null, Description: null, Annual_Revenue: null, Email_Opt_Out: 'false' },
+    ownerId: admin.id,
+    createdTime: at(0).audited_time,
+    modifiedTime: at(50).audited_time,
+    modifiedEpochMs: at(50).time,
+    createdBy: admin.id,
+    idsAsNumbers: true,
+  };
 }
 
 // ---- the doc's sample record -------------------------------------------------------------------

@@ -105,7 +105,7 @@ export function matchesFilter(filter: TimelineFilter, event: TimelineEvent, epoc
     case 'module':
       return filter.modules.includes(event.record.module.api_name);
     case 'done_by':
-      return filter.userIds.includes(event.done_by.id);
+      return event.done_by !== null && filter.userIds.includes(event.done_by.id);
     case 'source':
       return filter.sources.includes(event.source);
     case 'audited_time':

@@ -1,3 +1,4 @@
+import { LosslessNumber, stringify } from 'lossless-json';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** What a handler answers; the server applies faults, latency and writing. */
@@ -6,6 +7,20 @@ export interface SandboxResponse {
   headers?: Record<string, string>;
   /** undefined = empty body (e.g. 204). */
   body?: string;
+}
+
+/** JSON whose LosslessNumbers are written with their exact digits (ids sent as bare numbers, SHAPES_RECORD). */
+export function exactJson(status: number, value: unknown): SandboxResponse {
+  return { status, headers: { 'content-type': 'application/json;charset=UTF-8' }, body: stringify(value) ?? 'null' };
+}
+
+/** Every `id` key holding digits, anywhere in `value`, as a bare JSON number with the same digits. */
+export function idsAsNumbers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(idsAsNumbers);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = key === 'id' && typeof item === 'string' && /^[0-9]+$/.test(item) ? new LosslessNumber(item) : idsAsNumbers(item);
+  return out;
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): SandboxResponse {

@@ -6,5 +6,5 @@
  */
 export type { DataCentre, Sandbox, SandboxClient, SandboxFault, SandboxKnobs, SandboxOptions, SandboxStats } from './types.js';
 export { DEMO_CLIENT, DEFAULT_SCOPES } from './accounts.js';
-export { LARGE_RECORD, LARGE_RECORD_EVENTS, SAMPLE_RECORD, TIMELINE_SOURCES } from './dataset.js';
+export { LARGE_RECORD, LARGE_RECORD_EVENTS, SAMPLE_RECORD, SHAPES_BIG_EVENT_ID, SHAPES_RECORD, TIMELINE_SOURCES } from './dataset.js';
 export { startSandbox } from './server.js';

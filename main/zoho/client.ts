@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { AccessToken, TokenProvider } from './token-provider.js';
 import { ZohoApiError, ZohoCancelledError, ZohoInvalidDataError, ZohoInvalidRequestError, ZohoMalformedResponseError, type InvalidDataReason } from './errors.js';
 import { encodeTimelineFilter, type TimelineFilter } from './filters.js';
+import { parseZohoBody } from './json-body.js';
 import { parseListPage, parseTimelinePage, zohoRecordSchema, zohoUserSchema, type ListPage, type TimelineEntry, type TimelinePage, type ZohoRecord, type ZohoUser } from './models.js';
 import { assertModuleApiName, assertRecordId, readScopeForModule } from './modules.js';
 
@@ -316,7 +317,7 @@ export class ZohoClient {
     for await (const page of this.iterateTimelinePages(module, recordId, options)) {
       pages += 1;
       for (const entry of page.entries) {
-        const serialized = JSON.stringify(entry.raw);
+        const serialized = entry.rawText ?? JSON.stringify(entry.raw);
         const earlier = seen.get(entry.event.id);
         if (earlier !== undefined) {
           if (earlier !== serialized) {
@@ -531,7 +532,7 @@ export class ZohoClient {
       const malformed = (problem: string): AttemptOutcome => answered({ kind: 'malformed', body: { status, contentType, problem, start: text.slice(0, 80), length: text.length } });
       if (contentType !== null && /^\s*text\/html/i.test(contentType)) return malformed('an HTML page, not JSON');
       try {
-        return answered({ kind: 'ok', response: { status, body: JSON.parse(text) as unknown } });
+        return answered({ kind: 'ok', response: { status, body: parseZohoBody(text) } });
       } catch (error) {
         return malformed(/^\s*</.test(text) ? 'markup, not JSON' : `JSON that cannot be read (${error instanceof Error ? error.message : String(error)})`);
       }

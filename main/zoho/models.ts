@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZohoMalformedResponseError } from './errors.js';
+import { exactJsonText, isLosslessNumber, toModelJson } from './json-body.js';
 
 /**
  * Typed models of Zoho's answers. Objects are "loose": keys Zoho adds later are kept, not dropped,
@@ -10,9 +11,18 @@ import { ZohoMalformedResponseError } from './errors.js';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-const jsonValue: z.ZodType<JsonValue> = z.json();
+/** A field value: numbers a double cannot hold exactly arrive as their exact decimal text (see json-body.ts). */
+const jsonValue: z.ZodType<JsonValue, unknown> = z.preprocess(toModelJson, z.json());
 
-const idString = z.string().regex(/^[0-9]+$/, 'expected a Zoho id (digits)');
+const ID_DIGITS = /^[0-9]+$/;
+/**
+ * A Zoho id: the reference types ids as "long"; orgs send them as JSON strings or bare numbers. Either
+ * way the model holds the exact decimal text Zoho sent (a LosslessNumber's own digits; a plain JS
+ * number only when it is a safe integer, i.e. its digits are exact).
+ */
+const idString = z.preprocess((value) => (isLosslessNumber(value) ? value.value : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value), z.string().regex(ID_DIGITS, 'expected a Zoho id (digits)'));
+/** A count or position: a LosslessNumber becomes a JS number only when exact; otherwise it is refused by name. */
+const zohoNumber = z.preprocess((value) => (isLosslessNumber(value) ? toModelJson(value) : value), z.number());
 /** Zoho's date-time format: ISO 8601 with seconds and a ±hh:mm offset (2023-06-07T19:32:21-11:00). */
 const zohoDateTime = z
   .string()
@@ -24,6 +34,7 @@ export const moduleRefSchema = z.looseObject({ api_name: z.string().min(1), id: 
 export const recordRefSchema = z.looseObject({ module: moduleRefSchema, name: z.string().nullable(), id: idString });
 export const profileRefSchema = z.looseObject({ name: z.string(), id: idString });
 
+/** The user who acted; null for system actions (Zoho sends `"done_by": null`). */
 export const doneBySchema = z.looseObject({
   id: idString,
   name: z.string().nullable(),
@@ -33,13 +44,17 @@ export const doneBySchema = z.looseObject({
   type__s: z.string().nullable().optional(),
 });
 
+/**
+ * One item of a pick list. Only the values themselves are required; the rest is optional because
+ * orgs send items without `type` (and older fields without colour or sequence).
+ */
 export const pickListValueSchema = z.looseObject({
   display_value: z.string(),
-  sequence_number: z.number().nullable(),
-  colour_code: z.string().nullable(),
   actual_value: z.string(),
-  id: idString,
-  type: z.string(),
+  sequence_number: zohoNumber.nullable().optional(),
+  colour_code: z.string().nullable().optional(),
+  id: idString.optional(),
+  type: z.string().nullable().optional(),
 });
 
 export const fieldChangeSchema = z.looseObject({
@@ -91,17 +106,21 @@ export const timelineEventSchema = z.looseObject({
   action: z.string().min(1),
   /** Kept as a string, not the 23-value enum: Zoho adds sources, and a new one must not lose evidence. */
   source: z.string().nullable(),
-  done_by: doneBySchema,
+  done_by: doneBySchema.nullable(),
   record: recordRefSchema,
   related_record: recordRefSchema.nullable(),
   automation_details: automationDetailsSchema.nullable(),
   field_history: z.array(fieldChangeSchema).nullable(),
+  /** Only with include=type: "timeline" or "signal" (kept as text: Zoho may add kinds). */
+  type: z.string().min(1).nullable().optional(),
+  /** Only with include=extension: what produced a signal entry ("email insights", …); object or text as Zoho sends it. */
+  extension: jsonValue.nullable().optional(),
 });
 
 export const timelineInfoSchema = z.looseObject({
-  per_page: z.number().int().optional(),
-  count: z.number().int().optional(),
-  page: z.number().int().optional(),
+  per_page: zohoNumber.pipe(z.number().int()).optional(),
+  count: zohoNumber.pipe(z.number().int()).optional(),
+  page: zohoNumber.pipe(z.number().int()).optional(),
   more_records: z.boolean(),
   next_page_token: z.string().min(1).nullable(),
   previous_page_token: z.string().nullable().optional(),
@@ -115,10 +134,17 @@ export type FieldChange = z.infer<typeof fieldChangeSchema>;
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 export type TimelinePageInfo = z.infer<typeof timelineInfoSchema>;
 
-/** One timeline entry: the parsed event for the app, and Zoho's object exactly as received, for the audit packet. */
+/**
+ * One timeline entry: the parsed event for the app, and Zoho's object as received, for the audit
+ * packet. `rawText` is that object's JSON text with every number written exactly as Zoho sent it
+ * (the evidence the cache stores); `raw` is the object as plain JSON values (a number a double cannot
+ * hold appears as its exact digits in a string: see json-body.ts toModelJson).
+ * `rawText` is absent only for entries built from plain objects (fixtures), whose JSON.stringify is exact.
+ */
 export interface TimelineEntry {
   readonly event: TimelineEvent;
   readonly raw: JsonObject;
+  readonly rawText?: string;
 }
 
 export interface TimelinePage {
@@ -153,7 +179,9 @@ function isJsonObject(value: unknown): value is JsonObject {
 
 /**
  * Validates one page of GET …/__timeline. `what` names the record in errors ("Leads/554023000001122039, page 2").
- * The raw objects are the ones JSON.parse produced — never re-serialised or normalised.
+ * The raw objects are the ones the body parser produced (json-body.ts), never normalised; their
+ * text is kept with every number exactly as sent. One unreadable event fails the page (fail closed),
+ * naming the record, the event and the JSON path.
  */
 export function parseTimelinePage(body: unknown, what: string): TimelinePage {
   if (!isJsonObject(body)) {
@@ -168,16 +196,17 @@ export function parseTimelinePage(body: unknown, what: string): TimelinePage {
     const parsed = timelineEventSchema.safeParse(item);
     if (!parsed.success) {
       const issue = firstIssue(parsed.error);
-      const eventId = isJsonObject(item) && typeof item['id'] === 'string' ? item['id'] : undefined;
+      const rawId = isJsonObject(item) ? (item['id'] as unknown) : undefined;
+      const eventId = typeof rawId === 'string' ? rawId : isLosslessNumber(rawId) ? rawId.value : undefined;
       throw new ZohoMalformedResponseError(
         `${what}${eventId === undefined ? '' : `, event ${eventId}`}`,
         joinPath(`__timeline[${index}]`, issue.path),
         issue.message,
-        { eventIndex: index, ...(eventId === undefined ? {} : { eventId }) },
+        { record: what, eventIndex: index, ...(eventId === undefined ? {} : { eventId }) },
         parsed.error,
       );
     }
-    entries.push({ event: parsed.data, raw: item as JsonObject });
+    entries.push({ event: parsed.data, raw: toModelJson(item) as JsonObject, rawText: exactJsonText(item) });
   });
   const info = timelineInfoSchema.safeParse(body['info']);
   if (!info.success) {
@@ -193,9 +222,9 @@ export function parseTimelinePage(body: unknown, what: string): TimelinePage {
 // ---- Users (GET /crm/{v}/users) and records (GET /crm/{v}/{module}) ----
 
 export const listInfoSchema = z.looseObject({
-  per_page: z.number().int().optional(),
-  count: z.number().int().optional(),
-  page: z.number().int().optional(),
+  per_page: zohoNumber.pipe(z.number().int()).optional(),
+  count: zohoNumber.pipe(z.number().int()).optional(),
+  page: zohoNumber.pipe(z.number().int()).optional(),
   more_records: z.boolean(),
   next_page_token: z.string().nullable().optional(),
   previous_page_token: z.string().nullable().optional(),

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Box, Button, Chip, CircularProgress, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Table, TableBody, TableCell, TableHead, TableRow, TablePagination, Typography } from '@mui/material';
-import type { RecordKeyView, TimelineEventView } from '../../preload/contract';
+import { SYSTEM_ACTOR, type RecordKeyView, type TimelineEventView } from '../../preload/contract';
 import { formatAuditedTime } from '../components/time';
 import { call } from '../ipc/client';
 import { useTimeZone } from '../settings/SettingsContext';
@@ -73,7 +73,7 @@ export function RecordTimelineDialog({ record, onClose }: { record: (RecordKeyVi
                       recorded {event.auditedTime}
                     </Typography>
                   </TableCell>
-                  <TableCell>{event.doneBy.name ?? event.doneBy.id}</TableCell>
+                  <TableCell>{event.doneBy === null ? SYSTEM_ACTOR : (event.doneBy.name ?? event.doneBy.id)}</TableCell>
                   <TableCell>
                     <Stack spacing={0.5} sx={{ alignItems: 'flex-start' }}>
                       <Chip size="small" label={event.action} />

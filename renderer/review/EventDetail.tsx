@@ -5,7 +5,7 @@ import DataObjectOutlined from '@mui/icons-material/DataObjectOutlined';
 import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
 import HistoryOutlined from '@mui/icons-material/HistoryOutlined';
 import { DateTime } from 'luxon';
-import type { ReviewEventDetail, ReviewFieldChange } from '../../preload/contract';
+import { SYSTEM_ACTOR, type ReviewEventDetail, type ReviewFieldChange } from '../../preload/contract';
 import { call } from '../ipc/client';
 import { diffLines } from './line-diff';
 import { FLAG_LABELS, shown } from './review-model';
@@ -133,15 +133,23 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
             <Pair label="Event id">{detail.eventId}</Pair>
           </Section>
           <Section title="Who and how">
-            <Pair label="Done by">
-              {detail.doneBy.name ?? '—'}{' '}
-              <Typography component="span" variant="caption" color="text.secondary">
-                {detail.doneBy.id}
-              </Typography>
-            </Pair>
-            {detail.doneBy.email !== null && <Pair label="Email">{detail.doneBy.email}</Pair>}
-            <Pair label="Profile">{detail.doneBy.profile?.name ?? '—'}</Pair>
-            <Pair label="User type">{detail.doneBy.type ?? '—'}</Pair>
+            {detail.doneBy === null ? (
+              <Pair label="Done by">{SYSTEM_ACTOR} — Zoho names no user for this action</Pair>
+            ) : (
+              <>
+                <Pair label="Done by">
+                  {detail.doneBy.name ?? '—'}{' '}
+                  <Typography component="span" variant="caption" color="text.secondary">
+                    {detail.doneBy.id}
+                  </Typography>
+                </Pair>
+                {detail.doneBy.email !== null && <Pair label="Email">{detail.doneBy.email}</Pair>}
+                <Pair label="Profile">{detail.doneBy.profile?.name ?? '—'}</Pair>
+                <Pair label="User type">{detail.doneBy.type ?? '—'}</Pair>
+              </>
+            )}
+            {detail.timelineType !== null && <Pair label="Timeline type">{detail.timelineType}</Pair>}
+            {detail.extension !== null && <Pair label="Extension">{detail.extension}</Pair>}
             <Pair label="Source">{detail.source ?? '—'}</Pair>
             <Pair label="Automation">
               {detail.automation === null ? (

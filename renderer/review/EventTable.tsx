@@ -2,7 +2,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardE
 import { Box, Table, TableBody, TableCell, TableHead, TableRow, TableSortLabel, Typography } from '@mui/material';
 import StickyNote2Outlined from '@mui/icons-material/StickyNote2Outlined';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { LocalFilterGroupInput, ReviewColumn, ReviewRow } from '../../preload/contract';
+import { SYSTEM_ACTOR, type LocalFilterGroupInput, type ReviewColumn, type ReviewRow } from '../../preload/contract';
 import { FLAG_LABELS, FLAG_SHORT, pageInput, requestOnce, shown } from './review-model';
 
 export type SortColumn = 'time' | 'user' | 'source' | 'action' | 'module' | 'record';
@@ -276,11 +276,16 @@ const EventRowView = memo(function EventRowView({ index, row, columns, zone, sel
   );
 });
 
+/** The user column: a system action (Zoho's `done_by: null`) is "System". */
+function userText(row: ReviewRow): string {
+  return row.doneBy === null ? SYSTEM_ACTOR : (row.doneBy.name ?? row.doneBy.id);
+}
+
 /** Full text of a cell that may be cut off with an ellipsis. */
 function cellTitle(column: ReviewColumn, row: ReviewRow): string | undefined {
   switch (column) {
     case 'user':
-      return row.doneBy.name ?? row.doneBy.id;
+      return userText(row);
     case 'source':
       return row.automation === null ? (row.source ?? undefined) : `${row.source ?? '—'} · ${row.automation}`;
     case 'action':
@@ -307,7 +312,7 @@ function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zon
         </span>
       );
     case 'user':
-      return <>{row.doneBy.name ?? row.doneBy.id}</>;
+      return <>{userText(row)}</>;
     case 'source':
       return (
         // A CommandCenter step leads with its state (what a reviewer looks for); other automation is a pill after the source.

@@ -17,6 +17,9 @@ const FIELD_OPERATOR_LABELS: Record<string, Record<string, string>> = {
   flag: { null: 'has no flag', notNull: 'has any flag' },
   note: { null: 'has no note', notNull: 'has a note', contains: 'contains' },
   source: { null: 'is missing', notNull: 'is present' },
+  user: { null: 'is System (no user)', notNull: 'is a user' },
+  timelineType: { null: 'is missing', notNull: 'is present' },
+  extension: { null: 'is missing', notNull: 'is present' },
 };
 
 const listEditor = (operator: string): 'multiselect' | 'select' => (operator === 'in' || operator === 'notIn' ? 'multiselect' : 'select');
@@ -30,6 +33,7 @@ export function buildFields(facets: ReviewFacets | null): Field[] {
     module: facets === null ? undefined : options(facets.modules),
     record: facets?.records.map((record) => ({ name: `${record.module}/${record.recordId}`, label: `${record.name ?? record.recordId} (${record.module})` })),
     field: facets?.fields.map((field) => ({ name: field.apiName, label: field.label === null ? field.apiName : `${field.label} (${field.apiName})` })),
+    timelineType: options(['timeline', 'signal']),
     flag: Object.entries(FLAG_LABELS).map(([name, label]) => ({ name, label })),
     hourOfWeek: Array.from({ length: 168 }, (_unused, hour) => ({ name: String(hour), label: hourOfWeekLabel(hour) })),
   };

@@ -218,7 +218,8 @@ export function ReviewScreen() {
   };
 
   const addChip = (click: HeatmapClick): void => {
-    const user = (id: string): LocalFilterRuleInput => ({ field: 'user', operator: '=', value: id });
+    // '' is the heatmaps' row of system actions (no user): "User is System".
+    const user = (id: string): LocalFilterRuleInput => (id === '' ? { field: 'user', operator: 'null' } : { field: 'user', operator: '=', value: id });
     const source = (value: string): LocalFilterRuleInput => (value === '' ? { field: 'source', operator: 'null' } : { field: 'source', operator: '=', value });
     let chip: FilterChip;
     if (click.kind === 'user-hour-of-week') {

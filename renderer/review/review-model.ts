@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { RuleGroupType, RuleType } from 'react-querybuilder';
-import { isLocalFilterRule, LOCAL_FILTER_OPERATOR_LABELS } from '../../preload/contract';
+import { isLocalFilterRule, LOCAL_FILTER_OPERATOR_LABELS, SYSTEM_ACTOR } from '../../preload/contract';
 import type { LocalFilterGroupInput, LocalFilterRuleInput, RequestChannel, RequestInput, RequestOutput, ReviewFacets, ReviewFlag } from '../../preload/contract';
 import { call } from '../ipc/client';
 
@@ -95,6 +95,8 @@ export function activeFilter(builder: LocalFilterGroupInput, chips: readonly Fil
 }
 
 export function userLabel(facets: ReviewFacets | null, id: string): string {
+  // '' is the heatmaps' row of system actions (Zoho's done_by: null).
+  if (id === '') return SYSTEM_ACTOR;
   return facets?.users.find((user) => user.id === id)?.name ?? id;
 }
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { exactJsonText, parseZohoBody } from '../../zoho/json-body.js';
 import { AuditorError } from '../../core/errors.js';
 import type { Core } from '../../app/core.js';
 import type { CliCommand, CliContext } from '../types.js';
@@ -169,14 +170,15 @@ export function createFetchCommand(dependencies: FetchCommandDependencies = {}):
       const results: { module: string; recordId: string; count: number; pages: number; events: unknown[] }[] = [];
       for (const target of targets) {
         const result = await client.fetchTimeline(target.module, target.recordId, options);
-        const entry = { module: target.module, recordId: target.recordId, count: result.entries.length, pages: result.pages, events: result.entries.map((e) => e.raw) };
+        const entry = { module: target.module, recordId: target.recordId, count: result.entries.length, pages: result.pages, events: result.entries.map((e) => (e.rawText === undefined ? e.raw : parseZohoBody(e.rawText))) };
         results.push(entry);
         if (!values.json) {
           context.stdout.write(`${target.module}/${target.recordId}: ${entry.count} ${entry.count === 1 ? 'event' : 'events'}\n`);
         }
       }
       if (values.json) {
-        context.stdout.write(`${JSON.stringify({ apiVersion: client.apiVersion, records: results }, null, 2)}\n`);
+        // Each event as Zoho sent it: ids sent as numbers keep every digit (json-body.ts).
+        context.stdout.write(`${exactJsonText({ apiVersion: client.apiVersion, records: results }, 2)}\n`);
       }
       return 0;
     },

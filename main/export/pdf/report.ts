@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '../../../preload/contract.js';
 /**
  * The PDF audit report (pdfkit): cover page with the scope, summary tables, two vector heatmaps, then
  * the events with every field change — every event up to PDF_EVENT_LIST_LIMIT, beyond that the first
@@ -580,9 +581,9 @@ function drawEvent(writer: ReportWriter, event: ExportEvent, clock: ZoneClock, n
   const local = clock.of(timeline.audited_time);
   const lineHeight = body.size * 1.4;
   const titleStyle: TextStyle = { size: 10, weight: 'bold', color: INK };
-  const who = timeline.done_by.name ?? names.get(timeline.done_by.id) ?? '(unknown user)';
+  const who = timeline.done_by === null ? SYSTEM_ACTOR : (timeline.done_by.name ?? names.get(timeline.done_by.id) ?? '(unknown user)');
   const record = `${timeline.record.module.api_name} “${timeline.record.name ?? ''}” (${timeline.record.id})`;
-  const details: string[] = [`By ${who} (${timeline.done_by.id})  ·  source ${timeline.source ?? '(none)'}  ·  ${record}`];
+  const details: string[] = [`By ${timeline.done_by === null ? who : `${who} (${timeline.done_by.id})`}  ·  source ${timeline.source ?? '(none)'}  ·  ${record}`];
   if (timeline.related_record !== null) details.push(`Related to ${timeline.related_record.module.api_name} “${timeline.related_record.name ?? ''}” (${timeline.related_record.id})`);
   if (timeline.automation_details !== null) details.push(`Automation: ${renderAutomation(timeline.automation_details as JsonValue)}`);
   if (event.owner.module !== timeline.record.module.api_name || event.owner.recordId !== timeline.record.id) {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CacheDamagedError, CacheFromNewerVersionError, CacheUnavailableError, TimelineCache } from '../../../main/cache/index.js';
+import { migrate } from '../../../main/cache/migrate.js';
 import { MIGRATIONS } from '../../../main/cache/migrations/index.js';
 import { REVIEW_MIGRATIONS } from '../../../main/review/migrations/index.js';
 import type { Migration } from '../../../main/cache/migrations/index.js';
@@ -34,9 +35,9 @@ function sha256(file: string): string {
 }
 
 describe('opening and migrating the cache file', () => {
-  it('keeps one numbered history across capabilities: the cache’s 0001, review’s 0002, the cache’s 0003', () => {
+  it('keeps one numbered history across capabilities: the cache’s 0001, review’s 0002, the cache’s 0003 and 0004', () => {
     // A file at version 2 written before review's step moved to main/review/migrations means the same now.
-    expect(MIGRATIONS.map((step) => `${step.version} ${step.name}`)).toEqual(['1 initial', '2 review', '3 sync coverage']);
+    expect(MIGRATIONS.map((step) => `${step.version} ${step.name}`)).toEqual(['1 initial', '2 review', '3 sync coverage', '4 nullable done_by, timeline type and extension']);
     expect(MIGRATIONS[1]).toBe(REVIEW_MIGRATIONS[0]);
   });
 
@@ -86,6 +87,46 @@ describe('opening and migrating the cache file', () => {
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT count(*) AS n FROM review_notes').get()).toEqual({ n: sample.entries.length });
     db.close();
+  });
+
+  it('0004 rebuilds events (done_by nullable, type and extension columns) keeping every row, link, raw text, field change, flag and search entry', () => {
+    const file = dir.file('cache.sqlite');
+    // A file as version 3 left it, written with plain SQL (today's ingest writes the new columns).
+    const before = new Database(file);
+    migrate(
+      before,
+      MIGRATIONS.filter((step) => step.version <= 3),
+      1,
+    );
+    before.exec(`
+INSERT INTO records (id, module, record_id, name) VALUES (1, 'Leads', '554023000001122039', 'Patricia Boyle');
+INSERT INTO events (id, event_id, audited_time, audited_at_ms, action, source, done_by_id, done_by_name, record_module, record_id, record_name, field_count)
+  VALUES (7, '554023000003097009', '2023-06-07T19:32:21-11:00', 1686205941000, 'updated', 'crm_ui', '554023000000235011', 'Patricia Boyle', 'Leads', '554023000001122039', 'Patricia Boyle', 1),
+         (9, '554023000003097010', '2023-06-07T19:33:21-11:00', 1686206001000, 'updated', 'crm_ui', '554023000000235011', 'Patricia Boyle', 'Leads', '554023000001122039', 'Patricia Boyle', 0);
+INSERT INTO event_raw (event_rowid, raw_json) VALUES (7, '{"id":"554023000003097009","type":"signal","extension":"email insights"}'), (9, '{"id":"554023000003097010"}');
+INSERT INTO timeline_events (record_rowid, event_rowid, audited_at_ms) VALUES (1, 7, 1686205941000), (1, 9, 1686206001000);
+INSERT INTO field_changes (event_rowid, ordinal, api_name, old_text, new_text) VALUES (7, 0, 'Phone', NULL, '1234567');
+INSERT INTO event_flags (event_rowid, flag) VALUES (9, 'mass_change');
+INSERT INTO events_fts (rowid, record_names, done_by_name, old_values, new_values) VALUES (7, 'Patricia Boyle', 'Patricia Boyle', '', '1234567');
+`);
+    const counts = (db: Database.Database): unknown =>
+      db
+        .prepare(`SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM event_raw) AS raw, (SELECT count(*) FROM timeline_events) AS links, (SELECT count(*) FROM field_changes) AS changes, (SELECT count(*) FROM event_flags) AS flags`)
+        .get();
+    expect(counts(before)).toEqual({ events: 2, raw: 2, links: 2, changes: 1, flags: 1 });
+    const rawBefore = before.prepare('SELECT event_rowid, raw_json FROM event_raw ORDER BY event_rowid').all();
+    before.close();
+    const upgraded = TimelineCache.open(file, { clock });
+    expect(upgraded.schemaVersion()).toBe(4);
+    expect(upgraded.countEvents({ text: '1234567' })).toBe(1);
+    expect(upgraded.getEvent('554023000003097009')).toMatchObject({ doneBy: { id: '554023000000235011' }, timelineType: 'signal', extension: 'email insights' });
+    upgraded.close();
+    const after = new Database(file, { readonly: true });
+    expect(counts(after)).toEqual({ events: 2, raw: 2, links: 2, changes: 1, flags: 1 });
+    expect(after.prepare('SELECT event_rowid, raw_json FROM event_raw ORDER BY event_rowid').all()).toEqual(rawBefore);
+    expect(after.prepare(`SELECT "notnull" AS required FROM pragma_table_info('events') WHERE name = 'done_by_id'`).get()).toEqual({ required: 0 });
+    expect(after.pragma('foreign_key_check')).toEqual([]);
+    after.close();
   });
 
   it('rolls a failing upgrade back completely and reports it in plain words', () => {

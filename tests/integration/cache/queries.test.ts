@@ -74,7 +74,7 @@ describe('queryEvents / countEvents agree with a plain in-memory computation', (
   it('holds enough varied data for the comparisons to mean something', () => {
     expect(model.events.size).toBeGreaterThan(1000);
     expect(cache.stats().events).toBe(model.events.size);
-    expect(distinct(events().map((entry) => entry.event.done_by.id)).length).toBeGreaterThan(5);
+    expect(distinct(events().map((entry) => entry.event.done_by!.id)).length).toBeGreaterThan(5);
     expect(distinct(events().map((entry) => entry.event.source)).length).toBeGreaterThan(15);
   });
 
@@ -85,7 +85,7 @@ describe('queryEvents / countEvents agree with a plain in-memory computation', (
 
   it('each dimension on its own', () => {
     const all = events();
-    const users = distinct(all.map((entry) => entry.event.done_by.id));
+    const users = distinct(all.map((entry) => entry.event.done_by!.id));
     const sources = distinct(all.map((entry) => entry.event.source).filter((source): source is string => source !== null));
     const actions = distinct(all.map((entry) => entry.event.action));
     const modules = distinct(all.map((entry) => entry.event.record.module.api_name));
@@ -112,7 +112,7 @@ describe('queryEvents / countEvents agree with a plain in-memory computation', (
       expect(cache.countEvents(filter)).toBe(0);
       expect(cache.queryEvents(filter)).toEqual([]);
     }
-    const user = events()[0]!.event.done_by.id;
+    const user = events()[0]!.event.done_by!.id;
     const many = [...Array.from({ length: 700 }, (_, index) => `9${index}`), user];
     expectSame({ userIds: many });
     expectSame({ records: [...Array.from({ length: 700 }, (_, index) => ({ module: 'Leads', recordId: `7${index}` })), allKeys[3]!] });
@@ -121,7 +121,7 @@ describe('queryEvents / countEvents agree with a plain in-memory computation', (
   it('random combinations of dimensions (deterministic)', () => {
     const prng = new Prng(20261125);
     const all = events();
-    const users = distinct(all.map((entry) => entry.event.done_by.id));
+    const users = distinct(all.map((entry) => entry.event.done_by!.id));
     const sources = distinct(all.map((entry) => entry.event.source).filter((source): source is string => source !== null));
     const actions = distinct(all.map((entry) => entry.event.action));
     const modules = distinct(all.map((entry) => entry.event.record.module.api_name));
@@ -151,7 +151,7 @@ describe('queryEvents / countEvents agree with a plain in-memory computation', (
   });
 
   it('the review screen’s query: one user, one source, one month', () => {
-    const busiest = events().find((entry) => entry.event.source === 'crm_ui')!.event.done_by.id;
+    const busiest = events().find((entry) => entry.event.source === 'crm_ui')!.event.done_by!.id;
     const filter: EventFilter = { userIds: [busiest], sources: ['crm_ui'], ...MONTH_2022_06 };
     expectSame(filter);
     expectSame({ userIds: [busiest], sources: ['crm_ui'] });
@@ -319,7 +319,7 @@ describe('event rows', () => {
         auditedAtMs: Date.parse(event.audited_time),
         action: event.action,
         source: event.source,
-        doneBy: { id: event.done_by.id, name: event.done_by.name },
+        doneBy: { id: event.done_by!.id, name: event.done_by!.name },
         record: { module: event.record.module.api_name, id: event.record.id, name: event.record.name },
         relatedRecord: event.related_record === null ? null : { module: event.related_record.module.api_name, id: event.related_record.id, name: event.related_record.name },
         automation: event.automation_details,
@@ -378,13 +378,13 @@ describe('heatmaps', () => {
       let y: string;
       if (kind === 'user-hour-of-week') {
         x = ((local.getUTCDay() + 6) % 7) * 24 + local.getUTCHours();
-        y = event.done_by.id;
+        y = event.done_by!.id;
       } else if (kind === 'source-day') {
         x = local.toISOString().slice(0, 10);
         y = event.source ?? '';
       } else {
         x = event.source ?? '';
-        y = event.done_by.id;
+        y = event.done_by!.id;
       }
       const key = `${y}\u0000${x}`;
       const cell = counts.get(key) ?? { x, y, count: 0 };
@@ -435,7 +435,7 @@ describe('heatmaps', () => {
 
 describe('users and stats', () => {
   it('lists every user seen and reports sizes', () => {
-    const ids = distinct(events().map((entry) => entry.event.done_by.id)).sort();
+    const ids = distinct(events().map((entry) => entry.event.done_by!.id)).sort();
     expect(
       cache
         .users()
@@ -445,8 +445,8 @@ describe('users and stats', () => {
     for (const id of ids)
       expect(cache.userName(id)).toBe(
         events()
-          .filter((entry) => entry.event.done_by.id === id)
-          .at(-1)?.event.done_by.name,
+          .filter((entry) => entry.event.done_by!.id === id)
+          .at(-1)?.event.done_by!.name,
       );
     const stats = cache.stats();
     expect(stats).toMatchObject({ events: model.events.size, records: distinct(allKeys.map((key) => `${key.module}/${key.recordId}`)).length, users: ids.length });

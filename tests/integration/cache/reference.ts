@@ -49,7 +49,8 @@ function within<T>(list: readonly T[] | undefined, value: T): boolean {
 
 function matches(candidate: ReferenceEvent, filter: EventFilter): boolean {
   const event = candidate.entry.event;
-  if (!within(filter.userIds, event.done_by.id)) return false;
+  // A system action (done_by null) matches no list of users (SQL: NULL IN (…) is not true).
+  if (filter.userIds !== undefined && (event.done_by === null || !filter.userIds.includes(event.done_by.id))) return false;
   if (filter.sources !== undefined && (event.source === null || !filter.sources.includes(event.source))) return false;
   if (!within(filter.actions, event.action)) return false;
   if (!within(filter.modules, event.record.module.api_name)) return false;
@@ -108,7 +109,7 @@ function columns(candidate: ReferenceEvent): Record<TextColumn, string[]> {
   const changes = event.field_history ?? [];
   return {
     recordNames: tokens([event.record.name ?? '', event.related_record?.name ?? ''].join('\n')),
-    doneByName: tokens(event.done_by.name ?? ''),
+    doneByName: tokens(event.done_by?.name ?? ''),
     oldValues: tokens(
       changes
         .map((change) => textOf(change._value.old))

@@ -202,7 +202,7 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
     expect(cache.userName('554023000000235047')).toBe('ليلى حداد');
     expect(cache.userName('42')).toBeUndefined();
     // A later event with another done_by name does not override the directory's name.
-    const renamed = { ...sample.entries[0]!, event: { ...sample.entries[0]!.event, id: '554023000009999999', done_by: { ...sample.entries[0]!.event.done_by, name: 'Pat B.' } } };
+    const renamed = { ...sample.entries[0]!, event: { ...sample.entries[0]!.event, id: '554023000009999999', done_by: { ...sample.entries[0]!.event.done_by!, name: 'Pat B.' } } };
     cache.writeTimelinePage(sample.key, [renamed], null);
     expect(cache.userName('554023000000235011')).toBe('Patricia Boyle');
     expect(cache.stats().users).toBe(2);
@@ -298,7 +298,7 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
     expect(() => cache.bulkIngest([{ key: fresh.key, entries: [fresh.entries[0]!, broken], nextPageToken: null }], { deferIndexes: true })).toThrow();
     expect(cache.countEvents({})).toBe(count);
     expect(indexNames()).toEqual(before);
-    expect(cache.countEvents({ userIds: [fresh.entries[0]!.event.done_by.id], sources: [fresh.entries[0]!.event.source ?? ''] })).toBeGreaterThan(0);
+    expect(cache.countEvents({ userIds: [fresh.entries[0]!.event.done_by!.id], sources: [fresh.entries[0]!.event.source ?? ''] })).toBeGreaterThan(0);
   });
 });
 

@@ -176,3 +176,23 @@ describe('events.csv', () => {
     expect(seen.at(-1)).toBe(events.length);
   });
 });
+
+describe('events.csv: system actions (Zoho sends done_by null)', () => {
+  it('keeps the header and writes an empty done_by id with the name "System"', () => {
+    const raw = JSON.parse(JSON.stringify(events[0]!.entry.raw)) as JsonObject;
+    raw['done_by'] = null;
+    const system: ExportEvent = { ...events[0]!, entry: { event: { ...events[0]!.entry.event, done_by: null }, raw } };
+    const cells = csvRowsForEvent(system, new ZoneClock('UTC'), userNames(TEST_USERS));
+    const idColumn = CSV_COLUMNS.indexOf('done_by_id');
+    const nameColumn = CSV_COLUMNS.indexOf('done_by_name');
+    expect(idColumn).toBe(4);
+    expect(nameColumn).toBe(5);
+    for (const row of cells) {
+      expect(row[idColumn]).toBe('');
+      expect(row[nameColumn]).toBe('System');
+    }
+    // The same event with its user: the user's id and name, as before.
+    const withUser = csvRowsForEvent(events[0]!, new ZoneClock('UTC'), userNames(TEST_USERS));
+    expect(withUser[0]![idColumn]).toBe(events[0]!.entry.event.done_by!.id);
+  });
+});

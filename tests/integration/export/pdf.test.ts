@@ -178,3 +178,16 @@ describe('report.pdf of a scope larger than the event list limit', () => {
     expect(text).toContain(`Events (${events.length})`);
   });
 });
+
+describe('report.pdf: system actions (Zoho sends done_by null)', () => {
+  it('names them "By System" and counts them under System, never as an id', async () => {
+    const few = buildEvents(6, 7).map((event, index) => (index === 2 ? { ...event, entry: { event: { ...event.entry.event, done_by: null }, raw: { ...event.entry.raw, done_by: null } } } : event));
+    const systemId = few[2]!.entry.event.id;
+    const file = join(dir, 'system.pdf');
+    await exportPdfFile(exportInputOf(few), file, { packetDigest: DIGEST });
+    const pdf = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 16 << 20 });
+    const block = pdf.slice(pdf.indexOf(`Event ${systemId}`));
+    expect(block).toMatch(/^Event \d+\s+By System\s+·/);
+    expect(pdf.slice(pdf.indexOf('Events by user'))).toContain('System');
+  });
+});

@@ -36,8 +36,24 @@ function ruleMatches(candidate: ReferenceEvent, rule: LocalFilterRule, offsetMin
   let result: boolean;
   switch (rule.field) {
     case 'user':
-      result = among(event.done_by.id);
+      // A system action (done_by null) has no user: "is empty"; never equal to a user, so "is not X" holds.
+      if (op === 'null') return event.done_by === null;
+      if (op === 'notNull') return event.done_by !== null;
+      result = among(event.done_by?.id ?? null);
       break;
+    case 'timelineType':
+      if (op === 'null') return event.type === null || event.type === undefined;
+      if (op === 'notNull') return event.type !== null && event.type !== undefined;
+      result = among(event.type ?? null);
+      break;
+    case 'extension': {
+      const text = event.extension === null || event.extension === undefined ? null : typeof event.extension === 'string' ? event.extension : JSON.stringify(event.extension);
+      if (op === 'null') return text === null;
+      if (op === 'notNull') return text !== null;
+      if (op === 'contains' || op === 'doesNotContain') result = text !== null && text.toLowerCase().includes(String(rule.value).toLowerCase());
+      else result = text === rule.value;
+      break;
+    }
     case 'action':
       result = among(event.action);
       break;

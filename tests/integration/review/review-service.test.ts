@@ -76,7 +76,7 @@ function randomRule(prng: Prng): LocalFilterRule {
   const ms = Date.parse(event.audited_time);
   switch (prng.int(0, 13)) {
     case 0:
-      return { field: 'user', operator: pick(['=', '!=']), value: event.done_by.id };
+      return { field: 'user', operator: pick(['=', '!=']), value: event.done_by!.id };
     case 1:
       return { field: 'source', operator: pick(['in', 'notIn']), value: [event.source ?? 'crm_ui', 'workflow'] };
     case 2:
@@ -186,7 +186,7 @@ describe('local filter compiler agrees with a plain evaluation', () => {
 
   it('heatmaps and summary use the same filter', async () => {
     const event = all()[5]!.entry.event;
-    const group: LocalFilterGroup = { combinator: 'and', rules: [{ field: 'user', operator: '=', value: event.done_by.id }] };
+    const group: LocalFilterGroup = { combinator: 'and', rules: [{ field: 'user', operator: '=', value: event.done_by!.id }] };
     const expected = all().filter((candidate) => referenceMatches(candidate, group, 0, noExtras));
     const maps = await review.heatmaps({ filter: group, timeZone: 'Etc/GMT-1' });
     for (const cells of [maps.userHourOfWeek, maps.sourceDay, maps.userSource]) expect(cells.reduce((sum, cell) => sum + cell.count, 0)).toBe(expected.length);
@@ -236,7 +236,7 @@ describe('review flags', () => {
       if (rules.apiByPerson.enabled && rules.apiByPerson.sources.includes(event.source ?? '') && raw.done_by?.type__s?.toLowerCase() === 'regular user') add(event.id, 'api_by_person');
       const local = DateTime.fromMillis(candidate.ms, { zone: rules.offHours.timeZone });
       if (rules.offHours.enabled && (!rules.offHours.workDays.includes(local.weekday) || local.hour < rules.offHours.startHour || local.hour >= rules.offHours.endHour)) add(event.id, 'off_hours');
-      byUser.set(event.done_by.id, [...(byUser.get(event.done_by.id) ?? []), candidate]);
+      byUser.set(event.done_by!.id, [...(byUser.get(event.done_by!.id) ?? []), candidate]);
     }
     if (rules.massChange.enabled) {
       for (const events of byUser.values()) {
@@ -342,7 +342,7 @@ describe('event detail and a record as of a moment', () => {
     const sample = sampleTimeline();
     const entry = sample.entries.find((candidate) => (candidate.event.field_history ?? []).some((change) => (change.pick_list_values ?? []).length > 3))!;
     const detail = await review.event(entry.event.id, 'UTC');
-    expect(detail.doneBy).toMatchObject({ id: entry.event.done_by.id, profile: { name: 'Administrator' }, type: 'regular user' });
+    expect(detail.doneBy).toMatchObject({ id: entry.event.done_by!.id, profile: { name: 'Administrator' }, type: 'regular user' });
     const change = detail.fieldChanges.find((candidate) => (candidate.pickList ?? []).length > 0)!;
     expect(change.pickList!.length).toBeGreaterThan(3);
     expect((await review.raw(entry.event.id)).raw).toBe(JSON.stringify(entry.raw));

@@ -63,7 +63,7 @@ describe('timeline: shapes and completeness', () => {
     const id = recordWithEvents('Deals', 1);
     const result = await client().fetchTimeline('Deals', id, { includeInnerDetails: ['done_by.profile', 'field_history.data_type'] });
     expect(result.entries.length).toBe(sandbox.groundTruth('Deals', id).length);
-    expect(result.entries.every((e) => e.event.done_by.profile !== undefined)).toBe(true);
+    expect(result.entries.every((e) => e.event.done_by!.profile !== undefined)).toBe(true);
   });
 
   it('per_page applies to the first page; the rest follow page tokens to completion, in order', async () => {

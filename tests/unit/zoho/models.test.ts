@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ZohoMalformedResponseError, parseListPage, parseTimelinePage, zohoUserSchema, type JsonObject } from '../../../main/zoho/index.js';
+import { parseZohoBody } from '../../../main/zoho/json-body.js';
 
 const sampleText = readFileSync(new URL('./fixtures/doc-sample-timeline.json', import.meta.url), 'utf8');
 function sample(): { __timeline: JsonObject[]; info: JsonObject } {
@@ -33,8 +34,8 @@ describe('parseTimelinePage on the doc sample', () => {
   it('types the documented fields', () => {
     const page = parseTimelinePage(sample(), 'x');
     const first = page.entries[0]!.event;
-    expect(first.done_by.profile?.name).toBe('Administrator');
-    expect(first.done_by.type__s).toBe('regular user');
+    expect(first.done_by!.profile?.name).toBe('Administrator');
+    expect(first.done_by!.type__s).toBe('regular user');
     expect(first.record.module.api_name).toBe('Leads');
     expect(first.related_record).toBeNull();
     expect(first.automation_details).toBeNull();
@@ -110,9 +111,9 @@ describe('parseTimelinePage rejects payloads it cannot trust, naming the record 
       '__timeline[3].audited_time',
     ],
     [
-      'null done_by',
+      'done_by that is not an object',
       (b) => {
-        b.__timeline[1]!['done_by'] = null;
+        b.__timeline[1]!['done_by'] = 'system';
         return b;
       },
       '__timeline[1].done_by',
@@ -158,9 +159,9 @@ describe('parseTimelinePage rejects payloads it cannot trust, naming the record 
       '__timeline[2].field_history[1]._value',
     ],
     [
-      'picklist value with numeric id',
+      'picklist value with a fractional id',
       (b) => {
-        ((b.__timeline[4]!['field_history'] as JsonObject[])[0]!['pick_list_values'] as JsonObject[])[3]!['id'] = 5;
+        ((b.__timeline[4]!['field_history'] as JsonObject[])[0]!['pick_list_values'] as JsonObject[])[3]!['id'] = 5.5;
         return b;
       },
       '__timeline[4].field_history[0].pick_list_values[3].id',
@@ -214,5 +215,83 @@ describe('parseListPage', () => {
     const body = { users: [{ id: '1', full_name: 'A', email: 'a@x', extra: 1 }], info: { page: 1, per_page: 200, count: 1, more_records: false } };
     expect(parseListPage(body, 'users', zohoUserSchema, 'users').items[0]).toMatchObject({ id: '1', extra: 1 });
     expect(() => parseListPage({ users: [{ full_name: 'A' }], info: body.info }, 'users', zohoUserSchema, 'users')).toThrow(/users\[0\]\.id/);
+  });
+});
+
+describe('lenient where Zoho is: shapes real orgs send', () => {
+  const what = 'Leads/554023000001122039';
+
+  it('accepts a system action (done_by null) and keeps it null', () => {
+    const body = sample();
+    body.__timeline[1]!['done_by'] = null;
+    const page = parseTimelinePage(body, what);
+    expect(page.entries[1]!.event.done_by).toBeNull();
+    expect(page.entries[1]!.rawText).toContain('"done_by":null');
+  });
+
+  it('accepts pick-list items without type, colour or sequence', () => {
+    const body = sample();
+    const items = (body.__timeline[4]!['field_history'] as JsonObject[])[0]!['pick_list_values'] as JsonObject[];
+    delete items[0]!['type'];
+    delete items[1]!['colour_code'];
+    delete items[2]!['sequence_number'];
+    delete items[3]!['id'];
+    const values = parseTimelinePage(body, what).entries[4]!.event.field_history![0]!.pick_list_values!;
+    expect(values).toHaveLength(17);
+    expect(values[0]!.type).toBeUndefined();
+    expect(values[0]!.display_value).toBe('-None-');
+  });
+
+  it('still refuses a pick-list item without its values', () => {
+    const body = sample();
+    delete ((body.__timeline[4]!['field_history'] as JsonObject[])[0]!['pick_list_values'] as JsonObject[])[2]!['actual_value'];
+    expect(malformed(body).path).toBe('__timeline[4].field_history[0].pick_list_values[2].actual_value');
+  });
+
+  it('types Zoho’s type and extension when sent', () => {
+    const body = sample();
+    body.__timeline[0]!['type'] = 'signal';
+    body.__timeline[0]!['extension'] = 'email insights';
+    body.__timeline[1]!['type'] = 'timeline';
+    body.__timeline[1]!['extension'] = null;
+    const page = parseTimelinePage(body, what);
+    expect(page.entries[0]!.event).toMatchObject({ type: 'signal', extension: 'email insights' });
+    expect(page.entries[1]!.event).toMatchObject({ type: 'timeline', extension: null });
+    expect(page.entries[2]!.event.type).toBeUndefined();
+  });
+
+  it('reads ids sent as bare JSON numbers, above 2^53 too, as the exact digits, and keeps every number’s text in the evidence', () => {
+    // Built as text: JSON.parse would already have changed the last digits.
+    const text = sampleText
+      .replace('"id": "554023000003097009"', '"id": 5540230000030970091')
+      .replace(/"id": "554023000000235011"/, '"id": 554023000000235011')
+      .replace('"new": "1234567"', '"new": 12345678901234567890.120')
+      .replace('"per_page": 200', '"per_page": 200.0');
+    expect(text).toContain('5540230000030970091');
+    const page = parseTimelinePage(parseZohoBody(text), what);
+    const first = page.entries[0]!;
+    expect(first.event.id).toBe('5540230000030970091');
+    expect(first.event.done_by!.id).toBe('554023000000235011');
+    expect(first.rawText).toContain('"id":5540230000030970091');
+    expect(first.rawText).toContain('"id":554023000000235011');
+    const phone = page.entries[1]!;
+    expect(phone.rawText).toContain('"new":12345678901234567890.120');
+    // A double cannot hold it: the model keeps the exact digits as text rather than a nearby number.
+    expect(phone.event.field_history![0]!._value.new).toBe('12345678901234567890.120');
+    expect(page.info?.per_page).toBe(200);
+    // Everything else is the same text JSON.stringify gives for the sample.
+    expect(page.entries[3]!.rawText).toBe(JSON.stringify(JSON.parse(sampleText).__timeline[3]));
+  });
+
+  it('refuses a negative or fractional id sent as a number, naming the path', () => {
+    const negative = sampleText.replace('"id": "554023000003097009"', '"id": -5');
+    expect(malformed(parseZohoBody(negative)).path).toBe('__timeline[0].id');
+    const fraction = sampleText.replace('"id": "554023000003097009"', '"id": 5.0');
+    expect(malformed(parseZohoBody(fraction)).path).toBe('__timeline[0].id');
+  });
+
+  it('names an event whose id came as a number when a later field is unreadable', () => {
+    const text = sampleText.replace('"id": "554023000003097009"', '"id": 5540230000030970091').replace('"audited_time": "2023-06-07T19:32:21-11:00"', '"audited_time": "yesterday"');
+    expect(malformed(parseZohoBody(text)).message).toContain('event 5540230000030970091');
   });
 });
