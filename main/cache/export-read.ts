@@ -21,6 +21,8 @@ import { buildEventCondition, type EventFilter } from './query.js';
 /** One event of an export pass. */
 export interface ExportReadRow {
   eventId: string;
+  /** The event's row in the cache (events.id): what capabilities keeping their own per-event tables key them by. */
+  eventRowid: number;
   auditedAtMs: number;
   /** Zoho's object exactly as stored (the text written at ingest). */
   rawJson: string;
@@ -168,10 +170,10 @@ export class ExportRead {
       if (rows.length === 0) return;
       const out: ExportReadRow[] = new Array<ExportReadRow>(rows.length);
       for (let index = 0; index < rows.length; index += 1) {
-        const [auditedAtMs, , ownerRank, eventId, rawJson] = rows[index] as PageRow;
+        const [auditedAtMs, eventRowid, ownerRank, eventId, rawJson] = rows[index] as PageRow;
         const owner = this.owners[ownerRank];
         if (owner === undefined) throw new CacheMissingEntryError(`owner record (rank ${ownerRank}) of event ${eventId}`);
-        out[index] = { eventId, auditedAtMs, rawJson, owner };
+        out[index] = { eventId, eventRowid, auditedAtMs, rawJson, owner };
       }
       const last = rows[rows.length - 1] as PageRow;
       afterMs = last[0];
