@@ -14,7 +14,6 @@ import { CacheDamagedError, isSqliteCorruption, TimelineCache } from '../cache/i
 import type { EventFilter } from '../cache/index.js';
 import { corruptionReason } from '../cache/errors.js';
 import { compileReviewFilter } from '../review/local-filter-sql.js';
-import { toExportAnnotations } from '../review/review-store.js';
 import { keepFlagsCurrentInBatches, SqliteReviewStore } from '../review/sqlite-review-store.js';
 import { AuditorError, serializeError } from '../core/errors.js';
 import { exportInputFromCache, type ReviewAnnotations } from '../export/cache-export-source.js';
@@ -173,7 +172,7 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
     review.ensureFlags();
     return read();
   };
-  const reviewAnnotations: ReviewAnnotations = (eventIds) => toExportAnnotations(review.annotations(eventIds));
+  const reviewAnnotations: ReviewAnnotations = (eventIds, eventRowids) => review.exportAnnotations(eventIds, eventRowids);
   const exportInput = (job: ExportJobInput): ExportInput => {
     const narrowing = exportNarrowing(job.filter);
     flags.flush();

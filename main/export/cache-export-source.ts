@@ -12,8 +12,12 @@ import type { ExportCase, ExportEvent, ExportEventSource, ExportFilterStatement,
  */
 const unclaimedReads = new WeakMap<TimelineCache, ExportRead>();
 
-/** Flags and notes of events, from the review capability (absent until a reviewer adds some). */
-export type ReviewAnnotations = (eventIds: readonly string[]) => Map<string, { flags: string[]; notes: ReviewerNote[] }> | Promise<Map<string, { flags: string[]; notes: ReviewerNote[] }>>;
+/**
+ * Flags and notes of one page of events, from the review capability (absent until a reviewer adds
+ * some): the events' Zoho ids and, at the same positions, their rows in the cache — review's flags
+ * are keyed by the row, so a page is answered without looking each Zoho id up.
+ */
+export type ReviewAnnotations = (eventIds: readonly string[], eventRowids: readonly number[]) => Map<string, { flags: string[]; notes: ReviewerNote[] }> | Promise<Map<string, { flags: string[]; notes: ReviewerNote[] }>>;
 
 export interface CacheExportRequest {
   records: readonly RecordKey[];
@@ -93,7 +97,13 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
     else pass = cache.openExportRead(options.limit === undefined ? read : { ...read, limit: options.limit });
     try {
       for (const page of pass.pages(pageSize)) {
-        const annotations = request.annotations === undefined ? undefined : await request.annotations(page.map((row) => row.eventId));
+        const annotations =
+          request.annotations === undefined
+            ? undefined
+            : await request.annotations(
+                page.map((row) => row.eventId),
+                page.map((row) => row.eventRowid),
+              );
         for (const row of page) {
           const review = annotations?.get(row.eventId);
           const event: ExportEvent = {

@@ -35,12 +35,15 @@ export interface ReviewAnnotationRecord {
   notes: Array<{ author: string; text: string; tag: string | null; at: number }>;
 }
 
-/**
- * Flags and notes as the export engine carries them: flag ids, notes with their tag in front
- * ("[follow-up] …"), oldest first. The same mapping for every export, whichever thread runs it.
- */
-export function toExportAnnotations(records: readonly ReviewAnnotationRecord[]): Map<string, { flags: string[]; notes: Array<{ author: string; text: string; at: number }> }> {
-  return new Map(records.map((record) => [record.eventId, { flags: record.flags.map(String), notes: record.notes.map((note) => ({ author: note.author, text: note.tag === null ? note.text : `[${note.tag}] ${note.text}`, at: note.at })) }]));
+/** Flags and notes of one event as the export engine carries them: flag ids, notes oldest first. */
+export interface ExportAnnotation {
+  flags: string[];
+  notes: Array<{ author: string; text: string; at: number }>;
+}
+
+/** A note as exports write it: its tag in front ("[follow-up] …"). The same for every export, whichever thread runs it. */
+export function exportNote(note: { author: string; text: string; tag: string | null; at: number }): ExportAnnotation['notes'][number] {
+  return { author: note.author, text: note.tag === null ? note.text : `[${note.tag}] ${note.text}`, at: note.at };
 }
 
 /**

@@ -107,6 +107,55 @@ describe('flags kept current as pages are written', () => {
   });
 });
 
+describe('flags and notes for an export page', () => {
+  it('exportAnnotations answers pages by cache row exactly as the flags table and the notes say, notes tagged and oldest first', async () => {
+    const cache = TimelineCache.open(file);
+    keepFlagsCurrent(cache);
+    const store = new SqliteReviewStore(() => cache);
+    await store.setRules(BUSY_RULES);
+    for (const timeline of generateTimelines(7, 4)) cache.writeTimelinePage(timeline.key, timeline.entries, null);
+    // Every event, in time order (not rowid order, as an export reads them).
+    const events = cache.database().prepare<[], { id: number; event_id: string }>('SELECT id, event_id FROM events ORDER BY audited_at_ms DESC, id').all();
+    const flags = new Map<string, string[]>();
+    for (const line of flagsOf(cache)) {
+      const [eventId = '', flag = ''] = line.split(' ');
+      flags.set(eventId, [...(flags.get(eventId) ?? []), flag]);
+    }
+    const unflagged = events.find((event) => !flags.has(event.event_id))!.event_id;
+    const flagged = events.find((event) => flags.has(event.event_id))!.event_id;
+    expect(flags.size).toBeGreaterThan(0);
+    expect(flags.size).toBeLessThan(events.length);
+    await store.addNote({ eventId: flagged, author: 'Ada', text: 'second', tag: null, at: 20 });
+    await store.addNote({ eventId: flagged, author: 'Bo', text: 'first', tag: 'follow-up', at: 10 });
+    await store.addNote({ eventId: unflagged, author: 'Ada', text: 'only a note', tag: null, at: 5 });
+
+    const expected = new Map<string, { flags: string[]; notes: Array<{ author: string; text: string; at: number }> }>();
+    for (const [eventId, list] of flags) expected.set(eventId, { flags: list, notes: [] });
+    expected.set(flagged, {
+      flags: flags.get(flagged)!,
+      notes: [
+        { author: 'Bo', text: '[follow-up] first', at: 10 },
+        { author: 'Ada', text: 'second', at: 20 },
+      ],
+    });
+    expected.set(unflagged, { flags: [], notes: [{ author: 'Ada', text: 'only a note', at: 5 }] });
+
+    const answered = new Map<string, unknown>();
+    for (const page of pages(events, 7)) {
+      const result = store.exportAnnotations(
+        page.map((event) => event.event_id),
+        page.map((event) => event.id),
+      );
+      // Only the page's own events, only those with a flag or a note.
+      for (const eventId of result.keys()) expect(page.some((event) => event.event_id === eventId)).toBe(true);
+      for (const [eventId, annotation] of result) answered.set(eventId, annotation);
+    }
+    expect(answered).toEqual(expected);
+    expect(() => store.exportAnnotations(['1', '2'], [1])).toThrow(expect.objectContaining({ code: 'EXPORT_ANNOTATIONS_MISMATCH' }));
+    cache.close();
+  });
+});
+
 describe('flag rules live in the cache file', () => {
   it('are read where pages are written, and survive a new settings file', async () => {
     const cache = TimelineCache.open(file);
