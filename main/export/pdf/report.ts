@@ -536,28 +536,53 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
  * Coverage (one row per record: events in this report, whether its timeline was fetched whole, when,
  * in how many pages) and the control totals — what the manifest states, for a reader of the PDF.
  */
-function drawCoverage(writer: ReportWriter, coverage: readonly RecordCoverage[], totals: ControlTotals, clock: ZoneClock): void {
+/** Coverage rows drawn in the report at most; the manifest always lists every record. */
+export const COVERAGE_TABLE_LIMIT = 200;
+
+function drawCoverage(writer: ReportWriter, allCoverage: readonly RecordCoverage[], totals: ControlTotals, clock: ZoneClock): void {
   const cw = writer.contentWidth;
   writer.heading('Coverage', h2);
   const number = (value: number): string => value.toLocaleString('en-US');
-  writer.table(
-    [
-      { title: 'Record', width: cw * 0.34 },
-      { title: 'Events', width: cw * 0.1, numeric: true },
-      { title: 'Fetched completely', width: cw * 0.3 },
-      { title: 'Pages', width: cw * 0.08, numeric: true },
-      { title: 'Events from – to', width: cw * 0.18 },
-    ],
-    coverage.map((row) => [
-      `${row.module} / ${row.name ?? '(name unknown)'} (${row.recordId})`,
-      number(row.events),
-      row.complete
-        ? `Yes, ${row.fetchedAt === null ? '' : clock.at(Date.parse(row.fetchedAt)).iso.replace(/\.\d+(?=[+\-Z])/, '')}${row.syncMode === 'incremental' ? ' (new events since the previous complete fetch)' : ''}`
-        : `NO — ${row.reason ?? 'not fetched completely'}`,
-      row.pages === null ? '—' : number(row.pages),
-      row.firstEvent === null || row.lastEvent === null ? '—' : `${row.firstEvent.slice(0, 10)} – ${row.lastEvent.slice(0, 10)}`,
-    ]),
-  );
+  // Thousands of records would make hundreds of pages nobody reads (and hold the layout in memory):
+  // beyond COVERAGE_TABLE_LIMIT the table names the records NOT fetched completely (up to that many)
+  // and says where the whole table is — manifest.json, which lists every record.
+  let coverage = allCoverage;
+  if (allCoverage.length > COVERAGE_TABLE_LIMIT) {
+    const incomplete = allCoverage.filter((row) => !row.complete);
+    coverage = incomplete.slice(0, COVERAGE_TABLE_LIMIT);
+    const shown =
+      incomplete.length === 0
+        ? 'every one of them was fetched completely'
+        : `the table below names ${coverage.length === incomplete.length ? 'each' : `the first ${number(coverage.length)} of the ${number(incomplete.length)}`} not fetched completely`;
+    writer.y =
+      writer.text.draw(
+        `This export covers ${number(allCoverage.length)} records: ${shown}. The coverage of every record (events, when and in how many pages it was fetched, first and last event) is in manifest.json (\`coverage\`) and the events themselves in events.csv and events.json.`,
+        MARGIN_X,
+        writer.y,
+        writer.contentWidth,
+        body,
+        { align: 'left' },
+      ) + 8;
+  }
+  if (coverage.length > 0)
+    writer.table(
+      [
+        { title: 'Record', width: cw * 0.34 },
+        { title: 'Events', width: cw * 0.1, numeric: true },
+        { title: 'Fetched completely', width: cw * 0.3 },
+        { title: 'Pages', width: cw * 0.08, numeric: true },
+        { title: 'Events from – to', width: cw * 0.18 },
+      ],
+      coverage.map((row) => [
+        `${row.module} / ${row.name ?? '(name unknown)'} (${row.recordId})`,
+        number(row.events),
+        row.complete
+          ? `Yes, ${row.fetchedAt === null ? '' : clock.at(Date.parse(row.fetchedAt)).iso.replace(/\.\d+(?=[+\-Z])/, '')}${row.syncMode === 'incremental' ? ' (new events since the previous complete fetch)' : ''}`
+          : `NO — ${row.reason ?? 'not fetched completely'}`,
+        row.pages === null ? '—' : number(row.pages),
+        row.firstEvent === null || row.lastEvent === null ? '—' : `${row.firstEvent.slice(0, 10)} – ${row.lastEvent.slice(0, 10)}`,
+      ]),
+    );
   writer.heading('Control totals', h2);
   const actions = Object.entries(totals.byAction)
     .map(([action, count]) => `${action} ${number(count)}`)

@@ -3,7 +3,8 @@ import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportPdfFile } from '../../../main/export/pdf/report.js';
+import { completenessOf, type RecordCompleteness } from '../../../main/export/completeness.js';
+import { COVERAGE_TABLE_LIMIT, exportPdfFile } from '../../../main/export/pdf/report.js';
 import type { ExportEvent } from '../../../main/export/types.js';
 import { buildEvents, exportInputOf, testScope } from '../../unit/export/fixtures.js';
 
@@ -189,5 +190,29 @@ describe('report.pdf: system actions (Zoho sends done_by null)', () => {
     const block = pdf.slice(pdf.indexOf(`Event ${systemId}`));
     expect(block).toMatch(/^Event \d+\s+By System\s+·/);
     expect(pdf.slice(pdf.indexOf('Events by user'))).toContain('System');
+  });
+});
+
+describe('report.pdf of a scope with more records than the coverage table shows', () => {
+  it('names the records not fetched completely and points to the manifest for the rest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'export-pdf-coverage-'));
+    try {
+      const many = Array.from({ length: COVERAGE_TABLE_LIMIT + 50 }, (_, index) => ({ module: 'Leads', recordId: `5540230000090${String(index).padStart(5, '0')}`, name: `Lead ${index}` }));
+      const incomplete = new Map<string, RecordCompleteness>([
+        [`Leads/${many[120]!.recordId}`, { complete: false, reason: 'fetch-failed', detail: 'Its last fetch failed (ZOHO_SERVER_ERROR): boom. Nothing of that fetch is cached.', fetchedAt: null, pages: 0 }],
+        [`Leads/${many[130]!.recordId}`, completenessOf(undefined)],
+      ]);
+      const path = join(dir, 'report.pdf');
+      await exportPdfFile(exportInputOf(buildEvents(20), testScope({ records: many }), { incomplete }), path, { packetDigest: null });
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-l', '3', path, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      expect(text).toMatch(/This export covers \d+ records: the table below names each not fetched completely\./);
+      expect(text).toContain(many[120]!.recordId);
+      expect(text).toContain(many[130]!.recordId);
+      expect(text).toContain('manifest.json (`coverage`)');
+      // Complete records are not listed one by one.
+      expect(text).not.toContain(`(${many[125]!.recordId})`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
