@@ -20,7 +20,7 @@ export function SyncProgressPanel({ progress }: { progress: SyncProgressView }) 
           {progress.recordsFailed > 0 ? ` · ${progress.recordsFailed} failed` : ''}
           {progress.state === 'running' ? ` · ${progress.requestsPerSecond.toFixed(1)} requests/s · ${progress.currentConcurrency} at a time` : ''}
           {progress.state === 'running' && progress.etaMs !== null ? ` · about ${formatDuration(progress.etaMs)} left` : ''}
-          {progress.creditsRemaining !== null ? ` · ${numberFormat.format(progress.creditsRemaining)} API credits left` : ''}
+          {progress.state === 'running' && progress.creditsRemaining !== null ? ` · ${numberFormat.format(progress.creditsRemaining)} API credits left` : ''}
         </Typography>
       </Stack>
       {progress.state !== 'running' && (
