@@ -55,7 +55,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
   };
   const exportJobs: ExportJobs = {
     countEvents: (filter) => data.cache.countEvents(filter),
-    recordStates: async () => (await data.cache.overview()).records,
+    recordStates: () => data.sync.listRecordStates(),
     countView: (records, filter, timeZone) => data.cache.countView(records, filter, timeZone),
     checkCacheIntegrity: () => data.cache.integrityCheck(),
     csv: (job, run) => data.exports.csv(job, run),

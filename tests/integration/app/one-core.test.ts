@@ -6,13 +6,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore } from '../../../main/app/core.js';
 import { createIpcHandlers } from '../../../main/app/ipc-handlers.js';
 import { nodePlatformPorts } from '../../../main/app/node-platform.js';
-import { runCli } from '../../../main/cli/index.js';
+import { runCliIn, type CliRun } from '../cli/run-cli.js';
 import { approveDemoConsent } from '../../../main/demo/approve-consent.js';
 import type { PacketManifest } from '../../../main/export/packet.js';
 import { verifyPacket } from '../../../main/export/verify.js';
@@ -34,15 +33,8 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runCli(['--home', home, ...argv], { stdout, stderr, env, signal: new AbortController().signal });
-  return { code, out, err };
+function cli(argv: string[]): Promise<CliRun> {
+  return runCliIn(home, argv, env);
 }
 
 function packetFiles(path: string): { manifest: PacketManifest; csv: string; json: string } {

@@ -8,11 +8,10 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMarkerPath, TimelineCache } from '../../../main/cache/index.js';
 import { CACHE_FILE_NAME } from '../../../main/cache/location.js';
-import { runCli } from '../../../main/cli/index.js';
+import { runCliIn, type CliRun } from './run-cli.js';
 import { DEFAULT_FLAG_RULES } from '../../../main/review/flags.js';
 import { SqliteReviewStore } from '../../../main/review/sqlite-review-store.js';
 import { LARGE_RECORD, SAMPLE_RECORD, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
@@ -33,15 +32,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function cli(home: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runCli(['--home', home, ...argv], { stdout, stderr, env, signal: new AbortController().signal });
-  return { code, out, err };
+function cli(home: string, argv: string[]): Promise<CliRun> {
+  return runCliIn(home, argv, env);
 }
 
 function sha256(file: string): string {

@@ -2,28 +2,20 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/index.js';
+import { runCliIn, type CliRun } from './run-cli.js';
 import { createNodeCipher } from '../../../main/auth/node-vault.js';
 import { FileSigningKeyStore } from '../../../main/export/signing-key-store.js';
 import { TrustList } from '../../../main/export/trust-list.js';
 
 let dir: string;
 
-async function cli(home: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+function cli(home: string, ...args: string[]): Promise<CliRun> {
   return cliWith({}, home, ...args);
 }
 
-async function cliWith(env: NodeJS.ProcessEnv, home: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runCli(['--home', home, ...args], { stdout, stderr, env, signal: new AbortController().signal });
-  return { code, out, err };
+function cliWith(env: NodeJS.ProcessEnv, home: string, ...args: string[]): Promise<CliRun> {
+  return runCliIn(home, args, env);
 }
 
 const ADA = 'a1'.repeat(32);

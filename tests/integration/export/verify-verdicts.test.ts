@@ -8,12 +8,11 @@ import { createHash, createPublicKey, generateKeyPairSync, sign, type KeyObject 
 import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/index.js';
+import { runCliIn, type CliRun } from '../cli/run-cli.js';
 import { writeAuditPacket, type PacketManifest } from '../../../main/export/packet.js';
 import { FileSigningKeyStore, publicKeyFingerprint } from '../../../main/export/signing-key-store.js';
 import { TrustList } from '../../../main/export/trust-list.js';
@@ -31,15 +30,8 @@ let authorFingerprint: string;
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-async function cli(home: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runCli(['--home', home, ...args], { stdout, stderr, env: {}, signal: new AbortController().signal });
-  return { code, out, err };
+function cli(home: string, ...args: string[]): Promise<CliRun> {
+  return runCliIn(home, args);
 }
 
 /** Writes `content` as a packet file and answers its path. */
