@@ -298,7 +298,11 @@ export class ExportService {
     const records = chosen.map((key) => ({ module: key.module, recordId: key.recordId }));
     // The Review screen's day and hour conditions mean what they meant on screen: in the setting's zone.
     const filter: ExportFilterStatement =
-      view !== null ? { kind: 'view', viewName: view.name, filter: view.filter, words: view.words, timeZone: settingsZone.zone } : where !== null ? { kind: 'where', where: input.where!, words: where.description } : { kind: 'none' };
+      view !== null
+        ? { kind: 'view', viewName: view.name, filter: view.filter, words: view.words.trim() === '' ? 'all events (no condition)' : view.words, timeZone: settingsZone.zone }
+        : where !== null
+          ? { kind: 'where', where: input.where!, words: where.description }
+          : { kind: 'none' };
     // Nothing incomplete passes as complete: refused here, naming the records, unless the person chose to.
     const allowIncomplete = input.allowIncomplete === true;
     const byKey = new Map(states.map((state) => [recordKeyOf(state), state]));

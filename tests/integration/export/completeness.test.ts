@@ -170,6 +170,9 @@ describe('completeness in every packet', () => {
     await expect(exports.exportFiles({ formats: ['csv'], view })).rejects.toMatchObject({ code: 'EXPORT_INCOMPLETE' });
     const entry = await exports.exportFiles({ formats: ['csv'], view, allowIncomplete: true });
     expect(entry.records).toBe(3);
+    // A filter with no condition is named as such, never left blank on the cover.
+    const packet = await exports.exportFiles({ formats: ['packet'], view: { ...view, words: '' }, allowIncomplete: true });
+    expect(packetManifest(packet.files[0]!.path).scope.filterDescription).toBe('all events (no condition)');
     expect(entry.events).toBe(truthOf(large).length + truthOf(whole).length);
   });
 });
