@@ -1,4 +1,5 @@
 import { test, expect } from './support/host';
+import { connectToDemo } from './support/flows';
 
 test.describe('Time zone setting', () => {
   test("names the organisation's zone read at sign-in, and what `org` resolves to", async ({ page, context, appHost }) => {
@@ -9,14 +10,7 @@ test.describe('Time zone setting', () => {
     await expect(page.getByLabel(/The Zoho organisation's zone/)).toBeVisible();
     await expect(page.getByText("The Zoho organisation's zone (not connected: UTC until you connect)")).toBeVisible();
 
-    await screens.getByRole('button', { name: /^Connect/ }).click();
-    await page.getByRole('button', { name: 'Open demo workspace' }).click();
-    const authorizationUrl = await page.getByTestId('authorization-link').getAttribute('href');
-    const consent = await context.newPage();
-    await consent.goto(authorizationUrl!);
-    await consent.getByRole('button', { name: 'Accept' }).click();
-    await consent.close();
-    await expect(page.getByTestId('connected-card')).toBeVisible();
+    await connectToDemo(page, context);
 
     await screens.getByRole('button', { name: /^Settings/ }).click();
     // The demo organisation's zone (the sandbox's GET /crm/v8/org) has daylight saving.
