@@ -29,13 +29,13 @@ const RENDERER_NO_MAIN = {
   message: 'The renderer may not import main/ code; talk to it through preload/contract.',
 };
 const RENDERER_ONLY_CONTRACT = {
-  regex: '^(\\.{1,2}/)+preload/(?!contract(\\.js|\\.ts)?$)',
-  message: 'From preload/ the renderer may import only preload/contract (types and schemas).',
+  regex: '^(\\.{1,2}/)+preload/(?!(contract|labels)(\\.js|\\.ts)?$)',
+  message: 'From preload/ the renderer may import only preload/contract (types and schemas) and preload/labels (plain-language labels).',
 };
 // The renderer's entry stands in for the preload when served by the loopback host: it alone may load the browser bridge.
 const RENDERER_ENTRY_ONLY_CONTRACT_OR_BRIDGE = {
-  regex: '^(\\.{1,2}/)+preload/(?!(contract|browser-bridge)(\\.js|\\.ts)?$)',
-  message: 'From preload/ the renderer entry may import only preload/contract and preload/browser-bridge.',
+  regex: '^(\\.{1,2}/)+preload/(?!(contract|labels|browser-bridge)(\\.js|\\.ts)?$)',
+  message: 'From preload/ the renderer entry may import only preload/contract, preload/labels and preload/browser-bridge.',
 };
 const PRELOAD_NO_MAIN = { regex: '^(\\.{1,2}/)+main(/|$)', message: 'preload/ may not import main/ code.' };
 const LOWER_NO_ROOT_OR_SHELL = {

@@ -3,7 +3,7 @@ import { Box, Table, TableBody, TableCell, TableHead, TableRow, TableSortLabel, 
 import StickyNote2Outlined from '@mui/icons-material/StickyNote2Outlined';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { SYSTEM_ACTOR, type LocalFilterGroupInput, type ReviewColumn, type ReviewRow } from '../../preload/contract';
-import { FLAG_LABELS, FLAG_SHORT, pageInput, requestOnce, shown } from './review-model';
+import { FLAG_LABELS, pageInput, requestOnce, shown } from './review-model';
 
 export type SortColumn = 'time' | 'user' | 'source' | 'action' | 'module' | 'record';
 export interface SortState {
@@ -359,7 +359,7 @@ function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zon
     case 'flags':
       return row.flags.length === 0 ? null : (
         <span data-testid="row-flags" data-flags={row.flags.join(' ')}>
-          <span className={`pill ${row.flags[0] === 'deletion' || row.flags[0] === 'api_by_person' ? 'error' : 'warn'}`}>{FLAG_SHORT[row.flags[0]!]}</span>
+          <span className={`pill ${row.flags[0] === 'deletion' || row.flags[0] === 'api_by_person' ? 'error' : 'warn'}`}>{FLAG_LABELS[row.flags[0]!]}</span>
           {row.flags.length > 1 && <span className="muted">+{row.flags.length - 1}</span>}
         </span>
       );

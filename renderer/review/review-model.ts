@@ -11,23 +11,9 @@ export interface FilterChip {
   group: LocalFilterGroupInput;
 }
 
-export const FLAG_LABELS: Record<ReviewFlag, string> = {
-  off_hours: 'Outside working hours',
-  mass_change: 'Mass change',
-  api_by_person: 'API by a person',
-  owner_change: 'Owner change',
-  deletion: 'Deletion',
-  sensitive_field: 'Sensitive field',
-};
-
-export const FLAG_SHORT: Record<ReviewFlag, string> = {
-  off_hours: 'Off-hours',
-  mass_change: 'Mass',
-  api_by_person: 'API/person',
-  owner_change: 'Owner',
-  deletion: 'Deleted',
-  sensitive_field: 'Sensitive',
-};
+/** One name per flag everywhere (preload/labels.ts): the table's pill says what the detail and the PDF say. */
+import { FLAG_LABELS } from '../../preload/labels';
+export { FLAG_LABELS };
 
 export const OPERATOR_LABELS: Record<string, string> = LOCAL_FILTER_OPERATOR_LABELS;
 

@@ -81,6 +81,7 @@ const allowed: Case[] = [
   ['tests/unit/electron/some.test.ts', 'import type { MenuItemConstructorOptions } from "electron"; const value: MenuItemConstructorOptions = {};'],
   ['renderer/review/Some.tsx', valueImport('../../preload/contract')],
   ['renderer/review/Some.tsx', valueImport('../../preload/contract.js')],
+  ['renderer/review/Some.tsx', valueImport('../../preload/labels')],
   ['renderer/review/Some.tsx', valueImport('@mui/material')],
   ['renderer/review/Some.tsx', valueImport('../components/time')],
   ['renderer/review/Some.tsx', valueImport('./review-model')],
