@@ -165,7 +165,7 @@ describe('completeness in every packet', () => {
     await expect(exports.exportFiles({ records: [large], formats: ['csv'], view: { savedViewName: 'No such view' } })).rejects.toMatchObject({ code: 'EXPORT_UNKNOWN_VIEW', hint: expect.stringContaining('Workflow and API') });
   });
 
-  it('a view without records covers every tracked record — and so is refused while one of them is incomplete', async () => {
+  it('a view without records covers every tracked record — and so is refused while one of them is incomplete', { timeout: 120_000 }, async () => {
     const view = { name: null, filter: { combinator: 'and' as const, rules: [] }, words: 'everything' };
     await expect(exports.exportFiles({ formats: ['csv'], view })).rejects.toMatchObject({ code: 'EXPORT_INCOMPLETE' });
     const entry = await exports.exportFiles({ formats: ['csv'], view, allowIncomplete: true });
