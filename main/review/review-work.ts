@@ -22,7 +22,7 @@ import type {
 import { AuditorError } from '../core/errors.js';
 import { buildEventCondition, type CacheDatabase, type LocalFilterGroup, type SqlCondition } from '../cache/index.js';
 import { compileReviewFilter } from './local-filter-sql.js';
-import { canonicalJson, checkChain, linkOf, REVIEW_LOG_FORMAT, REVIEW_LOG_HASH_RULE, sealEntry, sha256Hex, type ReviewLogEntry, type ReviewLogLink } from './review-log-chain.js';
+import { ALWAYS_IN_FULL, canonicalJson, checkChain, linkOf, REVIEW_LOG_FORMAT, REVIEW_LOG_HASH_RULE, sealEntry, sha256Hex, type ReviewLogEntry, type ReviewLogLink } from './review-log-chain.js';
 
 /** Who acted and when (ms since the epoch). */
 export interface ReviewActor {
@@ -80,8 +80,6 @@ export interface PacketReview {
 }
 
 const ZERO: ReviewProgress = { total: 0, reviewed: 0, followUp: 0, unreviewed: 0 };
-/** Entries every packet carries in full: they are about the review as a whole, not some events. */
-const ALWAYS_IN_FULL: readonly ReviewLogAction[] = ['signed_off', 'flag_rules_changed', 'exported'];
 
 /** SHA-256 of the ids sorted as strings (code-unit order) and joined by "\n": binds a set of events in 64 characters. */
 export function eventIdsDigest(eventIds: readonly string[]): string {

@@ -117,7 +117,7 @@ INSERT INTO events_fts (rowid, record_names, done_by_name, old_values, new_value
     const rawBefore = before.prepare('SELECT event_rowid, raw_json FROM event_raw ORDER BY event_rowid').all();
     before.close();
     const upgraded = TimelineCache.open(file, { clock });
-    expect(upgraded.schemaVersion()).toBe(4);
+    expect(upgraded.schemaVersion()).toBe(LATEST);
     expect(upgraded.countEvents({ text: '1234567' })).toBe(1);
     expect(upgraded.getEvent('554023000003097009')).toMatchObject({ doneBy: { id: '554023000000235011' }, timelineType: 'signal', extension: 'email insights' });
     upgraded.close();
