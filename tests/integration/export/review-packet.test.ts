@@ -21,6 +21,7 @@ import type { LocalFilterGroupInput, ReviewRow } from '../../../preload/contract
 import { TEST_SIGNER } from '../../unit/export/fixtures.js';
 import { tempDir, type TempDir } from '../cache/helpers.js';
 import { fillCache } from '../data/fixtures.js';
+import { runCliIn } from '../cli/run-cli.js';
 
 let dir: TempDir;
 let data: DataClient;
@@ -208,5 +209,19 @@ describe('verify checks the review log', () => {
     const result = await verifyPacket(path);
     expect(result.verdict).toMatchObject({ kind: 'not-intact', problem: expect.stringContaining('entry 1 was changed') });
     expect(result.files.find((file) => file.name === 'manifest.json')).toMatchObject({ ok: false });
+  });
+
+  it('the CLI prints the review summary, the chain and the sign-off; a tampered entry is named', async () => {
+    const home = dir.file('verifier-home');
+    const run = await runCliIn(home, ['verify', packetPath]);
+    expect(run.code).toBe(3); // intact, signer unknown on a fresh home
+    expect(run.out).toContain(`Review: 2 of ${manifest.review!.counts.total} exported events reviewed, 0 for follow-up`);
+    expect(run.out).toContain(`Review log: chain intact, ${manifest.review!.log.entries.length} entries`);
+    expect(run.out).toContain('Sign-off 1: Ada Auditor (Compliance officer), signed by Ada Auditor');
+    expect(run.out).toContain('“I attest the changes of this record were reviewed.”');
+    const tampered = await runCliIn(home, ['verify', resigned((forged) => void (forged.review!.log.entries[0]!.actor = 'Mallory'))]);
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toContain('Review log: CHAIN BROKEN at entry 1');
+    expect(tampered.out).toContain('Result: NOT INTACT. review log (manifest.json) entry 1 was changed after it was written');
   });
 });
