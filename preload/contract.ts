@@ -884,10 +884,7 @@ export interface PacketVerificationView {
  * or stated — the exported events' review counts, the sign-offs covering them and the review log's
  * chain recomputed from its entries (`intact: false` names the first entry that does not match).
  */
-export type PacketReviewView =
-  | { kind: 'not-stated' }
-  | { kind: 'unreadable'; reason: string }
-  | { kind: 'stated'; counts: ReviewProgress; signOffs: SignOffView[]; chain: ReviewLogChainView; entriesWithPayload: number };
+export type PacketReviewView = { kind: 'not-stated' } | { kind: 'unreadable'; reason: string } | { kind: 'stated'; counts: ReviewProgress; signOffs: SignOffView[]; chain: ReviewLogChainView; entriesWithPayload: number };
 
 /** A packet file main holds for the renderer (chosen in a dialog, or uploaded in browser mode); the path never reaches the renderer. */
 export interface ChosenPacketView {

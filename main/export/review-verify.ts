@@ -52,14 +52,14 @@ const reviewSectionSchema = z
 /** The review section of a parsed manifest, checked. `not-stated` for packets made before it existed. */
 export function checkPacketReview(manifest: unknown): PacketReviewView {
   if (typeof manifest !== 'object' || manifest === null || !('review' in manifest)) return { kind: 'not-stated' };
-  const parsed = reviewSectionSchema.safeParse((manifest as { review: unknown }).review);
+  const parsed = reviewSectionSchema.safeParse(manifest.review);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { kind: 'unreadable', reason: `its review section cannot be read${issue === undefined ? '' : ` (${issue.path.join('.')}: ${issue.message})`}.` };
   }
   const review = parsed.data;
   const entries = review.log.entries as ReviewLogLink[];
-  return { kind: 'stated', counts: review.counts, signOffs: review.signOffs as SignOffView[], chain: chainOf(entries, review.log.head, review.signOffs as SignOffView[]), entriesWithPayload: entries.filter((entry) => entry.payload !== null).length };
+  return { kind: 'stated', counts: review.counts, signOffs: review.signOffs, chain: chainOf(entries, review.log.head, review.signOffs), entriesWithPayload: entries.filter((entry) => entry.payload !== null).length };
 }
 
 function chainOf(entries: readonly ReviewLogLink[], head: { seq: number; hash: string } | null, signOffs: readonly SignOffView[]): ReviewLogChainView {

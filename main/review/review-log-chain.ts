@@ -108,7 +108,12 @@ export function checkChain(links: Iterable<ReviewLogLink>): ReviewLogChainView {
     const expectedSeq: number = previous === null ? 1 : previous.seq + 1;
     if (link.seq !== expectedSeq) {
       return link.seq > expectedSeq
-        ? broken(expectedSeq, link.seq === expectedSeq + 1 ? `entry ${expectedSeq} is missing: the log goes from entry ${expectedSeq - 1} to entry ${link.seq}.` : `entries ${expectedSeq} to ${link.seq - 1} are missing: the log goes from entry ${expectedSeq - 1} to entry ${link.seq}.`)
+        ? broken(
+            expectedSeq,
+            link.seq === expectedSeq + 1
+              ? `entry ${expectedSeq} is missing: the log goes from entry ${expectedSeq - 1} to entry ${link.seq}.`
+              : `entries ${expectedSeq} to ${link.seq - 1} are missing: the log goes from entry ${expectedSeq - 1} to entry ${link.seq}.`,
+          )
         : broken(link.seq, `entry ${link.seq} appears out of order (after entry ${expectedSeq - 1}).`);
     }
     if (!(REVIEW_LOG_ACTIONS as readonly string[]).includes(link.action)) return broken(link.seq, `entry ${link.seq} names an action this app does not write (${JSON.stringify(link.action)}).`);

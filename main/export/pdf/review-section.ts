@@ -32,7 +32,12 @@ export function drawReviewSection(writer: ReviewSectionWriter, review: PacketRev
   writer.keyValues([
     ['Exported events', reviewCountsWords(review.counts)],
     ['Sign-offs', review.signOffs.length === 0 ? 'None of the events in this export is covered by a sign-off.' : `${number(review.signOffs.length)} covering events in this export (below).`],
-    ['Review log', head === null ? 'Empty: no reviewer action was recorded before this export.' : `${number(head.seq)} ${head.seq === 1 ? 'entry' : 'entries'}; ${number(review.log.entriesWithPayload)} shown in full in manifest.json (those about these events, every sign-off, rule change and export), the others by their digests.`],
+    [
+      'Review log',
+      head === null
+        ? 'Empty: no reviewer action was recorded before this export.'
+        : `${number(head.seq)} ${head.seq === 1 ? 'entry' : 'entries'}; ${number(review.log.entriesWithPayload)} shown in full in manifest.json (those about these events, every sign-off, rule change and export), the others by their digests.`,
+    ],
     ['Chain head', head === null ? '—' : `entry ${number(head.seq)}, SHA-256 ${head.hash}`],
     ['How to check', 'Each log entry’s hash covers the one before it; `timeline-auditor verify` recomputes the whole chain from manifest.json and names the first entry that does not match.'],
   ]);

@@ -92,7 +92,14 @@ beforeAll(async () => {
   await data.review.mark({ ...actor(), eventIds: [other[0]!.eventId], state: 'follow_up', query: { filter: everything, timeZone: 'UTC' } });
   await data.review.addNote({ eventId: other[0]!.eventId, author: 'Ada Auditor', text: 'Private note about another record.', tag: null, at: (at += 1000) });
   await data.review.addNote({ eventId: own[0]!.eventId, author: 'Ada Auditor', text: 'Checked.', tag: 'reviewed', at: (at += 1000) });
-  await data.review.signOff({ ...actor(), scope: { kind: 'records', records: [inScope] }, statement: 'I attest the changes of this record were reviewed.', name: 'Ada Auditor', role: 'Compliance officer', unreviewedReason: 'System events need no review.' });
+  await data.review.signOff({
+    ...actor(),
+    scope: { kind: 'records', records: [inScope] },
+    statement: 'I attest the changes of this record were reviewed.',
+    name: 'Ada Auditor',
+    role: 'Compliance officer',
+    unreviewedReason: 'System events need no review.',
+  });
   await data.review.setRules(DEFAULT_FLAG_RULES, actor());
   packetPath = dir.file('packet.zip');
   await data.exports.packet({ ...job(packetPath, [inScope]), signingKeyPem: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(), signer: TEST_SIGNER });

@@ -158,7 +158,14 @@ describe('sign-off', () => {
     const filter: LocalFilterGroupInput = { combinator: 'and', rules: [{ field: 'action', operator: 'in', value: ['updated'] }] };
     const progress = await review.progress({ filter, timeZone: zone });
     const withReason = await review.signOff({ scope: { kind: 'view', name: 'Updates' }, statement, name: 'Ada Auditor', role: 'Compliance officer', unreviewedReason: 'Updates by the nightly import are out of scope.', timeZone: zone });
-    expect(withReason).toMatchObject({ id: 1, scope: { kind: 'view', name: 'Updates' }, scopeWords: `saved view “Updates” (${progress.total} events)`, signedBy: 'Ada Auditor', progress, unreviewedReason: 'Updates by the nightly import are out of scope.' });
+    expect(withReason).toMatchObject({
+      id: 1,
+      scope: { kind: 'view', name: 'Updates' },
+      scopeWords: `saved view “Updates” (${progress.total} events)`,
+      signedBy: 'Ada Auditor',
+      progress,
+      unreviewedReason: 'Updates by the nightly import are out of scope.',
+    });
 
     await review.markFiltered({ filter, timeZone: zone, state: 'reviewed', expectedEvents: progress.total });
     const records = (await rows(filter)).slice(0, 2).map((row) => row.eventId);
