@@ -23,6 +23,7 @@ import {
   reviewPageInputSchema,
   reviewQueryInputSchema,
   reviewStateSchema,
+  REVIEW_LOG_ACTIONS,
   type FlagRules,
   type IpcResult,
   type ReviewHeatmaps,
@@ -224,6 +225,38 @@ const reviewRequests = {
       .strict(),
   ),
   'review.signOffs': request<SignOffView[]>()(z.object({}).strict()),
+  /** A rebuild carries the old file's review work over, rows as they were (review-work.ts restoreReviewWork). */
+  'review.restoreWork': request<{ marks: number; entries: number; signOffs: number; chain: ReviewLogChainView }>()(
+    z
+      .object({
+        marks: z.array(z.object({ eventId: z.string().min(1), state: z.enum(['reviewed', 'follow_up']), by: z.string(), at: z.number().int() }).strict()).max(50_000_000),
+        log: z.array(z.object({ seq: z.number().int().min(1), at: z.number().int(), actor: z.string(), action: z.enum(REVIEW_LOG_ACTIONS), payload: z.string(), previousHash: z.string(), hash: z.string() }).strict()).max(50_000_000),
+        logEvents: z.array(z.object({ eventId: z.string().min(1), seq: z.number().int().min(1) }).strict()).max(500_000_000),
+        signOffs: z
+          .array(
+            z
+              .object({
+                id: z.number().int(),
+                log_seq: z.number().int(),
+                scope_json: z.string(),
+                scope_words: z.string(),
+                statement: z.string(),
+                unreviewed_reason: z.string().nullable(),
+                name: z.string(),
+                role: z.string(),
+                signed_by: z.string(),
+                at: z.number().int(),
+                total: z.number().int(),
+                reviewed: z.number().int(),
+                follow_up: z.number().int(),
+                unreviewed: z.number().int(),
+              })
+              .strict(),
+          )
+          .max(1_000_000),
+      })
+      .strict(),
+  ),
   'review.log': request<{ entries: ReviewLogEntryView[]; chain: ReviewLogChainView }>()(z.object({ beforeSeq: z.number().int().min(1).nullable(), limit: z.number().int().min(1).max(500) }).strict()),
 };
 

@@ -276,6 +276,7 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
     'review.signOff': (input) => review.signOff(input),
     'review.signOffs': () => review.signOffs(),
     'review.log': (input) => review.log(input),
+    'review.restoreWork': (work) => review.restoreWork(work),
 
     'export.csv': async (job, { signal, progress }) => {
       // The writers (pdfkit and its fonts above all) load on the first export, not when a sync starts the worker.

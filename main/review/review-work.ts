@@ -446,3 +446,52 @@ export function packetReview(db: CacheDatabase, condition: SqlCondition): Packet
     return { format: REVIEW_LOG_FORMAT, hashRule: REVIEW_LOG_HASH_RULE, counts, signOffs, log: { head: last === undefined ? null : { seq: last.seq, hash: last.hash }, entries, entriesWithPayload } };
   });
 }
+
+// ---- carrying review work into a rebuilt cache file ----------------------------------------------
+
+/** Review work as read from a cache file being rebuilt (rows as stored). */
+export interface SalvagedReviewWork {
+  marks: Array<{ eventId: string; state: 'reviewed' | 'follow_up'; by: string; at: number }>;
+  log: ReviewLogEntry[];
+  logEvents: Array<{ eventId: string; seq: number }>;
+  signOffs: Array<Omit<SignOffRow, 'hash'>>;
+}
+
+/** Reads review work from a file (empty when the file predates migration 0005). */
+export function readReviewWorkRows(db: CacheDatabase): SalvagedReviewWork {
+  const present = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('event_review', 'review_log', 'review_log_events', 'sign_offs')").get()?.n ?? 0;
+  if (present < 4) return { marks: [], log: [], logEvents: [], signOffs: [] };
+  return {
+    marks: db.prepare<[], { eventId: string; state: 'reviewed' | 'follow_up'; by: string; at: number }>('SELECT event_id AS eventId, state, by, at FROM event_review ORDER BY event_id').all(),
+    log: [...logEntries(db)],
+    logEvents: db.prepare<[], { eventId: string; seq: number }>('SELECT event_id AS eventId, seq FROM review_log_events ORDER BY seq, event_id').all(),
+    signOffs: db.prepare<[], Omit<SignOffRow, 'hash'>>('SELECT * FROM sign_offs ORDER BY id').all(),
+  };
+}
+
+/**
+ * Writes salvaged review work into a new cache file, entries exactly as they were (same seq, hashes,
+ * payloads: the chain carries on), in one transaction; refused when this file's log already has
+ * entries. Answers what was carried and whether the carried chain is intact.
+ */
+export function restoreReviewWork(db: CacheDatabase, work: SalvagedReviewWork): { marks: number; entries: number; signOffs: number; chain: ReviewLogChainView } {
+  return db.transaction(() => {
+    if ((db.prepare<[], { n: number }>('SELECT count(*) AS n FROM review_log').get()?.n ?? 0) > 0) {
+      throw new AuditorError('REVIEW_RESTORE_NOT_EMPTY', 'This cache already has a review log, so the old one cannot be carried over into it.', { hint: 'Carry review work only into a freshly rebuilt cache.' });
+    }
+    const mark = db.prepare('INSERT OR REPLACE INTO event_review (event_id, state, by, at) VALUES (?, ?, ?, ?)');
+    for (const row of work.marks) mark.run(row.eventId, row.state, row.by, row.at);
+    const entry = db.prepare('INSERT INTO review_log (seq, at, actor, action, payload, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const row of work.log) entry.run(row.seq, row.at, row.actor, row.action, row.payload, row.previousHash, row.hash);
+    const about = db.prepare('INSERT OR IGNORE INTO review_log_events (event_id, seq) VALUES (?, ?)');
+    for (const row of work.logEvents) about.run(row.eventId, row.seq);
+    const signOffRow = db.prepare(
+      `INSERT INTO sign_offs (id, log_seq, scope_json, scope_words, statement, unreviewed_reason, name, role, signed_by, at, total, reviewed, follow_up, unreviewed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const row of work.signOffs) {
+      signOffRow.run(row.id, row.log_seq, row.scope_json, row.scope_words, row.statement, row.unreviewed_reason, row.name, row.role, row.signed_by, row.at, row.total, row.reviewed, row.follow_up, row.unreviewed);
+    }
+    return { marks: work.marks.length, entries: work.log.length, signOffs: work.signOffs.length, chain: checkStoredChain(db) };
+  });
+}

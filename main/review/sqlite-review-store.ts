@@ -18,10 +18,12 @@ import {
   progressOf,
   progressOverview,
   readLog,
+  restoreReviewWork,
   signOff,
   type ExportLogInput,
   type PacketReview,
   type ReviewActor,
+  type SalvagedReviewWork,
   type SignOffRecordInput,
 } from './review-work.js';
 import type { SqlCondition } from '../cache/index.js';
@@ -365,6 +367,11 @@ export class SqliteReviewStore implements ReviewStore {
   /** The manifest's review section for the events `condition` selects (exports, in the data worker). */
   packetReview(condition: SqlCondition): PacketReview {
     return packetReview(this.#db(), condition);
+  }
+
+  /** A rebuild's carry-over of the old file's review work (rows as they were). */
+  restoreWork(work: SalvagedReviewWork) {
+    return restoreReviewWork(this.#db(), work);
   }
 
   /** Logs a finished export file (in the data worker, where exports are written). */
