@@ -448,6 +448,7 @@ export interface ReviewRow {
   firstChange: { apiName: string; label: string | null; oldValue: string | null; newValue: string | null } | null;
   flags: ReviewFlag[];
   noteCount: number;
+  review: ReviewMark;
 }
 
 export interface ReviewSummary {
@@ -561,6 +562,108 @@ export interface SavedFilter {
   filter: LocalFilterGroupInput;
   savedAt: number;
 }
+
+// ---- Review work (issue 14): per-event review state, progress, sign-off, the hash-chained review log ----
+
+export const REVIEW_STATES = ['unreviewed', 'reviewed', 'follow_up'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+export const reviewStateSchema = z.enum(REVIEW_STATES);
+
+/** An event's review state. Who and when exist only for a marked event (marking back to unreviewed is kept in the review log). */
+export type ReviewMark = { state: 'unreviewed' } | { state: 'reviewed' | 'follow_up'; by: string; at: number };
+
+/** "x of y reviewed" for one scope: `total` = reviewed + followUp + unreviewed. */
+export interface ReviewProgress {
+  total: number;
+  reviewed: number;
+  followUp: number;
+  unreviewed: number;
+}
+
+export interface ReviewProgressOverview {
+  /** Each saved view, its progress over the events it matches now. */
+  views: Array<{ name: string; progress: ReviewProgress }>;
+  /** Each tracked record with events, by module and id. */
+  records: Array<{ module: string; recordId: string; name: string | null; progress: ReviewProgress }>;
+}
+
+export const reviewMarkInputSchema = z
+  .object({
+    eventIds: z.array(eventIdSchema).min(1).max(1000),
+    state: reviewStateSchema,
+    /** The filter on screen: the answer carries its progress, so the count updates in the same round trip. */
+    query: reviewQueryInputSchema,
+  })
+  .strict();
+
+export const reviewMarkFilteredInputSchema = z
+  .object({
+    filter: localFilterSchema,
+    timeZone: timeZoneNameSchema,
+    state: reviewStateSchema,
+    /** The count the confirm showed; refused (REVIEW_SCOPE_CHANGED) when the filter matches a different number now. */
+    expectedEvents: z.number().int().min(1).max(50_000_000),
+  })
+  .strict();
+
+export const signOffScopeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('view'), name: z.string().min(1).max(80) }).strict(),
+  z.object({ kind: z.literal('records'), records: z.array(recordKeySchema).min(1).max(100_000) }).strict(),
+]);
+export type SignOffScope = z.infer<typeof signOffScopeSchema>;
+
+export const signOffInputSchema = z
+  .object({
+    scope: signOffScopeSchema,
+    /** What the reviewer attests, in their words. */
+    statement: z.string().trim().min(10, 'write what you attest (at least 10 characters)').max(5000),
+    name: z.string().trim().min(1, 'give your name').max(120),
+    role: z.string().trim().min(1, 'give your role').max(120),
+    /** Required (SIGN_OFF_UNREVIEWED otherwise) when events in scope are still unreviewed: why signing off anyway. */
+    unreviewedReason: z.string().trim().min(10, 'say why unreviewed events are acceptable (at least 10 characters)').max(5000).nullable(),
+    timeZone: timeZoneNameSchema,
+  })
+  .strict();
+
+export interface SignOffView {
+  id: number;
+  scope: SignOffScope;
+  /** The scope in words: "saved view “Deletions in Q3” (1,204 events)", "3 records: Leads 5540… …". */
+  scopeWords: string;
+  statement: string;
+  unreviewedReason: string | null;
+  name: string;
+  role: string;
+  /** The connected Zoho user who signed off (the app's reviewer identity). */
+  signedBy: string;
+  at: number;
+  /** The scope's review state at the moment of sign-off. */
+  progress: ReviewProgress;
+  /** The review-log entry that records it. */
+  logSeq: number;
+  logHash: string;
+}
+
+export const REVIEW_LOG_ACTIONS = ['state_changed', 'bulk_state_changed', 'note_added', 'note_deleted', 'flag_rules_changed', 'signed_off', 'exported'] as const;
+export type ReviewLogAction = (typeof REVIEW_LOG_ACTIONS)[number];
+
+export interface ReviewLogEntryView {
+  /** 1, 2, 3 … with no gaps. */
+  seq: number;
+  at: number;
+  actor: string;
+  action: ReviewLogAction;
+  /** The entry in plain words ("Marked 3 events reviewed"). */
+  words: string;
+  /** The canonical JSON the hash covers (exactly as stored). */
+  payload: string;
+  /** Hex SHA-256; the first entry's previous hash is 64 zeros. */
+  previousHash: string;
+  hash: string;
+}
+
+/** Whether the stored chain still hashes to itself: an edited, removed or reordered entry breaks it. */
+export type ReviewLogChainView = { intact: true; entries: number; head: { seq: number; hash: string } | null } | { intact: false; brokenAtSeq: number; reason: string };
 
 /** What the Zoho filter builder offers: one AND/OR group of documented conditions. */
 export const zohoFilterModelSchema = z
@@ -772,7 +875,16 @@ export interface PacketVerificationView {
   signer: PacketSignerView | null;
   createdAt: string | null;
   generatedBy: string | null;
+  /** What the manifest states about review work (issue 14; additive): counts, sign-offs, the review log's chain as verify recomputed it. */
+  review?: PacketReviewView;
 }
+
+/**
+ * A packet's review section as verify reads it: absent (made before packets carried it), unreadable,
+ * or stated — the exported events' review counts, the sign-offs covering them and the review log's
+ * chain recomputed from its entries (`intact: false` names the first entry that does not match).
+ */
+export type PacketReviewView = { kind: 'not-stated' } | { kind: 'unreadable'; reason: string } | { kind: 'stated'; counts: ReviewProgress; signOffs: SignOffView[]; chain: ReviewLogChainView; entriesWithPayload: number };
 
 /** A packet file main holds for the renderer (chosen in a dialog, or uploaded in browser mode); the path never reaches the renderer. */
 export interface ChosenPacketView {
@@ -866,6 +978,17 @@ export const requestChannels = {
   'review:set-preferences': request<ReviewPreferences>()(reviewPreferencesSchema),
   /** Validates and encodes a Zoho `filters` parameter (the documented grammar only). */
   'review:zoho-filter': request<{ json: string; encoded: string }>()(zohoFilterModelSchema),
+  /** Sets the review state of some events (the keyboard's mark-and-advance); answers the filter's progress after it. */
+  'review:mark': request<{ marked: number; progress: ReviewProgress }>()(reviewMarkInputSchema),
+  /** Sets the review state of every event the filter matches, after a confirm that showed `expectedEvents`. */
+  'review:mark-filtered': request<{ marked: number; progress: ReviewProgress }>()(reviewMarkFilteredInputSchema),
+  'review:progress': request<ReviewProgress>()(reviewQueryInputSchema),
+  /** Progress of each saved view and each tracked record. */
+  'review:progress-overview': request<ReviewProgressOverview>()(z.object({ timeZone: timeZoneNameSchema }).strict()),
+  'review:sign-off': request<SignOffView>()(signOffInputSchema),
+  'review:sign-offs': request<SignOffView[]>()(noInput),
+  /** The newest review-log entries (before `beforeSeq`, when given) and whether the whole chain is intact. */
+  'review:log': request<{ entries: ReviewLogEntryView[]; chain: ReviewLogChainView }>()(z.object({ beforeSeq: z.number().int().min(2).nullable(), limit: z.number().int().min(1).max(500) }).strict()),
 } as const;
 
 export const eventChannels = {

@@ -5,6 +5,7 @@ import { flagRulesSchema } from '../../../preload/contract.js';
 import { cacheFilePath, DamagedCacheReader, openMarkerPath, type SalvagedRecord } from '../../cache/index.js';
 import { AuditorError } from '../../core/errors.js';
 import { readReviewWork, type SalvagedNote } from '../../review/salvage.js';
+import { readReviewWorkRows, type SalvagedReviewWork } from '../../review/review-work.js';
 import type { SyncProgress } from '../../sync/index.js';
 import type { CliCommand, CliContext } from '../types.js';
 import { connectedCore } from './fetch.js';
@@ -15,8 +16,9 @@ const USAGE = `timeline-auditor cache <check | rebuild> [options]
   check     Checks the offline cache file for damage (SQLite's quick_check of every page).
             Exit 0 sound, 1 damaged (with what to do).
 
-  rebuild   For a damaged cache: reads the list of tracked records (and reviewers' notes and flag
-            rules) from it where it still can, moves the file aside under a timestamped name (it
+  rebuild   For a damaged cache: reads the list of tracked records (and reviewers' notes, flag
+            rules, review marks, sign-offs and the review log) from it where it still can, moves
+            the file aside under a timestamped name (it
             is kept, never deleted), creates a new cache and fetches the same records again from
             Zoho, as \`timeline-auditor fetch\` does. Quit the app first: it must not have the
             cache open. Exit 0 rebuilt, 1 records failed or could not be read back, 2 the fetch
@@ -148,6 +150,8 @@ async function rebuild(values: RebuildFlags, context: CliContext): Promise<numbe
   out(formatSyncResult(result));
 
   // 5. Reviewers' work, where it could be read: notes follow their events (by Zoho's event id), flags are recomputed from the rules.
+  // Review states, the review log (entries as they were: the chain carries on) and sign-offs first, so re-added notes log after them.
+  await restoreReviewStatesAndLog(salvage.reviewWork, await core.data(), out);
   await restoreReviewWork(salvage.review, await core.data(), out);
   out(`New cache: ${file}`);
   if (result.state === 'cancelled') return 130;
@@ -157,11 +161,11 @@ async function rebuild(values: RebuildFlags, context: CliContext): Promise<numbe
 
 type Salvaged<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-function readWhatRemains(file: string): { records: Salvaged<SalvagedRecord[]>; review: Salvaged<{ notes: SalvagedNote[]; rulesJson: string | null }> } {
+function readWhatRemains(file: string): { records: Salvaged<SalvagedRecord[]>; review: Salvaged<{ notes: SalvagedNote[]; rulesJson: string | null }>; reviewWork: Salvaged<SalvagedReviewWork> } {
   const opened = DamagedCacheReader.open(file);
-  if (!opened.ok) return { records: opened, review: opened };
+  if (!opened.ok) return { records: opened, review: opened, reviewWork: opened };
   try {
-    return { records: opened.value.trackedRecords(), review: opened.value.read(readReviewWork) };
+    return { records: opened.value.trackedRecords(), review: opened.value.read(readReviewWork), reviewWork: opened.value.read(readReviewWorkRows) };
   } finally {
     opened.value.close();
   }
@@ -214,6 +218,17 @@ async function restoreReviewWork(review: Salvaged<{ notes: SalvagedNote[]; rules
     if ((await data.review.addNote(note)) !== null) restored += 1;
   }
   out(`Reviewers' notes carried over: ${restored} of ${notes.length}${restored < notes.length ? ' (the rest belong to events not fetched again; they remain in the kept file)' : ''}.`);
+}
+
+async function restoreReviewStatesAndLog(work: Salvaged<SalvagedReviewWork>, data: Awaited<ReturnType<Awaited<ReturnType<CliContext['core']>>['data']>>, out: (line: string) => void): Promise<void> {
+  if (!work.ok) {
+    out(`Review states, the review log and sign-offs could not be read from the damaged file (${work.reason}); they remain only in the kept file.`);
+    return;
+  }
+  if (work.value.log.length === 0 && work.value.marks.length === 0) return;
+  const carried = await data.call('review.restoreWork', work.value);
+  const chain = carried.chain.intact ? 'its chain intact' : `ITS CHAIN BROKEN at entry ${carried.chain.brokenAtSeq}: ${carried.chain.reason}`;
+  out(`Review work carried over: ${carried.marks} review marks, ${carried.signOffs} sign-offs, the review log's ${carried.entries} entries (${chain}).`);
 }
 
 function safeJson(text: string): unknown {

@@ -131,7 +131,7 @@ describe('a damaged cache, through the CLI', () => {
     expect(readdirSync(outDir).sort()).toEqual(['events.csv', 'packet.zip']);
   }, 240_000);
 
-  it('rebuild carries reviewers’ notes and flag rules over from a readable file', async () => {
+  it('rebuild carries reviewers’ notes, flag rules, review marks, sign-offs and the review log (its chain unbroken) over from a readable file', async () => {
     const home = join(root, 'notes-home');
     const cacheFile = join(home, CACHE_FILE_NAME);
     expect((await cli(home, ['fetch', RECORDS[1]!])).code).toBe(0);
@@ -142,6 +142,19 @@ describe('a damaged cache, through the CLI', () => {
     // A note whose event Zoho no longer lists (review's store refuses new ones; old files can hold them).
     cache.database().prepare('INSERT INTO event_notes (event_id, author, text, tag, created_at) VALUES (?, ?, ?, ?, ?)').run('554023000000000001', 'Ann Auditor', 'orphan', null, 1_700_000_000_001);
     review.setRules({ ...DEFAULT_FLAG_RULES, deletion: { enabled: false } });
+    review.mark({ actor: 'Ann Auditor', at: 1_700_000_000_100, eventIds: [eventId], state: 'reviewed', query: { filter: { combinator: 'and', rules: [] }, timeZone: 'UTC' } });
+    const sampleKey = { module: SAMPLE_RECORD.module, recordId: SAMPLE_RECORD.id };
+    review.signOff({
+      actor: 'Ann Auditor',
+      at: 1_700_000_000_200,
+      scope: { kind: 'records', records: [sampleKey] },
+      statement: 'The first change was reviewed.',
+      name: 'Ann Auditor',
+      role: 'Auditor',
+      unreviewedReason: 'Only the first change mattered.',
+    });
+    const oldLog = review.log({ beforeSeq: null, limit: 500 });
+    expect(oldLog.entries.map((entry) => entry.action)).toEqual(['signed_off', 'state_changed', 'note_added']);
     cache.close();
 
     const rebuilt = await cli(home, ['cache', 'rebuild']);
@@ -152,6 +165,15 @@ describe('a damaged cache, through the CLI', () => {
     const freshReview = new SqliteReviewStore(() => fresh);
     expect(freshReview.annotations([eventId])).toEqual([expect.objectContaining({ eventId, notes: [expect.objectContaining({ author: 'Ann Auditor', text: 'keep me', tag: 'follow-up' })] })]);
     expect(freshReview.rules()).toEqual({ ...DEFAULT_FLAG_RULES, deletion: { enabled: false } });
+    expect(rebuilt.out).toContain("Review work carried over: 1 review marks, 1 sign-offs, the review log's 3 entries (its chain intact).");
+    // The old entries exactly as they were; the re-added note is the next one on the same chain.
+    const newLog = freshReview.log({ beforeSeq: null, limit: 500 });
+    expect(newLog.entries.slice(1)).toEqual(oldLog.entries);
+    expect(newLog.entries[0]).toMatchObject({ seq: 4, action: 'note_added', previousHash: oldLog.entries[0]!.hash });
+    expect(newLog.chain).toMatchObject({ intact: true, entries: 4 });
+    expect(freshReview.signOffs()).toEqual([expect.objectContaining({ id: 1, statement: 'The first change was reviewed.', logSeq: 3, logHash: oldLog.entries[0]!.hash })]);
+    const row = freshReview.page({ filter: { combinator: 'and', rules: [] }, timeZone: 'UTC', sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 500 }).find((candidate) => candidate.eventId === eventId);
+    expect(row?.review).toEqual({ state: 'reviewed', by: 'Ann Auditor', at: 1_700_000_000_100 });
     fresh.close();
   });
 
