@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Box, Button, Checkbox, Chip, CircularProgress, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
 import type { RecordRowView, RecordsOverview, SyncProgressView } from '../../preload/contract';
+import { NextStep } from '../components/NextStep';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatAuditedTime, formatTimestamp } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
@@ -128,11 +129,17 @@ export function RecordsScreen() {
         </Alert>
       )}
       {progress !== null && <SyncProgressPanel progress={progress} />}
+      {overview !== null && records.length > 0 && !running && overview.cache.events === 0 && (
+        <Alert severity="info" variant="outlined" sx={{ mb: 2 }} data-testid="next-step-sync">
+          <strong>Next: fetch their timelines.</strong> Press <em>Sync {scope}</em> to download each record&apos;s change history into the local cache; then review it in Review.
+        </Alert>
+      )}
+      {overview !== null && !running && overview.cache.events > 0 && progress?.state === 'done' && <NextStep title="Timelines cached — next: review the changes" screen="review" testId="next-step-review" />}
       {overview === null ? (
         <CircularProgress size={24} />
       ) : records.length === 0 ? (
         <Alert severity="info" variant="outlined">
-          No records yet. Add some above: paste ids, import a CSV, or take a whole module.
+          <strong>No records yet.</strong> Next: add the records to audit above — paste ids, import a CSV, or take a whole module — then fetch their timelines.
         </Alert>
       ) : (
         <TableContainer component={Paper} variant="outlined" sx={{ maxHeight: 560 }}>
