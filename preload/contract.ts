@@ -167,6 +167,8 @@ export interface RecordRowView extends RecordKeyView {
   lastError: { code: string; message: string } | null;
   /** An interrupted sync can continue from where it stopped. */
   resumable: boolean;
+  /** The Zoho filter (JSON) the last fetch asked for; null when it fetched the whole timeline. Such a record is not complete. */
+  lastFetchFilter: string | null;
 }
 
 export interface CacheStatsView {
@@ -227,6 +229,12 @@ export const syncStartInputSchema = z
     /** Which records; all tracked records when omitted. */
     records: z.array(recordKeySchema).max(100_000).optional(),
     mode: z.enum(['full', 'incremental']),
+    /**
+     * "Fetch with filters": ask Zoho only for the events matching this (Zoho's `filters`, built by the
+     * Records screen's filter builder; 'full' mode only). Such a fetch is recorded as filtered and never
+     * counts as a complete fetch of a record. Lazy: the schema is declared with the builder's, below.
+     */
+    filters: z.lazy(() => zohoFilterModelSchema).optional(),
   })
   .strict();
 
