@@ -95,6 +95,6 @@ describe('fetch with filters', () => {
     const whole = await engine.run({ records }, { fetchUsers: false });
     expect(whole.state).toBe('done');
     expectCacheEqualsGroundTruth(store, sandbox, records);
-    for (const record of records) expect(completenessOf(store.recordState(record)!).complete).toBe(true);
+    for (const record of records) expect(completenessOf(store.recordState(record)).complete).toBe(true);
   });
 });
