@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert, Box, Button, Checkbox, Chip, CircularProgress, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
-import type { RecordRowView, RecordsOverview, SyncProgressView } from '../../preload/contract';
+import { Alert, Box, Button, Checkbox, Chip, CircularProgress, Collapse, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
+import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
+import type { RecordRowView, RecordsOverview, ReviewFacets, SyncProgressView, ZohoFilterModel } from '../../preload/contract';
 import { NextStep } from '../components/NextStep';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatAuditedTime, formatTimestamp } from '../components/time';
@@ -10,6 +11,7 @@ import { AddRecordsCard } from './AddRecordsCard';
 import { formatBytes, numberFormat } from './format';
 import { RecordTimelineDialog } from './RecordTimelineDialog';
 import { SyncProgressPanel } from './SyncProgressPanel';
+import { ZohoFilterBuilder } from './ZohoFilterBuilder';
 
 const FRESHNESS: Record<RecordRowView['freshness'], { label: string; color: 'default' | 'success' | 'warning' | 'error' | 'info' }> = {
   never: { label: 'Never synced', color: 'default' },
@@ -27,6 +29,9 @@ export function RecordsScreen() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [opened, setOpened] = useState<RecordRowView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const [filterModel, setFilterModel] = useState<ZohoFilterModel | null>(null);
+  const [facets, setFacets] = useState<ReviewFacets | null>(null);
 
   const reload = useCallback(() => {
     void call('records:overview', {}).then(setOverview, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
@@ -55,7 +60,12 @@ export function RecordsScreen() {
       setProblem(error instanceof IpcCallError && error.hint !== undefined ? `${error.message} What to do: ${error.hint}` : error instanceof Error ? error.message : String(error));
     }
   };
-  const startSync = (mode: 'full' | 'incremental'): Promise<void> => act(() => call('sync:start', { mode, ...(selectedKeys.length > 0 ? { records: selectedKeys } : {}) }));
+  const startSync = (mode: 'full' | 'incremental', filters?: ZohoFilterModel): Promise<void> => act(() => call('sync:start', { mode, ...(selectedKeys.length > 0 ? { records: selectedKeys } : {}), ...(filters === undefined ? {} : { filters }) }));
+  const toggleFilters = (): void => {
+    setFiltersOpen((open) => !open);
+    // The builder offers the users and the documented modules and sources.
+    if (facets === null) void call('review:facets', {}).then(setFacets, () => undefined);
+  };
 
   const toggle = (row: RecordRowView): void =>
     setSelected((current) => {
@@ -97,6 +107,17 @@ export function RecordsScreen() {
             </Button>
           </span>
         </Tooltip>
+        <Button
+          variant={filtersOpen ? 'contained' : 'text'}
+          color={filtersOpen ? 'secondary' : 'primary'}
+          startIcon={<FilterAltOutlined />}
+          disabled={records.length === 0}
+          onClick={toggleFilters}
+          aria-expanded={filtersOpen}
+          aria-controls="fetch-filters"
+        >
+          Fetch with filters…
+        </Button>
         {resumable && (
           <Button variant="outlined" color="secondary" onClick={() => void act(() => call('sync:resume', {}))}>
             Resume interrupted sync
@@ -123,6 +144,23 @@ export function RecordsScreen() {
           </Button>
         )}
       </Stack>
+      <Collapse in={filtersOpen} unmountOnExit>
+        <Paper variant="outlined" sx={{ p: 2, mb: 2 }} id="fetch-filters" component="section" aria-label="Fetch with filters">
+          <Typography variant="subtitle1" component="h3" sx={{ mb: 1 }}>
+            Fetch with filters
+          </Typography>
+          <ZohoFilterBuilder facets={facets} inputZone={zone} onModelChange={setFilterModel} />
+          <Alert severity="warning" variant="outlined" sx={{ my: 1.5 }}>
+            A filtered fetch is not a complete fetch: only the matching events are cached, and exports mark these records <strong>not fetched completely</strong> until you sync them again without a filter.
+          </Alert>
+          <Stack direction="row" spacing={1}>
+            <Button variant="contained" disabled={running || filterModel === null} onClick={() => void startSync('full', filterModel ?? undefined)} data-testid="fetch-filtered">
+              Fetch matching events ({scope})
+            </Button>
+            <Button onClick={() => setFiltersOpen(false)}>Close</Button>
+          </Stack>
+        </Paper>
+      </Collapse>
       {problem !== null && (
         <Alert severity="error" sx={{ mb: 2 }} onClose={() => setProblem(null)}>
           {problem}
@@ -181,6 +219,11 @@ export function RecordsScreen() {
                       <Tooltip title={row.lastError?.message ?? ''}>
                         <Chip size="small" label={freshness.label} color={freshness.color} variant={row.freshness === 'never' ? 'outlined' : 'filled'} data-testid="record-freshness" />
                       </Tooltip>
+                      {row.lastFetchFilter !== null && row.freshness !== 'syncing' && (
+                        <Tooltip title={`The last fetch asked Zoho only for events matching ${row.lastFetchFilter}: not complete until synced without a filter.`}>
+                          <Chip size="small" color="warning" variant="outlined" icon={<FilterAltOutlined />} label="Filtered — incomplete" sx={{ ml: 0.5 }} data-testid="record-filtered" />
+                        </Tooltip>
+                      )}
                       {row.freshness === 'failed' && row.lastError !== null && (
                         <Typography variant="caption" color="error" sx={{ display: 'block', maxWidth: 320 }}>
                           {row.lastError.message}
