@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AppBar, Box, Drawer, IconButton, List, ListItemButton, ListItemIcon, ListItemText, Toolbar, Tooltip, Typography } from '@mui/material';
+import { AppBar, Box, Drawer, IconButton, List, ListItem, ListItemButton, ListItemIcon, ListItemText, Toolbar, Tooltip, Typography } from '@mui/material';
 import CloudSyncOutlined from '@mui/icons-material/CloudSyncOutlined';
 import DarkModeOutlined from '@mui/icons-material/DarkModeOutlined';
 import FactCheckOutlined from '@mui/icons-material/FactCheckOutlined';
@@ -85,19 +85,22 @@ export function AppFrame({ mode, about, onAboutChange }: { mode: 'light' | 'dark
         <nav aria-label="Screens">
           <List>
             {screens.map((entry) => (
-              <Tooltip key={entry.id} describeChild title={collapsed ? `${entry.label} — ${entry.description}` : entry.description} placement="right">
-                <ListItemButton
-                  selected={entry.id === screen}
-                  onClick={() => navigate(entry.id)}
-                  aria-current={entry.id === screen ? 'page' : undefined}
-                  // Icons only: the name the text would give.
-                  aria-label={collapsed ? entry.label : undefined}
-                  sx={collapsed ? { px: 2, justifyContent: 'center' } : undefined}
-                >
-                  <ListItemIcon sx={{ minWidth: collapsed ? 0 : 36 }}>{icons[entry.id]}</ListItemIcon>
-                  {!collapsed && <ListItemText primary={entry.label} />}
-                </ListItemButton>
-              </Tooltip>
+              // Each button in its own <li>: a <ul> may hold only list items (axe 'list').
+              <ListItem key={entry.id} disablePadding>
+                <Tooltip describeChild title={collapsed ? `${entry.label} — ${entry.description}` : entry.description} placement="right">
+                  <ListItemButton
+                    selected={entry.id === screen}
+                    onClick={() => navigate(entry.id)}
+                    aria-current={entry.id === screen ? 'page' : undefined}
+                    // Icons only: the name the text would give.
+                    aria-label={collapsed ? entry.label : undefined}
+                    sx={collapsed ? { px: 2, justifyContent: 'center' } : undefined}
+                  >
+                    <ListItemIcon sx={{ minWidth: collapsed ? 0 : 36 }}>{icons[entry.id]}</ListItemIcon>
+                    {!collapsed && <ListItemText primary={entry.label} />}
+                  </ListItemButton>
+                </Tooltip>
+              </ListItem>
             ))}
           </List>
         </nav>

@@ -176,7 +176,7 @@ export function RecordsScreen() {
       {overview === null ? (
         <CircularProgress size={24} />
       ) : records.length === 0 ? (
-        <Alert severity="info" variant="outlined">
+        <Alert severity="info" variant="outlined" data-testid="no-records">
           <strong>No records yet.</strong> Next: add the records to audit above — paste ids, import a CSV, or take a whole module — then fetch their timelines.
         </Alert>
       ) : (
