@@ -109,7 +109,7 @@ test.describe('App frame and guidance', () => {
     const dialog = page.getByRole('dialog');
     await expect(dialog.getByTestId('verification-verdict')).toHaveAttribute('data-verdict', 'not-intact');
     const fileRows = dialog.getByRole('table', { name: 'Files in the packet' }).getByRole('row');
-    const names = await fileRows.evaluateAll((rows) => rows.map((tableRow) => tableRow.querySelectorAll('td')[1]?.textContent ?? ''));
+    const names = await fileRows.locator('td:nth-child(2)').allInnerTexts();
     expect(names.filter((name) => name === 'manifest.json')).toHaveLength(1);
     expect(new Set(names).size).toBe(names.length);
   });
