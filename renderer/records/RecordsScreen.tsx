@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Box, Button, Checkbox, Chip, CircularProgress, Collapse, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
 import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
+import PlaylistAddOutlined from '@mui/icons-material/PlaylistAddOutlined';
 import type { RecordRowView, RecordsOverview, ReviewFacets, SyncProgressView, ZohoFilterModel } from '../../preload/contract';
 import { NextStep } from '../components/NextStep';
 import { ScreenHeader } from '../components/ScreenHeader';
@@ -32,6 +33,8 @@ export function RecordsScreen() {
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [filterModel, setFilterModel] = useState<ZohoFilterModel | null>(null);
   const [facets, setFacets] = useState<ReviewFacets | null>(null);
+  // Open when the screen opens on an empty list; with records it waits behind "Add records…" so the table has the room.
+  const [addOpen, setAddOpen] = useState<boolean | null>(null);
 
   const reload = useCallback(() => {
     void call('records:overview', {}).then(setOverview, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
@@ -49,6 +52,9 @@ export function RecordsScreen() {
 
   const running = progress?.state === 'running';
   const records = useMemo(() => overview?.records ?? [], [overview]);
+  useEffect(() => {
+    if (overview !== null && addOpen === null) setAddOpen(overview.records.length === 0);
+  }, [overview, addOpen]);
   const resumable = !running && records.some((row) => row.resumable);
   const selectedKeys = useMemo(() => records.filter((row) => selected.has(keyOf(row))).map(({ module, recordId }) => ({ module, recordId })), [records, selected]);
 
@@ -84,18 +90,23 @@ export function RecordsScreen() {
         subtitle="Choose records, sync their timelines into the local cache, and open them — with or without a network."
         actions={
           overview !== null && (
-            <Paper variant="outlined" sx={{ px: 2, py: 1 }} data-testid="cache-stats">
+            <Paper variant="outlined" sx={{ px: 2, py: 1, flexShrink: 0, whiteSpace: 'nowrap' }} data-testid="cache-stats">
               <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
                 Local cache
               </Typography>
               <Typography variant="body2">
-                {numberFormat.format(overview.cache.events)} events · {numberFormat.format(overview.cache.records)} records · {formatBytes(overview.cache.fileBytes)}
+                {numberFormat.format(overview.cache.events)} {overview.cache.events === 1 ? 'event' : 'events'} · {numberFormat.format(overview.cache.records)} {overview.cache.records === 1 ? 'record' : 'records'} ·{' '}
+                {formatBytes(overview.cache.fileBytes)}
               </Typography>
             </Paper>
           )
         }
       />
-      {overview !== null && <AddRecordsCard modules={overview.modules} onAdded={reload} />}
+      {overview !== null && (
+        <Collapse in={addOpen === true} id="add-records">
+          <AddRecordsCard modules={overview.modules} onAdded={reload} />
+        </Collapse>
+      )}
       <Stack direction="row" spacing={1} sx={{ mb: 2, alignItems: 'center' }}>
         <Button variant="contained" disabled={running || records.length === 0} onClick={() => void startSync('full')}>
           Sync {scope}
@@ -107,6 +118,16 @@ export function RecordsScreen() {
             </Button>
           </span>
         </Tooltip>
+        <Button
+          variant={addOpen === true ? 'contained' : 'text'}
+          color={addOpen === true ? 'secondary' : 'primary'}
+          startIcon={<PlaylistAddOutlined />}
+          onClick={() => setAddOpen((open) => open !== true)}
+          aria-expanded={addOpen === true}
+          aria-controls="add-records"
+        >
+          Add records…
+        </Button>
         <Button
           variant={filtersOpen ? 'contained' : 'text'}
           color={filtersOpen ? 'secondary' : 'primary'}
