@@ -6,6 +6,8 @@ import ScienceOutlined from '@mui/icons-material/ScienceOutlined';
 import type { ConnectDefaults, ConnectionStatusView, DataCentreId, DemoStatus, DisconnectResultView } from '../../preload/contract';
 import { NextStep } from '../components/NextStep';
 import { ScreenHeader } from '../components/ScreenHeader';
+import { formatInstant } from '../components/time';
+import { useTimeZone } from '../settings/SettingsContext';
 import { call, IpcCallError, subscribe, useRequest } from '../ipc/client';
 import { useConnectionStatus } from './useConnectionStatus';
 
@@ -61,10 +63,10 @@ function ProblemAlert({ problem, title }: { problem: Problem; title: string }) {
   );
 }
 
-function formatExpiry(expiresAt: number | null): string {
+function formatExpiry(expiresAt: number | null, zone: string): string {
   if (expiresAt === null) return '—';
   const minutes = Math.round((expiresAt - Date.now()) / 60_000);
-  const when = new Date(expiresAt).toLocaleString();
+  const when = formatInstant(expiresAt, zone);
   return minutes > 0 ? `${when} (in ${minutes} min; renewed automatically)` : `${when} (renewed automatically before the next request)`;
 }
 
@@ -77,13 +79,14 @@ const CIPHER_LABELS: Record<ConnectionStatusView['cipherKind'], string> = {
 function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusView; onDisconnected: (notice: Notice) => void }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const zone = useTimeZone();
   const dataCentre = status.dataCentre?.toUpperCase() ?? '—';
   const rows: Array<[string, string]> = [
     ['User', [status.user?.name, status.user?.email].filter((part) => part !== null && part !== undefined).join(' · ') || '—'],
     ['Organisation ID', status.orgId ?? '—'],
     ['Data centre', status.demo ? 'Demo workspace (on this computer)' : dataCentre],
     ['API domain', status.apiDomain ?? '—'],
-    ['Access token expires', formatExpiry(status.expiresAt)],
+    ['Access token expires', formatExpiry(status.expiresAt, zone)],
     ['Permissions', status.scopes.join(', ')],
     ['Stored credentials', CIPHER_LABELS[status.cipherKind]],
   ];

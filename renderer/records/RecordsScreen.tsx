@@ -5,7 +5,7 @@ import PlaylistAddOutlined from '@mui/icons-material/PlaylistAddOutlined';
 import type { RecordRowView, RecordsOverview, ReviewFacets, SyncProgressView, ZohoFilterModel } from '../../preload/contract';
 import { NextStep } from '../components/NextStep';
 import { ScreenHeader } from '../components/ScreenHeader';
-import { formatAuditedTime, formatTimestamp } from '../components/time';
+import { formatAuditedTime, formatInstant } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
 import { useTimeZone } from '../settings/SettingsContext';
 import { AddRecordsCard } from './AddRecordsCard';
@@ -253,7 +253,7 @@ export function RecordsScreen() {
                     </TableCell>
                     <TableCell align="right">{numberFormat.format(row.eventCount)}</TableCell>
                     <TableCell>{row.newestAuditedTime === null ? '—' : formatAuditedTime(row.newestAuditedTime, zone)}</TableCell>
-                    <TableCell>{formatTimestamp(row.lastSyncedAt)}</TableCell>
+                    <TableCell>{formatInstant(row.lastSyncedAt, zone)}</TableCell>
                     <TableCell align="right">
                       <Button size="small" disabled={row.eventCount === 0} onClick={() => setOpened(row)}>
                         Open timeline
