@@ -252,9 +252,9 @@ export function RecordsScreen() {
                       )}
                     </TableCell>
                     <TableCell align="right">{numberFormat.format(row.eventCount)}</TableCell>
-                    <TableCell>{row.newestAuditedTime === null ? '—' : formatAuditedTime(row.newestAuditedTime, zone)}</TableCell>
-                    <TableCell>{formatInstant(row.lastSyncedAt, zone)}</TableCell>
-                    <TableCell align="right">
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{row.newestAuditedTime === null ? '—' : formatAuditedTime(row.newestAuditedTime, zone)}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatInstant(row.lastSyncedAt, zone)}</TableCell>
+                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                       <Button size="small" disabled={row.eventCount === 0} onClick={() => setOpened(row)}>
                         Open timeline
                       </Button>

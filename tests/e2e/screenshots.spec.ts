@@ -17,6 +17,7 @@ const VIEWPORTS = [
 for (const viewport of VIEWPORTS) {
   const size = `${viewport.width}x${viewport.height}`;
   const shoot = async (page: Page, name: string): Promise<void> => {
+    await page.mouse.move(viewport.width - 2, viewport.height - 2); // no hover tooltip in the picture
     await page.waitForTimeout(400); // transitions end
     await page.screenshot({ path: `${DIRECTORY}/${name}-${size}.png`, animations: 'disabled' });
   };
