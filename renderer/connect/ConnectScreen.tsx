@@ -28,7 +28,7 @@ function disconnectNotice(result: DisconnectResultView): Notice {
     return {
       severity: 'warning',
       title: 'Stored credentials removed — Zoho access was not revoked',
-      text: `The stored credentials could not be read (${result.credentialsUnreadable}), so Zoho could not be told to revoke the app's access. They were erased from this computer. To be sure, remove Timeline Auditor under Connected Apps in your Zoho account, then connect again.`,
+      text: `The stored credentials could not be read (${result.credentialsUnreadable.replace(/\.$/, '')}), so Zoho could not be told to revoke the app's access. They were erased from this computer. To be sure, remove Timeline Auditor under Connected Apps in your Zoho account, then connect again.`,
     };
   }
   if (!result.wasConnected) return { severity: 'success', title: null, text: 'Not connected to Zoho; there was nothing to remove.' };
@@ -163,8 +163,8 @@ function UnreadableCredentialsCard({ status, onRemoved }: { status: ConnectionSt
     <Alert severity="error" icon={<LockResetOutlined />} sx={{ mb: 2 }} data-testid="unreadable-credentials">
       <AlertTitle>The stored Zoho credentials cannot be read</AlertTitle>
       <Typography variant="body2">
-        A connection{who === '' ? '' : ` (${who})`} is saved on this computer, but its credentials do not decrypt here{status.unreadableReason === null ? '' : `: ${status.unreadableReason}`} Nothing can be fetched from Zoho with it; your cached
-        timelines are kept.
+        A connection{who === '' ? '' : ` (${who})`} is saved on this computer, but its credentials cannot be decrypted here: they were stored under another passphrase or keyring
+        {status.unreadableReason === null ? '' : ` (${status.unreadableReason.replace(/\.$/, '')})`}. Nothing can be fetched from Zoho with it; your cached timelines are kept.
       </Typography>
       <Typography variant="body2" sx={{ mt: 0.5 }}>
         <strong>What to do:</strong> {remedy}

@@ -131,6 +131,13 @@ test.describe('App frame and guidance', () => {
       await expect(page.getByTestId('unreadable-credentials')).toContainText('passphrase you used when you connected');
       await expect(page.getByTestId('connected-card')).toHaveCount(0);
       await expect(page.getByText(/renewed automatically/)).toHaveCount(0);
+      for (const viewport of [
+        { width: 1440, height: 900 },
+        { width: 1024, height: 700 },
+      ]) {
+        await page.setViewportSize(viewport);
+        await page.screenshot({ path: `tests/artifacts/screenshots/connect-unreadable-credentials-${viewport.width}x${viewport.height}.png`, animations: 'disabled' });
+      }
       await openScreen(page, 'Records');
       await expect(page.getByTestId('reconnect-banner')).toContainText('cannot be read');
       await openScreen(page, 'Connect');
@@ -140,6 +147,7 @@ test.describe('App frame and guidance', () => {
       await expect(notice).toHaveClass(/MuiAlert-.*[Ww]arning/);
       await expect(page.getByTestId('unreadable-credentials')).toHaveCount(0);
       await expect(page.getByRole('button', { name: 'Open demo workspace' })).toBeVisible();
+      await page.screenshot({ path: 'tests/artifacts/screenshots/connect-credentials-removed-1024x700.png', animations: 'disabled' });
     } finally {
       second.process.kill('SIGTERM');
       await new Promise((resolve) => second.process.once('exit', resolve));
