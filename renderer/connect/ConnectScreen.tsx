@@ -163,8 +163,8 @@ function UnreadableCredentialsCard({ status, onRemoved }: { status: ConnectionSt
     <Alert severity="error" icon={<LockResetOutlined />} sx={{ mb: 2 }} data-testid="unreadable-credentials">
       <AlertTitle>The stored Zoho credentials cannot be read</AlertTitle>
       <Typography variant="body2">
-        A connection{who === '' ? '' : ` (${who})`} is saved on this computer, but its credentials cannot be decrypted here: they were stored under another passphrase or keyring
-        {status.unreadableReason === null ? '' : ` (${status.unreadableReason.replace(/\.$/, '')})`}. Nothing can be fetched from Zoho with it; your cached timelines are kept.
+        A connection{who === '' ? '' : ` (${who})`} is saved on this computer, but its credentials cannot be decrypted here: they were stored under another passphrase or keyring. Nothing can be fetched from Zoho with it; your cached timelines are
+        kept.
       </Typography>
       <Typography variant="body2" sx={{ mt: 0.5 }}>
         <strong>What to do:</strong> {remedy}
