@@ -18,6 +18,7 @@ import { SettingsScreen } from '../settings/SettingsScreen';
 import { useSettings } from '../settings/SettingsContext';
 import { AboutDialog } from './AboutDialog';
 import { ReconnectBanner } from '../connect/ReconnectBanner';
+import { EmptyCacheGuide } from './EmptyCacheGuide';
 import { ErrorBoundary } from './ErrorBoundary';
 import { screens, useScreen, type ScreenId } from './navigation';
 import { useSidebarCollapsed } from './sidebar';
@@ -108,6 +109,7 @@ export function AppFrame({ mode, about, onAboutChange }: { mode: 'light' | 'dark
       <Box component="main" sx={{ flexGrow: 1, minWidth: 0, overflow: 'auto' }}>
         <Toolbar variant="dense" />
         {screen !== 'connect' && <ReconnectBanner onReconnect={() => navigate('connect')} />}
+        {screen === 'review' && <EmptyCacheGuide />}
         <ErrorBoundary key={screen} area={current?.label ?? screen}>
           <ScreenContent screen={screen} />
         </ErrorBoundary>

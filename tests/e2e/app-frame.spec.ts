@@ -46,6 +46,9 @@ test.describe('App frame and guidance', () => {
   test('after connecting, Connect and Records say what to do next, with a button that goes there', async ({ page, context, appHost }) => {
     await page.goto(appHost.appUrl);
     await connectToDemo(page, context);
+    await openScreen(page, 'Review');
+    await expect(page.getByTestId('next-step-empty-review')).toContainText('No events cached yet — add records and fetch them in Records');
+    await openScreen(page, 'Connect');
     const next = page.getByTestId('next-step-records');
     await expect(next).toContainText('Next: add the records to audit');
     await next.getByRole('button', { name: 'Go to Records' }).click();
@@ -59,6 +62,7 @@ test.describe('App frame and guidance', () => {
     await expect(page.getByTestId('next-step-sync')).toHaveCount(0);
     await page.getByTestId('next-step-review').getByRole('button', { name: 'Go to Review' }).click();
     await expect(page.getByRole('heading', { level: 2, name: 'Review' })).toBeVisible();
+    await expect(page.getByTestId('next-step-empty-review')).toHaveCount(0);
   });
 
   test('Records fetches with a Zoho filter: only the matching events, and the record says it is incomplete', async ({ page, context, appHost }) => {
