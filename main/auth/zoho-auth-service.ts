@@ -171,6 +171,8 @@ export class ZohoAuthService implements TokenProvider {
       await this.#vault.read();
       return status;
     } catch (error) {
+      // No passphrase chosen yet (Linux without a keyring): not unreadable — the Connect screen asks for it.
+      if (error instanceof AuditorError && error.code === 'VAULT_PASSPHRASE_REQUIRED') return status;
       if (!(error instanceof AuditorError) || error.code !== 'VAULT_DECRYPT_FAILED') throw error;
       return { ...status, state: 'unreadable', unreadable: { message: error.message, hint: error.hint } };
     }

@@ -13,6 +13,12 @@ import { createIpcHandlers } from '../../../main/app/ipc-handlers.js';
 import { nodePlatformPorts } from '../../../main/app/node-platform.js';
 import { approveDemoConsent } from '../../../main/demo/approve-consent.js';
 import { DEMO_CLIENT, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
+import { AesGcmScryptCipher } from '../../../main/auth/aes-gcm-scrypt-cipher.js';
+import { PassphraseRequiredCipher } from '../../../main/auth/passphrase-required-cipher.js';
+import { TokenVault } from '../../../main/auth/token-vault.js';
+import { ZohoAuthService } from '../../../main/auth/zoho-auth-service.js';
+import { createJsonFileStore } from '../../../main/core/json-file-store.js';
+import { connectWithBrowser, startHarness } from './harness.js';
 
 let sandbox: Sandbox;
 let home: string;
@@ -54,6 +60,23 @@ describe('stored credentials that another passphrase encrypted', () => {
       expect((await handlers['auth:status']({})).state).toBe('disconnected');
     } finally {
       await core.close();
+    }
+  });
+});
+
+describe('checkedStatus on the token vault', () => {
+  it('a wrong passphrase is unreadable; no passphrase chosen yet (no keyring) is not, so the Connect screen can ask for one', async () => {
+    const harness = await startHarness({ sandbox: { autoConsent: 'approve' } });
+    try {
+      await connectWithBrowser(harness);
+      expect((await harness.service.checkedStatus()).state).toBe('connected');
+      const store = (): ReturnType<typeof createJsonFileStore> => createJsonFileStore(harness.home, 'zoho-vault');
+      const wrong = new ZohoAuthService({ vault: new TokenVault(store(), AesGcmScryptCipher.open('not the passphrase', join(harness.home, 'zoho-vault.salt.json'))) });
+      expect(await wrong.checkedStatus()).toMatchObject({ state: 'unreadable', unreadable: { message: 'The stored Zoho connection cannot be decrypted.' } });
+      const noKeyring = new ZohoAuthService({ vault: new TokenVault(store(), new PassphraseRequiredCipher((passphrase) => AesGcmScryptCipher.open(passphrase, join(harness.home, 'zoho-vault.salt.json')))) });
+      expect(await noKeyring.checkedStatus()).toMatchObject({ state: 'connected', cipherKind: 'safeStorage-basic_text' });
+    } finally {
+      await harness.close();
     }
   });
 });
