@@ -37,6 +37,17 @@ describe('verify lists every file once', () => {
     expect(namesOf(result.files)).toEqual(['manifest.json', 'manifest.sig', 'report.pdf', 'events.csv', 'events.json', 'users.json']);
   });
 
+  it('one byte of events.csv changed: the signature holds but the packet digest does not — manifest.json listed once, not as "matches"', async () => {
+    const csv = new Uint8Array(files['events.csv']!);
+    csv[40] = csv[40]! ^ 0x01;
+    const tampered = join(dir, 'byte-flip.zip');
+    await writeFile(tampered, zipSync({ ...files, 'events.csv': csv }));
+    const result = await verifyPacket(tampered);
+    expect(result.verdict).toMatchObject({ kind: 'not-intact', file: 'events.csv' });
+    expect(namesOf(result.files)).toEqual(['manifest.json', 'manifest.sig', 'report.pdf', 'events.csv', 'events.json', 'users.json']);
+    expect(result.files[0]).toMatchObject({ name: 'manifest.json', ok: false, problem: expect.stringMatching(/packet digest that does not match/) as string });
+  });
+
   it('events.csv edited and re-hashed in the manifest without re-signing: one manifest.json row carrying both problems', async () => {
     const csv = Buffer.concat([Buffer.from(files['events.csv']!), Buffer.from('tampered,row\r\n')]);
     const manifest = JSON.parse(Buffer.from(files['manifest.json']!).toString('utf8')) as PacketManifest;
