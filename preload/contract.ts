@@ -79,8 +79,11 @@ export type OrgTimeZoneView = { state: 'read'; zone: string } | { state: 'unread
 
 /** The Zoho connection as the UI shows it; never carries a token or the client secret. */
 export interface ConnectionStatusView {
-  state: 'connected' | 'broken' | 'disconnected';
+  /** 'unreadable': a connection is stored but its secrets cannot be decrypted here (another passphrase or keyring). */
+  state: 'connected' | 'broken' | 'disconnected' | 'unreadable';
   brokenReason: string | null;
+  /** Why the stored credentials cannot be read (only when unreadable). */
+  unreadableReason: string | null;
   user: { id: string | null; name: string | null; email: string | null } | null;
   orgId: string | null;
   /** null when disconnected. */
@@ -98,6 +101,16 @@ export interface ConnectionStatusView {
   cipherKind: 'safeStorage' | 'safeStorage-basic_text' | 'aes-256-gcm-scrypt';
   /** Connected to the bundled demo workspace rather than a real Zoho org. */
   demo: boolean;
+}
+
+export interface DisconnectResultView {
+  wasConnected: boolean;
+  /** Whether Zoho confirmed revoking the app's access. */
+  revoked: boolean;
+  /** Why Zoho could not be told to revoke access (its answer, or no answer). */
+  revokeError: string | null;
+  /** Why the stored credentials could not be read, when they could not: they were erased without revoking anything. */
+  credentialsUnreadable: string | null;
 }
 
 export interface DemoStatus {
@@ -154,6 +167,8 @@ export interface RecordRowView extends RecordKeyView {
   lastError: { code: string; message: string } | null;
   /** An interrupted sync can continue from where it stopped. */
   resumable: boolean;
+  /** The Zoho filter (JSON) the last fetch asked for; null when it fetched the whole timeline. Such a record is not complete. */
+  lastFetchFilter: string | null;
 }
 
 export interface CacheStatsView {
@@ -214,6 +229,12 @@ export const syncStartInputSchema = z
     /** Which records; all tracked records when omitted. */
     records: z.array(recordKeySchema).max(100_000).optional(),
     mode: z.enum(['full', 'incremental']),
+    /**
+     * "Fetch with filters": ask Zoho only for the events matching this (Zoho's `filters`, built by the
+     * Records screen's filter builder; 'full' mode only). Such a fetch is recorded as filtered and never
+     * counts as a complete fetch of a record. Lazy: the schema is declared with the builder's, below.
+     */
+    filters: z.lazy(() => zohoFilterModelSchema).optional(),
   })
   .strict();
 
@@ -925,7 +946,8 @@ export const requestChannels = {
   'auth:cancel': request<{ cancelled: boolean }>()(noInput),
   /** Linux without a keyring: protect secrets with this passphrase (checked against a stored connection, if any). */
   'auth:use-passphrase': request<ConnectionStatusView>()(usePassphraseInputSchema),
-  'auth:disconnect': request<{ wasConnected: boolean; revoked: boolean; revokeError: string | null }>()(noInput),
+  /** credentialsUnreadable: the stored credentials could not be decrypted (so nothing was revoked at Zoho); they were erased anyway. */
+  'auth:disconnect': request<DisconnectResultView>()(noInput),
   /** Whether the demo workspace's server is running; taking it offline shows the app working from its cache. */
   'demo:status': request<DemoStatus>()(noInput),
   'demo:set-online': request<DemoStatus>()(z.object({ online: z.boolean() }).strict()),

@@ -1,4 +1,4 @@
-import type { ConnectDefaults, ConnectInput, ConnectionStatusView, UsePassphraseInput } from '../../preload/contract.js';
+import type { ConnectDefaults, ConnectInput, ConnectionStatusView, DisconnectResultView, UsePassphraseInput } from '../../preload/contract.js';
 import type { PassphraseChoice } from '../core/cipher.js';
 import type { EventHub } from '../core/event-hub.js';
 import { AuditorError } from '../core/errors.js';
@@ -40,13 +40,14 @@ export class ConnectionController {
       });
     }
     await this.passphraseChoice.usePassphrase(input.passphrase, () => this.auth.checkSecretsReadable());
-    const status = this.status();
+    const status = await this.status();
     this.events.emit('auth:status-changed', status);
     return status;
   }
 
-  status(): ConnectionStatusView {
-    return toView(this.auth.status());
+  /** Checked: stored credentials that cannot be decrypted show as 'unreadable', never as connected. */
+  async status(): Promise<ConnectionStatusView> {
+    return toView(await this.auth.checkedStatus());
   }
 
   defaults(): ConnectDefaults {
@@ -100,9 +101,9 @@ export class ConnectionController {
     return { cancelled: true };
   }
 
-  async disconnect(): Promise<{ wasConnected: boolean; revoked: boolean; revokeError: string | null }> {
+  async disconnect(): Promise<DisconnectResultView> {
     const result = await this.auth.disconnect();
-    return { wasConnected: result.wasConnected, revoked: result.revoked, revokeError: result.revokeError?.message ?? null };
+    return { wasConnected: result.wasConnected, revoked: result.revoked, revokeError: result.revokeError?.message ?? null, credentialsUnreadable: result.credentialsUnreadable?.message ?? null };
   }
 
   async #run(flow: (signal: AbortSignal) => Promise<ConnectionStatus>): Promise<ConnectionStatusView> {
@@ -126,6 +127,7 @@ export function toView(status: ConnectionStatus): ConnectionStatusView {
   return {
     state: status.state,
     brokenReason: status.brokenReason ?? null,
+    unreadableReason: status.unreadable?.message ?? null,
     user: status.user === undefined ? null : { id: status.user.id ?? null, name: status.user.name ?? null, email: status.user.email ?? null },
     orgId: status.orgId ?? null,
     orgTimeZone: status.state === 'disconnected' ? null : orgTimeZoneOf(status),

@@ -30,6 +30,9 @@ export function describeStatus(status: ConnectionStatus): string[] {
   const lines: string[] = [];
   if (status.state === 'disconnected') {
     lines.push('Not connected to Zoho. Run "timeline-auditor connect" to connect.');
+  } else if (status.state === 'unreadable') {
+    lines.push(`The stored Zoho connection cannot be read: ${status.unreadable?.message ?? 'its secrets do not decrypt here.'}`);
+    lines.push(status.unreadable?.hint ?? 'Use the passphrase you connected with, or run "timeline-auditor disconnect" and connect again.');
   } else if (status.state === 'broken') {
     lines.push(`Connection BROKEN: ${status.brokenReason ?? 'the saved sign-in no longer works.'}`);
     lines.push(`Was connected as ${describeConnectedUser(status)}. Reconnect with "timeline-auditor connect".`);

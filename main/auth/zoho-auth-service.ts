@@ -43,9 +43,15 @@ export function refreshMarginFor(lifetimeMs: number, marginMs: number = REFRESH_
 export const REFRESH_LIMIT = { max: 10, windowMs: 10 * 60_000 } as const;
 
 export interface ConnectionStatus {
-  state: 'connected' | 'broken' | 'disconnected';
+  /**
+   * 'unreadable': a connection is stored but its secrets cannot be decrypted here (a home made with
+   * another passphrase, another keyring); only checkedStatus() finds that out, as it decrypts.
+   */
+  state: 'connected' | 'broken' | 'disconnected' | 'unreadable';
   /** Why a broken connection broke, in plain words. */
   brokenReason: string | undefined;
+  /** Why the stored secrets cannot be read and what to do (only when unreadable). */
+  unreadable: { message: string; hint: string | undefined } | undefined;
   user: ConnectedUser | undefined;
   orgId: string | undefined;
   /** The organisation's zone as read at sign-in; undefined when disconnected or never read (older vault). */
@@ -79,6 +85,11 @@ export interface DisconnectResult {
   /** Whether Zoho confirmed revoking the refresh token. The local vault is wiped either way. */
   revoked: boolean;
   revokeError: SerializedError | undefined;
+  /**
+   * The stored secrets could not be decrypted (another passphrase or keyring), so nothing could be
+   * revoked at Zoho; they were erased anyway, as asked.
+   */
+  credentialsUnreadable: SerializedError | undefined;
 }
 
 export interface ZohoAuthServiceOptions {
@@ -119,6 +130,7 @@ export class ZohoAuthService implements TokenProvider {
       return {
         state: 'disconnected',
         brokenReason: undefined,
+        unreadable: undefined,
         user: undefined,
         orgId: undefined,
         orgTimeZone: undefined,
@@ -134,6 +146,7 @@ export class ZohoAuthService implements TokenProvider {
     return {
       state: record.state,
       brokenReason: record.brokenReason,
+      unreadable: undefined,
       user: record.user,
       orgId: record.orgId,
       orgTimeZone: record.orgTimeZone,
@@ -145,6 +158,24 @@ export class ZohoAuthService implements TokenProvider {
       scopes: record.scopes,
       cipherKind: this.#vault.cipherKind,
     };
+  }
+
+  /**
+   * status(), and whether the stored secrets can actually be decrypted: the record itself is in clear,
+   * so without this a home made with another passphrase would look connected until the first fetch.
+   */
+  async checkedStatus(): Promise<ConnectionStatus> {
+    const status = this.status();
+    if (status.state === 'disconnected') return status;
+    try {
+      await this.#vault.read();
+      return status;
+    } catch (error) {
+      // No passphrase chosen yet (Linux without a keyring): not unreadable — the Connect screen asks for it.
+      if (error instanceof AuditorError && error.code === 'VAULT_PASSPHRASE_REQUIRED') return status;
+      if (!(error instanceof AuditorError) || error.code !== 'VAULT_DECRYPT_FAILED') throw error;
+      return { ...status, state: 'unreadable', unreadable: { message: error.message, hint: error.hint } };
+    }
   }
 
   /** The whole sign-in: loopback authorization, code exchange, vault, user info. */
@@ -328,7 +359,8 @@ export class ZohoAuthService implements TokenProvider {
     }
     const wasConnected = connection !== undefined || readError !== undefined;
     let revoked = false;
-    let revokeError: SerializedError | undefined = readError === undefined ? undefined : serializeError(readError);
+    let revokeError: SerializedError | undefined;
+    const credentialsUnreadable = readError === undefined ? undefined : serializeError(readError);
     if (connection !== undefined) {
       try {
         await revokeToken({ fetch: this.#fetch, accountsServer: connection.accountsServer, token: connection.refreshToken, signal });
@@ -339,7 +371,7 @@ export class ZohoAuthService implements TokenProvider {
     }
     this.#vault.wipe();
     this.#onStatusChange?.(this.status());
-    return { wasConnected, revoked, revokeError };
+    return { wasConnected, revoked, revokeError, credentialsUnreadable };
   }
 
   #isFresh(connection: StoredConnection): boolean {

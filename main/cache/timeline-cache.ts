@@ -89,6 +89,8 @@ interface RecordRow {
   sync_pages: number;
   last_sync_pages: number | null;
   last_sync_mode: 'full' | 'incremental' | null;
+  sync_filter: string | null;
+  last_sync_filter: string | null;
 }
 
 /** An `events` row as SQLite returns it (stores of other capabilities select these columns too). */
@@ -415,10 +417,10 @@ export class TimelineCache implements SyncStore {
     return this.statements.allRecords.all().map(toRecordState);
   }
 
-  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental'): void {
+  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental', filter: string | null = null): void {
     this.write(() => {
       const rowid = this.ensureRecord(key);
-      this.statements.beginSync.run(mode, rowid);
+      this.statements.beginSync.run(mode, filter, rowid);
     });
   }
 
@@ -1036,6 +1038,8 @@ function toRecordState(row: RecordRow): RecordSyncState {
     pagesThisSync: row.sync_pages,
     lastSyncPages: row.last_sync_pages,
     lastSyncMode: row.last_sync_mode,
+    syncFilter: row.sync_filter,
+    lastSyncFilter: row.last_sync_filter,
   };
 }
 
@@ -1052,9 +1056,10 @@ function prepareStatements(db: SqliteDatabase) {
          name_seen_at_ms = CASE WHEN excluded.name IS NULL THEN records.name_seen_at_ms ELSE NULL END`,
     ),
     // A sync that continues from a resume token keeps counting its pages; one from page one starts at 0.
-    beginSync: db.prepare<[string, number], unknown>(`UPDATE records SET freshness = 'syncing', sync_mode = ?, sync_pages = CASE WHEN resume_page_token IS NULL THEN 0 ELSE sync_pages END WHERE id = ?`),
+    beginSync: db.prepare<[string, string | null, number], unknown>(`UPDATE records SET freshness = 'syncing', sync_mode = ?, sync_filter = ?, sync_pages = CASE WHEN resume_page_token IS NULL THEN 0 ELSE sync_pages END WHERE id = ?`),
     completeSync: db.prepare<[number, string, string], unknown>(
       `UPDATE records SET freshness = 'fresh', last_synced_at = ?, resume_page_token = NULL, last_sync_pages = sync_pages, last_sync_mode = coalesce(sync_mode, 'full'), sync_mode = NULL,
+         last_sync_filter = sync_filter, sync_filter = NULL,
          last_error_code = NULL, last_error_message = NULL WHERE module = ? AND record_id = ?`,
     ),
     failSync: db.prepare<[string, string, number, string, string], unknown>(

@@ -73,8 +73,8 @@ export class WorkerSyncStore implements AwaitableSyncStore {
   listRecordStates(): Promise<RecordSyncState[]> {
     return this.call('sync.listRecordStates', {});
   }
-  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental'): Promise<void> {
-    return this.call('sync.beginRecordSync', { key: keyOf(key), mode });
+  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental', filter: string | null = null): Promise<void> {
+    return this.call('sync.beginRecordSync', { key: keyOf(key), mode, filter });
   }
   writeTimelinePage(key: RecordKey, entries: readonly TimelineEntry[], nextPageToken: string | null): Promise<{ inserted: number }> {
     return this.call('sync.writeTimelinePage', { key: keyOf(key), entries: [...entries], nextPageToken });

@@ -138,7 +138,7 @@ const syncRequests = {
   'sync.trackRecords': request<void>()(z.object({ records: z.array(recordKeySchema.extend({ name: z.string().nullable().optional() })).max(1_000_000) }).strict()),
   'sync.recordState': request<RecordSyncState | undefined>()(z.object({ key: recordKeySchema }).strict()),
   'sync.listRecordStates': request<RecordSyncState[]>()(z.object({}).strict()),
-  'sync.beginRecordSync': request<void>()(z.object({ key: recordKeySchema, mode: z.enum(['full', 'incremental']) }).strict()),
+  'sync.beginRecordSync': request<void>()(z.object({ key: recordKeySchema, mode: z.enum(['full', 'incremental']), filter: z.string().max(100_000).nullable() }).strict()),
   'sync.writeTimelinePage': request<{ inserted: number }>()(z.object({ key: recordKeySchema, entries: z.array(timelineEntrySchema).max(10_000), nextPageToken: z.string().nullable() }).strict()),
   'sync.completeRecordSync': request<void>()(z.object({ key: recordKeySchema, at: z.number() }).strict()),
   'sync.failRecordSync': request<void>()(z.object({ key: recordKeySchema, error: serializedErrorSchema, at: z.number() }).strict()),

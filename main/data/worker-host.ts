@@ -227,7 +227,7 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
     'sync.trackRecords': ({ records }) => cache.trackRecords(records),
     'sync.recordState': ({ key }) => cache.recordState(key),
     'sync.listRecordStates': () => cache.listRecordStates(),
-    'sync.beginRecordSync': ({ key, mode }) => cache.beginRecordSync(key, mode),
+    'sync.beginRecordSync': ({ key, mode, filter }) => cache.beginRecordSync(key, mode, filter),
     'sync.writeTimelinePage': ({ key, entries, nextPageToken }) => cache.writeTimelinePage(key, entries, nextPageToken),
     'sync.completeRecordSync': ({ key, at }) => cache.completeRecordSync(key, at),
     'sync.failRecordSync': ({ key, error, at }) => cache.failRecordSync(key, error, at),

@@ -18,7 +18,7 @@ import type { ExportStats } from './stats.js';
 import type { ExportEvent, ExportRecordRef } from './types.js';
 
 /** Why a record's timeline cannot be called complete, in words an auditor reads. */
-export type IncompleteReason = 'never-fetched' | 'fetch-failed' | 'fetch-unfinished';
+export type IncompleteReason = 'never-fetched' | 'fetch-failed' | 'fetch-unfinished' | 'fetch-filtered';
 
 /** A record's sync state as far as completeness is concerned (plain data; crosses the worker boundary). */
 export type RecordCompleteness = { complete: true; fetchedAt: number; pages: number | null; syncMode: 'full' | 'incremental' | null } | { complete: false; reason: IncompleteReason; detail: string; fetchedAt: number | null; pages: number | null };
@@ -61,6 +61,16 @@ export function completenessOf(state: RecordSyncState | undefined): RecordComple
     return { complete: false, reason: 'never-fetched', detail: 'Its timeline was never fetched from Zoho.', fetchedAt: null, pages: null };
   }
   const cleanlyComplete = (state.freshness === 'fresh' || state.freshness === 'stale') && state.resumePageToken === null && state.lastSyncedAt !== null;
+  // A fetch with Zoho's `filters` read to the last page of the *matching* events only.
+  if (cleanlyComplete && state.lastSyncFilter !== null) {
+    return {
+      complete: false,
+      reason: 'fetch-filtered',
+      detail: `Its last fetch asked Zoho only for the events matching a filter (${state.lastSyncFilter}), so other events of its timeline may be missing. Fetch it again without a filter.`,
+      fetchedAt: state.lastSyncedAt,
+      pages: state.lastSyncPages,
+    };
+  }
   if (cleanlyComplete) return { complete: true, fetchedAt: state.lastSyncedAt!, pages: state.lastSyncPages, syncMode: state.lastSyncMode };
   if (state.freshness === 'failed') {
     const why = state.lastError === null ? '.' : ` (${state.lastError.code}): ${state.lastError.message.replace(/\.?$/, '.')}`;

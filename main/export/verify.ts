@@ -173,8 +173,15 @@ async function openZip(packet: Uint8Array | string): Promise<ZipFile> {
 export async function verifyPacket(packet: Uint8Array | string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const expectedFingerprint = options.pinnedPublicKey === undefined ? null : pinnedFingerprint(options.pinnedPublicKey);
   const result: VerifyResult = { verdict: { kind: 'not-intact', file: '(packet)', problem: 'was not checked.' }, ok: false, files: [], signatureOk: false, firstProblem: null, signerFingerprint: null, signer: null, manifest: null, review: null };
+  // One row per file: a second problem with the same file (a manifest both unsigned and with a wrong
+  // packet digest) joins its row, so no file is listed twice — nor as both "matches" and not.
   const problem = (file: string, text: string): void => {
-    result.files.push({ name: file, ok: false, problem: text });
+    const row = result.files.find((candidate) => candidate.name === file);
+    if (row === undefined) result.files.push({ name: file, ok: false, problem: text });
+    else {
+      row.problem = row.ok || row.problem === undefined ? text : `${row.problem} Also: ${text}`;
+      row.ok = false;
+    }
     result.firstProblem ??= { file, problem: text };
   };
   const finish = (): VerifyResult => {

@@ -1,4 +1,4 @@
-import type { AddRecordsResult, RecordKeyView, RecordRowView, RecordsOverview, SyncProgressView, TimelineEventView } from '../../preload/contract.js';
+import type { AddRecordsResult, RecordKeyView, RecordRowView, RecordsOverview, SyncProgressView, TimelineEventView, ZohoFilterModel } from '../../preload/contract.js';
 import type { CachedEvent, CacheStats, EventFilter, QueryOptions } from '../cache/index.js';
 import type { Clock } from '../core/clock.js';
 import { AuditorError } from '../core/errors.js';
@@ -10,6 +10,8 @@ import type { RecordKey, RecordSyncState, SyncStore } from '../sync/sync-store.j
 import { TIMELINE_MODULES } from '../zoho/modules.js';
 import { describePathfinder } from '../zoho/automation.js';
 import type { ZohoClient } from '../zoho/client.js';
+import type { TimelineFilter } from '../zoho/filters.js';
+import { buildZohoFilter } from '../review/zoho-filter-model.js';
 
 /** How often the Records list is told to refresh while a sync writes. */
 const RECORDS_CHANGED_INTERVAL_MS = 500;
@@ -103,12 +105,17 @@ export class RecordsService {
     return { removed };
   }
 
-  async start(input: { records?: readonly RecordKeyView[]; mode: 'full' | 'incremental' }): Promise<{ runId: string }> {
+  async start(input: { records?: readonly RecordKeyView[]; mode: 'full' | 'incremental'; filters?: ZohoFilterModel }): Promise<{ runId: string }> {
     const records = input.records ?? (await this.deps.store.sync.listRecordStates()).map(({ module, recordId }) => ({ module, recordId }));
     if (records.length === 0) {
       throw new AuditorError('SYNC_NOTHING_TO_DO', 'There are no records to sync.', { hint: 'Add records first: paste ids, import a CSV or take a whole module.' });
     }
-    return this.#run({ records }, input.mode);
+    if (input.filters !== undefined && input.mode !== 'full') {
+      throw new AuditorError('SYNC_INPUT_INVALID', 'A fetch with filters cannot be incremental.', { hint: 'Fetch with filters reads each timeline from its first page; leave out the filter to fetch only new events.' });
+    }
+    // Checked against the documented grammar (ZOHO_INVALID_FILTER names the failing part) before anything starts.
+    const filters = input.filters === undefined ? undefined : buildZohoFilter(input.filters).filter;
+    return this.#run({ records }, input.mode, filters);
   }
 
   async resume(): Promise<{ runId: string } | null> {
@@ -206,7 +213,7 @@ export class RecordsService {
     };
   }
 
-  async #run(target: SyncTarget, mode: 'full' | 'incremental' | undefined): Promise<{ runId: string }> {
+  async #run(target: SyncTarget, mode: 'full' | 'incremental' | undefined, filters?: TimelineFilter): Promise<{ runId: string }> {
     if (this.#running !== undefined) {
       throw new AuditorError('SYNC_RUNNING', 'A sync is already running.', { hint: 'Wait for it to finish, or cancel it first.' });
     }
@@ -219,6 +226,7 @@ export class RecordsService {
         target,
         this.#withDefaultConcurrency({
           ...(mode === undefined ? {} : { mode }),
+          ...(filters === undefined ? {} : { filters }),
           signal: controller.signal,
           onProgress: (progress: SyncProgress) => {
             announceRunId(progress.runId);
@@ -312,6 +320,7 @@ function toRecordRow(state: RecordSyncState): RecordRowView {
     lastSyncedAt: state.lastSyncedAt,
     lastError: state.lastError,
     resumable: state.resumePageToken !== null || state.freshness === 'syncing',
+    lastFetchFilter: state.lastSyncFilter,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { serializeError, type SerializedError } from '../core/errors.js';
 import { ZohoApiError } from '../zoho/errors.js';
-import type { TimelineFilter } from '../zoho/filters.js';
+import { validateTimelineFilter, type TimelineFilter } from '../zoho/filters.js';
 import type { TimelineEntry, TimelinePage } from '../zoho/models.js';
 import { MAX_PER_PAGE, type AttemptResult, type RequestGate, type RequestTicket, type RetryPolicy, type TimelinePageRequest, type ZohoClient } from '../zoho/client.js';
 import { AbortFanout } from './abort-fanout.js';
@@ -75,6 +75,12 @@ export interface SyncOptions {
   retry?: Partial<RetryPolicy>;
   /** Most fetched pages waiting to be written at once; default 2 × concurrency (memory stays flat). */
   maxPendingWrites?: number;
+  /**
+   * Ask Zoho only for the events matching this `filters` parameter ("fetch with filters"). Such a fetch
+   * reads from page one ('full' mode; not with 'incremental') and is recorded with its filter: it does
+   * not make a record's timeline complete (export/completeness.ts).
+   */
+  filters?: TimelineFilter;
 }
 
 export type SyncRecordInput = RecordKey & { name?: string | null };
@@ -121,6 +127,8 @@ interface StoredRunOptions {
   includeInnerDetails: boolean;
   /** Per record (key "Module/id"): the lower bound of its incremental window, fixed when the run began. */
   since: Record<string, string>;
+  /** Zoho's `filters` of a filtered fetch; absent = whole timelines. */
+  filters?: TimelineFilter;
 }
 
 interface RecordPlan {
@@ -318,6 +326,10 @@ class SyncInvocation {
       const records = [...unique.values()];
       await this.store.trackRecords(records);
       const mode = this.options.mode ?? 'full';
+      if (this.options.filters !== undefined && mode === 'incremental') {
+        throw new SyncError('SYNC_INPUT_INVALID', 'A fetch with filters cannot be incremental.', { hint: 'Fetch with filters reads each timeline from its first page; leave out the filter to fetch only new events.' });
+      }
+      const filters = this.options.filters === undefined ? undefined : validateTimelineFilter(this.options.filters);
       const since: Record<string, string> = {};
       if (mode === 'incremental') {
         for (const record of records) {
@@ -325,7 +337,7 @@ class SyncInvocation {
           if (state !== undefined && isCleanlyComplete(state) && state.newestAuditedTime !== null) since[recordLabel(record)] = state.newestAuditedTime;
         }
       }
-      this.runOptions = { v: 1, mode, perPage, includeInnerDetails, since };
+      this.runOptions = { v: 1, mode, perPage, includeInnerDetails, since, ...(filters === undefined ? {} : { filters }) };
       const keys = records.map((record) => ({ module: record.module, recordId: record.recordId }));
       const run = await this.store.createSyncRun(keys, JSON.stringify(this.runOptions), this.clock.now());
       this.runId = run.id;
@@ -365,10 +377,22 @@ class SyncInvocation {
     return pending;
   }
 
+  /** Zoho's `filters` of this run as stored with each record's sync (null = whole timelines). */
+  private filterJson(): string | null {
+    return this.runOptions.filters === undefined ? null : JSON.stringify(this.runOptions.filters);
+  }
+
   private async plan(key: RecordKey): Promise<RecordPlan> {
-    const state = await this.store.recordState(key);
+    let state = await this.store.recordState(key);
     const knownSince = this.runOptions.since[recordLabel(key)];
     if (state === undefined) return { mode: 'full', pageToken: undefined, since: undefined };
+    if (state.resumePageToken !== null && state.syncFilter !== this.filterJson()) {
+      // A page token carries the filter it was issued under: continuing it under another (or none)
+      // would record one kind of fetch as the other. This record starts again from page one.
+      await this.store.clearResumeToken(key);
+      state = { ...state, resumePageToken: null };
+    }
+    if (this.runOptions.filters !== undefined) return { mode: 'full', pageToken: state.resumePageToken ?? undefined, since: undefined };
     if (state.resumePageToken !== null) {
       // An interrupted sync continues in its own mode (the token carries its filter).
       const mode = state.syncMode ?? 'full';
@@ -447,7 +471,7 @@ class SyncInvocation {
   private async syncRecord(key: RecordKey, outcome: SyncRecordOutcome, requestsOver: () => void): Promise<void> {
     const plan = await this.plan(key);
     outcome.mode = plan.mode;
-    await this.store.beginRecordSync(key, plan.mode);
+    await this.store.beginRecordSync(key, plan.mode, this.filterJson());
     const writes = new RecordWrites(this.store, key, this.writeSlots, (inserted) => {
       this.pagesFetched += 1;
       this.eventsWritten += inserted;
@@ -461,7 +485,7 @@ class SyncInvocation {
     const firstPage: TimelinePageRequest = {
       perPage: this.runOptions.perPage,
       includeInnerDetails: this.runOptions.includeInnerDetails,
-      ...(plan.mode === 'incremental' && plan.since !== undefined ? { filters: this.incrementalFilter(plan.since) } : {}),
+      ...(this.runOptions.filters !== undefined ? { filters: this.runOptions.filters } : plan.mode === 'incremental' && plan.since !== undefined ? { filters: this.incrementalFilter(plan.since) } : {}),
     };
     if (plan.mode === 'incremental' && plan.since === undefined && pageToken === undefined) {
       // Cannot happen by construction (plan gives incremental without a token only with a bound).
@@ -487,7 +511,7 @@ class SyncInvocation {
             if (plan.mode === 'incremental' && plan.since === undefined) {
               // The incremental bound of the interrupted sync is unknown here: a full sync is the safe restart.
               outcome.mode = 'full';
-              await this.store.beginRecordSync(key, 'full');
+              await this.store.beginRecordSync(key, 'full', this.filterJson());
               delete firstPage.filters;
             }
             continue;
@@ -712,8 +736,9 @@ function round(value: number): number {
 }
 
 /** A record whose cached timeline is complete up to its newest event (safe base for an incremental sync). */
+/** Read whole to Zoho's last page, unfiltered: only then is its newest event a safe incremental bound. */
 function isCleanlyComplete(state: RecordSyncState): boolean {
-  return (state.freshness === 'fresh' || state.freshness === 'stale') && state.resumePageToken === null && state.lastSyncedAt !== null;
+  return (state.freshness === 'fresh' || state.freshness === 'stale') && state.resumePageToken === null && state.lastSyncedAt !== null && state.lastSyncFilter === null;
 }
 
 function parseRunOptions(text: string | undefined): StoredRunOptions | undefined {
@@ -731,7 +756,8 @@ function parseRunOptions(text: string | undefined): StoredRunOptions | undefined
     if (typeof since === 'object' && since !== null) {
       for (const [key, bound] of Object.entries(since)) if (typeof bound === 'string') bounds[key] = bound;
     }
-    return { v: 1, mode, perPage, includeInnerDetails: inner, since: bounds };
+    const filters = object['filters'] === undefined ? undefined : validateTimelineFilter(object['filters']);
+    return { v: 1, mode, perPage, includeInnerDetails: inner, since: bounds, ...(filters === undefined ? {} : { filters }) };
   } catch {
     return undefined;
   }

@@ -40,6 +40,10 @@ export interface RecordSyncState extends RecordKey {
   /** Pages of the last sync that read to Zoho's last page; null before one did (or when made by a version that did not count). */
   lastSyncPages: number | null;
   lastSyncMode: 'full' | 'incremental' | null;
+  /** The Zoho `filters` parameter (JSON) of the sync in progress; null = the whole timeline. */
+  syncFilter: string | null;
+  /** The filter (JSON) of the last sync that read to Zoho's last page; null = it fetched the whole timeline. A filtered fetch is not a complete one. */
+  lastSyncFilter: string | null;
 }
 
 export interface SyncRunRecord extends RecordKey {
@@ -63,8 +67,8 @@ export interface SyncStore {
   recordState(key: RecordKey): Awaitable<RecordSyncState | undefined>;
   listRecordStates(): Awaitable<RecordSyncState[]>;
 
-  /** Marks a record's sync as started (freshness 'syncing', mode remembered); keeps an existing resume token. */
-  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental'): Awaitable<void>;
+  /** Marks a record's sync as started (freshness 'syncing', mode and filter — JSON of Zoho's `filters`, null for none — remembered); keeps an existing resume token. */
+  beginRecordSync(key: RecordKey, mode: 'full' | 'incremental', filter?: string | null): Awaitable<void>;
   /**
    * Stores one page in ONE transaction: the events (upserted by event id — a page written twice
    * leaves no duplicate), each event's raw JSON verbatim, and the resume token (next_page_token, or

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AppBar, Box, Drawer, IconButton, List, ListItemButton, ListItemIcon, ListItemText, Toolbar, Tooltip, Typography } from '@mui/material';
+import { AppBar, Box, Drawer, IconButton, List, ListItem, ListItemButton, ListItemIcon, ListItemText, Toolbar, Tooltip, Typography } from '@mui/material';
 import CloudSyncOutlined from '@mui/icons-material/CloudSyncOutlined';
 import DarkModeOutlined from '@mui/icons-material/DarkModeOutlined';
 import FactCheckOutlined from '@mui/icons-material/FactCheckOutlined';
@@ -8,6 +8,8 @@ import LightModeOutlined from '@mui/icons-material/LightModeOutlined';
 import LinkOutlined from '@mui/icons-material/LinkOutlined';
 import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
 import ArchiveOutlined from '@mui/icons-material/ArchiveOutlined';
+import MenuOpenOutlined from '@mui/icons-material/MenuOpenOutlined';
+import MenuOutlined from '@mui/icons-material/MenuOutlined';
 import { ConnectScreen } from '../connect/ConnectScreen';
 import { ExportsScreen } from '../exports/ExportsScreen';
 import { RecordsScreen } from '../records/RecordsScreen';
@@ -16,10 +18,14 @@ import { SettingsScreen } from '../settings/SettingsScreen';
 import { useSettings } from '../settings/SettingsContext';
 import { AboutDialog } from './AboutDialog';
 import { ReconnectBanner } from '../connect/ReconnectBanner';
+import { EmptyCacheGuide } from './EmptyCacheGuide';
 import { ErrorBoundary } from './ErrorBoundary';
 import { screens, useScreen, type ScreenId } from './navigation';
+import { useSidebarCollapsed } from './sidebar';
 
 const DRAWER_WIDTH = 200;
+/** Icons only: the screen gets the room. */
+const COLLAPSED_WIDTH = 56;
 
 const icons: Record<ScreenId, ReactNode> = {
   connect: <LinkOutlined />,
@@ -48,10 +54,17 @@ export function AppFrame({ mode, about, onAboutChange }: { mode: 'light' | 'dark
   const [screen, navigate] = useScreen();
   const { update } = useSettings();
   const current = screens.find((entry) => entry.id === screen);
+  const [collapsed, toggleSidebar] = useSidebarCollapsed();
+  const width = collapsed ? COLLAPSED_WIDTH : DRAWER_WIDTH;
   return (
     <Box sx={{ display: 'flex', height: '100vh' }}>
       <AppBar position="fixed" color="default" sx={{ zIndex: (theme) => theme.zIndex.drawer + 1, borderBottom: 1, borderColor: 'divider' }}>
         <Toolbar variant="dense">
+          <Tooltip title={collapsed ? 'Expand the sidebar (show screen names)' : 'Collapse the sidebar to icons'}>
+            <IconButton edge="start" aria-label={collapsed ? 'Expand sidebar' : 'Collapse sidebar'} aria-expanded={!collapsed} aria-controls="screens-sidebar" onClick={toggleSidebar} sx={{ mr: 1 }} data-testid="sidebar-toggle">
+              {collapsed ? <MenuOutlined /> : <MenuOpenOutlined />}
+            </IconButton>
+          </Tooltip>
           <FactCheckOutlined color="primary" sx={{ mr: 1 }} />
           <Typography variant="h6" component="h1" sx={{ flexGrow: 1, fontSize: '1.05rem' }}>
             Timeline Auditor
@@ -68,22 +81,35 @@ export function AppFrame({ mode, about, onAboutChange }: { mode: 'light' | 'dark
           </Tooltip>
         </Toolbar>
       </AppBar>
-      <Drawer variant="permanent" sx={{ width: DRAWER_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: DRAWER_WIDTH, boxSizing: 'border-box' } }}>
+      <Drawer variant="permanent" id="screens-sidebar" data-collapsed={collapsed} sx={{ width, flexShrink: 0, transition: 'width 150ms', '& .MuiDrawer-paper': { width, boxSizing: 'border-box', overflowX: 'hidden', transition: 'width 150ms' } }}>
         <Toolbar variant="dense" />
         <nav aria-label="Screens">
           <List>
             {screens.map((entry) => (
-              <ListItemButton key={entry.id} title={entry.description} selected={entry.id === screen} onClick={() => navigate(entry.id)} aria-current={entry.id === screen ? 'page' : undefined}>
-                <ListItemIcon sx={{ minWidth: 36 }}>{icons[entry.id]}</ListItemIcon>
-                <ListItemText primary={entry.label} />
-              </ListItemButton>
+              // Each button in its own <li>: a <ul> may hold only list items (axe 'list').
+              <ListItem key={entry.id} disablePadding>
+                <Tooltip describeChild title={collapsed ? `${entry.label} — ${entry.description}` : entry.description} placement="right">
+                  <ListItemButton
+                    selected={entry.id === screen}
+                    onClick={() => navigate(entry.id)}
+                    aria-current={entry.id === screen ? 'page' : undefined}
+                    // Icons only: the name the text would give.
+                    aria-label={collapsed ? entry.label : undefined}
+                    sx={collapsed ? { px: 2, justifyContent: 'center' } : undefined}
+                  >
+                    <ListItemIcon sx={{ minWidth: collapsed ? 0 : 36 }}>{icons[entry.id]}</ListItemIcon>
+                    {!collapsed && <ListItemText primary={entry.label} />}
+                  </ListItemButton>
+                </Tooltip>
+              </ListItem>
             ))}
           </List>
         </nav>
       </Drawer>
-      <Box component="main" sx={{ flexGrow: 1, overflow: 'auto' }}>
+      <Box component="main" sx={{ flexGrow: 1, minWidth: 0, overflow: 'auto' }}>
         <Toolbar variant="dense" />
         {screen !== 'connect' && <ReconnectBanner onReconnect={() => navigate('connect')} />}
+        {screen === 'review' && <EmptyCacheGuide />}
         <ErrorBoundary key={screen} area={current?.label ?? screen}>
           <ScreenContent screen={screen} />
         </ErrorBoundary>

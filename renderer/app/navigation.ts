@@ -29,3 +29,8 @@ export function useScreen(): [ScreenId, (screen: ScreenId) => void] {
   };
   return [screen, navigate];
 }
+
+/** Goes to another screen from inside one (the frame follows the hash). */
+export function goToScreen(screen: ScreenId): void {
+  window.location.hash = `/${screen}`;
+}

@@ -15,3 +15,10 @@ export function formatAuditedTime(iso: string, zone: string): string {
 export function formatTimestamp(ms: number | null): string {
   return ms === null ? '—' : DateTime.fromMillis(ms).toFormat('yyyy-LL-dd HH:mm');
 }
+
+/** A moment of this app's own (synced, exported, expires) in the same form as audited times: ISO-like, with the zone's offset. */
+export function formatInstant(ms: number | null, zone: string): string {
+  if (ms === null) return '—';
+  const shown = DateTime.fromMillis(ms, { zone });
+  return (shown.isValid ? shown : DateTime.fromMillis(ms)).toFormat('yyyy-LL-dd HH:mm:ss ZZ');
+}

@@ -1,15 +1,47 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Alert, AlertTitle, Box, Button, Card, CardContent, Chip, CircularProgress, Collapse, Divider, FormControlLabel, Link, MenuItem, Stack, Switch, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import CheckCircleOutline from '@mui/icons-material/CheckCircleOutlineOutlined';
+import LockResetOutlined from '@mui/icons-material/LockResetOutlined';
 import ScienceOutlined from '@mui/icons-material/ScienceOutlined';
-import type { ConnectDefaults, ConnectionStatusView, DataCentreId, DemoStatus } from '../../preload/contract';
+import type { ConnectDefaults, ConnectionStatusView, DataCentreId, DemoStatus, DisconnectResultView } from '../../preload/contract';
+import { NextStep } from '../components/NextStep';
 import { ScreenHeader } from '../components/ScreenHeader';
+import { formatInstant } from '../components/time';
+import { useTimeZone } from '../settings/SettingsContext';
 import { call, IpcCallError, subscribe, useRequest } from '../ipc/client';
 import { useConnectionStatus } from './useConnectionStatus';
 
 interface Problem {
   message: string;
   hint: string | undefined;
+}
+
+/** What Disconnect did, in words, and how it should look: only a clean revoke is a plain success. */
+export interface Notice {
+  severity: 'success' | 'warning';
+  title: string | null;
+  text: string;
+}
+
+function disconnectNotice(result: DisconnectResultView): Notice {
+  if (result.credentialsUnreadable !== null) {
+    return {
+      severity: 'warning',
+      title: 'Stored credentials removed — Zoho access was not revoked',
+      text: `The stored credentials could not be read (${result.credentialsUnreadable.replace(/\.$/, '')}), so Zoho could not be told to revoke the app's access. They were erased from this computer. To be sure, remove Timeline Auditor under Connected Apps in your Zoho account, then connect again.`,
+    };
+  }
+  if (!result.wasConnected) return { severity: 'success', title: null, text: 'Not connected to Zoho; there was nothing to remove.' };
+  if (result.revoked) return { severity: 'success', title: null, text: 'Disconnected. Zoho revoked the app’s access and the stored credentials were erased.' };
+  return {
+    severity: 'warning',
+    title: 'Disconnected — Zoho access was not revoked',
+    text: `The stored credentials were erased, but Zoho could not be told to revoke access${result.revokeError === null ? '' : ` (${result.revokeError})`}. You can revoke it under Connected Apps in your Zoho account.`,
+  };
+}
+
+async function disconnectNow(): Promise<Notice> {
+  return disconnectNotice(await call('auth:disconnect', {}));
 }
 
 function problemOf(error: unknown): Problem {
@@ -31,10 +63,10 @@ function ProblemAlert({ problem, title }: { problem: Problem; title: string }) {
   );
 }
 
-function formatExpiry(expiresAt: number | null): string {
+function formatExpiry(expiresAt: number | null, zone: string): string {
   if (expiresAt === null) return '—';
   const minutes = Math.round((expiresAt - Date.now()) / 60_000);
-  const when = new Date(expiresAt).toLocaleString();
+  const when = formatInstant(expiresAt, zone);
   return minutes > 0 ? `${when} (in ${minutes} min; renewed automatically)` : `${when} (renewed automatically before the next request)`;
 }
 
@@ -44,16 +76,17 @@ const CIPHER_LABELS: Record<ConnectionStatusView['cipherKind'], string> = {
   'aes-256-gcm-scrypt': 'Encrypted (AES-256-GCM, key from your passphrase)',
 };
 
-function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusView; onDisconnected: (message: string) => void }) {
+function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusView; onDisconnected: (notice: Notice) => void }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const zone = useTimeZone();
   const dataCentre = status.dataCentre?.toUpperCase() ?? '—';
   const rows: Array<[string, string]> = [
     ['User', [status.user?.name, status.user?.email].filter((part) => part !== null && part !== undefined).join(' · ') || '—'],
     ['Organisation ID', status.orgId ?? '—'],
     ['Data centre', status.demo ? 'Demo workspace (on this computer)' : dataCentre],
     ['API domain', status.apiDomain ?? '—'],
-    ['Access token expires', formatExpiry(status.expiresAt)],
+    ['Access token expires', formatExpiry(status.expiresAt, zone)],
     ['Permissions', status.scopes.join(', ')],
     ['Stored credentials', CIPHER_LABELS[status.cipherKind]],
   ];
@@ -61,12 +94,7 @@ function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusVie
     setBusy(true);
     setProblem(null);
     try {
-      const result = await call('auth:disconnect', {});
-      onDisconnected(
-        result.revoked
-          ? 'Disconnected. Zoho revoked the app’s access and the stored credentials were erased.'
-          : `Disconnected and the stored credentials were erased, but Zoho could not be told to revoke access${result.revokeError === null ? '' : ` (${result.revokeError})`}. You can revoke it under Connected Apps in your Zoho account.`,
-      );
+      onDisconnected(await disconnectNow());
     } catch (error) {
       setProblem(problemOf(error));
     } finally {
@@ -104,6 +132,52 @@ function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusVie
         </Stack>
       </CardContent>
     </Card>
+  );
+}
+
+/**
+ * A connection is stored but its secrets do not decrypt here: a home folder made with another
+ * passphrase (browser mode, CLI) or another keyring. Nothing can be fetched until the person starts
+ * with the passphrase used then, or removes the credentials and connects again.
+ */
+function UnreadableCredentialsCard({ status, onRemoved }: { status: ConnectionStatusView; onRemoved: (notice: Notice) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const who = [status.user?.name, status.user?.email].filter((part) => part !== null && part !== undefined).join(' · ');
+  const remedy =
+    status.cipherKind === 'aes-256-gcm-scrypt'
+      ? 'Close Timeline Auditor and start it again with the passphrase you used when you connected (TIMELINE_AUDITOR_PASSPHRASE), or remove the stored credentials and connect again.'
+      : 'Start Timeline Auditor under the same user account and keyring as when you connected, or remove the stored credentials and connect again.';
+  const remove = async (): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      onRemoved(await disconnectNow());
+    } catch (error) {
+      setProblem(problemOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Alert severity="error" icon={<LockResetOutlined />} sx={{ mb: 2 }} data-testid="unreadable-credentials">
+      <AlertTitle>The stored Zoho credentials cannot be read</AlertTitle>
+      <Typography variant="body2">
+        A connection{who === '' ? '' : ` (${who})`} is saved on this computer, but its credentials cannot be decrypted here: they were stored under another passphrase or keyring. Nothing can be fetched from Zoho with it; your cached timelines are
+        kept.
+      </Typography>
+      <Typography variant="body2" sx={{ mt: 0.5 }}>
+        <strong>What to do:</strong> {remedy}
+      </Typography>
+      {problem !== null && (
+        <Typography variant="body2" sx={{ mt: 0.5 }} role="alert">
+          Could not remove them: {problem.message}
+        </Typography>
+      )}
+      <Button variant="outlined" color="inherit" size="small" sx={{ mt: 1 }} disabled={busy} onClick={() => void remove()}>
+        Remove stored credentials
+      </Button>
+    </Alert>
   );
 }
 
@@ -279,7 +353,7 @@ export function ConnectScreen() {
   const [connecting, setConnecting] = useState<'zoho' | 'demo' | null>(null);
   const [authorizationUrl, setAuthorizationUrl] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
 
   useEffect(() => subscribe('auth:authorization-url', ({ url }) => setAuthorizationUrl(url)), []);
 
@@ -308,10 +382,12 @@ export function ConnectScreen() {
         </Alert>
       )}
       {notice !== null && (
-        <Alert severity="success" sx={{ mb: 2 }} onClose={() => setNotice(null)}>
-          {notice}
+        <Alert severity={notice.severity} sx={{ mb: 2 }} onClose={() => setNotice(null)} data-testid="disconnect-notice">
+          {notice.title !== null && <AlertTitle>{notice.title}</AlertTitle>}
+          {notice.text}
         </Alert>
       )}
+      {status?.state === 'unreadable' && status.cipherKind !== 'safeStorage-basic_text' && <UnreadableCredentialsCard status={status} onRemoved={setNotice} />}
       {problem !== null && <ProblemAlert problem={problem} title="Could not connect" />}
       {connecting !== null && <WaitingForBrowser url={authorizationUrl} onCancel={() => void call('auth:cancel', {})} />}
       {status === null || defaults.status === 'loading' ? (
@@ -319,7 +395,12 @@ export function ConnectScreen() {
       ) : status.cipherKind === 'safeStorage-basic_text' ? (
         <PassphraseCard hasConnection={status.state !== 'disconnected'} onChosen={setStatus} />
       ) : connected ? (
-        <ConnectedCard status={status} onDisconnected={setNotice} />
+        <Stack spacing={2}>
+          <NextStep title="Next: add the records to audit" screen="records" testId="next-step-records">
+            In Records, paste record ids, import a CSV or take a whole module, then fetch their timelines into the local cache.
+          </NextStep>
+          <ConnectedCard status={status} onDisconnected={setNotice} />
+        </Stack>
       ) : (
         <Stack spacing={2}>
           <Card variant="outlined" sx={{ borderColor: 'secondary.main' }}>

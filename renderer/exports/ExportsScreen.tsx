@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Card, CardContent, Checkbox, Chip, FormControlLabel, FormGroup, LinearProgress, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from '@mui/material';
 import type { ChosenPacketView, ExportFormat, ExportHistoryEntry, ExportProgressView, PacketVerificationView, RecordRowView, SigningKeyView, TrustedSignerView } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
-import { formatTimestamp } from '../components/time';
+import { formatInstant } from '../components/time';
+import { useTimeZone } from '../settings/SettingsContext';
 import { call, IpcCallError, subscribe } from '../ipc/client';
 import { formatBytes, numberFormat } from '../records/format';
 import { CaseFields, caseInput, EMPTY_CASE, useExportStart, type CaseFieldsValue } from './ExportStart';
@@ -26,6 +27,7 @@ function messageOf(error: unknown): string {
 }
 
 export function ExportsScreen() {
+  const zone = useTimeZone();
   const [records, setRecords] = useState<RecordRowView[] | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [formats, setFormats] = useState<Set<ExportFormat>>(new Set(['packet']));
@@ -345,7 +347,7 @@ export function ExportsScreen() {
             <TableBody>
               {history.map((entry) => (
                 <TableRow key={entry.id} data-testid="export-history-row">
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTimestamp(entry.createdAt)}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatInstant(entry.createdAt, zone)}</TableCell>
                   <TableCell align="right">{entry.records}</TableCell>
                   <TableCell align="right">{numberFormat.format(entry.events)}</TableCell>
                   <TableCell>

@@ -137,7 +137,8 @@ export function PacketVerificationDialog({ name, result, onClose, onTrust }: { n
   return (
     <Dialog open={result !== null} onClose={onClose} maxWidth="sm" fullWidth aria-labelledby="verification-title">
       <DialogTitle id="verification-title">Verification of {name}</DialogTitle>
-      <DialogContent dividers>
+      {/* Focusable: the findings scroll, and keyboard users must be able to scroll them (axe 'scrollable-region-focusable'). */}
+      <DialogContent dividers tabIndex={0} aria-label="Verification findings">
         {result !== null && (
           <>
             <Verdict verdict={result.verdict} />

@@ -1,14 +1,18 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert, Box, Button, Checkbox, Chip, CircularProgress, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
-import type { RecordRowView, RecordsOverview, SyncProgressView } from '../../preload/contract';
+import { Alert, Box, Button, Checkbox, Chip, CircularProgress, Collapse, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
+import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
+import PlaylistAddOutlined from '@mui/icons-material/PlaylistAddOutlined';
+import type { RecordRowView, RecordsOverview, ReviewFacets, SyncProgressView, ZohoFilterModel } from '../../preload/contract';
+import { NextStep } from '../components/NextStep';
 import { ScreenHeader } from '../components/ScreenHeader';
-import { formatAuditedTime, formatTimestamp } from '../components/time';
+import { formatAuditedTime, formatInstant } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
 import { useTimeZone } from '../settings/SettingsContext';
 import { AddRecordsCard } from './AddRecordsCard';
 import { formatBytes, numberFormat } from './format';
 import { RecordTimelineDialog } from './RecordTimelineDialog';
 import { SyncProgressPanel } from './SyncProgressPanel';
+import { ZohoFilterBuilder } from './ZohoFilterBuilder';
 
 const FRESHNESS: Record<RecordRowView['freshness'], { label: string; color: 'default' | 'success' | 'warning' | 'error' | 'info' }> = {
   never: { label: 'Never synced', color: 'default' },
@@ -26,6 +30,11 @@ export function RecordsScreen() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [opened, setOpened] = useState<RecordRowView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const [filterModel, setFilterModel] = useState<ZohoFilterModel | null>(null);
+  const [facets, setFacets] = useState<ReviewFacets | null>(null);
+  // Open when the screen opens on an empty list; with records it waits behind "Add records…" so the table has the room.
+  const [addOpen, setAddOpen] = useState<boolean | null>(null);
 
   const reload = useCallback(() => {
     void call('records:overview', {}).then(setOverview, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
@@ -43,6 +52,9 @@ export function RecordsScreen() {
 
   const running = progress?.state === 'running';
   const records = useMemo(() => overview?.records ?? [], [overview]);
+  useEffect(() => {
+    if (overview !== null && addOpen === null) setAddOpen(overview.records.length === 0);
+  }, [overview, addOpen]);
   const resumable = !running && records.some((row) => row.resumable);
   const selectedKeys = useMemo(() => records.filter((row) => selected.has(keyOf(row))).map(({ module, recordId }) => ({ module, recordId })), [records, selected]);
 
@@ -54,7 +66,12 @@ export function RecordsScreen() {
       setProblem(error instanceof IpcCallError && error.hint !== undefined ? `${error.message} What to do: ${error.hint}` : error instanceof Error ? error.message : String(error));
     }
   };
-  const startSync = (mode: 'full' | 'incremental'): Promise<void> => act(() => call('sync:start', { mode, ...(selectedKeys.length > 0 ? { records: selectedKeys } : {}) }));
+  const startSync = (mode: 'full' | 'incremental', filters?: ZohoFilterModel): Promise<void> => act(() => call('sync:start', { mode, ...(selectedKeys.length > 0 ? { records: selectedKeys } : {}), ...(filters === undefined ? {} : { filters }) }));
+  const toggleFilters = (): void => {
+    setFiltersOpen((open) => !open);
+    // The builder offers the users and the documented modules and sources.
+    if (facets === null) void call('review:facets', {}).then(setFacets, () => undefined);
+  };
 
   const toggle = (row: RecordRowView): void =>
     setSelected((current) => {
@@ -73,18 +90,23 @@ export function RecordsScreen() {
         subtitle="Choose records, sync their timelines into the local cache, and open them — with or without a network."
         actions={
           overview !== null && (
-            <Paper variant="outlined" sx={{ px: 2, py: 1 }} data-testid="cache-stats">
+            <Paper variant="outlined" sx={{ px: 2, py: 1, flexShrink: 0, whiteSpace: 'nowrap' }} data-testid="cache-stats">
               <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
                 Local cache
               </Typography>
               <Typography variant="body2">
-                {numberFormat.format(overview.cache.events)} events · {numberFormat.format(overview.cache.records)} records · {formatBytes(overview.cache.fileBytes)}
+                {numberFormat.format(overview.cache.events)} {overview.cache.events === 1 ? 'event' : 'events'} · {numberFormat.format(overview.cache.records)} {overview.cache.records === 1 ? 'record' : 'records'} ·{' '}
+                {formatBytes(overview.cache.fileBytes)}
               </Typography>
             </Paper>
           )
         }
       />
-      {overview !== null && <AddRecordsCard modules={overview.modules} onAdded={reload} />}
+      {overview !== null && (
+        <Collapse in={addOpen === true} id="add-records">
+          <AddRecordsCard modules={overview.modules} onAdded={reload} />
+        </Collapse>
+      )}
       <Stack direction="row" spacing={1} sx={{ mb: 2, alignItems: 'center' }}>
         <Button variant="contained" disabled={running || records.length === 0} onClick={() => void startSync('full')}>
           Sync {scope}
@@ -96,6 +118,27 @@ export function RecordsScreen() {
             </Button>
           </span>
         </Tooltip>
+        <Button
+          variant={addOpen === true ? 'contained' : 'text'}
+          color={addOpen === true ? 'secondary' : 'primary'}
+          startIcon={<PlaylistAddOutlined />}
+          onClick={() => setAddOpen((open) => open !== true)}
+          aria-expanded={addOpen === true}
+          aria-controls="add-records"
+        >
+          Add records…
+        </Button>
+        <Button
+          variant={filtersOpen ? 'contained' : 'text'}
+          color={filtersOpen ? 'secondary' : 'primary'}
+          startIcon={<FilterAltOutlined />}
+          disabled={records.length === 0}
+          onClick={toggleFilters}
+          aria-expanded={filtersOpen}
+          aria-controls="fetch-filters"
+        >
+          Fetch with filters…
+        </Button>
         {resumable && (
           <Button variant="outlined" color="secondary" onClick={() => void act(() => call('sync:resume', {}))}>
             Resume interrupted sync
@@ -122,17 +165,40 @@ export function RecordsScreen() {
           </Button>
         )}
       </Stack>
+      <Collapse in={filtersOpen} unmountOnExit>
+        <Paper variant="outlined" sx={{ p: 2, mb: 2 }} id="fetch-filters" component="section" aria-label="Fetch with filters">
+          <Typography variant="subtitle1" component="h3" sx={{ mb: 1 }}>
+            Fetch with filters
+          </Typography>
+          <ZohoFilterBuilder facets={facets} inputZone={zone} onModelChange={setFilterModel} />
+          <Alert severity="warning" variant="outlined" sx={{ my: 1.5 }}>
+            A filtered fetch is not a complete fetch: only the matching events are cached, and exports mark these records <strong>not fetched completely</strong> until you sync them again without a filter.
+          </Alert>
+          <Stack direction="row" spacing={1}>
+            <Button variant="contained" disabled={running || filterModel === null} onClick={() => void startSync('full', filterModel ?? undefined)} data-testid="fetch-filtered">
+              Fetch matching events ({scope})
+            </Button>
+            <Button onClick={() => setFiltersOpen(false)}>Close</Button>
+          </Stack>
+        </Paper>
+      </Collapse>
       {problem !== null && (
         <Alert severity="error" sx={{ mb: 2 }} onClose={() => setProblem(null)}>
           {problem}
         </Alert>
       )}
       {progress !== null && <SyncProgressPanel progress={progress} />}
+      {overview !== null && records.length > 0 && !running && overview.cache.events === 0 && (
+        <Alert severity="info" variant="outlined" sx={{ mb: 2 }} data-testid="next-step-sync">
+          <strong>Next: fetch their timelines.</strong> Press <em>Sync {scope}</em> to download each record&apos;s change history into the local cache; then review it in Review.
+        </Alert>
+      )}
+      {overview !== null && !running && overview.cache.events > 0 && progress?.state === 'done' && <NextStep title="Timelines cached — next: review the changes" screen="review" testId="next-step-review" />}
       {overview === null ? (
         <CircularProgress size={24} />
       ) : records.length === 0 ? (
-        <Alert severity="info" variant="outlined">
-          No records yet. Add some above: paste ids, import a CSV, or take a whole module.
+        <Alert severity="info" variant="outlined" data-testid="no-records">
+          <strong>No records yet.</strong> Next: add the records to audit above — paste ids, import a CSV, or take a whole module — then fetch their timelines.
         </Alert>
       ) : (
         <TableContainer component={Paper} variant="outlined" sx={{ maxHeight: 560 }}>
@@ -174,6 +240,11 @@ export function RecordsScreen() {
                       <Tooltip title={row.lastError?.message ?? ''}>
                         <Chip size="small" label={freshness.label} color={freshness.color} variant={row.freshness === 'never' ? 'outlined' : 'filled'} data-testid="record-freshness" />
                       </Tooltip>
+                      {row.lastFetchFilter !== null && row.freshness !== 'syncing' && (
+                        <Tooltip title={`The last fetch asked Zoho only for events matching ${row.lastFetchFilter}: not complete until synced without a filter.`}>
+                          <Chip size="small" color="warning" variant="outlined" icon={<FilterAltOutlined />} label="Filtered — incomplete" sx={{ ml: 0.5 }} data-testid="record-filtered" />
+                        </Tooltip>
+                      )}
                       {row.freshness === 'failed' && row.lastError !== null && (
                         <Typography variant="caption" color="error" sx={{ display: 'block', maxWidth: 320 }}>
                           {row.lastError.message}
@@ -181,9 +252,9 @@ export function RecordsScreen() {
                       )}
                     </TableCell>
                     <TableCell align="right">{numberFormat.format(row.eventCount)}</TableCell>
-                    <TableCell>{row.newestAuditedTime === null ? '—' : formatAuditedTime(row.newestAuditedTime, zone)}</TableCell>
-                    <TableCell>{formatTimestamp(row.lastSyncedAt)}</TableCell>
-                    <TableCell align="right">
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{row.newestAuditedTime === null ? '—' : formatAuditedTime(row.newestAuditedTime, zone)}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatInstant(row.lastSyncedAt, zone)}</TableCell>
+                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                       <Button size="small" disabled={row.eventCount === 0} onClick={() => setOpened(row)}>
                         Open timeline
                       </Button>

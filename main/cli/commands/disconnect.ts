@@ -24,7 +24,10 @@ export const disconnectCommand: CliCommand = {
       context.stdout.write('Not connected to Zoho; nothing to do.\n');
       return 0;
     }
-    if (!result.revoked) {
+    if (result.credentialsUnreadable !== undefined) {
+      context.stderr.write(`Warning: the stored credentials could not be read (${result.credentialsUnreadable.message}), so Zoho access was not revoked.\n`);
+      context.stderr.write('To be sure, remove Timeline Auditor under Sessions → Connected Apps in your Zoho account.\n');
+    } else if (!result.revoked) {
       context.stderr.write(`Warning: Zoho access could not be revoked${result.revokeError === undefined ? '' : ` (${result.revokeError.message})`}.\n`);
       context.stderr.write('To be sure, remove Timeline Auditor under Sessions → Connected Apps in your Zoho account.\n');
     }

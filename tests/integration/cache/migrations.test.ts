@@ -35,9 +35,9 @@ function sha256(file: string): string {
 }
 
 describe('opening and migrating the cache file', () => {
-  it('keeps one numbered history across capabilities: the cache’s 0001, review’s 0002, the cache’s 0003 and 0004, review’s 0005', () => {
+  it('keeps one numbered history across capabilities: the cache’s 0001, review’s 0002, the cache’s 0003 and 0004, review’s 0005, the cache’s 0006', () => {
     // A file at version 2 written before review's step moved to main/review/migrations means the same now.
-    expect(MIGRATIONS.map((step) => `${step.version} ${step.name}`)).toEqual(['1 initial', '2 review', '3 sync coverage', '4 nullable done_by, timeline type and extension', '5 review-work']);
+    expect(MIGRATIONS.map((step) => `${step.version} ${step.name}`)).toEqual(['1 initial', '2 review', '3 sync coverage', '4 nullable done_by, timeline type and extension', '5 review-work', '6 sync filter']);
     expect(MIGRATIONS[1]).toBe(REVIEW_MIGRATIONS[0]);
     expect(MIGRATIONS[4]).toBe(REVIEW_MIGRATIONS[1]);
   });

@@ -55,8 +55,38 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
     expect(cache.recordState(OTHER)?.name).toBeNull();
     cache.trackRecords([{ ...LEAD, name: 'P. Boyle' }]);
     expect(cache.listRecordStates()).toEqual([
-      { ...OTHER, name: null, freshness: 'never', eventCount: 0, newestAuditedTime: null, lastSyncedAt: null, lastError: null, resumePageToken: null, syncMode: null, pagesThisSync: 0, lastSyncPages: null, lastSyncMode: null },
-      { ...LEAD, name: 'P. Boyle', freshness: 'never', eventCount: 0, newestAuditedTime: null, lastSyncedAt: null, lastError: null, resumePageToken: null, syncMode: null, pagesThisSync: 0, lastSyncPages: null, lastSyncMode: null },
+      {
+        ...OTHER,
+        name: null,
+        freshness: 'never',
+        eventCount: 0,
+        newestAuditedTime: null,
+        lastSyncedAt: null,
+        lastError: null,
+        resumePageToken: null,
+        syncMode: null,
+        pagesThisSync: 0,
+        lastSyncPages: null,
+        lastSyncMode: null,
+        syncFilter: null,
+        lastSyncFilter: null,
+      },
+      {
+        ...LEAD,
+        name: 'P. Boyle',
+        freshness: 'never',
+        eventCount: 0,
+        newestAuditedTime: null,
+        lastSyncedAt: null,
+        lastError: null,
+        resumePageToken: null,
+        syncMode: null,
+        pagesThisSync: 0,
+        lastSyncPages: null,
+        lastSyncMode: null,
+        syncFilter: null,
+        lastSyncFilter: null,
+      },
     ]);
     expect(cache.recordState({ module: 'Leads', recordId: '1' })).toBeUndefined();
   });

@@ -38,11 +38,11 @@ describe('demo workspace', () => {
 
     // A new process: the workspace comes back on the same address and honours the stored refresh token.
     const second = services(home.dir);
-    expect(second.connection.status()).toMatchObject({ state: 'connected', demo: true, apiDomain: status.apiDomain });
+    expect(await second.connection.status()).toMatchObject({ state: 'connected', demo: true, apiDomain: status.apiDomain });
     const client = new ZohoClient({ tokenProvider: second.auth });
     const again = await client.listUsers();
     expect(again.map((user) => user.id)).toEqual(users.map((user) => user.id));
-    expect(second.connection.status().state).toBe('connected');
+    expect((await second.connection.status()).state).toBe('connected');
 
     // Its state file keeps hashes of grants only: no usable token at rest.
     const stored = second.auth.status();

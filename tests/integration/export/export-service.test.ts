@@ -155,7 +155,9 @@ describe('ExportService', () => {
     expect(existsSync(tamperedPath)).toBe(false);
     // The signature still holds; the manifest's packet digest (over events.csv among others) no longer does.
     expect(tampered.files.find((file) => file.name === 'manifest.sig')).toMatchObject({ ok: true });
-    expect(tampered.files.filter((file) => !file.ok).map((file) => file.name)).toEqual(['events.csv', 'manifest.json']);
+    // Each file once, in the packet's order (manifest.json first): its "matches" row became the digest's failure.
+    expect(tampered.files.filter((file) => !file.ok).map((file) => file.name)).toEqual(['manifest.json', 'events.csv']);
+    expect(tampered.files.filter((file) => file.name === 'manifest.json')).toHaveLength(1);
     expect(tampered.files.filter((file) => file.name === 'manifest.json' && !file.ok).map((file) => file.problem)).toEqual([expect.stringContaining('packet digest')]);
   }, 60_000);
 

@@ -17,6 +17,8 @@ const base: RecordSyncState = {
   pagesThisSync: 3,
   lastSyncPages: 3,
   lastSyncMode: 'full',
+  syncFilter: null,
+  lastSyncFilter: null,
 };
 
 describe('completenessOf: only a fetch that read to the last page and succeeded is complete', () => {
@@ -35,6 +37,13 @@ describe('completenessOf: only a fetch that read to the last page and succeeded 
     const interrupted = completenessOf({ ...base, freshness: 'syncing', resumePageToken: 'tok', pagesThisSync: 4 });
     expect(interrupted).toMatchObject({ complete: false, reason: 'fetch-unfinished', pages: 4 });
     expect(completenessOf({ ...base, freshness: 'fresh', resumePageToken: 'left-over' }).complete).toBe(false);
+  });
+
+  it('a fetch that asked Zoho only for events matching a filter is not complete, and says which filter', () => {
+    const filter = '{"field":{"api_name":"source"},"comparator":"equal","value":"crm_ui"}';
+    const filtered = completenessOf({ ...base, lastSyncFilter: filter });
+    expect(filtered).toMatchObject({ complete: false, reason: 'fetch-filtered', fetchedAt: base.lastSyncedAt, pages: 3 });
+    expect(filtered.complete === false && filtered.detail).toBe(`Its last fetch asked Zoho only for the events matching a filter (${filter}), so other events of its timeline may be missing. Fetch it again without a filter.`);
   });
 });
 
