@@ -3,6 +3,7 @@ import { Box, Table, TableBody, TableCell, TableHead, TableRow, TableSortLabel, 
 import StickyNote2Outlined from '@mui/icons-material/StickyNote2Outlined';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { SYSTEM_ACTOR, type LocalFilterGroupInput, type ReviewColumn, type ReviewRow } from '../../preload/contract';
+import { actionLabel, moduleLabel, sourceLabel } from '../../preload/labels';
 import { FLAG_LABELS, pageInput, requestOnce, shown } from './review-model';
 
 export type SortColumn = 'time' | 'user' | 'source' | 'action' | 'module' | 'record';
@@ -40,6 +41,8 @@ interface Props {
   selectedId: string | null;
   onSelect: (row: ReviewRow) => void;
   onOpen: (row: ReviewRow) => void;
+  /** Esc in the table (the Review screen closes the detail). */
+  onEscape?: () => void;
   /** Bumped when rows change without a filter change (a note was added, flags recomputed). */
   refreshKey: number;
   onRowsPainted?: (queryKey: string) => void;
@@ -49,7 +52,7 @@ interface Props {
  * The timeline table: virtualised (only the visible rows are in the DOM) and fed by main in blocks of
  * 200 rows fetched as the user scrolls, so 100k events never cross IPC at once.
  */
-export function EventTable({ filter, timeZone, total, sort, onSortChange, columns, zone, selectedId, onSelect, onOpen, refreshKey, onRowsPainted }: Props) {
+export function EventTable({ filter, timeZone, total, sort, onSortChange, columns, zone, selectedId, onSelect, onOpen, onEscape, refreshKey, onRowsPainted }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const queryKey = JSON.stringify({ filter, sort, timeZone, refreshKey });
   // Blocks of rows belong to the query they were fetched for; rows of an older query are never shown.
@@ -57,6 +60,8 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
   const blocks = store.key === queryKey ? store.blocks : EMPTY_BLOCKS;
   const pending = useRef<{ key: string; blocks: Set<number> }>({ key: queryKey, blocks: new Set() });
   const [selectedIndex, setSelectedIndex] = useState<number>(-1);
+  // A window main could not answer: said in the table (never rows left loading forever).
+  const [failure, setFailure] = useState<{ key: string; message: string } | null>(null);
 
   const virtualizer = useVirtualizer({
     count: total,
@@ -79,7 +84,10 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
             if (previous.key === queryKey) return { key: queryKey, blocks: new Map(previous.blocks).set(block, rows) };
             return { key: queryKey, blocks: new Map([[block, rows]]) };
           }),
-        () => pending.current.key === queryKey && pending.current.blocks.delete(block),
+        (error: unknown) => {
+          if (pending.current.key === queryKey) pending.current.blocks.delete(block);
+          setFailure({ key: queryKey, message: error instanceof Error ? error.message : String(error) });
+        },
       );
     },
     [queryKey],
@@ -117,6 +125,10 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
     if (row !== undefined) onSelect(row);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key === 'Escape' && onEscape !== undefined) {
+      onEscape();
+      return;
+    }
     if (total === 0) return;
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
     const current = selectedIndex < 0 ? -1 : selectedIndex;
@@ -188,6 +200,17 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
                 <TableCell key={column} sortDirection={spec.sort === sort.column ? sort.direction : false} sx={{ fontWeight: 600, bgcolor: 'background.paper' }}>
                   {spec.sort === undefined ? (
                     spec.label
+                  ) : column === 'time' ? (
+                    <TableSortLabel
+                      active={sort.column === 'time'}
+                      direction={sort.column === 'time' ? sort.direction : 'asc'}
+                      onClick={() => onSortChange({ column: 'time', direction: sort.column === 'time' && sort.direction === 'desc' ? 'asc' : 'desc' })}
+                    >
+                      Time
+                      <Box component="span" sx={{ fontWeight: 400, color: 'text.secondary', ml: 0.75, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                        {zone}
+                      </Box>
+                    </TableSortLabel>
                   ) : (
                     <TableSortLabel
                       active={sort.column === spec.sort}
@@ -214,6 +237,11 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
       {total === 0 && (
         <Typography color="text.secondary" sx={{ p: 3, textAlign: 'center' }} data-testid="event-table-empty">
           No events match the filter.
+        </Typography>
+      )}
+      {failure !== null && failure.key === queryKey && (
+        <Typography role="alert" color="error" sx={{ p: 2, textAlign: 'center', position: 'sticky', left: 0, bottom: 0, bgcolor: 'background.paper' }} data-testid="event-table-failure">
+          The events could not be read: {failure.message}
         </Typography>
       )}
     </Box>
@@ -264,6 +292,7 @@ const EventRowView = memo(function EventRowView({ index, row, columns, zone, sel
       aria-rowindex={index + 1}
       data-testid={row === undefined ? 'event-row-loading' : 'event-row'}
       data-event-id={row?.eventId}
+      tabIndex={-1}
       onClick={() => onActivate(index, row, false)}
       onDoubleClick={() => onActivate(index, row, true)}
     >
@@ -287,11 +316,12 @@ function cellTitle(column: ReviewColumn, row: ReviewRow): string | undefined {
     case 'user':
       return userText(row);
     case 'source':
-      return row.automation === null ? (row.source ?? undefined) : `${row.source ?? '—'} · ${row.automation}`;
+      // The plain words on screen; Zoho's code in the tooltip.
+      return `${sourceLabel(row.source)} (${row.source ?? 'no source'})${row.automation === null ? '' : ` · ${row.automation}`}`;
     case 'action':
-      return row.action;
+      return `${actionLabel(row.action)} (${row.action})`;
     case 'record':
-      return `${row.record.module}/${row.record.id} ${row.record.name ?? ''}${row.relatedRecord === null ? '' : ` · on ${row.relatedRecord.module} ${row.relatedRecord.name ?? row.relatedRecord.id}`}`;
+      return `${moduleLabel(row.record.module)} (${row.record.module}/${row.record.id}) ${row.record.name ?? ''}${row.relatedRecord === null ? '' : ` · on ${moduleLabel(row.relatedRecord.module)} ${row.relatedRecord.name ?? row.relatedRecord.id}`}`;
     case 'field':
       return row.firstChange === null ? undefined : `${row.firstChange.label ?? row.firstChange.apiName} (${row.firstChange.apiName})`;
     case 'change':
@@ -319,21 +349,21 @@ function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zon
         row.automation?.startsWith('Pathfinder: ') === true ? (
           <>
             <span className="pill auto pathfinder">{row.automation.replace(/ \(.*\)$/, '')}</span>
-            {row.source ?? '—'}
+            {sourceLabel(row.source)}
           </>
         ) : (
           <>
-            {row.source ?? '—'}
+            {sourceLabel(row.source)}
             {row.automation !== null && <span className="pill auto">auto</span>}
           </>
         )
       );
     case 'action':
-      return <>{row.action.replace(/_/g, ' ')}</>;
+      return <>{actionLabel(row.action)}</>;
     case 'record':
       return (
         <>
-          <span className="muted">{row.record.module} </span>
+          <span className="muted">{moduleLabel(row.record.module)} </span>
           {row.record.name ?? row.record.id}
         </>
       );
