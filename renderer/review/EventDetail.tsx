@@ -194,7 +194,7 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
             ) : (
               <>
                 <Pair label="Done by">
-                  {detail.doneBy.name ?? '—'}{' '}
+                  <bdi>{detail.doneBy.name ?? '—'}</bdi>{' '}
                   <Typography component="span" variant="caption" color="text.secondary">
                     {detail.doneBy.id}
                   </Typography>
@@ -228,7 +228,7 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
           </Section>
           <Section title="Record">
             <Pair label={moduleLabel(detail.record.module)}>
-              {detail.record.name ?? '—'}{' '}
+              <bdi>{detail.record.name ?? '—'}</bdi>{' '}
               <Typography component="span" variant="caption" color="text.secondary">
                 {detail.record.id}
               </Typography>

@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Box, Table, TableBody, TableCell, TableHead, TableRow, TableSortLabel, Typography } from '@mui/material';
+import { Box, Table, type Theme, TableBody, TableCell, TableHead, TableRow, TableSortLabel, Typography } from '@mui/material';
 import StickyNote2Outlined from '@mui/icons-material/StickyNote2Outlined';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { SYSTEM_ACTOR, type LocalFilterGroupInput, type ReviewColumn, type ReviewRow } from '../../preload/contract';
@@ -178,22 +178,22 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
     <Box
       ref={scrollRef}
       tabIndex={0}
-      role="grid"
-      aria-label="Timeline events"
-      aria-rowcount={total}
+      role="region"
+      aria-label="Timeline events: ↑/↓ move, Enter opens the detail"
       data-testid="event-table"
       data-total={total}
       onKeyDown={onKeyDown}
-      sx={{ flex: 1, minHeight: 300, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1, bgcolor: 'background.paper', outline: 'none', '&:focus-visible': { boxShadow: (theme) => `0 0 0 2px ${theme.palette.primary.main}` } }}
+      sx={{ flex: 1, minHeight: 120, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1, bgcolor: 'background.paper', outline: 'none', '&:focus-visible': { boxShadow: (theme) => `0 0 0 2px ${theme.palette.primary.main}` } }}
     >
-      <Table size="small" stickyHeader sx={{ tableLayout: 'fixed', minWidth: tableMinWidth, '& th': { fontSize: 13, px: 1 }, ...ROW_SX }}>
+      {/* A grid of rows (ARIA): the rows and cells are the table's own; the header row is row 1. */}
+      <Table size="small" stickyHeader role="grid" aria-label="Timeline events" aria-rowcount={total + 1} sx={{ tableLayout: 'fixed', minWidth: tableMinWidth, '& th': { fontSize: 13, px: 1 }, ...ROW_SX }}>
         <colgroup>
           {visibleColumns.map((column) => (
             <col key={column} style={{ width: COLUMN_SPEC[column].width }} />
           ))}
         </colgroup>
         <TableHead>
-          <TableRow>
+          <TableRow aria-rowindex={1}>
             {visibleColumns.map((column) => {
               const spec = COLUMN_SPEC[column];
               return (
@@ -268,7 +268,8 @@ const ROW_SX = {
   '& .old': { color: 'text.secondary', textDecoration: 'line-through', textDecorationColor: 'rgba(127,127,127,0.5)' },
   '& .time': { fontVariantNumeric: 'tabular-nums' },
   '& .pill': { display: 'inline-block', px: 0.75, borderRadius: 5, border: 1, fontSize: 11, lineHeight: '18px', mr: 0.5, verticalAlign: 'middle' },
-  '& .pill.warn': { color: 'warning.dark', borderColor: 'warning.light' },
+  // Darker than the palette's warning.dark: 11 px text needs 4.5:1 on the row (axe color-contrast).
+  '& .pill.warn': { color: (theme: Theme) => (theme.palette.mode === 'dark' ? theme.palette.warning.light : '#8a4a00'), borderColor: 'warning.light' },
   '& .pill.error': { color: 'error.dark', borderColor: 'error.light' },
   '& .pill.auto': { color: 'text.secondary', borderColor: 'divider', ml: 0.5 },
   '& .pill.auto.pathfinder': { color: 'info.dark', borderColor: 'info.light', ml: 0 },
@@ -289,7 +290,7 @@ const EventRowView = memo(function EventRowView({ index, row, columns, zone, sel
     <tr
       className="event-row"
       aria-selected={selected}
-      aria-rowindex={index + 1}
+      aria-rowindex={index + 2}
       data-testid={row === undefined ? 'event-row-loading' : 'event-row'}
       data-event-id={row?.eventId}
       tabIndex={-1}

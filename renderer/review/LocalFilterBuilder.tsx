@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { Stack, TextField } from '@mui/material';
-import { QueryBuilder, type RuleGroupType, type ValueEditorProps } from 'react-querybuilder';
-import { MaterialValueEditor, QueryBuilderMaterial } from '@react-querybuilder/material';
+import { QueryBuilder, type RuleGroupType, type ValueEditorProps, type ValueSelectorProps } from 'react-querybuilder';
+import { MaterialValueEditor, MaterialValueSelector, QueryBuilderMaterial } from '@react-querybuilder/material';
 import 'react-querybuilder/dist/query-builder.css';
 import type { ReviewFacets } from '../../preload/contract';
 import { TYPED_DAY_PLACEHOLDER, TYPED_TIME_PLACEHOLDER, typedTimeText, zoneCaption } from '../components/time';
@@ -77,6 +77,11 @@ function ValueEditor(props: ValueEditorProps) {
   );
 }
 
+/** Material's select with its title as the combobox's accessible name (axe: every input has a name). */
+function ValueSelector(props: ValueSelectorProps) {
+  return <MaterialValueSelector {...props} SelectDisplayProps={{ 'aria-label': props.title ?? 'Choose' }} />;
+}
+
 /** Nested AND/OR groups over the cache, in react-querybuilder with its Material controls (memo: summary and heatmap updates skip it). */
 export const LocalFilterBuilder = memo(function LocalFilterBuilder({ query, onChange, facets, zone }: { query: RuleGroupType; onChange: (query: RuleGroupType) => void; facets: ReviewFacets | null; zone: string }) {
   const fields = useMemo(() => buildFields(facets), [facets]);
@@ -93,7 +98,7 @@ export const LocalFilterBuilder = memo(function LocalFilterBuilder({ query, onCh
         showNotToggle
         resetOnFieldChange
         resetOnOperatorChange
-        controlElements={{ valueEditor: ValueEditor }}
+        controlElements={{ valueEditor: ValueEditor, valueSelector: ValueSelector }}
         controlClassnames={{ queryBuilder: 'queryBuilder-branches review-query-builder' }}
         translations={{
           addRule: { label: '+ Condition', title: 'Add a condition' },
@@ -101,6 +106,10 @@ export const LocalFilterBuilder = memo(function LocalFilterBuilder({ query, onCh
           removeRule: { label: '✕', title: 'Remove this condition' },
           removeGroup: { label: '✕', title: 'Remove this group' },
           notToggle: { label: 'Not', title: 'Negate this group' },
+          fields: { title: 'Field' },
+          operators: { title: 'Operator' },
+          combinators: { title: 'Combine conditions with' },
+          value: { title: 'Value' },
         }}
       />
     </QueryBuilderMaterial>

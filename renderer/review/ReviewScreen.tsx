@@ -1,27 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  Alert,
-  Box,
-  Button,
-  Checkbox,
-  Chip,
-  Dialog,
-  Drawer,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  IconButton,
-  ListItemIcon,
-  ListItemText,
-  Menu,
-  MenuItem,
-  Stack,
-  Tab,
-  Tabs,
-  TextField,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Checkbox, Chip, Dialog, Drawer, DialogActions, DialogContent, DialogTitle, IconButton, ListItemIcon, ListItemText, Menu, MenuItem, Stack, Tab, Tabs, TextField, Tooltip, Typography } from '@mui/material';
 import BookmarkBorderOutlined from '@mui/icons-material/BookmarkBorderOutlined';
 import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
 import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
@@ -29,20 +7,21 @@ import FileDownloadOutlined from '@mui/icons-material/FileDownloadOutlined';
 import FlagOutlined from '@mui/icons-material/FlagOutlined';
 import ViewColumnOutlined from '@mui/icons-material/ViewColumnOutlined';
 import type { RuleGroupType } from 'react-querybuilder';
-import { REVIEW_COLUMNS, type LocalFilterRuleInput, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
+import { REVIEW_COLUMNS, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
 import { SplitHandle, useStoredNumber } from '../components/SplitHandle';
 import { formatAuditedTime, zoneCaption } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
 import { numberFormat } from '../records/format';
 import { useTimeZone } from '../settings/SettingsContext';
-import { ActivityPanel, type HeatmapClick } from './ActivityPanel';
+import { ActivityPanel } from './ActivityPanel';
+import { heatmapChip, type HeatmapClick } from './heatmap-model';
 import { EventDetail } from './EventDetail';
 import { ExportViewDialog } from './ExportViewDialog';
 import { BLOCK, COLUMN_SPEC, EventTable, type SortState } from './EventTable';
 import { FlagRulesDialog } from './FlagRulesDialog';
 import { FIELD_LABELS, LocalFilterBuilder } from './LocalFilterBuilder';
 import { RecordAsOf, type AsOfTarget } from './RecordAsOf';
-import { activeFilter, describeGroup, describeRule, hourOfWeekLabel, pageInput, prefetch, requestOnce, toWireGroup, userLabel, type FilterChip } from './review-model';
+import { activeFilter, describeGroup, describeRule, hourOfWeekLabel, pageInput, prefetch, requestOnce, toWireGroup, type FilterChip } from './review-model';
 
 type TabId = 'events' | 'activity' | 'as-of';
 /** The detail pane's width: at least this, and the table keeps at least TABLE_MIN beside it. */
@@ -216,21 +195,7 @@ export function ReviewScreen() {
   };
 
   const addChip = (click: HeatmapClick): void => {
-    // '' is the heatmaps' row of system actions (no user): "User is System".
-    const user = (id: string): LocalFilterRuleInput => (id === '' ? { field: 'user', operator: 'null' } : { field: 'user', operator: '=', value: id });
-    const source = (value: string): LocalFilterRuleInput => (value === '' ? { field: 'source', operator: 'null' } : { field: 'source', operator: '=', value });
-    let chip: FilterChip;
-    if (click.kind === 'user-hour-of-week') {
-      chip = {
-        id: `${click.kind}:${click.userId}:${click.hour}`,
-        label: `${userLabel(facets, click.userId)} · ${hourOfWeekLabel(click.hour)}`,
-        group: { combinator: 'and', rules: [user(click.userId), { field: 'hourOfWeek', operator: '=', value: String(click.hour) }] },
-      };
-    } else if (click.kind === 'source-day') {
-      chip = { id: `${click.kind}:${click.source}:${click.day}`, label: `${click.source || '(no source)'} · ${click.day}`, group: { combinator: 'and', rules: [source(click.source), { field: 'day', operator: '=', value: click.day }] } };
-    } else {
-      chip = { id: `${click.kind}:${click.userId}:${click.source}`, label: `${userLabel(facets, click.userId)} · ${click.source || '(no source)'}`, group: { combinator: 'and', rules: [user(click.userId), source(click.source)] } };
-    }
+    const chip = heatmapChip(click, hourOfWeekLabel);
     changeChips((list) => (list.some((existing) => existing.id === chip.id) ? list : [...list, chip]));
     // The cell's events, shown: the table, narrowed.
     setTab('events');
@@ -562,7 +527,7 @@ function SummaryStrip({ summary, zone, flagged }: { summary: ReviewSummary | nul
               {item.text}
             </Box>
           ) : item.key === 'flagged' && flagged > 0 ? (
-            <Box component="span" sx={{ color: 'warning.dark' }}>
+            <Box component="span" sx={{ color: (theme) => (theme.palette.mode === 'dark' ? theme.palette.warning.light : '#8a4a00') }}>
               {item.text}
             </Box>
           ) : (
