@@ -171,7 +171,15 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
           {detail.flags.length > 0 && (
             <Stack direction="row" spacing={0.5} sx={{ mb: 2, flexWrap: 'wrap' }} data-testid="detail-flags">
               {detail.flags.map((flag) => (
-                <Chip key={flag} size="small" color="warning" label={FLAG_LABELS[flag]} title={`Flag code: ${flag}`} />
+                <Chip
+                  key={flag}
+                  size="small"
+                  variant="outlined"
+                  label={FLAG_LABELS[flag]}
+                  title={`Flag code: ${flag}`}
+                  // Filled warning orange under white text falls short of 4.5:1 (axe color-contrast).
+                  sx={{ color: (theme) => (theme.palette.mode === 'dark' ? theme.palette.warning.light : '#8a4a00'), borderColor: 'warning.main' }}
+                />
               ))}
             </Stack>
           )}

@@ -25,7 +25,7 @@ export const COLUMN_SPEC: Record<ReviewColumn, { label: string; width: number | 
   record: { label: 'Record', width: 132, sort: 'record' },
   field: { label: 'Field', width: 110 },
   change: { label: 'Old → new', width: 'auto' },
-  flags: { label: 'Flags', width: 118 },
+  flags: { label: 'Flags', width: 132 },
   notes: { label: 'Notes', width: 52 },
 };
 
@@ -267,7 +267,8 @@ const ROW_SX = {
   '& .dim': { color: 'text.disabled' },
   '& .old': { color: 'text.secondary', textDecoration: 'line-through', textDecorationColor: 'rgba(127,127,127,0.5)' },
   '& .time': { fontVariantNumeric: 'tabular-nums' },
-  '& .pill': { display: 'inline-block', px: 0.75, borderRadius: 5, border: 1, fontSize: 11, lineHeight: '18px', mr: 0.5, verticalAlign: 'middle' },
+  // A pill longer than its column ends in '…' (the cell's title has every flag in full).
+  '& .pill': { display: 'inline-block', px: 0.75, borderRadius: 5, border: 1, fontSize: 11, lineHeight: '18px', mr: 0.5, verticalAlign: 'middle', maxWidth: 'calc(100% - 22px)', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   // Darker than the palette's warning.dark: 11 px text needs 4.5:1 on the row (axe color-contrast).
   '& .pill.warn': { color: (theme: Theme) => (theme.palette.mode === 'dark' ? theme.palette.warning.light : '#8a4a00'), borderColor: 'warning.light' },
   '& .pill.error': { color: 'error.dark', borderColor: 'error.light' },

@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { Stack, TextField } from '@mui/material';
+import { Stack, TextField, Typography } from '@mui/material';
 import { QueryBuilder, type RuleGroupType, type ValueEditorProps, type ValueSelectorProps } from 'react-querybuilder';
 import { MaterialValueEditor, MaterialValueSelector, QueryBuilderMaterial } from '@react-querybuilder/material';
 import 'react-querybuilder/dist/query-builder.css';
@@ -31,7 +31,8 @@ function TimeValueEditor(props: ValueEditorProps) {
   const shown = (value: string): string => (isDay ? value : typedTimeText(value, zone));
   const placeholder = isDay ? TYPED_DAY_PLACEHOLDER : TYPED_TIME_PLACEHOLDER;
   const caption = isDay ? `days in ${zoneCaption(zone)}` : `24-hour, ${zoneCaption(zone)}`;
-  const input = (label: string, value: string, onChange: (text: string) => void, showCaption: boolean) => (
+  const captionId = `rule-${props.path.join('-')}-time-caption`;
+  const input = (label: string, value: string, onChange: (text: string) => void) => (
     <TextField
       size="small"
       variant="standard"
@@ -39,12 +40,10 @@ function TimeValueEditor(props: ValueEditorProps) {
       value={shown(value)}
       onChange={(event) => onChange(event.target.value)}
       error={problem !== null}
-      helperText={showCaption ? (problem ?? caption) : ' '}
-      sx={{ width: isDay ? 150 : 180 }}
-      slotProps={{ htmlInput: { 'aria-label': label, 'data-testid': `typed-${props.field}` }, formHelperText: { role: problem !== null ? 'alert' : undefined } }}
+      sx={{ width: isDay ? 130 : 170 }}
+      slotProps={{ htmlInput: { 'aria-label': label, 'aria-describedby': captionId, 'data-testid': `typed-${props.field}` } }}
     />
   );
-  if (!ranged) return <span className={props.className}>{input(isDay ? 'Day' : 'Time', typeof props.value === 'string' ? props.value : '', (text) => props.handleOnChange(text), true)}</span>;
   const pair = pairOf(props.value);
   const set = (index: number, text: string): void => {
     const next: [string, string] = [pair[0], pair[1]];
@@ -52,9 +51,23 @@ function TimeValueEditor(props: ValueEditorProps) {
     props.handleOnChange(next);
   };
   return (
-    <Stack direction="row" spacing={1} className={props.className} sx={{ alignItems: 'flex-start' }}>
-      {input(isDay ? 'From day' : 'From', pair[0], (text) => set(0, text), true)}
-      {input(isDay ? 'To day' : 'To', pair[1], (text) => set(1, text), false)}
+    <Stack className={props.className} spacing={0.25}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+        {ranged ? (
+          <>
+            {input(isDay ? 'From day' : 'From', pair[0], (text) => set(0, text))}
+            <Typography variant="body2" color="text.secondary">
+              and
+            </Typography>
+            {input(isDay ? 'To day' : 'To', pair[1], (text) => set(1, text))}
+          </>
+        ) : (
+          input(isDay ? 'Day' : 'Time', typeof props.value === 'string' ? props.value : '', (text) => props.handleOnChange(text))
+        )}
+      </Stack>
+      <Typography id={captionId} variant="caption" color={problem === null ? 'text.secondary' : 'error'} role={problem === null ? undefined : 'alert'}>
+        {problem ?? caption}
+      </Typography>
     </Stack>
   );
 }

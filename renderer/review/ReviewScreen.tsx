@@ -409,7 +409,14 @@ export function ReviewScreen() {
       </Box>
 
       {/* The filter builder in a side panel: the table keeps the screen, the chips show what is active. */}
-      <Drawer anchor="right" open={builderOpen} onClose={() => setBuilderOpen(false)} slotProps={{ paper: { sx: { width: 'min(760px, 92vw)', p: 2, boxSizing: 'border-box' }, role: 'dialog', 'aria-label': 'Filter events' } as object }}>
+      <Drawer
+        anchor="right"
+        open={builderOpen}
+        onClose={() => setBuilderOpen(false)}
+        // Above the app bar (drawer + 1), so the panel's own header and Done button are never under it.
+        sx={{ zIndex: (theme) => theme.zIndex.modal }}
+        slotProps={{ paper: { sx: { width: 'min(760px, 92vw)', p: 2, boxSizing: 'border-box' }, role: 'dialog', 'aria-label': 'Filter events' } as object }}
+      >
         <Stack direction="row" sx={{ alignItems: 'center', mb: 1 }}>
           <Typography variant="h6" component="h3" sx={{ flexGrow: 1 }}>
             Filter events
