@@ -217,6 +217,7 @@ test.describe('Review screen at 1440×900', () => {
     await from.fill('2030-01-02 00:00');
     await to.fill('2000-01-01 00:00');
     await expect(rule.getByRole('alert')).toContainText('ends before it starts');
+    await page.screenshot({ path: 'tests/artifacts/screenshots/review-filter-panel-1440x900.png', animations: 'disabled' });
     await expect(page.getByTestId('filter-chip')).toHaveCount(0);
     await page.getByRole('button', { name: 'Done' }).click();
     await expect(page.getByTestId('event-table')).toHaveAttribute('data-total', String(everything));
@@ -284,6 +285,10 @@ test.describe('Review screen at 1024×700', () => {
     await page.mouse.up();
     await expect(handle).toHaveAttribute('aria-valuenow', String(before - 24 - 40));
     await page.screenshot({ path: 'tests/artifacts/screenshots/review-1024x700-detail.png', animations: 'disabled' });
+    await page.getByRole('tab', { name: 'Activity' }).click();
+    await expect(page.getByTestId('heatmap-User × source').locator('.heatmap-axis-label').first()).toBeVisible();
+    await page.screenshot({ path: 'tests/artifacts/screenshots/review-activity-1024x700.png', animations: 'disabled' });
+    await page.getByRole('tab', { name: 'Events' }).click();
     // Remembered: the next time the detail opens it has the same width.
     await page.reload();
     await openScreen(page, 'Review');
