@@ -46,3 +46,32 @@ describe('heatmap top-N with an others bucket', () => {
     ).toEqual({ top: ['a', 'b'], others: ['c', 'd'] });
   });
 });
+
+describe('a clicked heatmap cell as a filter chip', () => {
+  it('an "others" cell filters exactly the users and sources behind it, System and no-source included', async () => {
+    const { heatmapChip } = await import('../../../renderer/review/heatmap-model');
+    const chip = heatmapChip({ kind: 'user-source', users: ['7', '', '9'], usersLabel: 'Other users (3)', sources: ['macro', ''], sourcesLabel: 'Other sources (2)', count: 5 }, String);
+    expect(chip.label).toBe('Other users (3) · Other sources (2)');
+    expect(chip.group).toEqual({
+      combinator: 'and',
+      rules: [
+        {
+          combinator: 'or',
+          rules: [
+            { field: 'user', operator: 'in', value: ['7', '9'] },
+            { field: 'user', operator: 'null' },
+          ],
+        },
+        {
+          combinator: 'or',
+          rules: [
+            { field: 'source', operator: '=', value: 'macro' },
+            { field: 'source', operator: 'null' },
+          ],
+        },
+      ],
+    });
+    const single = heatmapChip({ kind: 'source-day', sources: ['crm_ui'], sourcesLabel: 'CRM web/app', day: '2026-03-01', count: 2 }, String);
+    expect(single.group.rules[0]).toEqual({ field: 'source', operator: '=', value: 'crm_ui' });
+  });
+});
