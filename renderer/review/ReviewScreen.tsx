@@ -510,7 +510,7 @@ function SummaryStrip({ summary, zone, flagged }: { summary: ReviewSummary | nul
     { key: 'users', text: summary === null ? '… users' : `${numberFormat.format(summary.users)} user${summary.users === 1 ? '' : 's'}` },
     { key: 'sources', text: summary === null ? '… sources' : `${numberFormat.format(summary.sources)} source${summary.sources === 1 ? '' : 's'}` },
     { key: 'time-span', text: span === null ? 'no time span' : `${span.from.slice(0, 10)} → ${span.to.slice(0, 10)}`, title: span === null ? undefined : `First and last event: ${span.from} → ${span.to} (${zone})` },
-    { key: 'flagged', text: `${numberFormat.format(flagged)} flagged in the cache` },
+    { key: 'flagged', text: `${numberFormat.format(flagged)} flagged`, title: `${numberFormat.format(flagged)} events in the whole cache carry a flag (see Flag rules)` },
   ];
   return (
     <Stack
