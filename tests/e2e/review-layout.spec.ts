@@ -260,6 +260,13 @@ test.describe('Review screen at 1440×900', () => {
     await expect(detail.getByRole('button', { name: 'Save note' })).toBeEnabled();
     await detail.getByRole('button', { name: 'Save note' }).click();
     await expect(detail.getByTestId('detail-note')).toHaveCount(1);
+    // A refusal from main is said, and the note stays in the box.
+    await page.route('**/__auditor/ipc/review%3Aadd-note', (route) => route.fulfill({ json: { ok: false, error: { code: 'CACHE_BUSY', message: 'The cache is busy.', hint: 'Try again in a moment.' } } }));
+    await box.fill('Second thoughts');
+    await detail.getByRole('button', { name: 'Save note' }).click();
+    await expect(detail.getByTestId('note-problem')).toContainText('The note was not saved: The cache is busy. Try again in a moment.');
+    await expect(box).toHaveValue('Second thoughts');
+    await expect(detail.getByTestId('detail-note')).toHaveCount(1);
   });
 });
 
