@@ -251,7 +251,8 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
 
 /** Row and cell styles as CSS on the table: rows are plain <tr>/<td> (cheap to mount while scrolling). */
 const ROW_SX = {
-  '& tr.event-row': { height: ROW_HEIGHT, cursor: 'pointer' },
+  // No text selection on a double-click that opens the detail (values are copied from the detail).
+  '& tr.event-row': { height: ROW_HEIGHT, cursor: 'pointer', userSelect: 'none' },
   '& tr.event-row:hover': { bgcolor: 'action.hover' },
   '& tr.event-row[aria-selected="true"]': { bgcolor: 'rgba(25, 118, 210, 0.12)' },
   '& tr.event-row > td': {

@@ -506,7 +506,11 @@ function SummaryStrip({ summary, zone, flagged }: { summary: ReviewSummary | nul
   const last = summary?.lastAuditedTime ?? null;
   const span = first === null || last === null ? null : { from: formatAuditedTime(first, zone), to: formatAuditedTime(last, zone) };
   const items: Array<{ key: string; text: string; title?: string }> = [
-    { key: 'events', text: summary === null ? '… events' : `${numberFormat.format(summary.events)} of ${numberFormat.format(summary.totalEvents)} events` },
+    {
+      key: 'events',
+      text: summary === null ? '… events' : `${numberFormat.format(summary.events)} of ${numberFormat.format(summary.totalEvents)} events`,
+      title: span === null ? undefined : `First and last event: ${span.from} → ${span.to} (${zone})`,
+    },
     { key: 'users', text: summary === null ? '… users' : `${numberFormat.format(summary.users)} user${summary.users === 1 ? '' : 's'}` },
     { key: 'sources', text: summary === null ? '… sources' : `${numberFormat.format(summary.sources)} source${summary.sources === 1 ? '' : 's'}` },
     { key: 'time-span', text: span === null ? 'no time span' : `${span.from.slice(0, 10)} → ${span.to.slice(0, 10)}`, title: span === null ? undefined : `First and last event: ${span.from} → ${span.to} (${zone})` },
@@ -527,7 +531,7 @@ function SummaryStrip({ summary, zone, flagged }: { summary: ReviewSummary | nul
           key={item.key}
           title={item.title}
           data-testid={`summary-${item.key}`}
-          sx={{ flexShrink: index === 3 ? 1 : 0, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', '&:not(:first-of-type)::before': { content: '"·"', px: 1 } }}
+          sx={{ display: index === 3 ? { xs: 'none', lg: 'list-item' } : 'list-item', flexShrink: index === 3 ? 1 : 0, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', '&:not(:first-of-type)::before': { content: '"·"', px: 1 } }}
         >
           {item.key === 'events' ? (
             <Box component="strong" sx={{ color: 'text.primary' }}>
