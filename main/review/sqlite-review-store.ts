@@ -120,6 +120,9 @@ export class SqliteReviewStore implements ReviewStore {
     const { where, params } = compileReviewFilter(query.filter, query.timeZone);
     const direction = query.sort.direction === 'asc' ? 'ASC' : 'DESC';
     const order = query.sort.column === 'time' ? `e.audited_at_ms ${direction}, e.id ${direction}` : `${SORT_SQL[query.sort.column]} ${direction}, e.audited_at_ms DESC, e.id DESC`;
+    // The row shows the change a field condition matched ("Stage"), not whichever change Zoho listed first.
+    const focus = focusFieldNames(query.filter);
+    const changeJoin = focus.length === 0 ? 'fc.ordinal = 0' : 'fc.ordinal = coalesce((SELECT min(m.ordinal) FROM field_changes m WHERE m.event_rowid = e.id AND m.api_name IN (SELECT value FROM json_each(?))), 0)';
     const rows = this.#db()
       .prepare<unknown[], RowRecord>(
         `SELECT e.id, e.event_id, e.audited_time, e.audited_at_ms, e.action, e.source, e.done_by_id, e.done_by_name,
@@ -129,10 +132,10 @@ export class SqliteReviewStore implements ReviewStore {
            (SELECT group_concat(f.flag) FROM event_flags f WHERE f.event_rowid = e.id) AS flags,
            (SELECT count(*) FROM event_notes n WHERE n.event_id = e.event_id) AS notes,
            rv.state AS review_state, rv.by AS review_by, rv.at AS review_at
-         FROM events e LEFT JOIN field_changes fc ON fc.event_rowid = e.id AND fc.ordinal = 0 LEFT JOIN event_review rv ON rv.event_id = e.event_id
+         FROM events e LEFT JOIN field_changes fc ON fc.event_rowid = e.id AND ${changeJoin} LEFT JOIN event_review rv ON rv.event_id = e.event_id
          WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
       )
-      .all(...params, query.limit, query.offset);
+      .all(...(focus.length === 0 ? [] : [JSON.stringify(focus)]), ...params, query.limit, query.offset);
     const clock = zoneClock(query.timeZone);
     return rows.map((row) => toRow(row, clock));
   }
@@ -400,6 +403,25 @@ function exportStatementsOf(db: CacheDatabase): ExportAnnotationStatements {
     exportStatements.set(db, statements);
   }
   return statements;
+}
+
+/**
+ * Fields a filter asks to have changed ("Field changed is Stage", "… is one of"), outside any negated
+ * group: the table's row then shows that change rather than the event's first one.
+ */
+export function focusFieldNames(group: LocalFilterGroupInput): string[] {
+  if (group.not === true) return [];
+  const names = new Set<string>();
+  for (const node of group.rules) {
+    if ('rules' in node) {
+      for (const name of focusFieldNames(node)) names.add(name);
+      continue;
+    }
+    if (node.field !== 'field' || (node.operator !== '=' && node.operator !== 'in')) continue;
+    const values = Array.isArray(node.value) ? node.value : [node.value];
+    for (const value of values) if (typeof value === 'string' && value !== '') names.add(value);
+  }
+  return [...names];
 }
 
 function toRow(row: RowRecord, clock: ZoneClock): ReviewRow {

@@ -1,5 +1,5 @@
 import type React from 'react';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { Box, Stack, Typography, useTheme } from '@mui/material';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 
@@ -7,6 +7,8 @@ export interface HeatmapCell {
   x: string;
   y: string;
   count: number;
+  /** Zoho's code behind the words (a source), shown in the tooltip. */
+  code?: string;
 }
 
 interface PlottedCell extends HeatmapCell {
@@ -23,7 +25,7 @@ interface Props {
   xTitle: string;
   yTitle: string;
   onCellClick?: (cell: HeatmapCell) => void;
-  /** Label every nth column only (hour-of-week has 168 columns). */
+  /** Label every nth column at most (hour-of-week: each day's start); fewer when the labels would touch. */
   xTickEvery?: number;
   height?: number;
 }
@@ -51,6 +53,39 @@ function intensityColour(from: string, to: string, t: number): string {
 }
 
 const EMPTY_SHAPE = (): React.ReactElement => <g />;
+
+const LABEL_FONT_PX = 11;
+/** Widest a y label may be (px); wider ones end in "…" and show whole on hover (<title>). */
+const Y_LABEL_MAX = 210;
+/** Longest a rotated x label runs (px). */
+const X_LABEL_MAX = 150;
+
+let measureContext: CanvasRenderingContext2D | null | undefined;
+/** Width of `text` in the axis font (canvas metrics; a rough estimate where there is no canvas). */
+function textWidth(text: string, fontFamily: string): number {
+  if (measureContext === undefined) measureContext = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  if (measureContext === null) return text.length * LABEL_FONT_PX * 0.6;
+  measureContext.font = `${LABEL_FONT_PX}px ${fontFamily}`;
+  return measureContext.measureText(text).width;
+}
+
+/** `text` cut to `max` px with "…" (whole words kept whole where possible). */
+function fitText(text: string, max: number, fontFamily: string): string {
+  if (textWidth(text, fontFamily) <= max) return text;
+  let cut = text;
+  while (cut.length > 1 && textWidth(`${cut}…`, fontFamily) > max) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
+}
+
+interface TickProps {
+  x?: number | string;
+  y?: number | string;
+  payload?: { value?: unknown };
+}
+const tickIndex = (payload: TickProps['payload']): number => (typeof payload?.value === 'number' ? payload.value : -1);
+
+/** How the x labels are laid out: level (every `every` columns) or turned (every column). */
+type XLayout = { kind: 'level'; every: number; height: number; rightMargin: number } | { kind: 'turned'; angle: number; height: number; leftOverhang: number };
 
 const levelOf = (count: number, max: number): number => (max <= 0 ? 0 : Math.min(LEVELS - 1, Math.floor(((count - 1) / Math.max(1, max)) * LEVELS)));
 
@@ -168,7 +203,7 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
   const low = theme.palette.mode === 'dark' ? '#1e2a36' : '#e3ecf7';
   const high = theme.palette.primary.main.startsWith('#') ? theme.palette.primary.main : '#1f5fa8';
   const colours = useMemo(() => Array.from({ length: LEVELS }, (_unused, level) => intensityColour(low, high, 0.18 + (0.82 * (level + 1)) / LEVELS)), [low, high]);
-  const chartHeight = height ?? Math.max(150, 64 + yLabels.length * 24);
+
   const [hover, setHover] = useState<{ cell: PlottedCell; from: 'pointer' | 'keys' } | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const [pointer, setPointer] = useState<{ x: number; y: number } | null>(null);
@@ -196,10 +231,81 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
   };
 
   const shown = hover?.cell ?? null;
-  const xTicks = useMemo(() => xLabels.map((_label, index) => index).filter((index) => index % xTickEvery === 0), [xLabels, xTickEvery]);
+  // The box's width decides how the labels fit: level when there is room, else turned; never overlapping.
+  const [boxWidth, setBoxWidth] = useState(0);
+  useEffect(() => {
+    const element = box.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(([entry]) => setBoxWidth(Math.round(entry?.contentRect.width ?? 0)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const fontFamily = String(theme.typography.fontFamily ?? 'sans-serif');
+  const yAxisWidth = useMemo(() => Math.min(Y_LABEL_MAX, Math.max(40, ...yLabels.map((label) => textWidth(label, fontFamily)))) + 12, [yLabels, fontFamily]);
+  const xLayout = useMemo((): XLayout => {
+    const widest = Math.max(0, ...xLabels.map((label) => textWidth(label, fontFamily)));
+    const plotWidth = Math.max(1, boxWidth - yAxisWidth - 24);
+    const band = plotWidth / Math.max(1, xLabels.length);
+    const every = Math.max(xTickEvery, Math.ceil((widest + 12) / band));
+    // Categories (sources) are all labelled, so they turn when they do not fit level; series (hours, days) thin out instead.
+    if (xTickEvery > 1 || every === 1 || xLabels.length > 40) return { kind: 'level', every, height: 30, rightMargin: Math.max(12, Math.ceil(widest / 2 - band / 2) + 4) };
+    const angle = band >= 18 ? 45 : 90;
+    const run = Math.min(X_LABEL_MAX, widest);
+    const radians = (angle * Math.PI) / 180;
+    return { kind: 'turned', angle, height: Math.ceil(run * Math.sin(radians) + LABEL_FONT_PX * Math.cos(radians) + 22), leftOverhang: Math.max(0, Math.ceil(run * Math.cos(radians) - yAxisWidth - band / 2 + 4)) };
+  }, [xLabels, fontFamily, boxWidth, yAxisWidth, xTickEvery]);
+  const xTicks = useMemo(() => {
+    const every = xLayout.kind === 'level' ? xLayout.every : 1;
+    return xLabels.map((_label, index) => index).filter((index) => index % every === 0);
+  }, [xLabels, xLayout]);
+  const labelColour = theme.palette.text.secondary;
+  const renderXTick = useCallback(
+    ({ x: xAt = 0, y: yAt = 0, payload }: TickProps) => {
+      const [x, y] = [Number(xAt), Number(yAt)];
+      const full = xLabels[tickIndex(payload)] ?? '';
+      if (xLayout.kind === 'level')
+        return (
+          <text className="heatmap-axis-label" data-axis="x" data-angle={0} data-anchor-x={x} x={x} y={y + 12} textAnchor="middle" fontSize={LABEL_FONT_PX} fill={labelColour}>
+            {full}
+          </text>
+        );
+      const text = fitText(full, X_LABEL_MAX, fontFamily);
+      return (
+        <text
+          className="heatmap-axis-label"
+          data-axis="x"
+          data-angle={xLayout.angle}
+          data-anchor-x={x}
+          x={x}
+          y={y + 6}
+          transform={`rotate(-${xLayout.angle} ${x} ${y + 6})`}
+          textAnchor="end"
+          dominantBaseline="central"
+          fontSize={LABEL_FONT_PX}
+          fill={labelColour}
+        >
+          {text !== full && <title>{full}</title>}
+          {text}
+        </text>
+      );
+    },
+    [xLabels, xLayout, fontFamily, labelColour],
+  );
+  const renderYTick = useCallback(
+    ({ x: xAt = 0, y: yAt = 0, payload }: TickProps) => {
+      const [x, y] = [Number(xAt), Number(yAt)];
+      const full = yLabels[tickIndex(payload)] ?? '';
+      const text = fitText(full, Y_LABEL_MAX, fontFamily);
+      return (
+        <text className="heatmap-axis-label" data-axis="y" data-angle={0} x={x - 4} y={y} textAnchor="end" dominantBaseline="central" fontSize={LABEL_FONT_PX} fill={labelColour}>
+          {text !== full && <title>{full}</title>}
+          {text}
+        </text>
+      );
+    },
+    [yLabels, fontFamily, labelColour],
+  );
   const yTicks = useMemo(() => yLabels.map((_label, index) => index), [yLabels]);
-  const xFormat = useCallback((index: number) => xLabels[index] ?? '', [xLabels]);
-  const yFormat = useCallback((index: number) => yLabels[index] ?? '', [yLabels]);
   const corners = useMemo(
     () => [
       { xIndex: 0, yIndex: 0 },
@@ -245,18 +351,17 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
           </Typography>
         </Stack>
       </Stack>
-      <ResponsiveContainer width="100%" height={chartHeight}>
-        <ScatterChart margin={{ top: 6, right: 12, bottom: 22, left: 4 }}>
+      <ResponsiveContainer width="100%" height={height ?? Math.max(120, 30 + xLayout.height + yLabels.length * 22)}>
+        <ScatterChart margin={{ top: 6, right: xLayout.kind === 'level' ? xLayout.rightMargin : 12, bottom: 18, left: 4 + (xLayout.kind === 'turned' ? xLayout.leftOverhang : 0) }}>
           <CartesianGrid stroke={theme.palette.divider} strokeDasharray="2 4" />
           <XAxis
             type="number"
             dataKey="xIndex"
             domain={[-0.5, xLabels.length - 0.5]}
             ticks={xTicks}
-            tickFormatter={xFormat}
-            tick={{ fontSize: 11, fill: theme.palette.text.secondary }}
-            height={30}
-            label={{ value: xTitle, position: 'insideBottom', offset: -16, fontSize: 11, fill: theme.palette.text.secondary }}
+            tick={renderXTick}
+            height={xLayout.height}
+            label={{ value: xTitle, position: 'insideBottom', offset: -14, fontSize: LABEL_FONT_PX, fill: labelColour }}
             allowDecimals={false}
             interval={0}
           />
@@ -265,12 +370,11 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
             dataKey="yIndex"
             domain={[-0.5, yLabels.length - 0.5]}
             ticks={yTicks}
-            tickFormatter={yFormat}
-            tick={{ fontSize: 11, fill: theme.palette.text.secondary }}
-            width={132}
+            tick={renderYTick}
+            width={yAxisWidth}
             reversed
             interval={0}
-            {...(yTitle === '' ? {} : { label: { value: yTitle, angle: -90, position: 'insideLeft', fontSize: 11, fill: theme.palette.text.secondary } })}
+            {...(yTitle === '' ? {} : { label: { value: yTitle, angle: -90, position: 'insideLeft', fontSize: LABEL_FONT_PX, fill: labelColour } })}
             allowDecimals={false}
           />
           {/* Two invisible corner points register the axes with recharts; the cells are drawn by CellsLayer. */}
@@ -278,37 +382,46 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
           <CellsLayer plotted={plotted} lookup={lookup} max={max} colours={colours} cursor={shown} outline={theme.palette.text.primary} onHover={onHover} onPick={onPick} />
         </ScatterChart>
       </ResponsiveContainer>
-      {shown !== null && (
-        <Box
-          data-testid="heatmap-tooltip"
-          data-x={shown.x}
-          data-y={shown.y}
-          data-count={shown.count}
-          role="status"
-          sx={{
-            position: 'absolute',
-            pointerEvents: 'none',
-            left: hover?.from === 'pointer' && pointer !== null ? Math.min(pointer.x + 14, (box.current?.clientWidth ?? 400) - 180) : 140,
-            top: hover?.from === 'pointer' && pointer !== null ? pointer.y + 14 : 28,
-            bgcolor: 'background.paper',
-            border: 1,
-            borderColor: 'divider',
-            borderRadius: 1,
-            boxShadow: 3,
-            px: 1,
-            py: 0.5,
-            zIndex: 2,
-            whiteSpace: 'nowrap',
-          }}
-        >
-          <Typography variant="body2">
-            {shown.y} · {shown.x}
-          </Typography>
-          <Typography variant="body2" sx={{ fontWeight: 600 }}>
-            {shown.count.toLocaleString()} event{shown.count === 1 ? '' : 's'}
-          </Typography>
-        </Box>
-      )}
+      {shown !== null && <HeatmapTooltip cell={shown} anchor={hover?.from === 'pointer' && pointer !== null ? pointer : null} frame={box.current} />}
     </Box>
   );
 });
+
+/** The count under the pointer (or the keyboard's cell), kept inside the heatmap's box: it flips left/up near an edge. */
+function HeatmapTooltip({ cell, anchor, frame }: { cell: HeatmapCell; anchor: { x: number; y: number } | null; frame: HTMLDivElement | null }) {
+  const tip = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ width: 200, height: 56 });
+  useLayoutEffect(() => {
+    const element = tip.current;
+    if (element !== null && (element.offsetWidth !== size.width || element.offsetHeight !== size.height)) setSize({ width: element.offsetWidth, height: element.offsetHeight });
+  }, [cell, size.width, size.height]);
+  const frameWidth = frame?.clientWidth ?? 600;
+  const frameHeight = frame?.clientHeight ?? 300;
+  const at = anchor ?? { x: 140, y: 14 };
+  const left = at.x + 14 + size.width <= frameWidth ? at.x + 14 : Math.max(0, at.x - 14 - size.width);
+  const top = at.y + 14 + size.height <= frameHeight ? at.y + 14 : Math.max(0, at.y - 14 - size.height);
+  return (
+    <Box
+      ref={tip}
+      data-testid="heatmap-tooltip"
+      data-x={cell.x}
+      data-y={cell.y}
+      data-code={cell.code}
+      data-count={cell.count}
+      role="status"
+      sx={{ position: 'absolute', pointerEvents: 'none', left, top, maxWidth: 300, bgcolor: 'background.paper', border: 1, borderColor: 'divider', borderRadius: 1, boxShadow: 3, px: 1, py: 0.5, zIndex: 2 }}
+    >
+      <Typography variant="body2">
+        <bdi>{cell.y}</bdi> · <bdi>{cell.x}</bdi>
+      </Typography>
+      {cell.code !== undefined && (
+        <Typography variant="caption" color="text.secondary" component="div" sx={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }}>
+          {cell.code}
+        </Typography>
+      )}
+      <Typography variant="body2" sx={{ fontWeight: 600 }}>
+        {cell.count.toLocaleString()} event{cell.count === 1 ? '' : 's'}
+      </Typography>
+    </Box>
+  );
+}

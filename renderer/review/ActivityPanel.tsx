@@ -1,13 +1,18 @@
 import { useCallback, useMemo, useRef } from 'react';
 import { Box, Paper, Stack } from '@mui/material';
 import type { ReviewFacets, ReviewHeatmaps } from '../../preload/contract';
+import { sourceLabel } from '../../preload/labels';
 import { ActivityHeatmap, type HeatmapCell } from './ActivityHeatmap';
+import { bucketCells, OTHERS_KEY, topKeys, totalsBy, type HeatmapClick } from './heatmap-model';
 import { hourOfWeekLabel, userLabel } from './review-model';
 
-export type HeatmapClick = { kind: 'user-hour-of-week'; userId: string; hour: number; count: number } | { kind: 'source-day'; source: string; day: string; count: number } | { kind: 'user-source'; userId: string; source: string; count: number };
+export type { HeatmapClick } from './heatmap-model';
 
 const DAY_MS = 86_400_000;
 const HOUR_LABELS = Array.from({ length: 168 }, (_unused, hour) => hourOfWeekLabel(hour));
+/** Rows and columns shown by name; the rest is one "others" row or column. */
+const TOP_USERS = 15;
+const TOP_SOURCES = 12;
 
 /** Every day from the first to the last cell, so gaps show as empty columns. */
 function dayRange(days: readonly string[]): string[] {
@@ -25,7 +30,6 @@ function dayRange(days: readonly string[]): string[] {
   return result;
 }
 
-/** The three activity heatmaps for the active filter; a click reports the cell (it becomes a filter chip). */
 /** The same array as last time when the content is the same (axes then skip re-measuring their labels). */
 function useStableList(list: readonly string[] | undefined): readonly string[] {
   const previous = useRef<readonly string[]>([]);
@@ -35,53 +39,104 @@ function useStableList(list: readonly string[] | undefined): readonly string[] {
   return previous.current;
 }
 
+/** Distinct words for keys: a label two keys share gets the key added ("Ravi Kumar (7a3f)"). */
+function distinctLabels(keys: readonly string[], label: (key: string) => string, suffix: (key: string) => string): Map<string, string> {
+  const seen = new Map<string, number>();
+  for (const key of keys) seen.set(label(key), (seen.get(label(key)) ?? 0) + 1);
+  return new Map(keys.map((key) => [key, (seen.get(label(key)) ?? 0) > 1 ? `${label(key)} (${suffix(key)})` : label(key)]));
+}
+
+/** The three activity heatmaps for the active filter; a click reports the cell (it becomes a filter chip and the table shows its events). */
 export function ActivityPanel({ heatmaps, stale, facets, onCellClick }: { heatmaps: ReviewHeatmaps | null; stale: boolean; facets: ReviewFacets | null; onCellClick: (click: HeatmapClick) => void }) {
   const data = useMemo(() => {
     if (heatmaps === null) return null;
-    // Users shown by name; a name shared by two users gets the id added, so rows stay distinct.
-    const ids = [...new Set([...heatmaps.userHourOfWeek.map((cell) => cell.y), ...heatmaps.userSource.map((cell) => cell.y)])];
-    const names = new Map<string, string>();
-    const seen = new Map<string, number>();
-    for (const id of ids) seen.set(userLabel(facets, id), (seen.get(userLabel(facets, id)) ?? 0) + 1);
-    for (const id of ids) names.set(id, (seen.get(userLabel(facets, id)) ?? 0) > 1 ? `${userLabel(facets, id)} (${id.slice(-4)})` : userLabel(facets, id));
-    const idOf = new Map([...names].map(([id, name]) => [name, id]));
-    const userLabels = [...names.values()].sort((a, b) => a.localeCompare(b));
-    const sourceName = (source: string): string => (source === '' ? '(none)' : source);
-    const sources = [...new Set([...heatmaps.sourceDay.map((cell) => cell.y), ...heatmaps.userSource.map((cell) => cell.x)])].sort().map(sourceName);
+    // Busiest users and sources by name (events of the filter: the user × source cells count each event once).
+    const users = topKeys(
+      totalsBy(
+        heatmaps.userSource,
+        (cell) => cell.y,
+        (cell) => cell.count,
+      ),
+      TOP_USERS,
+    );
+    const sources = topKeys(
+      totalsBy(
+        [...heatmaps.userSource.map((cell) => ({ key: cell.x, count: cell.count }))],
+        (cell) => cell.key,
+        (cell) => cell.count,
+      ),
+      TOP_SOURCES,
+    );
+    // Sources seen only on the day map (none, when both maps come from one filter) still get a row.
+    for (const cell of heatmaps.sourceDay) if (!sources.top.includes(cell.y) && !sources.others.includes(cell.y)) sources.others.push(cell.y);
+    const userNames = distinctLabels(
+      users.top,
+      (id) => userLabel(facets, id),
+      (id) => id.slice(-4),
+    );
+    const sourceNames = distinctLabels(sources.top, sourceLabel, (code) => code);
+    const othersUsers = `Other users (${users.others.length})`;
+    const othersSources = `Other sources (${sources.others.length})`;
+    const userName = (key: string): string => (key === OTHERS_KEY ? othersUsers : (userNames.get(key) ?? key));
+    const sourceName = (key: string): string => (key === OTHERS_KEY ? othersSources : (sourceNames.get(key) ?? key));
+    const keepUsers = new Set(users.top);
+    const keepSources = new Set(sources.top);
+    const userRows = [...users.top.map(userName).sort((a, b) => a.localeCompare(b)), ...(users.others.length > 0 ? [othersUsers] : [])];
+    const sourceRows = [...sources.top.map(sourceName).sort((a, b) => a.localeCompare(b)), ...(sources.others.length > 0 ? [othersSources] : [])];
+    const userKey = new Map([...users.top.map((id) => [userName(id), id] as const), [othersUsers, OTHERS_KEY] as const]);
+    const sourceKey = new Map([...sources.top.map((code) => [sourceName(code), code] as const), [othersSources, OTHERS_KEY] as const]);
+    // The source's code rides along for the tooltip (plain words on the axis, Zoho's code on hover).
+    const cell = (x: string, y: string, count: number, source?: string): HeatmapCell => ({ x, y, count, ...(source === undefined || source === OTHERS_KEY ? {} : { code: source === '' ? '(no source)' : source }) });
     return {
-      idOf,
-      userLabels,
+      users,
       sources,
-      hourCells: heatmaps.userHourOfWeek.map((cell) => ({ x: hourOfWeekLabel(cell.x), y: names.get(cell.y) ?? cell.y, count: cell.count })),
-      hourLabels: HOUR_LABELS,
-      dayCells: heatmaps.sourceDay.map((cell) => ({ x: cell.x, y: sourceName(cell.y), count: cell.count })),
-      days: dayRange(heatmaps.sourceDay.map((cell) => cell.x)),
-      userSourceCells: heatmaps.userSource.map((cell) => ({ x: sourceName(cell.x), y: names.get(cell.y) ?? cell.y, count: cell.count })),
+      userKey,
+      sourceKey,
+      userRows,
+      sourceRows,
+      hourCells: bucketCells(heatmaps.userHourOfWeek, null, keepUsers).map((entry) => cell(hourOfWeekLabel(entry.x as number), userName(entry.y), entry.count)),
+      dayCells: bucketCells(
+        heatmaps.sourceDay.map((entry) => ({ x: entry.x, y: entry.y, count: entry.count })),
+        null,
+        keepSources,
+      ).map((entry) => cell(entry.x, sourceName(entry.y), entry.count, entry.y)),
+      days: dayRange(heatmaps.sourceDay.map((entry) => entry.x)),
+      userSourceCells: bucketCells(heatmaps.userSource, keepSources, keepUsers).map((entry) => cell(sourceName(entry.x), userName(entry.y), entry.count, entry.x)),
     };
   }, [heatmaps, facets]);
-  const userLabels = useStableList(data?.userLabels);
-  const sources = useStableList(data?.sources);
+  const userRows = useStableList(data?.userRows);
+  const sourceRows = useStableList(data?.sourceRows);
   const days = useStableList(data?.days);
   // Stable click handlers, so the (memoised) heatmaps re-render only when their data changes.
   const latest = useRef({ data, onCellClick });
   latest.current = { data, onCellClick };
-  const source = (label: string): string => (label === '(none)' ? '' : label);
-  const user = (label: string): string => latest.current.data?.idOf.get(label) ?? label;
-  const onHourCell = useCallback((cell: HeatmapCell) => latest.current.onCellClick({ kind: 'user-hour-of-week', userId: user(cell.y), hour: latest.current.data?.hourLabels.indexOf(cell.x) ?? 0, count: cell.count }), []);
-  const onDayCell = useCallback((cell: HeatmapCell) => latest.current.onCellClick({ kind: 'source-day', source: source(cell.y), day: cell.x, count: cell.count }), []);
-  const onSourceCell = useCallback((cell: HeatmapCell) => latest.current.onCellClick({ kind: 'user-source', userId: user(cell.y), source: source(cell.x), count: cell.count }), []);
+  const usersOf = (label: string): string[] => {
+    const current = latest.current.data;
+    const key = current?.userKey.get(label);
+    if (current === null || current === undefined || key === undefined) return [];
+    return key === OTHERS_KEY ? current.users.others : [key];
+  };
+  const sourcesOf = (label: string): string[] => {
+    const current = latest.current.data;
+    const key = current?.sourceKey.get(label);
+    if (current === null || current === undefined || key === undefined) return [];
+    return key === OTHERS_KEY ? current.sources.others : [key];
+  };
+  const onHourCell = useCallback((cell: HeatmapCell) => latest.current.onCellClick({ kind: 'user-hour-of-week', users: usersOf(cell.y), usersLabel: cell.y, hour: HOUR_LABELS.indexOf(cell.x), count: cell.count }), []);
+  const onDayCell = useCallback((cell: HeatmapCell) => latest.current.onCellClick({ kind: 'source-day', sources: sourcesOf(cell.y), sourcesLabel: cell.y, day: cell.x, count: cell.count }), []);
+  const onSourceCell = useCallback((cell: HeatmapCell) => latest.current.onCellClick({ kind: 'user-source', users: usersOf(cell.y), usersLabel: cell.y, sources: sourcesOf(cell.x), sourcesLabel: cell.x, count: cell.count }), []);
   if (data === null) return <Box sx={{ height: 200 }} />;
   return (
     <Stack spacing={2} data-testid="activity-panel" aria-busy={stale} sx={{ opacity: stale ? 0.6 : 1, transition: 'opacity 120ms' }}>
       <Paper variant="outlined" sx={{ p: 2 }}>
-        <ActivityHeatmap title="User × hour of week" cells={data.hourCells} xLabels={data.hourLabels} yLabels={userLabels} xTitle="Hour of the week (time-zone setting)" yTitle="" xTickEvery={24} onCellClick={onHourCell} />
+        <ActivityHeatmap title="User × hour of week" cells={data.hourCells} xLabels={HOUR_LABELS} yLabels={userRows} xTitle="Hour of the week (time-zone setting)" yTitle="" xTickEvery={24} onCellClick={onHourCell} />
       </Paper>
       <Stack direction={{ xs: 'column', lg: 'row' }} spacing={2}>
-        <Paper variant="outlined" sx={{ p: 2, flex: 3, minWidth: 0 }}>
-          <ActivityHeatmap title="Source × day" cells={data.dayCells} xLabels={days} yLabels={sources} xTitle="Day" yTitle="" xTickEvery={Math.max(1, Math.ceil(days.length / 5))} onCellClick={onDayCell} />
+        <Paper variant="outlined" sx={{ p: 2, flex: 1, minWidth: 0 }}>
+          <ActivityHeatmap title="Source × day" cells={data.dayCells} xLabels={days} yLabels={sourceRows} xTitle="Day" yTitle="" onCellClick={onDayCell} />
         </Paper>
-        <Paper variant="outlined" sx={{ p: 2, flex: 2, minWidth: 0 }}>
-          <ActivityHeatmap title="User × source" cells={data.userSourceCells} xLabels={sources} yLabels={userLabels} xTitle="Source" yTitle="" onCellClick={onSourceCell} />
+        <Paper variant="outlined" sx={{ p: 2, flex: 1, minWidth: 0 }}>
+          <ActivityHeatmap title="User × source" cells={data.userSourceCells} xLabels={sourceRows} yLabels={userRows} xTitle="Source" yTitle="" onCellClick={onSourceCell} />
         </Paper>
       </Stack>
     </Stack>

@@ -6,11 +6,16 @@ import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
 import HistoryOutlined from '@mui/icons-material/HistoryOutlined';
 import { DateTime } from 'luxon';
 import { SYSTEM_ACTOR, type ReviewEventDetail, type ReviewFieldChange } from '../../preload/contract';
-import { call } from '../ipc/client';
 import { diffLines } from './line-diff';
+import { actionLabel, moduleLabel, sourceLabel } from '../../preload/labels';
+import { formatTimestamp } from '../components/time';
+import { call, IpcCallError } from '../ipc/client';
+import { numberFormat } from '../records/format';
 import { FLAG_LABELS, shown } from './review-model';
 
 export const NOTE_TAGS = ['reviewed', 'follow-up', 'suspicious', 'explained'] as const;
+/** What main accepts for one note (contract: review:add-note). */
+export const NOTE_MAX_LENGTH = 5000;
 
 interface Props {
   eventId: string;
@@ -20,6 +25,21 @@ interface Props {
   /** A note was added or removed (the table's note column changes). */
   onNotesChanged: () => void;
   onViewRecordAsOf: (record: { module: string; recordId: string }, eventId: string) => void;
+}
+
+/** A failed request in words, with main's hint when it has one. */
+function errorWords(error: unknown): string {
+  if (error instanceof IpcCallError) return error.hint === undefined ? error.message : `${error.message} ${error.hint}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Zoho's own code beside its plain words (the detail keeps the evidence visible). */
+function Code({ children }: { children: React.ReactNode }) {
+  return (
+    <Typography component="code" variant="caption" color="text.secondary" sx={{ ml: 1, fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }}>
+      {children}
+    </Typography>
+  );
 }
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
@@ -68,26 +88,62 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
     load();
   }, [load]);
 
+  const [noteProblem, setNoteProblem] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  // Counted as main counts it (trimmed), so the button and main agree on what is too long.
+  const noteLength = noteText.trim().length;
+  const noteTooLong = noteLength > NOTE_MAX_LENGTH;
   const addNote = async (): Promise<void> => {
-    await call('review:add-note', { eventId, text: noteText, tag: noteTag === '' ? null : noteTag });
-    setNoteText('');
-    setNoteTag('');
-    load();
-    onNotesChanged();
+    setSaving(true);
+    try {
+      await call('review:add-note', { eventId, text: noteText, tag: noteTag === '' ? null : noteTag });
+      setNoteText('');
+      setNoteTag('');
+      setNoteProblem(null);
+      load();
+      onNotesChanged();
+    } catch (error) {
+      // The note stays in the box: nothing a reviewer wrote is dropped without a word.
+      setNoteProblem(`The note was not saved: ${errorWords(error)}`);
+    } finally {
+      setSaving(false);
+    }
   };
   const removeNote = async (id: number): Promise<void> => {
-    await call('review:delete-note', { id });
-    load();
-    onNotesChanged();
+    try {
+      await call('review:delete-note', { id });
+      setNoteProblem(null);
+      load();
+      onNotesChanged();
+    } catch (error) {
+      setNoteProblem(`The note was not deleted: ${errorWords(error)}`);
+    }
   };
 
   const original = detail === null ? null : DateTime.fromISO(detail.auditedTime, { setZone: true });
   return (
-    <Box data-testid="event-detail" sx={{ width: 520, p: 2, height: '100%', overflow: 'auto' }} role="region" aria-label="Event detail">
+    <Box
+      data-testid="event-detail"
+      sx={{ p: 2, height: '100%', overflow: 'auto', boxSizing: 'border-box' }}
+      role="region"
+      aria-label="Event detail"
+      onKeyDown={(event) => {
+        // Menus and dialogs inside (MUI modals) stop their own Esc; anything else closes the pane.
+        if (event.key === 'Escape' && !event.defaultPrevented) {
+          event.preventDefault();
+          onClose();
+        }
+      }}
+    >
       <Stack direction="row" sx={{ alignItems: 'flex-start', mb: 1 }}>
         <Box sx={{ flexGrow: 1 }}>
-          <Typography variant="h6" sx={{ textTransform: 'capitalize', lineHeight: 1.3 }}>
-            {detail?.action.replace(/_/g, ' ') ?? 'Event'}
+          <Typography variant="h6" component="h3" sx={{ lineHeight: 1.3 }}>
+            {detail === null ? 'Event' : actionLabel(detail.action)}
+            {detail !== null && (
+              <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1 }}>
+                {detail.action}
+              </Typography>
+            )}
           </Typography>
           {detail !== null && (
             <Typography variant="body2" color="text.secondary">
@@ -115,7 +171,15 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
           {detail.flags.length > 0 && (
             <Stack direction="row" spacing={0.5} sx={{ mb: 2, flexWrap: 'wrap' }} data-testid="detail-flags">
               {detail.flags.map((flag) => (
-                <Chip key={flag} size="small" color="warning" label={FLAG_LABELS[flag]} />
+                <Chip
+                  key={flag}
+                  size="small"
+                  variant="outlined"
+                  label={FLAG_LABELS[flag]}
+                  title={`Flag code: ${flag}`}
+                  // Filled warning orange under white text falls short of 4.5:1 (axe color-contrast).
+                  sx={{ color: (theme) => (theme.palette.mode === 'dark' ? theme.palette.warning.light : '#8a4a00'), borderColor: 'warning.main' }}
+                />
               ))}
             </Stack>
           )}
@@ -138,7 +202,7 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
             ) : (
               <>
                 <Pair label="Done by">
-                  {detail.doneBy.name ?? '—'}{' '}
+                  <bdi>{detail.doneBy.name ?? '—'}</bdi>{' '}
                   <Typography component="span" variant="caption" color="text.secondary">
                     {detail.doneBy.id}
                   </Typography>
@@ -150,7 +214,10 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
             )}
             {detail.timelineType !== null && <Pair label="Timeline type">{detail.timelineType}</Pair>}
             {detail.extension !== null && <Pair label="Extension">{detail.extension}</Pair>}
-            <Pair label="Source">{detail.source ?? '—'}</Pair>
+            <Pair label="Source">
+              {sourceLabel(detail.source)}
+              {detail.source !== null && <Code>{detail.source}</Code>}
+            </Pair>
             <Pair label="Automation">
               {detail.automation === null ? (
                 'none — done by a person'
@@ -168,14 +235,14 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
             </Pair>
           </Section>
           <Section title="Record">
-            <Pair label={detail.record.module}>
-              {detail.record.name ?? '—'}{' '}
+            <Pair label={moduleLabel(detail.record.module)}>
+              <bdi>{detail.record.name ?? '—'}</bdi>{' '}
               <Typography component="span" variant="caption" color="text.secondary">
                 {detail.record.id}
               </Typography>
             </Pair>
             {detail.relatedRecord !== null && (
-              <Pair label={`Related ${detail.relatedRecord.module}`}>
+              <Pair label={`Related ${moduleLabel(detail.relatedRecord.module)}`}>
                 {detail.relatedRecord.name ?? '—'}{' '}
                 <Typography component="span" variant="caption" color="text.secondary">
                   {detail.relatedRecord.id}
@@ -203,7 +270,7 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
                 <Paper key={note.id} variant="outlined" sx={{ p: 1.25 }} data-testid="detail-note">
                   <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                     <Typography variant="caption" color="text.secondary" sx={{ flexGrow: 1 }}>
-                      {note.author} · {DateTime.fromMillis(note.at, { zone }).toFormat('yyyy-LL-dd HH:mm')}
+                      {note.author} · {formatTimestamp(note.at, zone)}
                     </Typography>
                     {note.tag !== null && <Chip size="small" label={note.tag} color="primary" variant="outlined" />}
                     <IconButton size="small" aria-label="Delete note" onClick={() => void removeNote(note.id)}>
@@ -217,7 +284,27 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
               ))}
             </Stack>
             <Stack spacing={1}>
-              <TextField label="Add a note" multiline minRows={2} size="small" value={noteText} onChange={(event) => setNoteText(event.target.value)} />
+              <TextField
+                label="Add a note"
+                multiline
+                minRows={2}
+                maxRows={12}
+                size="small"
+                value={noteText}
+                onChange={(event) => setNoteText(event.target.value)}
+                error={noteTooLong}
+                helperText={
+                  noteTooLong
+                    ? `${numberFormat.format(noteLength)} / ${numberFormat.format(NOTE_MAX_LENGTH)} characters — ${numberFormat.format(noteLength - NOTE_MAX_LENGTH)} too many: shorten the note to save it.`
+                    : `${numberFormat.format(noteLength)} / ${numberFormat.format(NOTE_MAX_LENGTH)} characters`
+                }
+                slotProps={{ formHelperText: { 'data-testid': 'note-counter', 'aria-live': 'polite' } as object }}
+              />
+              {noteProblem !== null && (
+                <Alert severity="error" onClose={() => setNoteProblem(null)} data-testid="note-problem">
+                  {noteProblem}
+                </Alert>
+              )}
               <Stack direction="row" spacing={1}>
                 <TextField select size="small" label="Tag" value={noteTag} onChange={(event) => setNoteTag(event.target.value)} sx={{ width: 160 }}>
                   <MenuItem value="">No tag</MenuItem>
@@ -228,7 +315,7 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
                   ))}
                 </TextField>
                 <Box sx={{ flexGrow: 1 }} />
-                <Button variant="contained" disabled={noteText.trim() === ''} onClick={() => void addNote()}>
+                <Button variant="contained" disabled={noteText.trim() === '' || noteTooLong || saving} onClick={() => void addNote()}>
                   Save note
                 </Button>
               </Stack>

@@ -1,8 +1,9 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Box, Table, TableBody, TableCell, TableHead, TableRow, TableSortLabel, Typography } from '@mui/material';
+import { Box, Table, type Theme, TableBody, TableCell, TableHead, TableRow, TableSortLabel, Typography } from '@mui/material';
 import StickyNote2Outlined from '@mui/icons-material/StickyNote2Outlined';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { SYSTEM_ACTOR, type LocalFilterGroupInput, type ReviewColumn, type ReviewRow } from '../../preload/contract';
+import { actionLabel, moduleLabel, sourceLabel } from '../../preload/labels';
 import { FLAG_LABELS, pageInput, requestOnce, shown } from './review-model';
 
 export type SortColumn = 'time' | 'user' | 'source' | 'action' | 'module' | 'record';
@@ -11,7 +12,8 @@ export interface SortState {
   direction: 'asc' | 'desc';
 }
 
-const ROW_HEIGHT = 34;
+// 32 px: 13 px text with room to read, and ≥ 18 rows at 1440×900 with the work bar above the table.
+const ROW_HEIGHT = 32;
 /** Rows per window fetched from main. */
 export const BLOCK = 100;
 const EMPTY_BLOCKS = new Map<number, ReviewRow[]>();
@@ -24,7 +26,7 @@ export const COLUMN_SPEC: Record<ReviewColumn, { label: string; width: number | 
   record: { label: 'Record', width: 132, sort: 'record' },
   field: { label: 'Field', width: 110 },
   change: { label: 'Old → new', width: 'auto' },
-  flags: { label: 'Flags', width: 118 },
+  flags: { label: 'Flags', width: 132 },
   notes: { label: 'Notes', width: 52 },
 };
 
@@ -40,6 +42,8 @@ interface Props {
   selectedId: string | null;
   onSelect: (row: ReviewRow) => void;
   onOpen: (row: ReviewRow) => void;
+  /** Esc in the table (the Review screen closes the detail). */
+  onEscape?: () => void;
   /** Bumped when rows change without a filter change (a note was added, flags recomputed). */
   refreshKey: number;
   onRowsPainted?: (queryKey: string) => void;
@@ -49,7 +53,7 @@ interface Props {
  * The timeline table: virtualised (only the visible rows are in the DOM) and fed by main in blocks of
  * 200 rows fetched as the user scrolls, so 100k events never cross IPC at once.
  */
-export function EventTable({ filter, timeZone, total, sort, onSortChange, columns, zone, selectedId, onSelect, onOpen, refreshKey, onRowsPainted }: Props) {
+export function EventTable({ filter, timeZone, total, sort, onSortChange, columns, zone, selectedId, onSelect, onOpen, onEscape, refreshKey, onRowsPainted }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const queryKey = JSON.stringify({ filter, sort, timeZone, refreshKey });
   // Blocks of rows belong to the query they were fetched for; rows of an older query are never shown.
@@ -57,6 +61,8 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
   const blocks = store.key === queryKey ? store.blocks : EMPTY_BLOCKS;
   const pending = useRef<{ key: string; blocks: Set<number> }>({ key: queryKey, blocks: new Set() });
   const [selectedIndex, setSelectedIndex] = useState<number>(-1);
+  // A window main could not answer: said in the table (never rows left loading forever).
+  const [failure, setFailure] = useState<{ key: string; message: string } | null>(null);
 
   const virtualizer = useVirtualizer({
     count: total,
@@ -79,7 +85,10 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
             if (previous.key === queryKey) return { key: queryKey, blocks: new Map(previous.blocks).set(block, rows) };
             return { key: queryKey, blocks: new Map([[block, rows]]) };
           }),
-        () => pending.current.key === queryKey && pending.current.blocks.delete(block),
+        (error: unknown) => {
+          if (pending.current.key === queryKey) pending.current.blocks.delete(block);
+          setFailure({ key: queryKey, message: error instanceof Error ? error.message : String(error) });
+        },
       );
     },
     [queryKey],
@@ -117,6 +126,10 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
     if (row !== undefined) onSelect(row);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key === 'Escape' && onEscape !== undefined) {
+      onEscape();
+      return;
+    }
     if (total === 0) return;
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
     const current = selectedIndex < 0 ? -1 : selectedIndex;
@@ -166,28 +179,39 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
     <Box
       ref={scrollRef}
       tabIndex={0}
-      role="grid"
-      aria-label="Timeline events"
-      aria-rowcount={total}
+      role="region"
+      aria-label="Timeline events: ↑/↓ move, Enter opens the detail"
       data-testid="event-table"
       data-total={total}
       onKeyDown={onKeyDown}
-      sx={{ flex: 1, minHeight: 300, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1, bgcolor: 'background.paper', outline: 'none', '&:focus-visible': { boxShadow: (theme) => `0 0 0 2px ${theme.palette.primary.main}` } }}
+      sx={{ flex: 1, minHeight: 120, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1, bgcolor: 'background.paper', outline: 'none', '&:focus-visible': { boxShadow: (theme) => `0 0 0 2px ${theme.palette.primary.main}` } }}
     >
-      <Table size="small" stickyHeader sx={{ tableLayout: 'fixed', minWidth: tableMinWidth, '& th': { fontSize: 13, px: 1 }, ...ROW_SX }}>
+      {/* A grid of rows (ARIA): the rows and cells are the table's own; the header row is row 1. */}
+      <Table size="small" stickyHeader role="grid" aria-label="Timeline events" aria-rowcount={total + 1} sx={{ tableLayout: 'fixed', minWidth: tableMinWidth, '& th': { fontSize: 13, px: 1 }, ...ROW_SX }}>
         <colgroup>
           {visibleColumns.map((column) => (
             <col key={column} style={{ width: COLUMN_SPEC[column].width }} />
           ))}
         </colgroup>
         <TableHead>
-          <TableRow>
+          <TableRow aria-rowindex={1}>
             {visibleColumns.map((column) => {
               const spec = COLUMN_SPEC[column];
               return (
                 <TableCell key={column} sortDirection={spec.sort === sort.column ? sort.direction : false} sx={{ fontWeight: 600, bgcolor: 'background.paper' }}>
                   {spec.sort === undefined ? (
                     spec.label
+                  ) : column === 'time' ? (
+                    <TableSortLabel
+                      active={sort.column === 'time'}
+                      direction={sort.column === 'time' ? sort.direction : 'asc'}
+                      onClick={() => onSortChange({ column: 'time', direction: sort.column === 'time' && sort.direction === 'desc' ? 'asc' : 'desc' })}
+                    >
+                      Time
+                      <Box component="span" sx={{ fontWeight: 400, color: 'text.secondary', ml: 0.75, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                        {zone}
+                      </Box>
+                    </TableSortLabel>
                   ) : (
                     <TableSortLabel
                       active={sort.column === spec.sort}
@@ -216,13 +240,19 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
           No events match the filter.
         </Typography>
       )}
+      {failure !== null && failure.key === queryKey && (
+        <Typography role="alert" color="error" sx={{ p: 2, textAlign: 'center', position: 'sticky', left: 0, bottom: 0, bgcolor: 'background.paper' }} data-testid="event-table-failure">
+          The events could not be read: {failure.message}
+        </Typography>
+      )}
     </Box>
   );
 }
 
 /** Row and cell styles as CSS on the table: rows are plain <tr>/<td> (cheap to mount while scrolling). */
 const ROW_SX = {
-  '& tr.event-row': { height: ROW_HEIGHT, cursor: 'pointer' },
+  // No text selection on a double-click that opens the detail (values are copied from the detail).
+  '& tr.event-row': { height: ROW_HEIGHT, cursor: 'pointer', userSelect: 'none' },
   '& tr.event-row:hover': { bgcolor: 'action.hover' },
   '& tr.event-row[aria-selected="true"]': { bgcolor: 'rgba(25, 118, 210, 0.12)' },
   '& tr.event-row > td': {
@@ -239,8 +269,10 @@ const ROW_SX = {
   '& .dim': { color: 'text.disabled' },
   '& .old': { color: 'text.secondary', textDecoration: 'line-through', textDecorationColor: 'rgba(127,127,127,0.5)' },
   '& .time': { fontVariantNumeric: 'tabular-nums' },
-  '& .pill': { display: 'inline-block', px: 0.75, borderRadius: 5, border: 1, fontSize: 11, lineHeight: '18px', mr: 0.5, verticalAlign: 'middle' },
-  '& .pill.warn': { color: 'warning.dark', borderColor: 'warning.light' },
+  // A pill longer than its column ends in '…' (the cell's title has every flag in full).
+  '& .pill': { display: 'inline-block', px: 0.75, borderRadius: 5, border: 1, fontSize: 11, lineHeight: '18px', mr: 0.5, verticalAlign: 'middle', maxWidth: 'calc(100% - 22px)', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  // Darker than the palette's warning.dark: 11 px text needs 4.5:1 on the row (axe color-contrast).
+  '& .pill.warn': { color: (theme: Theme) => (theme.palette.mode === 'dark' ? theme.palette.warning.light : '#8a4a00'), borderColor: 'warning.light' },
   '& .pill.error': { color: 'error.dark', borderColor: 'error.light' },
   '& .pill.auto': { color: 'text.secondary', borderColor: 'divider', ml: 0.5 },
   '& .pill.auto.pathfinder': { color: 'info.dark', borderColor: 'info.light', ml: 0 },
@@ -261,9 +293,10 @@ const EventRowView = memo(function EventRowView({ index, row, columns, zone, sel
     <tr
       className="event-row"
       aria-selected={selected}
-      aria-rowindex={index + 1}
+      aria-rowindex={index + 2}
       data-testid={row === undefined ? 'event-row-loading' : 'event-row'}
       data-event-id={row?.eventId}
+      tabIndex={-1}
       onClick={() => onActivate(index, row, false)}
       onDoubleClick={() => onActivate(index, row, true)}
     >
@@ -287,11 +320,12 @@ function cellTitle(column: ReviewColumn, row: ReviewRow): string | undefined {
     case 'user':
       return userText(row);
     case 'source':
-      return row.automation === null ? (row.source ?? undefined) : `${row.source ?? '—'} · ${row.automation}`;
+      // The plain words on screen; Zoho's code in the tooltip.
+      return `${sourceLabel(row.source)} (${row.source ?? 'no source'})${row.automation === null ? '' : ` · ${row.automation}`}`;
     case 'action':
-      return row.action;
+      return `${actionLabel(row.action)} (${row.action})`;
     case 'record':
-      return `${row.record.module}/${row.record.id} ${row.record.name ?? ''}${row.relatedRecord === null ? '' : ` · on ${row.relatedRecord.module} ${row.relatedRecord.name ?? row.relatedRecord.id}`}`;
+      return `${moduleLabel(row.record.module)} (${row.record.module}/${row.record.id}) ${row.record.name ?? ''}${row.relatedRecord === null ? '' : ` · on ${moduleLabel(row.relatedRecord.module)} ${row.relatedRecord.name ?? row.relatedRecord.id}`}`;
     case 'field':
       return row.firstChange === null ? undefined : `${row.firstChange.label ?? row.firstChange.apiName} (${row.firstChange.apiName})`;
     case 'change':
@@ -319,21 +353,21 @@ function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zon
         row.automation?.startsWith('Pathfinder: ') === true ? (
           <>
             <span className="pill auto pathfinder">{row.automation.replace(/ \(.*\)$/, '')}</span>
-            {row.source ?? '—'}
+            {sourceLabel(row.source)}
           </>
         ) : (
           <>
-            {row.source ?? '—'}
+            {sourceLabel(row.source)}
             {row.automation !== null && <span className="pill auto">auto</span>}
           </>
         )
       );
     case 'action':
-      return <>{row.action.replace(/_/g, ' ')}</>;
+      return <>{actionLabel(row.action)}</>;
     case 'record':
       return (
         <>
-          <span className="muted">{row.record.module} </span>
+          <span className="muted">{moduleLabel(row.record.module)} </span>
           {row.record.name ?? row.record.id}
         </>
       );

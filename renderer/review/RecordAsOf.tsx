@@ -2,9 +2,8 @@ import { useEffect, useState } from 'react';
 import { Alert, Autocomplete, Box, Button, Chip, IconButton, List, ListItemButton, ListItemText, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
 import NavigateBeforeOutlined from '@mui/icons-material/NavigateBeforeOutlined';
 import NavigateNextOutlined from '@mui/icons-material/NavigateNextOutlined';
-import { DateTime } from 'luxon';
 import type { RecordStateView, ReviewFacets } from '../../preload/contract';
-import { formatAuditedTime } from '../components/time';
+import { formatAuditedTime, parseTypedTime, TYPED_TIME_PLACEHOLDER, zoneCaption } from '../components/time';
 import { call } from '../ipc/client';
 import { shown } from './review-model';
 
@@ -63,13 +62,24 @@ export function RecordAsOf({ facets, target, onTargetChange, zone, inputZone }: 
           onChange={(_event, record) => record !== null && onTargetChange({ record: { module: record.module, recordId: record.recordId } })}
           renderInput={(params) => <TextField {...params} label="Record" />}
         />
-        <TextField size="small" type="datetime-local" label="As of" value={time} onChange={(event) => setTime(event.target.value)} slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 1 } }} />
+        {/* ISO-like 24-hour text in the named zone (a browser's datetime-local shows mm/dd/yyyy AM/PM and no zone). */}
+        <TextField
+          size="small"
+          label="As of"
+          placeholder={TYPED_TIME_PLACEHOLDER}
+          value={time}
+          onChange={(event) => setTime(event.target.value)}
+          error={time.trim() !== '' && parseTypedTime(time, inputZone) === null}
+          helperText={time.trim() !== '' && parseTypedTime(time, inputZone) === null ? 'Type yyyy-mm-dd hh:mm (24-hour).' : zoneCaption(inputZone)}
+          slotProps={{ inputLabel: { shrink: true } }}
+          sx={{ width: 230 }}
+        />
         <Button
           variant="outlined"
-          disabled={state === null || time === ''}
+          disabled={state === null || parseTypedTime(time, inputZone) === null}
           onClick={() => {
-            const at = DateTime.fromISO(time, { zone: inputZone });
-            if (state !== null && at.isValid) load({ record: { module: state.record.module, recordId: state.record.recordId }, atTime: at.toISO() ?? time });
+            const at = parseTypedTime(time, inputZone);
+            if (state !== null && at !== null) load({ record: { module: state.record.module, recordId: state.record.recordId }, atTime: at.toISO() ?? time });
           }}
         >
           Show

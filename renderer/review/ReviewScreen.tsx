@@ -1,31 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  Alert,
-  Badge,
-  Box,
-  Button,
-  Checkbox,
-  Chip,
-  Collapse,
-  Dialog,
-  Drawer,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  Divider,
-  IconButton,
-  ListItemIcon,
-  ListItemText,
-  Menu,
-  MenuItem,
-  Paper,
-  Stack,
-  Tab,
-  Tabs,
-  TextField,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Checkbox, Chip, Dialog, Drawer, DialogActions, DialogContent, DialogTitle, IconButton, ListItemIcon, ListItemText, Menu, MenuItem, Stack, Tab, Tabs, TextField, Tooltip, Typography } from '@mui/material';
 import BookmarkBorderOutlined from '@mui/icons-material/BookmarkBorderOutlined';
 import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
 import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
@@ -33,23 +7,26 @@ import FileDownloadOutlined from '@mui/icons-material/FileDownloadOutlined';
 import FlagOutlined from '@mui/icons-material/FlagOutlined';
 import ViewColumnOutlined from '@mui/icons-material/ViewColumnOutlined';
 import type { RuleGroupType } from 'react-querybuilder';
-import { REVIEW_COLUMNS, type LocalFilterRuleInput, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
-import { ScreenHeader } from '../components/ScreenHeader';
-import { formatAuditedTime } from '../components/time';
+import { REVIEW_COLUMNS, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
+import { SplitHandle, useStoredNumber } from '../components/SplitHandle';
+import { formatAuditedTime, zoneCaption } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
 import { numberFormat } from '../records/format';
 import { useTimeZone } from '../settings/SettingsContext';
-import { ActivityPanel, type HeatmapClick } from './ActivityPanel';
+import { ActivityPanel } from './ActivityPanel';
+import { heatmapChip, type HeatmapClick } from './heatmap-model';
 import { EventDetail } from './EventDetail';
 import { ExportViewDialog } from './ExportViewDialog';
 import { BLOCK, COLUMN_SPEC, EventTable, type SortState } from './EventTable';
 import { FlagRulesDialog } from './FlagRulesDialog';
 import { FIELD_LABELS, LocalFilterBuilder } from './LocalFilterBuilder';
 import { RecordAsOf, type AsOfTarget } from './RecordAsOf';
-import { activeFilter, describeGroup, describeRule, hourOfWeekLabel, pageInput, prefetch, requestOnce, toWireGroup, userLabel, type FilterChip } from './review-model';
-import { ZohoFilterBuilder } from './ZohoFilterBuilder';
+import { activeFilter, describeGroup, describeRule, hourOfWeekLabel, pageInput, prefetch, requestOnce, toWireGroup, type FilterChip } from './review-model';
 
-type TabId = 'events' | 'activity' | 'as-of' | 'zoho';
+type TabId = 'events' | 'activity' | 'as-of';
+/** The detail pane's width: at least this, and the table keeps at least TABLE_MIN beside it. */
+const DETAIL_MIN = 320;
+const TABLE_MIN = 360;
 const EMPTY_QUERY: RuleGroupType = { combinator: 'and', rules: [] };
 
 /** Quiet, MUI-consistent look for react-querybuilder's groups and its (contained, secondary) buttons. */
@@ -119,7 +96,7 @@ export function ReviewScreen() {
   const [problem, setProblem] = useState<string | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const [asOf, setAsOf] = useState<AsOfTarget | null>(null);
-  const [builderOpen, setBuilderOpen] = useState(true);
+  const [builderOpen, setBuilderOpen] = useState(false);
   const [rulesOpen, setRulesOpen] = useState(false);
   const [columnsMenu, setColumnsMenu] = useState<HTMLElement | null>(null);
   const [savedMenu, setSavedMenu] = useState<HTMLElement | null>(null);
@@ -218,22 +195,10 @@ export function ReviewScreen() {
   };
 
   const addChip = (click: HeatmapClick): void => {
-    // '' is the heatmaps' row of system actions (no user): "User is System".
-    const user = (id: string): LocalFilterRuleInput => (id === '' ? { field: 'user', operator: 'null' } : { field: 'user', operator: '=', value: id });
-    const source = (value: string): LocalFilterRuleInput => (value === '' ? { field: 'source', operator: 'null' } : { field: 'source', operator: '=', value });
-    let chip: FilterChip;
-    if (click.kind === 'user-hour-of-week') {
-      chip = {
-        id: `${click.kind}:${click.userId}:${click.hour}`,
-        label: `${userLabel(facets, click.userId)} · ${hourOfWeekLabel(click.hour)}`,
-        group: { combinator: 'and', rules: [user(click.userId), { field: 'hourOfWeek', operator: '=', value: String(click.hour) }] },
-      };
-    } else if (click.kind === 'source-day') {
-      chip = { id: `${click.kind}:${click.source}:${click.day}`, label: `${click.source || '(no source)'} · ${click.day}`, group: { combinator: 'and', rules: [source(click.source), { field: 'day', operator: '=', value: click.day }] } };
-    } else {
-      chip = { id: `${click.kind}:${click.userId}:${click.source}`, label: `${userLabel(facets, click.userId)} · ${click.source || '(no source)'}`, group: { combinator: 'and', rules: [user(click.userId), source(click.source)] } };
-    }
+    const chip = heatmapChip(click, hourOfWeekLabel);
     changeChips((list) => (list.some((existing) => existing.id === chip.id) ? list : [...list, chip]));
+    // The cell's events, shown: the table, narrowed.
+    setTab('events');
   };
 
   const removeBuilderRule = (index: number): void => changeQuery((current) => ({ ...current, rules: current.rules.filter((_rule, position) => position !== index) }));
@@ -264,110 +229,130 @@ export function ReviewScreen() {
   const currentView = chips.length === 0 ? (saved.find((entry) => JSON.stringify(entry.filter) === JSON.stringify(filter)) ?? null) : null;
 
   const openEvent = (row: { eventId: string }): void => setOpenedId(row.eventId);
+  /** Closing the detail (Esc, ✕) puts the keyboard back on the row it shows, so ↑/↓ go on from there. */
+  const closeDetail = (): void => {
+    const eventId = openedId;
+    setOpenedId(null);
+    afterPaint(() => {
+      const table = document.querySelector<HTMLElement>('[data-testid="event-table"]');
+      const row = eventId === null ? null : (table?.querySelector<HTMLElement>(`tr[data-event-id="${CSS.escape(eventId)}"]`) ?? null);
+      (row ?? table)?.focus({ preventScroll: false });
+    });
+  };
+
+  // The detail pane's width, remembered; never so wide that the table gets less than TABLE_MIN.
+  const splitRef = useRef<HTMLDivElement>(null);
+  const [detailWidth, setDetailWidth] = useStoredNumber('timeline-auditor.review.detail-width', 440);
+  const [splitWidth, setSplitWidth] = useState(0);
   useEffect(() => {
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape') setOpenedId(null);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+    const element = splitRef.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(([entry]) => setSplitWidth(entry?.contentRect.width ?? 0));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [tab]);
+  const detailMax = Math.max(DETAIL_MIN, splitWidth - TABLE_MIN);
+  const detailWidthShown = Math.max(DETAIL_MIN, Math.min(detailMax, detailWidth));
 
   return (
-    <Box sx={{ p: 3, pb: 2, height: 'calc(100vh - 48px)', display: 'flex', flexDirection: 'column', boxSizing: 'border-box', minWidth: 0 }}>
-      <ScreenHeader
-        title="Review"
-        subtitle="Read, filter and flag the changes made to your records — from the local cache, offline."
-        actions={
-          <Stack direction="row" spacing={1}>
-            <Button variant="outlined" startIcon={<FlagOutlined />} onClick={() => setRulesOpen(true)} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
-              Flag rules
-            </Button>
-            <Button variant="contained" startIcon={<FileDownloadOutlined />} onClick={() => setExportOpen(true)} disabled={summary?.events === 0} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
-              Export…
-            </Button>
-          </Stack>
-        }
-      />
-      {/* The summary and the local filter belong to the events and their heatmaps; the other tabs get the room. */}
+    <Box sx={{ px: 2, pt: 1.5, pb: 1, height: 'calc(100vh - 48px)', display: 'flex', flexDirection: 'column', boxSizing: 'border-box', minWidth: 0 }}>
+      {/* One line: the title, the counts for the filter, the actions — the rest of the height is the table's. */}
+      <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', mb: 1, minWidth: 0 }}>
+        <Typography variant="h5" component="h2" title="Read, filter and flag the changes made to your records — from the local cache, offline." sx={{ flexShrink: 0 }}>
+          Review
+        </Typography>
+        <SummaryStrip summary={summary} zone={zone} flagged={flagged} />
+        <Button variant="outlined" size="small" startIcon={<FlagOutlined />} onClick={() => setRulesOpen(true)} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+          Flag rules
+        </Button>
+        <Button variant="contained" size="small" startIcon={<FileDownloadOutlined />} onClick={() => setExportOpen(true)} disabled={summary?.events === 0} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+          Export…
+        </Button>
+      </Stack>
+      {/* The local filter belongs to the events and their heatmaps; the builder opens in a side panel. */}
       {(tab === 'events' || tab === 'activity') && (
         <>
-          <SummaryStrip summary={summary} zone={zone} flagged={flagged} />
-
-          <Paper variant="outlined" sx={{ mt: 2, px: 1.5, py: 1 }}>
-            <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} data-testid="filter-chips">
-              <Button size="small" startIcon={<FilterAltOutlined />} onClick={() => setBuilderOpen((open) => !open)} aria-expanded={builderOpen}>
-                {builderOpen ? 'Hide filter' : 'Edit filter'}
+          <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 0.5, minHeight: 32 }} data-testid="filter-chips">
+            <Button size="small" variant={builderOpen ? 'contained' : 'outlined'} startIcon={<FilterAltOutlined />} onClick={() => setBuilderOpen(true)} aria-haspopup="dialog" aria-expanded={builderOpen}>
+              Edit filter
+            </Button>
+            {!hasFilter && (
+              <Typography variant="body2" color="text.secondary">
+                All events — no filter.
+              </Typography>
+            )}
+            {builderChips.map((chip) => (
+              <Chip key={`b${chip.index}`} size="small" label={chip.label} title={chip.label} onDelete={() => removeBuilderRule(chip.index)} data-testid="filter-chip" sx={{ maxWidth: 420 }} />
+            ))}
+            {chips.map((chip) => (
+              <Chip
+                key={chip.id}
+                size="small"
+                color="primary"
+                variant="outlined"
+                label={chip.label}
+                title={chip.label}
+                onDelete={() => changeChips((list) => list.filter((entry) => entry.id !== chip.id))}
+                data-testid="filter-chip"
+                sx={{ maxWidth: 420 }}
+              />
+            ))}
+            <Box sx={{ flexGrow: 1 }} />
+            {hasFilter && (
+              <Button size="small" onClick={() => (changeQuery(EMPTY_QUERY), changeChips([]))}>
+                Clear all
               </Button>
-              <Divider orientation="vertical" flexItem />
-              {!hasFilter && (
-                <Typography variant="body2" color="text.secondary">
-                  All events — no filter.
-                </Typography>
-              )}
-              {builderChips.map((chip) => (
-                <Chip key={`b${chip.index}`} size="small" label={chip.label} onDelete={() => removeBuilderRule(chip.index)} data-testid="filter-chip" sx={{ maxWidth: 420 }} />
-              ))}
-              {chips.map((chip) => (
-                <Chip key={chip.id} size="small" color="primary" variant="outlined" label={chip.label} onDelete={() => changeChips((list) => list.filter((entry) => entry.id !== chip.id))} data-testid="filter-chip" />
-              ))}
-              <Box sx={{ flexGrow: 1 }} />
-              {hasFilter && (
-                <Button size="small" onClick={() => (changeQuery(EMPTY_QUERY), changeChips([]))}>
-                  Clear all
-                </Button>
-              )}
-              <Button size="small" startIcon={<BookmarkBorderOutlined />} onClick={(event) => setSavedMenu(event.currentTarget)}>
-                Saved{saved.length > 0 ? ` (${saved.length})` : ''}
-              </Button>
-              <Button size="small" variant="outlined" disabled={!hasFilter} onClick={() => setSaveName('')}>
-                Save…
-              </Button>
-            </Stack>
-            <Collapse in={builderOpen} unmountOnExit>
-              <Box sx={{ pt: 1, maxHeight: 220, overflow: 'auto', ...BUILDER_SX }} data-testid="local-filter">
-                <LocalFilterBuilder query={query} onChange={changeQuery} facets={facets} />
-              </Box>
-            </Collapse>
-          </Paper>
+            )}
+            <Button size="small" startIcon={<BookmarkBorderOutlined />} onClick={(event) => setSavedMenu(event.currentTarget)}>
+              Saved{saved.length > 0 ? ` (${saved.length})` : ''}
+            </Button>
+            <Button size="small" variant="outlined" disabled={!hasFilter} onClick={() => setSaveName('')}>
+              Save…
+            </Button>
+          </Stack>
           {problem !== null && (
-            <Alert severity="warning" sx={{ mt: 1 }} onClose={() => setProblem(null)}>
+            <Alert severity="warning" sx={{ mt: 0.5, py: 0 }} onClose={() => setProblem(null)}>
               {problem}
             </Alert>
           )}
           {notice !== null && (
-            <Alert severity="info" sx={{ mt: 1, py: 0 }} onClose={() => setNotice(null)} data-testid="review-notice">
+            <Alert severity="info" sx={{ mt: 0.5, py: 0 }} onClose={() => setNotice(null)} data-testid="review-notice">
               {notice}
             </Alert>
           )}
         </>
       )}
 
-      <Stack direction="row" sx={{ alignItems: 'center', borderBottom: 1, borderColor: 'divider', mt: 1 }}>
+      <Stack direction="row" sx={{ alignItems: 'center', borderBottom: 1, borderColor: 'divider', mt: 0.5 }}>
         <Tabs
           value={tab}
           onChange={(_event, value: TabId) => {
             setTab(value);
             setOpenedId(null);
           }}
-          sx={{ flexGrow: 1, minHeight: 40, '& .MuiTab-root': { minHeight: 40 } }}
+          sx={{ flexGrow: 1, minHeight: 36, '& .MuiTab-root': { minHeight: 36, py: 0.5 } }}
         >
           <Tab value="events" label="Events" />
           <Tab value="activity" label="Activity" />
           <Tab value="as-of" label="Record as of…" />
-          <Tab value="zoho" label="Zoho filter" />
         </Tabs>
         {tab === 'events' && (
-          <Tooltip title="Choose columns">
-            <IconButton aria-label="Choose columns" onClick={(event) => setColumnsMenu(event.currentTarget)}>
-              <ViewColumnOutlined />
-            </IconButton>
-          </Tooltip>
+          <>
+            <Typography variant="caption" color="text.secondary" sx={{ mr: 1, display: { xs: 'none', md: 'block' } }}>
+              ↑/↓ move · Enter opens the detail · Esc closes it
+            </Typography>
+            <Tooltip title="Choose columns">
+              <IconButton size="small" aria-label="Choose columns" onClick={(event) => setColumnsMenu(event.currentTarget)}>
+                <ViewColumnOutlined />
+              </IconButton>
+            </Tooltip>
+          </>
         )}
       </Stack>
 
-      <Box sx={{ flex: 1, minHeight: 0, display: 'flex', pt: 1.5 }}>
+      <Box sx={{ flex: 1, minHeight: 0, display: 'flex', pt: 1 }}>
         {tab === 'events' && (
-          <Stack direction="row" spacing={1.5} sx={{ flex: 1, minWidth: 0, minHeight: 0 }}>
+          <Box ref={splitRef} sx={{ flex: 1, minWidth: 0, minHeight: 0, display: 'flex' }}>
             <Box sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column' }}>
               <EventTable
                 filter={filter}
@@ -383,49 +368,72 @@ export function ReviewScreen() {
                   if (openedId !== null) setOpenedId(row.eventId);
                 }}
                 onOpen={openEvent}
+                onEscape={() => openedId !== null && closeDetail()}
                 refreshKey={refreshKey}
                 onRowsPainted={onRowsPainted}
               />
-              <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>
-                ↑/↓ move · Enter opens the detail · Esc closes it · double-click a row
-              </Typography>
             </Box>
-          </Stack>
+            {/* The detail: a pane beside the table, as wide as the person left it (drag or ←/→ on the handle). */}
+            {openedId !== null && (
+              <>
+                <SplitHandle width={detailWidthShown} min={DETAIL_MIN} max={detailMax} onChange={setDetailWidth} label="Resize the event detail" />
+                <Box sx={{ width: detailWidthShown, flexShrink: 0, minHeight: 0, border: 1, borderColor: 'divider', borderRadius: 1, bgcolor: 'background.paper', overflow: 'hidden' }}>
+                  <EventDetail
+                    eventId={openedId}
+                    zone={zone}
+                    onClose={closeDetail}
+                    onNotesChanged={() => {
+                      setRefreshKey((value) => value + 1);
+                      loadFacets();
+                    }}
+                    onViewRecordAsOf={(record, eventId) => {
+                      setAsOf({ record, eventId });
+                      setTab('as-of');
+                      setOpenedId(null);
+                    }}
+                  />
+                </Box>
+              </>
+            )}
+          </Box>
         )}
         {tab === 'activity' && (
-          <Box sx={{ flex: 1, overflow: 'auto', minWidth: 0, minHeight: 520 }}>
+          <Box sx={{ flex: 1, overflow: 'auto', minWidth: 0 }}>
             <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-              Counts for the active filter. Hover a cell for its count; click it to narrow the table to its events.
+              Counts for the active filter. Hover a cell for its count; click it to narrow the table to its events and show them.
             </Typography>
             <ActivityPanel heatmaps={heatmaps?.value ?? null} stale={heatmaps !== null && heatmaps.key !== filterKey} facets={facets} onCellClick={addChip} />
           </Box>
         )}
         {tab === 'as-of' && <RecordAsOf facets={facets} target={asOf} onTargetChange={setAsOf} zone={zone} inputZone={zone} />}
-        {tab === 'zoho' && (
-          <Box sx={{ flex: 1, overflow: 'auto' }}>
-            <ZohoFilterBuilder facets={facets} inputZone={zone} />
-          </Box>
-        )}
       </Box>
 
-      {/* The detail: a panel over the right of the screen, full height; the table stays usable (no backdrop). */}
-      <Drawer anchor="right" variant="persistent" open={openedId !== null} sx={{ '& .MuiDrawer-paper': { top: 48, height: 'calc(100% - 48px)', boxShadow: 6, borderLeft: 1, borderColor: 'divider' } }}>
-        {openedId !== null && (
-          <EventDetail
-            eventId={openedId}
-            zone={zone}
-            onClose={() => setOpenedId(null)}
-            onNotesChanged={() => {
-              setRefreshKey((value) => value + 1);
-              loadFacets();
-            }}
-            onViewRecordAsOf={(record, eventId) => {
-              setAsOf({ record, eventId });
-              setTab('as-of');
-              setOpenedId(null);
-            }}
-          />
-        )}
+      {/* The filter builder in a side panel: the table keeps the screen, the chips show what is active. */}
+      <Drawer
+        anchor="right"
+        open={builderOpen}
+        onClose={() => setBuilderOpen(false)}
+        // Above the app bar (drawer + 1), so the panel's own header and Done button are never under it.
+        sx={{ zIndex: (theme) => theme.zIndex.modal }}
+        slotProps={{ paper: { sx: { width: 'min(760px, 92vw)', p: 2, boxSizing: 'border-box' }, role: 'dialog', 'aria-label': 'Filter events' } as object }}
+      >
+        <Stack direction="row" sx={{ alignItems: 'center', mb: 1 }}>
+          <Typography variant="h6" component="h3" sx={{ flexGrow: 1 }}>
+            Filter events
+          </Typography>
+          <Typography variant="body2" color="text.secondary" sx={{ mr: 2 }} data-testid="filter-panel-count">
+            {summary === null ? '…' : `${numberFormat.format(summary.events)} events match`}
+          </Typography>
+          <Button variant="contained" size="small" onClick={() => setBuilderOpen(false)}>
+            Done
+          </Button>
+        </Stack>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
+          Conditions apply as you choose their values. Times are typed as yyyy-mm-dd hh:mm (24-hour) in {zoneCaption(zone)}.
+        </Typography>
+        <Box sx={BUILDER_SX} data-testid="local-filter">
+          <LocalFilterBuilder query={query} onChange={changeQuery} facets={facets} zone={zone} />
+        </Box>
       </Drawer>
       <Menu anchorEl={columnsMenu} open={columnsMenu !== null} onClose={() => setColumnsMenu(null)}>
         {REVIEW_COLUMNS.map((column) => (
@@ -493,39 +501,51 @@ export function ReviewScreen() {
   );
 }
 
-function SummaryStrip({ summary, zone, flagged }: { summary: ReviewSummary | null; zone: Parameters<typeof formatAuditedTime>[1]; flagged: number }) {
-  const items: Array<[string, string, string]> = [
-    ['Events', summary === null ? '…' : numberFormat.format(summary.events), summary === null ? '' : `of ${numberFormat.format(summary.totalEvents)} cached`],
-    ['Users', summary === null ? '…' : numberFormat.format(summary.users), 'who made changes'],
-    ['Sources', summary === null ? '…' : numberFormat.format(summary.sources), 'UI, API, automation …'],
-    [
-      'Time span',
-      summary?.firstAuditedTime == null || summary.lastAuditedTime == null ? '—' : `${formatAuditedTime(summary.firstAuditedTime, zone).slice(0, 10)} → ${formatAuditedTime(summary.lastAuditedTime, zone).slice(0, 10)}`,
-      'first to last event',
-    ],
-    ['Flagged', numberFormat.format(flagged), 'events in the cache'],
+function SummaryStrip({ summary, zone, flagged }: { summary: ReviewSummary | null; zone: string; flagged: number }) {
+  const first = summary?.firstAuditedTime ?? null;
+  const last = summary?.lastAuditedTime ?? null;
+  const span = first === null || last === null ? null : { from: formatAuditedTime(first, zone), to: formatAuditedTime(last, zone) };
+  const items: Array<{ key: string; text: string; title?: string }> = [
+    {
+      key: 'events',
+      text: summary === null ? '… events' : `${numberFormat.format(summary.events)} of ${numberFormat.format(summary.totalEvents)} events`,
+      title: span === null ? undefined : `First and last event: ${span.from} → ${span.to} (${zone})`,
+    },
+    { key: 'users', text: summary === null ? '… users' : `${numberFormat.format(summary.users)} user${summary.users === 1 ? '' : 's'}` },
+    { key: 'sources', text: summary === null ? '… sources' : `${numberFormat.format(summary.sources)} source${summary.sources === 1 ? '' : 's'}` },
+    { key: 'time-span', text: span === null ? 'no time span' : `${span.from.slice(0, 10)} → ${span.to.slice(0, 10)}`, title: span === null ? undefined : `First and last event: ${span.from} → ${span.to} (${zone})` },
+    { key: 'flagged', text: `${numberFormat.format(flagged)} flagged`, title: `${numberFormat.format(flagged)} events in the whole cache carry a flag (see Flag rules)` },
   ];
   return (
-    <Paper variant="outlined" sx={{ display: 'flex', px: 1 }} data-testid="summary-strip" data-events={summary?.events ?? ''}>
-      {items.map(([label, value, caption], index) => (
-        <Box key={label} sx={{ flex: label === 'Time span' ? 2 : 1, px: 2, py: 1.25, borderLeft: index === 0 ? 0 : 1, borderColor: 'divider' }}>
-          <Typography variant="caption" color="text.secondary" sx={{ textTransform: 'uppercase', letterSpacing: 0.6 }}>
-            {label}
-          </Typography>
-          <Typography variant="h6" sx={{ lineHeight: 1.3, fontVariantNumeric: 'tabular-nums' }} data-testid={`summary-${label.toLowerCase().replace(' ', '-')}`}>
-            {label === 'Flagged' && flagged > 0 ? (
-              <Badge color="warning" variant="dot">
-                {value}
-              </Badge>
-            ) : (
-              value
-            )}
-          </Typography>
-          <Typography variant="caption" color="text.secondary">
-            {caption}
-          </Typography>
+    <Stack
+      direction="row"
+      component="ul"
+      aria-label="Summary of the filtered events"
+      data-testid="summary-strip"
+      data-events={summary?.events ?? ''}
+      sx={{ flex: 1, minWidth: 0, m: 0, p: 0, listStyle: 'none', alignItems: 'center', overflow: 'hidden', whiteSpace: 'nowrap', color: 'text.secondary', fontSize: 14, fontVariantNumeric: 'tabular-nums' }}
+    >
+      {items.map((item, index) => (
+        <Box
+          component="li"
+          key={item.key}
+          title={item.title}
+          data-testid={`summary-${item.key}`}
+          sx={{ display: index === 3 ? { xs: 'none', lg: 'list-item' } : 'list-item', flexShrink: index === 3 ? 1 : 0, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', '&:not(:first-of-type)::before': { content: '"·"', px: 1 } }}
+        >
+          {item.key === 'events' ? (
+            <Box component="strong" sx={{ color: 'text.primary' }}>
+              {item.text}
+            </Box>
+          ) : item.key === 'flagged' && flagged > 0 ? (
+            <Box component="span" sx={{ color: (theme) => (theme.palette.mode === 'dark' ? theme.palette.warning.light : '#8a4a00') }}>
+              {item.text}
+            </Box>
+          ) : (
+            item.text
+          )}
         </Box>
       ))}
-    </Paper>
+    </Stack>
   );
 }

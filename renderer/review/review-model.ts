@@ -3,6 +3,7 @@ import type { RuleGroupType, RuleType } from 'react-querybuilder';
 import { isLocalFilterRule, LOCAL_FILTER_OPERATOR_LABELS, SYSTEM_ACTOR } from '../../preload/contract';
 import type { LocalFilterGroupInput, LocalFilterRuleInput, RequestChannel, RequestInput, RequestOutput, ReviewFacets, ReviewFlag } from '../../preload/contract';
 import { call } from '../ipc/client';
+import { parseTypedDay, parseTypedTime } from '../components/time';
 
 /** A piece of the active filter shown as a chip: from a heatmap click, or one top-level builder condition. */
 export interface FilterChip {
@@ -12,7 +13,7 @@ export interface FilterChip {
 }
 
 /** One name per flag everywhere (preload/labels.ts): the table's pill says what the detail and the PDF say. */
-import { FLAG_LABELS } from '../../preload/labels';
+import { actionLabel, FLAG_LABELS, moduleLabel, sourceLabel } from '../../preload/labels';
 export { FLAG_LABELS };
 
 export const OPERATOR_LABELS: Record<string, string> = LOCAL_FILTER_OPERATOR_LABELS;
@@ -40,9 +41,50 @@ function isFilled(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
+/** The instant a time condition's value names: typed text in `zone`, or an absolute ISO time (saved views); null if neither. */
+function instantOf(value: unknown, zone: string): DateTime | null {
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const text = String(value).trim();
+  const typed = parseTypedTime(text, zone);
+  if (typed !== null && !/[zZ]|[+-]\d{2}:?\d{2}$/.test(text)) return typed;
+  const absolute = DateTime.fromISO(text, { setZone: true });
+  return absolute.isValid ? absolute : typed;
+}
+
+function pairOf(value: unknown): [unknown, unknown] {
+  if (Array.isArray(value)) return [value[0], value[1]];
+  if (typeof value === 'string' && value.includes(',')) {
+    const [first, second] = value.split(',');
+    return [first, second];
+  }
+  return [value, undefined];
+}
+
 /**
- * The builder's query as main expects it: conditions still being typed are left out, times typed in
- * the chosen zone become absolute ISO date-times.
+ * Why a time or day condition cannot be used as typed ("ends before it starts", "not a time"), or
+ * null. The builder shows it at the input and leaves the condition out of the filter: main is never
+ * asked for a reversed range (it would refuse, and the table would wait for rows forever).
+ */
+export function ruleProblem(rule: Pick<RuleType, 'field' | 'operator' | 'value'>, zone: string): string | null {
+  if (rule.field !== 'time' && rule.field !== 'day') return null;
+  const ranged = rule.operator === 'between' || rule.operator === 'notBetween';
+  const values = ranged ? pairOf(rule.value) : [rule.value];
+  if (!values.every((value) => isFilled(value))) return null; // still being typed: incomplete, not wrong
+  if (rule.field === 'day') {
+    const days = values.map((value) => parseTypedDay(String(value)));
+    if (days.some((day) => day === null)) return 'Type a day as yyyy-mm-dd.';
+    if (ranged && days[0]! > days[1]!) return 'The range ends before it starts: put the earlier day first.';
+    return null;
+  }
+  const instants = values.map((value) => instantOf(value, zone));
+  if (instants.some((instant) => instant === null)) return 'Type a time as yyyy-mm-dd hh:mm (24-hour).';
+  if (ranged && instants[0]!.toMillis() > instants[1]!.toMillis()) return 'The range ends before it starts: put the earlier time first.';
+  return null;
+}
+
+/**
+ * The builder's query as main expects it: conditions still being typed (or refused, see ruleProblem)
+ * are left out, times typed in the chosen zone become absolute ISO date-times.
  */
 export function toWireGroup(group: RuleGroupType, zone: string): LocalFilterGroupInput {
   const rules: Array<LocalFilterRuleInput | LocalFilterGroupInput> = [];
@@ -54,14 +96,16 @@ export function toWireGroup(group: RuleGroupType, zone: string): LocalFilterGrou
     }
     const valueFree = NO_VALUE_OPERATORS.has(node.operator);
     if (!valueFree && node.operator !== 'changedFromTo' && !hasValue(node.value)) continue;
+    // "changed from … to" counts blank sides once typed (blank = empty value); untouched, it is incomplete.
+    if (node.operator === 'changedFromTo' && !Array.isArray(node.value) && !isFilled(node.value)) continue;
+    if (ruleProblem(node, zone) !== null) continue;
     let value = valueFree ? undefined : (node.value as LocalFilterRuleInput['value']);
     if (node.field === 'time' && value !== undefined) {
-      const toIso = (text: string | number): string => {
-        const parsed = DateTime.fromISO(String(text), { zone });
-        return parsed.isValid ? (parsed.toISO() ?? String(text)) : String(text);
-      };
-      value = Array.isArray(value) ? value.map(toIso) : typeof value === 'string' ? toIso(value) : value;
+      const toIso = (text: string | number): string => instantOf(text, zone)?.toISO() ?? String(text);
+      const ranged = node.operator === 'between' || node.operator === 'notBetween';
+      value = ranged ? pairOf(value).map((part) => toIso(part as string)) : typeof value === 'string' ? toIso(value) : value;
     }
+    if (node.field === 'day' && node.operator === 'between' && value !== undefined) value = pairOf(value).map((part) => String(part).trim());
     if (node.operator === 'changedFromTo') {
       const pair = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : [];
       value = [pair[0] ?? '', pair[1] ?? ''];
@@ -97,9 +141,13 @@ export function describeRule(rule: LocalFilterRuleInput, facets: ReviewFacets | 
     if (rule.field === 'hourOfWeek') return hourOfWeekLabel(Number(text));
     if (rule.field === 'field') return facets?.fields.find((candidate) => candidate.apiName === text)?.label ?? text;
     if (rule.field === 'time') {
-      const time = DateTime.fromISO(text);
-      return time.isValid ? time.toFormat('yyyy-LL-dd HH:mm') : text;
+      // Wire times carry the offset of the zone they were typed in: shown as typed, with that offset.
+      const time = DateTime.fromISO(text, { setZone: true });
+      return time.isValid ? time.toFormat('yyyy-LL-dd HH:mm ZZ') : text;
     }
+    if (rule.field === 'source') return sourceLabel(text);
+    if (rule.field === 'action') return actionLabel(text);
+    if (rule.field === 'module') return moduleLabel(text);
     return text === '' ? '(empty)' : text;
   };
   if (rule.value === undefined || rule.value === null) return `${field} ${operator}`;

@@ -47,16 +47,17 @@ test.describe('Review screen', () => {
     expect(await page.getByTestId('event-row').count()).toBeLessThan(80);
     await page.screenshot({ path: 'tests/artifacts/review-events.png', animations: 'disabled' });
 
-    // ---- a local filter with a nested group: action is "updated" AND (source is crm_ui OR source is workflow)
+    // ---- a local filter with a nested group: action is "updated" AND (source is crm_ui OR source is workflow), in the filter panel
+    await page.getByRole('button', { name: 'Edit filter' }).click();
     const builder = page.getByTestId('local-filter');
     await builder.getByRole('button', { name: '+ Condition' }).first().click();
     const firstRule = builder.locator('.rule').first();
     await choose(page, firstRule.locator('.rule-fields [role="combobox"]'), 'Action');
-    await choose(page, firstRule.locator('.rule-value [role="combobox"]'), 'updated');
+    await choose(page, firstRule.locator('.rule-value [role="combobox"]'), 'Updated');
     await builder.getByRole('button', { name: '+ Group' }).first().click();
     const inner = builder.locator('.ruleGroup .ruleGroup').first();
     await choose(page, inner.locator('.ruleGroup-combinators [role="combobox"]').first(), /OR/i);
-    for (const source of ['crm_ui', 'workflow']) {
+    for (const source of ['CRM web/app', 'Workflow rule']) {
       await inner.getByRole('button', { name: '+ Condition' }).click();
       const rule = inner.locator('.rule').last();
       await choose(page, rule.locator('.rule-fields [role="combobox"]'), 'Source');
@@ -76,13 +77,13 @@ test.describe('Review screen', () => {
     await expect(strip).toHaveAttribute('data-events', String(nestedExpected));
     await expect(table).toHaveAttribute('data-total', String(nestedExpected));
     await expect(page.getByTestId('filter-chip')).toHaveCount(2);
-    await expect(page.getByTestId('filter-chip').nth(1)).toContainText('Source is crm_ui or Source is workflow');
+    await expect(page.getByTestId('filter-chip').nth(1)).toContainText('Source is CRM web/app or Source is Workflow rule');
+    await page.screenshot({ path: 'tests/artifacts/review-local-filter.png', animations: 'disabled' });
+    // Closed, the filter stays active and visible as chips.
+    await page.getByRole('button', { name: 'Done' }).click();
     const actions = await page.getByTestId('event-row').locator('td:nth-child(4)').allTextContents();
     expect(actions.length).toBeGreaterThan(0);
-    expect(new Set(actions)).toEqual(new Set(['updated']));
-    await page.screenshot({ path: 'tests/artifacts/review-local-filter.png', animations: 'disabled' });
-    // Folded away, the filter stays active and visible as chips.
-    await page.getByRole('button', { name: 'Hide filter' }).click();
+    expect(new Set(actions)).toEqual(new Set(['Updated']));
     await expect(page.getByTestId('local-filter')).toHaveCount(0);
     await expect(table).toHaveAttribute('data-total', String(nestedExpected));
 
@@ -96,7 +97,8 @@ test.describe('Review screen', () => {
     await expect(tooltip).toContainText(/\d+ events?/);
     const cellCount = Number(await tooltip.getAttribute('data-count'));
     const cellUser = (await tooltip.getAttribute('data-y'))!;
-    const cellSource = (await tooltip.getAttribute('data-x'))!;
+    // The axis says the source in words; the tooltip carries Zoho's code.
+    const cellSource = (await tooltip.getAttribute('data-code'))!;
     expect(cellCount).toBeGreaterThan(0);
     // The pointer over the same cell shows the same count.
     const cursor = (await heatmap.getByTestId('heatmap-cursor').boundingBox())!;
@@ -107,7 +109,8 @@ test.describe('Review screen', () => {
     await page.mouse.click(cursor.x + cursor.width / 2, cursor.y + cursor.height / 2);
     await expect(page.getByTestId('filter-chip')).toHaveCount(3);
     await expect(strip).toHaveAttribute('data-events', String(cellCount));
-    await page.getByRole('tab', { name: 'Events' }).click();
+    // The click shows the table, narrowed to the cell.
+    await expect(page.getByRole('tab', { name: 'Events' })).toHaveAttribute('aria-selected', 'true');
     await expect(table).toHaveAttribute('data-total', String(cellCount));
     const users = await page.getByTestId('event-row').locator('td:nth-child(2)').allTextContents();
     expect(users.length).toBeGreaterThan(0);
@@ -159,7 +162,7 @@ test.describe('Review screen', () => {
     }, selectedId!);
     expect(raw).toBe(stored);
     expect(JSON.parse(raw!).id).toBe(selectedId);
-    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
     await page.screenshot({ path: 'tests/artifacts/review-event-detail.png', animations: 'disabled' });
 
     // ---- a reviewer note, shown in the detail and the table
@@ -197,31 +200,14 @@ test.describe('Review screen', () => {
     await page.getByRole('option').first().click();
     await expect(asOf.getByRole('combobox', { name: 'Record' })).toHaveValue(/Leads\/554023000001122039$/);
     await expect(position).toHaveText(/of 8$/);
-    await asOf.getByLabel('As of').fill('2000-01-01T00:00:00');
+    await asOf.getByLabel('As of').fill('2000-01-01 00:00');
     await asOf.getByRole('button', { name: 'Show' }).click();
     await expect(position).toHaveText('Before the first event');
     await expect(asOf.getByTestId('as-of-moment')).toHaveText('Before its first recorded event');
     await asOf.getByRole('button', { name: 'Next event' }).click();
     await expect(position).toHaveText('Event 1 of 8');
 
-    // ---- the Zoho filter builder shows the encoded parameter
-    await page.getByRole('tab', { name: 'Zoho filter' }).click();
-    const zoho = page.getByTestId('zoho-filter-builder');
-    await zoho.getByLabel('Value').click();
-    await page.getByRole('option', { name: 'Notes' }).click();
-    await expect(zoho.getByTestId('zoho-filter-json')).toHaveText('{"field":{"api_name":"record.module.api_name"},"comparator":"equal","value":"Notes"}');
-    await zoho.getByRole('button', { name: 'Add condition' }).click();
-    await zoho.getByTestId('zoho-condition').nth(1).getByLabel('Comparator').click();
-    await page.getByRole('option', { name: 'in' }).click();
-    await zoho.getByTestId('zoho-condition').nth(1).getByLabel('Values').click();
-    await page.getByRole('option', { name: 'crm_api', exact: true }).click();
-    await page.getByRole('option', { name: 'workflow', exact: true }).click();
-    await page.keyboard.press('Escape');
-    await expect(zoho.getByTestId('zoho-filter-json')).toHaveText(
-      '{"group_operator":"AND","group":[{"field":{"api_name":"record.module.api_name"},"comparator":"equal","value":"Notes"},{"field":{"api_name":"source"},"comparator":"in","value":["crm_api","workflow"]}]}',
-    );
-    await expect(zoho.getByTestId('zoho-filter-encoded')).toHaveText(/^%7B%22group_operator%22%3A%22AND%22/);
-    await page.screenshot({ path: 'tests/artifacts/review-zoho-filter.png', animations: 'disabled' });
+    // (The Zoho filter builder moved to Records: it governs what a fetch asks Zoho for.)
 
     // ---- flag rules: only deletions, recomputed, then the flag filter finds exactly the deleted events
     await page.getByRole('tab', { name: 'Events' }).click();
@@ -255,11 +241,13 @@ test.describe('Review screen', () => {
     // The sandbox puts journey steps on orchestration updates.
     const steps = await countInCache(page, { combinator: 'and', rules: [{ field: 'source', operator: '=', value: 'orchestration' }] });
     expect(steps).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Edit filter' }).click();
     const builder = page.getByTestId('local-filter');
     await builder.getByRole('button', { name: '+ Condition' }).first().click();
     const rule = builder.locator('.rule').first();
     await choose(page, rule.locator('.rule-fields [role="combobox"]'), 'Source');
-    await choose(page, rule.locator('.rule-value [role="combobox"]'), 'orchestration');
+    await choose(page, rule.locator('.rule-value [role="combobox"]'), 'Orchestration (CommandCenter)');
+    await page.getByRole('button', { name: 'Done' }).click();
     const table = page.getByTestId('event-table');
     await expect(table).toHaveAttribute('data-total', String(steps));
     const row = page.getByTestId('event-row').first();
