@@ -42,12 +42,16 @@ import { useTimeZone } from '../settings/SettingsContext';
 import { ActivityPanel, type HeatmapClick } from './ActivityPanel';
 import { EventDetail } from './EventDetail';
 import { ExportViewDialog } from './ExportViewDialog';
-import { BLOCK, COLUMN_SPEC, EventTable, type SortState } from './EventTable';
+import { BLOCK, COLUMN_SPEC, EventTable, type EventTableController, type SortState } from './EventTable';
 import { FlagRulesDialog } from './FlagRulesDialog';
 import { FIELD_LABELS, LocalFilterBuilder } from './LocalFilterBuilder';
 import { RecordAsOf, type AsOfTarget } from './RecordAsOf';
 import { activeFilter, describeGroup, describeRule, hourOfWeekLabel, pageInput, prefetch, requestOnce, toWireGroup, userLabel, type FilterChip } from './review-model';
 import { ZohoFilterBuilder } from './ZohoFilterBuilder';
+import { REVIEW_SHORTCUT_HINT } from './review-work';
+import { ReviewWorkBar } from './ReviewWorkBar';
+import { useReviewKeyboard } from './useReviewKeyboard';
+import { useReviewWork } from './useReviewWork';
 
 type TabId = 'events' | 'activity' | 'as-of' | 'zoho';
 const EMPTY_QUERY: RuleGroupType = { combinator: 'and', rules: [] };
@@ -210,6 +214,21 @@ export function ReviewScreen() {
   }, [filterKey]);
   const onRowsPainted = useCallback(() => afterPaint(() => measureRepaint('review:table-repaint')), []);
 
+  // ---- review work (issue 14): progress of the filter, optimistic marks, the review keys
+  const work = useReviewWork(filter, zone);
+  const tableControl = useRef<EventTableController | null>(null);
+  useReviewKeyboard({
+    enabled: tab === 'events',
+    onMove: (delta) => tableControl.current?.move(delta),
+    onMark: (state) => {
+      const row = tableControl.current?.selectedRow();
+      // Nothing selected yet: the first key press selects the first row, so the person sees what the next one marks.
+      if (row === undefined) return tableControl.current?.move(0);
+      work.mark([row], state);
+      tableControl.current?.move(1);
+    },
+  });
+
   const chooseColumns = (column: ReviewColumn, shown: boolean): void => {
     const next = REVIEW_COLUMNS.filter((candidate) => (candidate === column ? shown : columns.includes(candidate)));
     if (next.length === 0) return;
@@ -369,6 +388,24 @@ export function ReviewScreen() {
         {tab === 'events' && (
           <Stack direction="row" spacing={1.5} sx={{ flex: 1, minWidth: 0, minHeight: 0 }}>
             <Box sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column' }}>
+              <ReviewWorkBar
+                filter={filter}
+                timeZone={zone}
+                filterWords={describeGroup(filter, facets, FIELD_LABELS)}
+                progress={work.progress}
+                saved={saved}
+                currentViewName={currentView?.name ?? null}
+                onBulkMarked={(progress, marked, state) => {
+                  work.settleBulk(progress);
+                  setRefreshKey((value) => value + 1);
+                  setNotice(`Marked ${numberFormat.format(marked)} events ${state === 'follow_up' ? 'for follow-up' : state}.`);
+                }}
+              />
+              {work.problem !== null && (
+                <Alert severity="warning" sx={{ mb: 1 }} onClose={work.clearProblem} data-testid="review-mark-problem">
+                  {work.problem}
+                </Alert>
+              )}
               <EventTable
                 filter={filter}
                 timeZone={zone}
@@ -385,9 +422,11 @@ export function ReviewScreen() {
                 onOpen={openEvent}
                 refreshKey={refreshKey}
                 onRowsPainted={onRowsPainted}
+                reviewMarks={work.overlay}
+                controllerRef={tableControl}
               />
-              <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }}>
-                ↑/↓ move · Enter opens the detail · Esc closes it · double-click a row
+              <Typography variant="caption" color="text.secondary" sx={{ mt: 0.5 }} data-testid="review-shortcuts">
+                {REVIEW_SHORTCUT_HINT} · double-click a row
               </Typography>
             </Box>
           </Stack>

@@ -1,0 +1,152 @@
+import { useState } from 'react';
+import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, LinearProgress, ListItemText, Menu, MenuItem, Tooltip, Typography } from '@mui/material';
+import ArrowDropDown from '@mui/icons-material/ArrowDropDown';
+import DoneAllOutlined from '@mui/icons-material/DoneAllOutlined';
+import HistoryEduOutlined from '@mui/icons-material/HistoryEduOutlined';
+import ListAltOutlined from '@mui/icons-material/ListAltOutlined';
+import VerifiedOutlined from '@mui/icons-material/VerifiedOutlined';
+import { REVIEW_STATES, type LocalFilterGroupInput, type ReviewProgress, type ReviewState, type SavedFilter } from '../../preload/contract';
+import { call, IpcCallError } from '../ipc/client';
+import { numberFormat } from '../records/format';
+import { ReviewLogDialog } from './ReviewLogDialog';
+import { ReviewProgressDialog } from './ReviewProgressDialog';
+import { keyForState, percentReviewed, progressDetail, progressWords, REVIEW_STATE_LABELS } from './review-work';
+import { SignOffDialog } from './SignOffDialog';
+
+interface Props {
+  filter: LocalFilterGroupInput;
+  timeZone: string;
+  /** The filter on screen in words, for the confirm. */
+  filterWords: string;
+  progress: ReviewProgress | null;
+  saved: readonly SavedFilter[];
+  /** The saved view the filter on screen is, if it is one: the sign-off's default scope. */
+  currentViewName: string | null;
+  /** After a bulk mark: main's progress for the filter (the rows are to be refetched). */
+  onBulkMarked: (progress: ReviewProgress, marked: number, state: ReviewState) => void;
+}
+
+const format = (value: number): string => numberFormat.format(value);
+
+/** How many of `total` events a bulk mark to `state` changes (the others are in that state already). */
+function changing(progress: ReviewProgress, state: ReviewState): number {
+  return progress.total - (state === 'reviewed' ? progress.reviewed : state === 'follow_up' ? progress.followUp : progress.unreviewed);
+}
+
+/**
+ * Review work for the filter on screen: "x of y reviewed", marking the whole filtered set (after a
+ * confirm that shows the count main will check), sign-off, the review log and progress per view and record.
+ */
+export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, currentViewName, onBulkMarked }: Props) {
+  const [bulkMenu, setBulkMenu] = useState<HTMLElement | null>(null);
+  const [confirm, setConfirm] = useState<{ state: ReviewState; expected: number; changes: number } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [signOffOpen, setSignOffOpen] = useState(false);
+  const [logOpen, setLogOpen] = useState(false);
+  const [overviewOpen, setOverviewOpen] = useState(false);
+
+  const bulkMark = async (state: ReviewState, expected: number): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const answer = await call('review:mark-filtered', { filter, timeZone, state, expectedEvents: expected });
+      setConfirm(null);
+      onBulkMarked(answer.progress, answer.marked, state);
+    } catch (error) {
+      if (error instanceof IpcCallError && error.code === 'REVIEW_SCOPE_CHANGED') {
+        // The cache changed under the confirm (a sync landed): show the new count and ask again.
+        const now = await call('review:progress', { filter, timeZone }).catch(() => null);
+        if (now !== null && now.total > 0) setConfirm({ state, expected: now.total, changes: changing(now, state) });
+        setProblem(`The filter now matches ${now === null ? 'a different number of' : format(now.total)} events (not ${format(expected)}). Nothing was marked; check the count and confirm again.`);
+      } else {
+        setProblem(error instanceof IpcCallError && error.hint !== undefined ? `${error.message} ${error.hint}` : error instanceof Error ? error.message : String(error));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const percent = progress === null ? 0 : percentReviewed(progress);
+  return (
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1.5, flexWrap: 'wrap', rowGap: 0.5, pb: 1 }} data-testid="review-work-bar">
+      <Box sx={{ minWidth: 200, flex: '0 1 300px' }} role="group" aria-label="Review progress for the filter">
+        <Typography
+          variant="body2"
+          sx={{ fontWeight: 600, fontVariantNumeric: 'tabular-nums' }}
+          data-testid="review-progress"
+          data-reviewed={progress?.reviewed ?? ''}
+          data-total={progress?.total ?? ''}
+          data-follow-up={progress?.followUp ?? ''}
+          aria-live="polite"
+        >
+          {progress === null ? 'Counting reviewed events…' : progressWords(progress, format)}
+        </Typography>
+        <LinearProgress variant="determinate" value={percent} aria-label={`${percent} % of the filtered events reviewed`} sx={{ height: 6, borderRadius: 3, my: 0.25 }} />
+        <Typography variant="caption" color="text.secondary" data-testid="review-progress-detail">
+          {progress === null ? ' ' : progressDetail(progress, format)}
+        </Typography>
+      </Box>
+      <Tooltip title="Set the review state of every event the filter matches (you confirm the count first)">
+        <span>
+          <Button size="small" variant="outlined" startIcon={<DoneAllOutlined />} endIcon={<ArrowDropDown />} disabled={progress === null || progress.total === 0} onClick={(event) => setBulkMenu(event.currentTarget)} aria-haspopup="menu">
+            Mark all filtered
+          </Button>
+        </span>
+      </Tooltip>
+      <Box sx={{ flexGrow: 1 }} />
+      <Button size="small" startIcon={<ListAltOutlined />} onClick={() => setOverviewOpen(true)}>
+        Progress by view
+      </Button>
+      <Button size="small" startIcon={<HistoryEduOutlined />} onClick={() => setLogOpen(true)}>
+        Review log
+      </Button>
+      <Button size="small" variant="outlined" startIcon={<VerifiedOutlined />} onClick={() => setSignOffOpen(true)}>
+        Sign off…
+      </Button>
+
+      <Menu anchorEl={bulkMenu} open={bulkMenu !== null} onClose={() => setBulkMenu(null)}>
+        {REVIEW_STATES.map((state) => (
+          <MenuItem
+            key={state}
+            onClick={() => {
+              setBulkMenu(null);
+              setProblem(null);
+              if (progress !== null) setConfirm({ state, expected: progress.total, changes: changing(progress, state) });
+            }}
+          >
+            <ListItemText primary={`Mark all ${progress === null ? '' : format(progress.total)} as ${REVIEW_STATE_LABELS[state].toLowerCase()}…`} secondary={`One at a time: key ${keyForState(state)}`} />
+          </MenuItem>
+        ))}
+      </Menu>
+
+      <Dialog open={confirm !== null} onClose={() => !busy && setConfirm(null)} aria-labelledby="bulk-mark-title" aria-describedby="bulk-mark-description">
+        <DialogTitle id="bulk-mark-title">{confirm === null ? '' : `Mark ${format(confirm.expected)} events as ${REVIEW_STATE_LABELS[confirm.state].toLowerCase()}?`}</DialogTitle>
+        <DialogContent>
+          <DialogContentText id="bulk-mark-description" data-testid="bulk-mark-count" data-expected={confirm?.expected ?? ''}>
+            {confirm === null
+              ? ''
+              : `Every one of the ${format(confirm.expected)} events the filter matches (${filterWords}) becomes “${REVIEW_STATE_LABELS[confirm.state]}”; ${format(confirm.changes)} of them change. The review log records it as one entry, with your name.`}
+          </DialogContentText>
+          {problem !== null && (
+            <Alert severity="warning" sx={{ mt: 1.5 }}>
+              {problem}
+            </Alert>
+          )}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirm(null)} disabled={busy}>
+            Cancel
+          </Button>
+          <Button variant="contained" disabled={busy || confirm === null} onClick={() => confirm !== null && void bulkMark(confirm.state, confirm.expected)}>
+            {confirm === null ? 'Mark' : `Mark ${format(confirm.expected)} events`}
+          </Button>
+        </DialogActions>
+      </Dialog>
+
+      <SignOffDialog open={signOffOpen} onClose={() => setSignOffOpen(false)} saved={saved} defaultViewName={currentViewName} timeZone={timeZone} />
+      <ReviewLogDialog open={logOpen} onClose={() => setLogOpen(false)} timeZone={timeZone} />
+      <ReviewProgressDialog open={overviewOpen} onClose={() => setOverviewOpen(false)} timeZone={timeZone} />
+    </Box>
+  );
+}
