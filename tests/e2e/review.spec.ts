@@ -77,7 +77,8 @@ test.describe('Review screen', () => {
     await expect(table).toHaveAttribute('data-total', String(nestedExpected));
     await expect(page.getByTestId('filter-chip')).toHaveCount(2);
     await expect(page.getByTestId('filter-chip').nth(1)).toContainText('Source is crm_ui or Source is workflow');
-    const actions = await page.getByTestId('event-row').locator('td:nth-child(4)').allTextContents();
+    // Cells: review state, then the columns (time, user, source, action …).
+    const actions = await page.getByTestId('event-row').locator('td:nth-child(5)').allTextContents();
     expect(actions.length).toBeGreaterThan(0);
     expect(new Set(actions)).toEqual(new Set(['updated']));
     await page.screenshot({ path: 'tests/artifacts/review-local-filter.png', animations: 'disabled' });
@@ -109,7 +110,7 @@ test.describe('Review screen', () => {
     await expect(strip).toHaveAttribute('data-events', String(cellCount));
     await page.getByRole('tab', { name: 'Events' }).click();
     await expect(table).toHaveAttribute('data-total', String(cellCount));
-    const users = await page.getByTestId('event-row').locator('td:nth-child(2)').allTextContents();
+    const users = await page.getByTestId('event-row').locator('td:nth-child(3)').allTextContents();
     expect(users.length).toBeGreaterThan(0);
     expect(users.length).toBeLessThanOrEqual(cellCount);
     expect(new Set(users)).toEqual(new Set([cellUser.replace(/ \(\d{4}\)$/, '')]));
