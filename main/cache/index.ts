@@ -26,7 +26,7 @@ export type {
   ExtensionFieldCompilers,
   ExtensionFilterField,
 } from './query.js';
-export { CACHE_FILTER_FIELDS, compileLocalFilter, localFilterText, localFilterValues, LocalFilterError, LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, sqlMemberOf } from './query.js';
+export { buildEventCondition, CACHE_FILTER_FIELDS, compileLocalFilter, localFilterText, localFilterValues, LocalFilterError, LOCAL_FILTER_LIMITS, LOCAL_FILTER_OPERATORS, sqlMemberOf } from './query.js';
 export { CACHE_DAMAGED_HINT, CacheDamagedError, CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError, isSqliteCorruption } from './errors.js';
 export { ftsMatchExpression, indexableText } from './search-text.js';
 export { CACHE_FILE_NAME, cacheFilePath, cacheFileSet, openMarkerPath } from './location.js';

@@ -4,8 +4,9 @@
  * when the worker stops. `createDataClient(spawner, { cacheFile })` is the API the composition root
  * (main/app) wires into the services.
  */
-import type { FlagRules, IpcError, LocalFilterGroupInput, RecordKeyView, ReviewHeatmaps, ReviewRow, ReviewSummary } from '../../preload/contract.js';
+import type { FlagRules, IpcError, LocalFilterGroupInput, RecordKeyView, ReviewHeatmaps, ReviewLogChainView, ReviewLogEntryView, ReviewProgress, ReviewProgressOverview, ReviewRow, ReviewState, ReviewSummary, SignOffView } from '../../preload/contract.js';
 import type { ReviewAnnotationRecord, ReviewEventRecord, ReviewPageQuery, ReviewQuery, ReviewStore } from '../review/review-store.js';
+import type { ReviewActor, SignOffRecordInput } from '../review/review-work.js';
 import type { CachedEvent, CacheStats } from '../cache/index.js';
 import { AuditorError } from '../core/errors.js';
 import type { ExportProgress } from '../export/types.js';
@@ -124,8 +125,8 @@ export class WorkerReviewStore implements ReviewStore {
   addNote(note: { eventId: string; author: string; text: string; tag: string | null; at: number }): Promise<number | null> {
     return this.call('review.addNote', note);
   }
-  deleteNote(id: number): Promise<boolean> {
-    return this.call('review.deleteNote', { id });
+  deleteNote(id: number, by: ReviewActor): Promise<boolean> {
+    return this.call('review.deleteNote', { id, by: { actor: by.actor, at: by.at } });
   }
   annotations(eventIds: readonly string[]): Promise<ReviewAnnotationRecord[]> {
     return this.call('review.annotations', { eventIds: [...eventIds] });
@@ -133,14 +134,35 @@ export class WorkerReviewStore implements ReviewStore {
   rules(): Promise<FlagRules | null> {
     return this.call('review.rules', {});
   }
-  setRules(rules: FlagRules): Promise<{ flagged: number }> {
-    return this.call('review.setRules', { rules });
+  setRules(rules: FlagRules, by?: ReviewActor): Promise<{ flagged: number }> {
+    return this.call('review.setRules', by === undefined ? { rules } : { rules, by: { actor: by.actor, at: by.at } });
   }
   recomputeFlags(): Promise<{ flagged: number }> {
     return this.call('review.recomputeFlags', {});
   }
   ensureFlags(): Promise<{ work: 'current' | 'incremental' | 'full' }> {
     return this.call('review.ensureFlags', {});
+  }
+  mark(input: ReviewActor & { eventIds: string[]; state: ReviewState; query: ReviewQuery }): Promise<{ marked: number; progress: ReviewProgress }> {
+    return this.call('review.mark', { eventIds: input.eventIds, state: input.state, query: { filter: input.query.filter, timeZone: input.query.timeZone }, actor: input.actor, at: input.at });
+  }
+  markFiltered(input: ReviewActor & ReviewQuery & { words: string; state: ReviewState; expectedEvents: number }): Promise<{ marked: number; progress: ReviewProgress }> {
+    return this.call('review.markFiltered', { filter: input.filter, timeZone: input.timeZone, words: input.words, state: input.state, expectedEvents: input.expectedEvents, actor: input.actor, at: input.at });
+  }
+  progress(query: ReviewQuery): Promise<ReviewProgress> {
+    return this.call('review.progress', { filter: query.filter, timeZone: query.timeZone });
+  }
+  progressOverview(input: { timeZone: string; views: Array<{ name: string; filter: LocalFilterGroupInput }> }): Promise<ReviewProgressOverview> {
+    return this.call('review.progressOverview', { timeZone: input.timeZone, views: input.views.map((view) => ({ name: view.name, filter: view.filter })) });
+  }
+  signOff(input: SignOffRecordInput): Promise<SignOffView> {
+    return this.call('review.signOff', input);
+  }
+  signOffs(): Promise<SignOffView[]> {
+    return this.call('review.signOffs', {});
+  }
+  log(input: { beforeSeq: number | null; limit: number }): Promise<{ entries: ReviewLogEntryView[]; chain: ReviewLogChainView }> {
+    return this.call('review.log', input);
   }
 }
 

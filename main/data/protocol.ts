@@ -22,11 +22,17 @@ import {
   recordKeySchema as recordKeyViewSchema,
   reviewPageInputSchema,
   reviewQueryInputSchema,
+  reviewStateSchema,
   type FlagRules,
   type IpcResult,
   type ReviewHeatmaps,
+  type ReviewLogChainView,
+  type ReviewLogEntryView,
+  type ReviewProgress,
+  type ReviewProgressOverview,
   type ReviewRow,
   type ReviewSummary,
+  type SignOffView,
 } from '../../preload/contract.js';
 import type { ReviewAnnotationRecord, ReviewEventRecord, ReviewStore } from '../review/review-store.js';
 import type { CachedEvent, CacheStats } from '../cache/index.js';
@@ -178,6 +184,8 @@ const exportRequests = {
  * Query inputs reuse the IPC contract's schemas: what the screen may ask, the worker accepts.
  */
 const eventIdInput = z.object({ eventId: z.string().min(1).max(40) }).strict();
+/** Who did a reviewer action and when: written into the review log entry. */
+const actorSchema = z.object({ actor: z.string().max(400), at: z.number().int() }).strict();
 const reviewRequests = {
   'review.page': request<ReviewRow[]>()(reviewPageInputSchema),
   'review.summary': request<ReviewSummary>()(reviewQueryInputSchema),
@@ -188,12 +196,39 @@ const reviewRequests = {
   'review.raw': request<string | null>()(eventIdInput),
   'review.recordTimeline': request<Awaited<ReturnType<ReviewStore['recordTimeline']>>>()(z.object({ record: recordKeyViewSchema, limit: z.number().int().min(1).max(1_000_000) }).strict()),
   'review.addNote': request<number | null>()(z.object({ eventId: z.string().min(1).max(40), author: z.string().max(400), text: z.string().min(1).max(5000), tag: z.string().min(1).max(40).nullable(), at: z.number().int() }).strict()),
-  'review.deleteNote': request<boolean>()(z.object({ id: z.number().int().min(1) }).strict()),
+  'review.deleteNote': request<boolean>()(z.object({ id: z.number().int().min(1), by: actorSchema }).strict()),
   'review.annotations': request<ReviewAnnotationRecord[]>()(z.object({ eventIds: z.array(z.string().min(1)).max(100_000) }).strict()),
   'review.rules': request<FlagRules | null>()(z.object({}).strict()),
-  'review.setRules': request<{ flagged: number }>()(z.object({ rules: flagRulesSchema }).strict()),
+  'review.setRules': request<{ flagged: number }>()(z.object({ rules: flagRulesSchema, by: actorSchema.optional() }).strict()),
   'review.recomputeFlags': request<{ flagged: number }>()(z.object({}).strict()),
   'review.ensureFlags': request<{ work: 'current' | 'incremental' | 'full' }>()(z.object({}).strict()),
+  'review.mark': request<{ marked: number; progress: ReviewProgress }>()(
+    z.object({ eventIds: z.array(z.string().min(1).max(40)).min(1).max(1000), state: reviewStateSchema, query: reviewQueryInputSchema, ...actorSchema.shape }).strict(),
+  ),
+  'review.markFiltered': request<{ marked: number; progress: ReviewProgress }>()(
+    z.object({ ...reviewQueryInputSchema.shape, words: z.string().max(10_000), state: reviewStateSchema, expectedEvents: z.number().int().min(1), ...actorSchema.shape }).strict(),
+  ),
+  'review.progress': request<ReviewProgress>()(reviewQueryInputSchema),
+  'review.progressOverview': request<ReviewProgressOverview>()(
+    z.object({ timeZone: z.string().min(1).max(64), views: z.array(z.object({ name: z.string().min(1).max(80), filter: localFilterSchema }).strict()).max(1000) }).strict(),
+  ),
+  'review.signOff': request<SignOffView>()(
+    z
+      .object({
+        scope: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('view'), name: z.string().min(1).max(80), filter: localFilterSchema, timeZone: z.string().min(1).max(64) }).strict(),
+          z.object({ kind: z.literal('records'), records: z.array(recordKeySchema).min(1).max(100_000) }).strict(),
+        ]),
+        statement: z.string().min(1).max(5000),
+        name: z.string().min(1).max(120),
+        role: z.string().min(1).max(120),
+        unreviewedReason: z.string().min(1).max(5000).nullable(),
+        ...actorSchema.shape,
+      })
+      .strict(),
+  ),
+  'review.signOffs': request<SignOffView[]>()(z.object({}).strict()),
+  'review.log': request<{ entries: ReviewLogEntryView[]; chain: ReviewLogChainView }>()(z.object({ beforeSeq: z.number().int().min(1).nullable(), limit: z.number().int().min(1).max(500) }).strict()),
 };
 
 export const dataRequests = {

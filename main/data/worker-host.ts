@@ -243,15 +243,22 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
     'review.raw': ({ eventId }) => review.raw(eventId),
     'review.recordTimeline': ({ record, limit }) => review.recordTimeline(record, limit),
     'review.addNote': (note) => review.addNote(note),
-    'review.deleteNote': ({ id }) => review.deleteNote(id),
+    'review.deleteNote': ({ id, by }) => review.deleteNote(id, by),
     'review.annotations': ({ eventIds }) => current(() => review.annotations(eventIds)),
     'review.rules': () => review.rules(),
-    'review.setRules': ({ rules }) => current(() => review.setRules(rules)),
+    'review.setRules': ({ rules, by }) => current(() => review.setRules(rules, by)),
     'review.recomputeFlags': () => current(() => review.recomputeFlags()),
     'review.ensureFlags': () => {
       flags.flush();
       return review.ensureFlags();
     },
+    'review.mark': (input) => review.mark(input),
+    'review.markFiltered': (input) => review.markFiltered(input),
+    'review.progress': (query) => review.progress(query),
+    'review.progressOverview': (input) => review.progressOverview(input),
+    'review.signOff': (input) => review.signOff(input),
+    'review.signOffs': () => review.signOffs(),
+    'review.log': (input) => review.log(input),
 
     'export.csv': async (job, { signal, progress }) => {
       // The writers (pdfkit and its fonts above all) load on the first export, not when a sync starts the worker.

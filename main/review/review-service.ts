@@ -14,9 +14,16 @@ import {
   type ReviewNote,
   SYSTEM_ACTOR,
   type ReviewPreferences,
+  type ReviewLogChainView,
+  type ReviewLogEntryView,
+  type ReviewProgress,
+  type ReviewProgressOverview,
   type ReviewRow,
+  type ReviewState,
   type ReviewSummary,
   type SavedFilter,
+  type SignOffScope,
+  type SignOffView,
   type ZohoFilterModel,
 } from '../../preload/contract.js';
 import type { Clock } from '../core/clock.js';
@@ -28,6 +35,8 @@ import { DEFAULT_FLAG_RULES } from './flags.js';
 import { compileReviewFilter } from './local-filter-sql.js';
 import { indexAtTime, replayRecord } from './record-state.js';
 import type { ReviewPageQuery, ReviewQuery, ReviewStore } from './review-store.js';
+import { describeLocalFilter } from './local-filter-words.js';
+import type { ResolvedSignOffScope } from './review-work.js';
 import { describeAutomation } from '../zoho/automation.js';
 import { FILTERABLE_MODULES, TIMELINE_SOURCES } from '../zoho/filters.js';
 import { buildZohoFilter } from './zoho-filter-model.js';
@@ -221,7 +230,72 @@ export class ReviewService {
   }
 
   async deleteNote(id: number): Promise<{ deleted: boolean }> {
-    return { deleted: await this.deps.reviewStore.deleteNote(id) };
+    return { deleted: await this.deps.reviewStore.deleteNote(id, this.#actor()) };
+  }
+
+  /** Who acts now: the connected Zoho user (the app's reviewer identity), and the clock's time. */
+  #actor(): { actor: string; at: number } {
+    return { actor: this.deps.author(), at: this.deps.clock.now() };
+  }
+
+  // ---- review work: state, progress, sign-off, the review log ----------------------------------
+
+  /** Marks events (the keyboard's mark-and-advance); the answer carries the screen filter's progress. */
+  async mark(input: { eventIds: string[]; state: ReviewState; query: ReviewQuery }): Promise<{ marked: number; progress: ReviewProgress }> {
+    assertTimeZone(input.query.timeZone);
+    return this.deps.reviewStore.mark({ ...this.#actor(), eventIds: [...new Set(input.eventIds)], state: input.state, query: input.query });
+  }
+
+  /** Marks every event the filter matches, after a confirm that showed `expectedEvents` (REVIEW_SCOPE_CHANGED when it differs now). */
+  async markFiltered(input: { filter: LocalFilterGroupInput; timeZone: string; state: ReviewState; expectedEvents: number }): Promise<{ marked: number; progress: ReviewProgress }> {
+    assertTimeZone(input.timeZone);
+    compileReviewFilter(input.filter, input.timeZone); // refuses a filter that cannot run, in plain words, before the worker
+    return this.deps.reviewStore.markFiltered({ ...this.#actor(), filter: input.filter, timeZone: input.timeZone, words: describeLocalFilter(input.filter), state: input.state, expectedEvents: input.expectedEvents });
+  }
+
+  async progress(input: ReviewQuery): Promise<ReviewProgress> {
+    assertTimeZone(input.timeZone);
+    return this.deps.reviewStore.progress(input);
+  }
+
+  /** Each saved view's progress and each tracked record's. */
+  async progressOverview(input: { timeZone: string }): Promise<ReviewProgressOverview> {
+    assertTimeZone(input.timeZone);
+    const views = (await this.savedFilters()).map((view) => ({ name: view.name, filter: view.filter }));
+    return this.deps.reviewStore.progressOverview({ timeZone: input.timeZone, views });
+  }
+
+  /**
+   * A reviewer attests a scope: a saved view (resolved to its filter now, in `timeZone`) or records.
+   * Refused (SIGN_OFF_UNREVIEWED) while events in scope are unreviewed and no reason is given.
+   */
+  async signOff(input: { scope: SignOffScope; statement: string; name: string; role: string; unreviewedReason: string | null; timeZone: string }): Promise<SignOffView> {
+    assertTimeZone(input.timeZone);
+    const scope = await this.#resolveScope(input.scope, input.timeZone);
+    const reason = input.unreviewedReason === null || input.unreviewedReason.trim() === '' ? null : input.unreviewedReason.trim();
+    return this.deps.reviewStore.signOff({ ...this.#actor(), scope, statement: input.statement.trim(), name: input.name.trim(), role: input.role.trim(), unreviewedReason: reason });
+  }
+
+  async #resolveScope(scope: SignOffScope, timeZone: string): Promise<ResolvedSignOffScope> {
+    switch (scope.kind) {
+      case 'view': {
+        const view = (await this.savedFilters()).find((saved) => saved.name === scope.name);
+        if (view === undefined) throw new AuditorError('SIGN_OFF_UNKNOWN_VIEW', `There is no saved view called “${scope.name}”.`, { hint: 'Save the view on the Review screen first, or pick one from the list.' });
+        return { kind: 'view', name: view.name, filter: view.filter, timeZone };
+      }
+      case 'records':
+        return { kind: 'records', records: scope.records.map((record) => ({ module: record.module, recordId: record.recordId })) };
+      default:
+        return unreachable(scope);
+    }
+  }
+
+  async signOffs(): Promise<SignOffView[]> {
+    return this.deps.reviewStore.signOffs();
+  }
+
+  async log(input: { beforeSeq: number | null; limit: number }): Promise<{ entries: ReviewLogEntryView[]; chain: ReviewLogChainView }> {
+    return this.deps.reviewStore.log(input);
   }
 
   /**
@@ -244,7 +318,7 @@ export class ReviewService {
   async setRules(rules: FlagRules): Promise<{ rules: FlagRules; flagged: number }> {
     const valid = flagRulesSchema.parse(rules);
     this.#rulesMigrated = true;
-    const { flagged } = await this.deps.reviewStore.setRules(valid);
+    const { flagged } = await this.deps.reviewStore.setRules(valid, this.#actor());
     this.deps.store.set(RULES_KEY, valid);
     return { rules: valid, flagged };
   }
@@ -313,6 +387,10 @@ export class ReviewService {
     const { json, encoded } = buildZohoFilter(model);
     return { json, encoded };
   }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`Unhandled case ${JSON.stringify(value)}`);
 }
 
 function notCached(eventId: string): AuditorError {

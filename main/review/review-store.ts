@@ -1,4 +1,22 @@
-import type { FlagRules, LocalFilterGroupInput, RecordKeyView, REVIEW_SORT_COLUMNS, ReviewFacets, ReviewFlag, ReviewHeatmaps, ReviewNote, ReviewRow, ReviewSummary } from '../../preload/contract.js';
+import type {
+  FlagRules,
+  LocalFilterGroupInput,
+  RecordKeyView,
+  REVIEW_SORT_COLUMNS,
+  ReviewFacets,
+  ReviewFlag,
+  ReviewHeatmaps,
+  ReviewLogChainView,
+  ReviewLogEntryView,
+  ReviewNote,
+  ReviewProgress,
+  ReviewProgressOverview,
+  ReviewRow,
+  ReviewState,
+  ReviewSummary,
+  SignOffView,
+} from '../../preload/contract.js';
+import type { ReviewActor, SignOffRecordInput } from './review-work.js';
 import type { CachedEvent } from '../cache/index.js';
 
 /** A value now, or later (a store across a thread boundary answers with promises). Callers always await. */
@@ -64,16 +82,35 @@ export interface ReviewStore {
   /** A tracked record's name and its events oldest first (at most `limit`); null when not tracked. */
   recordTimeline(record: RecordKeyView, limit: number): Awaitable<{ name: string | null; events: CachedEvent[] } | null>;
   /** The new note's id; null when the event is not cached. */
+  /** The new note's id; null when the event is not cached. Logged (note_added) in the same transaction. */
   addNote(note: { eventId: string; author: string; text: string; tag: string | null; at: number }): Awaitable<number | null>;
-  deleteNote(id: number): Awaitable<boolean>;
+  /** Logged (note_deleted, by `by`) in the same transaction when a note was deleted. */
+  deleteNote(id: number, by: ReviewActor): Awaitable<boolean>;
   /** Only events that have a flag or a note appear. */
   annotations(eventIds: readonly string[]): Awaitable<ReviewAnnotationRecord[]>;
   /** The flag rules kept in the cache file; null when none were saved there yet. */
   rules(): Awaitable<FlagRules | null>;
-  /** Saves the rules and recomputes every flag in one transaction; how many events are flagged. */
-  setRules(rules: FlagRules): Awaitable<{ flagged: number }>;
+  /**
+   * Saves the rules and recomputes every flag in one transaction; how many events are flagged. A
+   * reviewer's change (`by` given) is logged (flag_rules_changed) in that transaction; restoring
+   * saved rules into a new cache file is not a reviewer action and passes no `by`.
+   */
+  setRules(rules: FlagRules, by?: ReviewActor): Awaitable<{ flagged: number }>;
   /** Recomputes every flag from the stored rules; how many events are flagged. */
   recomputeFlags(): Awaitable<{ flagged: number }>;
   /** Brings flags up to date: O(1) when current, only new events when some were written without flags. */
   ensureFlags(): Awaitable<{ work: 'current' | 'incremental' | 'full' }>;
+
+  // ---- review work (issue 14): every change and its review-log entry in one transaction ----
+  /** Sets these events' state (cached ones); answers how many and the query's progress after it. */
+  mark(input: ReviewActor & { eventIds: string[]; state: ReviewState; query: ReviewQuery }): Awaitable<{ marked: number; progress: ReviewProgress }>;
+  /** Sets the state of every event the filter matches; REVIEW_SCOPE_CHANGED when that is not `expectedEvents`. */
+  markFiltered(input: ReviewActor & ReviewQuery & { words: string; state: ReviewState; expectedEvents: number }): Awaitable<{ marked: number; progress: ReviewProgress }>;
+  progress(query: ReviewQuery): Awaitable<ReviewProgress>;
+  progressOverview(input: { timeZone: string; views: Array<{ name: string; filter: LocalFilterGroupInput }> }): Awaitable<ReviewProgressOverview>;
+  /** SIGN_OFF_UNREVIEWED / SIGN_OFF_EMPTY as review-work.ts says. */
+  signOff(input: SignOffRecordInput): Awaitable<SignOffView>;
+  signOffs(): Awaitable<SignOffView[]>;
+  /** Newest entries first (before `beforeSeq`) and whether the whole stored chain is intact. */
+  log(input: { beforeSeq: number | null; limit: number }): Awaitable<{ entries: ReviewLogEntryView[]; chain: ReviewLogChainView }>;
 }

@@ -1,11 +1,30 @@
 import { AuditorError } from '../core/errors.js';
 import { zoneClock, type ZoneClock } from '../core/zoned-time.js';
-import { REVIEW_FLAGS, type FlagRules, type RecordKeyView, type ReviewFlag, type ReviewRow } from '../../preload/contract.js';
+import { REVIEW_FLAGS, type FlagRules, type LocalFilterGroupInput, type RecordKeyView, type ReviewFlag, type ReviewProgress, type ReviewRow, type ReviewState } from '../../preload/contract.js';
 import type { CacheDatabase, CacheStatement, EventRow, TimelineCache } from '../cache/index.js';
 import { bringFlagsUpToDate, markFlagsStale, recomputeAllFlags, saveFlagRules, storedFlagRules } from './flags.js';
 import { compileReviewFilter } from './local-filter-sql.js';
 import { describeAutomation } from '../zoho/automation.js';
 import { exportNote, type ExportAnnotation, type ReviewAnnotationRecord, type ReviewEventRecord, type ReviewPageQuery, type ReviewQuery, type ReviewStore } from './review-store.js';
+import {
+  appendLogEntry,
+  filterCondition,
+  listSignOffs,
+  logExport,
+  markEvents,
+  markFiltered,
+  markOf,
+  packetReview,
+  progressOf,
+  progressOverview,
+  readLog,
+  signOff,
+  type ExportLogInput,
+  type PacketReview,
+  type ReviewActor,
+  type SignOffRecordInput,
+} from './review-work.js';
+import type { SqlCondition } from '../cache/index.js';
 
 /** A table row: the cache's event columns plus the first field change, flags and note count. */
 interface RowRecord extends Pick<
@@ -20,6 +39,9 @@ interface RowRecord extends Pick<
   new_text: string | null;
   flags: string | null;
   notes: number;
+  review_state: string | null;
+  review_by: string | null;
+  review_at: number | null;
 }
 
 const SORT_SQL: Record<ReviewPageQuery['sort']['column'], string> = {
@@ -103,8 +125,9 @@ export class SqliteReviewStore implements ReviewStore {
            e.automation_json, e.field_count,
            fc.api_name, fc.field_label, fc.old_text, fc.new_text,
            (SELECT group_concat(f.flag) FROM event_flags f WHERE f.event_rowid = e.id) AS flags,
-           (SELECT count(*) FROM event_notes n WHERE n.event_id = e.event_id) AS notes
-         FROM events e LEFT JOIN field_changes fc ON fc.event_rowid = e.id AND fc.ordinal = 0
+           (SELECT count(*) FROM event_notes n WHERE n.event_id = e.event_id) AS notes,
+           rv.state AS review_state, rv.by AS review_by, rv.at AS review_at
+         FROM events e LEFT JOIN field_changes fc ON fc.event_rowid = e.id AND fc.ordinal = 0 LEFT JOIN event_review rv ON rv.event_id = e.event_id
          WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
       )
       .all(...params, query.limit, query.offset);
@@ -209,11 +232,23 @@ export class SqliteReviewStore implements ReviewStore {
   addNote(note: { eventId: string; author: string; text: string; tag: string | null; at: number }): number | null {
     const cache = this.#cache();
     if (cache.getRawEvent(note.eventId) === undefined) return null;
-    return Number(cache.database().prepare('INSERT INTO event_notes (event_id, author, text, tag, created_at) VALUES (?, ?, ?, ?, ?)').run(note.eventId, note.author, note.text, note.tag, note.at).lastInsertRowid);
+    const db = cache.database();
+    return db.transaction(() => {
+      const id = Number(db.prepare('INSERT INTO event_notes (event_id, author, text, tag, created_at) VALUES (?, ?, ?, ?, ?)').run(note.eventId, note.author, note.text, note.tag, note.at).lastInsertRowid);
+      appendLogEntry(db, { at: note.at, actor: note.author, action: 'note_added', payload: { eventId: note.eventId, noteId: id, text: note.text, tag: note.tag } }, [note.eventId]);
+      return id;
+    });
   }
 
-  deleteNote(id: number): boolean {
-    return this.#db().prepare('DELETE FROM event_notes WHERE id = ?').run(id).changes === 1;
+  deleteNote(id: number, by: ReviewActor): boolean {
+    const db = this.#db();
+    return db.transaction(() => {
+      const note = db.prepare<[number], { event_id: string; text: string; tag: string | null }>('SELECT event_id, text, tag FROM event_notes WHERE id = ?').get(id);
+      if (note === undefined) return false;
+      db.prepare('DELETE FROM event_notes WHERE id = ?').run(id);
+      appendLogEntry(db, { at: by.at, actor: by.actor, action: 'note_deleted', payload: { eventId: note.event_id, noteId: id, text: note.text, tag: note.tag } }, [note.event_id]);
+      return true;
+    });
   }
 
   annotations(eventIds: readonly string[]): ReviewAnnotationRecord[] {
@@ -275,8 +310,13 @@ export class SqliteReviewStore implements ReviewStore {
     return storedFlagRules(this.#db()) ?? null;
   }
 
-  setRules(rules: FlagRules): { flagged: number } {
-    return { flagged: saveFlagRules(this.#db(), rules) };
+  setRules(rules: FlagRules, by?: ReviewActor): { flagged: number } {
+    const db = this.#db();
+    return db.transaction(() => {
+      const flagged = saveFlagRules(db, rules);
+      if (by !== undefined) appendLogEntry(db, { at: by.at, actor: by.actor, action: 'flag_rules_changed', payload: { rules, flagged } });
+      return { flagged };
+    });
   }
 
   recomputeFlags(): { flagged: number } {
@@ -286,6 +326,50 @@ export class SqliteReviewStore implements ReviewStore {
   ensureFlags(): { work: 'current' | 'incremental' | 'full' } {
     // The check reads two rows outside any transaction; only work takes the write lock.
     return { work: bringFlagsUpToDate(this.#db()) };
+  }
+
+  // ---- review work: state, progress, sign-off, the review log (review-work.ts) ----
+
+  mark(input: ReviewActor & { eventIds: string[]; state: ReviewState; query: ReviewQuery }): { marked: number; progress: ReviewProgress } {
+    const db = this.#db();
+    const { marked } = markEvents(db, input);
+    return { marked, progress: this.progress(input.query) };
+  }
+
+  markFiltered(input: ReviewActor & ReviewQuery & { words: string; state: ReviewState; expectedEvents: number }): { marked: number; progress: ReviewProgress } {
+    const db = this.#db();
+    const { marked } = markFiltered(db, input);
+    return { marked, progress: this.progress(input) };
+  }
+
+  progress(query: ReviewQuery): ReviewProgress {
+    return progressOf(this.#db(), filterCondition(query.filter, query.timeZone));
+  }
+
+  progressOverview(input: { timeZone: string; views: Array<{ name: string; filter: LocalFilterGroupInput }> }) {
+    return progressOverview(this.#db(), input);
+  }
+
+  signOff(input: SignOffRecordInput) {
+    return signOff(this.#db(), input);
+  }
+
+  signOffs() {
+    return listSignOffs(this.#db());
+  }
+
+  log(input: { beforeSeq: number | null; limit: number }) {
+    return readLog(this.#db(), input);
+  }
+
+  /** The manifest's review section for the events `condition` selects (exports, in the data worker). */
+  packetReview(condition: SqlCondition): PacketReview {
+    return packetReview(this.#db(), condition);
+  }
+
+  /** Logs a finished export file (in the data worker, where exports are written). */
+  logExport(input: ExportLogInput): void {
+    logExport(this.#db(), input);
   }
 }
 
@@ -327,6 +411,7 @@ function toRow(row: RowRecord, clock: ZoneClock): ReviewRow {
     firstChange: row.api_name === null ? null : { apiName: row.api_name, label: row.field_label, oldValue: row.old_text, newValue: row.new_text },
     flags: row.flags === null ? [] : (row.flags.split(',').sort() as ReviewFlag[]),
     noteCount: row.notes,
+    review: markOf(row.review_state, row.review_by, row.review_at),
   };
 }
 
