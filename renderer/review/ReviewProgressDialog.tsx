@@ -62,7 +62,7 @@ export function ReviewProgressDialog({ open, onClose, timeZone }: { open: boolea
                 No records with events yet.
               </Typography>
             ) : (
-              <Box sx={{ maxHeight: 360, overflow: 'auto' }}>
+              <Box sx={{ maxHeight: 360, overflow: 'auto' }} tabIndex={0} role="region" aria-label="Records and their review progress">
                 <Table size="small" stickyHeader aria-label="Progress of each record">
                   <TableHead>
                     <TableRow>

@@ -27,6 +27,9 @@ interface Props {
 }
 
 const format = (value: number): string => numberFormat.format(value);
+/** Below 1200 px wide, secondary actions show only their icon (their names stay in aria-label and the tooltip). */
+const WIDE_ONLY = { display: { xs: 'none', lg: 'inline' } } as const;
+const NARROW_SX = { whiteSpace: 'nowrap', flexShrink: 0, minWidth: 0, '& .MuiButton-startIcon': { mr: { xs: 0, lg: 1 } } } as const;
 
 /** How many of `total` events a bulk mark to `state` changes (the others are in that state already). */
 function changing(progress: ReviewProgress, state: ReviewState): number {
@@ -69,11 +72,12 @@ export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, 
 
   const percent = progress === null ? 0 : percentReviewed(progress);
   return (
-    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1.5, flexWrap: 'wrap', rowGap: 0.5, pb: 1 }} data-testid="review-work-bar">
-      <Box sx={{ minWidth: 200, flex: '0 1 300px' }} role="group" aria-label="Review progress for the filter">
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, pb: 1, minWidth: 0 }} data-testid="review-work-bar">
+      {/* One line: the count, a thin bar, what is still open; then the actions (icons only where the screen is narrow). */}
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, minWidth: 0, flex: '1 1 auto' }} role="group" aria-label="Review progress for the filter">
         <Typography
           variant="body2"
-          sx={{ fontWeight: 600, fontVariantNumeric: 'tabular-nums' }}
+          sx={{ fontWeight: 600, fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}
           data-testid="review-progress"
           data-reviewed={progress?.reviewed ?? ''}
           data-total={progress?.total ?? ''}
@@ -82,26 +86,43 @@ export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, 
         >
           {progress === null ? 'Counting reviewed events…' : progressWords(progress, format)}
         </Typography>
-        <LinearProgress variant="determinate" value={percent} aria-label={`${percent} % of the filtered events reviewed`} sx={{ height: 6, borderRadius: 3, my: 0.25 }} />
-        <Typography variant="caption" color="text.secondary" data-testid="review-progress-detail">
-          {progress === null ? ' ' : progressDetail(progress, format)}
+        <LinearProgress variant="determinate" value={percent} aria-label={`${percent} % of the filtered events reviewed`} sx={{ height: 6, borderRadius: 3, width: 96, flexShrink: 0 }} />
+        <Typography variant="caption" color="text.secondary" data-testid="review-progress-detail" sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 }}>
+          {progress === null ? '' : progressDetail(progress, format)}
         </Typography>
       </Box>
       <Tooltip title="Set the review state of every event the filter matches (you confirm the count first)">
         <span>
-          <Button size="small" variant="outlined" startIcon={<DoneAllOutlined />} endIcon={<ArrowDropDown />} disabled={progress === null || progress.total === 0} onClick={(event) => setBulkMenu(event.currentTarget)} aria-haspopup="menu">
-            Mark all filtered
+          <Button
+            size="small"
+            variant="outlined"
+            aria-label="Mark all filtered"
+            startIcon={<DoneAllOutlined />}
+            endIcon={<ArrowDropDown />}
+            disabled={progress === null || progress.total === 0}
+            onClick={(event) => setBulkMenu(event.currentTarget)}
+            aria-haspopup="menu"
+            sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}
+          >
+            Mark all…
           </Button>
         </span>
       </Tooltip>
-      <Box sx={{ flexGrow: 1 }} />
-      <Button size="small" startIcon={<ListAltOutlined />} onClick={() => setOverviewOpen(true)}>
-        Progress by view
-      </Button>
-      <Button size="small" startIcon={<HistoryEduOutlined />} onClick={() => setLogOpen(true)}>
-        Review log
-      </Button>
-      <Button size="small" variant="outlined" startIcon={<VerifiedOutlined />} onClick={() => setSignOffOpen(true)}>
+      <Tooltip title="Review progress of each saved view and record">
+        <Button size="small" aria-label="Progress by view" startIcon={<ListAltOutlined />} onClick={() => setOverviewOpen(true)} sx={NARROW_SX}>
+          <Box component="span" sx={WIDE_ONLY}>
+            Progress
+          </Box>
+        </Button>
+      </Tooltip>
+      <Tooltip title="Every reviewer action, hash-chained">
+        <Button size="small" aria-label="Review log" startIcon={<HistoryEduOutlined />} onClick={() => setLogOpen(true)} sx={NARROW_SX}>
+          <Box component="span" sx={WIDE_ONLY}>
+            Review log
+          </Box>
+        </Button>
+      </Tooltip>
+      <Button size="small" variant="outlined" startIcon={<VerifiedOutlined />} onClick={() => setSignOffOpen(true)} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
         Sign off…
       </Button>
 

@@ -197,8 +197,8 @@ export function SignOffDialog({ open, onClose, saved, defaultViewName, timeZone 
         )}
         {signOffs.length > 0 && (
           <Box sx={{ mt: 2 }}>
-            <Typography variant="subtitle2">Earlier sign-offs</Typography>
-            <List dense aria-label="Earlier sign-offs" data-testid="sign-off-list">
+            <Typography variant="subtitle2">Sign-offs so far</Typography>
+            <List dense aria-label="Sign-offs so far" data-testid="sign-off-list">
               {signOffs.slice(0, 8).map((entry) => (
                 <ListItem key={entry.id} disableGutters>
                   <ListItemText
