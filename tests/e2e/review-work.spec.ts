@@ -9,14 +9,20 @@ type PageGlobals = { auditor: AuditorApi };
 
 /** Asks main directly (the same IPC the screen uses), to check the screen against the cache. */
 async function ask<C extends RequestChannel>(page: Page, channel: C, input: RequestInput<C>): Promise<RequestOutput<C>> {
-  return page.evaluate(
+  const answer: unknown = await page.evaluate(
     async ([name, value]) => {
       const result = await (globalThis as unknown as PageGlobals).auditor.invoke(name as C, value as RequestInput<C>);
       if (!result.ok) throw new Error(result.error.message);
       return result.value;
     },
     [channel, input] as const,
-  ) as Promise<RequestOutput<C>>;
+  );
+  return answer as RequestOutput<C>;
+}
+
+/** An attribute of every element a locator matches, in document order. */
+async function attributes(locator: Locator, name: string): Promise<Array<string | null>> {
+  return Promise.all((await locator.all()).map((element) => element.getAttribute(name)));
 }
 
 async function choose(page: Page, select: Locator, option: string): Promise<void> {
@@ -78,7 +84,7 @@ test.describe('Review work', () => {
 
     // ---- keyboard: j selects the first row; r, r mark two reviewed and advance; f follows the third up
     const rows = page.getByTestId('event-row');
-    const ids = await rows.evaluateAll((elements) => elements.slice(0, 4).map((element) => element.getAttribute('data-event-id')!));
+    const ids = (await attributes(rows, 'data-event-id')).slice(0, 4);
     expect(ids).toHaveLength(4);
     const row = (index: number): Locator => page.locator(`[data-testid="event-row"][data-event-id="${ids[index]}"]`);
     await table.focus();
@@ -188,10 +194,10 @@ test.describe('Review work', () => {
     await expect(log.getByTestId('review-log-chain')).toHaveAttribute('data-intact', 'true');
     const entries = log.getByTestId('review-log-entry');
     await expect(entries.first()).toHaveAttribute('data-action', 'bulk_state_changed');
-    const actions = await entries.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-action')));
+    const actions = await attributes(entries, 'data-action');
     expect(actions.slice(0, 2)).toEqual(['bulk_state_changed', 'signed_off']);
     expect(actions.filter((action) => action === 'state_changed').length).toBeGreaterThanOrEqual(3);
-    const seqs = await entries.evaluateAll((elements) => elements.map((element) => Number(element.getAttribute('data-seq'))));
+    const seqs = (await attributes(entries, 'data-seq')).map(Number);
     // Newest first, no gaps.
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     expect(seqs[seqs.length - 1]).toBe(1);
