@@ -4,6 +4,7 @@ import type { ReviewProgress, ReviewProgressOverview } from '../../preload/contr
 import { moduleLabel } from '../../preload/labels';
 import { call } from '../ipc/client';
 import { numberFormat } from '../records/format';
+import { FOLLOW_UP_TEXT } from './ReviewStateCell';
 import { percentReviewed, progressDetail, progressWords } from './review-work';
 
 const format = (value: number): string => numberFormat.format(value);
@@ -16,7 +17,7 @@ function ProgressCells({ progress, label }: { progress: ReviewProgress; label: s
         <LinearProgress variant="determinate" value={percent} aria-label={`${label}: ${percent} % reviewed`} sx={{ height: 6, borderRadius: 3 }} />
       </TableCell>
       <TableCell sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>{progressWords(progress, format)}</TableCell>
-      <TableCell sx={{ color: progress.followUp > 0 ? 'warning.dark' : 'text.secondary' }}>{progressDetail(progress, format)}</TableCell>
+      <TableCell sx={{ color: progress.followUp > 0 ? FOLLOW_UP_TEXT : 'text.secondary' }}>{progressDetail(progress, format)}</TableCell>
     </>
   );
 }

@@ -33,7 +33,7 @@ import FileDownloadOutlined from '@mui/icons-material/FileDownloadOutlined';
 import FlagOutlined from '@mui/icons-material/FlagOutlined';
 import ViewColumnOutlined from '@mui/icons-material/ViewColumnOutlined';
 import type { RuleGroupType } from 'react-querybuilder';
-import { REVIEW_COLUMNS, type LocalFilterRuleInput, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
+import { REVIEW_COLUMNS, type LocalFilterRuleInput, type ReviewState, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatAuditedTime } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
@@ -217,17 +217,14 @@ export function ReviewScreen() {
   // ---- review work (issue 14): progress of the filter, optimistic marks, the review keys
   const work = useReviewWork(filter, zone);
   const tableControl = useRef<EventTableController | null>(null);
-  useReviewKeyboard({
-    enabled: tab === 'events',
-    onMove: (delta) => tableControl.current?.move(delta),
-    onMark: (state) => {
-      const row = tableControl.current?.selectedRow();
-      // Nothing selected yet: the first key press selects the first row, so the person sees what the next one marks.
-      if (row === undefined) return tableControl.current?.move(0);
-      work.mark([row], state);
-      tableControl.current?.move(1);
-    },
-  });
+  const markAndAdvance = (state: ReviewState): void => {
+    const row = tableControl.current?.selectedRow();
+    // Nothing selected yet: the first press selects the first row, so the person sees what the next one marks.
+    if (row === undefined) return tableControl.current?.move(0);
+    work.mark([row], state);
+    tableControl.current?.move(1);
+  };
+  useReviewKeyboard({ enabled: tab === 'events', onMove: (delta) => tableControl.current?.move(delta), onMark: markAndAdvance });
 
   const chooseColumns = (column: ReviewColumn, shown: boolean): void => {
     const next = REVIEW_COLUMNS.filter((candidate) => (candidate === column ? shown : columns.includes(candidate)));
@@ -395,6 +392,8 @@ export function ReviewScreen() {
                 progress={work.progress}
                 saved={saved}
                 currentViewName={currentView?.name ?? null}
+                selectedShown={selected !== null}
+                onMarkSelected={markAndAdvance}
                 onBulkMarked={(progress, marked, state) => {
                   work.settleBulk(progress);
                   setRefreshKey((value) => value + 1);

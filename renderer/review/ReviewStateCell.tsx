@@ -6,12 +6,15 @@ import { keyForState, REVIEW_STATE_LABELS } from './review-work';
 /** Width of the table's leading review-state column. */
 export const REVIEW_CELL_WIDTH = 112;
 
+/** Text colours with 4.5:1 contrast on light rows (a selected one too) and on the dark theme's. */
+export const REVIEWED_TEXT = (theme: Theme): string => (theme.palette.mode === 'dark' ? theme.palette.success.light : '#1b5e20');
+export const FOLLOW_UP_TEXT = (theme: Theme): string => (theme.palette.mode === 'dark' ? theme.palette.warning.light : '#8a3c00');
+
 /** Pill styles, set on the table beside its row styles (rows are plain <tr>/<td>). */
 export const REVIEW_STATE_SX = {
   '& .review-state': { display: 'inline-flex', alignItems: 'center', gap: '3px', px: 0.75, borderRadius: 5, border: 1, fontSize: 11, lineHeight: '18px', whiteSpace: 'nowrap' },
-  // Text colours dark enough (light theme) or light enough (dark theme) for 4.5:1 on a selected row.
-  '& .review-state.reviewed': { color: (theme: Theme) => (theme.palette.mode === 'dark' ? theme.palette.success.light : '#1b5e20'), borderColor: 'success.light', bgcolor: 'rgba(46, 125, 50, 0.06)' },
-  '& .review-state.follow_up': { color: (theme: Theme) => (theme.palette.mode === 'dark' ? theme.palette.warning.light : '#8a3c00'), borderColor: 'warning.light', bgcolor: 'rgba(237, 108, 2, 0.06)' },
+  '& .review-state.reviewed': { color: REVIEWED_TEXT, borderColor: 'success.light', bgcolor: 'rgba(46, 125, 50, 0.06)' },
+  '& .review-state.follow_up': { color: FOLLOW_UP_TEXT, borderColor: 'warning.light', bgcolor: 'rgba(237, 108, 2, 0.06)' },
   '& .review-state.unreviewed': { color: 'text.secondary', borderColor: 'transparent', px: 0 },
   '& .review-state .glyph': { fontSize: 12, lineHeight: 1 },
 } as const;

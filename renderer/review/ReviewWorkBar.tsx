@@ -1,10 +1,13 @@
 import { useState } from 'react';
-import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, LinearProgress, ListItemText, Menu, MenuItem, Tooltip, Typography } from '@mui/material';
+import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, IconButton, LinearProgress, ListItemText, Menu, MenuItem, Tooltip, Typography } from '@mui/material';
 import ArrowDropDown from '@mui/icons-material/ArrowDropDown';
 import DoneAllOutlined from '@mui/icons-material/DoneAllOutlined';
 import HistoryEduOutlined from '@mui/icons-material/HistoryEduOutlined';
 import ListAltOutlined from '@mui/icons-material/ListAltOutlined';
 import VerifiedOutlined from '@mui/icons-material/VerifiedOutlined';
+import CheckCircleOutline from '@mui/icons-material/CheckCircleOutlineOutlined';
+import OutlinedFlag from '@mui/icons-material/OutlinedFlag';
+import RadioButtonUnchecked from '@mui/icons-material/RadioButtonUnchecked';
 import { REVIEW_STATES, type LocalFilterGroupInput, type ReviewProgress, type ReviewState, type SavedFilter } from '../../preload/contract';
 import { call, IpcCallError } from '../ipc/client';
 import { numberFormat } from '../records/format';
@@ -22,11 +25,17 @@ interface Props {
   saved: readonly SavedFilter[];
   /** The saved view the filter on screen is, if it is one: the sign-off's default scope. */
   currentViewName: string | null;
+  /** Whether an event is selected in the table (the mark buttons act on it). */
+  selectedShown: boolean;
+  /** Marks the selected event and moves on, as its key does. */
+  onMarkSelected: (state: ReviewState) => void;
   /** After a bulk mark: main's progress for the filter (the rows are to be refetched). */
   onBulkMarked: (progress: ReviewProgress, marked: number, state: ReviewState) => void;
 }
 
 const format = (value: number): string => numberFormat.format(value);
+const STATE_ICON = { reviewed: CheckCircleOutline, follow_up: OutlinedFlag, unreviewed: RadioButtonUnchecked } as const;
+const STATE_COLOR = { reviewed: 'success.main', follow_up: 'warning.main', unreviewed: 'text.secondary' } as const;
 /** Below 1200 px wide, secondary actions show only their icon (their names stay in aria-label and the tooltip). */
 const WIDE_ONLY = { display: { xs: 'none', lg: 'inline' } } as const;
 const NARROW_SX = { whiteSpace: 'nowrap', flexShrink: 0, minWidth: 0, '& .MuiButton-startIcon': { mr: { xs: 0, lg: 1 } } } as const;
@@ -40,7 +49,7 @@ function changing(progress: ReviewProgress, state: ReviewState): number {
  * Review work for the filter on screen: "x of y reviewed", marking the whole filtered set (after a
  * confirm that shows the count main will check), sign-off, the review log and progress per view and record.
  */
-export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, currentViewName, onBulkMarked }: Props) {
+export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, currentViewName, selectedShown, onMarkSelected, onBulkMarked }: Props) {
   const [bulkMenu, setBulkMenu] = useState<HTMLElement | null>(null);
   const [confirm, setConfirm] = useState<{ state: ReviewState; expected: number; changes: number } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -87,9 +96,31 @@ export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, 
           {progress === null ? 'Counting reviewed events…' : progressWords(progress, format)}
         </Typography>
         <LinearProgress variant="determinate" value={percent} aria-label={`${percent} % of the filtered events reviewed`} sx={{ height: 6, borderRadius: 3, width: 96, flexShrink: 0 }} />
-        <Typography variant="caption" color="text.secondary" data-testid="review-progress-detail" sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 }}>
+        <Typography
+          variant="caption"
+          color="text.secondary"
+          data-testid="review-progress-detail"
+          title={progress === null ? undefined : progressDetail(progress, format)}
+          sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 }}
+        >
           {progress === null ? '' : progressDetail(progress, format)}
         </Typography>
+      </Box>
+      {/* The keys' twins for the pointer: mark the selected event and move on. */}
+      <Box role="group" aria-label="Mark the selected event" sx={{ display: 'flex', flexShrink: 0, border: 1, borderColor: 'divider', borderRadius: 1 }}>
+        {REVIEW_STATES.map((state) => {
+          const Icon = STATE_ICON[state];
+          const name = `Mark the selected event ${REVIEW_STATE_LABELS[state].toLowerCase()} (${keyForState(state)})`;
+          return (
+            <Tooltip key={state} title={selectedShown ? `${name}, then move to the next` : `Select an event first, then: ${REVIEW_STATE_LABELS[state].toLowerCase()} (${keyForState(state)})`}>
+              <span>
+                <IconButton size="small" aria-label={name} disabled={!selectedShown} onClick={() => onMarkSelected(state)} sx={{ borderRadius: 0.5, color: STATE_COLOR[state] }}>
+                  <Icon fontSize="small" />
+                </IconButton>
+              </span>
+            </Tooltip>
+          );
+        })}
       </Box>
       <Tooltip title="Set the review state of every event the filter matches (you confirm the count first)">
         <span>

@@ -6,6 +6,7 @@ import { call, IpcCallError } from '../ipc/client';
 import { numberFormat } from '../records/format';
 import { progressDetail, progressWords, sumProgress } from './review-work';
 import { formatMillis } from './ReviewLogDialog';
+import { FOLLOW_UP_TEXT } from './ReviewStateCell';
 
 type RecordOption = ReviewProgressOverview['records'][number];
 type Field = 'scope' | 'statement' | 'name' | 'role' | 'unreviewedReason';
@@ -159,7 +160,7 @@ export function SignOffDialog({ open, onClose, saved, defaultViewName, timeZone 
                   renderInput={(params) => <TextField {...params} label="Records" error={errors.scope !== undefined} helperText={errors.scope ?? ' '} />}
                 />
               )}
-              <Typography variant="body2" data-testid="sign-off-scope-progress" data-unreviewed={scopeProgress?.unreviewed ?? ''} color={scopeProgress !== null && scopeProgress.unreviewed > 0 ? 'warning.dark' : 'text.secondary'}>
+              <Typography variant="body2" data-testid="sign-off-scope-progress" data-unreviewed={scopeProgress?.unreviewed ?? ''} sx={{ color: scopeProgress !== null && scopeProgress.unreviewed > 0 ? FOLLOW_UP_TEXT : 'text.secondary' }}>
                 {scopeProgress === null ? (overview === null ? 'Counting…' : 'Choose a scope.') : `In scope: ${progressWords(scopeProgress, format)} · ${progressDetail(scopeProgress, format)}.`}
               </Typography>
             </Box>

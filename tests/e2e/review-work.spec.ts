@@ -179,10 +179,18 @@ test.describe('Review work', () => {
     await expect(row(2)).toHaveAttribute('data-review-state', 'reviewed');
     expect(await ask(page, 'review:progress', { filter, timeZone: 'UTC' })).toEqual({ total, reviewed: total, followUp: 0, unreviewed: 0 });
 
+    // ---- the pointer's way: select a row, the follow-up button marks it and moves on
+    await row(3).click();
+    await page.getByRole('button', { name: 'Mark the selected event needs follow-up (f)' }).click();
+    await expect(row(3)).toHaveAttribute('data-review-state', 'follow_up');
+    await expect(page.locator('[data-testid="event-row"][aria-rowindex="5"]')).toHaveAttribute('aria-selected', 'true');
+    await expect(progress).toHaveAttribute('data-reviewed', String(total - 1));
+    await expect(progress).toHaveAttribute('data-follow-up', '1');
+
     // ---- progress per saved view and per record
     await page.getByRole('button', { name: 'Progress by view' }).click();
     const overview = page.getByRole('dialog', { name: 'Review progress by view and record' });
-    await expect(overview.locator('[data-testid="progress-view"][data-name="Updates to review"]')).toHaveAttribute('data-reviewed', String(total));
+    await expect(overview.locator('[data-testid="progress-view"][data-name="Updates to review"]')).toHaveAttribute('data-reviewed', String(total - 1));
     await expect(overview.getByTestId('progress-record').first()).toBeVisible();
     expect(await seriousViolations(page, '[role="dialog"]')).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}/review-work-progress-1440x900.png`, animations: 'disabled' });
@@ -193,10 +201,11 @@ test.describe('Review work', () => {
     const log = page.getByRole('dialog', { name: 'Review log' });
     await expect(log.getByTestId('review-log-chain')).toHaveAttribute('data-intact', 'true');
     const entries = log.getByTestId('review-log-entry');
-    await expect(entries.first()).toHaveAttribute('data-action', 'bulk_state_changed');
+    await expect(entries.first()).toHaveAttribute('data-action', 'state_changed');
+    await expect(entries.first()).toContainText('Marked 1 event for follow-up');
     const actions = await attributes(entries, 'data-action');
-    expect(actions.slice(0, 2)).toEqual(['bulk_state_changed', 'signed_off']);
-    expect(actions.filter((action) => action === 'state_changed').length).toBeGreaterThanOrEqual(3);
+    expect(actions.slice(0, 3)).toEqual(['state_changed', 'bulk_state_changed', 'signed_off']);
+    expect(actions.filter((action) => action === 'state_changed')).toHaveLength(4);
     const seqs = (await attributes(entries, 'data-seq')).map(Number);
     // Newest first, no gaps.
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
