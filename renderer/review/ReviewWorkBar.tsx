@@ -8,12 +8,12 @@ import VerifiedOutlined from '@mui/icons-material/VerifiedOutlined';
 import CheckCircleOutline from '@mui/icons-material/CheckCircleOutlineOutlined';
 import OutlinedFlag from '@mui/icons-material/OutlinedFlag';
 import RadioButtonUnchecked from '@mui/icons-material/RadioButtonUnchecked';
-import { REVIEW_STATES, type LocalFilterGroupInput, type ReviewProgress, type ReviewState, type SavedFilter } from '../../preload/contract';
+import { type LocalFilterGroupInput, type ReviewProgress, type ReviewState, type SavedFilter } from '../../preload/contract';
 import { call, IpcCallError } from '../ipc/client';
 import { numberFormat } from '../records/format';
 import { ReviewLogDialog } from './ReviewLogDialog';
 import { ReviewProgressDialog } from './ReviewProgressDialog';
-import { keyForState, percentReviewed, progressDetail, progressWords, REVIEW_STATE_LABELS } from './review-work';
+import { keyForState, MARK_ORDER, percentReviewed, progressDetail, progressWords, REVIEW_STATE_LABELS } from './review-work';
 import { SignOffDialog } from './SignOffDialog';
 
 interface Props {
@@ -108,7 +108,7 @@ export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, 
       </Box>
       {/* The keys' twins for the pointer: mark the selected event and move on. */}
       <Box role="group" aria-label="Mark the selected event" sx={{ display: 'flex', flexShrink: 0, border: 1, borderColor: 'divider', borderRadius: 1 }}>
-        {REVIEW_STATES.map((state) => {
+        {MARK_ORDER.map((state) => {
           const Icon = STATE_ICON[state];
           const name = `Mark the selected event ${REVIEW_STATE_LABELS[state].toLowerCase()} (${keyForState(state)})`;
           return (
@@ -158,7 +158,7 @@ export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, 
       </Button>
 
       <Menu anchorEl={bulkMenu} open={bulkMenu !== null} onClose={() => setBulkMenu(null)}>
-        {REVIEW_STATES.map((state) => (
+        {MARK_ORDER.map((state) => (
           <MenuItem
             key={state}
             onClick={() => {

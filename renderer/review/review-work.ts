@@ -7,6 +7,9 @@ export const REVIEW_STATE_LABELS: Record<ReviewState, string> = {
   follow_up: 'Needs follow-up',
 };
 
+/** The states in the order the keys, buttons and menus offer them (the contract's order starts with unreviewed). */
+export const MARK_ORDER: readonly ReviewState[] = ['reviewed', 'follow_up', 'unreviewed'];
+
 /** What a key does on the Review screen's table. */
 export type ReviewKeyAction = { kind: 'move'; delta: 1 | -1 } | { kind: 'mark'; state: ReviewState };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ReviewMark, ReviewProgress } from '../../../preload/contract.js';
-import { applyMarks, keyBelongsElsewhere, keyForState, percentReviewed, progressDetail, progressWords, REVIEW_KEYS, REVIEW_SHORTCUT_HINT, reviewKeyAction, shownMark, sumProgress } from '../../../renderer/review/review-work.js';
+import { REVIEW_STATES, type ReviewMark, type ReviewProgress } from '../../../preload/contract.js';
+import { applyMarks, keyBelongsElsewhere, keyForState, MARK_ORDER, percentReviewed, progressDetail, progressWords, REVIEW_KEYS, REVIEW_SHORTCUT_HINT, reviewKeyAction, shownMark, sumProgress } from '../../../renderer/review/review-work.js';
 
 const press = (key: string, extra: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; repeat: boolean }> = {}) => ({ key, ctrlKey: false, metaKey: false, altKey: false, ...extra });
 const plain = (value: number): string => String(value);
@@ -96,5 +96,12 @@ describe('optimistic progress', () => {
     expect(percentReviewed({ total: 0, reviewed: 0, followUp: 0, unreviewed: 0 })).toBe(0);
     expect(sumProgress([start, { total: 5, reviewed: 5, followUp: 0, unreviewed: 0 }])).toEqual({ total: 15, reviewed: 7, followUp: 1, unreviewed: 7 });
     expect(sumProgress([])).toEqual({ total: 0, reviewed: 0, followUp: 0, unreviewed: 0 });
+  });
+});
+
+describe('mark order', () => {
+  it('offers every state once, reviewed first', () => {
+    expect([...MARK_ORDER].sort()).toEqual([...REVIEW_STATES].sort());
+    expect(MARK_ORDER[0]).toBe('reviewed');
   });
 });
