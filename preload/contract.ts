@@ -875,7 +875,16 @@ export interface PacketVerificationView {
   signer: PacketSignerView | null;
   createdAt: string | null;
   generatedBy: string | null;
+  /** What the manifest states about review work (issue 14; additive): counts, sign-offs, the review log's chain as verify recomputed it. */
+  review?: PacketReviewView;
 }
+
+/**
+ * A packet's review section as verify reads it: absent (made before packets carried it), unreadable,
+ * or stated — the exported events' review counts, the sign-offs covering them and the review log's
+ * chain recomputed from its entries (`intact: false` names the first entry that does not match).
+ */
+export type PacketReviewView = { kind: 'not-stated' } | { kind: 'unreadable'; reason: string } | { kind: 'stated'; counts: ReviewProgress; signOffs: SignOffView[]; chain: ReviewLogChainView; entriesWithPayload: number };
 
 /** A packet file main holds for the renderer (chosen in a dialog, or uploaded in browser mode); the path never reaches the renderer. */
 export interface ChosenPacketView {

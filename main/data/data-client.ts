@@ -4,7 +4,21 @@
  * when the worker stops. `createDataClient(spawner, { cacheFile })` is the API the composition root
  * (main/app) wires into the services.
  */
-import type { FlagRules, IpcError, LocalFilterGroupInput, RecordKeyView, ReviewHeatmaps, ReviewLogChainView, ReviewLogEntryView, ReviewProgress, ReviewProgressOverview, ReviewRow, ReviewState, ReviewSummary, SignOffView } from '../../preload/contract.js';
+import type {
+  FlagRules,
+  IpcError,
+  LocalFilterGroupInput,
+  RecordKeyView,
+  ReviewHeatmaps,
+  ReviewLogChainView,
+  ReviewLogEntryView,
+  ReviewProgress,
+  ReviewProgressOverview,
+  ReviewRow,
+  ReviewState,
+  ReviewSummary,
+  SignOffView,
+} from '../../preload/contract.js';
 import type { ReviewAnnotationRecord, ReviewEventRecord, ReviewPageQuery, ReviewQuery, ReviewStore } from '../review/review-store.js';
 import type { ReviewActor, SignOffRecordInput } from '../review/review-work.js';
 import type { CachedEvent, CacheStats } from '../cache/index.js';

@@ -202,16 +202,12 @@ const reviewRequests = {
   'review.setRules': request<{ flagged: number }>()(z.object({ rules: flagRulesSchema, by: actorSchema.optional() }).strict()),
   'review.recomputeFlags': request<{ flagged: number }>()(z.object({}).strict()),
   'review.ensureFlags': request<{ work: 'current' | 'incremental' | 'full' }>()(z.object({}).strict()),
-  'review.mark': request<{ marked: number; progress: ReviewProgress }>()(
-    z.object({ eventIds: z.array(z.string().min(1).max(40)).min(1).max(1000), state: reviewStateSchema, query: reviewQueryInputSchema, ...actorSchema.shape }).strict(),
-  ),
+  'review.mark': request<{ marked: number; progress: ReviewProgress }>()(z.object({ eventIds: z.array(z.string().min(1).max(40)).min(1).max(1000), state: reviewStateSchema, query: reviewQueryInputSchema, ...actorSchema.shape }).strict()),
   'review.markFiltered': request<{ marked: number; progress: ReviewProgress }>()(
     z.object({ ...reviewQueryInputSchema.shape, words: z.string().max(10_000), state: reviewStateSchema, expectedEvents: z.number().int().min(1), ...actorSchema.shape }).strict(),
   ),
   'review.progress': request<ReviewProgress>()(reviewQueryInputSchema),
-  'review.progressOverview': request<ReviewProgressOverview>()(
-    z.object({ timeZone: z.string().min(1).max(64), views: z.array(z.object({ name: z.string().min(1).max(80), filter: localFilterSchema }).strict()).max(1000) }).strict(),
-  ),
+  'review.progressOverview': request<ReviewProgressOverview>()(z.object({ timeZone: z.string().min(1).max(64), views: z.array(z.object({ name: z.string().min(1).max(80), filter: localFilterSchema }).strict()).max(1000) }).strict()),
   'review.signOff': request<SignOffView>()(
     z
       .object({

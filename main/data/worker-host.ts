@@ -9,8 +9,8 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { CacheDamagedError, isSqliteCorruption, TimelineCache } from '../cache/index.js';
+import { basename, dirname } from 'node:path';
+import { buildEventCondition, CacheDamagedError, isSqliteCorruption, TimelineCache } from '../cache/index.js';
 import type { EventFilter } from '../cache/index.js';
 import { corruptionReason } from '../cache/errors.js';
 import { compileReviewFilter } from '../review/local-filter-sql.js';
@@ -180,7 +180,9 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
     // Flags and notes the job brings as data, else those the reviewer sees (review's store here).
     const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : reviewAnnotations;
     mkdirSync(dirname(job.path), { recursive: true });
-    return exportInputFromCache(cache, {
+    // The review section is read once, here: a snapshot of the log and counts this export carries.
+    const reviewSection = review.packetReview(buildEventCondition({ ...narrowing, records: job.records }));
+    const input = exportInputFromCache(cache, {
       records: job.records,
       ...(narrowing === undefined ? {} : { filter: narrowing }),
       filterStatement: job.filter,
@@ -194,7 +196,21 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
       appVersion: job.appVersion,
       ...(annotations === undefined ? {} : { annotations }),
     });
+    return { ...input, review: reviewSection };
   };
+  /** Every export file written is a reviewer action: an `exported` entry in the review log. */
+  const logExport = (job: ExportJobInput, format: 'csv' | 'pdf' | 'packet', events: number, digests: { packetDigest: string; manifestSha256: string } | null): void =>
+    review.logExport({
+      actor: job.generatedBy,
+      at: job.generatedAt,
+      format,
+      file: basename(job.path),
+      events,
+      records: job.records,
+      filterWords: job.filter.kind === 'none' ? 'all events' : job.filter.words,
+      packetDigest: digests?.packetDigest ?? null,
+      manifestSha256: digests?.manifestSha256 ?? null,
+    });
   const bytesOf = (path: string): number => statSync(path).size;
   // New evidence goes only into a sound file: the first sync run of a session checks the whole file
   // (PRAGMA quick_check, ~0.3 s per 100k events) unless open() just did after an unclean shutdown.
@@ -264,17 +280,20 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
       // The writers (pdfkit and its fonts above all) load on the first export, not when a sync starts the worker.
       const { exportCsvFile } = await import('../export/csv-export.js');
       const result = await exportCsvFile(exportInput(job), job.path, { signal, onProgress: progress });
+      logExport(job, 'csv', result.events, null);
       return { path: job.path, bytes: bytesOf(job.path), events: result.events, rows: result.rows };
     },
     'export.pdf': async (job, { signal, progress }) => {
       const { exportPdfFile } = await import('../export/pdf/report.js');
       const result = await exportPdfFile(exportInput(job), job.path, { signal, onProgress: progress, packetDigest: null });
+      logExport(job, 'pdf', result.events, null);
       return { path: job.path, bytes: bytesOf(job.path), events: result.events, pages: result.pages };
     },
     'export.packet': async (job, { signal, progress }) => {
       const keyStore = signingKeyFromPem(job.signingKeyPem);
       const { writeAuditPacket } = await import('../export/packet.js');
       const result = await writeAuditPacket(exportInput(job), job.path, { signal, onProgress: progress, keyStore, signer: job.signer });
+      logExport(job, 'packet', result.manifest.counts.events, { packetDigest: result.packetDigest, manifestSha256: result.manifestSha256 });
       return {
         path: job.path,
         bytes: result.bytes,

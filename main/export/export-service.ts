@@ -398,6 +398,7 @@ export class ExportService {
         signer: result.signer,
         createdAt: result.manifest?.createdAt ?? null,
         generatedBy: result.manifest?.scope.generatedBy ?? null,
+        review: result.review ?? { kind: 'not-stated' },
       };
     } finally {
       await release();

@@ -25,6 +25,7 @@ import { iterateEvents, writeEventsCsv } from './csv-export.js';
 import { EventsJsonWriter } from './events-json.js';
 import { writePdfReport } from './pdf/report.js';
 import type { SigningKeyStore } from './signing-key-store.js';
+import type { PacketReview } from '../review/review-work.js';
 import { StatsCollector } from './stats.js';
 import { controlTotalsOf, CoverageCollector, type ControlTotals, type RecordCoverage } from './completeness.js';
 import type { ExportCase, ExportEvent, ExportFilterStatement, ExportInput, ExportRunOptions, ExportScope } from './types.js';
@@ -71,6 +72,13 @@ export interface PacketManifest {
   packetDigest: { algorithm: 'sha256'; covers: string[]; value: string; howToCheck: string };
   files: PacketFileEntry[];
   signing: { algorithm: 'Ed25519'; publicKeyPem: string; publicKeyFingerprint: string; fingerprintOf: string; signatureFile: string; signer: PacketSigner };
+  /**
+   * Review work (issue 14), when the export read it: the exported events' review counts, the
+   * sign-offs covering them, and the review log up to its head — every entry's seq, at, actor,
+   * action, payload digest, previous hash and hash (so verify recomputes the whole chain), the
+   * payload itself for entries about these events and for every sign-off, rule change and export.
+   */
+  review?: PacketReview;
 }
 
 /**
@@ -90,6 +98,8 @@ export interface PacketOptions extends ExportRunOptions {
 export interface PacketResult {
   path: string;
   manifest: PacketManifest;
+  /** SHA-256 of manifest.json's exact bytes (what the review log's export entry records). */
+  manifestSha256: string;
   packetDigest: string;
   bytes: number;
 }
@@ -178,6 +188,7 @@ export async function writeAuditPacket(input: ExportInput, destinationPath: stri
         signatureFile: SIGNATURE_NAME,
         signer: options.signer,
       },
+      ...(input.review === undefined ? {} : { review: input.review }),
     };
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
     const signature = sign(null, manifestBytes, key.privateKey).toString('base64');
@@ -188,7 +199,7 @@ export async function writeAuditPacket(input: ExportInput, destinationPath: stri
     const zipEntries = [MANIFEST_NAME, SIGNATURE_NAME, ...names].map((name) => ({ name, path: path(name) }));
     const bytes = await writeAtomically(destinationPath, (partial) => zipFiles(zipEntries, partial, input.scope.generatedAt, signal));
     options.onProgress?.({ eventsDone: csv.events, phase: 'done' });
-    return { path: destinationPath, manifest, packetDigest, bytes };
+    return { path: destinationPath, manifest, manifestSha256: createHash('sha256').update(manifestBytes).digest('hex'), packetDigest, bytes };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@
 import type { ExportWhere, LocalFilterGroupInput } from '../../preload/contract.js';
 import type { TimelineEntry, ZohoUser } from '../zoho/models.js';
 import type { RecordCompleteness } from './completeness.js';
+import type { PacketReview } from '../review/review-work.js';
 
 export interface ExportRecordRef {
   /** Module API name (Leads, Deals, …). */
@@ -111,4 +112,6 @@ export interface ExportInput {
   users: readonly ZohoUser[];
   /** Each record's sync state, keyed Module/RecordId (completeness.recordKeyOf). */
   completeness: ReadonlyMap<string, RecordCompleteness>;
+  /** The review section (counts, sign-offs, log up to its head), read where the cache is; absent when no review store is wired. */
+  review?: PacketReview | undefined;
 }

@@ -16,7 +16,8 @@ import { createHash, createPublicKey, verify, type Hash, type KeyObject } from '
 import { stat } from 'node:fs/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { z } from 'zod';
-import { MAX_PACKET_BYTES, packetSignerSchema, type PacketSignerView, type PacketVerdict } from '../../preload/contract.js';
+import { MAX_PACKET_BYTES, packetSignerSchema, type PacketReviewView, type PacketSignerView, type PacketVerdict } from '../../preload/contract.js';
+import { checkPacketReview, REVIEW_LOG_CHECK_NAME } from './review-verify.js';
 import { AuditorError } from '../core/errors.js';
 import { DIGEST_FILES, MANIFEST_NAME, PACKET_FILES, SIGNATURE_NAME, type PacketManifest } from './packet.js';
 import { publicKeyFingerprint } from './signing-key-store.js';
@@ -54,6 +55,8 @@ export interface VerifyResult {
   /** Who the manifest says signed (null: not stated, in packets made before it was). As reliable as the verdict. */
   signer: PacketSignerView | null;
   manifest: PacketManifest | null;
+  /** The review section as checked (its chain recomputed); null until the manifest was read. A broken chain makes the packet not intact. */
+  review: PacketReviewView | null;
 }
 
 /** A key whose packets are trusted, and the name verify gives its signer. */
@@ -169,7 +172,7 @@ async function openZip(packet: Uint8Array | string): Promise<ZipFile> {
 
 export async function verifyPacket(packet: Uint8Array | string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const expectedFingerprint = options.pinnedPublicKey === undefined ? null : pinnedFingerprint(options.pinnedPublicKey);
-  const result: VerifyResult = { verdict: { kind: 'not-intact', file: '(packet)', problem: 'was not checked.' }, ok: false, files: [], signatureOk: false, firstProblem: null, signerFingerprint: null, signer: null, manifest: null };
+  const result: VerifyResult = { verdict: { kind: 'not-intact', file: '(packet)', problem: 'was not checked.' }, ok: false, files: [], signatureOk: false, firstProblem: null, signerFingerprint: null, signer: null, manifest: null, review: null };
   const problem = (file: string, text: string): void => {
     result.files.push({ name: file, ok: false, problem: text });
     result.firstProblem ??= { file, problem: text };
@@ -242,6 +245,14 @@ async function checkEntries(zip: ZipFile, result: VerifyResult, problem: (file: 
   }
   result.manifest = manifest;
   result.signer = manifest.signing.signer ?? null;
+
+  // The review log's chain, recomputed from the manifest's entries: an edited, removed or reordered
+  // entry, or a moved head, is named by its seq (first, so the reason says which entry even when the
+  // edit also broke the signature).
+  const review = checkPacketReview(manifest);
+  result.review = review;
+  if (review.kind === 'unreadable') problem(REVIEW_LOG_CHECK_NAME, review.reason);
+  else if (review.kind === 'stated' && !review.chain.intact) problem(REVIEW_LOG_CHECK_NAME, review.chain.reason);
 
   // Signature over the exact manifest bytes.
   let signerKey: KeyObject | null;

@@ -18,6 +18,8 @@ import { REVIEW_LOG_ACTIONS, type ReviewLogAction, type ReviewLogChainView } fro
 
 export const REVIEW_LOG_FORMAT = 'timeline-auditor.review-log/1';
 export const GENESIS_HASH = '0'.repeat(64);
+/** Entries a packet always carries in full: they are about the review as a whole, not some events. */
+export const ALWAYS_IN_FULL: readonly ReviewLogAction[] = ['signed_off', 'flag_rules_changed', 'exported'];
 /** The rule above in one line, written into packets beside the entries. */
 export const REVIEW_LOG_HASH_RULE =
   'hash = sha256(utf8(JSON.stringify(["timeline-auditor.review-log/1", seq, at, actor, action, payloadSha256, previousHash]))); payloadSha256 = sha256(utf8(payload)); payload is canonical JSON (sorted keys, no spaces); the first previousHash is 64 zeros';
@@ -106,7 +108,12 @@ export function checkChain(links: Iterable<ReviewLogLink>): ReviewLogChainView {
     const expectedSeq: number = previous === null ? 1 : previous.seq + 1;
     if (link.seq !== expectedSeq) {
       return link.seq > expectedSeq
-        ? broken(expectedSeq, link.seq === expectedSeq + 1 ? `entry ${expectedSeq} is missing: the log goes from entry ${expectedSeq - 1} to entry ${link.seq}.` : `entries ${expectedSeq} to ${link.seq - 1} are missing: the log goes from entry ${expectedSeq - 1} to entry ${link.seq}.`)
+        ? broken(
+            expectedSeq,
+            link.seq === expectedSeq + 1
+              ? `entry ${expectedSeq} is missing: the log goes from entry ${expectedSeq - 1} to entry ${link.seq}.`
+              : `entries ${expectedSeq} to ${link.seq - 1} are missing: the log goes from entry ${expectedSeq - 1} to entry ${link.seq}.`,
+          )
         : broken(link.seq, `entry ${link.seq} appears out of order (after entry ${expectedSeq - 1}).`);
     }
     if (!(REVIEW_LOG_ACTIONS as readonly string[]).includes(link.action)) return broken(link.seq, `entry ${link.seq} names an action this app does not write (${JSON.stringify(link.action)}).`);

@@ -6,23 +6,11 @@
  * Plain functions over the cache's narrow database handle; SqliteReviewStore serves them (in the
  * data worker in the app).
  */
-import type {
-  LocalFilterGroupInput,
-  RecordKeyView,
-  ReviewLogAction,
-  ReviewLogChainView,
-  ReviewLogEntryView,
-  ReviewMark,
-  ReviewProgress,
-  ReviewProgressOverview,
-  ReviewState,
-  SignOffScope,
-  SignOffView,
-} from '../../preload/contract.js';
+import type { LocalFilterGroupInput, RecordKeyView, ReviewLogAction, ReviewLogChainView, ReviewLogEntryView, ReviewMark, ReviewProgress, ReviewProgressOverview, ReviewState, SignOffScope, SignOffView } from '../../preload/contract.js';
 import { AuditorError } from '../core/errors.js';
-import { buildEventCondition, type CacheDatabase, type LocalFilterGroup, type SqlCondition } from '../cache/index.js';
+import { buildEventCondition, type CacheDatabase, type SqlCondition } from '../cache/index.js';
 import { compileReviewFilter } from './local-filter-sql.js';
-import { canonicalJson, checkChain, linkOf, REVIEW_LOG_FORMAT, REVIEW_LOG_HASH_RULE, sealEntry, sha256Hex, type ReviewLogEntry, type ReviewLogLink } from './review-log-chain.js';
+import { ALWAYS_IN_FULL, canonicalJson, checkChain, linkOf, REVIEW_LOG_FORMAT, REVIEW_LOG_HASH_RULE, sealEntry, sha256Hex, type ReviewLogEntry, type ReviewLogLink } from './review-log-chain.js';
 
 /** Who acted and when (ms since the epoch). */
 export interface ReviewActor {
@@ -80,8 +68,6 @@ export interface PacketReview {
 }
 
 const ZERO: ReviewProgress = { total: 0, reviewed: 0, followUp: 0, unreviewed: 0 };
-/** Entries every packet carries in full: they are about the review as a whole, not some events. */
-const ALWAYS_IN_FULL: readonly ReviewLogAction[] = ['signed_off', 'flag_rules_changed', 'exported'];
 
 /** SHA-256 of the ids sorted as strings (code-unit order) and joined by "\n": binds a set of events in 64 characters. */
 export function eventIdsDigest(eventIds: readonly string[]): string {
@@ -129,9 +115,11 @@ function* logEntries(db: CacheDatabase, lastSeq: number | null = null): Generato
 
 /** Whether the stored chain still hashes to itself. */
 export function checkStoredChain(db: CacheDatabase): ReviewLogChainView {
-  return checkChain((function* () {
-    for (const entry of logEntries(db)) yield linkOf(entry);
-  })());
+  return checkChain(
+    (function* () {
+      for (const entry of logEntries(db)) yield linkOf(entry);
+    })(),
+  );
 }
 
 export function readLog(db: CacheDatabase, input: { beforeSeq: number | null; limit: number }): { entries: ReviewLogEntryView[]; chain: ReviewLogChainView } {
@@ -193,7 +181,7 @@ export function progressOf(db: CacheDatabase, condition: SqlCondition): ReviewPr
 }
 
 export function filterCondition(filter: LocalFilterGroupInput, timeZone: string): SqlCondition {
-  return compileReviewFilter(filter as LocalFilterGroup, timeZone);
+  return compileReviewFilter(filter, timeZone);
 }
 
 /** The review mark of a table row from its event_review columns. */
@@ -251,7 +239,11 @@ export function markFiltered(db: CacheDatabase, input: ReviewActor & { filter: L
     }
     const idsJson = JSON.stringify(ids);
     setStates(db, idsJson, input.state, input);
-    appendLogEntry(db, { at: input.at, actor: input.actor, action: 'bulk_state_changed', payload: { filter: input.filter, words: input.words, timeZone: input.timeZone, state: input.state, count: ids.length, eventIdsSha256: eventIdsDigest(ids) } }, ids);
+    appendLogEntry(
+      db,
+      { at: input.at, actor: input.actor, action: 'bulk_state_changed', payload: { filter: input.filter, words: input.words, timeZone: input.timeZone, state: input.state, count: ids.length, eventIdsSha256: eventIdsDigest(ids) } },
+      ids,
+    );
     return { marked: ids.length };
   });
 }
@@ -317,7 +309,7 @@ export function signOff(db: CacheDatabase, input: SignOffRecordInput): SignOffVi
       .map((row) => row.event_id);
     const scope = publicScope(input.scope);
     const scopeWords = scopeWordsOf(db, input.scope, progress.total);
-    const id = (db.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) + 1 AS id FROM sign_offs').get()?.id ?? 1) as number;
+    const id = db.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) + 1 AS id FROM sign_offs').get()?.id ?? 1;
     const payload = {
       signOffId: id,
       scope,

@@ -5,6 +5,7 @@ import { AuditorError } from '../../core/errors.js';
 import { completenessLines, statedCompleteness } from '../../export/completeness.js';
 import { verdictExitCode, verifyPacket, type VerifyResult } from '../../export/verify.js';
 import { printable } from '../printable.js';
+import { reviewLines } from '../../export/review-verify.js';
 import { trustListFor } from './trust.js';
 import type { CliCommand } from '../types.js';
 
@@ -107,6 +108,7 @@ export const verifyCommand: CliCommand = {
     for (const file of result.files) lines.push(`  ${file.ok ? 'OK     ' : 'PROBLEM'}  ${file.name}${file.problem === undefined ? '' : ` — ${file.problem}`}`);
     // What the signed manifest states about completeness — worth reading only when the packet is intact.
     if (result.verdict.kind !== 'not-intact') lines.push('', 'The signed manifest states:', ...completenessLines(statedCompleteness(result.manifest)).map((line) => `  ${line}`));
+    if (result.review !== null) lines.push('', ...reviewLines(result.review));
     lines.push('', ...resultLine(result));
     context.stdout.write(`${lines.map(printable).join('\n')}\n`);
     return exitCode;

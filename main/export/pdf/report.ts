@@ -15,6 +15,8 @@ import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
 import type { JsonValue, ZohoUser } from '../../zoho/models.js';
 import { iterateEvents, userNames } from '../csv-export.js';
+import type { PacketReview } from '../../review/review-work.js';
+import { drawReviewSection } from './review-section.js';
 import { controlTotalsOf, CoverageCollector, coverageSummary, type ControlTotals, type RecordCompleteness, type RecordCoverage } from '../completeness.js';
 import { StatsCollector, type CountRow, type ExportStats, type HeatmapData } from '../stats.js';
 import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } from '../types.js';
@@ -47,6 +49,8 @@ export interface PdfReportInput {
   users: readonly ZohoUser[];
   /** Each record's sync state (completeness.recordKeyOf keys), for the coverage table. */
   completeness: ReadonlyMap<string, RecordCompleteness>;
+  /** Review state, sign-offs and the review log's head (issue 14): a "Review" page when present. */
+  review?: PacketReview | undefined;
 }
 
 /**
@@ -449,6 +453,7 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
         : "This report is part of a signed audit packet. The packet digest above is the SHA-256 of events.json, events.csv and users.json joined in that order; manifest.json in the packet lists it and is signed with the installation's Ed25519 key. Verify the packet with `timeline-auditor verify PACKET.zip` or the steps in the packet documentation.";
     writer.y = writer.text.draw(explanation, MARGIN_X, writer.y, writer.contentWidth, { ...body, color: MUTED }, { align: 'left' }) + 14;
     drawCoverage(writer, completeness.coverage, completeness.controlTotals, clock);
+    if (input.review !== undefined) drawReviewSection(writer, input.review, clock);
 
     // ---- summary
     writer.newPage('portrait', 'Summary');
