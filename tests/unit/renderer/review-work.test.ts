@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REVIEW_STATES, type ReviewMark, type ReviewProgress } from '../../../preload/contract.js';
-import { applyMarks, keyBelongsElsewhere, keyForState, MARK_ORDER, percentReviewed, progressDetail, progressWords, REVIEW_KEYS, REVIEW_SHORTCUT_HINT, reviewKeyAction, shownMark, sumProgress } from '../../../renderer/review/review-work.js';
+import { REVIEW_STATES, type ReviewMark, type ReviewProgress } from '../../../preload/contract';
+import { applyMarks, keyBelongsElsewhere, keyForState, MARK_ORDER, percentReviewed, progressDetail, progressWords, REVIEW_KEYS, REVIEW_SHORTCUT_HINT, reviewKeyAction, shownMark, sumProgress } from '../../../renderer/review/review-work';
 
 const press = (key: string, extra: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; repeat: boolean }> = {}) => ({ key, ctrlKey: false, metaKey: false, altKey: false, ...extra });
 const plain = (value: number): string => String(value);
