@@ -35,6 +35,7 @@ interface Props {
 
 const format = (value: number): string => numberFormat.format(value);
 const STATE_ICON = { reviewed: CheckCircleOutline, follow_up: OutlinedFlag, unreviewed: RadioButtonUnchecked } as const;
+const KBD_SX = { fontFamily: 'monospace', fontSize: 11, lineHeight: '14px', px: 0.5, border: 1, borderColor: 'divider', borderRadius: 0.5, color: 'text.secondary', bgcolor: 'background.paper' } as const;
 const STATE_COLOR = { reviewed: 'success.main', follow_up: 'warning.main', unreviewed: 'text.secondary' } as const;
 /** Below 1200 px wide, secondary actions show only their icon (their names stay in aria-label and the tooltip). */
 const WIDE_ONLY = { display: { xs: 'none', lg: 'inline' } } as const;
@@ -91,17 +92,23 @@ export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, 
           data-reviewed={progress?.reviewed ?? ''}
           data-total={progress?.total ?? ''}
           data-follow-up={progress?.followUp ?? ''}
+          title={progress === null ? undefined : progressDetail(progress, format)}
           aria-live="polite"
         >
           {progress === null ? 'Counting reviewed events…' : progressWords(progress, format)}
         </Typography>
-        <LinearProgress variant="determinate" value={percent} aria-label={`${percent} % of the filtered events reviewed`} sx={{ height: 6, borderRadius: 3, width: 96, flexShrink: 0 }} />
+        <LinearProgress
+          variant="determinate"
+          value={percent}
+          aria-label={`${percent} % of the filtered events reviewed${progress === null ? '' : `; ${progressDetail(progress, format)}`}`}
+          sx={{ height: 6, borderRadius: 3, width: 96, flexShrink: 0 }}
+        />
         <Typography
           variant="caption"
           color="text.secondary"
           data-testid="review-progress-detail"
           title={progress === null ? undefined : progressDetail(progress, format)}
-          sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 }}
+          sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0, display: { xs: 'none', lg: 'block' } }}
         >
           {progress === null ? '' : progressDetail(progress, format)}
         </Typography>
@@ -112,10 +119,14 @@ export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, 
           const Icon = STATE_ICON[state];
           const name = `Mark the selected event ${REVIEW_STATE_LABELS[state].toLowerCase()} (${keyForState(state)})`;
           return (
-            <Tooltip key={state} title={selectedShown ? `${name}, then move to the next` : `Select an event first, then: ${REVIEW_STATE_LABELS[state].toLowerCase()} (${keyForState(state)})`}>
+            <Tooltip key={state} title={selectedShown ? `${name}, then move to the next` : `${name} — with no event selected, the first press selects the first row`}>
               <span>
-                <IconButton size="small" aria-label={name} disabled={!selectedShown} onClick={() => onMarkSelected(state)} sx={{ borderRadius: 0.5, color: STATE_COLOR[state] }}>
+                <IconButton size="small" aria-label={name} disabled={progress === null || progress.total === 0} onClick={() => onMarkSelected(state)} sx={{ borderRadius: 0.5, color: STATE_COLOR[state], gap: 0.25, px: 0.75 }}>
                   <Icon fontSize="small" />
+                  {/* The key, visible on the button: the shortcut is learnt by using the button. */}
+                  <Box component="kbd" aria-hidden sx={KBD_SX}>
+                    {keyForState(state)}
+                  </Box>
                 </IconButton>
               </span>
             </Tooltip>

@@ -51,7 +51,8 @@ export function SignOffDialog({ open, onClose, saved, defaultViewName, timeZone 
     setProblem(null);
     setErrors({});
     setMainSaysUnreviewed(false);
-    setKind('view');
+    // With no saved view yet, records are the only scope there is.
+    setKind(saved.length === 0 ? 'records' : 'view');
     setViewName(defaultViewName ?? saved[0]?.name ?? '');
     setOverview(null);
     void call('review:progress-overview', { timeZone }).then(setOverview, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));

@@ -71,9 +71,14 @@ test.describe('Review work', () => {
     await expect(progress).toHaveAttribute('data-reviewed', '0');
     await expect(progress).toHaveText(`0 of ${total.toLocaleString('en-US')} reviewed`);
     await expect(page.getByTestId('event-row').first()).toHaveAttribute('data-review-state', 'unreviewed');
-    // The keys are shown on screen.
-    await expect(page.getByTestId('review-shortcuts')).toContainText('r reviewed');
-    await expect(page.getByTestId('review-shortcuts')).toContainText('f follow-up');
+    // The keys are shown on screen: on the mark buttons (named with their key) and in the hint.
+    for (const [state, key] of [
+      ['reviewed', 'r'],
+      ['needs follow-up', 'f'],
+      ['unreviewed', 'u'],
+    ] as const) {
+      await expect(page.getByRole('button', { name: `Mark the selected event ${state} (${key})` }).locator('kbd')).toHaveText(key);
+    }
 
     // ---- save it as a view (the sign-off's scope)
     await page.getByRole('button', { name: 'Save…' }).click();
