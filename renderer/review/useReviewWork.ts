@@ -59,11 +59,15 @@ export function useReviewWork(filter: LocalFilterGroupInput, timeZone: string): 
   const generation = useRef(0);
   const loadProgress = useCallback(() => {
     const mine = ++generation.current;
+    const marksBefore = lastMark.current;
     const input = JSON.parse(key) as { filter: LocalFilterGroupInput; timeZone: string };
     void call('review:progress', input).then(
       (value) => {
-        // An answer that predates a mark still in flight would undo its optimistic count.
-        if (mine === generation.current && marksInFlight.current === 0) showProgress({ key, value });
+        if (mine !== generation.current) return;
+        // An answer that may predate a mark would undo its optimistic count; but no count at all (a new filter) is worse.
+        const overtaken = marksInFlight.current > 0 || lastMark.current !== marksBefore;
+        const shown = progressRef.current;
+        if (!overtaken || shown === null || shown.key !== key) showProgress({ key, value });
       },
       (error: unknown) => mine === generation.current && setProblem(message(error)),
     );
