@@ -91,6 +91,10 @@ export function SignOffDialog({ open, onClose, saved, defaultViewName, timeZone 
     try {
       const view = await call('review:sign-off', parsed.data);
       setResult(view);
+      // The next sign-off starts from a blank statement and scope (name and role stay: the same person).
+      setStatement('');
+      setReason('');
+      setRecords([]);
       setSignOffs(await call('review:sign-offs', {}).catch(() => [view]));
     } catch (error) {
       if (error instanceof IpcCallError && error.code === 'SIGN_OFF_UNREVIEWED') {

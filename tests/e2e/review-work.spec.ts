@@ -222,6 +222,29 @@ test.describe('Review work', () => {
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.screenshot({ path: `${SCREENSHOTS}/review-work-log-1024x700.png`, animations: 'disabled' });
     await log.getByRole('button', { name: 'Close' }).click();
+
+    // ---- sign off records: the first tracked record, its own events (not only the filter's) in scope
+    const overviewNow = await ask(page, 'review:progress-overview', { timeZone: 'UTC' });
+    const firstRecord = overviewNow.records[0]!;
+    await page.getByRole('button', { name: 'Sign off…' }).click();
+    const recordsSignOff = page.getByRole('dialog', { name: 'Sign off a review' });
+    await recordsSignOff.getByRole('radio', { name: 'Records' }).check();
+    await recordsSignOff.getByRole('combobox', { name: 'Records' }).click();
+    await page.getByRole('option').first().click();
+    // Away from the list (Esc would close the dialog too once the list has closed).
+    await recordsSignOff.getByRole('heading', { name: 'Sign off a review' }).click();
+    await expect(recordsSignOff).toBeVisible();
+    await expect(recordsSignOff.getByTestId('sign-off-scope-progress')).toHaveAttribute('data-unreviewed', String(firstRecord.progress.unreviewed));
+    await recordsSignOff.getByLabel('Statement').fill('Checked this lead’s history end to end.');
+    await recordsSignOff.getByLabel('Role').fill('Compliance officer');
+    if (firstRecord.progress.unreviewed > 0) await recordsSignOff.getByLabel('Why sign off with unreviewed events').fill('Only its updates were in the review’s scope.');
+    await recordsSignOff.getByRole('button', { name: 'Sign off' }).click();
+    await expect(recordsSignOff.getByTestId('sign-off-result')).toBeVisible();
+    const allSignOffs = await ask(page, 'review:sign-offs', {});
+    expect(allSignOffs).toHaveLength(2);
+    expect(allSignOffs.map((entry) => entry.scope)).toContainEqual({ kind: 'records', records: [{ module: firstRecord.module, recordId: firstRecord.recordId }] });
+    await page.screenshot({ path: `${SCREENSHOTS}/review-work-records-sign-off-1024x700.png`, animations: 'disabled' });
+    await recordsSignOff.getByRole('button', { name: 'Done' }).click();
     await page.screenshot({ path: `${SCREENSHOTS}/review-work-done-1024x700.png`, animations: 'disabled' });
   });
 });
