@@ -169,7 +169,7 @@ try {
   // ---- where the time goes: main's answers as the page sees them (HTTP round trip in the browser shell)
   const roundTrips = await page.evaluate(async (userIds: string[]) => {
     const auditor = (globalThis as unknown as PageGlobals).auditor;
-    const timings: Record<string, number[]> = { page: [], summary: [], heatmaps: [] };
+    const timings: Record<string, number[]> = { page: [], summary: [], heatmaps: [], mark: [], progress: [] };
     for (const id of userIds) {
       const filter = { combinator: 'and', rules: [{ field: 'user', operator: '=', value: id }] };
       let start = performance.now();
@@ -177,8 +177,19 @@ try {
       const answered = (result: { ok: boolean }): void => {
         if (!result.ok) throw new Error(`main refused the request: ${JSON.stringify(result)}`);
       };
-      answered(await auditor.invoke('review:page', { filter, timeZone: 'UTC', sort: { column: 'time', direction: 'desc' }, offset: 0, limit: 100 }));
+      const pageAnswer = (await auditor.invoke('review:page', { filter, timeZone: 'UTC', sort: { column: 'time', direction: 'desc' }, offset: 0, limit: 100 })) as unknown as { ok: boolean; value?: { rows: Array<{ eventId: string }> } };
+      answered(pageAnswer);
       timings['page']!.push(performance.now() - start);
+      // Mark-and-advance's round trip: the mark, its log entry and the whole cache's progress in one answer.
+      const first = pageAnswer.value?.rows[0];
+      if (first !== undefined) {
+        start = performance.now();
+        answered(await auditor.invoke('review:mark', { eventIds: [first.eventId], state: 'reviewed', query: { filter: { combinator: 'and', rules: [] }, timeZone: 'UTC' } }));
+        timings['mark']!.push(performance.now() - start);
+      }
+      start = performance.now();
+      answered(await auditor.invoke('review:progress', { filter, timeZone: 'UTC' }));
+      timings['progress']!.push(performance.now() - start);
       start = performance.now();
       answered(await auditor.invoke('review:summary', { filter, timeZone: 'UTC' }));
       timings['summary']!.push(performance.now() - start);
@@ -191,6 +202,10 @@ try {
   rows.push(['… of which main answers review:page (first 100 rows, one user), median round trip', fmt(median(roundTrips['page'] ?? [])), '—']);
   rows.push(['… review:summary (count, users, sources, span), median round trip', fmt(median(roundTrips['summary'] ?? [])), '—']);
   rows.push(['… review:heatmaps (three heatmaps), median round trip', fmt(median(roundTrips['heatmaps'] ?? [])), '—']);
+  const markMedian = median(roundTrips['mark'] ?? []);
+  rows.push([`review:mark (one event, its log entry, progress of all ${eventCount.toLocaleString('en-US')} events), median round trip`, fmt(markMedian), markMedian <= 50 ? '≤ 50 ms ✅' : '≤ 50 ms ❌']);
+  const progressMedian = median(roundTrips['progress'] ?? []);
+  rows.push(['review:progress (one user), median round trip', fmt(progressMedian), progressMedian <= 100 ? '≤ 100 ms ✅' : '≤ 100 ms ❌']);
 
   // ---- scrolling 100k rows
   await page.getByRole('tab', { name: 'Events' }).click();

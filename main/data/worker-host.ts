@@ -173,15 +173,16 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
     return read();
   };
   const reviewAnnotations: ReviewAnnotations = (eventIds, eventRowids) => review.exportAnnotations(eventIds, eventRowids);
-  const exportInput = (job: ExportJobInput): ExportInput => {
+  const exportInput = (job: ExportJobInput, withReview: boolean): ExportInput => {
     const narrowing = exportNarrowing(job.filter);
     flags.flush();
     review.ensureFlags(); // O(1) when current; catches up what another writer left
     // Flags and notes the job brings as data, else those the reviewer sees (review's store here).
     const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : reviewAnnotations;
     mkdirSync(dirname(job.path), { recursive: true });
-    // The review section is read once, here: a snapshot of the log and counts this export carries.
-    const reviewSection = review.packetReview(buildEventCondition({ ...narrowing, records: job.records }));
+    // The review section (PDF and packet; a CSV's header and values stay as they were) is read once,
+    // here: a snapshot of the log and counts this export carries.
+    const reviewSection = withReview ? review.packetReview(buildEventCondition({ ...narrowing, records: job.records })) : undefined;
     const input = exportInputFromCache(cache, {
       records: job.records,
       ...(narrowing === undefined ? {} : { filter: narrowing }),
@@ -196,7 +197,7 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
       appVersion: job.appVersion,
       ...(annotations === undefined ? {} : { annotations }),
     });
-    return { ...input, review: reviewSection };
+    return reviewSection === undefined ? input : { ...input, review: reviewSection };
   };
   /** Every export file written is a reviewer action: an `exported` entry in the review log. */
   const logExport = (job: ExportJobInput, format: 'csv' | 'pdf' | 'packet', events: number, digests: { packetDigest: string; manifestSha256: string } | null): void =>
@@ -279,20 +280,20 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
     'export.csv': async (job, { signal, progress }) => {
       // The writers (pdfkit and its fonts above all) load on the first export, not when a sync starts the worker.
       const { exportCsvFile } = await import('../export/csv-export.js');
-      const result = await exportCsvFile(exportInput(job), job.path, { signal, onProgress: progress });
+      const result = await exportCsvFile(exportInput(job, false), job.path, { signal, onProgress: progress });
       logExport(job, 'csv', result.events, null);
       return { path: job.path, bytes: bytesOf(job.path), events: result.events, rows: result.rows };
     },
     'export.pdf': async (job, { signal, progress }) => {
       const { exportPdfFile } = await import('../export/pdf/report.js');
-      const result = await exportPdfFile(exportInput(job), job.path, { signal, onProgress: progress, packetDigest: null });
+      const result = await exportPdfFile(exportInput(job, true), job.path, { signal, onProgress: progress, packetDigest: null });
       logExport(job, 'pdf', result.events, null);
       return { path: job.path, bytes: bytesOf(job.path), events: result.events, pages: result.pages };
     },
     'export.packet': async (job, { signal, progress }) => {
       const keyStore = signingKeyFromPem(job.signingKeyPem);
       const { writeAuditPacket } = await import('../export/packet.js');
-      const result = await writeAuditPacket(exportInput(job), job.path, { signal, onProgress: progress, keyStore, signer: job.signer });
+      const result = await writeAuditPacket(exportInput(job, true), job.path, { signal, onProgress: progress, keyStore, signer: job.signer });
       logExport(job, 'packet', result.manifest.counts.events, { packetDigest: result.packetDigest, manifestSha256: result.manifestSha256 });
       return {
         path: job.path,

@@ -169,13 +169,19 @@ function unreachable(value: never): never {
 
 // ---- review state and progress ---------------------------------------------------------------------
 
+/**
+ * Progress in one statement: the total counted over the filter's events (their indexes), the marks
+ * counted from event_review's rows joined to the events they belong to — marked events only, so
+ * the cost follows how much was reviewed rather than how many events are cached.
+ */
 const PROGRESS_SQL = (where: string): string =>
-  `SELECT count(*) AS total, coalesce(sum(r.state = 'reviewed'), 0) AS reviewed, coalesce(sum(r.state = 'follow_up'), 0) AS follow_up
-   FROM events e LEFT JOIN event_review r ON r.event_id = e.event_id WHERE ${where}`;
+  `SELECT (SELECT count(*) FROM events e WHERE ${where}) AS total,
+     coalesce(sum(r.state = 'reviewed'), 0) AS reviewed, coalesce(sum(r.state = 'follow_up'), 0) AS follow_up
+   FROM event_review r CROSS JOIN events e ON e.event_id = r.event_id WHERE ${where}`;
 
-/** One aggregate query over the condition's events (the review state looked up by primary key). */
+/** Progress of the events the condition selects. */
 export function progressOf(db: CacheDatabase, condition: SqlCondition): ReviewProgress {
-  const row = db.prepare<unknown[], { total: number; reviewed: number; follow_up: number }>(PROGRESS_SQL(condition.where)).get(...condition.params);
+  const row = db.prepare<unknown[], { total: number; reviewed: number; follow_up: number }>(PROGRESS_SQL(condition.where)).get(...condition.params, ...condition.params);
   if (row === undefined) return ZERO;
   return { total: row.total, reviewed: row.reviewed, followUp: row.follow_up, unreviewed: row.total - row.reviewed - row.follow_up };
 }
@@ -251,14 +257,27 @@ export function markFiltered(db: CacheDatabase, input: ReviewActor & { filter: L
 /** Each saved view's progress (over what it matches now) and each tracked record's. */
 export function progressOverview(db: CacheDatabase, input: { timeZone: string; views: ReadonlyArray<{ name: string; filter: LocalFilterGroupInput }> }): ReviewProgressOverview {
   const views = input.views.map((view) => ({ name: view.name, progress: progressOf(db, filterCondition(view.filter, input.timeZone)) }));
+  // Totals from the timeline links alone; marks from event_review's rows (the marked events only).
+  const marks = new Map(
+    db
+      .prepare<[], { record_rowid: number; reviewed: number; follow_up: number }>(
+        `SELECT te.record_rowid, sum(r.state = 'reviewed') AS reviewed, sum(r.state = 'follow_up') AS follow_up
+         FROM event_review r CROSS JOIN events e ON e.event_id = r.event_id JOIN timeline_events te ON te.event_rowid = e.id GROUP BY te.record_rowid`,
+      )
+      .all()
+      .map((row) => [row.record_rowid, row]),
+  );
   const records = db
-    .prepare<[], { module: string; record_id: string; name: string | null; total: number; reviewed: number; follow_up: number }>(
-      `SELECT r.module, r.record_id, r.name, count(*) AS total, coalesce(sum(rv.state = 'reviewed'), 0) AS reviewed, coalesce(sum(rv.state = 'follow_up'), 0) AS follow_up
-       FROM records r JOIN timeline_events te ON te.record_rowid = r.id JOIN events e ON e.id = te.event_rowid LEFT JOIN event_review rv ON rv.event_id = e.event_id
-       GROUP BY r.id ORDER BY r.module, r.record_id`,
+    .prepare<[], { id: number; module: string; record_id: string; name: string | null; total: number }>(
+      `SELECT r.id, r.module, r.record_id, r.name, t.total FROM records r JOIN (SELECT record_rowid, count(*) AS total FROM timeline_events GROUP BY record_rowid) t ON t.record_rowid = r.id
+       ORDER BY r.module, r.record_id`,
     )
     .all()
-    .map((row) => ({ module: row.module, recordId: row.record_id, name: row.name, progress: { total: row.total, reviewed: row.reviewed, followUp: row.follow_up, unreviewed: row.total - row.reviewed - row.follow_up } }));
+    .map((row) => {
+      const reviewed = marks.get(row.id)?.reviewed ?? 0;
+      const followUp = marks.get(row.id)?.follow_up ?? 0;
+      return { module: row.module, recordId: row.record_id, name: row.name, progress: { total: row.total, reviewed, followUp, unreviewed: row.total - reviewed - followUp } };
+    });
   return { views, records };
 }
 

@@ -83,4 +83,36 @@ describe('review IPC channels (the contract’s schemas, the wired service)', ()
     expect(await dispatchRequest(handlers, 'review:set-preferences', { columns: ['time', 'flags'] })).toMatchObject({ ok: true });
     expect(await dispatchRequest(createIpcHandlers(services), 'review:preferences', {})).toEqual({ ok: true, value: { columns: ['time', 'flags'] } });
   });
+
+  it('serves review work through the data worker: mark with progress, the bulk guard, sign-off refused then given, the log’s chain; invalid input refused', async () => {
+    const handlers = createIpcHandlers(services);
+    const everything = { combinator: 'and', rules: [] };
+    const query = { filter: everything, timeZone: 'UTC' };
+    const page = (await dispatchRequest(handlers, 'review:page', { ...query, sort: { column: 'time', direction: 'asc' }, offset: 0, limit: 8 })) as { ok: true; value: { rows: Array<{ eventId: string; review: unknown }> } };
+    expect(page.value.rows.every((row) => (row.review as { state: string }).state === 'unreviewed')).toBe(true);
+    const ids = page.value.rows.map((row) => row.eventId);
+    expect(await dispatchRequest(handlers, 'review:mark', { eventIds: ids.slice(0, 3), state: 'reviewed', query })).toEqual({ ok: true, value: { marked: 3, progress: { total: 8, reviewed: 3, followUp: 0, unreviewed: 5 } } });
+    expect(await dispatchRequest(handlers, 'review:mark', { eventIds: [ids[3]], state: 'follow_up', query })).toMatchObject({ ok: true, value: { progress: { followUp: 1, unreviewed: 4 } } });
+    expect(await dispatchRequest(handlers, 'review:mark', { eventIds: [], state: 'reviewed', query })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatchRequest(handlers, 'review:mark', { eventIds: [ids[0]], state: 'done', query })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatchRequest(handlers, 'review:progress', query)).toEqual({ ok: true, value: { total: 8, reviewed: 3, followUp: 1, unreviewed: 4 } });
+
+    const key = sampleTimeline().key;
+    const signOff = { scope: { kind: 'records', records: [{ module: key.module, recordId: key.recordId }] }, statement: 'Every change of this lead was reviewed.', name: 'Ada Auditor', role: 'Compliance officer', timeZone: 'UTC' };
+    expect(await dispatchRequest(handlers, 'review:sign-off', { ...signOff, unreviewedReason: null })).toMatchObject({ ok: false, error: { code: 'SIGN_OFF_UNREVIEWED', message: '4 of the 8 events in scope are not reviewed yet.' } });
+    expect(await dispatchRequest(handlers, 'review:mark-filtered', { filter: everything, timeZone: 'UTC', state: 'reviewed', expectedEvents: 7 })).toMatchObject({ ok: false, error: { code: 'REVIEW_SCOPE_CHANGED' } });
+    expect(await dispatchRequest(handlers, 'review:mark-filtered', { filter: everything, timeZone: 'UTC', state: 'reviewed', expectedEvents: 8 })).toEqual({
+      ok: true,
+      value: { marked: 8, progress: { total: 8, reviewed: 8, followUp: 0, unreviewed: 0 } },
+    });
+    const given = await dispatchRequest(handlers, 'review:sign-off', { ...signOff, unreviewedReason: null });
+    expect(given).toMatchObject({ ok: true, value: { id: 1, progress: { total: 8, reviewed: 8 }, scopeWords: expect.stringContaining('1 record:') } });
+    expect(await dispatchRequest(handlers, 'review:sign-offs', {})).toMatchObject({ ok: true, value: [{ id: 1, name: 'Ada Auditor' }] });
+    expect(await dispatchRequest(handlers, 'review:progress-overview', { timeZone: 'UTC' })).toMatchObject({ ok: true, value: { views: [], records: [{ module: key.module, recordId: key.recordId, progress: { total: 8, reviewed: 8 } }] } });
+
+    const log = (await dispatchRequest(handlers, 'review:log', { beforeSeq: null, limit: 10 })) as { ok: true; value: { entries: Array<{ seq: number; action: string; hash: string }>; chain: unknown } };
+    expect(log.value.entries.map((entry) => entry.action)).toEqual(['signed_off', 'bulk_state_changed', 'state_changed', 'state_changed']);
+    expect(log.value.chain).toEqual({ intact: true, entries: 4, head: { seq: 4, hash: log.value.entries[0]!.hash } });
+    expect(await dispatchRequest(handlers, 'review:log', { beforeSeq: 3, limit: 10 })).toMatchObject({ ok: true, value: { entries: [{ seq: 2 }, { seq: 1 }] } });
+  });
 });
