@@ -4,6 +4,8 @@
  * Chromium with Playwright and reads the performance measures the screen sets:
  *   review:table-repaint    — a filter change (the person's input) → the table's first rows painted
  *   review:heatmaps-repaint — the same → the three heatmaps painted (Activity tab)
+ *   review:mark-advance     — a review key (r/f) → the row marked, the count updated and the next row selected, painted
+ *   review:progress-settled — the same mark → main's count for the filter (review:mark's answer) painted
  * and counts requestAnimationFrame callbacks during a scripted scroll of the table.
  * Run: node --import tsx bench/review-bench.ts [--events N] [--no-write]
  * Writes the "Review" section of docs/benchmarks.md (only for the default 100k).
@@ -249,6 +251,31 @@ try {
   }
   const domRows = await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="event-table"] tbody tr').length);
   rows.push(['Table rows in the DOM while showing 100k events', String(domRows), '—']);
+
+  // ---- review work: mark and advance with the keyboard over all events (r marks the selected row and selects the next)
+  await page.evaluate(() => {
+    (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="event-table"]')!.scrollTop = 0;
+  });
+  await page.getByTestId('event-table').focus();
+  await page.keyboard.press('j');
+  await page.locator('[data-testid="event-row"][aria-selected="true"]').waitFor();
+  const marks = 30;
+  for (let index = 1; index <= marks; index += 1) {
+    await page.keyboard.press(index % 5 === 0 ? 'f' : 'r');
+    await waitForMeasure(page, 'review:mark-advance', index);
+  }
+  await waitForMeasure(page, 'review:progress-settled', 1);
+  // The newest mark's answer settles the count; older ones in flight are overtaken, so fewer settle than were made.
+  await waitForAttribute(page, 'review-progress', 'data-reviewed', String(marks - marks / 5));
+  const markAdvance = await measures(page, 'review:mark-advance');
+  const settled = await measures(page, 'review:progress-settled');
+  rows.push([
+    `Mark and advance (key r / f, ${marks} presses, ${eventCount.toLocaleString('en')} events shown): key press → row marked, count updated and the next row selected, painted: median`,
+    fmt(median(markAdvance)),
+    median(markAdvance) <= 50 ? '≤ 50 ms ✅' : '≤ 50 ms ❌',
+  ]);
+  rows.push(['… worst of those', fmt(max(markAdvance)), '—']);
+  rows.push([`… main's count for the whole filter (review:mark's answer) painted, ${settled.length} answers: median`, fmt(median(settled)), median(settled) <= 100 ? '≤ 100 ms ✅' : '≤ 100 ms ❌']);
 } finally {
   await browser.close();
   host.kill('SIGTERM');

@@ -1,10 +1,11 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MutableRefObject } from 'react';
 import { Box, Table, type Theme, TableBody, TableCell, TableHead, TableRow, TableSortLabel, Typography } from '@mui/material';
 import StickyNote2Outlined from '@mui/icons-material/StickyNote2Outlined';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { SYSTEM_ACTOR, type LocalFilterGroupInput, type ReviewColumn, type ReviewRow } from '../../preload/contract';
+import { SYSTEM_ACTOR, type LocalFilterGroupInput, type ReviewColumn, type ReviewMark, type ReviewRow } from '../../preload/contract';
 import { actionLabel, moduleLabel, sourceLabel } from '../../preload/labels';
 import { FLAG_LABELS, pageInput, requestOnce, shown } from './review-model';
+import { ReviewStateCell, REVIEW_CELL_WIDTH, REVIEW_STATE_SX } from './ReviewStateCell';
 
 export type SortColumn = 'time' | 'user' | 'source' | 'action' | 'module' | 'record';
 export interface SortState {
@@ -47,13 +48,28 @@ interface Props {
   /** Bumped when rows change without a filter change (a note was added, flags recomputed). */
   refreshKey: number;
   onRowsPainted?: (queryKey: string) => void;
+  // ---- review work (issue 14): the review-state column and keyboard marking (ReviewWorkBar, useReviewKeyboard)
+  /** Marks made on screen, shown over the rows' own `review` until the rows are refetched. */
+  reviewMarks?: ReadonlyMap<string, ReviewMark>;
+  /** Lets the review keys move the selection and read the selected row. */
+  controllerRef?: MutableRefObject<EventTableController | null>;
 }
+
+/** What the review keyboard needs of the table. */
+export interface EventTableController {
+  /** Moves the selection by `delta` rows (from nothing selected: to the first row) and keeps it in view. */
+  move: (delta: number) => void;
+  /** The selected row, when it is loaded. */
+  selectedRow: () => ReviewRow | undefined;
+}
+
+const NO_MARKS: ReadonlyMap<string, ReviewMark> = new Map();
 
 /**
  * The timeline table: virtualised (only the visible rows are in the DOM) and fed by main in blocks of
  * 200 rows fetched as the user scrolls, so 100k events never cross IPC at once.
  */
-export function EventTable({ filter, timeZone, total, sort, onSortChange, columns, zone, selectedId, onSelect, onOpen, onEscape, refreshKey, onRowsPainted }: Props) {
+export function EventTable({ filter, timeZone, total, sort, onSortChange, columns, zone, selectedId, onSelect, onOpen, onEscape, refreshKey, onRowsPainted, reviewMarks = NO_MARKS, controllerRef }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const queryKey = JSON.stringify({ filter, sort, timeZone, refreshKey });
   // Blocks of rows belong to the query they were fetched for; rows of an older query are never shown.
@@ -118,13 +134,25 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
     if (firstBlockLoaded) onRowsPainted?.(queryKey);
   }, [firstBlockLoaded, onRowsPainted, queryKey]);
 
+  // The selection as of the last key press, for keys pressed faster than React renders (mark-and-advance).
+  const selectedRef = useRef(selectedIndex);
+  selectedRef.current = selectedIndex;
   const move = (index: number): void => {
     const clamped = Math.max(0, Math.min(total - 1, index));
+    selectedRef.current = clamped;
     setSelectedIndex(clamped);
     virtualizer.scrollToIndex(clamped, { align: 'auto' });
     const row = rowAt(clamped);
     if (row !== undefined) onSelect(row);
   };
+  if (controllerRef !== undefined) {
+    controllerRef.current = {
+      move: (delta) => {
+        if (total > 0) move(selectedRef.current < 0 ? 0 : selectedRef.current + delta);
+      },
+      selectedRow: () => (selectedRef.current < 0 ? undefined : rowAt(selectedRef.current)),
+    };
+  }
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     if (event.key === 'Escape' && onEscape !== undefined) {
       onEscape();
@@ -171,7 +199,7 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
 
   const visibleColumns = useMemo(() => columns.filter((column) => COLUMN_SPEC[column] !== undefined), [columns]);
   // Fixed columns at their width; "Old → new" takes the rest, at least 240 px (then the table scrolls sideways).
-  const tableMinWidth = visibleColumns.reduce((sum, column) => sum + (typeof COLUMN_SPEC[column].width === 'number' ? COLUMN_SPEC[column].width : 170), 0);
+  const tableMinWidth = REVIEW_CELL_WIDTH + visibleColumns.reduce((sum, column) => sum + (typeof COLUMN_SPEC[column].width === 'number' ? COLUMN_SPEC[column].width : 170), 0);
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = items.length === 0 ? 0 : virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
 
@@ -187,14 +215,16 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
       sx={{ flex: 1, minHeight: 120, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1, bgcolor: 'background.paper', outline: 'none', '&:focus-visible': { boxShadow: (theme) => `0 0 0 2px ${theme.palette.primary.main}` } }}
     >
       {/* A grid of rows (ARIA): the rows and cells are the table's own; the header row is row 1. */}
-      <Table size="small" stickyHeader role="grid" aria-label="Timeline events" aria-rowcount={total + 1} sx={{ tableLayout: 'fixed', minWidth: tableMinWidth, '& th': { fontSize: 13, px: 1 }, ...ROW_SX }}>
+      <Table size="small" stickyHeader role="grid" aria-label="Timeline events" aria-rowcount={total + 1} sx={{ tableLayout: 'fixed', minWidth: tableMinWidth, '& th': { fontSize: 13, px: 1 }, ...ROW_SX, ...REVIEW_STATE_SX }}>
         <colgroup>
+          <col style={{ width: REVIEW_CELL_WIDTH }} />
           {visibleColumns.map((column) => (
             <col key={column} style={{ width: COLUMN_SPEC[column].width }} />
           ))}
         </colgroup>
         <TableHead>
           <TableRow aria-rowindex={1}>
+            <TableCell sx={{ fontWeight: 600, bgcolor: 'background.paper' }}>Review</TableCell>
             {visibleColumns.map((column) => {
               const spec = COLUMN_SPEC[column];
               return (
@@ -230,7 +260,18 @@ export function EventTable({ filter, timeZone, total, sort, onSortChange, column
           {paddingTop > 0 && <tr style={{ height: paddingTop }} aria-hidden />}
           {items.map((item) => {
             const row = rowAt(item.index);
-            return <EventRowView key={item.key} index={item.index} row={row} columns={visibleColumns} zone={zone} selected={row !== undefined && row.eventId === selectedId} onActivate={activate} />;
+            return (
+              <EventRowView
+                key={item.key}
+                index={item.index}
+                row={row}
+                mark={row === undefined ? undefined : (reviewMarks.get(row.eventId) ?? row.review)}
+                columns={visibleColumns}
+                zone={zone}
+                selected={row !== undefined && row.eventId === selectedId}
+                onActivate={activate}
+              />
+            );
           })}
           {paddingBottom > 0 && <tr style={{ height: paddingBottom }} aria-hidden />}
         </TableBody>
@@ -282,13 +323,15 @@ const ROW_SX = {
 interface RowProps {
   index: number;
   row: ReviewRow | undefined;
+  /** The row's review state as shown (an optimistic mark over the row's own). */
+  mark: ReviewMark | undefined;
   columns: readonly ReviewColumn[];
   zone: string;
   selected: boolean;
   onActivate: (index: number, row: ReviewRow | undefined, open: boolean) => void;
 }
 
-const EventRowView = memo(function EventRowView({ index, row, columns, zone, selected, onActivate }: RowProps) {
+const EventRowView = memo(function EventRowView({ index, row, mark, columns, zone, selected, onActivate }: RowProps) {
   return (
     <tr
       className="event-row"
@@ -297,9 +340,11 @@ const EventRowView = memo(function EventRowView({ index, row, columns, zone, sel
       data-testid={row === undefined ? 'event-row-loading' : 'event-row'}
       data-event-id={row?.eventId}
       tabIndex={-1}
+      data-review-state={mark?.state}
       onClick={() => onActivate(index, row, false)}
       onDoubleClick={() => onActivate(index, row, true)}
     >
+      <td>{mark === undefined ? <span className="skeleton" /> : <ReviewStateCell mark={mark} zone={zone} />}</td>
       {columns.map((column) => (
         <td key={column} title={row === undefined ? undefined : cellTitle(column, row)}>
           {row === undefined ? <span className="skeleton" /> : <Cell column={column} row={row} zone={zone} />}

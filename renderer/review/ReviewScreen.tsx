@@ -7,7 +7,7 @@ import FileDownloadOutlined from '@mui/icons-material/FileDownloadOutlined';
 import FlagOutlined from '@mui/icons-material/FlagOutlined';
 import ViewColumnOutlined from '@mui/icons-material/ViewColumnOutlined';
 import type { RuleGroupType } from 'react-querybuilder';
-import { REVIEW_COLUMNS, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
+import { REVIEW_COLUMNS, type ReviewState, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
 import { SplitHandle, useStoredNumber } from '../components/SplitHandle';
 import { formatAuditedTime, zoneCaption } from '../components/time';
 import { call, IpcCallError, subscribe } from '../ipc/client';
@@ -17,11 +17,15 @@ import { ActivityPanel } from './ActivityPanel';
 import { heatmapChip, type HeatmapClick } from './heatmap-model';
 import { EventDetail } from './EventDetail';
 import { ExportViewDialog } from './ExportViewDialog';
-import { BLOCK, COLUMN_SPEC, EventTable, type SortState } from './EventTable';
+import { BLOCK, COLUMN_SPEC, EventTable, type EventTableController, type SortState } from './EventTable';
 import { FlagRulesDialog } from './FlagRulesDialog';
 import { FIELD_LABELS, LocalFilterBuilder } from './LocalFilterBuilder';
 import { RecordAsOf, type AsOfTarget } from './RecordAsOf';
 import { activeFilter, describeGroup, describeRule, hourOfWeekLabel, pageInput, prefetch, requestOnce, toWireGroup, type FilterChip } from './review-model';
+import { REVIEW_SHORTCUT_HINT } from './review-work';
+import { ReviewWorkBar } from './ReviewWorkBar';
+import { useReviewKeyboard } from './useReviewKeyboard';
+import { useReviewWork } from './useReviewWork';
 
 type TabId = 'events' | 'activity' | 'as-of';
 /** The detail pane's width: at least this, and the table keeps at least TABLE_MIN beside it. */
@@ -187,6 +191,18 @@ export function ReviewScreen() {
   }, [filterKey]);
   const onRowsPainted = useCallback(() => afterPaint(() => measureRepaint('review:table-repaint')), []);
 
+  // ---- review work (issue 14): progress of the filter, optimistic marks, the review keys
+  const work = useReviewWork(filter, zone);
+  const tableControl = useRef<EventTableController | null>(null);
+  const markAndAdvance = (state: ReviewState): void => {
+    const row = tableControl.current?.selectedRow();
+    // Nothing selected yet: the first press selects the first row, so the person sees what the next one marks.
+    if (row === undefined) return tableControl.current?.move(0);
+    work.mark([row], state);
+    tableControl.current?.move(1);
+  };
+  useReviewKeyboard({ enabled: tab === 'events', onMove: (delta) => tableControl.current?.move(delta), onMark: markAndAdvance });
+
   const chooseColumns = (column: ReviewColumn, shown: boolean): void => {
     const next = REVIEW_COLUMNS.filter((candidate) => (candidate === column ? shown : columns.includes(candidate)));
     if (next.length === 0) return;
@@ -338,8 +354,8 @@ export function ReviewScreen() {
         </Tabs>
         {tab === 'events' && (
           <>
-            <Typography variant="caption" color="text.secondary" sx={{ mr: 1, display: { xs: 'none', md: 'block' } }}>
-              ↑/↓ move · Enter opens the detail · Esc closes it
+            <Typography variant="caption" color="text.secondary" sx={{ mr: 1, display: { xs: 'none', md: 'block' } }} data-testid="review-shortcuts">
+              {REVIEW_SHORTCUT_HINT}
             </Typography>
             <Tooltip title="Choose columns">
               <IconButton size="small" aria-label="Choose columns" onClick={(event) => setColumnsMenu(event.currentTarget)}>
@@ -354,6 +370,26 @@ export function ReviewScreen() {
         {tab === 'events' && (
           <Box ref={splitRef} sx={{ flex: 1, minWidth: 0, minHeight: 0, display: 'flex' }}>
             <Box sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column' }}>
+              <ReviewWorkBar
+                filter={filter}
+                timeZone={zone}
+                filterWords={describeGroup(filter, facets, FIELD_LABELS)}
+                progress={work.progress}
+                saved={saved}
+                currentViewName={currentView?.name ?? null}
+                selectedShown={selected !== null}
+                onMarkSelected={markAndAdvance}
+                onBulkMarked={(progress, marked, state) => {
+                  work.settleBulk(progress);
+                  setRefreshKey((value) => value + 1);
+                  setNotice(`Marked ${numberFormat.format(marked)} events ${state === 'follow_up' ? 'for follow-up' : state}.`);
+                }}
+              />
+              {work.problem !== null && (
+                <Alert severity="warning" sx={{ mb: 1 }} onClose={work.clearProblem} data-testid="review-mark-problem">
+                  {work.problem}
+                </Alert>
+              )}
               <EventTable
                 filter={filter}
                 timeZone={zone}
@@ -371,6 +407,8 @@ export function ReviewScreen() {
                 onEscape={() => openedId !== null && closeDetail()}
                 refreshKey={refreshKey}
                 onRowsPainted={onRowsPainted}
+                reviewMarks={work.overlay}
+                controllerRef={tableControl}
               />
             </Box>
             {/* The detail: a pane beside the table, as wide as the person left it (drag or ←/→ on the handle). */}

@@ -85,12 +85,12 @@ test.describe('Review screen at 1440×900', () => {
     await expectAccessible(page, 'table');
 
     // Sources, actions and modules in plain words; Zoho's codes in the tooltip.
-    const sources = await page.getByTestId('event-row').locator('td:nth-child(3)').allTextContents();
+    const sources = await page.getByTestId('event-row').locator('td:nth-child(4)').allTextContents();
     expect(
       sources.some((text) => /^[a-z]+(_[a-z]+)+$/.test(text.trim())),
       `source cells: ${sources.join(', ')}`,
     ).toBe(false);
-    const sourceTitle = await page.getByTestId('event-row').first().locator('td:nth-child(3)').getAttribute('title');
+    const sourceTitle = await page.getByTestId('event-row').first().locator('td:nth-child(4)').getAttribute('title');
     expect(sourceTitle).toMatch(/\([a-z_]+\)/);
 
     // The detail opens beside the table: the table keeps its rows.
@@ -225,7 +225,7 @@ test.describe('Review screen at 1440×900', () => {
     await expect(page.getByTestId('event-row-loading')).toHaveCount(0);
 
     // In order: applied, saved, cleared, re-applied — the inputs show the dates again.
-    const first = await page.getByTestId('event-row').last().locator('td:nth-child(1)').textContent();
+    const first = await page.getByTestId('event-row').last().locator('td:nth-child(2)').textContent();
     const day = first!.slice(0, 10);
     await page.getByRole('button', { name: 'Edit filter' }).click();
     await from.fill(`${day} 00:00`);

@@ -81,7 +81,8 @@ test.describe('Review screen', () => {
     await page.screenshot({ path: 'tests/artifacts/review-local-filter.png', animations: 'disabled' });
     // Closed, the filter stays active and visible as chips.
     await page.getByRole('button', { name: 'Done' }).click();
-    const actions = await page.getByTestId('event-row').locator('td:nth-child(4)').allTextContents();
+    // Cells: review state, then the columns (time, user, source, action …).
+    const actions = await page.getByTestId('event-row').locator('td:nth-child(5)').allTextContents();
     expect(actions.length).toBeGreaterThan(0);
     expect(new Set(actions)).toEqual(new Set(['Updated']));
     await expect(page.getByTestId('local-filter')).toHaveCount(0);
@@ -112,7 +113,7 @@ test.describe('Review screen', () => {
     // The click shows the table, narrowed to the cell.
     await expect(page.getByRole('tab', { name: 'Events' })).toHaveAttribute('aria-selected', 'true');
     await expect(table).toHaveAttribute('data-total', String(cellCount));
-    const users = await page.getByTestId('event-row').locator('td:nth-child(2)').allTextContents();
+    const users = await page.getByTestId('event-row').locator('td:nth-child(3)').allTextContents();
     expect(users.length).toBeGreaterThan(0);
     expect(users.length).toBeLessThanOrEqual(cellCount);
     expect(new Set(users)).toEqual(new Set([cellUser.replace(/ \(\d{4}\)$/, '')]));
