@@ -518,6 +518,7 @@ export interface ReviewFacets {
   modules: string[];
   fields: Array<{ apiName: string; label: string | null }>;
   records: Array<{ module: string; recordId: string; name: string | null }>;
+  /** Every flag with how many events carry it, most frequent first (the top reasons); labels in preload/labels.ts FLAG_LABELS. */
   flags: Array<{ flag: ReviewFlag; count: number }>;
   /** Events carrying at least one flag. */
   flaggedEvents: number;
