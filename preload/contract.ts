@@ -525,6 +525,11 @@ export interface ReviewFacets {
   tags: string[];
   /** What Zoho's `filters` parameter documents: the modules and sources it accepts. */
   zohoFilter: { modules: string[]; sources: string[] };
+  /**
+   * The org's own plural label of each module by API name, as Zoho's modules API said at the last
+   * sync ({} before one, or when it could not be read): pass to preload/labels.ts moduleLabel.
+   */
+  moduleLabels: Record<string, string>;
 }
 
 /**

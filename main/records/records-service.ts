@@ -10,6 +10,7 @@ import type { RecordKey, RecordSyncState, SyncStore } from '../sync/sync-store.j
 import { TIMELINE_MODULES } from '../zoho/modules.js';
 import { describePathfinder } from '../zoho/automation.js';
 import type { ZohoClient } from '../zoho/client.js';
+import { fetchModuleLabels, type ZohoModuleLabel } from '../zoho/module-labels.js';
 
 /** How often the Records list is told to refresh while a sync writes. */
 const RECORDS_CHANGED_INTERVAL_MS = 500;
@@ -24,6 +25,8 @@ export interface RecordsStore {
   untrackRecords(records: readonly RecordKey[]): Promise<number>;
   queryEvents(filter: Pick<EventFilter, 'records'>, options: Pick<QueryOptions, 'limit' | 'offset' | 'orderBy' | 'direction'>): Promise<CachedEvent[]>;
   countEvents(filter: Pick<EventFilter, 'records'>): Promise<number>;
+  /** Keeps Zoho's module labels (replacing those read before). */
+  storeModuleLabels(labels: readonly ZohoModuleLabel[], at: number): Promise<void>;
 }
 
 export interface RecordsServiceDependencies {
@@ -189,7 +192,28 @@ export class RecordsService {
     } else {
       syncTarget = { records: [...target.records] };
     }
-    return this.#engine().run(syncTarget, this.#withDefaultConcurrency(options));
+    // The labels are read beside the sync (one call), never in its way: a failure leaves them as they were.
+    const labels = this.refreshModuleLabels(options.signal);
+    try {
+      return await this.#engine().run(syncTarget, this.#withDefaultConcurrency(options));
+    } finally {
+      await labels;
+    }
+  }
+
+  /**
+   * Reads the org's module labels (GET /settings/modules) into the cache, for screens, the PDF and
+   * verify's output. Never fails: without them (no scope, Zoho down) labels stay as last read, or
+   * preload/labels.ts's standard names. Answers what happened, for tests and logs.
+   */
+  async refreshModuleLabels(signal?: AbortSignal): Promise<{ read: number } | { failed: string }> {
+    try {
+      const labels = await fetchModuleLabels(this.deps.client(), signal);
+      await this.deps.store.storeModuleLabels(labels, this.deps.clock.now());
+      return { read: labels.length };
+    } catch (error) {
+      return { failed: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   #withDefaultConcurrency<T extends SyncOptions>(options: T): T {
@@ -230,7 +254,9 @@ export class RecordsService {
         // The engine has already published the run's final progress through onProgress.
         announceRunId(result.runId);
       });
-    const done = finished.finally(() => {
+    const labels = this.refreshModuleLabels(controller.signal);
+    const done = finished.finally(async () => {
+      await labels;
       this.#running = undefined;
       this.deps.events.emit('records:changed', {});
     });

@@ -170,6 +170,7 @@ export class SqliteReviewStore implements ReviewStore {
       flags: REVIEW_FLAGS.map((flag) => ({ flag, count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM event_flags WHERE flag = ?').get(flag)?.n ?? 0 })).sort((a, b) => b.count - a.count),
       flaggedEvents: db.prepare<[], { n: number }>('SELECT count(DISTINCT event_rowid) AS n FROM event_flags').get()?.n ?? 0,
       tags: distinct('SELECT DISTINCT tag AS v FROM event_notes WHERE tag IS NOT NULL ORDER BY tag'),
+      moduleLabels: cache.moduleLabels(),
     };
   }
 

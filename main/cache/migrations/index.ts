@@ -2,12 +2,13 @@ import { REVIEW_MIGRATIONS } from '../../review/migrations/index.js';
 import { migration0001 } from './0001-initial.js';
 import { migration0003 } from './0003-sync-coverage.js';
 import { migration0004 } from './0004-nullable-done-by.js';
+import { migration0006 } from './0006-module-labels.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** The cache's own steps (records, events, sync state, full-text index). */
-export const CACHE_MIGRATIONS: readonly Migration[] = [migration0001, migration0003, migration0004];
+export const CACHE_MIGRATIONS: readonly Migration[] = [migration0001, migration0003, migration0004, migration0006];
 
 /**
  * The registry: every capability's steps in the cache file, in ONE numbered history (0001 cache,
