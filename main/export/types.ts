@@ -111,4 +111,6 @@ export interface ExportInput {
   users: readonly ZohoUser[];
   /** Each record's sync state, keyed Module/RecordId (completeness.recordKeyOf). */
   completeness: ReadonlyMap<string, RecordCompleteness>;
+  /** The org's plural module labels by API name (Zoho's modules API, cached at sync), for the PDF's words; absent → built-in names. */
+  moduleLabels?: Readonly<Record<string, string>>;
 }

@@ -68,6 +68,22 @@ function splitByDirection(chars: string[]): string[][] {
   return groups;
 }
 
+const LETTER = /\p{L}/u;
+
+/**
+ * A paragraph's direction, as the Unicode bidi algorithm finds it (rules P2–P3): its first strong
+ * letter. Digits are weak: "12 שלום" and "٣ شارع" are right-to-left paragraphs (right-aligned in a
+ * cell), "12 Main St" a left-to-right one.
+ */
+export function paragraphIsRtl(chars: readonly string[]): boolean {
+  for (const char of chars) {
+    const codePoint = char.codePointAt(0) ?? 0x20;
+    if (isRtl(codePoint) && LETTER.test(char)) return true;
+    if (!isRtl(codePoint) && LETTER.test(char)) return false;
+  }
+  return false;
+}
+
 export class RichText {
   private readonly widths = new Map<string, number>();
   private readonly fonts = FontLibrary.shared();
@@ -167,15 +183,7 @@ export class RichText {
     const space = this.spaceWidth(style);
     for (const paragraph of clean(text).split('\n')) {
       const chars = [...paragraph];
-      let rtlBase = false;
-      for (const char of chars) {
-        const codePoint = char.codePointAt(0) ?? 0x20;
-        if (isRtl(codePoint)) {
-          rtlBase = true;
-          break;
-        }
-        if (isStrongLtr(codePoint)) break;
-      }
+      const rtlBase = paragraphIsRtl(chars);
       // Words: split at spaces, and around every CJK character.
       const words: Word[] = [];
       let pending: string[] = [];
@@ -288,11 +296,18 @@ export class RichText {
       for (const { word, gap } of this.visualOrder(line, space)) {
         cursor += gap;
         const runs = word.direction === 'rtl' ? [...word.runs].reverse() : word.runs;
-        for (const run of runs) {
-          this.use(this.faceName(run.face, style.weight), style.size);
-          this.doc.text(run.text, cursor, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width, wordCount: 1 } as PDFKit.Mixins.TextOptions);
+        runs.forEach((run, index) => {
+          const faceName = this.faceName(run.face, style.weight);
+          this.use(faceName, style.size);
+          // Words are placed one by one, so the spaces between them would exist only as distance: the
+          // text a screen reader or a copy takes (tagged content) would run them together. A word
+          // after a gap carries its space in front, drawn into the gap (in its own font's width).
+          const spaced = index === 0 && gap > 0 && word.direction !== 'rtl' && this.fonts.covers(run.face, 0x20, style.weight);
+          const spaceWidth = spaced ? this.measure(' ', faceName, style.size) : 0;
+          const text = spaced ? ` ${run.text}` : run.text;
+          this.doc.text(text, cursor - spaceWidth, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width + spaceWidth, wordCount: 1 } as PDFKit.Mixins.TextOptions);
           cursor += run.width;
-        }
+        });
       }
       y += lineHeight;
     }
