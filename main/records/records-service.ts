@@ -29,6 +29,9 @@ export interface RecordsStore {
   storeModuleLabels(labels: readonly ZohoModuleLabel[], at: number): Promise<void>;
 }
 
+/** How long a finished sync waits for the module labels read beside it. */
+const MODULE_LABELS_GRACE_MS = 2_000;
+
 export interface RecordsServiceDependencies {
   store: RecordsStore;
   /** The cache file (for messages and `fetch --json`). */
@@ -192,12 +195,26 @@ export class RecordsService {
     } else {
       syncTarget = { records: [...target.records] };
     }
-    // The labels are read beside the sync (one call), never in its way: a failure leaves them as they were.
-    const labels = this.refreshModuleLabels(options.signal);
+    return this.#besideModuleLabels(this.#engine().run(syncTarget, this.#withDefaultConcurrency(options)), options.signal);
+  }
+
+  /**
+   * Reads the module labels beside a sync's work (one call), never in its way: a failure leaves them
+   * as they were, and a finished sync waits for them a moment at most (a client backing off after a
+   * 429 would otherwise hold it), then the request is dropped.
+   */
+  async #besideModuleLabels<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    const controller = new AbortController();
+    const follow = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', follow, { once: true });
+    const labels = this.refreshModuleLabels(controller.signal);
     try {
-      return await this.#engine().run(syncTarget, this.#withDefaultConcurrency(options));
+      return await work;
     } finally {
+      const timer = setTimeout(() => controller.abort(new Error('Reading the module labels took too long.')), MODULE_LABELS_GRACE_MS);
       await labels;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', follow);
     }
   }
 
@@ -254,9 +271,7 @@ export class RecordsService {
         // The engine has already published the run's final progress through onProgress.
         announceRunId(result.runId);
       });
-    const labels = this.refreshModuleLabels(controller.signal);
-    const done = finished.finally(async () => {
-      await labels;
+    const done = this.#besideModuleLabels(finished, controller.signal).finally(() => {
       this.#running = undefined;
       this.deps.events.emit('records:changed', {});
     });

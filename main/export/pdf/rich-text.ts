@@ -293,6 +293,16 @@ export class RichText {
     for (const line of lines) {
       const rightAligned = align === 'right' || (align === 'auto' && line.rtlBase);
       let cursor = rightAligned ? x + width - line.width : x;
+      // A left-to-right line in one font (most lines) is one piece of text with its spaces: fewer
+      // text operators, and the text a screen reader takes reads as words.
+      const face = line.words[0]?.runs[0]?.face;
+      if (face !== undefined && line.words.every((word) => word.direction !== 'rtl' && word.runs.every((run) => run.face === face))) {
+        const text = line.words.map((word, index) => `${index > 0 && word.spaceBefore ? ' ' : ''}${word.runs.map((run) => run.text).join('')}`).join('');
+        this.use(this.faceName(face, style.weight), style.size);
+        this.doc.text(text, cursor, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: line.width } as PDFKit.Mixins.TextOptions);
+        y += lineHeight;
+        continue;
+      }
       for (const { word, gap } of this.visualOrder(line, space)) {
         cursor += gap;
         const runs = word.direction === 'rtl' ? [...word.runs].reverse() : word.runs;
@@ -300,12 +310,16 @@ export class RichText {
           const faceName = this.faceName(run.face, style.weight);
           this.use(faceName, style.size);
           // Words are placed one by one, so the spaces between them would exist only as distance: the
-          // text a screen reader or a copy takes (tagged content) would run them together. A word
-          // after a gap carries its space in front, drawn into the gap (in its own font's width).
-          const spaced = index === 0 && gap > 0 && word.direction !== 'rtl' && this.fonts.covers(run.face, 0x20, style.weight);
-          const spaceWidth = spaced ? this.measure(' ', faceName, style.size) : 0;
-          const text = spaced ? ` ${run.text}` : run.text;
-          this.doc.text(text, cursor - spaceWidth, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width + spaceWidth, wordCount: 1 } as PDFKit.Mixins.TextOptions);
+          // text a screen reader or a copy takes (tagged content) would run them together. A word after
+          // a gap gets its space drawn into the gap, as text of its own: one layout for every space
+          // (" word" for each word would double pdfkit's per-word layout cache).
+          if (index === 0 && gap > 0) {
+            const spaceFace = this.faceName(0, style.weight);
+            this.use(spaceFace, style.size);
+            this.doc.text(' ', cursor - gap, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: gap, wordCount: 1 } as PDFKit.Mixins.TextOptions);
+            this.use(faceName, style.size);
+          }
+          this.doc.text(run.text, cursor, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width, wordCount: 1 } as PDFKit.Mixins.TextOptions);
           cursor += run.width;
         });
       }
