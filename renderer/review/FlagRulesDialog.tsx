@@ -71,7 +71,7 @@ export function FlagRulesDialog({ open, onClose, onSaved, facets }: { open: bool
   const toggle = (key: keyof FlagRules, label: string) => (
     <FormControlLabel control={<Switch checked={rules[key].enabled} onChange={(event) => set(key, { enabled: event.target.checked })} />} label={<Typography variant="subtitle2">{label}</Typography>} />
   );
-  const number = (key: keyof NumberTexts, section: keyof FlagRules, label: string, width = 120) => {
+  const number = (key: keyof NumberTexts, section: keyof FlagRules, label: string, width = 140) => {
     const error = fieldError(section, key);
     return (
       <TextField
