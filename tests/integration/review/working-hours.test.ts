@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TimelineCache } from '../../../main/cache/index.js';
-import { DEFAULT_FLAG_RULES, isWithinWorkingHours, saveFlagRules } from '../../../main/review/flags.js';
+import { DEFAULT_FLAG_RULES, isWithinWorkingHours, recomputeAllFlags, saveFlagRules, storedFlagRules } from '../../../main/review/flags.js';
 import { SAMPLE_RECORD, SandboxDataset } from '../../../main/sandbox/dataset.js';
 import { parseTimelinePage } from '../../../main/zoho/models.js';
 import { DateTime } from 'luxon';
@@ -84,6 +84,28 @@ describe('working hours across midnight and daylight saving', () => {
     expect(byJs.length).toBeGreaterThan(0);
     expect(byJs.length).toBeLessThan(instants.length);
     expect([...flagged].sort()).toEqual([...byJs].sort());
+    cache.close();
+  });
+
+  it('rules stored before hours were 0–23 ("to hour 24") are read as "to midnight" (end hour 0), flagging the same events', () => {
+    const moments = ['2026-07-03T23:59:00+02:00', '2026-07-04T00:00:00+02:00', '2026-07-06T07:59:00+02:00', '2026-07-06T08:00:00+02:00'];
+    const cache = cacheWithEventsAt(moments);
+    const db = cache.database();
+    const legacy = {
+      ...DEFAULT_FLAG_RULES,
+      deletion: { enabled: false },
+      sensitiveFields: { enabled: false, fields: [] },
+      apiByPerson: { enabled: false, sources: [] },
+      offHours: { enabled: true, startHour: 8, endHour: 24, workDays: [1, 2, 3, 4, 5], timeZone: 'Europe/Berlin' },
+    };
+    db.prepare("INSERT INTO review_state (key, value) VALUES ('rules', ?)").run(JSON.stringify(legacy));
+    expect(storedFlagRules(db)?.offHours).toEqual({ enabled: true, startHour: 8, endHour: 0, workDays: [1, 2, 3, 4, 5], timeZone: 'Europe/Berlin' });
+    recomputeAllFlags(db);
+    const flagged = db
+      .prepare<[], { audited_time: string }>(`SELECT e.audited_time FROM event_flags f JOIN events e ON e.id = f.event_rowid WHERE f.flag = 'off_hours' ORDER BY e.audited_at_ms`)
+      .all()
+      .map((row) => row.audited_time);
+    expect(flagged).toEqual([moments[1], moments[2]]);
     cache.close();
   });
 });
