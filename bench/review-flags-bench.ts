@@ -115,7 +115,7 @@ try {
     recomputes.push(ms);
     flagged = count;
   }
-  const [setRulesMs] = await timeAsync(() => review.setRules({ ...DEFAULT_FLAG_RULES, massChange: { enabled: true, events: 5, minutes: 30 }, offHours: { ...DEFAULT_FLAG_RULES.offHours, timeZone: 'Europe/Berlin' } }));
+  const [setRulesMs] = await timeAsync(() => review.setRules({ ...DEFAULT_FLAG_RULES, massChange: { enabled: true, events: 5, minutes: 30 }, offHours: { ...DEFAULT_FLAG_RULES.offHours, enabled: true, timeZone: 'Europe/Berlin' } }));
 
   // ---- 3. one page of 200 new events, with and without the hook ---------------------------------
   const fresh = [...generatePages(4_000, recordsPerModule - 40)].filter((page) => page.entries.length > 0);

@@ -540,33 +540,70 @@ export interface ReviewFacets {
   modules: string[];
   fields: Array<{ apiName: string; label: string | null }>;
   records: Array<{ module: string; recordId: string; name: string | null }>;
+  /** Every flag with how many events carry it, most frequent first (the top reasons); labels in preload/labels.ts FLAG_LABELS. */
   flags: Array<{ flag: ReviewFlag; count: number }>;
   /** Events carrying at least one flag. */
   flaggedEvents: number;
   tags: string[];
   /** What Zoho's `filters` parameter documents: the modules and sources it accepts. */
   zohoFilter: { modules: string[]; sources: string[] };
+  /**
+   * The org's own plural label of each module by API name, as Zoho's modules API said at the last
+   * sync ({} before one, or when it could not be read): pass to preload/labels.ts moduleLabel.
+   */
+  moduleLabels: Record<string, string>;
 }
+
+/**
+ * Whether a name is a time zone of the IANA database that this runtime knows ("Europe/Berlin",
+ * "UTC"); offsets ("+02:00") and made-up names ("Mars/Olympus") are not. Intl is the check in both
+ * the main process and the renderer, so the dialog and main agree.
+ */
+export function isIanaTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hourSchema = (which: 'start' | 'end') =>
+  z.number({ error: `Working hours: the ${which} hour must be a number from 0 to 23` }).refine((hour) => Number.isInteger(hour) && hour >= 0 && hour <= 23, `Working hours: the ${which} hour must be a whole number from 0 to 23`);
 
 export const flagRulesSchema = z
   .object({
     offHours: z
       .object({
         enabled: z.boolean(),
-        /** Working hours [startHour, endHour) on workDays, in timeZone. */
-        startHour: z.number().int().min(0).max(23),
-        endHour: z.number().int().min(1).max(24),
+        /**
+         * Working hours from startHour (inclusive) to endHour (exclusive) in timeZone, both 0–23.
+         * endHour < startHour is an overnight shift (22 → 6): its hours after midnight belong to the
+         * day it started, so a Friday night shift covers Saturday 00:00–06:00. endHour 0 = to midnight.
+         */
+        startHour: hourSchema('start'),
+        endHour: hourSchema('end'),
         /** 1 = Monday … 7 = Sunday */
         workDays: z.array(z.number().int().min(1).max(7)).max(7),
-        timeZone: z.string().min(1).max(64),
+        timeZone: z
+          .string()
+          .max(64, 'Working hours: the time zone name is too long')
+          .refine(isIanaTimeZone, { error: (issue) => `Working hours: “${String(issue.input)}” is not a time zone; choose one from the list, such as Europe/Berlin or UTC` }),
       })
       .strict()
-      .refine((rule) => rule.startHour < rule.endHour, 'working hours must end after they start'),
-    massChange: z.object({ enabled: z.boolean(), events: z.number().int().min(2).max(100_000), minutes: z.number().int().min(1).max(10_080) }).strict(),
-    apiByPerson: z.object({ enabled: z.boolean(), sources: z.array(z.string().min(1).max(60)).max(40) }).strict(),
+      .refine((rule) => rule.startHour !== rule.endHour, { error: 'Working hours: the start and end hour must differ (for work round the clock, turn this rule off)', path: ['endHour'] }),
+    massChange: z
+      .object({
+        enabled: z.boolean(),
+        events: z.number().int('Mass changes: the number of events must be a whole number').min(2, 'Mass changes: the number of events must be at least 2').max(100_000, 'Mass changes: the number of events must be at most 100,000'),
+        minutes: z.number().int('Mass changes: the minutes must be a whole number').min(1, 'Mass changes: the minutes must be at least 1').max(10_080, 'Mass changes: the minutes must be at most 10,080 (a week)'),
+      })
+      .strict(),
+    apiByPerson: z.object({ enabled: z.boolean(), sources: z.array(z.string().min(1).max(60)).max(40, 'API by a person: choose at most 40 sources') }).strict(),
     ownerChange: z.object({ enabled: z.boolean() }).strict(),
     deletion: z.object({ enabled: z.boolean() }).strict(),
-    sensitiveFields: z.object({ enabled: z.boolean(), fields: z.array(z.string().min(1).max(100)).max(200) }).strict(),
+    sensitiveFields: z.object({ enabled: z.boolean(), fields: z.array(z.string().min(1).max(100)).max(200, 'Sensitive fields: choose at most 200 fields') }).strict(),
   })
   .strict();
 export type FlagRules = z.infer<typeof flagRulesSchema>;

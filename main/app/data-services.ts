@@ -52,6 +52,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     untrackRecords: (records) => data.cache.untrackRecords(records),
     queryEvents: (filter, options) => data.cache.queryEvents(filter, options),
     countEvents: (filter) => data.cache.countEvents(filter),
+    storeModuleLabels: (labels, at) => data.cache.storeModuleLabels(labels, at),
   };
   const exportJobs: ExportJobs = {
     countEvents: (filter) => data.cache.countEvents(filter),

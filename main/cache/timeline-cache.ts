@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import type { RecordFreshness, RecordKey, RecordSyncState, SyncRun, SyncRunRecord, SyncStore } from '../sync/sync-store.js';
 import type { JsonObject, JsonValue, PickListValue, TimelineEntry, ZohoUser } from '../zoho/models.js';
+import type { ZohoModuleLabel } from '../zoho/module-labels.js';
 import { narrowDatabase, type CacheDatabase, type EventsRemovedHook, type EventsWrittenHook } from './database.js';
 import { corruptionReason, CacheDamagedError, CacheFromNewerVersionError, CacheMissingEntryError, CacheUnavailableError, isSqliteCorruption } from './errors.js';
 import { openMarkerPath } from './location.js';
@@ -698,6 +699,22 @@ export class TimelineCache implements SyncStore {
         this.seenUsers.delete(user.id);
       }
     });
+  }
+
+  /** Zoho's labels for the org's modules (GET /settings/modules), replacing those read before, in one transaction. */
+  storeModuleLabels(labels: readonly ZohoModuleLabel[], at: number): void {
+    this.write(() => {
+      const db = this.database();
+      db.prepare('DELETE FROM module_labels').run();
+      const insert = db.prepare('INSERT OR REPLACE INTO module_labels (api_name, module_name, singular_label, plural_label, fetched_at) VALUES (?, ?, ?, ?, ?)');
+      for (const label of labels) insert.run(label.apiName, label.moduleName, label.singularLabel, label.pluralLabel, at);
+    });
+  }
+
+  /** Each module's plural label as the org names it, by API name; empty until a sync read them. */
+  moduleLabels(): Record<string, string> {
+    const rows = this.database().prepare<[], { api_name: string; plural_label: string }>('SELECT api_name, plural_label FROM module_labels ORDER BY api_name').all();
+    return Object.fromEntries(rows.map((row) => [row.api_name, row.plural_label]));
   }
 
   createSyncRun(records: readonly RecordKey[], options: string, at: number): SyncRun {

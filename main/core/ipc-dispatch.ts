@@ -1,5 +1,6 @@
 import { isRequestChannel, requestChannels, type IpcResult, type ParsedRequestInput, type RequestChannel, type RequestOutput } from '../../preload/contract.js';
 import { serializeError } from './errors.js';
+import { describeIssues, plainIssueWords } from './input-words.js';
 
 /** One handler per request channel; input already validated against the contract's schema. */
 export type IpcHandlers = {
@@ -15,14 +16,15 @@ export async function dispatchRequest(handlers: IpcHandlers, channel: unknown, r
   if (!isRequestChannel(channel)) {
     return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `There is no request channel named ${JSON.stringify(channel)}.` } };
   }
-  const parsed = requestChannels[channel].input.safeParse(rawInput ?? {});
+  // Issues a schema leaves to zod's defaults are worded for people; the channel stays in the details only.
+  const parsed = requestChannels[channel].input.safeParse(rawInput ?? {}, { error: plainIssueWords });
   if (!parsed.success) {
     return {
       ok: false,
       error: {
         code: 'INVALID_INPUT',
-        message: `The request ${channel} was rejected: ${parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`).join('; ')}.`,
-        details: { issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })) },
+        message: describeIssues(parsed.error.issues),
+        details: { channel, issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })) },
       },
     };
   }

@@ -200,6 +200,8 @@ export interface DataClient {
     getRawEvent(eventId: string): Promise<string | undefined>;
     /** PRAGMA quick_check in the worker; rejects with CACHE_DAMAGED when the file is damaged. */
     integrityCheck(): Promise<{ ms: number }>;
+    storeModuleLabels(labels: Readonly<DataRequestInput<'cache.storeModuleLabels'>['labels']>, at: number): Promise<void>;
+    moduleLabels(): Promise<Record<string, string>>;
   };
   readonly exports: {
     csv(job: ExportJobInput, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.csv'>>;
@@ -309,6 +311,8 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
       getEvent: (eventId) => call('cache.getEvent', { eventId }),
       getRawEvent: (eventId) => call('cache.getRawEvent', { eventId }),
       integrityCheck: () => call('cache.integrityCheck', {}),
+      storeModuleLabels: (labels, at) => call('cache.storeModuleLabels', { labels: [...labels], at }),
+      moduleLabels: () => call('cache.moduleLabels', {}),
     },
     exports: {
       csv: (job, callOptions) => call('export.csv', job, callOptions),

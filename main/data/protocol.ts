@@ -167,6 +167,17 @@ const cacheRequests = {
    * fails with CACHE_DAMAGED — and from then on every request does.
    */
   'cache.integrityCheck': request<{ ms: number }>()(z.object({}).strict()),
+  /** Zoho's labels for the org's modules (read at each sync), replacing those kept before. */
+  'cache.storeModuleLabels': request<void>()(
+    z
+      .object({
+        labels: z.array(z.object({ apiName: z.string().min(1).max(200), moduleName: z.string().max(200).nullable(), singularLabel: z.string().min(1).max(200), pluralLabel: z.string().min(1).max(200) }).strict()).max(10_000),
+        at: z.number(),
+      })
+      .strict(),
+  ),
+  /** Each module's plural label by API name, as last read from Zoho ({} before). */
+  'cache.moduleLabels': request<Record<string, string>>()(z.object({}).strict()),
 };
 
 /** Export jobs: long, with progress events and cancellation. */

@@ -250,6 +250,8 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
     'cache.getEvent': ({ eventId }) => cache.getEvent(eventId),
     'cache.getRawEvent': ({ eventId }) => cache.getRawEvent(eventId),
     'cache.integrityCheck': () => integrityCheck(),
+    'cache.storeModuleLabels': ({ labels, at }) => cache.storeModuleLabels(labels, at),
+    'cache.moduleLabels': () => cache.moduleLabels(),
 
     'review.page': (query) => current(() => review.page(query)),
     'review.summary': (query) => current(() => review.summary(query)),

@@ -119,5 +119,5 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
       pass.close();
     }
   };
-  return { scope, events, users: cache.usersDirectory(), completeness };
+  return { scope, events, users: cache.usersDirectory(), completeness, moduleLabels: cache.moduleLabels() };
 }

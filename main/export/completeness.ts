@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import type { PacketCompletenessView } from '../../preload/contract.js';
+import { moduleLabel } from '../../preload/labels.js';
 import { AuditorError } from '../core/errors.js';
 import type { RecordKey, RecordSyncState } from '../sync/sync-store.js';
 import type { ExportStats } from './stats.js';
@@ -206,6 +207,12 @@ export function statedCompleteness(manifest: unknown): PacketCompletenessView {
   };
 }
 
+/** "Events/554…" → "Meetings/554…": verify's output names modules in words (preload/labels.ts); the manifest keeps the API name. */
+function recordWords(record: string): string {
+  const slash = record.indexOf('/');
+  return slash <= 0 ? record : `${moduleLabel(record.slice(0, slash))}${record.slice(slash)}`;
+}
+
 /** The statement in lines, for verify's output. */
 export function completenessLines(stated: PacketCompletenessView): string[] {
   switch (stated.kind) {
@@ -219,7 +226,7 @@ export function completenessLines(stated: PacketCompletenessView): string[] {
         stated.incomplete.length === 0
           ? `Completeness: all ${number(stated.records)} ${stated.records === 1 ? 'record was' : 'records were'} fetched completely.`
           : `Completeness: INCOMPLETE — ${number(stated.incomplete.length)} of ${number(stated.records)} records were not fetched completely:`,
-        ...stated.incomplete.slice(0, 20).map((row) => `  ${row.record} — ${row.reason}`),
+        ...stated.incomplete.slice(0, 20).map((row) => `  ${recordWords(row.record)} — ${row.reason}`),
         ...(stated.incomplete.length > 20 ? [`  … and ${number(stated.incomplete.length - 20)} more (coverage in manifest.json).`] : []),
         `Control totals: ${number(stated.events)} events, ${number(stated.fieldChanges)} field changes${stated.totalsAgree ? '' : ' — THE COVERAGE ROWS, TOTALS AND COUNTS DISAGREE'}.`,
         `Filter: ${stated.filter === null ? 'none (every event of the records)' : `${stated.viewName === null ? '' : `saved view “${stated.viewName}”: `}${stated.filter}`}.`,

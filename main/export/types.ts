@@ -114,4 +114,6 @@ export interface ExportInput {
   completeness: ReadonlyMap<string, RecordCompleteness>;
   /** The review section (counts, sign-offs, log up to its head), read where the cache is; absent when no review store is wired. */
   review?: PacketReview | undefined;
+  /** The org's plural module labels by API name (Zoho's modules API, cached at sync), for the PDF's words; absent → built-in names. */
+  moduleLabels?: Readonly<Record<string, string>>;
 }

@@ -12,6 +12,7 @@ import { describePathfinder } from '../zoho/automation.js';
 import type { ZohoClient } from '../zoho/client.js';
 import type { TimelineFilter } from '../zoho/filters.js';
 import { buildZohoFilter } from '../review/zoho-filter-model.js';
+import { fetchModuleLabels, type ZohoModuleLabel } from '../zoho/module-labels.js';
 
 /** How often the Records list is told to refresh while a sync writes. */
 const RECORDS_CHANGED_INTERVAL_MS = 500;
@@ -26,7 +27,12 @@ export interface RecordsStore {
   untrackRecords(records: readonly RecordKey[]): Promise<number>;
   queryEvents(filter: Pick<EventFilter, 'records'>, options: Pick<QueryOptions, 'limit' | 'offset' | 'orderBy' | 'direction'>): Promise<CachedEvent[]>;
   countEvents(filter: Pick<EventFilter, 'records'>): Promise<number>;
+  /** Keeps Zoho's module labels (replacing those read before). */
+  storeModuleLabels(labels: readonly ZohoModuleLabel[], at: number): Promise<void>;
 }
+
+/** How long a finished sync waits for the module labels read beside it. */
+const MODULE_LABELS_GRACE_MS = 2_000;
 
 export interface RecordsServiceDependencies {
   store: RecordsStore;
@@ -196,7 +202,42 @@ export class RecordsService {
     } else {
       syncTarget = { records: [...target.records] };
     }
-    return this.#engine().run(syncTarget, this.#withDefaultConcurrency(options));
+    return this.#besideModuleLabels(this.#engine().run(syncTarget, this.#withDefaultConcurrency(options)), options.signal);
+  }
+
+  /**
+   * Reads the module labels beside a sync's work (one call), never in its way: a failure leaves them
+   * as they were, and a finished sync waits for them a moment at most (a client backing off after a
+   * 429 would otherwise hold it), then the request is dropped.
+   */
+  async #besideModuleLabels<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    const controller = new AbortController();
+    const follow = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', follow, { once: true });
+    const labels = this.refreshModuleLabels(controller.signal);
+    try {
+      return await work;
+    } finally {
+      const timer = setTimeout(() => controller.abort(new Error('Reading the module labels took too long.')), MODULE_LABELS_GRACE_MS);
+      await labels;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', follow);
+    }
+  }
+
+  /**
+   * Reads the org's module labels (GET /settings/modules) into the cache, for screens, the PDF and
+   * verify's output. Never fails: without them (no scope, Zoho down) labels stay as last read, or
+   * preload/labels.ts's standard names. Answers what happened, for tests and logs.
+   */
+  async refreshModuleLabels(signal?: AbortSignal): Promise<{ read: number } | { failed: string }> {
+    try {
+      const labels = await fetchModuleLabels(this.deps.client(), signal);
+      await this.deps.store.storeModuleLabels(labels, this.deps.clock.now());
+      return { read: labels.length };
+    } catch (error) {
+      return { failed: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   #withDefaultConcurrency<T extends SyncOptions>(options: T): T {
@@ -238,7 +279,7 @@ export class RecordsService {
         // The engine has already published the run's final progress through onProgress.
         announceRunId(result.runId);
       });
-    const done = finished.finally(() => {
+    const done = this.#besideModuleLabels(finished, controller.signal).finally(() => {
       this.#running = undefined;
       this.deps.events.emit('records:changed', {});
     });

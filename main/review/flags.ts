@@ -2,13 +2,23 @@ import { DateTime } from 'luxon';
 import { flagRulesSchema, type FlagRules, type ReviewFlag } from '../../preload/contract.js';
 import type { CacheDatabase } from '../cache/index.js';
 
+/**
+ * Defaults that flag a minority (tests/integration/review/demo-flag-share.test.ts measures the share
+ * on the demo workspace: a flag that marks most events means nothing):
+ * - working hours are off until the reviewer sets the org's hours and zone (08–18 Mon–Fri in UTC
+ *   marked ~70 % of a world-wide org's events);
+ * - owner changes are off: assignment rules and schedulers reassign owners as routine;
+ * - API by a person: the Bulk API and API mass deletes under a person's account (plain `crm_api`
+ *   use by people is everyday integration work);
+ * - sensitive fields: Email (where a changed address redirects a customer's mail).
+ */
 export const DEFAULT_FLAG_RULES: FlagRules = {
-  offHours: { enabled: true, startHour: 8, endHour: 18, workDays: [1, 2, 3, 4, 5], timeZone: 'UTC' },
+  offHours: { enabled: false, startHour: 8, endHour: 18, workDays: [1, 2, 3, 4, 5], timeZone: 'UTC' },
   massChange: { enabled: true, events: 20, minutes: 10 },
-  apiByPerson: { enabled: true, sources: ['crm_api', 'bulkapi', 'mass_delete_via_crm_api'] },
-  ownerChange: { enabled: true },
+  apiByPerson: { enabled: true, sources: ['bulkapi', 'mass_delete_via_crm_api'] },
+  ownerChange: { enabled: false },
   deletion: { enabled: true },
-  sensitiveFields: { enabled: true, fields: ['Email', 'Phone', 'Annual_Revenue'] },
+  sensitiveFields: { enabled: true, fields: ['Email'] },
 };
 
 /** review_state keys: the rules in force (JSON), and which rules and events the stored flags reflect. */
@@ -47,11 +57,21 @@ export function storedFlagRules(db: CacheDatabase): FlagRules | undefined {
   const text = readState(db, RULES_KEY);
   if (text === undefined) return undefined;
   try {
-    const parsed = flagRulesSchema.safeParse(JSON.parse(text));
+    const parsed = flagRulesSchema.safeParse(upgradeStoredFlagRules(JSON.parse(text)));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Rules stored before hours were 0–23: "to hour 24" meant "to midnight", which is now end hour 0
+ * (an overnight shift that ends at 00:00 covers the same hours).
+ */
+export function upgradeStoredFlagRules(value: unknown): unknown {
+  const offHours = (value as { offHours?: { endHour?: unknown } } | null)?.offHours;
+  if (offHours?.endHour !== 24) return value;
+  return { ...(value as object), offHours: { ...offHours, endHour: 0 } };
 }
 
 function rulesText(db: CacheDatabase): { rules: FlagRules; text: string } {
@@ -173,6 +193,7 @@ function computeFlags(db: CacheDatabase, rules: FlagRules, scope: FlagScope): vo
 function computeOffHours(db: CacheDatabase, rule: FlagRules['offHours'], target: { sql: string; params: unknown[] }): void {
   const range = db.prepare<unknown[], { first: number | null; last: number | null }>(`SELECT min(e.audited_at_ms) AS first, max(e.audited_at_ms) AS last FROM events e WHERE ${target.sql}`).get(...target.params);
   if (range?.first == null || range.last == null) return;
+  // The rules' schema admits only zones Intl knows; a zone an older runtime wrote and this one lacks counts as UTC.
   const zone = DateTime.now().setZone(rule.timeZone).isValid ? rule.timeZone : 'UTC';
   db.exec('CREATE TEMP TABLE IF NOT EXISTS review_zone_spans (from_ms INTEGER PRIMARY KEY, offset_ms INTEGER NOT NULL)');
   db.prepare('DELETE FROM temp.review_zone_spans').run();
@@ -184,11 +205,33 @@ function computeOffHours(db: CacheDatabase, rule: FlagRules['offHours'], target:
   const msOfDay = `((local % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS}`;
   const weekday = `((((local - ${msOfDay}) / ${DAY_MS} + 3) % 7) + 7) % 7 + 1`;
   const hour = `${msOfDay} / 3600000`;
+  // The day before (Monday → Sunday): an overnight shift's hours after midnight belong to the day it started.
+  const dayBefore = `(((${weekday}) + 5) % 7) + 1`;
+  const workDays = `(SELECT value FROM json_each(@workDays))`;
+  const working = offHoursShift(rule) === 'same-day' ? `${weekday} IN ${workDays} AND ${hour} >= @startHour AND ${hour} < @endHour` : `(${weekday} IN ${workDays} AND ${hour} >= @startHour) OR (${dayBefore} IN ${workDays} AND ${hour} < @endHour)`;
   db.prepare(
     `INSERT OR IGNORE INTO event_flags (event_rowid, flag)
      SELECT id, 'off_hours' FROM (SELECT e.id, ${local} AS local FROM events e WHERE ${target.sql})
-     WHERE ${weekday} NOT IN (SELECT value FROM json_each(?)) OR ${hour} < ? OR ${hour} >= ?`,
-  ).run(...target.params, JSON.stringify(rule.workDays), rule.startHour, rule.endHour);
+     WHERE NOT (${working})`,
+  ).run(...target.params, { workDays: JSON.stringify(rule.workDays), startHour: rule.startHour, endHour: rule.endHour });
+}
+
+/**
+ * Same-day hours (8 → 18) or an overnight shift (22 → 6, or 8 → 0: to midnight): a shift that ends
+ * at or before the hour it starts runs past midnight.
+ */
+export function offHoursShift(rule: Pick<FlagRules['offHours'], 'startHour' | 'endHour'>): 'same-day' | 'overnight' {
+  return rule.startHour < rule.endHour ? 'same-day' : 'overnight';
+}
+
+/**
+ * Whether a local wall-clock moment is within working hours: the one JS statement of the rule, for
+ * callers that hold a single event (the SQL above is its set-based twin; tests compare the two).
+ */
+export function isWithinWorkingHours(rule: Pick<FlagRules['offHours'], 'startHour' | 'endHour' | 'workDays'>, local: { weekday: number; hour: number }): boolean {
+  if (offHoursShift(rule) === 'same-day') return rule.workDays.includes(local.weekday) && local.hour >= rule.startHour && local.hour < rule.endHour;
+  const dayBefore = ((local.weekday + 5) % 7) + 1;
+  return (rule.workDays.includes(local.weekday) && local.hour >= rule.startHour) || (rule.workDays.includes(dayBefore) && local.hour < rule.endHour);
 }
 
 /**

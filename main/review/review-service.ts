@@ -31,7 +31,7 @@ import { AuditorError } from '../core/errors.js';
 import type { EventHub } from '../core/event-hub.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import { assertTimeZone, zoneClock } from '../core/zoned-time.js';
-import { DEFAULT_FLAG_RULES } from './flags.js';
+import { DEFAULT_FLAG_RULES, upgradeStoredFlagRules } from './flags.js';
 import { compileReviewFilter } from './local-filter-sql.js';
 import { indexAtTime, replayRecord } from './record-state.js';
 import type { ReviewPageQuery, ReviewQuery, ReviewStore } from './review-store.js';
@@ -338,7 +338,7 @@ export class ReviewService {
   /** Rules only in the settings file (saved by the first release, or a new cache file): copied into the cache file on first use. */
   async #migrateRules(): Promise<void> {
     if (this.#rulesMigrated) return;
-    const saved = flagRulesSchema.safeParse(this.deps.store.get(RULES_KEY));
+    const saved = flagRulesSchema.safeParse(upgradeStoredFlagRules(this.deps.store.get(RULES_KEY)));
     if (saved.success && (await this.deps.reviewStore.rules()) === null) await this.deps.reviewStore.setRules(saved.data);
     this.#rulesMigrated = true;
   }

@@ -194,9 +194,11 @@ export class SqliteReviewStore implements ReviewStore {
         .all()
         .map((row) => ({ apiName: row.api_name, label: row.label })),
       records: cache.listRecordStates().map((state) => ({ module: state.module, recordId: state.recordId, name: state.name })),
-      flags: REVIEW_FLAGS.map((flag) => ({ flag, count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM event_flags WHERE flag = ?').get(flag)?.n ?? 0 })),
+      // Most frequent first (the top reasons); ties in the contract's order. Array sort is stable.
+      flags: REVIEW_FLAGS.map((flag) => ({ flag, count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM event_flags WHERE flag = ?').get(flag)?.n ?? 0 })).sort((a, b) => b.count - a.count),
       flaggedEvents: db.prepare<[], { n: number }>('SELECT count(DISTINCT event_rowid) AS n FROM event_flags').get()?.n ?? 0,
       tags: distinct('SELECT DISTINCT tag AS v FROM event_notes WHERE tag IS NOT NULL ORDER BY tag'),
+      moduleLabels: cache.moduleLabels(),
     };
   }
 

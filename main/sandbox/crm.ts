@@ -7,6 +7,7 @@ import { crmError, exactJson, idsAsNumbers, json, type SandboxResponse } from '.
 import { RECORD_MODULES, SAMPLE_INFO, SAMPLE_RECORD, TIMELINE_MODULES, USERS, type RecordHistory, type SandboxDataset, type SandboxUser, type StoredEvent, type TimelineEvent } from './dataset.js';
 import { FilterError, looksUnencoded, matchesFilter, parseTimelineFilter, type TimelineFilter } from './filters.js';
 import { SANDBOX_USER } from './accounts.js';
+import { modulesMetadata } from './modules-metadata.js';
 import type { SandboxEdition } from './types.js';
 
 /** timeline-api.md, include_inner_details: the six documented values. */
@@ -179,6 +180,7 @@ export class SandboxCrm {
     if (first === undefined || rest.length > 0) return invalidUrl();
     if (first === 'users' && second === undefined) return this.users(request);
     if (first === 'org' && second === undefined) return this.organization(request);
+    if (first === 'settings' && second === 'modules' && third === undefined) return this.modules(request);
     if (second === undefined) return this.listRecords(request, first);
     if (third === '__timeline') return this.timeline(request, first, second);
     return invalidUrl();
@@ -334,6 +336,14 @@ export class SandboxCrm {
         },
       ],
     });
+  }
+
+  // GET /crm/{version}/settings/modules — "Modules Metadata" (scope ZohoCRM.settings.modules.READ, or
+  // the wider ZohoCRM.settings.modules.ALL / ZohoCRM.settings.ALL).
+  private modules(request: CrmRequest): SandboxResponse {
+    const wanted = new Set(['zohocrm.settings.all', 'zohocrm.settings.read', 'zohocrm.settings.modules.all', 'zohocrm.settings.modules.read']);
+    if (!request.scopes.some((scope) => wanted.has(scope.toLowerCase()))) return scopeMismatch();
+    return json(200, modulesMetadata());
   }
 
   // GET /crm/{version}/users

@@ -6,6 +6,7 @@ import type { RecordRowView, RecordsOverview, ReviewFacets, SyncProgressView, Zo
 import { NextStep } from '../components/NextStep';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatAuditedTime, formatInstant } from '../components/time';
+import { rememberModuleLabels } from '../components/module-names';
 import { call, IpcCallError, subscribe } from '../ipc/client';
 import { useTimeZone } from '../settings/SettingsContext';
 import { AddRecordsCard } from './AddRecordsCard';
@@ -70,7 +71,10 @@ export function RecordsScreen() {
   const toggleFilters = (): void => {
     setFiltersOpen((open) => !open);
     // The builder offers the users and the documented modules and sources.
-    if (facets === null) void call('review:facets', {}).then(setFacets, () => undefined);
+    if (facets === null)
+      void call('review:facets', {})
+        .then(rememberModuleLabels)
+        .then(setFacets, () => undefined);
   };
 
   const toggle = (row: RecordRowView): void =>

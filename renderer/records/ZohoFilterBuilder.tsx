@@ -5,7 +5,8 @@ import ContentCopyOutlined from '@mui/icons-material/ContentCopyOutlined';
 import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
 import { DateTime } from 'luxon';
 import type { ReviewFacets, ZohoFilterModel } from '../../preload/contract';
-import { moduleLabel, sourceLabel } from '../../preload/labels';
+import { sourceLabel } from '../../preload/labels';
+import { moduleName } from '../components/module-names';
 import { call, IpcCallError } from '../ipc/client';
 
 type FieldName = 'record.module.api_name' | 'done_by.id' | 'audited_time' | 'source';
@@ -41,7 +42,7 @@ export function ZohoFilterBuilder({ facets, inputZone, onModelChange }: { facets
   const [showParameter, setShowParameter] = useState(false);
 
   const choices = (field: FieldName): Array<{ value: string; label: string }> => {
-    if (field === 'record.module.api_name') return (facets?.zohoFilter.modules ?? []).map((value) => ({ value, label: moduleLabel(value) }));
+    if (field === 'record.module.api_name') return (facets?.zohoFilter.modules ?? []).map((value) => ({ value, label: moduleName(value) }));
     if (field === 'source') return (facets?.zohoFilter.sources ?? []).map((value) => ({ value, label: sourceLabel(value) }));
     if (field === 'done_by.id') return (facets?.users ?? []).map((user) => ({ value: user.id, label: `${user.name ?? user.id} (${user.id})` }));
     return [];

@@ -7,7 +7,8 @@ import HistoryOutlined from '@mui/icons-material/HistoryOutlined';
 import { DateTime } from 'luxon';
 import { SYSTEM_ACTOR, type ReviewEventDetail, type ReviewFieldChange } from '../../preload/contract';
 import { diffLines } from './line-diff';
-import { actionLabel, moduleLabel, sourceLabel } from '../../preload/labels';
+import { actionLabel, sourceLabel } from '../../preload/labels';
+import { moduleName } from '../components/module-names';
 import { formatTimestamp } from '../components/time';
 import { call, IpcCallError } from '../ipc/client';
 import { numberFormat } from '../records/format';
@@ -235,14 +236,14 @@ export function EventDetail({ eventId, zone, onClose, onNotesChanged, onViewReco
             </Pair>
           </Section>
           <Section title="Record">
-            <Pair label={moduleLabel(detail.record.module)}>
+            <Pair label={moduleName(detail.record.module)}>
               <bdi>{detail.record.name ?? '—'}</bdi>{' '}
               <Typography component="span" variant="caption" color="text.secondary">
                 {detail.record.id}
               </Typography>
             </Pair>
             {detail.relatedRecord !== null && (
-              <Pair label={`Related ${moduleLabel(detail.relatedRecord.module)}`}>
+              <Pair label={`Related ${moduleName(detail.relatedRecord.module)}`}>
                 {detail.relatedRecord.name ?? '—'}{' '}
                 <Typography component="span" variant="caption" color="text.secondary">
                   {detail.relatedRecord.id}

@@ -3,7 +3,8 @@ import { Box, Table, type Theme, TableBody, TableCell, TableHead, TableRow, Tabl
 import StickyNote2Outlined from '@mui/icons-material/StickyNote2Outlined';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { SYSTEM_ACTOR, type LocalFilterGroupInput, type ReviewColumn, type ReviewMark, type ReviewRow } from '../../preload/contract';
-import { actionLabel, moduleLabel, sourceLabel } from '../../preload/labels';
+import { actionLabel, sourceLabel } from '../../preload/labels';
+import { moduleName } from '../components/module-names';
 import { FLAG_LABELS, pageInput, requestOnce, shown } from './review-model';
 import { ReviewStateCell, REVIEW_CELL_WIDTH, REVIEW_STATE_SX } from './ReviewStateCell';
 
@@ -370,7 +371,7 @@ function cellTitle(column: ReviewColumn, row: ReviewRow): string | undefined {
     case 'action':
       return `${actionLabel(row.action)} (${row.action})`;
     case 'record':
-      return `${moduleLabel(row.record.module)} (${row.record.module}/${row.record.id}) ${row.record.name ?? ''}${row.relatedRecord === null ? '' : ` · on ${moduleLabel(row.relatedRecord.module)} ${row.relatedRecord.name ?? row.relatedRecord.id}`}`;
+      return `${moduleName(row.record.module)} (${row.record.module}/${row.record.id}) ${row.record.name ?? ''}${row.relatedRecord === null ? '' : ` · on ${moduleName(row.relatedRecord.module)} ${row.relatedRecord.name ?? row.relatedRecord.id}`}`;
     case 'field':
       return row.firstChange === null ? undefined : `${row.firstChange.label ?? row.firstChange.apiName} (${row.firstChange.apiName})`;
     case 'change':
@@ -412,7 +413,7 @@ function Cell({ column, row, zone }: { column: ReviewColumn; row: ReviewRow; zon
     case 'record':
       return (
         <>
-          <span className="muted">{moduleLabel(row.record.module)} </span>
+          <span className="muted">{moduleName(row.record.module)} </span>
           {row.record.name ?? row.record.id}
         </>
       );

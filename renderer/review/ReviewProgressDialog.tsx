@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, LinearProgress, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ReviewProgress, ReviewProgressOverview } from '../../preload/contract';
-import { moduleLabel } from '../../preload/labels';
+import { moduleName } from '../components/module-names';
 import { call } from '../ipc/client';
 import { numberFormat } from '../records/format';
 import { FOLLOW_UP_TEXT } from './ReviewStateCell';
@@ -78,7 +78,7 @@ export function ReviewProgressDialog({ open, onClose, timeZone }: { open: boolea
                       <TableRow key={`${record.module}/${record.recordId}`} data-testid="progress-record">
                         <TableCell title={`${record.module}/${record.recordId}`}>
                           <Typography component="span" variant="body2" color="text.secondary">
-                            {moduleLabel(record.module)}{' '}
+                            {moduleName(record.module)}{' '}
                           </Typography>
                           {record.name ?? record.recordId}
                         </TableCell>

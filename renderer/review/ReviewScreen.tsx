@@ -10,6 +10,7 @@ import type { RuleGroupType } from 'react-querybuilder';
 import { REVIEW_COLUMNS, type ReviewState, type ReviewColumn, type ReviewFacets, type ReviewHeatmaps, type ReviewRow, type ReviewSummary, type SavedFilter } from '../../preload/contract';
 import { SplitHandle, useStoredNumber } from '../components/SplitHandle';
 import { formatAuditedTime, zoneCaption } from '../components/time';
+import { rememberModuleLabels } from '../components/module-names';
 import { call, IpcCallError, subscribe } from '../ipc/client';
 import { numberFormat } from '../records/format';
 import { useTimeZone } from '../settings/SettingsContext';
@@ -138,7 +139,7 @@ export function ReviewScreen() {
     [prefetchFor],
   );
 
-  const loadFacets = useCallback(() => void call('review:facets', {}).then(setFacets), []);
+  const loadFacets = useCallback(() => void call('review:facets', {}).then(rememberModuleLabels).then(setFacets), []);
   useEffect(() => {
     loadFacets();
     void call('review:preferences', {}).then((preferences) => setColumns(preferences.columns));

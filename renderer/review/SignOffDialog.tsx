@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Autocomplete, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, List, ListItem, ListItemText, MenuItem, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
 import { signOffInputSchema, type ReviewProgress, type ReviewProgressOverview, type SavedFilter, type SignOffView } from '../../preload/contract';
-import { moduleLabel } from '../../preload/labels';
+import { moduleName } from '../components/module-names';
 import { call, IpcCallError } from '../ipc/client';
 import { numberFormat } from '../records/format';
 import { progressDetail, progressWords, sumProgress } from './review-work';
@@ -21,7 +21,7 @@ interface Props {
 }
 
 const format = (value: number): string => numberFormat.format(value);
-const recordLabel = (record: RecordOption): string => `${moduleLabel(record.module)} · ${record.name ?? record.recordId}`;
+const recordLabel = (record: RecordOption): string => `${moduleName(record.module)} · ${record.name ?? record.recordId}`;
 
 /**
  * A reviewer attests a scope — a saved view or some records — with a statement, name and role. While

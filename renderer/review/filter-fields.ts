@@ -1,6 +1,7 @@
 import type { Field, RuleType } from 'react-querybuilder';
 import { LOCAL_FILTER_FIELD_LABELS, LOCAL_FILTER_OPERATORS, type ReviewFacets } from '../../preload/contract';
-import { actionLabel, moduleLabel, sourceLabel } from '../../preload/labels';
+import { actionLabel, sourceLabel } from '../../preload/labels';
+import { moduleName } from '../components/module-names';
 import { TYPED_DAY_PLACEHOLDER, TYPED_TIME_PLACEHOLDER } from '../components/time';
 import { FLAG_LABELS, hourOfWeekLabel, OPERATOR_LABELS } from './review-model';
 
@@ -45,8 +46,8 @@ export function buildFields(facets: ReviewFacets | null): Field[] {
     user: facets?.users.map((user) => ({ name: user.id, label: user.name ?? user.id })),
     source: facets === null ? undefined : coded(facets.sources, sourceLabel),
     action: facets === null ? undefined : coded(facets.actions, actionLabel),
-    module: facets === null ? undefined : coded(facets.modules, (code) => moduleLabel(code)),
-    record: facets?.records.map((record) => ({ name: `${record.module}/${record.recordId}`, label: `${record.name ?? record.recordId} (${moduleLabel(record.module)})` })),
+    module: facets === null ? undefined : coded(facets.modules, (code) => moduleName(code)),
+    record: facets?.records.map((record) => ({ name: `${record.module}/${record.recordId}`, label: `${record.name ?? record.recordId} (${moduleName(record.module)})` })),
     field: facets?.fields.map((field) => ({ name: field.apiName, label: field.label === null ? field.apiName : `${field.label} (${field.apiName})` })),
     timelineType: ['timeline', 'signal'].map((value) => ({ name: value, label: value })),
     flag: Object.entries(FLAG_LABELS).map(([name, label]) => ({ name, label })),

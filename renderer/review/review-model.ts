@@ -13,7 +13,8 @@ export interface FilterChip {
 }
 
 /** One name per flag everywhere (preload/labels.ts): the table's pill says what the detail and the PDF say. */
-import { actionLabel, FLAG_LABELS, moduleLabel, sourceLabel } from '../../preload/labels';
+import { actionLabel, FLAG_LABELS, sourceLabel } from '../../preload/labels';
+import { moduleName } from '../components/module-names';
 export { FLAG_LABELS };
 
 export const OPERATOR_LABELS: Record<string, string> = LOCAL_FILTER_OPERATOR_LABELS;
@@ -147,7 +148,7 @@ export function describeRule(rule: LocalFilterRuleInput, facets: ReviewFacets | 
     }
     if (rule.field === 'source') return sourceLabel(text);
     if (rule.field === 'action') return actionLabel(text);
-    if (rule.field === 'module') return moduleLabel(text);
+    if (rule.field === 'module') return moduleName(text);
     return text === '' ? '(empty)' : text;
   };
   if (rule.value === undefined || rule.value === null) return `${field} ${operator}`;

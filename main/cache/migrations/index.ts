@@ -3,12 +3,13 @@ import { migration0001 } from './0001-initial.js';
 import { migration0003 } from './0003-sync-coverage.js';
 import { migration0004 } from './0004-nullable-done-by.js';
 import { migration0006 } from './0006-sync-filter.js';
+import { migration0007 } from './0007-module-labels.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** The cache's own steps (records, events, sync state, full-text index). */
-export const CACHE_MIGRATIONS: readonly Migration[] = [migration0001, migration0003, migration0004, migration0006];
+export const CACHE_MIGRATIONS: readonly Migration[] = [migration0001, migration0003, migration0004, migration0006, migration0007];
 
 /**
  * The registry: every capability's steps in the cache file, in ONE numbered history (0001 cache,

@@ -1,4 +1,5 @@
-import { SYSTEM_ACTOR } from '../../../preload/contract.js';
+import { SYSTEM_ACTOR, type ReviewFlag } from '../../../preload/contract.js';
+import { actionLabel, FLAG_LABELS, moduleLabel, sourceLabel } from '../../../preload/labels.js';
 /**
  * The PDF audit report (pdfkit): cover page with the scope, summary tables, two vector heatmaps, then
  * the events with every field change — every event up to PDF_EVENT_LIST_LIMIT, beyond that the first
@@ -51,6 +52,23 @@ export interface PdfReportInput {
   completeness: ReadonlyMap<string, RecordCompleteness>;
   /** Review state, sign-offs and the review log's head (issue 14): a "Review" page when present. */
   review?: PacketReview | undefined;
+  /** The org's plural module labels by API name (Zoho's modules API, cached at sync); absent → preload/labels.ts names. */
+  moduleLabels?: Readonly<Record<string, string>>;
+}
+
+/** Numbers as a reader writes them: 16,082. */
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** "1 event", "16,082 events": every count the report prints in words agrees with its number. */
+export function countOf(value: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${value === 1 ? singular : plural}`;
+}
+
+/** A flag's plain name (preload/labels.ts); a flag this version does not know stays as it was stored. */
+function flagWords(flag: string): string {
+  return Object.prototype.hasOwnProperty.call(FLAG_LABELS, flag) ? FLAG_LABELS[flag as ReviewFlag] : flag;
 }
 
 /**
@@ -82,19 +100,43 @@ export interface PdfResult {
   summarised: number;
 }
 
+/** The document's title (shown by viewers instead of the file name): what it is and what it covers. */
+function reportTitle(scope: ExportScope): string {
+  const subject = scope.case?.reference != null ? `case ${scope.case.reference}` : countOf(scope.records.length, 'record');
+  return `Timeline audit report: ${subject}`;
+}
+
 function formatRange(scope: ExportScope, clock: ZoneClock): string {
   if (scope.timeRange === null) return 'All time';
   return `${clock.at(scope.timeRange.from).iso} to ${clock.at(scope.timeRange.to).iso}`;
 }
 
+/** Structure types of a tagged PDF (ISO 32000 §14.8.4) the report uses. */
+type StructureType = 'H1' | 'H2' | 'H3' | 'P' | 'Table' | 'TR' | 'TH' | 'TD' | 'Sect' | 'Figure' | 'Note';
+
+/** XMP (which pdfkit writes from the info dictionary unescaped) takes no markup characters. */
+function xmpSafe(text: string): string {
+  return text.replace(/</g, '(').replace(/>/g, ')').replace(/&/g, 'and');
+}
+
+/**
+ * The report's writer. The PDF is tagged (PDF/UA-style): a Document structure whose headings,
+ * paragraphs, tables (rows, header and data cells), figures (heatmaps, with a text alternative) and
+ * per-event sections carry the content in reading order; page headers and footers are artifacts.
+ * Content is marked one leaf at a time (`tag`); a leaf that runs onto a new page is closed before
+ * the page break and continued after the new page's chrome, so nothing is left unmarked.
+ */
 class ReportWriter {
   readonly doc: PDFKit.PDFDocument;
   readonly text: RichText;
+  readonly root: PDFKit.PDFStructureElement;
   y = TOP;
   page = 0;
   private width = A4[0];
   private height = A4[1];
   private section = '';
+  /** The leaf whose content is being drawn (marked content is open for it). */
+  private open: { element: PDFKit.PDFStructureElement; type: StructureType } | null = null;
 
   constructor(
     private readonly scope: ExportScope,
@@ -108,16 +150,82 @@ class ReportWriter {
       margin: 0,
       compress: true,
       info: {
-        Title: 'Timeline audit report',
-        Author: scope.generatedBy,
+        Title: xmpSafe(reportTitle(scope)),
+        Author: xmpSafe(scope.generatedBy),
         Creator: `${productName} ${scope.appVersion}`,
         Producer: `${productName} ${scope.appVersion} (pdfkit)`,
         Subject: 'Zoho CRM change history',
         CreationDate: new Date(scope.generatedAt),
       },
+      // Tagged, in English, titled by its title (not its file name) in viewers; PDF/UA identification in XMP.
       lang: 'en',
+      tagged: true,
+      displayTitle: true,
+      pdfVersion: '1.7',
+      ...({ subset: 'PDF/UA' } as Record<string, string>),
     });
     this.text = new RichText(this.doc);
+    this.root = this.doc.struct('Document');
+    this.doc.addStructure(this.root);
+  }
+
+  /** Draws inside a new structure element of `type` under `parent`; returns what `draw` returns. */
+  tag<T>(type: StructureType, draw: () => T, parent: PDFKit.PDFStructureElement = this.root, options: PDFKit.Mixins.StructureElementOptions = {}): T {
+    const element = this.doc.struct(type, options);
+    parent.add(element);
+    const outer = this.open;
+    if (outer !== null) this.doc.endMarkedContent();
+    this.open = { element, type };
+    element.add(this.doc.markStructureContent(type));
+    try {
+      return draw();
+    } finally {
+      this.doc.endMarkedContent();
+      this.open = outer;
+      element.end();
+      if (outer !== null) outer.element.add(this.doc.markStructureContent(outer.type));
+    }
+  }
+
+  /** Draws more content of an element already in the structure (a table cell continued on a new page). */
+  markInto(element: PDFKit.PDFStructureElement, type: StructureType, draw: () => void): void {
+    const outer = this.open;
+    if (outer !== null) this.doc.endMarkedContent();
+    this.open = { element, type };
+    element.add(this.doc.markStructureContent(type));
+    try {
+      draw();
+    } finally {
+      this.doc.endMarkedContent();
+      this.open = outer;
+      if (outer !== null) outer.element.add(this.doc.markStructureContent(outer.type));
+    }
+  }
+
+  /** A structure element that holds others (a table, a row, an event's section); ended when `fill` returns. */
+  group<T>(type: StructureType, fill: (element: PDFKit.PDFStructureElement) => T, parent: PDFKit.PDFStructureElement = this.root, options: PDFKit.Mixins.StructureElementOptions = {}): T {
+    const element = this.doc.struct(type, options);
+    parent.add(element);
+    try {
+      return fill(element);
+    } finally {
+      element.end();
+    }
+  }
+
+  /** Draws decoration (rules, fills, repeated table headers) as an artifact, outside the structure. */
+  artifact(draw: () => void): void {
+    const outer = this.open;
+    if (outer !== null) this.doc.endMarkedContent();
+    this.doc.markContent('Artifact', { type: 'Layout' });
+    draw();
+    this.doc.endMarkedContent();
+    if (outer !== null) outer.element.add(this.doc.markStructureContent(outer.type));
+  }
+
+  /** Text as a paragraph (or another leaf type); returns the y below it. */
+  paragraph(text: string, x: number, top: number, width: number, style: TextStyle, options: { lineHeight?: number; maxLines?: number; align?: 'left' | 'right' | 'auto' } = {}, type: StructureType = 'P'): number {
+    return this.tag(type, () => this.text.draw(text, x, top, width, style, options));
   }
 
   get contentWidth(): number {
@@ -131,12 +239,37 @@ class ReportWriter {
   newPage(layout: 'portrait' | 'landscape' = 'portrait', section = this.section): void {
     this.section = section;
     if (this.page > 0 && this.page % FONT_LAYOUT_PAGES === 0) forgetFontLayouts(this.doc);
+    // A leaf running onto the next page: its marked content ends here and goes on after the chrome.
+    const open = this.open;
+    if (open !== null) this.doc.endMarkedContent();
     this.doc.addPage({ size: 'A4', layout, margin: 0 });
     this.text.resetFontState();
     [this.width, this.height] = layout === 'portrait' ? A4 : [A4[1], A4[0]];
     this.page += 1;
+    this.doc.markContent('Artifact', { type: 'Pagination' });
     this.drawChrome();
+    this.doc.endMarkedContent();
+    if (open !== null) open.element.add(this.doc.markStructureContent(open.type));
     this.y = TOP;
+  }
+
+  get layout(): 'portrait' | 'landscape' {
+    return this.width < this.height ? 'portrait' : 'landscape';
+  }
+
+  /**
+   * Starts a section on a new page — unless the current page is the same way round and holds only
+   * the tail of the previous section (less than half of it used): then the section follows on it,
+   * and no near-empty page is left behind.
+   */
+  startSection(layout: 'portrait' | 'landscape', section: string): void {
+    const tail = this.page > 1 && this.layout === layout && this.y - TOP < (this.bottom - TOP) / 2;
+    if (!tail) {
+      this.newPage(layout, section);
+      return;
+    }
+    this.section = section;
+    this.y += 18;
   }
 
   private drawChrome(): void {
@@ -167,47 +300,67 @@ class ReportWriter {
   }
 
   rule(y: number, color = RULE, width = 0.5, from = MARGIN_X, to = this.width - MARGIN_X): void {
-    this.doc.moveTo(from, y).lineTo(to, y).lineWidth(width).strokeColor(color).stroke();
+    this.artifact(() => this.doc.moveTo(from, y).lineTo(to, y).lineWidth(width).strokeColor(color).stroke());
   }
 
-  heading(text: string, style: TextStyle = h1): void {
-    this.ensure(style.size * 3);
-    this.y = this.text.draw(text, MARGIN_X, this.y, this.contentWidth, style, { align: 'left' }) + style.size * 0.4;
+  /** A heading, kept on a page with `keepWithNext` points of what follows (a table's header and first rows). */
+  heading(text: string, style: TextStyle = h1, keepWithNext = 40): void {
+    this.ensure(style.size * 1.8 + keepWithNext);
+    this.y = this.paragraph(text, MARGIN_X, this.y, this.contentWidth, style, { align: 'left' }, style === h1 ? 'H1' : 'H2') + style.size * 0.4;
   }
 
   /** A table with a header row, right-aligned numeric columns and rules; continues on new pages. */
   table(columns: Array<{ title: string; width: number; numeric?: boolean }>, rows: string[][]): void {
     const lineHeight = body.size * 1.35;
-    const drawHeader = (): void => {
-      this.ensure(lineHeight * 3);
-      let x = MARGIN_X;
-      this.doc
-        .rect(MARGIN_X, this.y - 2, this.contentWidth, lineHeight + 5)
-        .fillColor(FAINT)
-        .fill();
-      for (const column of columns) {
-        this.text.draw(column.title, x + 4, this.y + 1, column.width - 8, bodyBold, { align: column.numeric === true ? 'right' : 'left', maxLines: 1 });
-        x += column.width;
+    const rowHeight = (row: readonly string[]): number => Math.max(...columns.map((column, index) => this.text.layout(row[index] ?? '', body, column.width - 8, 3).length)) * lineHeight + 5;
+    this.group('Table', (table) => {
+      // The header row is structure once; repeated on a continuation page it is decoration.
+      const drawHeader = (repeat: boolean): void => {
+        const draw = (cell: (column: (typeof columns)[number], x: number) => void): void => {
+          let x = MARGIN_X;
+          for (const column of columns) {
+            cell(column, x);
+            x += column.width;
+          }
+        };
+        this.artifact(() =>
+          this.doc
+            .rect(MARGIN_X, this.y - 2, this.contentWidth, lineHeight + 5)
+            .fillColor(FAINT)
+            .fill(),
+        );
+        const title = (column: (typeof columns)[number], x: number): void => {
+          this.text.draw(column.title, x + 4, this.y + 1, column.width - 8, bodyBold, { align: column.numeric === true ? 'right' : 'left', maxLines: 1 });
+        };
+        if (repeat) this.artifact(() => draw(title));
+        else this.group('TR', (tr) => draw((column, x) => this.tag('TH', () => title(column, x), tr)), table);
+        this.y += lineHeight + 5;
+        this.rule(this.y - 2, INK, 0.7);
+      };
+      // The header never stands alone at the foot of a page: it goes with the first row.
+      this.ensure(lineHeight + 10 + (rows[0] === undefined ? 0 : rowHeight(rows[0])));
+      drawHeader(false);
+      for (const row of rows) {
+        const laid = columns.map((column, index) => this.text.layout(row[index] ?? '', body, column.width - 8, 3));
+        const height = Math.max(...laid.map((lines) => lines.length)) * lineHeight + 5;
+        if (this.y + height > this.bottom) {
+          this.newPage('portrait');
+          drawHeader(true);
+        }
+        let x = MARGIN_X;
+        this.group(
+          'TR',
+          (tr) =>
+            columns.forEach((column, index) => {
+              this.tag('TD', () => this.text.drawLines(laid[index] ?? [], x + 4, this.y + 1, column.width - 8, body, lineHeight, column.numeric === true ? 'right' : 'auto'), tr);
+              x += column.width;
+            }),
+          table,
+        );
+        this.y += height;
+        this.rule(this.y - 2);
       }
-      this.y += lineHeight + 5;
-      this.rule(this.y - 2, INK, 0.7);
-    };
-    drawHeader();
-    for (const row of rows) {
-      const laid = columns.map((column, index) => this.text.layout(row[index] ?? '', body, column.width - 8, 3));
-      const height = Math.max(...laid.map((lines) => lines.length)) * lineHeight + 5;
-      if (this.y + height > this.bottom) {
-        this.newPage('portrait');
-        drawHeader();
-      }
-      let x = MARGIN_X;
-      columns.forEach((column, index) => {
-        this.text.drawLines(laid[index] ?? [], x + 4, this.y + 1, column.width - 8, body, lineHeight, column.numeric === true ? 'right' : 'auto');
-        x += column.width;
-      });
-      this.y += height;
-      this.rule(this.y - 2);
-    }
+    });
     this.y += 14;
   }
 
@@ -215,95 +368,114 @@ class ReportWriter {
     const lineHeight = 10.5 * 1.4;
     const valueStyle: TextStyle = { size: 10.5, weight: 'regular', color: INK };
     const keyStyle: TextStyle = { size: 10.5, weight: 'bold', color: MUTED };
-    for (const [key, value] of pairs) {
-      const lines = this.text.layout(value, valueStyle, this.contentWidth - keyWidth, 12);
-      this.ensure(lines.length * lineHeight + 6);
-      this.text.draw(key, MARGIN_X, this.y, keyWidth - 10, keyStyle, { align: 'left', lineHeight });
-      this.y = this.text.drawLines(lines, MARGIN_X + keyWidth, this.y, this.contentWidth - keyWidth, valueStyle, lineHeight, 'left') + 5;
-      this.rule(this.y - 2, FAINT);
-    }
+    this.group('Table', (table) => {
+      for (const [key, value] of pairs) {
+        const lines = this.text.layout(value, valueStyle, this.contentWidth - keyWidth, 12);
+        this.ensure(lines.length * lineHeight + 6);
+        this.group(
+          'TR',
+          (tr) => {
+            this.tag('TH', () => this.text.draw(key, MARGIN_X, this.y, keyWidth - 10, keyStyle, { align: 'left', lineHeight }), tr);
+            // 'auto': a right-to-left value (an Arabic case reference) sits at the right of its column.
+            this.y = this.tag('TD', () => this.text.drawLines(lines, MARGIN_X + keyWidth, this.y, this.contentWidth - keyWidth, valueStyle, lineHeight, 'auto'), tr) + 5;
+          },
+          table,
+        );
+        this.rule(this.y - 2, FAINT);
+      }
+    });
   }
 
   heatmap(data: HeatmapData, legendNote: string): void {
     const doc = this.doc;
     this.heading(data.title, h2);
     if (data.cells.length === 0) {
-      this.y = this.text.draw('No events with a valid time.', MARGIN_X, this.y, this.contentWidth, body) + 10;
+      this.y = this.paragraph('No events with a valid time.', MARGIN_X, this.y, this.contentWidth, body) + 10;
       return;
     }
     const labelWidth = 150;
     const columns = data.columnLabels.length;
-    const gridWidth = this.contentWidth - labelWidth;
-    const cellWidth = gridWidth / columns;
-    const cellHeight = Math.min(14, Math.max(9, (this.bottom - this.y - 110) / Math.max(1, data.rowLabels.length)));
-    const left = MARGIN_X + labelWidth;
-    // Column groups (weekdays / months) above the grid.
-    let x = left;
-    for (const group of data.columnGroups) {
-      const span = group.span * cellWidth;
-      this.text.draw(group.label, x + 2, this.y, Math.max(8, span - 4), smallBold, { align: 'left', maxLines: 1 });
-      x += span;
-    }
-    this.y += 12;
-    // Column labels: every label when they fit, else every n-th.
-    const longest = Math.max(1, ...data.columnLabels.map((label) => label.length));
-    const needed = Math.max(1, Math.ceil((longest * 3.4 + 5) / cellWidth));
-    const firstSpan = data.columnGroups[0]?.span ?? columns;
-    // Prefer a step that divides the group (hours 0, 6, 12, 18 of each day).
-    const labelEvery = [1, 2, 3, 4, 6, 8, 12, 24].find((step) => step >= needed && firstSpan % step === 0) ?? needed;
-    data.columnLabels.forEach((label, column) => {
-      if (column % labelEvery !== 0) return;
-      this.text.draw(label, left + column * cellWidth, this.y, Math.max(cellWidth * labelEvery, 10), { ...small, size: 6 }, { align: 'left', maxLines: 1 });
-    });
-    this.y += 10;
-    const top = this.y;
-    data.rowLabels.forEach((label, row) => {
-      const y = top + row * cellHeight;
-      this.text.draw(label, MARGIN_X, y + (cellHeight - 9) / 2, labelWidth - 8, { ...body, size: 7.5 }, { align: 'left', maxLines: 1 });
-      const values = data.cells[row] ?? [];
-      values.forEach((value, column) => {
+    // The grid is one figure; its text alternative says what it shows (the CSV holds every value).
+    const busiest = data.max;
+    const alt = `${data.title}: ${countOf(data.rowLabels.length, 'row')} (${data.rowLabels.join(', ')}) by ${countOf(columns, 'column')}; the busiest cell holds ${countOf(busiest, 'event')}. ${legendNote}`;
+    this.tag(
+      'Figure',
+      () => {
+        const gridWidth = this.contentWidth - labelWidth;
+        const cellWidth = gridWidth / columns;
+        const cellHeight = Math.min(14, Math.max(9, (this.bottom - this.y - 110) / Math.max(1, data.rowLabels.length)));
+        const left = MARGIN_X + labelWidth;
+        // Column groups (weekdays / months) above the grid.
+        let x = left;
+        for (const group of data.columnGroups) {
+          const span = group.span * cellWidth;
+          this.text.draw(group.label, x + 2, this.y, Math.max(8, span - 4), smallBold, { align: 'left', maxLines: 1 });
+          x += span;
+        }
+        this.y += 12;
+        // Column labels: every label when they fit, else every n-th.
+        const longest = Math.max(1, ...data.columnLabels.map((label) => label.length));
+        const needed = Math.max(1, Math.ceil((longest * 3.4 + 5) / cellWidth));
+        const firstSpan = data.columnGroups[0]?.span ?? columns;
+        // Prefer a step that divides the group (hours 0, 6, 12, 18 of each day).
+        const labelEvery = [1, 2, 3, 4, 6, 8, 12, 24].find((step) => step >= needed && firstSpan % step === 0) ?? needed;
+        data.columnLabels.forEach((label, column) => {
+          if (column % labelEvery !== 0) return;
+          this.text.draw(label, left + column * cellWidth, this.y, Math.max(cellWidth * labelEvery, 10), { ...small, size: 6 }, { align: 'left', maxLines: 1 });
+        });
+        this.y += 10;
+        const top = this.y;
+        data.rowLabels.forEach((label, row) => {
+          const y = top + row * cellHeight;
+          this.text.draw(label, MARGIN_X, y + (cellHeight - 9) / 2, labelWidth - 8, { ...body, size: 7.5 }, { align: 'left', maxLines: 1 });
+          const values = data.cells[row] ?? [];
+          values.forEach((value, column) => {
+            doc
+              .rect(left + column * cellWidth, y, cellWidth, cellHeight)
+              .fillColor(heatColour(value, data.max))
+              .fill();
+          });
+        });
+        const gridBottom = top + data.rowLabels.length * cellHeight;
+        // Grid: thin white separators between rows, darker lines between column groups.
+        doc.lineWidth(0.4).strokeColor('#ffffff');
+        for (let row = 1; row < data.rowLabels.length; row += 1)
+          doc
+            .moveTo(left, top + row * cellHeight)
+            .lineTo(left + gridWidth, top + row * cellHeight)
+            .stroke();
+        x = left;
+        doc.lineWidth(0.6).strokeColor(MUTED);
+        for (const group of data.columnGroups) {
+          doc.moveTo(x, top).lineTo(x, gridBottom).stroke();
+          x += group.span * cellWidth;
+        }
         doc
-          .rect(left + column * cellWidth, y, cellWidth, cellHeight)
-          .fillColor(heatColour(value, data.max))
-          .fill();
-      });
-    });
-    const gridBottom = top + data.rowLabels.length * cellHeight;
-    // Grid: thin white separators between rows, darker lines between column groups.
-    doc.lineWidth(0.4).strokeColor('#ffffff');
-    for (let row = 1; row < data.rowLabels.length; row += 1)
-      doc
-        .moveTo(left, top + row * cellHeight)
-        .lineTo(left + gridWidth, top + row * cellHeight)
-        .stroke();
-    x = left;
-    doc.lineWidth(0.6).strokeColor(MUTED);
-    for (const group of data.columnGroups) {
-      doc.moveTo(x, top).lineTo(x, gridBottom).stroke();
-      x += group.span * cellWidth;
-    }
-    doc
-      .moveTo(left + gridWidth, top)
-      .lineTo(left + gridWidth, gridBottom)
-      .stroke();
-    doc
-      .rect(left, top, gridWidth, gridBottom - top)
-      .lineWidth(0.6)
-      .strokeColor(MUTED)
-      .stroke();
-    this.y = gridBottom + 12;
-    // Legend: a stepped scale from 0 to the maximum.
-    const steps = 6;
-    this.text.draw('Events per cell:', MARGIN_X, this.y + 1, labelWidth - 8, small, { align: 'left' });
-    for (let step = 0; step < steps; step += 1) {
-      const value = data.max === 0 ? 0 : Math.round((data.max * step) / (steps - 1));
-      const lx = left + step * 58;
-      doc.rect(lx, this.y, 14, 10).fillColor(heatColour(value, data.max)).fill();
-      doc.rect(lx, this.y, 14, 10).lineWidth(0.4).strokeColor(RULE).stroke();
-      this.text.draw(String(value), lx + 18, this.y + 1, 38, small, { align: 'left' });
-    }
-    this.y += 16;
-    this.y = this.text.draw(legendNote, MARGIN_X, this.y, this.contentWidth, small, { align: 'left' }) + 16;
+          .moveTo(left + gridWidth, top)
+          .lineTo(left + gridWidth, gridBottom)
+          .stroke();
+        doc
+          .rect(left, top, gridWidth, gridBottom - top)
+          .lineWidth(0.6)
+          .strokeColor(MUTED)
+          .stroke();
+        this.y = gridBottom + 12;
+        // Legend: a stepped scale from 0 to the maximum.
+        const steps = 6;
+        this.text.draw('Events per cell:', MARGIN_X, this.y + 1, labelWidth - 8, small, { align: 'left' });
+        for (let step = 0; step < steps; step += 1) {
+          const value = data.max === 0 ? 0 : Math.round((data.max * step) / (steps - 1));
+          const lx = left + step * 58;
+          doc.rect(lx, this.y, 14, 10).fillColor(heatColour(value, data.max)).fill();
+          doc.rect(lx, this.y, 14, 10).lineWidth(0.4).strokeColor(RULE).stroke();
+          this.text.draw(formatCount(value), lx + 18, this.y + 1, 38, small, { align: 'left' });
+        }
+        this.y += 16;
+      },
+      this.root,
+      { alt },
+    );
+    this.y = this.paragraph(legendNote, MARGIN_X, this.y, this.contentWidth, small, { align: 'left' }) + 16;
   }
 }
 
@@ -357,8 +529,8 @@ export function reportCoverage(events: number, limit: number, inPacket: boolean)
  */
 export function reportCoverageStatement(coverage: ReportCoverage): string | null {
   if (coverage.listed >= coverage.events) return null;
-  const all = coverage.events.toLocaleString('en-US');
-  const listed = coverage.listed.toLocaleString('en-US');
+  const all = formatCount(coverage.events);
+  const listed = formatCount(coverage.listed);
   const where = coverage.inPacket ? 'events.csv and events.json in this audit packet hold every event, with every field change' : 'export the events as CSV or an audit packet for every event, with every field change';
   return `This report summarises all ${all} events of the export (the summary tables and heatmaps count every one) and lists the first ${listed} of them one by one, oldest first; ${where}.`;
 }
@@ -372,15 +544,18 @@ function drawCoverageStatement(writer: ReportWriter, coverage: ReportCoverage): 
   const lineHeight = style.size * 1.4;
   writer.ensure(lines.length * lineHeight + 16);
   const top = writer.y;
-  writer.doc
-    .rect(MARGIN_X, top, 3, lines.length * lineHeight + 6)
-    .fillColor(FLAG)
-    .fill();
-  writer.y = writer.text.drawLines(lines, MARGIN_X + 12, top + 3, writer.contentWidth - 16, style, lineHeight, 'left') + 12;
+  writer.artifact(() =>
+    writer.doc
+      .rect(MARGIN_X, top, 3, lines.length * lineHeight + 6)
+      .fillColor(FLAG)
+      .fill(),
+  );
+  writer.y = writer.tag('P', () => writer.text.drawLines(lines, MARGIN_X + 12, top + 3, writer.contentWidth - 16, style, lineHeight, 'left')) + 12;
 }
 
-function countRows(rows: CountRow[], total: number, withKey: boolean): string[][] {
-  return rows.map((row) => (withKey ? [row.label, row.key, String(row.count), percent(row.count, total)] : [row.label, String(row.count), percent(row.count, total)]));
+/** Table rows: the row's name in words (`words`), its code or id as sent, the count and the share. */
+function countRows(rows: CountRow[], total: number, words: (row: CountRow) => string): string[][] {
+  return rows.map((row) => [words(row), row.key, formatCount(row.count), percent(row.count, total)]);
 }
 
 async function computeStats(input: PdfReportInput, options: ExportRunOptions): Promise<{ stats: ExportStats; completeness: { coverage: RecordCoverage[]; controlTotals: ControlTotals } }> {
@@ -416,12 +591,13 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
     // ---- cover
     writer.newPage('portrait', '');
     writer.y = 120;
-    writer.y = writer.text.draw('Timeline Audit Report', MARGIN_X, writer.y, writer.contentWidth, { size: 28, weight: 'bold', color: ACCENT }, { align: 'left' });
-    writer.y = writer.text.draw('Change history of Zoho CRM records', MARGIN_X, writer.y + 2, writer.contentWidth, { size: 13, weight: 'regular', color: MUTED }, { align: 'left' }) + 18;
+    writer.y = writer.paragraph('Timeline Audit Report', MARGIN_X, writer.y, writer.contentWidth, { size: 28, weight: 'bold', color: ACCENT }, { align: 'left' }, 'H1');
+    writer.y = writer.paragraph('Change history of Zoho CRM records', MARGIN_X, writer.y + 2, writer.contentWidth, { size: 13, weight: 'regular', color: MUTED }, { align: 'left' }) + 18;
     writer.rule(writer.y, ACCENT, 1.5);
     writer.y += 18;
-    const recordList = scope.records.slice(0, 12).map((record) => `${record.module} / ${record.name ?? '(name unknown)'} (${record.recordId})`);
-    if (scope.records.length > 12) recordList.push(`… and ${scope.records.length - 12} more records`);
+    const modules = (apiName: string): string => moduleLabel(apiName, input.moduleLabels);
+    const recordList = scope.records.slice(0, 12).map((record) => `${modules(record.module)} / ${record.name ?? '(name unknown)'} (${record.recordId})`);
+    if (scope.records.length > 12) recordList.push(`… and ${countOf(scope.records.length - 12, 'more record')}`);
     const caseLines: Array<[string, string]> = [];
     if (scope.case?.reference != null) caseLines.push(['Case reference', scope.case.reference]);
     if (scope.case?.purpose != null) caseLines.push(['Purpose', scope.case.purpose]);
@@ -434,9 +610,9 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
       ['Filter', scope.filterDescription === null ? 'None (all events)' : `${viewName}${scope.filterDescription}`],
       ['Time range', formatRange(scope, clock)],
       ['Time zone', `${scope.timeZoneLabel ?? scope.timeZone} (all times in this report, daylight saving followed)`],
-      ['Events', `${stats.events.toLocaleString('en-US')} events, ${stats.fieldChanges.toLocaleString('en-US')} field changes`],
+      ['Events', `${countOf(stats.events, 'event')}, ${countOf(stats.fieldChanges, 'field change')}`],
       ['Events span', stats.firstTime === null || stats.lastTime === null ? '—' : `${clock.at(stats.firstTime).iso} to ${clock.at(stats.lastTime).iso}`],
-      ['Reviewer marks', `${stats.flagged} flagged events, ${stats.withNotes} events with notes`],
+      ['Reviewer marks', `${countOf(stats.flagged, 'flagged event')}, ${countOf(stats.withNotes, 'event')} with notes`],
       ['Zoho data centre', scope.dataCentre],
       ['Organisation ID', scope.orgId],
       ['API domain', scope.apiDomain],
@@ -451,12 +627,12 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
       options.packetDigest === null
         ? 'This report was exported on its own. For evidence that can be verified, export an audit packet: it bundles this report with the raw events and a signed manifest.'
         : "This report is part of a signed audit packet. The packet digest above is the SHA-256 of events.json, events.csv and users.json joined in that order; manifest.json in the packet lists it and is signed with the installation's Ed25519 key. Verify the packet with `timeline-auditor verify PACKET.zip` or the steps in the packet documentation.";
-    writer.y = writer.text.draw(explanation, MARGIN_X, writer.y, writer.contentWidth, { ...body, color: MUTED }, { align: 'left' }) + 14;
-    drawCoverage(writer, completeness.coverage, completeness.controlTotals, clock);
+    writer.y = writer.paragraph(explanation, MARGIN_X, writer.y, writer.contentWidth, { ...body, color: MUTED }, { align: 'left' }) + 14;
+    drawCoverage(writer, completeness.coverage, completeness.controlTotals, clock, modules);
     if (input.review !== undefined) drawReviewSection(writer, input.review, clock);
 
     // ---- summary
-    writer.newPage('portrait', 'Summary');
+    writer.startSection('portrait', 'Summary');
     writer.heading('Summary');
     const cw = writer.contentWidth;
     writer.heading('Events by user', h2);
@@ -467,25 +643,27 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
         { title: 'Events', width: cw * 0.14, numeric: true },
         { title: 'Share', width: cw * 0.14, numeric: true },
       ],
-      countRows(stats.byUser, stats.events, true),
+      countRows(stats.byUser, stats.events, (row) => row.label),
     );
     writer.heading('Events by source', h2);
     writer.table(
       [
-        { title: 'Source', width: cw * 0.6 },
-        { title: 'Events', width: cw * 0.2, numeric: true },
-        { title: 'Share', width: cw * 0.2, numeric: true },
+        { title: 'Source', width: cw * 0.42 },
+        { title: 'Zoho code', width: cw * 0.3 },
+        { title: 'Events', width: cw * 0.14, numeric: true },
+        { title: 'Share', width: cw * 0.14, numeric: true },
       ],
-      countRows(stats.bySource, stats.events, false),
+      countRows(stats.bySource, stats.events, (row) => sourceLabel(row.key)),
     );
     writer.heading('Events by action', h2);
     writer.table(
       [
-        { title: 'Action', width: cw * 0.6 },
-        { title: 'Events', width: cw * 0.2, numeric: true },
-        { title: 'Share', width: cw * 0.2, numeric: true },
+        { title: 'Action', width: cw * 0.42 },
+        { title: 'Zoho code', width: cw * 0.3 },
+        { title: 'Events', width: cw * 0.14, numeric: true },
+        { title: 'Share', width: cw * 0.14, numeric: true },
       ],
-      countRows(stats.byAction, stats.events, false),
+      countRows(stats.byAction, stats.events, (row) => actionLabel(row.key)),
     );
 
     // ---- heatmaps (landscape, vector rectangles)
@@ -494,14 +672,14 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
     writer.heatmap(stats.userHourOfWeek, `Rows: the ${stats.userHourOfWeek.rowLabels.length} users with the most events (the rest grouped). Columns: hour of day (0–23) for each weekday, in ${scope.timeZone}. Darker means more events.`);
     // The second heatmap shares the page when it fits (few users and sources), else gets its own.
     if (writer.y + 120 + stats.sourceByDay.rowLabels.length * 11 > writer.bottom) writer.newPage('landscape', 'Activity');
-    writer.heatmap(stats.sourceByDay, `Rows: sources of change as Zoho reports them. Columns: calendar periods in ${scope.timeZone}. Darker means more events.`);
+    writer.heatmap({ ...stats.sourceByDay, rowLabels: stats.sourceByDay.rowLabels.map((source) => sourceLabel(source)) }, `Rows: sources of change. Columns: calendar periods in ${scope.timeZone}. Darker means more events.`);
 
     // ---- events
     writer.newPage('portrait', 'Events');
-    writer.heading(coverage.listed < coverage.events ? `Events (first ${coverage.listed.toLocaleString('en-US')} of ${coverage.events.toLocaleString('en-US')})` : `Events (${stats.events.toLocaleString('en-US')})`);
+    writer.heading(coverage.listed < coverage.events ? `Events (first ${formatCount(coverage.listed)} of ${formatCount(coverage.events)})` : `Events (${formatCount(stats.events)})`);
     drawCoverageStatement(writer, coverage);
     writer.y =
-      writer.text.draw(
+      writer.paragraph(
         'Events appear in the order of the export. Each field change shows the value before and after the change; an empty value means the field was blank.',
         MARGIN_X,
         writer.y,
@@ -513,14 +691,14 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
       throwIfAborted(options.signal);
       // Leaving the loop ends the pass (the cache read closes): the rest is in the summary and the CSV/JSON.
       if (events >= coverage.listed) break;
-      drawEvent(writer, event, clock, names);
+      drawEvent(writer, event, clock, names, modules);
       events += 1;
       if (events % 200 === 0) {
         options.onProgress?.({ eventsDone: events, phase: 'pdf' });
         if (destination.writableNeedDrain) await once(destination, 'drain');
       }
     }
-    if (events === 0 && coverage.events === 0) writer.text.draw('No events matched this export.', MARGIN_X, writer.y, writer.contentWidth, body);
+    if (events === 0 && coverage.events === 0) writer.paragraph('No events matched this export.', MARGIN_X, writer.y, writer.contentWidth, body);
     else if (events < coverage.events) {
       writer.y += 6;
       drawCoverageStatement(writer, { ...coverage, listed: events });
@@ -544,10 +722,10 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
 /** Coverage rows drawn in the report at most; the manifest always lists every record. */
 export const COVERAGE_TABLE_LIMIT = 200;
 
-function drawCoverage(writer: ReportWriter, allCoverage: readonly RecordCoverage[], totals: ControlTotals, clock: ZoneClock): void {
+function drawCoverage(writer: ReportWriter, allCoverage: readonly RecordCoverage[], totals: ControlTotals, clock: ZoneClock, modules: (apiName: string) => string): void {
   const cw = writer.contentWidth;
   writer.heading('Coverage', h2);
-  const number = (value: number): string => value.toLocaleString('en-US');
+  const number = formatCount;
   // Thousands of records would make hundreds of pages nobody reads (and hold the layout in memory):
   // beyond COVERAGE_TABLE_LIMIT the table names the records NOT fetched completely (up to that many)
   // and says where the whole table is — manifest.json, which lists every record.
@@ -560,8 +738,8 @@ function drawCoverage(writer: ReportWriter, allCoverage: readonly RecordCoverage
         ? 'every one of them was fetched completely'
         : `the table below names ${coverage.length === incomplete.length ? 'each' : `the first ${number(coverage.length)} of the ${number(incomplete.length)}`} not fetched completely`;
     writer.y =
-      writer.text.draw(
-        `This export covers ${number(allCoverage.length)} records: ${shown}. The coverage of every record (events, when and in how many pages it was fetched, first and last event) is in manifest.json (\`coverage\`) and the events themselves in events.csv and events.json.`,
+      writer.paragraph(
+        `This export covers ${countOf(allCoverage.length, 'record')}: ${shown}. The coverage of every record (events, when and in how many pages it was fetched, first and last event) is in manifest.json (\`coverage\`) and the events themselves in events.csv and events.json.`,
         MARGIN_X,
         writer.y,
         writer.contentWidth,
@@ -579,7 +757,7 @@ function drawCoverage(writer: ReportWriter, allCoverage: readonly RecordCoverage
         { title: 'Events from – to', width: cw * 0.18 },
       ],
       coverage.map((row) => [
-        `${row.module} / ${row.name ?? '(name unknown)'} (${row.recordId})`,
+        `${modules(row.module)} / ${row.name ?? '(name unknown)'} (${row.recordId})`,
         number(row.events),
         row.complete
           ? `Yes, ${row.fetchedAt === null ? '' : clock.at(Date.parse(row.fetchedAt)).iso.replace(/\.\d+(?=[+\-Z])/, '')}${row.syncMode === 'incremental' ? ' (new events since the previous complete fetch)' : ''}`
@@ -590,13 +768,13 @@ function drawCoverage(writer: ReportWriter, allCoverage: readonly RecordCoverage
     );
   writer.heading('Control totals', h2);
   const actions = Object.entries(totals.byAction)
-    .map(([action, count]) => `${action} ${number(count)}`)
+    .map(([action, count]) => `${actionLabel(action)} ${number(count)}`)
     .join(', ');
   const sources = Object.entries(totals.bySource)
-    .map(([source, count]) => `${source} ${number(count)}`)
+    .map(([source, count]) => `${sourceLabel(source)} ${number(count)}`)
     .join(', ');
   writer.keyValues([
-    ['Events', `${number(totals.events)} (events.json holds ${number(totals.events)} objects; the coverage rows add up to it)`],
+    ['Events', `${number(totals.events)} (events.json holds ${countOf(totals.events, 'object')}; the coverage rows add up to it)`],
     ['Field changes', number(totals.fieldChanges)],
     ['By action', actions === '' ? '—' : actions],
     ['By source', sources === '' ? '—' : sources],
@@ -604,7 +782,11 @@ function drawCoverage(writer: ReportWriter, allCoverage: readonly RecordCoverage
   ]);
 }
 
-function drawEvent(writer: ReportWriter, event: ExportEvent, clock: ZoneClock, names: ReadonlyMap<string, string>): void {
+function drawEvent(writer: ReportWriter, event: ExportEvent, clock: ZoneClock, names: ReadonlyMap<string, string>, modules: (apiName: string) => string): void {
+  writer.group('Sect', (section) => drawEventIn(writer, section, event, clock, names, modules));
+}
+
+function drawEventIn(writer: ReportWriter, section: PDFKit.PDFStructureElement, event: ExportEvent, clock: ZoneClock, names: ReadonlyMap<string, string>, modules: (apiName: string) => string): void {
   const timeline = event.entry.event;
   const width = writer.contentWidth;
   const text = writer.text;
@@ -612,12 +794,14 @@ function drawEvent(writer: ReportWriter, event: ExportEvent, clock: ZoneClock, n
   const lineHeight = body.size * 1.4;
   const titleStyle: TextStyle = { size: 10, weight: 'bold', color: INK };
   const who = timeline.done_by === null ? SYSTEM_ACTOR : (timeline.done_by.name ?? names.get(timeline.done_by.id) ?? '(unknown user)');
-  const record = `${timeline.record.module.api_name} “${timeline.record.name ?? ''}” (${timeline.record.id})`;
-  const details: string[] = [`By ${timeline.done_by === null ? who : `${who} (${timeline.done_by.id})`}  ·  source ${timeline.source ?? '(none)'}  ·  ${record}`];
-  if (timeline.related_record !== null) details.push(`Related to ${timeline.related_record.module.api_name} “${timeline.related_record.name ?? ''}” (${timeline.related_record.id})`);
+  const record = `${modules(timeline.record.module.api_name)} “${timeline.record.name ?? ''}” (${timeline.record.id})`;
+  // The source in words, its code as Zoho sent it beside it (the CSV carries the code alone).
+  const source = timeline.source === null ? 'no source' : `source ${sourceLabel(timeline.source)} (${timeline.source})`;
+  const details: string[] = [`By ${timeline.done_by === null ? who : `${who} (${timeline.done_by.id})`}  ·  ${source}  ·  ${record}`];
+  if (timeline.related_record !== null) details.push(`Related to ${modules(timeline.related_record.module.api_name)} “${timeline.related_record.name ?? ''}” (${timeline.related_record.id})`);
   if (timeline.automation_details !== null) details.push(`Automation: ${renderAutomation(timeline.automation_details as JsonValue)}`);
   if (event.owner.module !== timeline.record.module.api_name || event.owner.recordId !== timeline.record.id) {
-    details.push(`From the timeline of ${event.owner.module} ${event.owner.recordId}`);
+    details.push(`From the timeline of ${modules(event.owner.module)} ${event.owner.recordId}`);
   }
   const detailLines = details.map((line) => text.layout(line, { ...body, color: MUTED }, width, 4));
   const detailHeight = detailLines.reduce((sum, lines) => sum + lines.length * lineHeight, 0);
@@ -634,58 +818,82 @@ function drawEvent(writer: ReportWriter, event: ExportEvent, clock: ZoneClock, n
   // Title line: time and action on the left, event id on the right.
   const idText = `Event ${timeline.id}`;
   const idWidth = text.width(idText, small) + 2;
-  text.draw(`${local?.iso ?? timeline.audited_time}   ${timeline.action}`, MARGIN_X, writer.y, width - idWidth - 10, titleStyle, { align: 'left', maxLines: 1 });
-  text.draw(idText, MARGIN_X + width - idWidth, writer.y + 2, idWidth, small, { align: 'right' });
+  writer.tag('H3', () => text.draw(`${local?.iso ?? timeline.audited_time}   ${actionLabel(timeline.action)}`, MARGIN_X, writer.y, width - idWidth - 10, titleStyle, { align: 'left', maxLines: 1 }), section);
+  writer.tag('P', () => text.draw(idText, MARGIN_X + width - idWidth, writer.y + 2, idWidth, small, { align: 'right' }), section);
   writer.y += 15;
-  for (const lines of detailLines) writer.y = text.drawLines(lines, MARGIN_X, writer.y, width, { ...body, color: MUTED }, lineHeight, 'left');
+  for (const lines of detailLines) writer.y = writer.tag('P', () => text.drawLines(lines, MARGIN_X, writer.y, width, { ...body, color: MUTED }, lineHeight, 'left'), section);
   writer.y += 3;
   if (changes.length > 0) {
-    const drawHeader = (): void => {
-      writer.doc.rect(MARGIN_X, writer.y, width, 13).fillColor(FAINT).fill();
-      text.draw('Field', MARGIN_X + 4, writer.y + 2, fieldWidth - 8, smallBold, { align: 'left' });
-      text.draw('Old value', MARGIN_X + fieldWidth + 5, writer.y + 2, valueWidth - 10, smallBold, { align: 'left' });
-      text.draw('→ New value', MARGIN_X + fieldWidth + valueWidth + 5, writer.y + 2, valueWidth - 10, smallBold, { align: 'left' });
-      writer.y += 15;
-    };
-    drawHeader();
-    for (const layouts of rowLayouts) {
-      const [field = [], before = [], after = []] = layouts;
-      let offset = 0;
-      const total = Math.max(field.length, before.length, after.length);
-      // A row taller than the page continues on the next one, line by line.
-      while (offset < total) {
-        const room = Math.floor((writer.bottom - writer.y - 4) / lineHeight);
-        if (room < 1 || (offset === 0 && room < Math.min(total, 3))) {
-          writer.newPage('portrait');
-          drawHeader();
-          continue;
+    writer.group(
+      'Table',
+      (table) => {
+        const drawHeader = (repeat: boolean): void => {
+          writer.artifact(() => writer.doc.rect(MARGIN_X, writer.y, width, 13).fillColor(FAINT).fill());
+          const titles: Array<[string, number, number]> = [
+            ['Field', MARGIN_X + 4, fieldWidth - 8],
+            ['Old value', MARGIN_X + fieldWidth + 5, valueWidth - 10],
+            ['→ New value', MARGIN_X + fieldWidth + valueWidth + 5, valueWidth - 10],
+          ];
+          const draw = (title: [string, number, number]): void => void text.draw(title[0], title[1], writer.y + 2, title[2], smallBold, { align: 'left' });
+          if (repeat) writer.artifact(() => titles.forEach(draw));
+          else writer.group('TR', (tr) => titles.forEach((title) => writer.tag('TH', () => draw(title), tr)), table);
+          writer.y += 15;
+        };
+        drawHeader(false);
+        for (const layouts of rowLayouts) {
+          const [field = [], before = [], after = []] = layouts;
+          let offset = 0;
+          const total = Math.max(field.length, before.length, after.length);
+          writer.group(
+            'TR',
+            (tr) => {
+              // One cell element per column; a row that runs onto the next page adds to the same cells.
+              const cells = [writer.doc.struct('TD'), writer.doc.struct('TD'), writer.doc.struct('TD')];
+              for (const cell of cells) tr.add(cell);
+              // A row taller than the page continues on the next one, line by line.
+              while (offset < total) {
+                const room = Math.floor((writer.bottom - writer.y - 4) / lineHeight);
+                if (room < 1 || (offset === 0 && room < Math.min(total, 3))) {
+                  writer.newPage('portrait');
+                  drawHeader(true);
+                  continue;
+                }
+                const take = Math.min(room, total - offset);
+                const top = writer.y;
+                writer.markInto(cells[0]!, 'TD', () => text.drawLines(field.slice(offset, offset + take), MARGIN_X + 4, top, fieldWidth - 8, bodyBold, lineHeight, 'auto'));
+                writer.markInto(cells[1]!, 'TD', () => text.drawLines(before.slice(offset, offset + take), MARGIN_X + fieldWidth + 5, top, valueWidth - 10, body, lineHeight, 'auto'));
+                writer.markInto(cells[2]!, 'TD', () => text.drawLines(after.slice(offset, offset + take), MARGIN_X + fieldWidth + valueWidth + 5, top, valueWidth - 10, body, lineHeight, 'auto'));
+                writer.y = top + take * lineHeight + 3;
+                offset += take;
+              }
+              for (const cell of cells) cell.end();
+            },
+            table,
+          );
+          writer.rule(writer.y - 1, FAINT);
+          writer.y += 1;
         }
-        const take = Math.min(room, total - offset);
-        const top = writer.y;
-        text.drawLines(field.slice(offset, offset + take), MARGIN_X + 4, top, fieldWidth - 8, bodyBold, lineHeight, 'auto');
-        text.drawLines(before.slice(offset, offset + take), MARGIN_X + fieldWidth + 5, top, valueWidth - 10, body, lineHeight, 'auto');
-        text.drawLines(after.slice(offset, offset + take), MARGIN_X + fieldWidth + valueWidth + 5, top, valueWidth - 10, body, lineHeight, 'auto');
-        writer.y = top + take * lineHeight + 3;
-        offset += take;
-      }
-      writer.rule(writer.y - 1, FAINT);
-      writer.y += 1;
-    }
+      },
+      section,
+    );
   }
   if (event.flags.length > 0) {
-    const flagLines = text.layout(`Flags: ${event.flags.join(', ')}`, { ...bodyBold, color: FLAG }, width);
+    // The flags' plain names (preload/labels.ts), never their ids.
+    const flagLines = text.layout(`Flags: ${event.flags.map(flagWords).join(', ')}`, { ...bodyBold, color: FLAG }, width);
     writer.ensure(flagLines.length * lineHeight);
-    writer.y = text.drawLines(flagLines, MARGIN_X, writer.y + 2, width, { ...bodyBold, color: FLAG }, lineHeight, 'left');
+    writer.y = writer.tag('P', () => text.drawLines(flagLines, MARGIN_X, writer.y + 2, width, { ...bodyBold, color: FLAG }, lineHeight, 'left'), section);
   }
   if (event.notes.length > 0) {
     for (const note of event.notes) {
       const noteLines = text.layout(`Note by ${note.author}, ${clock.at(note.at).iso}: ${note.text}`, { ...body, color: INK }, width - 12);
       writer.ensure(noteLines.length * lineHeight);
-      writer.doc
-        .rect(MARGIN_X, writer.y + 2, 2, noteLines.length * lineHeight - 2)
-        .fillColor(FLAG)
-        .fill();
-      writer.y = text.drawLines(noteLines, MARGIN_X + 8, writer.y + 2, width - 12, body, lineHeight, 'left');
+      writer.artifact(() =>
+        writer.doc
+          .rect(MARGIN_X, writer.y + 2, 2, noteLines.length * lineHeight - 2)
+          .fillColor(FLAG)
+          .fill(),
+      );
+      writer.y = writer.tag('Note', () => text.drawLines(noteLines, MARGIN_X + 8, writer.y + 2, width - 12, body, lineHeight, 'auto'), section);
     }
   }
   writer.y += 6;

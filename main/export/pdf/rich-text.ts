@@ -68,6 +68,22 @@ function splitByDirection(chars: string[]): string[][] {
   return groups;
 }
 
+const LETTER = /\p{L}/u;
+
+/**
+ * A paragraph's direction, as the Unicode bidi algorithm finds it (rules P2–P3): its first strong
+ * letter. Digits are weak: "12 שלום" and "٣ شارع" are right-to-left paragraphs (right-aligned in a
+ * cell), "12 Main St" a left-to-right one.
+ */
+export function paragraphIsRtl(chars: readonly string[]): boolean {
+  for (const char of chars) {
+    const codePoint = char.codePointAt(0) ?? 0x20;
+    if (isRtl(codePoint) && LETTER.test(char)) return true;
+    if (!isRtl(codePoint) && LETTER.test(char)) return false;
+  }
+  return false;
+}
+
 export class RichText {
   private readonly widths = new Map<string, number>();
   private readonly fonts = FontLibrary.shared();
@@ -167,15 +183,7 @@ export class RichText {
     const space = this.spaceWidth(style);
     for (const paragraph of clean(text).split('\n')) {
       const chars = [...paragraph];
-      let rtlBase = false;
-      for (const char of chars) {
-        const codePoint = char.codePointAt(0) ?? 0x20;
-        if (isRtl(codePoint)) {
-          rtlBase = true;
-          break;
-        }
-        if (isStrongLtr(codePoint)) break;
-      }
+      const rtlBase = paragraphIsRtl(chars);
       // Words: split at spaces, and around every CJK character.
       const words: Word[] = [];
       let pending: string[] = [];
@@ -285,14 +293,35 @@ export class RichText {
     for (const line of lines) {
       const rightAligned = align === 'right' || (align === 'auto' && line.rtlBase);
       let cursor = rightAligned ? x + width - line.width : x;
+      // A left-to-right line in one font (most lines) is one piece of text with its spaces: fewer
+      // text operators, and the text a screen reader takes reads as words.
+      const face = line.words[0]?.runs[0]?.face;
+      if (face !== undefined && line.words.every((word) => word.direction !== 'rtl' && word.runs.every((run) => run.face === face))) {
+        const text = line.words.map((word, index) => `${index > 0 && word.spaceBefore ? ' ' : ''}${word.runs.map((run) => run.text).join('')}`).join('');
+        this.use(this.faceName(face, style.weight), style.size);
+        this.doc.text(text, cursor, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: line.width } as PDFKit.Mixins.TextOptions);
+        y += lineHeight;
+        continue;
+      }
       for (const { word, gap } of this.visualOrder(line, space)) {
         cursor += gap;
         const runs = word.direction === 'rtl' ? [...word.runs].reverse() : word.runs;
-        for (const run of runs) {
-          this.use(this.faceName(run.face, style.weight), style.size);
+        runs.forEach((run, index) => {
+          const faceName = this.faceName(run.face, style.weight);
+          this.use(faceName, style.size);
+          // Words are placed one by one, so the spaces between them would exist only as distance: the
+          // text a screen reader or a copy takes (tagged content) would run them together. A word after
+          // a gap gets its space drawn into the gap, as text of its own: one layout for every space
+          // (" word" for each word would double pdfkit's per-word layout cache).
+          if (index === 0 && gap > 0) {
+            const spaceFace = this.faceName(0, style.weight);
+            this.use(spaceFace, style.size);
+            this.doc.text(' ', cursor - gap, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: gap, wordCount: 1 } as PDFKit.Mixins.TextOptions);
+            this.use(faceName, style.size);
+          }
           this.doc.text(run.text, cursor, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: run.width, wordCount: 1 } as PDFKit.Mixins.TextOptions);
           cursor += run.width;
-        }
+        });
       }
       y += lineHeight;
     }

@@ -63,6 +63,10 @@ describe('one composition root for every shell', () => {
       expect(synced?.state).toBe('done');
       const [event] = await (await app.data()).cache.queryEvents({ records: [record] }, { limit: 1, direction: 'asc' });
       await (await app.review()).addNote({ eventId: event!.eventId, text: NOTE, tag: null });
+      // The default rules flag a minority (none of the sample's events): working hours on, so both packets carry flags.
+      const review = await app.review();
+      const rules = await review.rules();
+      await review.setRules({ ...rules, offHours: { ...rules.offHours, enabled: true } });
       const handlers = createIpcHandlers(app);
       await handlers['export:start']({ records: [record], formats: ['packet'] });
       await (await app.exports()).idle();

@@ -37,7 +37,7 @@ function sha256(file: string): string {
 describe('opening and migrating the cache file', () => {
   it('keeps one numbered history across capabilities: the cache’s 0001, review’s 0002, the cache’s 0003 and 0004, review’s 0005, the cache’s 0006', () => {
     // A file at version 2 written before review's step moved to main/review/migrations means the same now.
-    expect(MIGRATIONS.map((step) => `${step.version} ${step.name}`)).toEqual(['1 initial', '2 review', '3 sync coverage', '4 nullable done_by, timeline type and extension', '5 review-work', '6 sync filter']);
+    expect(MIGRATIONS.map((step) => `${step.version} ${step.name}`)).toEqual(['1 initial', '2 review', '3 sync coverage', '4 nullable done_by, timeline type and extension', '5 review-work', '6 sync filter', '7 module labels']);
     expect(MIGRATIONS[1]).toBe(REVIEW_MIGRATIONS[0]);
     expect(MIGRATIONS[4]).toBe(REVIEW_MIGRATIONS[1]);
   });
@@ -118,7 +118,7 @@ INSERT INTO events_fts (rowid, record_names, done_by_name, old_values, new_value
     const rawBefore = before.prepare('SELECT event_rowid, raw_json FROM event_raw ORDER BY event_rowid').all();
     before.close();
     const upgraded = TimelineCache.open(file, { clock });
-    expect(upgraded.schemaVersion()).toBe(LATEST);
+    expect(upgraded.schemaVersion()).toBe(LATEST); // 0004 and every later step
     expect(upgraded.countEvents({ text: '1234567' })).toBe(1);
     expect(upgraded.getEvent('554023000003097009')).toMatchObject({ doneBy: { id: '554023000000235011' }, timelineType: 'signal', extension: 'email insights' });
     upgraded.close();

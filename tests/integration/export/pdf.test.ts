@@ -216,3 +216,131 @@ describe('report.pdf of a scope with more records than the coverage table shows'
     }
   });
 });
+
+describe('report.pdf: words, numbers, layout and accessibility', () => {
+  const pdfText = (file: string, args: string[] = []): string => execFileSync('pdftotext', ['-enc', 'UTF-8', ...args, file, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+
+  it('agrees in number everywhere ("1 event", never "1 events") and writes thousands with separators', async () => {
+    const plurals = await mkdtemp(join(tmpdir(), 'export-pdf-words-'));
+    try {
+      const [one] = events.filter((event) => (event.entry.event.field_history ?? []).length === 1 && event.flags.length === 0 && event.notes.length === 0);
+      const single = join(plurals, 'single.pdf');
+      await exportPdfFile(exportInputOf([{ ...one!, flags: ['deletion'], notes: [{ author: 'Ana', text: 'seen', at: 0 }] }], testScope({ records: [] })), single, { packetDigest: null });
+      const flat = pdfText(single).replace(/\s+/g, ' ');
+      expect(flat).toContain('1 event, 1 field change');
+      expect(flat).toContain('1 flagged event, 1 event with notes');
+      expect(flat).toContain('events.json holds 1 object;');
+      expect(flat).not.toMatch(/\b1 (events|field changes|records|objects|rows|columns)\b/);
+      // The 160-event report too: no count disagrees with its noun.
+      expect(text.replace(/\s+/g, ' ')).not.toMatch(/(^|[^\d,.])1 (events|field changes|records|objects|flagged events)\b/);
+
+      // Over a thousand events: every count written 1,234 (listing only a few keeps the test quick).
+      const many = buildEvents(1_300);
+      expect(many.length).toBeGreaterThan(1_000);
+      const big = join(plurals, 'big.pdf');
+      await exportPdfFile(exportInputOf(many), big, { packetDigest: null, eventListLimit: 3 });
+      const bigText = pdfText(big).replace(/\s+/g, ' ');
+      const total = many.length.toLocaleString('en-US');
+      expect(total).toMatch(/^\d,\d{3}$/);
+      expect(bigText).toContain(`${total} events, `);
+      expect(bigText).toContain(`Events (first 3 of ${total})`);
+      expect(bigText).toContain(`${total} (events.json holds ${total} objects`);
+      // No bare four-digit count in the summary tables (ids and years are not counts: look at the Events column cells).
+      const summary = bigText.slice(bigText.indexOf('Events by user'), bigText.indexOf('Events by action'));
+      expect(summary).not.toMatch(/ \d{4,} \d+\.\d%/);
+      expect(summary).toMatch(/ \d{1,3}(,\d{3})* \d+\.\d%/);
+    } finally {
+      await rm(plurals, { recursive: true, force: true });
+    }
+  });
+
+  it('names sources, actions, modules and flags in plain words, codes beside them, never a flag id', async () => {
+    const worded = await mkdtemp(join(tmpdir(), 'export-pdf-labels-'));
+    try {
+      const some = events.slice(0, 12).map((event, index) => ({ ...event, flags: index === 2 ? ['off_hours', 'api_by_person'] : event.flags }));
+      const file = join(worded, 'labels.pdf');
+      await exportPdfFile({ ...exportInputOf(some), moduleLabels: { Leads: 'Prospects', Contacts: 'People' } }, file, { packetDigest: null });
+      const flat = pdfText(file).replace(/\s+/g, ' ');
+      expect(flat).toContain('Flags: Outside working hours, API used by a person');
+      expect(flat).not.toMatch(/\boff_hours\b|\bapi_by_person\b/);
+      // The org's labels (from the cache) for modules; the standard name where the org sent none.
+      expect(flat).toContain('Prospects / Patricia Boyle (554023000001122039)');
+      expect(flat).toContain('People / 佐藤 美咲');
+      expect(flat).toContain('Deals / ');
+      // Sources and actions in words in the summary, with Zoho's code in its own column.
+      const bySource = flat.slice(flat.indexOf('Events by source'), flat.indexOf('Events by action'));
+      expect(bySource).toContain('Zoho code');
+      expect(bySource).toMatch(/CRM web\/app crm_ui \d/);
+      expect(flat).toMatch(/source CRM web\/app \(crm_ui\)/);
+      expect(flat).toMatch(/\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2} (Updated|Created|Tag added)/);
+      expect(flat).toMatch(/By action (Updated|Created) \d/);
+    } finally {
+      await rm(worded, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves no near-empty page: a short section follows on the page holding the previous one’s tail', async () => {
+    // Ten events of three records: the cover's coverage tables run onto page 2 with the control
+    // totals only; the summary follows on that page instead of leaving it near-empty.
+    const short = join(dir, 'short.pdf');
+    const result = await exportPdfFile(exportInputOf(buildEvents(3)), short, { packetDigest: null });
+    const pages = pdfText(short)
+      .split('\f')
+      .filter((page) => page.trim() !== '');
+    expect(pages).toHaveLength(result.pages);
+    const second = pages[1] ?? '';
+    expect(second).toContain('Control totals');
+    expect(second).toContain('Events by user');
+    expect(second).toContain('Events by action');
+    // The control totals' heading stays with its table (never alone at the foot of the cover).
+    expect(pages[0]).not.toContain('Control totals');
+    // Every page holds more than a header, a few lines and a footer.
+    for (const page of pages)
+      expect(
+        page
+          .trim()
+          .split('\n')
+          .filter((line) => line.trim() !== '').length,
+      ).toBeGreaterThan(12);
+  });
+
+  it('right-aligns right-to-left values in their cells (a paragraph’s direction is its first letter; digits are weak)', async () => {
+    const rtl = await mkdtemp(join(tmpdir(), 'export-pdf-rtl-'));
+    try {
+      const file = join(rtl, 'rtl.pdf');
+      await exportPdfFile(exportInputOf(events.slice(0, 3), testScope({ case: { reference: '12 ملف التدقيق', purpose: 'Quarterly review', reviewer: null } })), file, { packetDigest: null });
+      const boxes = execFileSync('pdftotext', ['-bbox', '-f', '1', '-l', '1', file, '-'], { encoding: 'utf8' });
+      const words = [...boxes.matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)].map((match) => ({ xMin: Number(match[1]), xMax: Number(match[2]), text: match[3]! }));
+      const right = Math.max(...words.filter((word) => word.text === 'التدقيق' || word.text === '12' || word.text === 'ملف').map((word) => word.xMax));
+      const purpose = words.find((word) => word.text === 'Quarterly');
+      // The page's right margin is at 545 pt; a left-aligned value would end near the left of its column.
+      expect(right).toBeGreaterThan(535);
+      expect(purpose!.xMin).toBeLessThan(200);
+    } finally {
+      await rm(rtl, { recursive: true, force: true });
+    }
+  });
+
+  it('is a tagged PDF in English with a title, a structure tree and the page furniture as artifacts', () => {
+    const file = join(dir, 'report.pdf');
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    expect(info).toMatch(/^Tagged:\s+yes$/m);
+    expect(info).toMatch(/^Title:\s+Timeline audit report: \d+ records$/m);
+    const raw = execFileSync('cat', [file]).toString('latin1');
+    const catalog = /\/Type \/Catalog([\s\S]*?)>>/.exec(raw)?.[1] ?? '';
+    expect(catalog).toMatch(/\/MarkInfo \d+ 0 R/);
+    expect(catalog).toMatch(/\/StructTreeRoot \d+ 0 R/);
+    expect(catalog).toContain('/Lang (en)');
+    expect(catalog).toMatch(/\/ViewerPreferences \d+ 0 R/);
+    expect(raw).toMatch(/\/Marked true/);
+    expect(raw).toMatch(/\/DisplayDocTitle true/);
+    expect(raw).toContain('pdfuaid:part');
+    const structure = execFileSync('pdfinfo', ['-struct-text', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(structure.split('\n')[0]).toBe('Document');
+    for (const element of ['H1', 'H2', 'H3', 'Table', 'TR', 'TH', 'TD', 'P', 'Sect', 'Figure']) expect(structure).toMatch(new RegExp(`^\\s+${element}\\b`, 'm'));
+    // The tagged text reads as words, and the footer (an artifact) is not in it.
+    expect(structure).toContain('"Timeline Audit Report"');
+    expect(structure).toContain('"Events by user"');
+    expect(structure).not.toContain('Packet digest (SHA-256)');
+  });
+});

@@ -31,13 +31,13 @@ export function tempHome(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function coreOnSandbox(sandbox: Sandbox, options: { home?: string; shell?: PlatformPorts['shell']; clock?: Clock } = {}): CoreOnSandbox {
+export function coreOnSandbox(sandbox: Sandbox, options: { home?: string; shell?: PlatformPorts['shell']; clock?: Clock; scopes?: string[] } = {}): CoreOnSandbox {
   const home = options.home ?? tempHome('ta-core-');
   const base = nodePlatformPorts({ shell: 'browser', home, env: PASSPHRASE_ENV });
   // The shell and the clock are ports like any other: a test may hand the root its own.
   const ports: PlatformPorts = { ...base, ...(options.shell === undefined ? {} : { shell: options.shell }), ...(options.clock === undefined ? {} : { clock: options.clock }) };
   const core = createCore(ports, {
-    tokenProvider: new StaticTokenProvider({ accessToken: sandbox.mintAccessToken().accessToken, apiDomain: sandbox.url }),
+    tokenProvider: new StaticTokenProvider({ accessToken: sandbox.mintAccessToken(options.scopes === undefined ? {} : { scopes: options.scopes }).accessToken, apiDomain: sandbox.url }),
   });
   const pushed: EventEnvelope[] = [];
   core.events.subscribe((envelope) => pushed.push(envelope));

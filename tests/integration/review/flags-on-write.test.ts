@@ -14,6 +14,8 @@ const BUSY_RULES: FlagRules = {
   ...DEFAULT_FLAG_RULES,
   offHours: { enabled: true, startHour: 9, endHour: 17, workDays: [1, 2, 3, 4], timeZone: 'America/New_York' },
   massChange: { enabled: true, events: 3, minutes: 90 },
+  apiByPerson: { enabled: true, sources: ['crm_api', 'bulkapi', 'mass_delete_via_crm_api'] },
+  ownerChange: { enabled: true },
   sensitiveFields: { enabled: true, fields: ['Lead_Source', 'Last_Name'] },
 };
 

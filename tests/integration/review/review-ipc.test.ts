@@ -74,9 +74,18 @@ describe('review IPC channels (the contract’s schemas, the wired service)', ()
     expect(sensitive).toBeGreaterThan(0);
     expect(sensitive).toBeLessThan(8);
     expect(await dispatchRequest(handlers, 'review:set-rules', onlySensitive)).toMatchObject({ ok: true, value: { flagged: sensitive } });
-    expect(await dispatchRequest(handlers, 'review:set-rules', { ...onlySensitive, offHours: { enabled: true, startHour: 18, endHour: 8, workDays: [1], timeZone: 'UTC' } })).toMatchObject({
+    expect(await dispatchRequest(handlers, 'review:set-rules', { ...onlySensitive, offHours: { enabled: true, startHour: 18, endHour: 25, workDays: [1], timeZone: 'UTC' } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'Working hours: the end hour must be a whole number from 0 to 23.' },
+    });
+    expect(await dispatchRequest(handlers, 'review:set-rules', { ...onlySensitive, offHours: { enabled: true, startHour: 18, endHour: 18, workDays: [1], timeZone: 'UTC' } })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT' },
+    });
+    // Overnight hours (18 → 8) are a rule of their own now, accepted and kept as given.
+    expect(await dispatchRequest(handlers, 'review:set-rules', { ...onlySensitive, offHours: { enabled: false, startHour: 18, endHour: 8, workDays: [1], timeZone: 'UTC' } })).toMatchObject({
+      ok: true,
+      value: { rules: { offHours: { startHour: 18, endHour: 8 } }, flagged: sensitive },
     });
 
     // Main-side preferences survive a new service on the same settings file.

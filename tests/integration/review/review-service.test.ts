@@ -235,7 +235,13 @@ describe('review flags', () => {
       const raw = candidate.entry.raw as { done_by?: { type__s?: string } };
       if (rules.apiByPerson.enabled && rules.apiByPerson.sources.includes(event.source ?? '') && raw.done_by?.type__s?.toLowerCase() === 'regular user') add(event.id, 'api_by_person');
       const local = DateTime.fromMillis(candidate.ms, { zone: rules.offHours.timeZone });
-      if (rules.offHours.enabled && (!rules.offHours.workDays.includes(local.weekday) || local.hour < rules.offHours.startHour || local.hour >= rules.offHours.endHour)) add(event.id, 'off_hours');
+      // Overnight (end at or before start): the hours after midnight belong to the day before's shift.
+      const { startHour, endHour, workDays } = rules.offHours;
+      const working =
+        startHour < endHour
+          ? workDays.includes(local.weekday) && local.hour >= startHour && local.hour < endHour
+          : (workDays.includes(local.weekday) && local.hour >= startHour) || (workDays.includes(local.minus({ days: 1 }).weekday) && local.hour < endHour);
+      if (rules.offHours.enabled && !working) add(event.id, 'off_hours');
       byUser.set(event.done_by!.id, [...(byUser.get(event.done_by!.id) ?? []), candidate]);
     }
     if (rules.massChange.enabled) {
@@ -271,6 +277,7 @@ describe('review flags', () => {
     const tighter: FlagRules = {
       ...DEFAULT_FLAG_RULES,
       offHours: { enabled: true, startHour: 9, endHour: 17, workDays: [1, 2, 3, 4], timeZone: 'Asia/Tokyo' },
+      ownerChange: { enabled: true },
       massChange: { enabled: true, events: 3, minutes: 90 },
       sensitiveFields: { enabled: true, fields: ['Lead_Source', 'Last_Name'] },
     };
@@ -292,6 +299,17 @@ describe('review flags', () => {
     const berlin: FlagRules = { ...tighter, offHours: { enabled: true, startHour: 8, endHour: 18, workDays: [1, 2, 3, 4, 5], timeZone: 'Europe/Berlin' } };
     expect((await review.setRules(berlin)).flagged).toBe(expectedFlags(berlin).size);
     expect(await actualFlags()).toEqual(expectedFlags(berlin));
+    // A night shift (22 → 6, Monday to Friday nights) in a zone with daylight saving.
+    const nights: FlagRules = { ...tighter, offHours: { enabled: true, startHour: 22, endHour: 6, workDays: [1, 2, 3, 4, 5], timeZone: 'America/New_York' } };
+    expect((await review.setRules(nights)).flagged).toBe(expectedFlags(nights).size);
+    expect(await actualFlags()).toEqual(expectedFlags(nights));
+    // Hours "to midnight" (end hour 0).
+    const evenings: FlagRules = { ...tighter, offHours: { enabled: true, startHour: 12, endHour: 0, workDays: [6, 7], timeZone: 'Europe/Berlin' } };
+    expect(await actualFlags()).not.toEqual(expectedFlags(evenings));
+    expect((await review.setRules(evenings)).flagged).toBe(expectedFlags(evenings).size);
+    expect(await actualFlags()).toEqual(expectedFlags(evenings));
+    // The next test starts from the Berlin rules, as it did before night shifts existed.
+    await review.setRules(berlin);
   });
 
   it('recompute after new events arrive (sync finished)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completenessOf, CoverageCollector, recordKeyOf, refuseIncomplete, type RecordCompleteness } from '../../../main/export/completeness.js';
+import { completenessLines, completenessOf, CoverageCollector, recordKeyOf, refuseIncomplete, type RecordCompleteness } from '../../../main/export/completeness.js';
 import type { RecordSyncState } from '../../../main/sync/sync-store.js';
 import { buildEvents } from './fixtures.js';
 
@@ -81,5 +81,28 @@ describe('CoverageCollector', () => {
     }
     const partial = new CoverageCollector(owners.slice(1).map((owner) => ({ ...owner, name: null })));
     expect(() => events.forEach((event) => partial.add(event))).toThrow(/not in the export's scope/);
+  });
+});
+
+describe("verify's completeness lines", () => {
+  it('name a module in words (Meetings, not Events) and keep the record id exactly', () => {
+    const lines = completenessLines({
+      kind: 'stated',
+      records: 3,
+      incomplete: [
+        { record: 'Events/554023000000000141', reason: 'Its last fetch failed' },
+        { record: 'Services__s/9007199254740993123', reason: 'Never fetched' },
+        { record: 'Leads/554023000001122039', reason: 'Never fetched' },
+      ],
+      events: 12,
+      fieldChanges: 30,
+      totalsAgree: true,
+      case: null,
+      filter: null,
+      viewName: null,
+    });
+    expect(lines).toContain('  Meetings/554023000000000141 — Its last fetch failed');
+    expect(lines).toContain('  Services/9007199254740993123 — Never fetched');
+    expect(lines).toContain('  Leads/554023000001122039 — Never fetched');
   });
 });

@@ -19,6 +19,7 @@ const facets: ReviewFacets = {
   flaggedEvents: 0,
   tags: [],
   zohoFilter: { modules: [], sources: [] },
+  moduleLabels: {},
 };
 const group = (rules: RuleGroupType['rules']): RuleGroupType => ({ combinator: 'and', rules });
 
