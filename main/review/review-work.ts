@@ -437,6 +437,13 @@ export function packetReview(db: CacheDatabase, condition: SqlCondition): Packet
       if (full) entriesWithPayload += 1;
       entries.push(linkOf(entry, full));
     }
+    // Fail closed: a log edited outside the app would travel in the packet and fail verify there.
+    const chain = checkChain(entries);
+    if (!chain.intact) {
+      throw new AuditorError('REVIEW_LOG_BROKEN', `The review log in the cache does not verify: ${chain.reason} A packet or report carrying it could not be relied on, so nothing was exported.`, {
+        hint: 'The cache file was changed outside Timeline Auditor. Keep this file as evidence (its review log shows where), and export from a copy of the cache made before the change.',
+      });
+    }
     const last = entries[entries.length - 1];
     const signOffs = db
       .prepare<[], SignOffRow>(`${SIGN_OFF_SELECT} ORDER BY s.id`)

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { Alert, AlertTitle, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
 import CheckCircleOutlined from '@mui/icons-material/CheckCircleOutlined';
 import ErrorOutlined from '@mui/icons-material/ErrorOutlined';
-import type { PacketCompletenessView, PacketSignerView, PacketVerdict, PacketVerificationView } from '../../preload/contract';
+import type { PacketCompletenessView, PacketReviewView, PacketSignerView, PacketVerdict, PacketVerificationView, ReviewProgress } from '../../preload/contract';
+import { formatTimestamp } from '../components/time';
 import { numberFormat } from '../records/format';
 import { Copyable } from './Copyable';
 
@@ -111,6 +112,63 @@ function CompletenessStatement({ completeness }: { completeness: PacketCompleten
   );
 }
 
+function progressWords(progress: ReviewProgress): string {
+  const events = progress.total === 1 ? 'event' : 'events';
+  return `${numberFormat.format(progress.reviewed)} of ${numberFormat.format(progress.total)} ${events} reviewed, ${numberFormat.format(progress.followUp)} for follow-up, ${numberFormat.format(progress.unreviewed)} unreviewed`;
+}
+
+/** What the signed manifest states about the review: the review log's chain as verify recomputed it, counts and sign-offs. */
+function ReviewStatement({ review }: { review: PacketReviewView | undefined }) {
+  if (review === undefined || review.kind === 'not-stated') {
+    return (
+      <Alert severity="info" variant="outlined" sx={{ mb: 2 }} data-testid="verification-review" data-chain="not-stated">
+        This packet carries no review log: it was made by a version before packets recorded the review.
+      </Alert>
+    );
+  }
+  if (review.kind === 'unreadable') {
+    return (
+      <Alert severity="warning" variant="outlined" sx={{ mb: 2 }} data-testid="verification-review" data-chain="unreadable">
+        The review section of the manifest cannot be read: {review.reason}
+      </Alert>
+    );
+  }
+  const chain = review.chain;
+  const rows: Array<[string, string]> = [
+    [
+      'Review log',
+      chain.intact
+        ? chain.head === null
+          ? 'Empty — no reviewer action before this export'
+          : `Chain intact: ${numberFormat.format(chain.entries)} ${chain.entries === 1 ? 'entry' : 'entries'}, head entry #${chain.head.seq}`
+        : `BROKEN at entry #${chain.brokenAtSeq}: ${chain.reason}`,
+    ],
+    ['Review state', progressWords(review.counts)],
+  ];
+  for (const signOff of review.signOffs) {
+    rows.push([
+      `Sign-off #${signOff.id}`,
+      `${signOff.name}, ${signOff.role} (${signOff.signedBy}) on ${formatTimestamp(signOff.at)} — ${signOff.scopeWords}: “${signOff.statement}”${signOff.unreviewedReason === null ? '' : ` Unreviewed events: ${signOff.unreviewedReason}`}`,
+    ]);
+  }
+  if (review.signOffs.length === 0) rows.push(['Sign-off', 'None covers these events']);
+  return (
+    <Box sx={{ mb: 2 }} data-testid="verification-review" data-chain={chain.intact ? 'intact' : 'broken'}>
+      <Typography variant="subtitle2">The review (as the signed manifest states; the log’s chain recomputed)</Typography>
+      <Table size="small" aria-label="Review">
+        <TableBody>
+          {rows.map(([label, value]) => (
+            <TableRow key={label}>
+              <TableCell sx={{ width: 130, color: chain.intact || label !== 'Review log' ? 'text.secondary' : 'error.main' }}>{label}</TableCell>
+              <TableCell sx={{ overflowWrap: 'anywhere' }}>{value}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
+  );
+}
+
 /** Trusting an unknown signer from the verdict: only after comparing fingerprints, with a name. */
 function TrustSignerForm({ fingerprint, onTrust }: { fingerprint: string; onTrust: (fingerprint: string, name: string) => Promise<void> }) {
   const [name, setName] = useState('');
@@ -165,6 +223,8 @@ export function PacketVerificationDialog({ name, result, onClose, onTrust }: { n
               </>
             )}
             {result.verdict.kind !== 'not-intact' && <CompletenessStatement completeness={result.completeness} />}
+            {/* A broken review log is shown even when the packet is not intact: it says which entry. */}
+            {(result.verdict.kind !== 'not-intact' || (result.review?.kind === 'stated' && !result.review.chain.intact)) && <ReviewStatement review={result.review} />}
             <Typography variant="subtitle2">Files</Typography>
             <Table size="small" aria-label="Files in the packet">
               <TableBody>

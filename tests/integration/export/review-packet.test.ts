@@ -7,7 +7,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataClient, inProcessSpawner, type DataClient, type ExportJobInput } from '../../../main/data/index.js';
@@ -230,5 +231,28 @@ describe('verify checks the review log', () => {
     expect(tampered.code).toBe(1);
     expect(tampered.out).toContain('Review log: CHAIN BROKEN at entry 1');
     expect(tampered.out).toContain('Result: NOT INTACT. review log (manifest.json) entry 1 was changed after it was written');
+  });
+});
+
+describe('a review log edited in the cache file', () => {
+  it('is named by review:log, and no packet or report is made from it (REVIEW_LOG_BROKEN)', async () => {
+    const cacheFile = dir.file('cache.sqlite');
+    // An editor outside the app: the append-only triggers dropped, one entry's actor rewritten.
+    const outside = new Database(cacheFile);
+    const triggers = outside.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'review_log'").all();
+    expect(triggers.length).toBeGreaterThan(0);
+    for (const { name } of triggers) outside.exec(`DROP TRIGGER "${name}"`);
+    outside.prepare("UPDATE review_log SET actor = 'Mallory' WHERE seq = 2").run();
+    outside.close();
+
+    const log = await data.review.log({ beforeSeq: null, limit: 10 });
+    expect(log.chain).toMatchObject({ intact: false, brokenAtSeq: 2 });
+    const path = dir.file('after-tamper.zip');
+    await expect(data.exports.packet({ ...job(path, [inScope]), signingKeyPem: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(), signer: TEST_SIGNER })).rejects.toMatchObject({
+      code: 'REVIEW_LOG_BROKEN',
+      message: expect.stringContaining('entry 2'),
+    });
+    expect(existsSync(path)).toBe(false);
+    await expect(data.exports.pdf(job(dir.file('after-tamper.pdf'), [inScope]))).rejects.toMatchObject({ code: 'REVIEW_LOG_BROKEN' });
   });
 });
