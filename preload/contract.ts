@@ -1003,6 +1003,8 @@ export const requestChannels = {
   /** Starts an export in the background; progress arrives as `export:progress`. */
   'export:start': request<{ exportId: string }>()(exportStartInputSchema),
   'export:cancel': request<{ cancelled: boolean }>()(noInput),
+  /** The current or last export's progress (a screen opened after it started, or after it failed, shows it). */
+  'export:status': request<ExportProgressView | null>()(noInput),
   'export:history': request<ExportHistoryEntry[]>()(noInput),
   'export:signing-key': request<SigningKeyView>()(noInput),
   /** Shows an export's file in the system file manager (desktop app); answers its path either way. */

@@ -59,6 +59,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     recordStates: () => data.sync.listRecordStates(),
     countView: (records, filter, timeZone) => data.cache.countView(records, filter, timeZone),
     checkCacheIntegrity: () => data.cache.integrityCheck(),
+    reviewLogChain: async () => (await data.review.log({ beforeSeq: null, limit: 1 })).chain,
     csv: (job, run) => data.exports.csv(job, run),
     pdf: (job, run) => data.exports.pdf(job, run),
     packet: (job, run) => data.exports.packet(job, run),

@@ -61,6 +61,7 @@ export function createIpcHandlers(services: Core): IpcHandlers {
     'review:log': async (input) => (await services.review()).log(input),
     'export:start': async (input) => (await services.exports()).start(input),
     'export:cancel': async () => (await services.exports()).cancel(),
+    'export:status': async () => (await services.exports()).status(),
     'export:history': async () => (await services.exports()).history(),
     'export:signing-key': async () => (await services.exports()).signingKey(),
     'export:reveal': async ({ exportId }) => (await services.exports()).reveal(exportId),

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type {
+  ReviewLogChainView,
   AppVersions,
   ChosenPacketView,
   ExportCaseInput,
@@ -28,6 +29,7 @@ import type { EventHub } from '../core/event-hub.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import { machineTimeZone, resolveZoneSetting, type OrgTimeZone, type ResolvedTimeZone, type ZoneContext } from '../core/zoned-time.js';
 import { describeLocalFilter } from '../review/local-filter-words.js';
+import { refuseBrokenReviewLog } from '../review/review-log-chain.js';
 import type { RecordSyncState } from '../sync/sync-store.js';
 import { completenessOf, recordKeyOf, refuseIncomplete, statedCompleteness } from './completeness.js';
 import type { SigningIdentityStore } from './signing-key-store.js';
@@ -65,6 +67,8 @@ export interface ExportJobs {
   countView(records: RecordKeyView[], filter: LocalFilterGroupInput, timeZone: string): Promise<number>;
   /** PRAGMA quick_check of the cache; rejects with CACHE_DAMAGED (no packet from a damaged cache). */
   checkCacheIntegrity(): Promise<unknown>;
+  /** Whether the review log in the cache still hashes to itself (a PDF or packet carries it). */
+  reviewLogChain(): Promise<ReviewLogChainView>;
   csv(job: ExportJob, run: ExportJobRun): Promise<{ bytes: number }>;
   pdf(job: ExportJob, run: ExportJobRun): Promise<{ bytes: number }>;
   /** The private key travels as PKCS#8 PEM: the cipher that guards it at rest stays in main. `signer` is named in the manifest. */
@@ -151,6 +155,8 @@ export class ExportService {
   readonly #chosenFiles = new Map<string, ChosenFile>();
   /** The export being written; `reserved` from the first check on, so two starts cannot both pass it. */
   #running: { id: string; controller: AbortController; done: Promise<void> } | undefined;
+  /** The latest progress of the current or last export: a screen opened after it started (or failed) still shows it. */
+  #latest: ExportProgressView | null = null;
   #reserved = false;
 
   constructor(private readonly deps: ExportServiceDependencies) {}
@@ -204,6 +210,11 @@ export class ExportService {
     await Promise.all([...this.#chosenFiles.keys()].map((token) => this.#releaseFile(token)));
   }
 
+  /** The current or last export's progress in this session (null before the first). */
+  status(): ExportProgressView | null {
+    return this.#latest;
+  }
+
   history(): ExportHistoryEntry[] {
     const stored = this.deps.store.get(HISTORY_KEY);
     return Array.isArray(stored) ? (stored as ExportHistoryEntry[]) : [];
@@ -220,7 +231,10 @@ export class ExportService {
     }
     const id = randomUUID();
     const controller = new AbortController();
-    const emit = (progress: Omit<ExportProgressView, 'exportId' | 'eventsTotal'>): void => this.deps.events.emit('export:progress', { exportId: id, eventsTotal: prepared.eventsTotal, ...progress });
+    const emit = (progress: Omit<ExportProgressView, 'exportId' | 'eventsTotal'>): void => {
+      this.#latest = { exportId: id, eventsTotal: prepared.eventsTotal, ...progress };
+      this.deps.events.emit('export:progress', this.#latest);
+    };
     const onProgress = (progress: ExportProgress): void => emit({ state: 'running', phase: progress.phase, eventsDone: progress.eventsDone, entry: null, error: null });
     const done = this.#write(id, prepared, { signal: controller.signal, onProgress })
       .then(
@@ -320,6 +334,8 @@ export class ExportService {
     if (formats.includes('packet')) await this.deps.keyStore.loadOrCreate();
     // Evidence only from a sound file: the whole cache is checked before a packet (CACHE_DAMAGED otherwise).
     if (formats.includes('packet')) await this.deps.jobs.checkCacheIntegrity();
+    // A PDF or packet carries the review log: refused here, in words, when it no longer verifies (the worker checks again).
+    if (formats.includes('packet') || formats.includes('pdf')) refuseBrokenReviewLog(await this.deps.jobs.reviewLogChain());
     const connection = this.deps.connection();
     const createdAt = this.deps.clock.now();
     const job: Omit<ExportJob, 'path'> = {

@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { REVIEW_LOG_ACTIONS, type ReviewLogAction, type ReviewLogChainView } from '../../preload/contract.js';
+import { AuditorError } from '../core/errors.js';
 
 export const REVIEW_LOG_FORMAT = 'timeline-auditor.review-log/1';
 export const GENESIS_HASH = '0'.repeat(64);
@@ -126,4 +127,12 @@ export function checkChain(links: Iterable<ReviewLogLink>): ReviewLogChainView {
     entries += 1;
   }
   return { intact: true, entries, head: previous };
+}
+
+/** No PDF or packet from a review log that was changed after it was written (REVIEW_LOG_BROKEN names the entry). */
+export function refuseBrokenReviewLog(chain: ReviewLogChainView): void {
+  if (chain.intact) return;
+  throw new AuditorError('REVIEW_LOG_BROKEN', `The review log in the cache does not verify: ${chain.reason} A packet or report carrying it could not be relied on, so nothing was exported.`, {
+    hint: 'The cache file was changed outside Timeline Auditor. Keep this file as evidence (its review log shows where), and export from a copy of the cache made before the change.',
+  });
 }

@@ -10,7 +10,7 @@ import type { LocalFilterGroupInput, RecordKeyView, ReviewLogAction, ReviewLogCh
 import { AuditorError } from '../core/errors.js';
 import { buildEventCondition, type CacheDatabase, type SqlCondition } from '../cache/index.js';
 import { compileReviewFilter } from './local-filter-sql.js';
-import { ALWAYS_IN_FULL, canonicalJson, checkChain, linkOf, REVIEW_LOG_FORMAT, REVIEW_LOG_HASH_RULE, sealEntry, sha256Hex, type ReviewLogEntry, type ReviewLogLink } from './review-log-chain.js';
+import { ALWAYS_IN_FULL, canonicalJson, checkChain, linkOf, refuseBrokenReviewLog, REVIEW_LOG_FORMAT, REVIEW_LOG_HASH_RULE, sealEntry, sha256Hex, type ReviewLogEntry, type ReviewLogLink } from './review-log-chain.js';
 
 /** Who acted and when (ms since the epoch). */
 export interface ReviewActor {
@@ -437,13 +437,8 @@ export function packetReview(db: CacheDatabase, condition: SqlCondition): Packet
       if (full) entriesWithPayload += 1;
       entries.push(linkOf(entry, full));
     }
-    // Fail closed: a log edited outside the app would travel in the packet and fail verify there.
-    const chain = checkChain(entries);
-    if (!chain.intact) {
-      throw new AuditorError('REVIEW_LOG_BROKEN', `The review log in the cache does not verify: ${chain.reason} A packet or report carrying it could not be relied on, so nothing was exported.`, {
-        hint: 'The cache file was changed outside Timeline Auditor. Keep this file as evidence (its review log shows where), and export from a copy of the cache made before the change.',
-      });
-    }
+    // Fail closed (the export service checked before it started; this is the snapshot the file carries).
+    refuseBrokenReviewLog(checkChain(entries));
     const last = entries[entries.length - 1];
     const signOffs = db
       .prepare<[], SignOffRow>(`${SIGN_OFF_SELECT} ORDER BY s.id`)

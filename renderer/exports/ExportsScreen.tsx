@@ -56,6 +56,8 @@ export function ExportsScreen() {
       .then(() => call('trust:list', {}))
       .then(setSigners, (error: unknown) => setProblem(messageOf(error)));
     reloadHistory();
+    // An export started elsewhere (Review → Export…) may have moved on, or failed, before this screen subscribed.
+    void call('export:status', {}).then((latest) => setProgress((current) => current ?? latest));
     return subscribe('export:progress', (update) => {
       setProgress(update);
       if (update.state !== 'running') reloadHistory();

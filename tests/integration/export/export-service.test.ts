@@ -90,6 +90,8 @@ describe('ExportService', () => {
     expect(views.slice(0, -1).every((view) => view.state === 'running')).toBe(true);
     const last = views.at(-1)!;
     expect(last).toMatchObject({ state: 'done', phase: 'done', eventsDone: total, eventsTotal: total, error: null });
+    // A screen opened after the export ended still reads how it ended (export:status).
+    expect(exports.status()).toEqual(last);
     const entry = last.entry!;
     expect(entry).toMatchObject({
       records: 2,
