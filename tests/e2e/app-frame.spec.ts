@@ -56,6 +56,8 @@ test.describe('App frame and guidance', () => {
     await expect(page.getByTestId('no-records')).toContainText('No records yet. Next: add the records to audit above');
     await page.getByLabel('Records to add').fill('Leads/554023000001122039');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
+    // The add's own answer first: a failure then says what went wrong, not only that a hint is missing.
+    await expect(page.getByTestId('add-records-result')).toContainText(/Added 1 record/);
     await expect(page.getByTestId('next-step-sync')).toContainText('Next: fetch their timelines.');
     await page.getByRole('button', { name: 'Sync all' }).click();
     await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
