@@ -85,14 +85,25 @@ function measureRepaint(name: 'review:table-repaint' | 'review:heatmaps-repaint'
   performance.measure(name, { start: filterTiming.startedAt, end: performance.now() });
 }
 
+/**
+ * What the reviewer was looking at: screens unmount when another is opened, and coming back from
+ * Exports or Records must not lose the filter, its chips or the sort (a reload starts afresh).
+ */
+const lastLook: { query: RuleGroupType; chips: FilterChip[]; sort: SortState } = { query: EMPTY_QUERY, chips: [], sort: { column: 'time', direction: 'desc' } };
+
 export function ReviewScreen() {
   const zone = useTimeZone();
   const [facets, setFacets] = useState<ReviewFacets | null>(null);
   const [columns, setColumns] = useState<ReviewColumn[]>([...REVIEW_COLUMNS]);
-  const [query, setQuery] = useState<RuleGroupType>(EMPTY_QUERY);
-  const [chips, setChips] = useState<FilterChip[]>([]);
+  const [query, setQuery] = useState<RuleGroupType>(lastLook.query);
+  const [chips, setChips] = useState<FilterChip[]>(lastLook.chips);
   const [saved, setSaved] = useState<SavedFilter[]>([]);
-  const [sort, setSort] = useState<SortState>({ column: 'time', direction: 'desc' });
+  const [sort, setSort] = useState<SortState>(lastLook.sort);
+  useEffect(() => {
+    lastLook.query = query;
+    lastLook.chips = chips;
+    lastLook.sort = sort;
+  }, [query, chips, sort]);
   const [tab, setTab] = useState<TabId>('events');
   const [selected, setSelected] = useState<ReviewRow | null>(null);
   const [openedId, setOpenedId] = useState<string | null>(null);

@@ -124,6 +124,9 @@ test.describe('The reviewer’s whole job', () => {
     outside.prepare("UPDATE review_log SET actor = 'Mallory' WHERE seq = 2").run();
     outside.close();
     await openScreen(page, 'Review');
+    // Back from Exports, the screen shows what the reviewer was looking at: the view, its count, their marks.
+    await expect(page.getByTestId('event-table')).toHaveAttribute('data-total', String(total));
+    await expect(page.getByTestId('review-progress')).toHaveAttribute('data-reviewed', '2');
     await page.getByRole('button', { name: 'Review log' }).click();
     const log = page.getByRole('dialog', { name: 'Review log' });
     await expect(log.getByTestId('review-log-chain')).toHaveAttribute('data-intact', 'false');
@@ -132,6 +135,7 @@ test.describe('The reviewer’s whole job', () => {
     await log.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('button', { name: 'Export…' }).click();
     const again = page.getByRole('dialog', { name: 'Export what you are looking at' });
+    await expect(again).toContainText(`The saved view “${VIEW}”`);
     await again.getByRole('button', { name: 'Export', exact: true }).click();
     await expect(again).toContainText('The review log in the cache does not verify: entry 2');
     await page.screenshot({ path: `${SCREENSHOTS}/audit-job-export-refused-1440x900.png`, animations: 'disabled' });
