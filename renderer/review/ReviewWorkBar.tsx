@@ -37,9 +37,13 @@ const format = (value: number): string => numberFormat.format(value);
 const STATE_ICON = { reviewed: CheckCircleOutline, follow_up: OutlinedFlag, unreviewed: RadioButtonUnchecked } as const;
 const KBD_SX = { fontFamily: 'monospace', fontSize: 11, lineHeight: '14px', px: 0.5, border: 1, borderColor: 'divider', borderRadius: 0.5, color: 'text.secondary', bgcolor: 'background.paper' } as const;
 const STATE_COLOR = { reviewed: 'success.main', follow_up: 'warning.main', unreviewed: 'text.secondary' } as const;
-/** Below 1200 px wide, secondary actions show only their icon (their names stay in aria-label and the tooltip). */
-const WIDE_ONLY = { display: { xs: 'none', lg: 'inline' } } as const;
-const NARROW_SX = { whiteSpace: 'nowrap', flexShrink: 0, minWidth: 0, '& .MuiButton-startIcon': { mr: { xs: 0, lg: 1 } } } as const;
+/*
+ * The bar sizes itself by its own width (a container query), not the window's: with the detail pane
+ * open the table's column is narrow in a wide window. Narrow, secondary actions show only their icon
+ * (their names stay in aria-label and the tooltip), then the detail words and the thin bar go.
+ */
+const WIDE_ONLY = { display: 'none', '@container (min-width: 940px)': { display: 'inline' } } as const;
+const NARROW_SX = { whiteSpace: 'nowrap', flexShrink: 0, minWidth: 0, '& .MuiButton-startIcon': { mr: 0 }, '@container (min-width: 940px)': { '& .MuiButton-startIcon': { mr: 1 } } } as const;
 
 /** How many of `total` events a bulk mark to `state` changes (the others are in that state already). */
 function changing(progress: ReviewProgress, state: ReviewState): number {
@@ -82,7 +86,7 @@ export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, 
 
   const percent = progress === null ? 0 : percentReviewed(progress);
   return (
-    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, pb: 1, minWidth: 0 }} data-testid="review-work-bar">
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, pb: 1, minWidth: 0, containerType: 'inline-size' }} data-testid="review-work-bar">
       {/* One line: the count, a thin bar, what is still open; then the actions (icons only where the screen is narrow). */}
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, minWidth: 0, flex: '1 1 auto' }} role="group" aria-label="Review progress for the filter">
         <Typography
@@ -101,14 +105,14 @@ export function ReviewWorkBar({ filter, timeZone, filterWords, progress, saved, 
           variant="determinate"
           value={percent}
           aria-label={`${percent} % of the filtered events reviewed${progress === null ? '' : `; ${progressDetail(progress, format)}`}`}
-          sx={{ height: 6, borderRadius: 3, width: 96, flexShrink: 0 }}
+          sx={{ height: 6, borderRadius: 3, width: 96, flexShrink: 0, '@container (max-width: 640px)': { display: 'none' } }}
         />
         <Typography
           variant="caption"
           color="text.secondary"
           data-testid="review-progress-detail"
           title={progress === null ? undefined : progressDetail(progress, format)}
-          sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0, display: { xs: 'none', lg: 'block' } }}
+          sx={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0, display: 'none', '@container (min-width: 1060px)': { display: 'block' } }}
         >
           {progress === null ? '' : progressDetail(progress, format)}
         </Typography>

@@ -105,6 +105,12 @@ test.describe('Review screen at 1440×900', () => {
     const detailBox = (await detail.boundingBox())!;
     expect(detailBox.x).toBeGreaterThanOrEqual(tableBox.x + tableBox.width - 1);
     expect(await rowsFullyVisible(page)).toBeGreaterThanOrEqual(18);
+    // The review bar above the narrowed table fits: its count, the mark buttons and the actions side by side, none over another.
+    const count = (await page.getByTestId('review-progress').boundingBox())!;
+    const marks = (await page.getByRole('group', { name: 'Mark the selected event' }).boundingBox())!;
+    const signOff = (await page.getByRole('button', { name: /Sign off/ }).boundingBox())!;
+    expect(count.x + count.width).toBeLessThanOrEqual(marks.x);
+    expect(signOff.x + signOff.width).toBeLessThanOrEqual(tableBox.x + tableBox.width + 1);
     await expect(detail.getByText(/^[A-Z]/).first()).toBeVisible();
     await page.screenshot({ path: 'tests/artifacts/screenshots/review-1440x900-detail.png', animations: 'disabled' });
     await expectAccessible(page, 'detail open');
