@@ -123,19 +123,22 @@ export class SqliteReviewStore implements ReviewStore {
     // The row shows the change a field condition matched ("Stage"), not whichever change Zoho listed first.
     const focus = focusFieldNames(query.filter);
     const changeJoin = focus.length === 0 ? 'fc.ordinal = 0' : 'fc.ordinal = coalesce((SELECT min(m.ordinal) FROM field_changes m WHERE m.event_rowid = e.id AND m.api_name IN (SELECT value FROM json_each(?))), 0)';
+    // The window's rows are chosen first (filter, sort, limit over the events alone); only those ~100
+    // rows are then joined to their field change, flags, notes and review state — not every match.
     const rows = this.#db()
       .prepare<unknown[], RowRecord>(
-        `SELECT e.id, e.event_id, e.audited_time, e.audited_at_ms, e.action, e.source, e.done_by_id, e.done_by_name,
+        `WITH page_rows AS (SELECT e.id FROM events e WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?)
+         SELECT e.id, e.event_id, e.audited_time, e.audited_at_ms, e.action, e.source, e.done_by_id, e.done_by_name,
            e.record_module, e.record_id, e.record_name, e.related_module, e.related_id, e.related_name,
            e.automation_json, e.field_count,
            fc.api_name, fc.field_label, fc.old_text, fc.new_text,
            (SELECT group_concat(f.flag) FROM event_flags f WHERE f.event_rowid = e.id) AS flags,
            (SELECT count(*) FROM event_notes n WHERE n.event_id = e.event_id) AS notes,
            rv.state AS review_state, rv.by AS review_by, rv.at AS review_at
-         FROM events e LEFT JOIN field_changes fc ON fc.event_rowid = e.id AND ${changeJoin} LEFT JOIN event_review rv ON rv.event_id = e.event_id
-         WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+         FROM page_rows w JOIN events e ON e.id = w.id LEFT JOIN field_changes fc ON fc.event_rowid = e.id AND ${changeJoin} LEFT JOIN event_review rv ON rv.event_id = e.event_id
+         ORDER BY ${order}`,
       )
-      .all(...(focus.length === 0 ? [] : [JSON.stringify(focus)]), ...params, query.limit, query.offset);
+      .all(...params, query.limit, query.offset, ...(focus.length === 0 ? [] : [JSON.stringify(focus)]));
     const clock = zoneClock(query.timeZone);
     return rows.map((row) => toRow(row, clock));
   }
