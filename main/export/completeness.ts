@@ -140,7 +140,9 @@ export function controlTotalsOf(stats: ExportStats): ControlTotals {
 export function coverageSummary(coverage: readonly RecordCoverage[]): string {
   const complete = coverage.filter((row) => row.complete).length;
   return complete === coverage.length
-    ? `All ${coverage.length.toLocaleString('en-US')} ${coverage.length === 1 ? 'record was' : 'records were'} fetched completely.`
+    ? coverage.length === 1
+      ? 'The record was fetched completely.'
+      : `All ${coverage.length.toLocaleString('en-US')} records were fetched completely.`
     : `INCOMPLETE: ${(coverage.length - complete).toLocaleString('en-US')} of ${coverage.length.toLocaleString('en-US')} records were not fetched completely (see the coverage table).`;
 }
 
@@ -224,7 +226,9 @@ export function completenessLines(stated: PacketCompletenessView): string[] {
       const number = (value: number): string => value.toLocaleString('en-US');
       const lines = [
         stated.incomplete.length === 0
-          ? `Completeness: all ${number(stated.records)} ${stated.records === 1 ? 'record was' : 'records were'} fetched completely.`
+          ? stated.records === 1
+            ? 'Completeness: the record was fetched completely.'
+            : `Completeness: all ${number(stated.records)} records were fetched completely.`
           : `Completeness: INCOMPLETE — ${number(stated.incomplete.length)} of ${number(stated.records)} records were not fetched completely:`,
         ...stated.incomplete.slice(0, 20).map((row) => `  ${recordWords(row.record)} — ${row.reason}`),
         ...(stated.incomplete.length > 20 ? [`  … and ${number(stated.incomplete.length - 20)} more (coverage in manifest.json).`] : []),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completenessLines, completenessOf, CoverageCollector, recordKeyOf, refuseIncomplete, type RecordCompleteness } from '../../../main/export/completeness.js';
+import { completenessLines, completenessOf, CoverageCollector, coverageSummary, recordKeyOf, refuseIncomplete, type RecordCompleteness } from '../../../main/export/completeness.js';
 import type { RecordSyncState } from '../../../main/sync/sync-store.js';
 import { buildEvents } from './fixtures.js';
 
@@ -104,5 +104,14 @@ describe("verify's completeness lines", () => {
     expect(lines).toContain('  Meetings/554023000000000141 — Its last fetch failed');
     expect(lines).toContain('  Services/9007199254740993123 — Never fetched');
     expect(lines).toContain('  Leads/554023000001122039 — Never fetched');
+  });
+});
+
+describe('coverageSummary', () => {
+  it('says "the record" for one, counts with separators for many, and names the incomplete ones', () => {
+    const row = (complete: boolean) => ({ complete }) as unknown as Parameters<typeof coverageSummary>[0][number];
+    expect(coverageSummary([row(true)])).toBe('The record was fetched completely.');
+    expect(coverageSummary(Array.from({ length: 1200 }, () => row(true)))).toBe('All 1,200 records were fetched completely.');
+    expect(coverageSummary([row(true), row(false)])).toMatch(/^INCOMPLETE: 1 of 2 records/);
   });
 });
