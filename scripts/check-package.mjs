@@ -6,13 +6,17 @@
 // the asar holds the app and not the loopback host/CLI, better-sqlite3's addon is unpacked, and
 // every package the main-process bundle imports is in the package. Not proven here: signing,
 // notarisation, NSIS/DMG, the rebuild of better-sqlite3 for Electron's ABI (npmRebuild needs
-// Electron's headers, also a download) — the Windows/macOS CI jobs do those.
-// Usage: npm run build && node scripts/check-package.mjs   (about 30 s)
+// Electron's headers, also a download) — the Windows/macOS CI jobs do those. It also holds the package
+// to its size budget (scripts/package-budget.mjs, which says what the budget is made of) and the font
+// files to the PDF's font table (main/export/pdf/font-files.ts, imported through tsx).
+// Usage: npm run build && npm run package:check   (about 30 s)
 import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pdfFontFiles } from '../main/export/pdf/font-files.ts';
+import { checkAppSize, summariseAppSize } from './package-budget.mjs';
 
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 // Fuse order of @electron/fuses V1 and what electron-builder.yml asks for ('1' on, '0' off).
@@ -86,8 +90,25 @@ try {
   const addon = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
   check(entry(addon)?.unpacked === true && existsSync(join(appDir, 'resources', 'app.asar.unpacked', addon)), `${addon} is unpacked from the asar`);
 
-  // Every package the main-process code loads (import, require, require.resolve, fonts' packageDir).
-  const specifier = /(?:from\s*|import\s*\(\s*|require(?:\.resolve)?\s*\(\s*|packageDir\s*\(\s*)["']([^"'./][^"']*)["']/g;
+  // The PDF's font files, exactly: each one the report loads is packaged (in the asar, where fontkit
+  // reads it through Electron's asar support), and no other font file is.
+  const isFontFile = (path) => /\.(?:ttf|otf|ttc|woff2?)$/i.test(path);
+  const fontsInPackage = new Set(allPaths(header).filter(isFontFile));
+  const fontsLoaded = new Set(pdfFontFiles().map((font) => `node_modules/${font.packageName}/${font.file}`));
+  for (const path of fontsLoaded) check(fontsInPackage.has(path), `the PDF's font ${path} is in the package`);
+  const unusedFonts = [...fontsInPackage].filter((path) => !fontsLoaded.has(path));
+  check(unusedFonts.length === 0, `no font file the PDF never loads is in the package${unusedFonts.length === 0 ? '' : `: ${unusedFonts.join(', ')}`}`);
+
+  // The size budget, over every file of app.asar and app.asar.unpacked (the header lists both).
+  const flatFiles = (node, prefix = '') => Object.entries(node.files ?? {}).flatMap(([name, child]) => (child.files !== undefined ? flatFiles(child, `${prefix}${name}/`) : [{ path: `${prefix}${name}`, size: Number(child.size ?? 0) }]));
+  const size = checkAppSize(summariseAppSize(flatFiles(header)));
+  check(size.ok, size.report[0]);
+  console.log(size.report.slice(1).join('\n'));
+
+  // Every package the main-process code loads (import, require, require.resolve); the font packages
+  // are named in the font table, checked above file by file.
+  // A package name, not any quoted text after "from" (SQL such as `AS "from", max(…)` is in the bundle).
+  const specifier = /(?:from\s*|import\s*\(\s*|require(?:\.resolve)?\s*\(\s*)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w./-]*)?)["']/g;
   const mainFiles = allPaths(header).filter((path) => path.startsWith('out/main/') && path.endsWith('.js'));
   const packages = new Set();
   for (const file of mainFiles) {

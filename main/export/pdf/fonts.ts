@@ -3,11 +3,11 @@
  * file shipped with the app (OFL Noto families from npm), embedded as a subset by pdfkit:
  *   Noto Sans (Latin, Greek, Cyrillic, Vietnamese) → Noto Naskh Arabic → Noto Sans Hebrew →
  *   Noto Sans Hans (Chinese + Japanese kana) → Noto Sans KR (Hangul) → Noto Emoji (monochrome).
- * A character goes to the first font in that order that has it.
+ * A character goes to the first font in that order that has it. Which files those are (and so what
+ * the installer packages) is the table in font-files.ts.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { openSync, type Font } from 'fontkit';
+import { fontFilePath, PDF_FONT_FAMILIES } from './font-files.js';
 
 export type FontWeight = 'regular' | 'bold';
 
@@ -18,38 +18,6 @@ export interface FontFace {
   readonly font: Font;
   /** Right-to-left script font (drawn word by word in visual order). */
   readonly rtl: boolean;
-}
-
-interface FaceSpec {
-  key: string;
-  regular: string;
-  bold: string;
-  rtl: boolean;
-}
-
-// Not named `require`: the bundler declares its own `require` shim in the same module scope.
-const resolveFromHere = createRequire(import.meta.url);
-
-function packageDir(name: string): string {
-  // The @embedpdf packages export only their entry point; the font files sit beside dist/.
-  return dirname(dirname(resolveFromHere.resolve(name)));
-}
-
-function specs(): FaceSpec[] {
-  const latin = join(packageDir('@embedpdf/fonts-latin'), 'fonts');
-  const arabic = join(packageDir('@embedpdf/fonts-arabic'), 'fonts');
-  const hebrew = join(packageDir('@embedpdf/fonts-hebrew'), 'fonts');
-  const hans = join(packageDir('@embedpdf/fonts-sc'), 'fonts');
-  const korean = join(packageDir('@embedpdf/fonts-kr'), 'fonts');
-  const emoji = dirname(resolveFromHere.resolve('@expo-google-fonts/noto-emoji/package.json'));
-  return [
-    { key: 'sans', regular: join(latin, 'NotoSans-Regular.ttf'), bold: join(latin, 'NotoSans-Bold.ttf'), rtl: false },
-    { key: 'arabic', regular: join(arabic, 'NotoNaskhArabic-Regular.ttf'), bold: join(arabic, 'NotoNaskhArabic-Bold.ttf'), rtl: true },
-    { key: 'hebrew', regular: join(hebrew, 'NotoSansHebrew-Regular.ttf'), bold: join(hebrew, 'NotoSansHebrew-Bold.ttf'), rtl: true },
-    { key: 'hans', regular: join(hans, 'NotoSansHans-Regular.otf'), bold: join(hans, 'NotoSansHans-Bold.otf'), rtl: false },
-    { key: 'korean', regular: join(korean, 'NotoSansKR-Regular.otf'), bold: join(korean, 'NotoSansKR-Bold.otf'), rtl: false },
-    { key: 'emoji', regular: join(emoji, '400Regular', 'NotoEmoji_400Regular.ttf'), bold: join(emoji, '700Bold', 'NotoEmoji_700Bold.ttf'), rtl: false },
-  ];
 }
 
 const LETTER_OR_NUMBER = /[\p{L}\p{N}\p{M}]/u;
@@ -82,11 +50,10 @@ export class FontLibrary {
   }
 
   private constructor() {
-    const all = specs();
     const load = (weight: FontWeight): FontFace[] =>
-      all.map((spec) => {
-        const path = weight === 'regular' ? spec.regular : spec.bold;
-        return { name: `${spec.key}-${weight}`, path, font: openSync(path), rtl: spec.rtl };
+      PDF_FONT_FAMILIES.map((family) => {
+        const path = fontFilePath(family[weight]);
+        return { name: `${family.key}-${weight}`, path, font: openSync(path), rtl: family.rtl };
       });
     this.faces = { regular: load('regular'), bold: load('bold') };
   }
