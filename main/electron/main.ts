@@ -72,7 +72,7 @@ startElectronMain(
     preloadFile: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
     dataWorkerFile: fileURLToPath(new URL('./data-worker.js', here)),
     devServerUrl: process.env['ELECTRON_RENDERER_URL'],
-    devCspNonce: process.env['TIMELINE_AUDITOR_DEV_CSP_NONCE'],
+    devCspNonce: process.env['TIMELINE_AUDITOR_DEV_CSP_NONCE'], // set by electron.vite.config.ts for `npm run dev`
     platform: process.platform,
   },
   process.argv,
