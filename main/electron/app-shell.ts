@@ -4,7 +4,7 @@
  * main.ts passes the real `electron` module.
  */
 import { join } from 'node:path';
-import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, MessageBoxOptions, OpenDialogOptions } from 'electron';
 import { applicationMenuTemplate } from './menu.js';
 import { EVENT_ENVELOPE_CHANNEL, type EventEnvelope } from '../../preload/contract.js';
 import { createCore, type Core } from '../app/core.js';
@@ -18,7 +18,7 @@ import { registerIpcHandlers, type IpcMainLike } from './ipc.js';
 import type { PassphraseChoice, SecretCipher } from '../core/cipher.js';
 import type { CipherSelection } from './safe-storage-cipher.js';
 import { createSenderCheck, ExternalUrlPolicy, hardenWebContents, mainWindowOptions, permissionDecider, type GuardedWebContents, type PermissionDecider } from './security.js';
-import { cliArguments, runAppCli, type CliProcessIo } from './cli-mode.js';
+import { cliArguments, MAC_CLI_LINK, macCliLinkCommand, runAppCli, type CliProcessIo } from './cli-mode.js';
 
 /**
  * Windows' AppUserModelID: electron-builder.yml's appId (tests/unit/packaging checks they agree). The
@@ -76,6 +76,10 @@ export interface ElectronShellApis {
   showItemInFolder(path: string): void;
   /** The system "open file" dialog (attached to the focused window). */
   showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+  /** A message box (attached to the focused window): the index of the button chosen. */
+  showMessageBox(options: MessageBoxOptions): Promise<{ response: number }>;
+  /** Writes text to the system clipboard from main (Electron's clipboard module). */
+  writeClipboardText(text: string): Promise<void>;
 }
 
 /** The dialog verify's "Choose a packet file…" opens: one .zip; main keeps the path, the renderer gets a token. */
@@ -95,6 +99,8 @@ export interface ShellPaths {
   preloadFile: string;
   /** out/main/data-worker.js: the data worker (a worker thread of the main process). */
   dataWorkerFile: string;
+  /** The macOS `timeline-auditor` shim (Contents/Resources/bin) in the packaged app; undefined elsewhere. */
+  macCliShimFile: string | undefined;
   /** ELECTRON_RENDERER_URL during `npm run dev`; ignored when packaged. */
   devServerUrl: string | undefined;
   /** The dev server's CSP nonce (electron.vite.config.ts); the dev window's header allows scripts carrying it. */
@@ -176,7 +182,11 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
     });
     registerIpcHandlers(electron.ipcMain, createIpcHandlers(services), isTrustedSender);
     const menuCommand = (command: 'about' | 'licenses' | 'settings') => () => services.events.emit('app:menu-command', { command });
-    electron.setApplicationMenu(applicationMenuTemplate(paths.platform, { showAbout: menuCommand('about'), showSettings: menuCommand('settings'), showLicenses: menuCommand('licenses') }, { developerTools: !electron.app.isPackaged }));
+    const shimFile = paths.platform === 'darwin' && electron.app.isPackaged ? paths.macCliShimFile : undefined;
+    const offerCommandLineTool = shimFile === undefined ? {} : { offerCommandLineTool: () => void offerMacCommandLineTool(electron, shimFile) };
+    electron.setApplicationMenu(
+      applicationMenuTemplate(paths.platform, { showAbout: menuCommand('about'), showSettings: menuCommand('settings'), showLicenses: menuCommand('licenses'), ...offerCommandLineTool }, { developerTools: !electron.app.isPackaged }),
+    );
     services.events.subscribe((envelope) => {
       for (const window of electron.allWindows()) window.webContents.send(EVENT_ENVELOPE_CHANNEL, envelope);
     });
@@ -211,4 +221,20 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
 /** The cipher ports for the composition root: the passphrase choice only where secrets need one. */
 function portsOf(selection: CipherSelection): { cipher: SecretCipher; passphraseChoice?: PassphraseChoice } {
   return selection.protection === 'passphrase-required' ? { cipher: selection.cipher, passphraseChoice: selection.passphraseChoice } : { cipher: selection.cipher };
+}
+
+/** The dialog behind macOS's "Install “timeline-auditor” Command…": the command to run, and Copy. */
+export const COPY_COMMAND_BUTTON = 0;
+
+async function offerMacCommandLineTool(electron: ElectronShellApis, shimFile: string): Promise<void> {
+  const command = macCliLinkCommand(shimFile);
+  const { response } = await electron.showMessageBox({
+    type: 'info',
+    message: 'Use Timeline Auditor from Terminal',
+    detail: `To run timeline-auditor in Terminal (and in scheduled jobs, see docs/scheduling.md), link it to ${MAC_CLI_LINK} by running this command in Terminal; it asks for your administrator password:\n\n${command}`,
+    buttons: ['Copy Command', 'Close'],
+    defaultId: COPY_COMMAND_BUTTON,
+    cancelId: 1,
+  });
+  if (response === COPY_COMMAND_BUTTON) await electron.writeClipboardText(command);
 }

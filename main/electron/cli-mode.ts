@@ -93,3 +93,15 @@ export async function runAppCli(electron: ElectronCliApis, args: string[], io: C
 function flushed(stream: Writable): Promise<void> {
   return new Promise((resolve) => stream.write('', () => resolve()));
 }
+
+/** Where the link to the macOS shim goes (docs/scheduling.md); on the PATH of every macOS shell. */
+export const MAC_CLI_LINK = '/usr/local/bin/timeline-auditor';
+
+/**
+ * The Terminal command that links the macOS shim onto the PATH. The app only offers it (a dialog
+ * with Copy): changing /usr/local/bin needs the administrator's password, typed by the person.
+ */
+export function macCliLinkCommand(shimFile: string): string {
+  const quoted = `'${shimFile.replaceAll("'", `'\\''`)}'`;
+  return `sudo mkdir -p /usr/local/bin && sudo ln -sf ${quoted} ${MAC_CLI_LINK}`;
+}

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 import { startElectronMain } from './app-shell.js';
 import { createElectronStore } from './electron-kv-store.js';
 import { selectSafeStorageCipher } from './safe-storage-cipher.js';
@@ -65,12 +65,18 @@ startElectronMain(
       const window = BrowserWindow.getFocusedWindow();
       return window === null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options);
     },
+    showMessageBox: (options) => {
+      const window = BrowserWindow.getFocusedWindow();
+      return window === null ? dialog.showMessageBox(options) : dialog.showMessageBox(window, options);
+    },
+    writeClipboardText: (text) => clipboard.writeText(text),
   },
   {
     rendererFile,
     rendererFileUrl: pathToFileURL(rendererFile).href,
     preloadFile: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
     dataWorkerFile: fileURLToPath(new URL('./data-worker.js', here)),
+    macCliShimFile: join(process.resourcesPath, 'bin', 'timeline-auditor'),
     devServerUrl: process.env['ELECTRON_RENDERER_URL'],
     devCspNonce: process.env['TIMELINE_AUDITOR_DEV_CSP_NONCE'], // set by electron.vite.config.ts for `npm run dev`
     platform: process.platform,

@@ -1,14 +1,14 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, MessageBoxOptions, OpenDialogOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { requestChannelNames, type EventEnvelope, type IpcResult } from '../../../preload/contract.js';
 import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy } from '../../../main/core/content-security-policy.js';
 import { createJsonFileStore } from '../../../main/core/json-file-store.js';
 import { AesGcmScryptCipher } from '../../../main/auth/aes-gcm-scrypt-cipher.js';
 import { APP_USER_MODEL_ID, startElectronMain, startElectronShell, type ElectronShellApis, type ShellWindow } from '../../../main/electron/app-shell.js';
-import { appCliPlatformPorts, cliArguments } from '../../../main/electron/cli-mode.js';
+import { appCliPlatformPorts, cliArguments, macCliLinkCommand } from '../../../main/electron/cli-mode.js';
 import { APP_VERSION } from '../../../main/core/app-info.js';
 import { VAULT_SALT_FILE } from '../../../main/auth/node-vault.js';
 import { Writable } from 'node:stream';
@@ -44,6 +44,10 @@ class ElectronStandIn {
   /** What the stand-in "open file" dialog answers (null: the user cancelled). */
   chosenFile: string | null = null;
   dialogs: OpenDialogOptions[] = [];
+  messageBoxes: MessageBoxOptions[] = [];
+  /** The button the stand-in message box answers with. */
+  messageBoxResponse = 0;
+  clipboardTexts: string[] = [];
   /** How secrets are protected; default: a real cipher standing in for a keyring-backed safeStorage. */
   selectCipher: (home: string) => CipherSelection = (home) => ({ protection: 'keyring', cipher: AesGcmScryptCipher.open('stand-in passphrase', join(home, 'salt.json')) });
 
@@ -109,6 +113,14 @@ class ElectronStandIn {
       createCipher: (home) => this.selectCipher(home),
       setApplicationMenu: (template) => void (this.menu = template),
       showItemInFolder: () => undefined,
+      showMessageBox: (options) => {
+        this.messageBoxes.push(options);
+        return Promise.resolve({ response: this.messageBoxResponse });
+      },
+      writeClipboardText: (text) => {
+        this.clipboardTexts.push(text);
+        return Promise.resolve();
+      },
       showOpenDialog: (options) => {
         this.dialogs.push(options);
         return Promise.resolve(this.chosenFile === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [this.chosenFile] });
@@ -123,6 +135,7 @@ const paths = {
   preloadFile: '/opt/Timeline Auditor/resources/app.asar/out/preload/index.cjs',
   devServerUrl: 'http://localhost:5173',
   devCspNonce: 'ZGV2LW5vbmNl',
+  macCliShimFile: "/Applications/Timeline Auditor's.app/Contents/Resources/bin/timeline-auditor",
   platform: 'win32' as const,
   dataWorkerFile: fileURLToPath(sourceDataWorkerEntry()),
 };
@@ -462,5 +475,31 @@ describe('Electron shell fixes (issue 15)', () => {
     expect(() => devContentSecurityPolicy("x'; script-src *")).toThrow();
     const packaged = await startShell();
     expect(packaged.electron.headers.get('Content-Security-Policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('macOS: the app menu offers the command that links the timeline-auditor shim (never links it itself); Copy puts it on the clipboard', async () => {
+    const { electron } = await startShell(true, undefined, { platform: 'darwin' });
+    const appMenu = electron.menu[0]!.submenu as MenuItemConstructorOptions[];
+    const offer = appMenu.find((item) => item.id === 'command-line-tool')!;
+    expect(offer.label).toBe('Install “timeline-auditor” Command…');
+    const command = macCliLinkCommand(paths.macCliShimFile);
+    // The path is quoted for the shell, its own quote included.
+    expect(command).toBe("sudo mkdir -p /usr/local/bin && sudo ln -sf '/Applications/Timeline Auditor'\\''s.app/Contents/Resources/bin/timeline-auditor' /usr/local/bin/timeline-auditor");
+
+    electron.messageBoxResponse = 1; // Close
+    (offer.click as () => void)();
+    await expect.poll(() => electron.messageBoxes.length).toBe(1);
+    expect(electron.messageBoxes[0]!.detail).toContain(command);
+    expect(electron.clipboardTexts).toEqual([]);
+
+    electron.messageBoxResponse = 0; // Copy Command
+    (offer.click as () => void)();
+    await expect.poll(() => electron.clipboardTexts).toEqual([command]);
+
+    // Not on Windows (the installer puts the shim on the PATH), not in development.
+    const windows = await startShell();
+    expect(JSON.stringify(windows.electron.menu)).not.toContain('command-line-tool');
+    const development = await startShell(true, undefined, { platform: 'darwin', packaged: false });
+    expect(JSON.stringify(development.electron.menu)).not.toContain('command-line-tool');
   });
 });
