@@ -183,7 +183,7 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
     registerIpcHandlers(electron.ipcMain, createIpcHandlers(services), isTrustedSender);
     const menuCommand = (command: 'about' | 'licenses' | 'settings') => () => services.events.emit('app:menu-command', { command });
     const shimFile = paths.platform === 'darwin' && electron.app.isPackaged ? paths.macCliShimFile : undefined;
-    const offerCommandLineTool = shimFile === undefined ? {} : { offerCommandLineTool: () => void offerMacCommandLineTool(electron, shimFile) };
+    const offerCommandLineTool = shimFile === undefined ? {} : { offerCommandLineTool: () => void offerMacCommandLineTool(electron, shimFile).catch(() => undefined) }; // a dialog that failed to show: nothing to offer;
     electron.setApplicationMenu(
       applicationMenuTemplate(paths.platform, { showAbout: menuCommand('about'), showSettings: menuCommand('settings'), showLicenses: menuCommand('licenses'), ...offerCommandLineTool }, { developerTools: !electron.app.isPackaged }),
     );
