@@ -37,7 +37,7 @@ export interface PlatformPorts {
 /** The system browser and file manager, as far as the shell has them. */
 export interface BrowserPort {
   /** Hand a URL to the system browser (Electron: shell.openExternal behind the URL policy). */
-  openExternal(url: string): void;
+  openExternal(url: string): Promise<void> | void;
   /** Let openExternal reach a non-https origin (the demo workspace's consent page on 127.0.0.1). */
   allowExternalOrigin(origin: string): void;
   /** Shows a file in the system file manager; false where there is none (browser mode, CLI). */

@@ -11,7 +11,7 @@ const LAST_FORM_KEY = 'connectForm';
 
 export interface ConnectionShell {
   /** Hand a URL to the system browser (Electron: shell.openExternal behind the URL policy). */
-  openExternal(url: string): void;
+  openExternal(url: string): Promise<void> | void;
   /** Let openExternal reach a non-https origin (the demo workspace's consent page on 127.0.0.1). */
   allowExternalOrigin(origin: string): void;
 }

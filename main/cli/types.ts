@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Core, CoreOptions } from '../app/core.js';
+import type { PlatformPorts } from '../app/platform-ports.js';
 
 /** What a CLI command gets: its own argv (after the command name) and the process around it. */
 export interface CliContext {
@@ -12,6 +13,12 @@ export interface CliContext {
   signal: AbortSignal;
   /** The data worker's entry (out/main/data-worker.js beside the built CLI); default: the TypeScript source. */
   dataWorkerEntry?: URL;
+  /**
+   * The platform ports for a home folder, when the shell running the CLI has its own: the installed
+   * app's `--cli` passes Electron's safeStorage cipher, so a home the app made works from its CLI.
+   * Default: plain Node's (JSON stores, the passphrase cipher).
+   */
+  platformPorts?: (home: string) => PlatformPorts;
   /**
    * The app's services for this home folder, from the one composition root (main/app). Built on the
    * first call (so `--help` and `verify` never load them) and closed when the command ends.

@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
-import { startElectronShell } from './app-shell.js';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
+import { startElectronMain } from './app-shell.js';
 import { createElectronStore } from './electron-kv-store.js';
 import { selectSafeStorageCipher } from './safe-storage-cipher.js';
 import { AesGcmScryptCipher } from '../auth/aes-gcm-scrypt-cipher.js';
@@ -14,13 +14,17 @@ import { VAULT_SALT_FILE } from '../auth/node-vault.js';
 const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
 const here = import.meta.url; // a variable base: the bundler must not treat the worker as an asset
 
-startElectronShell(
+startElectronMain(
   {
     app: {
       isPackaged: app.isPackaged,
       enableSandbox: () => app.enableSandbox(),
       requestSingleInstanceLock: () => app.requestSingleInstanceLock(),
       quit: () => app.quit(),
+      exit: (code) => app.exit(code),
+      hideDock: () => app.dock?.hide(),
+      disableHardwareAcceleration: () => app.disableHardwareAcceleration(),
+      setAppUserModelId: (id) => app.setAppUserModelId(id),
       whenReady: () => app.whenReady(),
       getPath: (name) => app.getPath(name),
       on: (event, listener) => void app.on(event as 'activate', listener),
@@ -41,32 +45,47 @@ startElectronShell(
     allWindows: () => BrowserWindow.getAllWindows(),
     ipcMain,
     session: {
-      denyAllPermissionRequests: () => {
-        session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-        session.defaultSession.setPermissionCheckHandler(() => false);
+      setPermissionHandlers: (decide) => {
+        session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(decide({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame })));
+        // A check without a requesting URL (Chromium leaves it out for some permissions) is denied.
+        session.defaultSession.setPermissionCheckHandler((_contents, permission, _origin, details) => details.requestingUrl !== undefined && decide({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }));
       },
       setResponseHeader: (name, value) =>
         session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
           callback({ responseHeaders: { ...details.responseHeaders, [name]: [value] } });
         }),
     },
-    openExternal: (url) => void shell.openExternal(url),
+    openExternal: (url) => shell.openExternal(url),
     createStore: createElectronStore,
     // After 'ready' (app-shell calls it then): safeStorage's backend is known only from then on.
-    createCipher: () => selectSafeStorageCipher(safeStorage, process.platform, (passphrase) => AesGcmScryptCipher.open(passphrase, join(app.getPath('userData'), VAULT_SALT_FILE))),
+    createCipher: (home) => selectSafeStorageCipher(safeStorage, process.platform, (passphrase) => AesGcmScryptCipher.open(passphrase, join(home, VAULT_SALT_FILE))),
     setApplicationMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
     showItemInFolder: (path) => shell.showItemInFolder(path),
     showOpenDialog: (options) => {
       const window = BrowserWindow.getFocusedWindow();
       return window === null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options);
     },
+    showMessageBox: (options) => {
+      const window = BrowserWindow.getFocusedWindow();
+      return window === null ? dialog.showMessageBox(options) : dialog.showMessageBox(window, options);
+    },
+    writeClipboardText: (text) => clipboard.writeText(text),
   },
   {
     rendererFile,
     rendererFileUrl: pathToFileURL(rendererFile).href,
     preloadFile: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
     dataWorkerFile: fileURLToPath(new URL('./data-worker.js', here)),
+    macCliShimFile: join(process.resourcesPath, 'bin', 'timeline-auditor'),
     devServerUrl: process.env['ELECTRON_RENDERER_URL'],
+    devCspNonce: process.env['TIMELINE_AUDITOR_DEV_CSP_NONCE'], // set by electron.vite.config.ts for `npm run dev`
     platform: process.platform,
+  },
+  process.argv,
+  () => {
+    // Only for `--cli`: Ctrl-C cancels the running command (the desktop app keeps Electron's own handling).
+    const interrupt = new AbortController();
+    process.once('SIGINT', () => interrupt.abort(new DOMException('Interrupted', 'AbortError')));
+    return { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: interrupt.signal };
   },
 );

@@ -12,6 +12,11 @@ export interface ApplicationMenuActions {
   showSettings(): void;
   /** The About dialog's list of third-party licenses. */
   showLicenses(): void;
+  /**
+   * macOS, packaged app: offer the command that links the `timeline-auditor` shim onto the PATH
+   * (docs/scheduling.md). Absent, the menu has no such item.
+   */
+  offerCommandLineTool?: () => void;
 }
 
 export interface ApplicationMenuOptions {
@@ -44,11 +49,13 @@ export function applicationMenuTemplate(platform: NodeJS.Platform, actions: Appl
     ],
   };
 
+  const commandLineTool: MenuItemConstructorOptions[] = actions.offerCommandLineTool === undefined ? [] : [{ id: 'command-line-tool', label: 'Install “timeline-auditor” Command…', click: () => actions.offerCommandLineTool?.() }];
+
   if (mac) {
     return [
       {
         label: APP_NAME,
-        submenu: [about, separator, settings, separator, { role: 'services' }, separator, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, separator, { role: 'quit' }],
+        submenu: [about, separator, settings, ...commandLineTool, separator, { role: 'services' }, separator, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, separator, { role: 'quit' }],
       },
       edit,
       view,

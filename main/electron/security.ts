@@ -66,9 +66,10 @@ export class ExternalUrlPolicy {
  * No new windows (links open in the system browser when the policy allows), no navigation away from
  * the app, no <webview>. Called for every WebContents the app creates.
  */
-export function hardenWebContents(contents: GuardedWebContents, isAppUrl: (url: string) => boolean, openExternal: (url: string) => void, policy: ExternalUrlPolicy): void {
+export function hardenWebContents(contents: GuardedWebContents, isAppUrl: (url: string) => boolean, openExternal: (url: string) => Promise<void>, policy: ExternalUrlPolicy): void {
   contents.setWindowOpenHandler(({ url }) => {
-    if (policy.isAllowed(url)) openExternal(url);
+    // A link the system browser could not take stays unopened; the rejection must not go unhandled.
+    if (policy.isAllowed(url)) openExternal(url).catch(() => undefined);
     return { action: 'deny' };
   });
   contents.onWillNavigate((url, preventDefault) => {
@@ -102,4 +103,26 @@ export function createSenderCheck(appPageUrl: string): (frame: SenderFrame | nul
     if (expected.protocol === 'file:') return actual.protocol === 'file:' && actual.pathname === expected.pathname;
     return actual.origin === expected.origin;
   };
+}
+
+/** One permission question, from either of Electron's handlers (request or check). */
+export interface PermissionQuestion {
+  permission: string;
+  /** The URL of the frame asking (details.requestingUrl). */
+  requestingUrl: string;
+  isMainFrame: boolean;
+}
+
+export type PermissionDecider = (question: PermissionQuestion) => boolean;
+
+/**
+ * The permissions the app page is granted: only writing sanitized text to the clipboard, which
+ * `navigator.clipboard.writeText` needs (the Copy buttons: fingerprint, Zoho filter, event detail).
+ * Reading the clipboard, notifications, media, geolocation… and everything asked by any other page
+ * or by a sub-frame stay denied.
+ */
+export const APP_PAGE_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+export function permissionDecider(isTrustedSender: (frame: SenderFrame) => boolean): PermissionDecider {
+  return ({ permission, requestingUrl, isMainFrame }) => APP_PAGE_PERMISSIONS.has(permission) && isTrustedSender({ url: requestingUrl, parent: isMainFrame ? null : {} });
 }

@@ -1,6 +1,7 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { browse } from '../integration/auth/support';
 import { ELECTRON_MISSING_REASON, electronUnderTest, type ElectronUnderTest } from './support/electron-binary';
@@ -13,6 +14,12 @@ import { ELECTRON_MISSING_REASON, electronUnderTest, type ElectronUnderTest } fr
  */
 const target = electronUnderTest();
 if (target === null) console.log(`[skipped] packaged-app.electron.spec.ts: ${ELECTRON_MISSING_REASON}`);
+
+/** The page's globals these checks use (the Node project has no DOM library). */
+interface PageGlobals {
+  document: { addEventListener(type: 'securitypolicyviolation', listener: (event: { effectiveDirective: string; blockedURI: string; sourceFile: string; lineNumber: number }) => void): void };
+  navigator: { clipboard: { writeText(text: string): Promise<void>; readText(): Promise<string> } };
+}
 
 type InvokeResult = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
@@ -150,5 +157,92 @@ test.describe('the packaged desktop app', () => {
     } finally {
       await running.app.close();
     }
+  });
+
+  test('the meta Content-Security-Policy holds: no securitypolicyviolation while the app starts and its screens open', async () => {
+    const running = await launchApp(target!, userData);
+    try {
+      const { app, page } = running;
+      // Recorded from document start on: the listener is installed before any app script runs, then the window reloads.
+      await app.context().addInitScript(() => {
+        const violations: string[] = [];
+        Object.defineProperty(globalThis, '__cspViolations', { value: violations });
+        (globalThis as unknown as PageGlobals).document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.effectiveDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`));
+      });
+      const refused: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+      });
+      await page.reload();
+      await expect(page.getByRole('heading', { level: 2, name: 'Connect' })).toBeVisible();
+      await connectToDemoWorkspace(running);
+      const violations = await page.evaluate(() => (globalThis as { __cspViolations?: string[] }).__cspViolations ?? ['the recorder was not installed']);
+      expect(violations).toEqual([]);
+      expect(refused).toEqual([]);
+    } finally {
+      await running.app.close();
+    }
+  });
+
+  test('Copy buttons can write the clipboard (the one permission the app page has)', async () => {
+    const running = await launchApp(target!, userData);
+    try {
+      const { app, page } = running;
+      await page.bringToFront();
+      const written = await page.evaluate(() =>
+        (globalThis as unknown as PageGlobals).navigator.clipboard.writeText('timeline-auditor clipboard check').then(
+          () => 'written',
+          (error: unknown) => String(error),
+        ),
+      );
+      expect(written).toBe('written');
+      expect(await app.evaluate(({ clipboard }) => clipboard.readText())).toBe('timeline-auditor clipboard check');
+      // Reading stays denied.
+      expect(
+        await page.evaluate(() =>
+          (globalThis as unknown as PageGlobals).navigator.clipboard.readText().then(
+            () => 'read',
+            (error: unknown) => (error as Error).name,
+          ),
+        ),
+      ).toBe('NotAllowedError');
+    } finally {
+      await running.app.close();
+    }
+  });
+});
+
+test.describe('the installed app as a CLI (`--cli`, and the timeline-auditor shim)', () => {
+  test.skip(target === null, ELECTRON_MISSING_REASON);
+  const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
+  test('runs a command headless with its output on stdout and its exit code', () => {
+    const home = mkdtempSync(join(tmpdir(), 'auditor-electron-cli-'));
+    try {
+      const run = (args: string[]) => spawnSync(target!.executablePath, [...target!.appArgs, '--cli', ...args], { encoding: 'utf8', timeout: 60_000 });
+      const shown = run(['--version']);
+      expect(shown.stdout).toBe(`${version}\n`);
+      expect(shown.status).toBe(0);
+      const status = run(['--home', home, 'status', '--json']);
+      expect(status.status).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ state: 'disconnected' });
+      const unknown = run(['frobnicate']);
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+    } finally {
+      rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    }
+  });
+
+  test('the shim the installer ships runs the same CLI', () => {
+    test.skip(!target!.packaged || (process.platform !== 'win32' && process.platform !== 'darwin'), 'the shims are in the Windows and macOS packages');
+    const executableDir = dirname(target!.executablePath);
+    const shim = process.platform === 'win32' ? join(executableDir, 'resources', 'bin', 'timeline-auditor.cmd') : join(executableDir, '..', 'Resources', 'bin', 'timeline-auditor');
+    expect(existsSync(shim), shim).toBe(true);
+    const shown = process.platform === 'win32' ? spawnSync('cmd.exe', ['/d', '/c', shim, '--version'], { encoding: 'utf8', timeout: 60_000 }) : spawnSync(shim, ['--version'], { encoding: 'utf8', timeout: 60_000 });
+    expect(shown.stdout.trim()).toBe(version);
+    expect(shown.status).toBe(0);
+    const failing = process.platform === 'win32' ? spawnSync('cmd.exe', ['/d', '/c', shim, 'frobnicate'], { encoding: 'utf8', timeout: 60_000 }) : spawnSync(shim, ['frobnicate'], { encoding: 'utf8', timeout: 60_000 });
+    expect(failing.status).toBe(2);
   });
 });

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { matchesGlob } from 'node:path';
 import type { Configuration } from 'electron-builder';
 import { describe, expect, it } from 'vitest';
+import { APP_USER_MODEL_ID } from '../../../main/electron/app-shell.js';
 
 /**
  * electron-builder.yml as electron-builder itself loads and validates it (its own loader and JSON
@@ -109,5 +110,41 @@ describe('electron-builder.yml', () => {
       expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]);
     }
     expect(existsSync('assets/icon.svg')).toBe(true);
+  });
+
+  it('refuses macOS older than 13, which Electron 44+ cannot run on', () => {
+    expect(config.mac?.minimumSystemVersion).toBe('13.0');
+  });
+
+  it('gives the running app (Windows AppUserModelId) the installer’s appId', () => {
+    expect(APP_USER_MODEL_ID).toBe(config.appId);
+  });
+
+  it('ships the `timeline-auditor` shims: Windows on the PATH through the NSIS include, macOS in Resources/bin', () => {
+    const resources = (section: { extraResources?: unknown } | null | undefined) => [section?.extraResources ?? []].flat() as Array<{ from: string; to: string }>;
+    expect(resources(config.win)).toEqual([{ from: 'build/cli/timeline-auditor.cmd', to: 'bin/timeline-auditor.cmd' }]);
+    expect(resources(config.mac)).toEqual([{ from: 'build/cli/timeline-auditor', to: 'bin/timeline-auditor' }]);
+
+    // Windows: the app binary (productName.exe two folders up from resources\bin) with --cli and every argument, its exit code passed on.
+    const cmd = readFileSync('build/cli/timeline-auditor.cmd', 'utf8');
+    expect(cmd).toMatch(/\r\n/); // cmd.exe reads CRLF batch files reliably
+    expect(cmd).toContain(`"%~dp0..\\..\\${config.productName}.exe" --cli %*`);
+    expect(cmd).toContain('exit /b %ERRORLEVEL%');
+    expect(cmd).toContain('set ELECTRON_NO_ATTACH_CONSOLE=\r\n');
+    expect(cmd).not.toContain('ELECTRON_RUN_AS_NODE'); // the fuse stays off: the app's own main runs the CLI
+
+    // macOS: resolves its own link, runs Contents/MacOS/<productName> --cli "$@", and is executable.
+    const sh = readFileSync('build/cli/timeline-auditor', 'utf8');
+    expect(sh.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(sh).toContain(`exec "$contents/MacOS/${config.productName}" --cli "$@"`);
+    expect(statSync('build/cli/timeline-auditor').mode & 0o111).toBe(0o111);
+
+    // The installer adds resources\bin to the per-user PATH and takes it off again (not on an update).
+    expect(config.nsis?.include).toBe('build/installer.nsh');
+    const nsh = readFileSync('build/installer.nsh', 'utf8');
+    expect(nsh).toContain('!define TA_CLI_DIR "$INSTDIR\\resources\\bin"');
+    expect(nsh).toMatch(/!macro customInstall[\s\S]*WriteRegExpandStr HKCU "Environment" "Path"[\s\S]*!macroend/);
+    expect(nsh).toMatch(/!macro customUnInstall\s+\$\{IfNot\} \$\{isUpdated\}[\s\S]*WriteRegExpandStr HKCU "Environment" "Path"[\s\S]*!macroend/);
+    expect(nsh).not.toMatch(/HKLM/);
   });
 });
