@@ -61,12 +61,24 @@ const Y_LABEL_MAX = 210;
 const X_LABEL_MAX = 150;
 
 let measureContext: CanvasRenderingContext2D | null | undefined;
+/** Widths already measured, per font: labels repeat from one filter to the next (days, sources, users). */
+const measuredWidths = new Map<string, Map<string, number>>();
 /** Width of `text` in the axis font (canvas metrics; a rough estimate where there is no canvas). */
 function textWidth(text: string, fontFamily: string): number {
+  const font = `${LABEL_FONT_PX}px ${fontFamily}`;
+  let widths = measuredWidths.get(font);
+  if (widths === undefined) measuredWidths.set(font, (widths = new Map<string, number>()));
+  const known = widths.get(text);
+  if (known !== undefined) return known;
   if (measureContext === undefined) measureContext = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
-  if (measureContext === null) return text.length * LABEL_FONT_PX * 0.6;
-  measureContext.font = `${LABEL_FONT_PX}px ${fontFamily}`;
-  return measureContext.measureText(text).width;
+  let width = text.length * LABEL_FONT_PX * 0.6;
+  if (measureContext !== null) {
+    // Setting the font parses it: only when it differs.
+    if (measureContext.font !== font) measureContext.font = font;
+    width = measureContext.measureText(text).width;
+  }
+  widths.set(text, width);
+  return width;
 }
 
 /** `text` cut to `max` px with "…" (whole words kept whole where possible). */
@@ -108,24 +120,29 @@ function CellsLayer({ plotted, lookup, max, colours, cursor, onHover, onPick, ou
   const xScale = useXAxisScale();
   const yScale = useYAxisScale();
   const area = usePlotArea();
+  // Keyed on the numbers, not the scale functions: recharts hands out new scales on every store update
+  // (several per filter change), and rebuilding thousands of cell paths for the same numbers was most of a repaint.
+  const x0 = xScale?.(0) ?? 0;
+  const y0 = yScale?.(0) ?? 0;
+  const x1 = xScale?.(1) ?? x0 + 1;
+  const y1 = yScale?.(1) ?? y0 + 1;
+  const scaled = xScale !== undefined && yScale !== undefined;
   const geometry = useMemo(() => {
-    if (xScale === undefined || yScale === undefined) return null;
-    const x0 = xScale(0) ?? 0;
-    const y0 = yScale(0) ?? 0;
-    const bandX = Math.abs((xScale(1) ?? x0 + 1) - x0);
-    const bandY = Math.abs((yScale(1) ?? y0 + 1) - y0);
+    if (!scaled) return null;
+    const bandX = Math.abs(x1 - x0);
+    const bandY = Math.abs(y1 - y0);
     const width = Math.max(1.5, Math.min(72, bandX > 8 ? bandX * 0.88 : bandX - 0.5));
     const height = Math.max(4, Math.min(28, bandY - 3));
-    return { x0, y0, bandX, bandY, width, height, yStep: (yScale(1) ?? y0 + 1) - y0 };
-  }, [xScale, yScale]);
+    return { x0, y0, bandX, bandY, width, height, yStep: y1 - y0 };
+  }, [scaled, x0, y0, x1, y1]);
   const paths = useMemo(() => {
     if (geometry === null) return [];
     const parts: string[][] = Array.from({ length: LEVELS }, () => []);
-    for (const cell of plotted) {
-      const x = geometry.x0 + cell.xIndex * geometry.bandX - geometry.width / 2;
-      const y = geometry.y0 + cell.yIndex * geometry.yStep - geometry.height / 2;
-      parts[levelOf(cell.count, max)]!.push(`M${x.toFixed(1)} ${y.toFixed(1)}h${geometry.width.toFixed(1)}v${geometry.height.toFixed(1)}h${(-geometry.width).toFixed(1)}z`);
-    }
+    const tenth = (value: number): number => Math.round(value * 10) / 10;
+    const size = `h${tenth(geometry.width)}v${tenth(geometry.height)}h${tenth(-geometry.width)}z`;
+    const left = geometry.x0 - geometry.width / 2;
+    const top = geometry.y0 - geometry.height / 2;
+    for (const cell of plotted) parts[levelOf(cell.count, max)]!.push(`M${tenth(left + cell.xIndex * geometry.bandX)} ${tenth(top + cell.yIndex * geometry.yStep)}${size}`);
     return parts.map((list) => list.join(''));
   }, [plotted, geometry, max]);
   if (geometry === null || area === undefined) return null;
@@ -179,16 +196,21 @@ function CellsLayer({ plotted, lookup, max, colours, cursor, onHover, onPick, ou
  */
 export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLabels, yLabels, xTitle, yTitle, onCellClick, xTickEvery = 1, height }: Props) {
   const theme = useTheme();
-  const plotted = useMemo(() => {
+  const { plotted, max, total } = useMemo(() => {
     const xIndex = new Map(xLabels.map((label, index) => [label, index]));
     const yIndex = new Map(yLabels.map((label, index) => [label, index]));
     const list: PlottedCell[] = [];
+    let highest = 0;
+    let sum = 0;
     for (const cell of cells) {
       const x = xIndex.get(cell.x);
       const y = yIndex.get(cell.y);
-      if (x !== undefined && y !== undefined && cell.count > 0) list.push({ ...cell, xIndex: x, yIndex: y });
+      if (x === undefined || y === undefined || cell.count <= 0) continue;
+      list.push(cell.code === undefined ? { x: cell.x, y: cell.y, count: cell.count, xIndex: x, yIndex: y } : { x: cell.x, y: cell.y, count: cell.count, code: cell.code, xIndex: x, yIndex: y });
+      if (cell.count > highest) highest = cell.count;
+      sum += cell.count;
     }
-    return list;
+    return { plotted: list, max: highest, total: sum };
   }, [cells, xLabels, yLabels]);
   // Look-ups for pointer and keys, built on first use (thousands of cells; most filter changes need neither).
   const lookups = useRef<{ for: readonly PlottedCell[]; byPosition: Map<string, PlottedCell>; ordered: PlottedCell[] } | null>(null);
@@ -199,7 +221,6 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
     }
     return lookups.current;
   }, [plotted]);
-  const max = plotted.reduce((highest, cell) => Math.max(highest, cell.count), 0);
   const low = theme.palette.mode === 'dark' ? '#1e2a36' : '#e3ecf7';
   const high = theme.palette.primary.main.startsWith('#') ? theme.palette.primary.main : '#1f5fa8';
   const colours = useMemo(() => Array.from({ length: LEVELS }, (_unused, level) => intensityColour(low, high, 0.18 + (0.82 * (level + 1)) / LEVELS)), [low, high]);
@@ -258,6 +279,9 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
     const every = xLayout.kind === 'level' ? xLayout.every : 1;
     return xLabels.map((_label, index) => index).filter((index) => index % every === 0);
   }, [xLabels, xLayout]);
+  // Labels fitted once per label list, not on every tick render (recharts renders the ticks several times per change).
+  const xShown = useMemo(() => (xLayout.kind === 'turned' ? xLabels.map((label) => fitText(label, X_LABEL_MAX, fontFamily)) : xLabels), [xLabels, xLayout.kind, fontFamily]);
+  const yShown = useMemo(() => yLabels.map((label) => fitText(label, Y_LABEL_MAX, fontFamily)), [yLabels, fontFamily]);
   const labelColour = theme.palette.text.secondary;
   const renderXTick = useCallback(
     ({ x: xAt = 0, y: yAt = 0, payload }: TickProps) => {
@@ -269,7 +293,7 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
             {full}
           </text>
         );
-      const text = fitText(full, X_LABEL_MAX, fontFamily);
+      const text = xShown[tickIndex(payload)] ?? full;
       return (
         <text
           className="heatmap-axis-label"
@@ -289,13 +313,13 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
         </text>
       );
     },
-    [xLabels, xLayout, fontFamily, labelColour],
+    [xLabels, xShown, xLayout, labelColour],
   );
   const renderYTick = useCallback(
     ({ x: xAt = 0, y: yAt = 0, payload }: TickProps) => {
       const [x, y] = [Number(xAt), Number(yAt)];
       const full = yLabels[tickIndex(payload)] ?? '';
-      const text = fitText(full, Y_LABEL_MAX, fontFamily);
+      const text = yShown[tickIndex(payload)] ?? full;
       return (
         <text className="heatmap-axis-label" data-axis="y" data-angle={0} x={x - 4} y={y} textAnchor="end" dominantBaseline="central" fontSize={LABEL_FONT_PX} fill={labelColour}>
           {text !== full && <title>{full}</title>}
@@ -303,7 +327,7 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
         </text>
       );
     },
-    [yLabels, fontFamily, labelColour],
+    [yLabels, yShown, labelColour],
   );
   const yTicks = useMemo(() => yLabels.map((_label, index) => index), [yLabels]);
   const corners = useMemo(
@@ -334,7 +358,7 @@ export const ActivityHeatmap = memo(function ActivityHeatmap({ title, cells, xLa
       <Stack direction="row" sx={{ alignItems: 'baseline', mb: 0.5 }} spacing={2}>
         <Typography variant="subtitle2">{title}</Typography>
         <Typography variant="caption" color="text.secondary">
-          {plotted.reduce((sum, cell) => sum + cell.count, 0).toLocaleString()} events
+          {total.toLocaleString()} events
         </Typography>
         <Box sx={{ flexGrow: 1 }} />
         <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center' }} aria-label="Intensity legend">

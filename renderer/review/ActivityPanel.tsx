@@ -14,19 +14,23 @@ const HOUR_LABELS = Array.from({ length: 168 }, (_unused, hour) => hourOfWeekLab
 const TOP_USERS = 15;
 const TOP_SOURCES = 12;
 
+let lastDays: { first: string; last: string; days: string[] } | null = null;
 /** Every day from the first to the last cell, so gaps show as empty columns. */
-function dayRange(days: readonly string[]): string[] {
-  if (days.length === 0) return [];
-  let firstDay = days[0]!;
-  let lastDay = days[0]!;
-  for (const day of days) {
+function dayRange(cells: ReadonlyArray<{ x: string }>): string[] {
+  if (cells.length === 0) return [];
+  let firstDay = cells[0]!.x;
+  let lastDay = firstDay;
+  for (const { x: day } of cells) {
     if (day < firstDay) firstDay = day;
     if (day > lastDay) lastDay = day;
   }
+  // Filter changes mostly keep the span: the same list again (no date formatting, and the axes see an unchanged list).
+  if (lastDays !== null && lastDays.first === firstDay && lastDays.last === lastDay) return lastDays.days;
   const first = Date.parse(`${firstDay}T00:00:00Z`);
   const last = Date.parse(`${lastDay}T00:00:00Z`);
   const result: string[] = [];
   for (let ms = first; ms <= last && result.length < 4000; ms += DAY_MS) result.push(new Date(ms).toISOString().slice(0, 10));
+  lastDays = { first: firstDay, last: lastDay, days: result };
   return result;
 }
 
@@ -61,14 +65,19 @@ export function ActivityPanel({ heatmaps, stale, facets, onCellClick }: { heatma
     );
     const sources = topKeys(
       totalsBy(
-        [...heatmaps.userSource.map((cell) => ({ key: cell.x, count: cell.count }))],
-        (cell) => cell.key,
+        heatmaps.userSource,
+        (cell) => cell.x,
         (cell) => cell.count,
       ),
       TOP_SOURCES,
     );
     // Sources seen only on the day map (none, when both maps come from one filter) still get a row.
-    for (const cell of heatmaps.sourceDay) if (!sources.top.includes(cell.y) && !sources.others.includes(cell.y)) sources.others.push(cell.y);
+    const knownSources = new Set([...sources.top, ...sources.others]);
+    for (const cell of heatmaps.sourceDay)
+      if (!knownSources.has(cell.y)) {
+        knownSources.add(cell.y);
+        sources.others.push(cell.y);
+      }
     const userNames = distinctLabels(
       users.top,
       (id) => userLabel(facets, id),
@@ -86,7 +95,14 @@ export function ActivityPanel({ heatmaps, stale, facets, onCellClick }: { heatma
     const userKey = new Map([...users.top.map((id) => [userName(id), id] as const), [othersUsers, OTHERS_KEY] as const]);
     const sourceKey = new Map([...sources.top.map((code) => [sourceName(code), code] as const), [othersSources, OTHERS_KEY] as const]);
     // The source's code rides along for the tooltip (plain words on the axis, Zoho's code on hover).
-    const cell = (x: string, y: string, count: number, source?: string): HeatmapCell => ({ x, y, count, ...(source === undefined || source === OTHERS_KEY ? {} : { code: source === '' ? '(no source)' : source }) });
+    const cell = (x: string, y: string, count: number, source?: string): HeatmapCell => (source === undefined || source === OTHERS_KEY ? { x, y, count } : { x, y, count, code: source === '' ? '(no source)' : source });
+    // Thousands of source × day cells (a source per day of a year and more): names looked up once per source, not per cell.
+    const sourceNameOf = new Map<string, string>();
+    const sourceNameCached = (key: string): string => {
+      let name = sourceNameOf.get(key);
+      if (name === undefined) sourceNameOf.set(key, (name = sourceName(key)));
+      return name;
+    };
     return {
       users,
       sources,
@@ -95,12 +111,8 @@ export function ActivityPanel({ heatmaps, stale, facets, onCellClick }: { heatma
       userRows,
       sourceRows,
       hourCells: bucketCells(heatmaps.userHourOfWeek, null, keepUsers).map((entry) => cell(hourOfWeekLabel(entry.x as number), userName(entry.y), entry.count)),
-      dayCells: bucketCells(
-        heatmaps.sourceDay.map((entry) => ({ x: entry.x, y: entry.y, count: entry.count })),
-        null,
-        keepSources,
-      ).map((entry) => cell(entry.x, sourceName(entry.y), entry.count, entry.y)),
-      days: dayRange(heatmaps.sourceDay.map((entry) => entry.x)),
+      dayCells: bucketCells(heatmaps.sourceDay, null, keepSources).map((entry) => cell(entry.x, sourceNameCached(entry.y), entry.count, entry.y)),
+      days: dayRange(heatmaps.sourceDay),
       userSourceCells: bucketCells(heatmaps.userSource, keepSources, keepUsers).map((entry) => cell(sourceName(entry.x), userName(entry.y), entry.count, entry.x)),
     };
   }, [heatmaps, facets]);

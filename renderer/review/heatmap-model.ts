@@ -37,16 +37,23 @@ export function totalsBy<C>(cells: readonly C[], key: (cell: C) => string, count
 
 /** The cells with keys outside `keepX`/`keepY` moved into the others bucket, counts summed. */
 export function bucketCells<X extends string | number>(cells: readonly KeyedCell<X>[], keepX: ReadonlySet<X> | null, keepY: ReadonlySet<string> | null): KeyedCell<X | typeof OTHERS_KEY>[] {
-  const merged = new Map<string, KeyedCell<X | typeof OTHERS_KEY>>();
+  // Looked up by column, then row (no joined string key per cell: the source × day map has thousands); first-seen order kept.
+  const byColumn = new Map<X | typeof OTHERS_KEY, Map<string, KeyedCell<X | typeof OTHERS_KEY>>>();
+  const result: KeyedCell<X | typeof OTHERS_KEY>[] = [];
   for (const cell of cells) {
-    const x = keepX === null || keepX.has(cell.x) ? cell.x : OTHERS_KEY;
+    const x: X | typeof OTHERS_KEY = keepX === null || keepX.has(cell.x) ? cell.x : OTHERS_KEY;
     const y = keepY === null || keepY.has(cell.y) ? cell.y : OTHERS_KEY;
-    const id = `${String(x)}\u0001${y}`;
-    const known = merged.get(id);
-    if (known === undefined) merged.set(id, { x, y, count: cell.count });
-    else known.count += cell.count;
+    let column = byColumn.get(x);
+    if (column === undefined) byColumn.set(x, (column = new Map<string, KeyedCell<X | typeof OTHERS_KEY>>()));
+    const known = column.get(y);
+    if (known !== undefined) known.count += cell.count;
+    else {
+      const fresh: KeyedCell<X | typeof OTHERS_KEY> = { x, y, count: cell.count };
+      column.set(y, fresh);
+      result.push(fresh);
+    }
   }
-  return [...merged.values()];
+  return result;
 }
 
 /**

@@ -22,6 +22,23 @@ describe('heatmap top-N with an others bucket', () => {
     expect(sum(bucketed.filter((cell) => cell.x === OTHERS_KEY))).toBe(sum(cells.slice(12)));
   });
 
+  it('merges cells that land on the same row and column (the bucket, or a repeated pair), in first-seen order, and does not change its input', () => {
+    const input = [
+      { x: 'a', y: 'u1', count: 1 },
+      { x: 'b', y: 'u2', count: 2 },
+      { x: 'c', y: 'u1', count: 4 },
+      { x: 'a', y: 'u1', count: 8 },
+      { x: 'd', y: 'u1', count: 16 },
+    ];
+    expect(bucketCells(input, new Set(['a', 'b']), new Set(['u1']))).toEqual([
+      { x: 'a', y: 'u1', count: 9 },
+      { x: 'b', y: OTHERS_KEY, count: 2 },
+      { x: OTHERS_KEY, y: 'u1', count: 20 },
+    ]);
+    expect(input[0]).toEqual({ x: 'a', y: 'u1', count: 1 });
+    expect(bucketCells(input, null, null)).toHaveLength(4);
+  });
+
   it('shows everything when all fit, or when only one would be left over', () => {
     expect(
       topKeys(
