@@ -3,13 +3,17 @@ import { appVersions } from '../core/app-info.js';
 import { AuditorError } from '../core/errors.js';
 import { machineTimeZone, resolveZoneSetting } from '../core/zoned-time.js';
 import type { IpcHandlers } from '../core/ipc-dispatch.js';
+import { adminPolicyView } from '../policy/admin-policy.js';
 import type { Core } from './core.js';
+import { gatherDiagnostics } from './diagnostics.js';
 
 /** Maps every request channel of the contract to a service call. */
 export function createIpcHandlers(services: Core): IpcHandlers {
   const { connection } = services;
   return {
     'app:versions': async () => appVersions(services.ports.shell),
+    'app:diagnostics': () => gatherDiagnostics(services),
+    'policy:view': async () => adminPolicyView(services.policy),
     'settings:get': async () => services.settings.get(),
     'settings:update': async (patch) => services.settings.update(patch),
     'settings:time-zone': async () => resolveZoneSetting(services.settings.get().timeZone, { org: orgTimeZoneOf(services.auth.status()), localZone: machineTimeZone() }),

@@ -49,7 +49,10 @@ export function createCliContext(base: CliProcess, home: string): CliContext & {
     core: (options?: CoreOptions) => {
       built ??= (async () => {
         const [{ createCore }, { nodePlatformPorts }] = await Promise.all([import('../app/core.js'), import('../app/node-platform.js')]);
-        return createCore(nodePlatformPorts({ shell: 'cli', home, env: base.env, ...(base.dataWorkerEntry === undefined ? {} : { dataWorkerEntry: base.dataWorkerEntry }) }), options);
+        return createCore(
+          nodePlatformPorts({ shell: 'cli', home, env: base.env, ...(base.policyFile === undefined ? {} : { policyFile: base.policyFile }), ...(base.dataWorkerEntry === undefined ? {} : { dataWorkerEntry: base.dataWorkerEntry }) }),
+          options,
+        );
       })();
       return built;
     },

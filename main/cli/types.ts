@@ -12,6 +12,8 @@ export interface CliContext {
   signal: AbortSignal;
   /** The data worker's entry (out/main/data-worker.js beside the built CLI); default: the TypeScript source. */
   dataWorkerEntry?: URL;
+  /** The admin policy file (tests); default the machine-wide location (docs/admin.md), null: none. */
+  policyFile?: string | null;
   /**
    * The app's services for this home folder, from the one composition root (main/app). Built on the
    * first call (so `--help` and `verify` never load them) and closed when the command ends.
