@@ -111,6 +111,7 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
   const auth = once(() => {
     const service = new ZohoAuthService({
       vault: new TokenVault(ports.openStore(VAULT_STORE), ports.cipher),
+      ...(ports.http === undefined ? {} : { fetch: ports.http }),
       onStatusChange: (status) => {
         log.info(`Zoho connection: ${status.state}${status.brokenReason === undefined ? '' : ` (${status.brokenReason})`}`);
         events.emit('auth:status-changed', toView(status));
