@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import { createCore, type Core } from '../../../main/app/core.js';
+import { runCli } from '../../../main/cli/index.js';
 import { createIpcHandlers } from '../../../main/app/ipc-handlers.js';
 import { nodePlatformPorts } from '../../../main/app/node-platform.js';
 import { dispatchRequest } from '../../../main/core/ipc-dispatch.js';
@@ -173,5 +175,19 @@ describe('admin policy in the composition root', () => {
     const core = coreWith(null, home.dir);
     expect(core.connection.defaults()).toMatchObject({ locked: { dataCentre: false, clientId: false, port: false, scopes: false }, demoDisabledReason: null });
     expect(core.updatesDisabledByPolicy()).toBe(false);
+  });
+
+  it('the CLI demo refuses when the policy turns the demo off, before starting anything', async () => {
+    const { file, home } = policyFile(JSON.stringify({ disableDemoWorkspace: true }));
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await runCli(['--home', home, 'demo', '--out', join(home, 'demo')], { stdout, stderr, env: {}, signal: new AbortController().signal, policyFile: file });
+    expect(code).toBe(1);
+    expect(err).toContain('Error: The demo workspace is turned off by your administrator.');
+    expect(out).not.toContain('Demo workspace running');
   });
 });
