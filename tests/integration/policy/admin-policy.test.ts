@@ -147,6 +147,11 @@ describe('admin policy in the composition root', () => {
       expect(!refused.ok && refused.error.message).toMatch(words);
     }
 
+    // Each refusal is in the log with its channel and code, never with the request's secret.
+    const logged = core.log.tail(50).join('\n');
+    expect(logged).toMatch(/Request auth:connect failed.*POLICY_LOCKED/s);
+    expect(logged).not.toContain('secret-of-the-client');
+
     const demo = await dispatchRequest(handlers, 'auth:connect-demo', {});
     expect(demo).toMatchObject({ ok: false, error: { code: 'DEMO_DISABLED_BY_POLICY' } });
     const online = await dispatchRequest(handlers, 'demo:set-online', { online: true });
