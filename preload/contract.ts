@@ -125,6 +125,36 @@ export interface ConnectDefaults {
   /** The last client id used (never the secret), to prefill the form. */
   lastClientId: string | null;
   lastDataCentre: DataCentreId | null;
+  /** Fields the admin policy sets: the form shows them locked ("Set by your administrator"); connect refuses other values. */
+  locked: { dataCentre: boolean; clientId: boolean; port: boolean; scopes: boolean };
+  /** Why the demo workspace is not offered (admin policy), or null when it is. */
+  demoDisabledReason: string | null;
+}
+
+/** One thing wrong in the admin policy file: the field (null: the whole file) and what is wrong. */
+export interface PolicyProblemView {
+  field: string | null;
+  problem: string;
+}
+
+/** The machine-wide admin policy as the app applies it (docs/admin.md). */
+export interface AdminPolicyView {
+  /** absent: no policy file; applied: read (fields with problems ignored); unreadable: ignored entirely. */
+  state: 'absent' | 'applied' | 'unreadable';
+  /** Where the policy is looked for (null: this shell reads none). */
+  file: string | null;
+  locked: { dataCentre: DataCentreId | null; clientId: string | null; redirectPort: number | null; scopes: string[] | null };
+  demoDisabled: boolean;
+  updatesDisabled: boolean;
+  trustedSigners: Array<{ fingerprint: string; name: string }>;
+  problems: PolicyProblemView[];
+}
+
+/** "Copy diagnostics" in About: a support ticket's text (versions, OS, settings, policy, cache, last log lines — secrets scrubbed). */
+export interface DiagnosticsView {
+  text: string;
+  /** The log file the lines came from (null: this process keeps no log). */
+  logFile: string | null;
 }
 
 const scopeSchema = z
@@ -891,7 +921,11 @@ export const packetSignerSchema = z
 export type PacketSignerView = z.infer<typeof packetSignerSchema>;
 
 /** A signer this home folder trusts: its own key (always) or one added by fingerprint with a name. */
-export type TrustedSignerView = { kind: 'own'; fingerprint: string; name: string; addedAt: null } | { kind: 'added'; fingerprint: string; name: string; addedAt: string };
+export type TrustedSignerView =
+  | { kind: 'own'; fingerprint: string; name: string; addedAt: null }
+  /** Pre-trusted by the admin policy: cannot be removed here. */
+  | { kind: 'policy'; fingerprint: string; name: string; addedAt: null }
+  | { kind: 'added'; fingerprint: string; name: string; addedAt: string };
 
 /**
  * What verify concluded. Only `trusted` means "rely on it": `signer-unknown` is intact as signed, but
@@ -970,6 +1004,10 @@ function event<Payload>() {
 
 export const requestChannels = {
   'app:versions': request<AppVersions>()(noInput),
+  /** Versions, OS, settings, policy summary, cache stats and the last log lines, for a support ticket. */
+  'app:diagnostics': request<DiagnosticsView>()(noInput),
+  /** The admin policy: locked fields, switches, pre-trusted signers, problems, file. */
+  'policy:view': request<AdminPolicyView>()(noInput),
   'settings:get': request<Settings>()(noInput),
   'settings:update': request<Settings>()(settingsPatchSchema),
   /** The zone every view uses now (the setting resolved; `org` = the zone read from Zoho at sign-in). */

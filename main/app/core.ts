@@ -8,11 +8,15 @@ import { TokenVault } from '../auth/token-vault.js';
 import { ZohoAuthService } from '../auth/zoho-auth-service.js';
 import { cacheFilePath } from '../cache/location.js';
 import { EventHub } from '../core/event-hub.js';
+import type { EventPayload } from '../../preload/contract.js';
 import { DemoWorkspace } from '../demo/demo-workspace.js';
 import type { ExportService } from '../export/export-service.js';
 import type { RecordsService } from '../records/records-service.js';
 import type { ReviewService } from '../review/review-service.js';
+import { createAppLog, type AppLog } from '../logging/app-log.js';
+import { DEMO_DISABLED_MESSAGE, loadAdminPolicy, type AdminPolicy } from '../policy/admin-policy.js';
 import { SettingsService } from '../settings/settings-service.js';
+import { join } from 'node:path';
 import { ZohoClient } from '../zoho/client.js';
 import type { TokenProvider } from '../zoho/token-provider.js';
 import type { DataClient } from '../data/data-client.js';
@@ -45,11 +49,19 @@ export interface Core {
   readonly auth: ZohoAuthService;
   readonly connection: ConnectionController;
   readonly demo: DemoWorkspace;
+  /** The machine-wide admin policy, read once at start (a bad file is reported in it, never thrown). */
+  readonly policy: AdminPolicy;
+  /** True when the admin policy turns updates off (the updater asks before every check). */
+  updatesDisabledByPolicy(): boolean;
+  /** The log (scrubbed, 0600) in the shell's log folder. */
+  readonly log: AppLog;
   records(): Promise<RecordsService>;
   review(): Promise<ReviewService>;
   exports(): Promise<ExportService>;
   /** The data worker's client: the cache's reads (tests and tools; the services are the way in). */
   data(): Promise<DataClient>;
+  /** Whether the cache's services were started in this process (diagnostics read them only then). */
+  dataStarted(): boolean;
   /** A Zoho client on the stored connection (or CoreOptions.tokenProvider). */
   zoho(): ZohoClient;
   /** Stops what the services started (sync, export, demo workspace) and closes the cache. */
@@ -66,17 +78,49 @@ function once<T>(make: () => T): Lazy<T> {
 
 export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Core {
   const events = new EventHub();
+  const log = createAppLog({ folder: ports.paths.logs ?? join(ports.paths.home, 'logs') });
+  for (const secret of ports.knownSecrets ?? []) log.registerSecret(secret);
+  const policy = loadAdminPolicy(ports.policyFile ?? null);
+  log.info(`Timeline Auditor starting (${ports.shell}); admin policy: ${policy.state}${policy.file === null ? '' : ` (${policy.file})`}`);
+  for (const problem of policy.problems) log.warn(`Admin policy: ${problem.field ?? 'file'}: ${problem.problem}`);
+  // The diagnostics worth keeping: how sign-ins, syncs and exports ended (never their secrets: the log scrubs).
+  events.subscribe(({ channel, payload }) => {
+    // The envelope's payload is typed per channel only through its channel name.
+    switch (channel) {
+      case 'auth:authorization-url':
+        log.info('Sign-in: waiting for the browser', { url: (payload as EventPayload<'auth:authorization-url'>).url });
+        break;
+      case 'sync:progress': {
+        const sync = payload as EventPayload<'sync:progress'>;
+        if (sync.state !== 'running') log.info(`Sync ${sync.runId} ${sync.state}: ${sync.recordsDone}/${sync.recordsTotal} records, ${sync.recordsFailed} failed, ${sync.eventsWritten} events`);
+        break;
+      }
+      case 'export:progress': {
+        const job = payload as EventPayload<'export:progress'>;
+        if (job.state === 'failed') log.error(`Export ${job.exportId} failed`, job.error);
+        else if (job.state !== 'running') log.info(`Export ${job.exportId} ${job.state}`);
+        break;
+      }
+      default:
+        break;
+    }
+  });
   const settingsStore = once(() => ports.openStore(SETTINGS_STORE));
   const settings = once(() => new SettingsService(settingsStore(), events));
-  const demo = once(() => new DemoWorkspace(ports.paths.home, ports.demoLatencyMs ?? 0));
+  const demo = once(() => new DemoWorkspace(ports.paths.home, ports.demoLatencyMs ?? 0, policy.disableDemoWorkspace ? DEMO_DISABLED_MESSAGE : null));
   const auth = once(() => {
     const service = new ZohoAuthService({
       vault: new TokenVault(ports.openStore(VAULT_STORE), ports.cipher),
-      onStatusChange: (status) => events.emit('auth:status-changed', toView(status)),
+      ...(ports.http === undefined ? {} : { fetch: ports.http }),
+      onStatusChange: (status) => {
+        log.info(`Zoho connection: ${status.state}${status.brokenReason === undefined ? '' : ` (${status.brokenReason})`}`);
+        events.emit('auth:status-changed', toView(status));
+      },
+      onSecret: (secret) => log.registerSecret(secret),
     });
     // A demo connection from an earlier run needs its workspace back before the first call.
     const status = service.status();
-    if (status.state !== 'disconnected' && DemoWorkspace.isDemoServer(status.accountsServer)) {
+    if (status.state !== 'disconnected' && DemoWorkspace.isDemoServer(status.accountsServer) && !policy.disableDemoWorkspace) {
       void demo()
         .start()
         .then(
@@ -86,7 +130,7 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     }
     return service;
   });
-  const connection = once(() => new ConnectionController(auth(), demo(), events, ports.browser, settingsStore(), ports.passphraseChoice));
+  const connection = once(() => new ConnectionController(auth(), demo(), events, ports.browser, settingsStore(), ports.passphraseChoice, policy, (secret) => log.registerSecret(secret)));
   const zohoClient = (): ZohoClient =>
     new ZohoClient({
       tokenProvider: options.tokenProvider ?? auth(),
@@ -105,6 +149,7 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
       settings: settings(),
       auth: auth(),
       syncClient: zohoClient,
+      policy,
     });
   });
 
@@ -124,10 +169,14 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     get demo() {
       return demo();
     },
+    policy,
+    updatesDisabledByPolicy: () => policy.disableUpdates,
+    log,
     records: async () => (await data()).records,
     review: async () => (await data()).review,
     exports: async () => (await data()).exports,
     data: async () => (await data()).data,
+    dataStarted: () => data.made() !== undefined,
     zoho: zohoClient,
     close: async () => {
       // Only what was made is stopped: closing must not build services just to close them.

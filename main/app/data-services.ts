@@ -19,6 +19,7 @@ import { ReviewService } from '../review/review-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { ZohoClient } from '../zoho/client.js';
 import { editionConcurrency } from '../zoho/organization.js';
+import type { AdminPolicy } from '../policy/admin-policy.js';
 import type { PlatformPorts } from './platform-ports.js';
 
 export interface DataServices {
@@ -38,11 +39,12 @@ export interface DataServiceDependencies {
   auth: ZohoAuthService;
   /** A Zoho client for syncs and module listings. */
   syncClient: () => ZohoClient;
+  policy?: AdminPolicy;
   /** The data worker's client, when the root started it already (so the thread starts while these modules load). */
   data?: DataClient;
 }
 
-export function createDataServices({ ports, events, settingsStore, settings, auth, syncClient, data: started }: DataServiceDependencies): DataServices {
+export function createDataServices({ ports, events, settingsStore, settings, auth, syncClient, data: started, policy }: DataServiceDependencies): DataServices {
   const { home } = ports.paths;
   const cacheFile = cacheFilePath(home);
   const data = started ?? createDataClient(ports.workers, { cacheFile });
@@ -85,7 +87,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
     events,
     clock: ports.clock,
     keyStore: new FileSigningKeyStore(home, ports.cipher),
-    trustList: new TrustList({ directory: home, now: () => ports.clock.now() }),
+    trustList: new TrustList({ directory: home, now: () => ports.clock.now(), policySigners: () => policy?.trustedSigners ?? [] }),
     exportsFolder: ports.paths.exportsFolder,
     store: settingsStore,
     settings: () => settings.get(),

@@ -3,13 +3,39 @@ import { appVersions } from '../core/app-info.js';
 import { AuditorError } from '../core/errors.js';
 import { machineTimeZone, resolveZoneSetting } from '../core/zoned-time.js';
 import type { IpcHandlers } from '../core/ipc-dispatch.js';
+import type { AppLog } from '../logging/app-log.js';
+import { adminPolicyView } from '../policy/admin-policy.js';
 import type { Core } from './core.js';
+import { gatherDiagnostics } from './diagnostics.js';
 
-/** Maps every request channel of the contract to a service call. */
+/** Maps every request channel of the contract to a service call; a call that fails is logged (scrubbed) with its channel. */
 export function createIpcHandlers(services: Core): IpcHandlers {
+  return withFailuresLogged(serviceCalls(services), services.log);
+}
+
+function withFailuresLogged(handlers: IpcHandlers, log: AppLog): IpcHandlers {
+  // The generic map cannot be narrowed per key; each handler is called with the input it was given.
+  const wrapped = Object.entries(handlers as Record<string, (input: unknown) => Promise<unknown>>).map(([channel, handler]) => [
+    channel,
+    async (input: unknown) => {
+      try {
+        return await handler(input);
+      } catch (error) {
+        log.warn(`Request ${channel} failed`, error instanceof AuditorError ? { errorCode: error.code, message: error.message, hint: error.hint } : error);
+        throw error;
+      }
+    },
+  ]);
+  // Same keys, same signatures: only the failure path gained a log line.
+  return Object.fromEntries(wrapped) as IpcHandlers;
+}
+
+function serviceCalls(services: Core): IpcHandlers {
   const { connection } = services;
   return {
     'app:versions': async () => appVersions(services.ports.shell),
+    'app:diagnostics': () => gatherDiagnostics(services),
+    'policy:view': async () => adminPolicyView(services.policy),
     'settings:get': async () => services.settings.get(),
     'settings:update': async (patch) => services.settings.update(patch),
     'settings:time-zone': async () => resolveZoneSetting(services.settings.get().timeZone, { org: orgTimeZoneOf(services.auth.status()), localZone: machineTimeZone() }),

@@ -9,6 +9,7 @@ import { createNodeCipher } from '../auth/node-vault.js';
 import { systemClock } from '../core/clock.js';
 import { createJsonFileStore } from '../core/json-file-store.js';
 import { makeHomeFolderPrivate } from '../core/private-files.js';
+import { machinePolicyPath } from '../policy/admin-policy.js';
 import { sourceDataWorkerEntry, workerThreadSpawner } from '../data/spawners.js';
 import { headlessBrowserPort, type BrowserPort, type PlatformPorts } from './platform-ports.js';
 
@@ -22,6 +23,8 @@ export interface NodePlatformOptions {
   demoLatencyMs?: number;
   /** The data worker's entry: out/main/data-worker.js beside the built shell; default the TypeScript source (tests, tsx). */
   dataWorkerEntry?: URL;
+  /** The admin policy file; default the machine-wide location (docs/admin.md), null: none. */
+  policyFile?: string | null;
 }
 
 export function nodePlatformPorts(options: NodePlatformOptions): PlatformPorts {
@@ -29,7 +32,9 @@ export function nodePlatformPorts(options: NodePlatformOptions): PlatformPorts {
   makeHomeFolderPrivate(options.home);
   return {
     shell: options.shell,
-    paths: { home: options.home, exportsFolder: options.exportsFolder ?? join(options.home, 'exports') },
+    paths: { home: options.home, exportsFolder: options.exportsFolder ?? join(options.home, 'exports'), logs: join(options.home, 'logs') },
+    policyFile: options.policyFile === undefined ? machinePolicyPath(process.platform, options.env) : options.policyFile,
+    knownSecrets: [options.env['TIMELINE_AUDITOR_PASSPHRASE'] ?? ''].filter((secret) => secret !== ''),
     openStore: (name) => createJsonFileStore(options.home, name),
     cipher: createNodeCipher(options.home, options.env, { requirePassphrase: false }),
     clock: systemClock,

@@ -17,7 +17,13 @@ export interface PlatformPorts {
     home: string;
     /** Where the app writes exports (the CLI names its own files). */
     exportsFolder: string;
+    /** The user's log folder (Electron: app.getPath('logs')); default <home>/logs. */
+    logs?: string;
   };
+  /** The machine-wide admin policy file (docs/admin.md); null: none is read. Default: no policy (shells pass the OS location). */
+  policyFile?: string | null;
+  /** Secrets the shell already holds (the passphrase from the environment): never written to the log. */
+  knownSecrets?: readonly string[];
   /** Opens a named key-value store in the home folder (electron-store in Electron, JSON files under Node). */
   openStore(name: string): KeyValueStore;
   /** Encrypts secrets at rest: safeStorage in Electron, AES-256-GCM/scrypt from a passphrase under Node. */

@@ -4,6 +4,7 @@ import type { EventHub } from '../core/event-hub.js';
 import { AuditorError } from '../core/errors.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import { DemoWorkspace } from '../demo/demo-workspace.js';
+import { DEMO_DISABLED_MESSAGE, NO_POLICY, type AdminPolicy } from '../policy/admin-policy.js';
 import { ACCOUNTS_URL_BY_DATA_CENTRE, DATA_CENTRE_TABLE, DATA_CENTRES, type DataCentre } from './data-centres.js';
 import { DEFAULT_CALLBACK_PORT, DEFAULT_SCOPES, orgTimeZoneOf, type ConnectionStatus, type ZohoAuthService } from './zoho-auth-service.js';
 
@@ -30,6 +31,10 @@ export class ConnectionController {
     private readonly shell: ConnectionShell,
     private readonly preferences: KeyValueStore,
     private readonly passphraseChoice?: PassphraseChoice,
+    /** The admin policy: its locked fields are the form's values, and connect refuses others. */
+    private readonly policy: AdminPolicy = NO_POLICY,
+    /** Told secrets typed here (the passphrase), so the log can scrub them. */
+    private readonly onSecret: (value: string) => void = () => undefined,
   ) {}
 
   /** Linux without a keyring: secrets are protected with this passphrase; a stored connection must decrypt with it. */
@@ -39,6 +44,7 @@ export class ConnectionController {
         hint: 'Under the CLI or the browser host the passphrase comes from TIMELINE_AUDITOR_PASSPHRASE.',
       });
     }
+    this.onSecret(input.passphrase);
     await this.passphraseChoice.usePassphrase(input.passphrase, () => this.auth.checkSecretsReadable());
     const status = await this.status();
     this.events.emit('auth:status-changed', status);
@@ -53,16 +59,20 @@ export class ConnectionController {
   defaults(): ConnectDefaults {
     const last = this.preferences.get(LAST_FORM_KEY) as { clientId?: unknown; dataCentre?: unknown } | undefined;
     const lastDataCentre = typeof last?.dataCentre === 'string' && (DATA_CENTRES as readonly string[]).includes(last.dataCentre) ? (last.dataCentre as DataCentre) : null;
+    const { policy } = this;
     return {
-      port: DEFAULT_CALLBACK_PORT,
-      scopes: [...DEFAULT_SCOPES],
+      port: policy.redirectPort ?? DEFAULT_CALLBACK_PORT,
+      scopes: [...(policy.scopes ?? DEFAULT_SCOPES)],
       dataCentres: DATA_CENTRES.map((id) => ({ id, label: DATA_CENTRE_TABLE[id].label, accountsUrl: ACCOUNTS_URL_BY_DATA_CENTRE[id] })),
-      lastClientId: typeof last?.clientId === 'string' ? last.clientId : null,
-      lastDataCentre,
+      lastClientId: policy.clientId ?? (typeof last?.clientId === 'string' ? last.clientId : null),
+      lastDataCentre: policy.dataCentre ?? lastDataCentre,
+      locked: { dataCentre: policy.dataCentre !== null, clientId: policy.clientId !== null, port: policy.redirectPort !== null, scopes: policy.scopes !== null },
+      demoDisabledReason: policy.disableDemoWorkspace ? DEMO_DISABLED_MESSAGE : null,
     };
   }
 
-  async connect(input: ConnectInput): Promise<ConnectionStatusView> {
+  async connect(request: ConnectInput): Promise<ConnectionStatusView> {
+    const input = this.#withPolicy(request);
     this.preferences.set(LAST_FORM_KEY, { clientId: input.clientId, dataCentre: input.dataCentre });
     return this.#run((signal) =>
       this.auth.connect({
@@ -78,7 +88,21 @@ export class ConnectionController {
     );
   }
 
+  /** The request with the policy's locked values; a request that asks for another value of a locked field is refused. */
+  #withPolicy(input: ConnectInput): ConnectInput {
+    const { policy } = this;
+    const refuse = (what: string, locked: string): never => {
+      throw new AuditorError('POLICY_LOCKED', `The ${what} is set by your administrator (${locked}) and cannot be changed here.`, { hint: `Connect with ${locked}, or ask your administrator to change the policy (docs/admin.md).` });
+    };
+    if (policy.dataCentre !== null && input.dataCentre !== policy.dataCentre) refuse('data centre', policy.dataCentre);
+    if (policy.clientId !== null && input.clientId.trim() !== policy.clientId) refuse('client ID', policy.clientId);
+    if (policy.redirectPort !== null && input.port !== policy.redirectPort) refuse('redirect port', String(policy.redirectPort));
+    if (policy.scopes !== null && input.scopes !== undefined && [...input.scopes].sort().join(',') !== [...policy.scopes].sort().join(',')) refuse('list of scopes', policy.scopes.join(', '));
+    return policy.scopes === null ? input : { ...input, scopes: [...policy.scopes] };
+  }
+
   async connectDemo(): Promise<ConnectionStatusView> {
+    if (this.policy.disableDemoWorkspace) throw new AuditorError('DEMO_DISABLED_BY_POLICY', DEMO_DISABLED_MESSAGE, { hint: 'Connect to your organisation’s Zoho CRM instead.' });
     return this.#run(async (signal) => {
       const sandbox = await this.demo.start();
       this.shell.allowExternalOrigin(sandbox.url);

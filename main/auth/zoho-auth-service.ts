@@ -100,6 +100,8 @@ export interface ZohoAuthServiceOptions {
   refreshLimit?: { max: number; windowMs: number };
   /** Told whenever the connection's state changes (connected, refreshed, broken, disconnected). */
   onStatusChange?(status: ConnectionStatus): void;
+  /** Told every secret value as it appears (client secret, state, PKCE verifier, code, tokens), so the log can scrub it. */
+  onSecret?(value: string): void;
 }
 
 /**
@@ -113,6 +115,7 @@ export class ZohoAuthService implements TokenProvider {
   readonly #refreshMarginMs: number;
   readonly #refreshLimit: { max: number; windowMs: number };
   readonly #onStatusChange: ((status: ConnectionStatus) => void) | undefined;
+  readonly #onSecret: (value: string) => void;
   #refreshInFlight: Promise<AccessToken> | undefined;
 
   constructor(options: ZohoAuthServiceOptions) {
@@ -122,6 +125,7 @@ export class ZohoAuthService implements TokenProvider {
     this.#refreshMarginMs = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
     this.#refreshLimit = options.refreshLimit ?? REFRESH_LIMIT;
     this.#onStatusChange = options.onStatusChange;
+    this.#onSecret = options.onSecret ?? (() => undefined);
   }
 
   status(): ConnectionStatus {
@@ -168,7 +172,7 @@ export class ZohoAuthService implements TokenProvider {
     const status = this.status();
     if (status.state === 'disconnected') return status;
     try {
-      await this.#vault.read();
+      await this.#readVault();
       return status;
     } catch (error) {
       // No passphrase chosen yet (Linux without a keyring): not unreadable — the Connect screen asks for it.
@@ -176,6 +180,22 @@ export class ZohoAuthService implements TokenProvider {
       if (!(error instanceof AuditorError) || error.code !== 'VAULT_DECRYPT_FAILED') throw error;
       return { ...status, state: 'unreadable', unreadable: { message: error.message, hint: error.hint } };
     }
+  }
+
+  /** Every read and write of the vault passes its secrets to onSecret: tokens from an earlier run are scrubbed too. */
+  async #readVault(): Promise<StoredConnection | undefined> {
+    const connection = await this.#vault.read();
+    if (connection !== undefined) this.#tellSecrets(connection);
+    return connection;
+  }
+
+  async #writeVault(connection: StoredConnection): Promise<void> {
+    this.#tellSecrets(connection);
+    await this.#vault.write(connection);
+  }
+
+  #tellSecrets(connection: StoredConnection): void {
+    for (const secret of [connection.accessToken, connection.refreshToken, connection.clientSecret]) this.#onSecret(secret);
   }
 
   /** The whole sign-in: loopback authorization, code exchange, vault, user info. */
@@ -191,6 +211,7 @@ export class ZohoAuthService implements TokenProvider {
     const scopes = [...(options.scopes ?? DEFAULT_SCOPES)];
     const state = randomState();
     const pkce = createPkcePair();
+    for (const secret of [clientSecret, state, pkce.codeVerifier]) this.#onSecret(secret);
 
     const callback = await runLoopbackAuthorization({
       port: options.port ?? DEFAULT_CALLBACK_PORT,
@@ -221,6 +242,7 @@ export class ZohoAuthService implements TokenProvider {
     const accountsServer = callback.accountsServer === undefined ? startUrl : trustedAccountsServer(callback.accountsServer, startUrl);
     const dataCentre = dataCentreFromLocation(callback.location) ?? ('dataCentre' in options.target ? options.target.dataCentre : undefined);
 
+    this.#onSecret(callback.code);
     const grant = await exchangeAuthorizationCode({
       fetch: this.#fetch,
       clock: this.#clock,
@@ -232,6 +254,7 @@ export class ZohoAuthService implements TokenProvider {
       codeVerifier: pkce.codeVerifier,
       signal: options.signal,
     });
+    for (const token of [grant.accessToken, grant.refreshToken]) if (token !== undefined) this.#onSecret(token);
     const apiDomain = trustedApiDomain(grant.apiDomain, accountsServer);
     const base = {
       state: 'connected' as const,
@@ -252,19 +275,19 @@ export class ZohoAuthService implements TokenProvider {
     if (grant.refreshToken !== undefined) {
       // Persist the refresh token the moment it arrives: Zoho will not send it again.
       connection = { ...base, refreshToken: grant.refreshToken, user: undefined, orgId: undefined, orgTimeZone: undefined };
-      await this.#vault.write(connection);
+      await this.#writeVault(connection);
       const info = await this.#userInfo(accountsServer, grant.accessToken, options.signal);
       if (info !== undefined) {
         connection = { ...connection, user: userOf(info), orgId: info.orgId };
-        await this.#vault.write(connection);
+        await this.#writeVault(connection);
       }
     } else {
       connection = await this.#connectionWithoutNewRefreshToken(base, grant, options.signal);
-      await this.#vault.write(connection);
+      await this.#writeVault(connection);
     }
     // Read on every sign-in (a reconnect re-reads it); a failure keeps the connection and is recorded.
     const org = await this.#readOrganization(options.signal);
-    await this.#vault.write({ ...connection, orgTimeZone: org.timeZone, orgPaidType: org.paidType });
+    await this.#writeVault({ ...connection, orgTimeZone: org.timeZone, orgPaidType: org.paidType });
     const status = this.status();
     this.#onStatusChange?.(status);
     return status;
@@ -280,7 +303,7 @@ export class ZohoAuthService implements TokenProvider {
     const info = await this.#userInfo(base.accountsServer, grant.accessToken, signal);
     let stored: StoredConnection | undefined;
     try {
-      stored = await this.#vault.read();
+      stored = await this.#readVault();
     } catch {
       stored = undefined;
     }
@@ -345,7 +368,7 @@ export class ZohoAuthService implements TokenProvider {
 
   /** Decrypts the stored connection, if any: rejects (e.g. VAULT_DECRYPT_FAILED) when the cipher cannot read it. */
   async checkSecretsReadable(): Promise<void> {
-    await this.#vault.read();
+    await this.#readVault();
   }
 
   /** Revoke the refresh token at Zoho (best effort) and wipe the vault. */
@@ -353,7 +376,7 @@ export class ZohoAuthService implements TokenProvider {
     let connection: StoredConnection | undefined;
     let readError: unknown;
     try {
-      connection = await this.#vault.read();
+      connection = await this.#readVault();
     } catch (error) {
       readError = error;
     }
@@ -382,7 +405,7 @@ export class ZohoAuthService implements TokenProvider {
   }
 
   async #liveConnection(): Promise<StoredConnection> {
-    const connection = await this.#vault.read();
+    const connection = await this.#readVault();
     if (connection === undefined) {
       throw new AuditorError('AUTH_NOT_CONNECTED', 'Timeline Auditor is not connected to Zoho.', {
         hint: 'Connect to Zoho first (Connect in the app, or "timeline-auditor connect").',
@@ -427,13 +450,13 @@ export class ZohoAuthService implements TokenProvider {
       if (isDeadGrant(error)) {
         const reason = brokenReasonFor(error);
         // Only if no new sign-in replaced this connection while Zoho was answering.
-        if ((await this.#vault.read())?.refreshToken === connection.refreshToken) await this.#vault.write({ ...connection, state: 'broken', brokenReason: reason });
+        if ((await this.#readVault())?.refreshToken === connection.refreshToken) await this.#writeVault({ ...connection, state: 'broken', brokenReason: reason });
         this.#onStatusChange?.(this.status());
         throw reconnectError(reason, error);
       }
       throw error;
     }
-    const latest = await this.#vault.read();
+    const latest = await this.#readVault();
     if (latest === undefined || latest.refreshToken !== connection.refreshToken) {
       // Disconnected or reconnected meanwhile: do not resurrect the old connection.
       throw new AuditorError('AUTH_CONNECTION_CHANGED', 'The Zoho connection changed while a token was being renewed.', { hint: 'Try again.' });
@@ -445,7 +468,7 @@ export class ZohoAuthService implements TokenProvider {
       expiresAt: grant.expiresAt,
       refreshTimes: [...recent, now],
     };
-    await this.#vault.write(refreshed);
+    await this.#writeVault(refreshed);
     this.#onStatusChange?.(this.status());
     return tokenOf(refreshed);
   }

@@ -13,6 +13,8 @@ export interface CliContext {
   signal: AbortSignal;
   /** The data worker's entry (out/main/data-worker.js beside the built CLI); default: the TypeScript source. */
   dataWorkerEntry?: URL;
+  /** The admin policy file (tests); default the machine-wide location (docs/admin.md), null: none. */
+  policyFile?: string | null;
   /**
    * The platform ports for a home folder, when the shell running the CLI has its own: the installed
    * app's `--cli` passes Electron's safeStorage cipher, so a home the app made works from its CLI.

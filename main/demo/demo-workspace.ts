@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AuditorError } from '../core/errors.js';
 import { DEMO_CLIENT } from '../sandbox/demo-client.js';
 import type { Sandbox } from '../sandbox/index.js';
 
@@ -20,10 +21,15 @@ export class DemoWorkspace {
     private readonly home: string,
     /** Added to every CRM answer: lets a demo (and the e2e tests) watch progress happen. */
     private readonly latencyMs = 0,
+    /** Why the demo may not run here (the admin policy turned it off), or null. */
+    private readonly disabledReason: string | null = null,
   ) {}
 
-  /** The running sandbox, starting it the first time. */
+  /** The running sandbox, starting it the first time. Refused when the admin policy turned the demo off. */
   start(): Promise<Sandbox> {
+    if (this.disabledReason !== null) {
+      return Promise.reject(new AuditorError('DEMO_DISABLED_BY_POLICY', this.disabledReason, { hint: 'Connect to your organisation’s Zoho CRM instead; ask your administrator if you need the demo.' }));
+    }
     this.#sandbox ??= this.#start().catch((error: unknown) => {
       this.#sandbox = undefined;
       throw error;

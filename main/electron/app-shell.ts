@@ -8,6 +8,7 @@ import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, Messa
 import { applicationMenuTemplate } from './menu.js';
 import { EVENT_ENVELOPE_CHANNEL, type EventEnvelope } from '../../preload/contract.js';
 import { createCore, type Core } from '../app/core.js';
+import { machinePolicyPath } from '../policy/admin-policy.js';
 import { createIpcHandlers } from '../app/ipc-handlers.js';
 import { CONTENT_SECURITY_POLICY, devContentSecurityPolicy } from '../core/content-security-policy.js';
 import { systemClock } from '../core/clock.js';
@@ -53,7 +54,7 @@ export interface ElectronShellApis {
     /** Windows only (app.setAppUserModelId). */
     setAppUserModelId(id: string): void;
     whenReady(): Promise<void>;
-    getPath(name: 'userData' | 'documents'): string;
+    getPath(name: 'userData' | 'documents' | 'logs'): string;
     on(event: 'second-instance' | 'activate' | 'window-all-closed', listener: () => void): void;
     /** 'will-quit': `preventQuit` holds the quit back (the listener quits again when it is done). */
     onWillQuit(listener: (preventQuit: () => void) => void): void;
@@ -161,7 +162,9 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
 
     const services = createCore({
       shell: 'electron',
-      paths: { home: electron.app.getPath('userData'), exportsFolder: join(electron.app.getPath('documents'), 'Timeline Auditor') },
+      paths: { home: electron.app.getPath('userData'), exportsFolder: join(electron.app.getPath('documents'), 'Timeline Auditor'), logs: electron.app.getPath('logs') },
+      // Issue 15: the machine-wide admin policy (docs/admin.md).
+      policyFile: machinePolicyPath(process.platform, process.env),
       openStore: (name) => electron.createStore(name),
       ...portsOf(electron.createCipher(electron.app.getPath('userData'))),
       clock: systemClock,

@@ -37,28 +37,36 @@ export interface TrustListOptions {
   /** This installation's identity; default: signing-identity.json in the folder (null before the first key). */
   ownIdentity?: () => Promise<SigningIdentity | null>;
   now?: () => number;
+  /** Signers the admin policy pre-trusts: listed as 'policy', never removable here. */
+  policySigners?: () => ReadonlyArray<{ fingerprint: string; name: string }>;
 }
 
 export class TrustList {
   readonly #directory: string;
   readonly #ownIdentity: () => Promise<SigningIdentity | null>;
   readonly #now: () => number;
+  readonly #policySigners: () => ReadonlyArray<{ fingerprint: string; name: string }>;
 
   constructor(options: TrustListOptions) {
     this.#directory = options.directory;
     this.#ownIdentity = options.ownIdentity ?? (() => readSigningIdentity(options.directory));
     this.#now = options.now ?? Date.now;
+    this.#policySigners = options.policySigners ?? (() => []);
   }
 
   get path(): string {
     return join(this.#directory, TRUST_LIST_FILE);
   }
 
-  /** This installation's key first (when it has one), then the added keys in the order added. */
+  /** This installation's key first (when it has one), then the admin policy's, then the added keys in the order added. */
   async list(): Promise<TrustedSignerView[]> {
     const [own, added] = await Promise.all([this.#ownIdentity(), this.#read()]);
     const ownEntry: TrustedSignerView[] = own === null ? [] : [{ kind: 'own', fingerprint: own.fingerprint, name: OWN_SIGNER_NAME, addedAt: null }];
-    return [...ownEntry, ...added.filter((signer) => signer.fingerprint !== own?.fingerprint).map((signer): TrustedSignerView => ({ kind: 'added', ...signer }))];
+    const policyEntries = this.#policySigners()
+      .filter((signer) => signer.fingerprint !== own?.fingerprint)
+      .map((signer): TrustedSignerView => ({ kind: 'policy', fingerprint: signer.fingerprint, name: signer.name, addedAt: null }));
+    const listed = new Set([...ownEntry, ...policyEntries].map((signer) => signer.fingerprint));
+    return [...ownEntry, ...policyEntries, ...added.filter((signer) => !listed.has(signer.fingerprint)).map((signer): TrustedSignerView => ({ kind: 'added', ...signer }))];
   }
 
   async add(fingerprintText: string, nameText: string): Promise<TrustedSignerView> {
@@ -71,7 +79,7 @@ export class TrustList {
     const existing = (await this.list()).find((signer) => signer.fingerprint === fingerprint);
     if (existing !== undefined) {
       throw new AuditorError('TRUST_DUPLICATE', `That key is already trusted, as "${existing.name}".`, {
-        hint: existing.kind === 'own' ? 'It is this installation’s own key, always trusted.' : 'To rename it, remove it and add it again.',
+        hint: existing.kind === 'own' ? 'It is this installation’s own key, always trusted.' : existing.kind === 'policy' ? 'Your administrator’s policy trusts it.' : 'To rename it, remove it and add it again.',
       });
     }
     const signer: AddedSigner = { fingerprint, name, addedAt: new Date(this.#now()).toISOString() };
@@ -84,6 +92,9 @@ export class TrustList {
     const own = await this.#ownIdentity();
     if (own?.fingerprint === fingerprint) {
       throw new AuditorError('TRUST_OWN_KEY', 'This installation’s own key is always trusted and cannot be removed.', { hint: 'Remove only keys you added.' });
+    }
+    if (this.#policySigners().some((signer) => signer.fingerprint === fingerprint)) {
+      throw new AuditorError('TRUST_SET_BY_POLICY', 'This signer is trusted by your administrator’s policy and cannot be removed here.', { hint: 'Ask your administrator to change the policy file (docs/admin.md).' });
     }
     const added = await this.#read();
     const found = added.find((signer) => signer.fingerprint === fingerprint);

@@ -63,7 +63,7 @@ export interface VerifyResult {
 export interface TrustedKey {
   fingerprint: string;
   name: string;
-  kind: 'own' | 'added';
+  kind: 'own' | 'policy' | 'added';
 }
 
 export interface VerifyOptions {

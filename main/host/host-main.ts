@@ -30,7 +30,18 @@ async function main(): Promise<void> {
   }
   const here = import.meta.url; // a variable base: the bundler must not treat the worker as an asset
   // In the browser the Connect screen's link opens the sign-in page: there is no system browser to drive.
-  const services = createCore(nodePlatformPorts({ shell: 'browser', home, env: process.env, dataWorkerEntry: new URL('./data-worker.js', here), demoLatencyMs: Number(process.env['TIMELINE_AUDITOR_DEMO_LATENCY_MS'] ?? 0) || 0 }));
+  // The development host alone lets the environment point at another admin policy file (e2e tests); the app and the CLI read the machine's.
+  const policyFile = process.env['TIMELINE_AUDITOR_POLICY_FILE'];
+  const services = createCore(
+    nodePlatformPorts({
+      shell: 'browser',
+      home,
+      env: process.env,
+      ...(policyFile === undefined || policyFile === '' ? {} : { policyFile }),
+      dataWorkerEntry: new URL('./data-worker.js', here),
+      demoLatencyMs: Number(process.env['TIMELINE_AUDITOR_DEMO_LATENCY_MS'] ?? 0) || 0,
+    }),
+  );
   const host = await startHost({
     handlers: createIpcHandlers(services),
     events: services.events,

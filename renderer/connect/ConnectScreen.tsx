@@ -1,5 +1,29 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, AlertTitle, Box, Button, Card, CardContent, Chip, CircularProgress, Collapse, Divider, FormControlLabel, Link, MenuItem, Stack, Switch, Table, TableBody, TableCell, TableRow, TextField, Typography } from '@mui/material';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import {
+  Alert,
+  AlertTitle,
+  Box,
+  Button,
+  Card,
+  CardContent,
+  Chip,
+  CircularProgress,
+  Collapse,
+  Divider,
+  FormControlLabel,
+  InputAdornment,
+  Link,
+  MenuItem,
+  Stack,
+  Switch,
+  Table,
+  TableBody,
+  TableCell,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
+import LockOutlined from '@mui/icons-material/LockOutlined';
 import CheckCircleOutline from '@mui/icons-material/CheckCircleOutlineOutlined';
 import LockResetOutlined from '@mui/icons-material/LockResetOutlined';
 import ScienceOutlined from '@mui/icons-material/ScienceOutlined';
@@ -286,6 +310,26 @@ function WaitingForBrowser({ url, onCancel }: { url: string | null; onCancel: ()
   );
 }
 
+const SET_BY_ADMINISTRATOR = 'Set by your administrator';
+
+/** A field the admin policy sets: disabled, with a lock and the reason where its help text was. */
+function lockedField(locked: boolean, helperText: string): { disabled: boolean; helperText: string; slotProps: { input?: { endAdornment: ReactNode } } } {
+  if (!locked) return { disabled: false, helperText, slotProps: {} };
+  return {
+    disabled: true,
+    helperText: SET_BY_ADMINISTRATOR,
+    slotProps: {
+      input: {
+        endAdornment: (
+          <InputAdornment position="end">
+            <LockOutlined fontSize="small" titleAccess={SET_BY_ADMINISTRATOR} />
+          </InputAdornment>
+        ),
+      },
+    },
+  };
+}
+
 function ConnectForm({ defaults, busy, onSubmit }: { defaults: ConnectDefaults; busy: boolean; onSubmit: (input: { dataCentre: DataCentreId; clientId: string; clientSecret: string; port: number; scopes: string[] }) => void }) {
   const [dataCentre, setDataCentre] = useState<DataCentreId>(defaults.lastDataCentre ?? 'us');
   const [clientId, setClientId] = useState(defaults.lastClientId ?? '');
@@ -311,14 +355,21 @@ function ConnectForm({ defaults, busy, onSubmit }: { defaults: ConnectDefaults; 
           Timeline Auditor only reads; it never changes your CRM.
         </Typography>
         <Stack spacing={2} sx={{ maxWidth: 520 }}>
-          <TextField select label="Data centre" value={dataCentre} onChange={(event) => setDataCentre(event.target.value as DataCentreId)} size="small" helperText="Where your Zoho account lives (the domain you sign in at).">
+          <TextField
+            select
+            label="Data centre"
+            value={dataCentre}
+            onChange={(event) => setDataCentre(event.target.value as DataCentreId)}
+            size="small"
+            {...lockedField(defaults.locked.dataCentre, 'Where your Zoho account lives (the domain you sign in at).')}
+          >
             {defaults.dataCentres.map((centre) => (
               <MenuItem key={centre.id} value={centre.id}>
                 {centre.label}
               </MenuItem>
             ))}
           </TextField>
-          <TextField label="Client ID" value={clientId} onChange={(event) => setClientId(event.target.value)} size="small" required autoComplete="off" />
+          <TextField label="Client ID" value={clientId} onChange={(event) => setClientId(event.target.value)} size="small" required autoComplete="off" {...lockedField(defaults.locked.clientId, ' ')} />
           <TextField label="Client secret" type="password" value={clientSecret} onChange={(event) => setClientSecret(event.target.value)} size="small" required autoComplete="off" helperText="Stored encrypted on this computer." />
           <TextField
             label="Redirect port"
@@ -326,15 +377,23 @@ function ConnectForm({ defaults, busy, onSubmit }: { defaults: ConnectDefaults; 
             onChange={(event) => setPort(event.target.value)}
             size="small"
             error={portError !== null}
-            helperText={portError ?? 'Must match the redirect URI registered in Zoho exactly.'}
-            slotProps={{ htmlInput: { inputMode: 'numeric' } }}
+            {...lockedField(defaults.locked.port, portError ?? 'Must match the redirect URI registered in Zoho exactly.')}
+            slotProps={{ htmlInput: { inputMode: 'numeric' }, ...lockedField(defaults.locked.port, '').slotProps }}
             sx={{ maxWidth: 200 }}
           />
           <Link component="button" type="button" variant="body2" onClick={() => setAdvanced((value) => !value)} sx={{ alignSelf: 'flex-start' }}>
             {advanced ? 'Hide permissions' : 'Permissions requested…'}
           </Link>
           <Collapse in={advanced}>
-            <TextField label="Scopes" value={scopes} onChange={(event) => setScopes(event.target.value)} size="small" fullWidth multiline helperText="Read-only by default: records and timelines, module and field metadata, users, organisation." />
+            <TextField
+              label="Scopes"
+              value={scopes}
+              onChange={(event) => setScopes(event.target.value)}
+              size="small"
+              fullWidth
+              multiline
+              {...lockedField(defaults.locked.scopes, 'Read-only by default: records and timelines, module and field metadata, users, organisation.')}
+            />
           </Collapse>
           <Box>
             <Button type="submit" variant="contained" disabled={busy || clientId.trim() === '' || clientSecret.trim() === '' || portError !== null}>
@@ -403,24 +462,30 @@ export function ConnectScreen() {
         </Stack>
       ) : (
         <Stack spacing={2}>
-          <Card variant="outlined" sx={{ borderColor: 'secondary.main' }}>
-            <CardContent>
-              <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-                <ScienceOutlined color="secondary" fontSize="large" />
-                <Box sx={{ flexGrow: 1 }}>
-                  <Typography variant="h6" component="h3">
-                    No Zoho account at hand?
-                  </Typography>
-                  <Typography variant="body2" color="text.secondary">
-                    Open the demo workspace: a Zoho-compatible CRM running on this computer with sample records and users. You sign in through the same browser flow as with Zoho.
-                  </Typography>
-                </Box>
-                <Button variant="contained" color="secondary" sx={{ flexShrink: 0, whiteSpace: 'nowrap' }} disabled={connecting !== null} onClick={() => void run('demo', () => call('auth:connect-demo', {}))}>
-                  Open demo workspace
-                </Button>
-              </Stack>
-            </CardContent>
-          </Card>
+          {defaults.status === 'ready' && defaults.value.demoDisabledReason !== null ? (
+            <Alert severity="info" icon={<LockOutlined />} data-testid="demo-disabled">
+              {defaults.value.demoDisabledReason}
+            </Alert>
+          ) : (
+            <Card variant="outlined" sx={{ borderColor: 'secondary.main' }}>
+              <CardContent>
+                <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+                  <ScienceOutlined color="secondary" fontSize="large" />
+                  <Box sx={{ flexGrow: 1 }}>
+                    <Typography variant="h6" component="h3">
+                      No Zoho account at hand?
+                    </Typography>
+                    <Typography variant="body2" color="text.secondary">
+                      Open the demo workspace: a Zoho-compatible CRM running on this computer with sample records and users. You sign in through the same browser flow as with Zoho.
+                    </Typography>
+                  </Box>
+                  <Button variant="contained" color="secondary" sx={{ flexShrink: 0, whiteSpace: 'nowrap' }} disabled={connecting !== null} onClick={() => void run('demo', () => call('auth:connect-demo', {}))}>
+                    Open demo workspace
+                  </Button>
+                </Stack>
+              </CardContent>
+            </Card>
+          )}
           <Divider />
           {defaults.status === 'ready' ? (
             <ConnectForm defaults={defaults.value} busy={connecting !== null} onSubmit={(input) => void run('zoho', () => call('auth:connect', input))} />

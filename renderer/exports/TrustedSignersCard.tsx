@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Card, CardContent, Chip, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import type { TrustedSignerView } from '../../preload/contract';
 import { Copyable } from './Copyable';
+import LockOutlined from '@mui/icons-material/LockOutlined';
 
 /** Fingerprints as `trust add` takes them: 64 hex digits, colons, spaces and "sha256:" allowed (main checks again). */
 function looksLikeFingerprint(text: string): boolean {
@@ -67,6 +68,11 @@ export function TrustedSignersCard({ signers, onAdd, onRemove }: { signers: Trus
                     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                       <span>{signer.name}</span>
                       <Chip size="small" label="own key" />
+                    </Stack>
+                  ) : signer.kind === 'policy' ? (
+                    <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+                      <span>{signer.name}</span>
+                      <Chip size="small" icon={<LockOutlined />} label="Set by your administrator" data-testid="policy-signer" />
                     </Stack>
                   ) : (
                     signer.name

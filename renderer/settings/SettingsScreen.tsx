@@ -3,6 +3,7 @@ import { Box, Card, CardContent, FormControl, FormControlLabel, FormLabel, Radio
 import type { OrgTimeZoneView, Settings } from '../../preload/contract';
 import { call, subscribe } from '../ipc/client';
 import { ScreenHeader } from '../components/ScreenHeader';
+import { AdminPolicyCard } from './AdminPolicyCard';
 import { useSettings } from './SettingsContext';
 
 type ZoneKind = Settings['timeZone']['kind'];
@@ -122,6 +123,7 @@ export function SettingsScreen() {
           </FormControl>
         </CardContent>
       </Card>
+      <AdminPolicyCard />
     </Box>
   );
 }

@@ -9,6 +9,7 @@ import { describeConnectedUser } from '../../auth/status-text.js';
 import { AuditorError } from '../../core/errors.js';
 import { approveDemoConsent } from '../../demo/approve-consent.js';
 import { verifyPacket } from '../../export/verify.js';
+import { DEMO_DISABLED_MESSAGE, loadAdminPolicy, machinePolicyPath } from '../../policy/admin-policy.js';
 import { DEMO_CLIENT, SAMPLE_RECORD, startSandbox } from '../../sandbox/index.js';
 import type { CliCommand } from '../types.js';
 import { formatSyncProgress } from './sync-cli-support.js';
@@ -43,6 +44,8 @@ export const demoCommand: CliCommand = {
     mkdirSync(home, { recursive: true });
     const say = (line: string): void => void context.stdout.write(`${line}\n`);
 
+    const policy = loadAdminPolicy(context.policyFile === undefined ? machinePolicyPath(process.platform, context.env) : context.policyFile);
+    if (policy.disableDemoWorkspace) throw new AuditorError('DEMO_DISABLED_BY_POLICY', DEMO_DISABLED_MESSAGE, { hint: 'Connect to your organisation’s Zoho CRM instead (timeline-auditor connect).' });
     say(`Demo folder: ${home}`);
     const sandbox = await startSandbox({ recordsPerModule: Math.max(recordCount, 1), latencyMs: 20 });
     try {
@@ -51,7 +54,7 @@ export const demoCommand: CliCommand = {
       // The demo's tokens are throwaway: a random passphrase for this run protects them at rest.
       const env = { ...context.env, TIMELINE_AUDITOR_PASSPHRASE: randomBytes(24).toString('base64url') };
       // The demo folder gets the same services as any home folder, from the one composition root.
-      const core = createCore(nodePlatformPorts({ shell: 'cli', home, env, ...(context.dataWorkerEntry === undefined ? {} : { dataWorkerEntry: context.dataWorkerEntry }) }));
+      const core = createCore(nodePlatformPorts({ shell: 'cli', home, env, policyFile: policy.file, ...(context.dataWorkerEntry === undefined ? {} : { dataWorkerEntry: context.dataWorkerEntry }) }));
       try {
         const status = await core.auth.connect({
           clientId: DEMO_CLIENT.clientId,

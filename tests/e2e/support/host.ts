@@ -12,10 +12,10 @@ export interface RunningAppHost {
 }
 
 /** Starts the built loopback host (out/main/host.js) on a fresh temp home, as `npm run dev:browser` does. */
-export async function startAppHost(home = mkdtempSync(join(tmpdir(), 'auditor-e2e-')), passphrase = 'e2e passphrase'): Promise<RunningAppHost & { process: ChildProcess }> {
+export async function startAppHost(home = mkdtempSync(join(tmpdir(), 'auditor-e2e-')), passphrase = 'e2e passphrase', extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningAppHost & { process: ChildProcess }> {
   const child = spawn(process.execPath, ['out/main/host.js', '--json', '--home', home], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TIMELINE_AUDITOR_PASSPHRASE: passphrase, TIMELINE_AUDITOR_DEMO_LATENCY_MS: '60' },
+    env: { ...process.env, TIMELINE_AUDITOR_PASSPHRASE: passphrase, TIMELINE_AUDITOR_DEMO_LATENCY_MS: '60', ...extraEnv },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
