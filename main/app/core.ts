@@ -13,6 +13,7 @@ import type { ExportService } from '../export/export-service.js';
 import type { RecordsService } from '../records/records-service.js';
 import type { ReviewService } from '../review/review-service.js';
 import { SettingsService } from '../settings/settings-service.js';
+import { UpdateService } from '../updates/update-service.js';
 import { ZohoClient } from '../zoho/client.js';
 import type { TokenProvider } from '../zoho/token-provider.js';
 import type { DataClient } from '../data/data-client.js';
@@ -31,6 +32,8 @@ export interface CoreOptions {
   tokenProvider?: TokenProvider;
   /** Zoho CRM API version for every call (the CLI's --api-version). */
   apiVersion?: string;
+  /** The admin policy's "updates disabled" (main/policy); without it updates are allowed. */
+  updatesDisabledByPolicy?: () => boolean;
 }
 
 /**
@@ -45,6 +48,8 @@ export interface Core {
   readonly auth: ZohoAuthService;
   readonly connection: ConnectionController;
   readonly demo: DemoWorkspace;
+  /** The app's own updates (`not-configured` outside a desktop build with a feed). */
+  readonly updates: UpdateService;
   records(): Promise<RecordsService>;
   review(): Promise<ReviewService>;
   exports(): Promise<ExportService>;
@@ -87,6 +92,16 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     return service;
   });
   const connection = once(() => new ConnectionController(auth(), demo(), events, ports.browser, settingsStore(), ports.passphraseChoice));
+  const updates = once(
+    () =>
+      new UpdateService({
+        updater: ports.updates?.updater ?? null,
+        connectionCost: ports.updates?.connectionCost ?? (() => Promise.resolve('unknown')),
+        updatesDisabledByPolicy: options.updatesDisabledByPolicy ?? (() => false),
+        clock: ports.clock,
+        onStatusChange: (status) => events.emit('updates:status-changed', status),
+      }),
+  );
   const zohoClient = (): ZohoClient =>
     new ZohoClient({
       tokenProvider: options.tokenProvider ?? auth(),
@@ -123,6 +138,9 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     },
     get demo() {
       return demo();
+    },
+    get updates() {
+      return updates();
     },
     records: async () => (await data()).records,
     review: async () => (await data()).review,

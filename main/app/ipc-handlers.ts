@@ -10,6 +10,10 @@ export function createIpcHandlers(services: Core): IpcHandlers {
   const { connection } = services;
   return {
     'app:versions': async () => appVersions(services.ports.shell),
+    'updates:status': async () => services.updates.status(),
+    'updates:check': () => services.updates.checkNow(),
+    'updates:download': () => services.updates.consentToDownload(),
+    'updates:install': async () => services.updates.installAndRestart(),
     'settings:get': async () => services.settings.get(),
     'settings:update': async (patch) => services.settings.update(patch),
     'settings:time-zone': async () => resolveZoneSetting(services.settings.get().timeZone, { org: orgTimeZoneOf(services.auth.status()), localZone: machineTimeZone() }),

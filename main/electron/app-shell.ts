@@ -17,6 +17,8 @@ import type { KeyValueStore } from '../core/kv-store.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc.js';
 import type { PassphraseChoice, SecretCipher } from '../core/cipher.js';
 import type { CipherSelection } from './safe-storage-cipher.js';
+import type { UpdaterPort } from '../updates/update-service.js';
+import { connectionCostProbe } from '../updates/connection-cost.js';
 import { createSenderCheck, ExternalUrlPolicy, hardenWebContents, mainWindowOptions, type GuardedWebContents } from './security.js';
 
 export interface ShellWindow {
@@ -59,6 +61,8 @@ export interface ElectronShellApis {
   showItemInFolder(path: string): void;
   /** The system "open file" dialog (attached to the focused window). */
   showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+  /** electron-updater on the build-time feed (app-updater-port.ts); null or absent: updates not configured. */
+  updater?: UpdaterPort | null;
 }
 
 /** The dialog verify's "Choose a packet file…" opens: one .zip; main keeps the path, the renderer gets a token. */
@@ -139,7 +143,11 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
           return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
         },
       },
+      updates: { updater: electron.updater ?? null, connectionCost: connectionCostProbe(paths.platform) },
     });
+    // Updates: a check now and every few hours; stopped when the app quits.
+    const updateChecks = new AbortController();
+    if (electron.updater) void services.updates.runScheduledChecks(updateChecks.signal);
     registerIpcHandlers(electron.ipcMain, createIpcHandlers(services), isTrustedSender);
     const menuCommand = (command: 'about' | 'licenses' | 'settings') => () => services.events.emit('app:menu-command', { command });
     electron.setApplicationMenu(applicationMenuTemplate(paths.platform, { showAbout: menuCommand('about'), showSettings: menuCommand('settings'), showLicenses: menuCommand('licenses') }, { developerTools: !electron.app.isPackaged }));
@@ -167,6 +175,7 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
       if (closed) return;
       preventQuit();
       closed = true;
+      updateChecks.abort();
       void services.close().finally(() => electron.app.quit());
     });
     return services;

@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
+import electronUpdater from 'electron-updater';
+import { configuredUpdaterPort } from './app-updater-port.js';
 import { startElectronShell } from './app-shell.js';
 import { createElectronStore } from './electron-kv-store.js';
 import { selectSafeStorageCipher } from './safe-storage-cipher.js';
@@ -60,6 +62,8 @@ startElectronShell(
       const window = BrowserWindow.getFocusedWindow();
       return window === null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(window, options);
     },
+    // Updates (issue 15): electron-updater on the feed set at build time; null when the build has none.
+    updater: configuredUpdaterPort(app, process.resourcesPath, () => electronUpdater.autoUpdater),
   },
   {
     rendererFile,
