@@ -4,6 +4,7 @@ import type { OrgTimeZoneView, Settings } from '../../preload/contract';
 import { call, subscribe } from '../ipc/client';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useSettings } from './SettingsContext';
+import { UpdatesCard } from './UpdatesCard';
 
 type ZoneKind = Settings['timeZone']['kind'];
 
@@ -122,6 +123,7 @@ export function SettingsScreen() {
           </FormControl>
         </CardContent>
       </Card>
+      <UpdatesCard />
     </Box>
   );
 }

@@ -16,8 +16,9 @@ import { createServer, request as httpRequest, type ClientRequest, type Incoming
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpExecutor } from 'builder-util-runtime';
-import electronUpdater, { type AppAdapter } from 'electron-updater';
+import { configureRequestOptions, configureRequestUrl, HttpExecutor, type DownloadOptions } from 'builder-util-runtime';
+import electronUpdater from 'electron-updater';
+import type { AppAdapter } from 'electron-updater/out/AppAdapter.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpdateConnectionCost, UpdateStatusView } from '../../../preload/contract.js';
 import { AuditorError } from '../../../main/core/errors.js';
@@ -31,10 +32,23 @@ const PUBLISHER = 'Timeline Auditor Test Signer';
 const INSTALLER = 'Timeline-Auditor-Setup-0.2.0.exe';
 const CHECKED_AT = Date.UTC(2026, 10, 30, 12, 0, 0);
 
-/** Node's http for electron-updater's requests (in the app: Electron's net, which needs Electron). */
+/**
+ * Node's http for electron-updater's requests (in the app: Electron's net, which needs Electron).
+ * `download` is ElectronHttpExecutor's, line for line: the base class's doDownload streams the file
+ * through its DigestTransform, which is where the sha512 from latest.yml is checked.
+ */
 class LoopbackHttpExecutor extends HttpExecutor<ClientRequest> {
   createRequest(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest {
     return httpRequest(options, callback);
+  }
+
+  download(url: URL, destination: string, options: DownloadOptions): Promise<string> {
+    return options.cancellationToken.createPromise<string>((resolve, reject, onCancel) => {
+      const requestOptions: RequestOptions = { ...(options.headers == null ? {} : { headers: options.headers }) };
+      configureRequestUrl(url, requestOptions);
+      configureRequestOptions(requestOptions);
+      this.doDownload(requestOptions, { destination, options, onCancel, callback: (error: Error | null | undefined) => (error instanceof Error ? reject(error) : resolve(destination)), responseHandler: null }, 0);
+    });
   }
 }
 
