@@ -21,6 +21,7 @@ import electronUpdater from 'electron-updater';
 import type { AppAdapter } from 'electron-updater/out/AppAdapter.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpdateConnectionCost, UpdateStatusView } from '../../../preload/contract.js';
+import { systemClock } from '../../../main/core/clock.js';
 import { AuditorError } from '../../../main/core/errors.js';
 import { appUpdaterPort, configuredUpdaterPort } from '../../../main/electron/app-updater-port.js';
 import { UpdateService } from '../../../main/updates/update-service.js';
@@ -135,7 +136,7 @@ function makeService(options: { updater: InstanceType<typeof NsisUpdater> | null
     updater: options.updater === null ? null : appUpdaterPort(options.updater),
     connectionCost: () => Promise.resolve(options.connection),
     updatesDisabledByPolicy: options.policyDisablesUpdates ?? (() => false),
-    clock: { now: () => CHECKED_AT, sleep: () => Promise.resolve() },
+    clock: { now: () => CHECKED_AT, sleep: systemClock.sleep },
     onStatusChange: (status) => changes.push(status),
   });
   return { service, changes };
