@@ -48,7 +48,7 @@ export type RunCommand = (file: string, args: readonly string[], timeoutMs: numb
 
 const runCommand: RunCommand = (file, args, timeoutMs) =>
   new Promise((resolve, reject) => {
-    execFile(file, [...args], { timeout: timeoutMs, windowsHide: true }, (error, stdout) => (error === null ? resolve(stdout) : reject(error)));
+    execFile(file, [...args], { timeout: timeoutMs, windowsHide: true }, (error, stdout) => (error instanceof Error ? reject(error) : resolve(stdout)));
   });
 
 /** The connection-cost port for a platform: the WinRT probe on Windows, 'unknown' elsewhere; any failure is 'unknown'. */
