@@ -12,7 +12,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const CAPABILITIES = ['auth', 'cache', 'data', 'demo', 'export', 'logging', 'policy', 'records', 'review', 'sandbox', 'settings', 'sync', 'zoho'];
+const CAPABILITIES = ['auth', 'cache', 'data', 'demo', 'export', 'logging', 'policy', 'records', 'review', 'sandbox', 'settings', 'sync', 'updates', 'zoho'];
 const SHELLS = ['cli', 'host', 'electron'];
 
 /** A relative import reaching `main/<folder>` from anywhere inside main/ (or from outside via ../main/). */

@@ -23,6 +23,22 @@ export interface IpcError {
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
+/**
+ * The app's own updates (issue 15; desktop app only — the browser host and the CLI answer
+ * `not-configured`). One state at a time; `connection` says why a download waits for consent.
+ */
+export type UpdateConnectionCost = 'unmetered' | 'metered' | 'unknown';
+export type UpdateStatusView =
+  | { state: 'not-configured' }
+  | { state: 'disabled-by-policy' }
+  | { state: 'idle'; lastCheckedAt: string | null }
+  | { state: 'checking' }
+  | { state: 'available'; version: string; sizeBytes: number | null }
+  | { state: 'awaiting-consent'; version: string; sizeBytes: number | null; connection: Exclude<UpdateConnectionCost, 'unmetered'> }
+  | { state: 'downloading'; version: string; percent: number }
+  | { state: 'downloaded'; version: string }
+  | { state: 'error'; message: string };
+
 export interface AppVersions {
   name: string;
   productName: string;
@@ -1008,6 +1024,14 @@ export const requestChannels = {
   'app:diagnostics': request<DiagnosticsView>()(noInput),
   /** The admin policy: locked fields, switches, pre-trusted signers, problems, file. */
   'policy:view': request<AdminPolicyView>()(noInput),
+  /** The update state (desktop app; elsewhere `not-configured`). */
+  'updates:status': request<UpdateStatusView>()(noInput),
+  /** Asks the feed now; on a metered or unknown connection a found update waits for consent. */
+  'updates:check': request<UpdateStatusView>()(noInput),
+  /** The user's consent to download the update found (the only way a download starts on a metered/unknown connection). */
+  'updates:download': request<UpdateStatusView>()(noInput),
+  /** Quits and installs the downloaded update (it installs on the next quit anyway). */
+  'updates:install': request<UpdateStatusView>()(noInput),
   'settings:get': request<Settings>()(noInput),
   'settings:update': request<Settings>()(settingsPatchSchema),
   /** The zone every view uses now (the setting resolved; `org` = the zone read from Zoho at sign-in). */
@@ -1092,6 +1116,7 @@ export const requestChannels = {
 
 export const eventChannels = {
   'settings:changed': event<Settings>(),
+  'updates:status-changed': event<UpdateStatusView>(),
   /** An application-menu item the renderer carries out (About dialog, licenses, Settings screen). */
   'app:menu-command': event<{ command: 'about' | 'licenses' | 'settings' }>(),
   'auth:status-changed': event<ConnectionStatusView>(),

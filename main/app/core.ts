@@ -17,6 +17,7 @@ import { createAppLog, type AppLog } from '../logging/app-log.js';
 import { DEMO_DISABLED_MESSAGE, loadAdminPolicy, type AdminPolicy } from '../policy/admin-policy.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { join } from 'node:path';
+import { UpdateService } from '../updates/update-service.js';
 import { ZohoClient } from '../zoho/client.js';
 import type { TokenProvider } from '../zoho/token-provider.js';
 import type { DataClient } from '../data/data-client.js';
@@ -35,6 +36,8 @@ export interface CoreOptions {
   tokenProvider?: TokenProvider;
   /** Zoho CRM API version for every call (the CLI's --api-version). */
   apiVersion?: string;
+  /** The admin policy's "updates disabled" (main/policy); without it updates are allowed. */
+  updatesDisabledByPolicy?: () => boolean;
 }
 
 /**
@@ -55,6 +58,8 @@ export interface Core {
   updatesDisabledByPolicy(): boolean;
   /** The log (scrubbed, 0600) in the shell's log folder. */
   readonly log: AppLog;
+  /** The app's own updates (`not-configured` outside a desktop build with a feed). */
+  readonly updates: UpdateService;
   records(): Promise<RecordsService>;
   review(): Promise<ReviewService>;
   exports(): Promise<ExportService>;
@@ -131,6 +136,16 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     return service;
   });
   const connection = once(() => new ConnectionController(auth(), demo(), events, ports.browser, settingsStore(), ports.passphraseChoice, policy, (secret) => log.registerSecret(secret)));
+  const updates = once(
+    () =>
+      new UpdateService({
+        updater: ports.updates?.updater ?? null,
+        connectionCost: ports.updates?.connectionCost ?? (() => Promise.resolve('unknown')),
+        updatesDisabledByPolicy: options.updatesDisabledByPolicy ?? (() => policy.disableUpdates),
+        clock: ports.clock,
+        onStatusChange: (status) => events.emit('updates:status-changed', status),
+      }),
+  );
   const zohoClient = (): ZohoClient =>
     new ZohoClient({
       tokenProvider: options.tokenProvider ?? auth(),
@@ -172,6 +187,9 @@ export function createCore(ports: PlatformPorts, options: CoreOptions = {}): Cor
     policy,
     updatesDisabledByPolicy: () => policy.disableUpdates,
     log,
+    get updates() {
+      return updates();
+    },
     records: async () => (await data()).records,
     review: async () => (await data()).review,
     exports: async () => (await data()).exports,

@@ -1,8 +1,9 @@
-import type { AppVersions } from '../../preload/contract.js';
+import type { AppVersions, UpdateConnectionCost } from '../../preload/contract.js';
 import type { PassphraseChoice, SecretCipher } from '../core/cipher.js';
 import type { Clock } from '../core/clock.js';
 import type { KeyValueStore } from '../core/kv-store.js';
 import type { WorkerSpawner } from '../data/protocol.js';
+import type { UpdaterPort } from '../updates/update-service.js';
 
 /**
  * What a shell (Electron, the browser-mode host, the CLI) hands the composition root. Everything
@@ -38,6 +39,15 @@ export interface PlatformPorts {
   browser: BrowserPort;
   /** Artificial latency of the demo workspace's CRM answers (development host and e2e tests). */
   demoLatencyMs?: number;
+  /** The app's own updates (desktop app only); absent: updates are `not-configured`. */
+  updates?: UpdatePorts;
+}
+
+/** What the update service needs from the shell (main/updates/update-service.ts). */
+export interface UpdatePorts {
+  /** electron-updater behind the port; null when the build has no feed URL. */
+  updater: UpdaterPort | null;
+  connectionCost(): Promise<UpdateConnectionCost>;
 }
 
 /** The system browser and file manager, as far as the shell has them. */

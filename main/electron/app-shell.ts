@@ -18,6 +18,8 @@ import type { KeyValueStore } from '../core/kv-store.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc.js';
 import type { PassphraseChoice, SecretCipher } from '../core/cipher.js';
 import type { CipherSelection } from './safe-storage-cipher.js';
+import type { UpdaterPort } from '../updates/update-service.js';
+import { connectionCostProbe } from '../updates/connection-cost.js';
 import { createSenderCheck, ExternalUrlPolicy, hardenWebContents, mainWindowOptions, permissionDecider, type GuardedWebContents, type PermissionDecider } from './security.js';
 import { cliArguments, MAC_CLI_LINK, macCliLinkCommand, runAppCli, type CliProcessIo } from './cli-mode.js';
 
@@ -81,6 +83,8 @@ export interface ElectronShellApis {
   showMessageBox(options: MessageBoxOptions): Promise<{ response: number }>;
   /** Writes text to the system clipboard from main (Electron's clipboard module). */
   writeClipboardText(text: string): Promise<void>;
+  /** electron-updater on the build-time feed (app-updater-port.ts); null or absent: updates not configured. */
+  updater?: UpdaterPort | null;
 }
 
 /** The dialog verify's "Choose a packet file…" opens: one .zip; main keeps the path, the renderer gets a token. */
@@ -182,7 +186,11 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
           return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
         },
       },
+      updates: { updater: electron.updater ?? null, connectionCost: connectionCostProbe(paths.platform) },
     });
+    // Updates: a check now and every few hours; stopped when the app quits.
+    const updateChecks = new AbortController();
+    if (electron.updater) void services.updates.runScheduledChecks(updateChecks.signal);
     registerIpcHandlers(electron.ipcMain, createIpcHandlers(services), isTrustedSender);
     const menuCommand = (command: 'about' | 'licenses' | 'settings') => () => services.events.emit('app:menu-command', { command });
     const shimFile = paths.platform === 'darwin' && electron.app.isPackaged ? paths.macCliShimFile : undefined;
@@ -214,6 +222,7 @@ export function startElectronShell(electron: ElectronShellApis, paths: ShellPath
       if (closed) return;
       preventQuit();
       closed = true;
+      updateChecks.abort();
       void services.close().finally(() => electron.app.quit());
     });
     return services;

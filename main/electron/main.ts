@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
+import electronUpdater from 'electron-updater';
+import { configuredUpdaterPort } from './app-updater-port.js';
 import { startElectronMain } from './app-shell.js';
 import { createElectronStore } from './electron-kv-store.js';
 import { selectSafeStorageCipher } from './safe-storage-cipher.js';
@@ -70,6 +72,8 @@ startElectronMain(
       return window === null ? dialog.showMessageBox(options) : dialog.showMessageBox(window, options);
     },
     writeClipboardText: (text) => clipboard.writeText(text),
+    // Updates (issue 15): electron-updater on the feed set at build time; null when the build has none.
+    updater: configuredUpdaterPort(app, process.resourcesPath, () => electronUpdater.autoUpdater),
   },
   {
     rendererFile,

@@ -5,6 +5,7 @@ import { call, subscribe } from '../ipc/client';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { AdminPolicyCard } from './AdminPolicyCard';
 import { useSettings } from './SettingsContext';
+import { UpdatesCard } from './UpdatesCard';
 
 type ZoneKind = Settings['timeZone']['kind'];
 
@@ -124,6 +125,7 @@ export function SettingsScreen() {
         </CardContent>
       </Card>
       <AdminPolicyCard />
+      <UpdatesCard />
     </Box>
   );
 }

@@ -25,7 +25,7 @@ async function layerViolations(filePath: string, code: string): Promise<string[]
 
 const valueImport = (source: string): string => `import value from '${source}';`;
 
-const CAPABILITIES = ['auth', 'cache', 'data', 'demo', 'export', 'records', 'review', 'sandbox', 'settings', 'sync', 'zoho'];
+const CAPABILITIES = ['auth', 'cache', 'data', 'demo', 'export', 'records', 'review', 'sandbox', 'settings', 'sync', 'updates', 'zoho'];
 const LOWER_LAYERS = ['core', ...CAPABILITIES];
 const ROOT_AND_SHELLS = ['app', 'cli', 'host', 'electron'];
 
