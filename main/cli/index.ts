@@ -49,7 +49,9 @@ export function createCliContext(base: CliProcess, home: string): CliContext & {
     core: (options?: CoreOptions) => {
       built ??= (async () => {
         const [{ createCore }, { nodePlatformPorts }] = await Promise.all([import('../app/core.js'), import('../app/node-platform.js')]);
-        const ports = base.platformPorts?.(home) ?? nodePlatformPorts({ shell: 'cli', home, env: base.env, ...(base.policyFile === undefined ? {} : { policyFile: base.policyFile }), ...(base.dataWorkerEntry === undefined ? {} : { dataWorkerEntry: base.dataWorkerEntry }) });
+        const ports =
+          base.platformPorts?.(home) ??
+          nodePlatformPorts({ shell: 'cli', home, env: base.env, ...(base.policyFile === undefined ? {} : { policyFile: base.policyFile }), ...(base.dataWorkerEntry === undefined ? {} : { dataWorkerEntry: base.dataWorkerEntry }) });
         return createCore(ports, options);
       })();
       return built;
