@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef } from 'react';
+import { memo, useCallback, useMemo, useRef } from 'react';
 import { Box, Paper, Stack } from '@mui/material';
 import type { ReviewFacets, ReviewHeatmaps } from '../../preload/contract';
 import { sourceLabel } from '../../preload/labels';
@@ -51,7 +51,8 @@ function distinctLabels(keys: readonly string[], label: (key: string) => string,
 }
 
 /** The three activity heatmaps for the active filter; a click reports the cell (it becomes a filter chip and the table shows its events). */
-export function ActivityPanel({ heatmaps, stale, facets, onCellClick }: { heatmaps: ReviewHeatmaps | null; stale: boolean; facets: ReviewFacets | null; onCellClick: (click: HeatmapClick) => void }) {
+/** Memoised: the Review screen renders several times per filter change, the heatmaps only when their data does. */
+export const ActivityPanel = memo(function ActivityPanel({ heatmaps, stale, facets, onCellClick }: { heatmaps: ReviewHeatmaps | null; stale: boolean; facets: ReviewFacets | null; onCellClick: (click: HeatmapClick) => void }) {
   const data = useMemo(() => {
     if (heatmaps === null) return null;
     // Busiest users and sources by name (events of the filter: the user × source cells count each event once).
@@ -153,4 +154,4 @@ export function ActivityPanel({ heatmaps, stale, facets, onCellClick }: { heatma
       </Stack>
     </Stack>
   );
-}
+});

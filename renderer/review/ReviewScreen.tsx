@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Checkbox, Chip, Dialog, Drawer, DialogActions, DialogContent, DialogTitle, IconButton, ListItemIcon, ListItemText, Menu, MenuItem, Stack, Tab, Tabs, TextField, Tooltip, Typography } from '@mui/material';
 import BookmarkBorderOutlined from '@mui/icons-material/BookmarkBorderOutlined';
 import DeleteOutlined from '@mui/icons-material/DeleteOutlined';
@@ -91,6 +91,20 @@ function measureRepaint(name: 'review:table-repaint' | 'review:heatmaps-repaint'
  */
 const lastLook: { query: RuleGroupType; chips: FilterChip[]; sort: SortState } = { query: EMPTY_QUERY, chips: [], sort: { column: 'time', direction: 'desc' } };
 
+/**
+ * The tab strip, re-rendered only when the tab changes: MUI Tabs measure their tabs (a forced layout
+ * of the whole page) after every render, and the screen renders several times per filter change.
+ */
+const ReviewTabs = memo(function ReviewTabs({ tab, onChoose }: { tab: TabId; onChoose: (tab: TabId) => void }) {
+  return (
+    <Tabs value={tab} onChange={(_event, value: TabId) => onChoose(value)} sx={{ flexGrow: 1, minHeight: 36, '& .MuiTab-root': { minHeight: 36, py: 0.5 } }}>
+      <Tab value="events" label="Events" />
+      <Tab value="activity" label="Activity" />
+      <Tab value="as-of" label="Record as of…" />
+    </Tabs>
+  );
+});
+
 export function ReviewScreen() {
   const zone = useTimeZone();
   const [facets, setFacets] = useState<ReviewFacets | null>(null);
@@ -107,6 +121,10 @@ export function ReviewScreen() {
   const [tab, setTab] = useState<TabId>('events');
   const [selected, setSelected] = useState<ReviewRow | null>(null);
   const [openedId, setOpenedId] = useState<string | null>(null);
+  const chooseTab = useCallback((value: TabId) => {
+    setTab(value);
+    setOpenedId(null);
+  }, []);
   const [summary, setSummary] = useState<ReviewSummary | null>(null);
   const [heatmaps, setHeatmaps] = useState<{ key: string; value: ReviewHeatmaps } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -222,12 +240,16 @@ export function ReviewScreen() {
     void call('review:set-preferences', { columns: next });
   };
 
-  const addChip = (click: HeatmapClick): void => {
-    const chip = heatmapChip(click, hourOfWeekLabel);
-    changeChips((list) => (list.some((existing) => existing.id === chip.id) ? list : [...list, chip]));
-    // The cell's events, shown: the table, narrowed.
-    setTab('events');
-  };
+  // Stable, so the memoised heatmaps do not re-render when only the counts or the progress change.
+  const addChip = useCallback(
+    (click: HeatmapClick): void => {
+      const chip = heatmapChip(click, hourOfWeekLabel);
+      changeChips((list) => (list.some((existing) => existing.id === chip.id) ? list : [...list, chip]));
+      // The cell's events, shown: the table, narrowed.
+      setTab('events');
+    },
+    [changeChips],
+  );
 
   const removeBuilderRule = (index: number): void => changeQuery((current) => ({ ...current, rules: current.rules.filter((_rule, position) => position !== index) }));
   const builderChips = builderFilter.rules.map((node, index) => ({
@@ -352,18 +374,7 @@ export function ReviewScreen() {
       )}
 
       <Stack direction="row" sx={{ alignItems: 'center', borderBottom: 1, borderColor: 'divider', mt: 0.5 }}>
-        <Tabs
-          value={tab}
-          onChange={(_event, value: TabId) => {
-            setTab(value);
-            setOpenedId(null);
-          }}
-          sx={{ flexGrow: 1, minHeight: 36, '& .MuiTab-root': { minHeight: 36, py: 0.5 } }}
-        >
-          <Tab value="events" label="Events" />
-          <Tab value="activity" label="Activity" />
-          <Tab value="as-of" label="Record as of…" />
-        </Tabs>
+        <ReviewTabs tab={tab} onChoose={chooseTab} />
         {tab === 'events' && (
           <>
             <Typography variant="caption" color="text.secondary" sx={{ mr: 1, display: { xs: 'none', md: 'block' } }} data-testid="review-shortcuts">
