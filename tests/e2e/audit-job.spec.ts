@@ -6,19 +6,12 @@
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/host';
-import { connectToDemo, openScreen } from './support/flows';
+import { choose, connectToDemo, openScreen, syncWholeModule } from './support/flows';
 import { cacheFilePath } from '../../main/cache/location.js';
 
 const SCREENSHOTS = 'tests/artifacts/screenshots';
 const VIEW = 'Lead updates, Q4';
-
-async function choose(page: Page, select: Locator, option: RegExp): Promise<void> {
-  await select.click();
-  await page.getByRole('option', { name: option }).click();
-  await expect(page.getByRole('listbox')).toHaveCount(0);
-}
 
 test.describe('The reviewer’s whole job', () => {
   test('filter, keyboard marks, a follow-up, sign-off of a saved view, its packet exported and verified; a tampered review log is caught', async ({ page, context, appHost }) => {
@@ -27,12 +20,7 @@ test.describe('The reviewer’s whole job', () => {
     await page.goto(appHost.appUrl);
     await connectToDemo(page, context);
 
-    await openScreen(page, 'Records');
-    await page.getByRole('tab', { name: 'Whole module' }).click();
-    await page.getByRole('button', { name: /^Add all records of Leads/ }).click();
-    await expect(page.getByTestId('add-records-result')).toContainText(/Added \d+ records/);
-    await page.getByRole('button', { name: 'Sync all' }).click();
-    await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await syncWholeModule(page, 'Leads');
 
     // ---- filter: Action is Updated, saved as a view
     await openScreen(page, 'Review');

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from '@playwright/test';
 import { test, expect } from './support/host';
-import { connectToDemo, openScreen } from './support/flows';
+import { choose, connectToDemo, openScreen, syncWholeModule } from './support/flows';
 import type { AuditorApi, LocalFilterGroupInput } from '../../preload/contract';
 
 /** window.auditor inside the page (this file is type-checked without the DOM library). */
@@ -19,12 +19,7 @@ async function countInCache(page: Page, filter: LocalFilterGroupInput): Promise<
 async function syncLeadsAndOpenReview(page: Page, context: BrowserContext, appUrl: string): Promise<number> {
   await page.goto(appUrl);
   await connectToDemo(page, context);
-  await openScreen(page, 'Records');
-  await page.getByRole('tab', { name: 'Whole module' }).click();
-  await page.getByRole('button', { name: /^Add all records of Leads/ }).click();
-  await expect(page.getByTestId('add-records-result')).toContainText(/Added \d+ records/);
-  await page.getByRole('button', { name: 'Sync all' }).click();
-  await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await syncWholeModule(page, 'Leads');
   await openScreen(page, 'Review');
   const everything = await countInCache(page, { combinator: 'and', rules: [] });
   await expect(page.getByTestId('event-table')).toHaveAttribute('data-total', String(everything));
@@ -63,12 +58,6 @@ async function expectAccessible(page: Page, state: string): Promise<void> {
     ),
     `axe on the Review screen, ${state}`,
   ).toEqual([]);
-}
-
-async function choose(page: Page, select: ReturnType<Page['locator']>, option: string | RegExp): Promise<void> {
-  await select.click();
-  await page.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
-  await expect(page.getByRole('listbox')).toHaveCount(0);
 }
 
 test.describe('Review screen at 1440×900', () => {

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/host';
-import { connectToDemo, openScreen } from './support/flows';
+import { choose, connectToDemo, openScreen, syncWholeModule } from './support/flows';
 import type { AuditorApi, LocalFilterGroupInput, RequestChannel, RequestInput, RequestOutput } from '../../preload/contract';
 
 /** window.auditor inside the page (this file is type-checked without the DOM library). */
@@ -25,12 +25,6 @@ async function attributes(locator: Locator, name: string): Promise<Array<string 
   return Promise.all((await locator.all()).map((element) => element.getAttribute(name)));
 }
 
-async function choose(page: Page, select: Locator, option: string | RegExp): Promise<void> {
-  await select.click();
-  await page.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
-  await expect(page.getByRole('listbox')).toHaveCount(0);
-}
-
 const SCREENSHOTS = 'tests/artifacts/screenshots';
 
 /** Serious and critical axe-core violations inside `selector` (this spec's parts of the screen). */
@@ -46,12 +40,7 @@ test.describe('Review work', () => {
     await page.goto(appHost.appUrl);
     await connectToDemo(page, context);
 
-    await openScreen(page, 'Records');
-    await page.getByRole('tab', { name: 'Whole module' }).click();
-    await page.getByRole('button', { name: /^Add all records of Leads/ }).click();
-    await expect(page.getByTestId('add-records-result')).toContainText(/Added \d+ records/);
-    await page.getByRole('button', { name: 'Sync all' }).click();
-    await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await syncWholeModule(page, 'Leads');
 
     await openScreen(page, 'Review');
     const table = page.getByTestId('event-table');

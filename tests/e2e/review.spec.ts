@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/host';
-import { connectToDemo, openScreen } from './support/flows';
+import { choose, connectToDemo, openScreen, syncWholeModule } from './support/flows';
 import type { AuditorApi, LocalFilterGroupInput } from '../../preload/contract';
 
 /** window.auditor inside the page (this file is type-checked without the DOM library). */
@@ -16,24 +16,13 @@ async function countInCache(page: Page, filter: LocalFilterGroupInput): Promise<
 }
 
 /** Picks an option in one of the builder's Material selects. */
-async function choose(page: Page, select: ReturnType<Page['locator']>, option: string | RegExp): Promise<void> {
-  await select.click();
-  await page.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
-  await expect(page.getByRole('listbox')).toHaveCount(0);
-}
-
 test.describe('Review screen', () => {
   test('filters, heatmaps, event detail, record as of a time and notes over a synced module', async ({ page, context, appHost }) => {
     test.setTimeout(120_000);
     await page.goto(appHost.appUrl);
     await connectToDemo(page, context);
 
-    await openScreen(page, 'Records');
-    await page.getByRole('tab', { name: 'Whole module' }).click();
-    await page.getByRole('button', { name: /^Add all records of Leads/ }).click();
-    await expect(page.getByTestId('add-records-result')).toContainText(/Added \d+ records/);
-    await page.getByRole('button', { name: 'Sync all' }).click();
-    await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await syncWholeModule(page, 'Leads');
 
     await openScreen(page, 'Review');
     const strip = page.getByTestId('summary-strip');
@@ -231,12 +220,7 @@ test.describe('Review screen', () => {
     test.setTimeout(120_000);
     await page.goto(appHost.appUrl);
     await connectToDemo(page, context);
-    await openScreen(page, 'Records');
-    await page.getByRole('tab', { name: 'Whole module' }).click();
-    await page.getByRole('button', { name: /^Add all records of Leads/ }).click();
-    await expect(page.getByTestId('add-records-result')).toContainText(/Added \d+ records/);
-    await page.getByRole('button', { name: 'Sync all' }).click();
-    await expect(page.getByTestId('sync-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await syncWholeModule(page, 'Leads');
 
     await openScreen(page, 'Review');
     // The sandbox puts journey steps on orchestration updates.
