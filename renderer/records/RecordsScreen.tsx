@@ -36,6 +36,9 @@ export function RecordsScreen() {
   const [facets, setFacets] = useState<ReviewFacets | null>(null);
   // Open when the screen opens on an empty list; with records it waits behind "Add records…" so the table has the room.
   const [addOpen, setAddOpen] = useState<boolean | null>(null);
+  // Only the person's toggle animates: opened by the app (an empty list), the card is there at once, so a
+  // click aimed at its Add button never lands while the card is still sliding open.
+  const [animateAdd, setAnimateAdd] = useState(false);
 
   const reload = useCallback(() => {
     void call('records:overview', {}).then(setOverview, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)));
@@ -107,7 +110,7 @@ export function RecordsScreen() {
         }
       />
       {overview !== null && (
-        <Collapse in={addOpen === true} id="add-records">
+        <Collapse in={addOpen === true} timeout={animateAdd ? 'auto' : 0} id="add-records">
           <AddRecordsCard modules={overview.modules} onAdded={reload} />
         </Collapse>
       )}
@@ -126,7 +129,10 @@ export function RecordsScreen() {
           variant={addOpen === true ? 'contained' : 'text'}
           color={addOpen === true ? 'secondary' : 'primary'}
           startIcon={<PlaylistAddOutlined />}
-          onClick={() => setAddOpen((open) => open !== true)}
+          onClick={() => {
+            setAnimateAdd(true);
+            setAddOpen((open) => open !== true);
+          }}
           aria-expanded={addOpen === true}
           aria-controls="add-records"
         >
