@@ -111,6 +111,30 @@ export interface ZohoClientOptions {
   requestGate?: RequestGate;
   /** Source of jitter in [0, 1); injectable for deterministic tests. */
   random?: () => number;
+  /**
+   * Longest one attempt may take, from sending the request to the last byte of the answer; then it is a
+   * network failure (retried, then ZOHO_NETWORK_ERROR). Default DEFAULT_ATTEMPT_TIMEOUT_MS.
+   */
+  attemptTimeoutMs?: number;
+}
+
+/**
+ * Zoho documents no response time; without a limit of our own a server that accepts the connection and
+ * never answers would hold a request for undici's defaults (300 s for the headers, 300 s between body
+ * chunks). One minute is far beyond a normal timeline page (a 200-event page is well under a second)
+ * and short enough that a stalled connection is called what it is: the network, not Zoho's data.
+ * Measured on the wall clock, not the injected Clock: it bounds real sockets, not simulated time.
+ */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
+
+/** Why an attempt was aborted when it ran past attemptTimeoutMs (the cause of its ZOHO_NETWORK_ERROR). */
+export class AttemptTimeoutError extends Error {
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number) {
+    super(`no complete answer within ${timeoutMs / 1000} s`);
+    this.name = 'AttemptTimeoutError';
+    this.timeoutMs = timeoutMs;
+  }
 }
 
 interface CallContext {
@@ -245,6 +269,7 @@ export class ZohoClient {
   readonly retry: Readonly<RetryPolicy>;
   private readonly gate: RequestGate | undefined;
   private readonly random: () => number;
+  private readonly attemptTimeoutMs: number;
 
   constructor(options: ZohoClientOptions) {
     this.options = options;
@@ -260,6 +285,8 @@ export class ZohoClient {
     this.retry = retry;
     this.gate = options.requestGate;
     this.random = options.random ?? Math.random;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+    if (!(this.attemptTimeoutMs > 0)) throw new ZohoInvalidRequestError(`An attempt timeout of ${this.attemptTimeoutMs} ms is not allowed.`, 'Use a positive number of milliseconds.');
   }
 
   /**
@@ -502,25 +529,46 @@ export class ZohoClient {
     return outcome;
   }
 
+  /**
+   * One request and its whole body, aborted by the caller's signal or after attemptTimeoutMs. Either
+   * failure of the transport (refused, DNS, TLS, reset, timeout) comes back as a network outcome; only
+   * the caller's own abort is thrown (the call then ends as CANCELLED).
+   */
   private async attempt(url: string, accessToken: string, signal: AbortSignal | undefined): Promise<AttemptOutcome> {
+    const attemptController = new AbortController();
+    const onCallerAbort = (): void => attemptController.abort(signal?.reason);
+    if (signal?.aborted) attemptController.abort(signal.reason);
+    else signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const timer = setTimeout(() => attemptController.abort(new AttemptTimeoutError(this.attemptTimeoutMs)), this.attemptTimeoutMs);
+    try {
+      return await this.attemptUntilAborted(url, accessToken, signal, attemptController.signal);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  private async attemptUntilAborted(url: string, accessToken: string, signal: AbortSignal | undefined, attemptSignal: AbortSignal): Promise<AttemptOutcome> {
+    // A timeout's abort reason (AttemptTimeoutError) is the cause the person's error names.
+    const causeOf = (error: unknown): unknown => (attemptSignal.aborted && attemptSignal.reason instanceof AttemptTimeoutError ? attemptSignal.reason : error);
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
         method: 'GET',
         headers: { Authorization: `Zoho-oauthtoken ${accessToken}`, Accept: 'application/json' },
-        ...(signal === undefined ? {} : { signal }),
+        signal: attemptSignal,
       });
     } catch (error) {
       if (signal?.aborted) throw error;
-      return { kind: 'transient', transient: 'network', cause: error, retryAfterMs: undefined };
+      return { kind: 'transient', transient: 'network', cause: causeOf(error), retryAfterMs: undefined };
     }
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw error;
-      // Connection dropped while the body was arriving.
-      return { kind: 'transient', transient: 'network', cause: error, retryAfterMs: undefined, status: response.status };
+      // Connection dropped (or stalled past the timeout) while the body was arriving.
+      return { kind: 'transient', transient: 'network', cause: causeOf(error), retryAfterMs: undefined, status: response.status };
     }
     const status = response.status;
     const credits = creditsRemainingOf(response.headers);
@@ -605,7 +653,7 @@ export class ZohoClient {
           ...common,
         });
       case 'network':
-        return new ZohoApiError('ZOHO_NETWORK_ERROR', `Zoho could not be reached for ${context.what} (after ${tries}).`, {
+        return new ZohoApiError('ZOHO_NETWORK_ERROR', `Zoho could not be reached for ${context.what} (after ${tries}${outcome.cause instanceof AttemptTimeoutError ? `; the last had ${outcome.cause.message}` : ''}).`, {
           hint: 'Check your internet connection (and any proxy or firewall) and try again.',
           ...common,
         });

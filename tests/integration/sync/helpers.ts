@@ -65,13 +65,14 @@ export interface Harness {
   clock: Clock;
 }
 
-export function makeHarness(sandbox: Sandbox, options: { clock?: Clock; fetch?: typeof fetch; token?: string; scopes?: string[] } = {}): Harness {
+export function makeHarness(sandbox: Sandbox, options: { clock?: Clock; fetch?: typeof fetch; token?: string; scopes?: string[]; attemptTimeoutMs?: number } = {}): Harness {
   const clock = options.clock ?? new InstantClock();
   const accessToken = options.token ?? sandbox.mintAccessToken(options.scopes === undefined ? {} : { scopes: options.scopes }).accessToken;
   const client = new ZohoClient({
     tokenProvider: new StaticTokenProvider({ accessToken, apiDomain: sandbox.url }),
     clock,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.attemptTimeoutMs === undefined ? {} : { attemptTimeoutMs: options.attemptTimeoutMs }),
   });
   const store = openTempCache();
   return { sandbox, store, client, clock, engine: new SyncEngine({ client, store, clock }) };

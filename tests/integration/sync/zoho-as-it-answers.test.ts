@@ -4,7 +4,7 @@
  * shown and respected; the org's edition sets the concurrency Zoho enforces; short-lived tokens are
  * reused for three quarters of their life, so a bulk fetch stays within 10 refreshes per 10 minutes.
  */
-import { createServer } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refreshMarginFor } from '../../../main/auth/zoho-auth-service.js';
@@ -19,7 +19,13 @@ import { closeTempCaches, expectCacheEqualsGroundTruth, inFlightMeter, makeHarne
 
 let sandbox: Sandbox | undefined;
 let auth: AuthHarness | undefined;
+/** Raw TCP servers a test started, with every connection they accepted (destroyed at the end). */
+const rawServers: Array<{ server: Server; sockets: Set<Socket> }> = [];
 afterEach(async () => {
+  for (const { server, sockets } of rawServers.splice(0)) {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
   await sandbox?.close();
   sandbox = undefined;
   await auth?.close();
@@ -34,6 +40,33 @@ async function refusedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * A loopback TCP server that misbehaves below HTTP: 'silent' accepts and never writes; 'stall' answers
+ * 200 with a Content-Length, sends part of the body and stops; 'plain' answers plain HTTP at once,
+ * which a TLS client cannot read as a handshake.
+ */
+async function rawServer(behaviour: 'silent' | 'stall' | 'plain'): Promise<number> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    if (behaviour === 'silent') return;
+    socket.once('data', () => {
+      if (behaviour === 'plain') socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+      else socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"__timeline":[');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  rawServers.push({ server, sockets });
+  return (server.address() as AddressInfo).port;
+}
+
+/** A fetch that sends every request meant for `live` to `target` instead (same path and query). */
+function redirectedFetch(live: string, target: string): typeof fetch {
+  return (input, init) => fetch(String(input instanceof Request ? input.url : input).replace(live, target), init);
 }
 
 describe('failures named for what they are', () => {
@@ -104,6 +137,65 @@ describe('failures named for what they are', () => {
     for (const outcome of result.records) expect(formatRecordLine(outcome, 0)).not.toContain('cached');
     expect(formatSyncResult(result)).toContain(`Records: 0 complete, 0 failed, ${records.length} skipped`);
     expect(store.latestUnfinishedSyncRun()?.id).toBe(result.runId);
+  });
+});
+
+describe('"offline" for every network failure, and only for those', () => {
+  const TIMEOUT_MS = 300;
+  const cases: Array<[string, () => Promise<string>, RegExp]> = [
+    ['a name that does not resolve (DNS)', async () => 'http://zoho-sandbox.invalid', /ENOTFOUND|EAI_AGAIN/],
+    ['a TLS handshake that fails (the server speaks plain HTTP)', async () => `https://127.0.0.1:${await rawServer('plain')}`, /SSL|TLS|EPROTO/i],
+    ['a server that accepts the connection and never answers (timeout)', async () => `http://127.0.0.1:${await rawServer('silent')}`, /no complete answer within 0\.3 s/],
+    ['an answer whose body stops arriving (timeout)', async () => `http://127.0.0.1:${await rawServer('stall')}`, /no complete answer within 0\.3 s/],
+  ];
+
+  it.each(cases)('%s is ZOHO_NETWORK_ERROR, retried, and stops a sync as SYNC_OFFLINE with the rest skipped', async (_name, target, cause) => {
+    sandbox = await startSyncSandbox();
+    const { client, engine, store } = makeHarness(sandbox, { fetch: redirectedFetch(sandbox.url, await target()), attemptTimeoutMs: TIMEOUT_MS });
+    const records = pickRecords(sandbox, 6);
+    const [first] = records;
+    if (first === undefined) throw new Error('no record');
+
+    const started = Date.now();
+    const error: unknown = await client
+      .withPolicy({ retry: { maxAttempts: 2 } })
+      .getTimelinePage(first.module, first.recordId)
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'ZOHO_NETWORK_ERROR', details: { attempts: 2 } });
+    expect(isTransientZohoError(error)).toBe(true);
+    const causes: string[] = [];
+    for (let link: unknown = error; link instanceof Error; link = link.cause) causes.push(`${link.message} ${(link as { code?: string }).code ?? ''}`);
+    expect(causes.join(' | ')).toMatch(cause);
+    // A timeout ends the attempt on the wall clock, whatever the injected clock says.
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    const result = await engine.run({ records }, { perPage: 5, fetchUsers: false, retry: { maxAttempts: 2 } });
+    expect(result.state).toBe('stopped');
+    expect(result.stopReason?.code).toBe('SYNC_OFFLINE');
+    expect(result.progress).toMatchObject({ recordsDone: 0, recordsFailed: 0, recordsSkipped: records.length });
+    for (const outcome of result.records) expect(formatRecordLine(outcome, 0)).not.toContain('cached');
+    expect(store.latestUnfinishedSyncRun()?.id).toBe(result.runId);
+  });
+
+  it('cancelling while Zoho has not answered is CANCELLED, not a timeout or "offline"', async () => {
+    sandbox = await startSyncSandbox();
+    const { client } = makeHarness(sandbox, { fetch: redirectedFetch(sandbox.url, `http://127.0.0.1:${await rawServer('silent')}`), attemptTimeoutMs: 60_000 });
+    const [record] = pickRecords(sandbox, 1);
+    if (record === undefined) throw new Error('no record');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('the person pressed Cancel')), 100);
+    const error: unknown = await client.getTimelinePage(record.module, record.recordId, { signal: controller.signal }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'CANCELLED' });
+  });
+
+  it('a slow but whole answer within the timeout is read normally', async () => {
+    sandbox = await startSyncSandbox();
+    const { client } = makeHarness(sandbox, { attemptTimeoutMs: 2_000 });
+    const [record] = pickRecords(sandbox, 1);
+    if (record === undefined) throw new Error('no record');
+    sandbox.injectFault({ kind: 'slow-body', ms: 150 }, { pathIncludes: record.recordId });
+    const result = await client.fetchTimeline(record.module, record.recordId, { includeInnerDetails: true, perPage: 5 });
+    expect(result.entries.map((entry) => entry.raw)).toEqual(sandbox.groundTruth(record.module, record.recordId));
   });
 });
 
