@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { AccessToken, TokenProvider } from './token-provider.js';
 import { ZohoApiError, ZohoCancelledError, ZohoInvalidDataError, ZohoInvalidRequestError, ZohoMalformedResponseError, type InvalidDataReason } from './errors.js';
 import { encodeTimelineFilter, type TimelineFilter } from './filters.js';
-import { parseZohoBody } from './json-body.js';
+import { exactJsonText, parseZohoBody } from './json-body.js';
 import { parseListPage, parseTimelinePage, zohoRecordSchema, zohoUserSchema, type ListPage, type TimelineEntry, type TimelinePage, type ZohoRecord, type ZohoUser } from './models.js';
 import { assertModuleApiName, assertRecordId, readScopeForModule } from './modules.js';
 
@@ -148,6 +148,8 @@ interface CallContext {
 interface RawResponse {
   status: number;
   body: unknown;
+  /** The body as received ('' for 204): the source the evidence text of each event is cut from. */
+  text: string;
 }
 
 type TransientKind = 'rate-limited' | 'server' | 'network';
@@ -309,7 +311,7 @@ export class ZohoClient {
     const what = `the timeline of ${module}/${recordId}${request.pageToken === undefined ? '' : ' (a later page)'}`;
     const response = await this.call([module, recordId, '__timeline'], query, { what, scope: readScopeForModule(module), signal: request.signal });
     if (response.status === 204) return { entries: [], info: null };
-    return parseTimelinePage(response.body, `${module}/${recordId}`);
+    return parseTimelinePage(response.body, `${module}/${recordId}`, response.text);
   }
 
   /** Every page in order, following next_page_token; stops with ZOHO_PAGINATION_LOOP if a token repeats. */
@@ -347,7 +349,8 @@ export class ZohoClient {
         const serialized = entry.rawText ?? JSON.stringify(entry.raw);
         const earlier = seen.get(entry.event.id);
         if (earlier !== undefined) {
-          if (earlier !== serialized) {
+          // The same event may come back with other spacing or escapes: only a different value is inconsistent.
+          if (earlier !== serialized && exactJsonText(parseZohoBody(earlier)) !== exactJsonText(parseZohoBody(serialized))) {
             throw new ZohoApiError('ZOHO_INCONSISTENT_DATA', `Zoho returned two different versions of timeline event ${entry.event.id} for ${module}/${recordId}.`, {
               hint: 'The timeline changed while it was being read, or Zoho answered inconsistently. Fetch it again.',
               details: { module, recordId, eventId: entry.event.id },
@@ -573,14 +576,14 @@ export class ZohoClient {
     const status = response.status;
     const credits = creditsRemainingOf(response.headers);
     const answered = <T extends AttemptOutcome>(outcome: T): T => (credits === undefined ? outcome : { ...outcome, creditsRemaining: credits });
-    if (status === 204) return answered({ kind: 'ok', response: { status, body: null } });
+    if (status === 204) return answered({ kind: 'ok', response: { status, body: null, text: '' } });
     if (status >= 200 && status < 300) {
       // The body arrived whole (the connection did not fail), so an unreadable one is Zoho's answer, not the network's.
       const contentType = response.headers.get('content-type');
       const malformed = (problem: string): AttemptOutcome => answered({ kind: 'malformed', body: { status, contentType, problem, start: text.slice(0, 80), length: text.length } });
       if (contentType !== null && /^\s*text\/html/i.test(contentType)) return malformed('an HTML page, not JSON');
       try {
-        return answered({ kind: 'ok', response: { status, body: parseZohoBody(text) } });
+        return answered({ kind: 'ok', response: { status, body: parseZohoBody(text), text } });
       } catch (error) {
         return malformed(/^\s*</.test(text) ? 'markup, not JSON' : `JSON that cannot be read (${error instanceof Error ? error.message : String(error)})`);
       }

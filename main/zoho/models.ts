@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZohoMalformedResponseError } from './errors.js';
-import { exactJsonText, isLosslessNumber, toModelJson } from './json-body.js';
+import { arrayElementTexts, exactJsonText, isLosslessNumber, toModelJson } from './json-body.js';
 
 /**
  * Typed models of Zoho's answers. Objects are "loose": keys Zoho adds later are kept, not dropped,
@@ -136,9 +136,11 @@ export type TimelinePageInfo = z.infer<typeof timelineInfoSchema>;
 
 /**
  * One timeline entry: the parsed event for the app, and Zoho's object as received, for the audit
- * packet. `rawText` is that object's JSON text with every number written exactly as Zoho sent it
- * (the evidence the cache stores); `raw` is the object as plain JSON values (a number a double cannot
- * hold appears as its exact digits in a string: see json-body.ts toModelJson).
+ * packet. `rawText` is the evidence the cache stores: the event's own characters in the body Zoho sent
+ * (numbers, escapes and spacing as sent) when the page was parsed with its source text (the client
+ * always does), else lossless-json's text of the parsed object (every number's digits as sent);
+ * `raw` is the object as plain JSON values (a number a double cannot hold appears as its exact digits
+ * in a string: see json-body.ts toModelJson).
  * `rawText` is absent only for entries built from plain objects (fixtures), whose JSON.stringify is exact.
  */
 export interface TimelineEntry {
@@ -179,17 +181,23 @@ function isJsonObject(value: unknown): value is JsonObject {
 
 /**
  * Validates one page of GET …/__timeline. `what` names the record in errors ("Leads/554023000001122039, page 2").
- * The raw objects are the ones the body parser produced (json-body.ts), never normalised; their
- * text is kept with every number exactly as sent. One unreadable event fails the page (fail closed),
- * naming the record, the event and the JSON path.
+ * The raw objects are the ones the body parser produced (json-body.ts), never normalised. With
+ * `sourceText` (the body as received, which parsed to `body`) each event's evidence text is its own
+ * slice of that text, byte for byte; without it, its text with every number exactly as sent.
+ * One unreadable event fails the page (fail closed), naming the record, the event and the JSON path.
  */
-export function parseTimelinePage(body: unknown, what: string): TimelinePage {
+export function parseTimelinePage(body: unknown, what: string, sourceText?: string): TimelinePage {
   if (!isJsonObject(body)) {
     throw new ZohoMalformedResponseError(what, '(top level)', 'expected a JSON object');
   }
   const list = body['__timeline'];
   if (!Array.isArray(list)) {
     throw new ZohoMalformedResponseError(what, '__timeline', list === undefined ? 'the list of events is missing' : 'expected a list of events');
+  }
+  const sourceTexts = sourceText === undefined ? undefined : arrayElementTexts(sourceText, '__timeline');
+  if (sourceTexts !== undefined && sourceTexts.length !== list.length) {
+    // Never guess which text belongs to which event: evidence must be the event's own.
+    throw new ZohoMalformedResponseError(what, '__timeline', `the answer's text holds ${sourceTexts.length} events where ${list.length} were read`);
   }
   const entries: TimelineEntry[] = [];
   list.forEach((item, index) => {
@@ -206,7 +214,7 @@ export function parseTimelinePage(body: unknown, what: string): TimelinePage {
         parsed.error,
       );
     }
-    entries.push({ event: parsed.data, raw: toModelJson(item) as JsonObject, rawText: exactJsonText(item) });
+    entries.push({ event: parsed.data, raw: toModelJson(item) as JsonObject, rawText: sourceTexts?.[index] ?? exactJsonText(item) });
   });
   const info = timelineInfoSchema.safeParse(body['info']);
   if (!info.success) {

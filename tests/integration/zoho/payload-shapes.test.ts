@@ -19,7 +19,7 @@ import { csvRowsForEvent, CSV_COLUMNS, userNames } from '../../../main/export/cs
 import { EventsJsonWriter } from '../../../main/export/events-json.js';
 import { storedTimelineEntry } from '../../../main/export/stored-event.js';
 import { ZoneClock } from '../../../main/export/values.js';
-import { parseZohoBody } from '../../../main/zoho/json-body.js';
+import { exactJsonText, parseZohoBody } from '../../../main/zoho/json-body.js';
 import { SHAPES_BIG_EVENT_ID, SHAPES_RECORD, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
 import { SyncEngine } from '../../../main/sync/index.js';
 import { StaticTokenProvider, ZohoClient } from '../../../main/zoho/index.js';
@@ -71,6 +71,35 @@ describe('unusual-but-valid timeline shapes, over HTTP', () => {
     const big = result.entries.find((entry) => entry.event.id === SHAPES_BIG_EVENT_ID)!;
     expect(big.rawText).toContain(`"id":${SHAPES_BIG_EVENT_ID},`);
     expect(big.rawText).toContain(`"id":${SHAPES_RECORD.id}}`);
+  });
+
+  it('the cache keeps each event’s own characters as Zoho sent them (escapes and spacing), with the same values', async () => {
+    // Zoho's answers spelt differently but meaning the same: every "a" in a string as \u0061, every "/" as \/, spaced out.
+    const received: string[] = [];
+    const respelling: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input instanceof Request ? input.url : input).includes('__timeline') || response.status !== 200) return response;
+      const text = (await response.text()).replace(/"(?:[^"\\]|\\.)*"|,/g, (token) => (token === ',' ? ' ,\n  ' : token.replaceAll('a', '\\u0061').replaceAll('/', '\\/')));
+      received.push(text);
+      return new Response(text, { status: 200, headers: response.headers });
+    };
+    const respelt = openTempCache();
+    const plain = openTempCache();
+    const token = sandbox.mintAccessToken().accessToken;
+    const respellingClient = new ZohoClient({ tokenProvider: new StaticTokenProvider({ accessToken: token, apiDomain: sandbox.url }), clock: new InstantClock(), fetch: respelling });
+    expect((await new SyncEngine({ client: respellingClient, store: respelt, clock: new InstantClock() }).run({ records: [KEY] }, { perPage: 2 })).state).toBe('done');
+    expect((await new SyncEngine({ client: client(), store: plain, clock: new InstantClock() }).run({ records: [KEY] }, { perPage: 2 })).state).toBe('done');
+
+    expect(received.length).toBeGreaterThan(1);
+    const ids = plain.queryEvents({ records: [KEY] }, { limit: 100 }).map((event) => event.eventId);
+    expect(ids).toHaveLength(5);
+    for (const id of ids) {
+      const evidence = respelt.getRawEvent(id)!;
+      expect(evidence).toContain('\\u0061');
+      expect(received.some((body) => body.includes(evidence))).toBe(true);
+      expect(exactJsonText(parseZohoBody(evidence))).toBe(plain.getRawEvent(id));
+    }
+    expect(respelt.getRawEvent(SHAPES_BIG_EVENT_ID)).toContain(`"id":${SHAPES_BIG_EVENT_ID} ,`);
   });
 
   it('a sync stores the record whole: exact ids, each event’s text as sent, system actions and types filterable', async () => {

@@ -110,7 +110,8 @@ function mutate(prng: Prng): { text: string; mutations: Mutation[] } {
     }
     mutations.push({ kind, path: path.join('.') });
   }
-  let text = exactJsonText(root);
+  // Zoho's spacing is its own: some bodies are indented, so evidence cut from them keeps that spacing.
+  let text = exactJsonText(root, prng.chance(0.3) ? 2 : undefined);
   // Now and then the bytes themselves are damaged: truncated, or one character changed.
   if (prng.chance(0.08)) {
     text = text.slice(0, prng.int(0, text.length - 1));
@@ -138,7 +139,7 @@ function runOne(seed: number): Outcome {
   }
   let page;
   try {
-    page = parseTimelinePage(body, WHAT);
+    page = parseTimelinePage(body, WHAT, text);
   } catch (error) {
     expect(error, label).toBeInstanceOf(ZohoMalformedResponseError);
     const refusal = error as ZohoMalformedResponseError;
@@ -158,7 +159,9 @@ function runOne(seed: number): Outcome {
     cache.writeTimelinePage(RECORD, page.entries, null);
     const expected = new Map<string, string>();
     page.entries.forEach((entry, index) => {
-      expect(entry.rawText, label).toBe(exactJsonText(events[index]));
+      // The event's own characters in the body (as the client stores them), holding exactly its value.
+      expect(text.includes(entry.rawText!), label).toBe(true);
+      expect(exactJsonText(parseZohoBody(entry.rawText!)), label).toBe(exactJsonText(events[index]));
       // A repeated id keeps the latest text (Zoho re-sent the event).
       expected.set(entry.event.id, entry.rawText!);
     });
