@@ -202,27 +202,30 @@ export class RecordsService {
     } else {
       syncTarget = { records: [...target.records] };
     }
-    return this.#besideModuleLabels(this.#engine().run(syncTarget, this.#withDefaultConcurrency(options)), options.signal);
+    return this.#thenModuleLabels(this.#engine().run(syncTarget, this.#withDefaultConcurrency(options)), options.signal);
   }
 
   /**
-   * Reads the module labels beside a sync's work (one call), never in its way: a failure leaves them
-   * as they were, and a finished sync waits for them a moment at most (a client backing off after a
-   * 429 would otherwise hold it), then the request is dropped.
+   * Reads the module labels once a sync's work has ended (one call), never beside it: the sync already
+   * makes as many calls at once as the org's edition allows (Free 5 …), so one more beside it was
+   * answered 429 and halved the sync's window at its start (issue 13). A failure leaves the labels as
+   * they were; the finished sync waits for them a moment at most (a client backing off after a 429 would
+   * otherwise hold it), then the request is dropped. A sync that threw reads none.
    */
-  async #besideModuleLabels<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  async #thenModuleLabels<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    const result = await work;
+    if (signal?.aborted) return result;
     const controller = new AbortController();
     const follow = (): void => controller.abort(signal?.reason);
     signal?.addEventListener('abort', follow, { once: true });
-    const labels = this.refreshModuleLabels(controller.signal);
+    const timer = setTimeout(() => controller.abort(new Error('Reading the module labels took too long.')), MODULE_LABELS_GRACE_MS);
     try {
-      return await work;
+      await this.refreshModuleLabels(controller.signal);
     } finally {
-      const timer = setTimeout(() => controller.abort(new Error('Reading the module labels took too long.')), MODULE_LABELS_GRACE_MS);
-      await labels;
       clearTimeout(timer);
       signal?.removeEventListener('abort', follow);
     }
+    return result;
   }
 
   /**
@@ -279,7 +282,7 @@ export class RecordsService {
         // The engine has already published the run's final progress through onProgress.
         announceRunId(result.runId);
       });
-    const done = this.#besideModuleLabels(finished, controller.signal).finally(() => {
+    const done = this.#thenModuleLabels(finished, controller.signal).finally(() => {
       this.#running = undefined;
       this.deps.events.emit('records:changed', {});
     });

@@ -26,7 +26,7 @@ const USAGE = `timeline-auditor cache <check | rebuild> [options]
             cancelled.
 
 Options (rebuild):
-  --concurrency N       most requests at once (default 10)
+  --concurrency N       most requests at once (default: the org edition's limit read at sign-in)
   --api-domain URL      Zoho API domain (or env ZOHO_API_DOMAIN); default the stored connection
   --token TOKEN         Zoho access token (or env ZOHO_ACCESS_TOKEN)
   --api-version V       Zoho CRM API version
