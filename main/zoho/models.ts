@@ -20,8 +20,9 @@ const ID_DIGITS = /^[0-9]+$/;
  * way the model holds the exact decimal text Zoho sent (a LosslessNumber's own digits; a plain JS
  * number only when it is a safe integer, i.e. its digits are exact).
  */
-const idString = z.preprocess((value) => (isLosslessNumber(value) ? value.value : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value), z.string().regex(ID_DIGITS, 'expected a Zoho id (digits)'));
+export const zohoIdSchema = z.preprocess((value) => (isLosslessNumber(value) ? value.value : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value), z.string().regex(ID_DIGITS, 'expected a Zoho id (digits)'));
 /** A count or position: a LosslessNumber becomes a JS number only when exact; otherwise it is refused by name. */
+const idString = zohoIdSchema;
 const zohoNumber = z.preprocess((value) => (isLosslessNumber(value) ? toModelJson(value) : value), z.number());
 /** Zoho's date-time format: ISO 8601 with seconds and a ±hh:mm offset (2023-06-07T19:32:21-11:00). */
 const zohoDateTime = z

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { ZohoClient } from './client.js';
 import { ZohoMalformedResponseError } from './errors.js';
+import { zohoIdSchema } from './models.js';
 
 export interface ZohoOrganization {
   id: string;
@@ -60,7 +61,8 @@ const orgSchema = z.object({
     .array(
       z
         .object({
-          id: z.union([z.string(), z.number()]).transform(String),
+          // A string or a bare JSON number (a LosslessNumber from the body parser), kept as its exact digits.
+          id: zohoIdSchema,
           company_name: z.string().nullable().optional(),
           time_zone: z.string().min(1),
           // Optional: an org answer without it still gives the zone; the edition is then unknown.

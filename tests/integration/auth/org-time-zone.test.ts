@@ -95,6 +95,26 @@ describe("the organisation's time zone", () => {
     expect(toView(harness.service.status()).orgTimeZone).toBeNull();
   });
 
+  it('an org whose ids come as bare JSON numbers (one above 2^53) is read at sign-in: zone, edition and the id’s exact digits', async () => {
+    // Zoho types ids as "long"; some answers send them unquoted. JSON.parse would change this one's last digits.
+    const bigId = '9007199254740993123';
+    const numericIds: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!new URL(String(input instanceof Request ? input.url : input)).pathname.endsWith('/org') || response.status !== 200) return response;
+      const text = (await response.text()).replace(/"id":"700123456"/, `"id":${bigId}`).replace(/"id":"(\d+)"/g, '"id":$1');
+      return new Response(text, { status: 200, headers: response.headers });
+    };
+    harness = await startHarness({ fetch: numericIds, sandbox: { edition: 'professional' } });
+    const { status } = await connectWithBrowser(harness);
+    expect(toView(status).orgTimeZone).toEqual({ state: 'read', zone: 'Europe/Berlin' });
+    expect(status.orgEdition).toBe('professional');
+
+    const { accessToken } = harness.sandbox.mintAccessToken();
+    const sandboxUrl = harness.sandbox.url;
+    const client = new ZohoClient({ fetch: numericIds, tokenProvider: { getToken: async () => ({ accessToken, apiDomain: sandboxUrl }), refreshAfterRejection: async () => ({ accessToken, apiDomain: sandboxUrl }) } });
+    expect(await fetchOrganization(client)).toMatchObject({ id: bigId, timeZone: 'Europe/Berlin', paidType: 'professional' });
+  });
+
   it('the client reads the documented shape and refuses a malformed answer', async () => {
     harness = await startHarness();
     const { accessToken } = harness.sandbox.mintAccessToken();
