@@ -5,11 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCore } from '../app/core.js';
 import { createIpcHandlers } from '../app/ipc-handlers.js';
 import { nodePlatformPorts } from '../app/node-platform.js';
+import type { PlatformPorts } from '../app/platform-ports.js';
+import { AesGcmScryptCipher } from '../auth/aes-gcm-scrypt-cipher.js';
+import { VAULT_SALT_FILE } from '../auth/node-vault.js';
+import { PassphraseRequiredCipher } from '../auth/passphrase-required-cipher.js';
 import { defaultHomeDirectory } from '../core/paths.js';
 import { startHost } from './host-server.js';
 
@@ -32,16 +37,16 @@ async function main(): Promise<void> {
   // In the browser the Connect screen's link opens the sign-in page: there is no system browser to drive.
   // The development host alone lets the environment point at another admin policy file (e2e tests); the app and the CLI read the machine's.
   const policyFile = process.env['TIMELINE_AUDITOR_POLICY_FILE'];
-  const services = createCore(
-    nodePlatformPorts({
-      shell: 'browser',
-      home,
-      env: process.env,
-      ...(policyFile === undefined || policyFile === '' ? {} : { policyFile }),
-      dataWorkerEntry: new URL('./data-worker.js', here),
-      demoLatencyMs: Number(process.env['TIMELINE_AUDITOR_DEMO_LATENCY_MS'] ?? 0) || 0,
-    }),
-  );
+  const ports = nodePlatformPorts({
+    shell: 'browser',
+    home,
+    env: process.env,
+    ...(policyFile === undefined || policyFile === '' ? {} : { policyFile }),
+    dataWorkerEntry: new URL('./data-worker.js', here),
+    demoLatencyMs: Number(process.env['TIMELINE_AUDITOR_DEMO_LATENCY_MS'] ?? 0) || 0,
+  });
+  // Test-only, and only here (main/electron never reads it): the e2e tests reach the Connect screen's passphrase card this way.
+  const services = createCore(process.env[TEST_NO_KEYRING_ENV] === '1' ? asIfNoKeyring(ports, home) : ports);
   const host = await startHost({
     handlers: createIpcHandlers(services),
     events: services.events,
@@ -60,6 +65,19 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** `=1`: the host starts as the desktop app does on Linux without a keyring; see asIfNoKeyring. */
+const TEST_NO_KEYRING_ENV = 'TIMELINE_AUDITOR_TEST_NO_KEYRING';
+
+/**
+ * The ports as Electron's shell makes them when safeStorage's backend is `basic_text` (no keyring;
+ * main/electron/safe-storage-cipher.ts): secrets refused until a passphrase is chosen on the Connect
+ * screen, then AES-256-GCM/scrypt with the vault's salt file. TIMELINE_AUDITOR_PASSPHRASE is ignored.
+ */
+function asIfNoKeyring(ports: PlatformPorts, home: string): PlatformPorts {
+  const cipher = new PassphraseRequiredCipher((passphrase) => AesGcmScryptCipher.open(passphrase, join(home, VAULT_SALT_FILE)));
+  return { ...ports, cipher, passphraseChoice: cipher };
 }
 
 function openInBrowser(url: string): void {
