@@ -45,7 +45,18 @@ export class ConnectionController {
       });
     }
     this.onSecret(input.passphrase);
-    await this.passphraseChoice.usePassphrase(input.passphrase, () => this.auth.checkSecretsReadable());
+    try {
+      await this.passphraseChoice.usePassphrase(input.passphrase, () => this.auth.checkSecretsReadable());
+    } catch (error) {
+      // The cipher's own words name TIMELINE_AUDITOR_PASSPHRASE (the CLI's remedy); here the person typed it.
+      if (error instanceof AuditorError && error.code === 'VAULT_DECRYPT_FAILED') {
+        throw new AuditorError('VAULT_PASSPHRASE_MISMATCH', 'This passphrase does not match the one the stored Zoho connection was protected with.', {
+          hint: 'Type the passphrase you chose when you connected (capitals and spaces count).',
+          cause: error,
+        });
+      }
+      throw error;
+    }
     const status = await this.status();
     this.events.emit('auth:status-changed', status);
     return status;

@@ -209,7 +209,7 @@ function UnreadableCredentialsCard({ status, onRemoved }: { status: ConnectionSt
  * Linux without a system keyring: Electron's safeStorage would fall back to a built-in key (anyone who
  * can read the files could read the tokens), so nothing is stored until a passphrase protects it.
  */
-function PassphraseCard({ hasConnection, onChosen }: { hasConnection: boolean; onChosen: (status: ConnectionStatusView) => void }) {
+function PassphraseCard({ hasConnection, onChosen, onRemoved }: { hasConnection: boolean; onChosen: (status: ConnectionStatusView) => void; onRemoved: (notice: Notice) => void }) {
   const [passphrase, setPassphrase] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [busy, setBusy] = useState(false);
@@ -230,6 +230,18 @@ function PassphraseCard({ hasConnection, onChosen }: { hasConnection: boolean; o
       setBusy(false);
     }
   };
+  // A lost passphrase must not be a dead end: the stored connection can be removed (it cannot be revoked unread) and made again.
+  const remove = async (): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      onRemoved(await disconnectNow());
+    } catch (error) {
+      setProblem(problemOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <Card variant="outlined" sx={{ borderColor: 'warning.main' }} data-testid="passphrase-card">
       <CardContent component="form" onSubmit={(event: FormEvent) => void submit(event)}>
@@ -237,15 +249,23 @@ function PassphraseCard({ hasConnection, onChosen }: { hasConnection: boolean; o
           {hasConnection ? 'Enter your passphrase to use the Zoho connection' : 'Protect your Zoho sign-in with a passphrase'}
         </Typography>
         <Typography variant="body2" sx={{ mb: 1 }}>
-          This computer has no system keyring (GNOME Keyring or KWallet). Without one, secure storage would keep the Zoho tokens and the packet signing key under a built-in key that anyone who can read your files could undo, so Timeline Auditor does
-          not store them that way.
+          This computer has no system keyring (GNOME Keyring or KWallet), so secure storage falls back to its <code>basic_text</code> backend: it would keep the Zoho tokens and the packet signing key under a built-in key that anyone who can read your
+          files could undo. Timeline Auditor does not store them that way.
         </Typography>
-        <Typography variant="body2" sx={{ mb: 2 }}>
-          Choose a passphrase instead: the secrets are encrypted with AES-256-GCM under a key derived from it (as the command-line tool does). It is never stored, so you type it each time Timeline Auditor starts — and if you lose it you connect to
-          Zoho again. Alternatively install and unlock a keyring, then restart.
-        </Typography>
+        {hasConnection ? (
+          <Typography variant="body2" sx={{ mb: 2 }}>
+            The Zoho connection saved here is encrypted with AES-256-GCM under a key derived from the passphrase you chose (as the command-line tool does). The passphrase is never stored, so you type it each time Timeline Auditor starts. If it is
+            lost, remove the stored connection and connect to Zoho again; your cached timelines are kept.
+          </Typography>
+        ) : (
+          <Typography variant="body2" sx={{ mb: 2 }}>
+            Choose a passphrase instead: the secrets are encrypted with AES-256-GCM under a key derived from it (as the command-line tool does). It is never stored, so you type it each time Timeline Auditor starts — and if you lose it you connect to
+            Zoho again. Alternatively install and unlock a keyring, then restart.
+          </Typography>
+        )}
         {problem !== null && <ProblemAlert problem={problem} title="The passphrase was not accepted" />}
-        <Stack spacing={2} sx={{ maxWidth: 420 }}>
+        {/* spacing 1: each field keeps a line for its helper text */}
+        <Stack spacing={1} sx={{ maxWidth: 420 }}>
           <TextField
             label="Passphrase"
             type="password"
@@ -259,11 +279,16 @@ function PassphraseCard({ hasConnection, onChosen }: { hasConnection: boolean; o
           {!hasConnection && (
             <TextField label="Passphrase again" type="password" autoComplete="new-password" value={confirmation} onChange={(event) => setConfirmation(event.target.value)} error={mismatch} helperText={mismatch ? 'The two passphrases differ.' : ' '} />
           )}
-          <Box>
+          <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
             <Button type="submit" variant="contained" disabled={busy || !ready}>
               {hasConnection ? 'Unlock' : 'Protect with this passphrase'}
             </Button>
-          </Box>
+            {hasConnection && (
+              <Button variant="outlined" color="inherit" disabled={busy} onClick={() => void remove()}>
+                Remove stored connection
+              </Button>
+            )}
+          </Stack>
         </Stack>
       </CardContent>
     </Card>
@@ -452,7 +477,7 @@ export function ConnectScreen() {
       {status === null || defaults.status === 'loading' ? (
         <CircularProgress size={24} />
       ) : status.cipherKind === 'safeStorage-basic_text' ? (
-        <PassphraseCard hasConnection={status.state !== 'disconnected'} onChosen={setStatus} />
+        <PassphraseCard hasConnection={status.state !== 'disconnected'} onChosen={setStatus} onRemoved={setNotice} />
       ) : connected ? (
         <Stack spacing={2}>
           <NextStep title="Next: add the records to audit" screen="records" testId="next-step-records">
