@@ -49,6 +49,7 @@ export default defineConfig(({ command }) => {
             host: resolve('main/host/host-main.ts'),
             cli: resolve('main/cli/main.ts'),
             'data-worker': resolve('main/data/data-worker-main.ts'),
+            'export-writer': resolve('main/data/export-writer-main.ts'),
           },
         },
       },

@@ -20,7 +20,7 @@ import { zoneClock } from '../core/zoned-time.js';
 import { buildEventCondition, dayNumberToDate } from './query.js';
 import type { CachedEvent, CachedFieldChange, EventFilter, HeatmapCell, HeatmapKind, HeatmapOptions, HourOfWeekCell, QueryOptions, SourceDayCell, UserSourceCell } from './query.js';
 import { indexableText } from './search-text.js';
-import { ExportRead, type ExportReadRequest } from './export-read.js';
+import { ExportRead, removeStaleScratchFiles, type ExportReadRequest } from './export-read.js';
 
 export interface TimelineCacheOptions {
   /** Stamps schema_migrations.applied_at. */
@@ -215,6 +215,7 @@ export class TimelineCache implements SyncStore {
       createPrivateFile(filePath);
       tightenPrivateFile(`${filePath}-wal`);
       tightenPrivateFile(`${filePath}-shm`);
+      removeStaleScratchFiles(filePath);
     } catch (error) {
       throw new CacheUnavailableError(filePath, `its folder or file cannot be created (${messageOf(error)})`, error);
     }
@@ -788,7 +789,7 @@ export class TimelineCache implements SyncStore {
    * Close it when the pass ends (it holds a temporary table until then).
    */
   openExportRead(request: ExportReadRequest): ExportRead {
-    return new ExportRead(this.db, request);
+    return new ExportRead(this.db, request, this.filePath);
   }
 
   /** The tracked records whose timelines showed this event. */

@@ -1,6 +1,7 @@
 /** The data worker's code on the caller's thread over a MessageChannel (unit tests): same protocol, same host, no thread. */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { DataWorkerPort, DataWorkerStart, WorkerSpawner } from './protocol.js';
+import { inProcessExportWriter } from './export-writer-spawner.js';
 import { serveDataWorker } from './worker-host.js';
 
 export function inProcessSpawner(): WorkerSpawner {
@@ -12,7 +13,7 @@ export function inProcessSpawner(): WorkerSpawner {
           postMessage: (message, transfer) => channel.port2.postMessage(message, transfer === undefined ? undefined : [...transfer]),
           onMessage: (listener) => channel.port2.on('message', listener),
         },
-        start,
+        { ...start, exportWriter: inProcessExportWriter() },
       );
       const client: MessagePort = channel.port1;
       client.unref();

@@ -17,6 +17,7 @@ import { compileReviewFilter } from '../review/local-filter-sql.js';
 import { keepFlagsCurrentInBatches, SqliteReviewStore } from '../review/sqlite-review-store.js';
 import { AuditorError, serializeError } from '../core/errors.js';
 import { exportInputFromCache, type ReviewAnnotations } from '../export/cache-export-source.js';
+import type { ExportWriterSpawner } from '../export/export-writer.js';
 import { signingKeyFromPrivate, type SigningKeyStore } from '../export/signing-key-store.js';
 import type { ExportInput } from '../export/types.js';
 import { parseWhereFilter } from '../export/where-filter.js';
@@ -47,6 +48,8 @@ export type DataHandlers = {
 
 export interface DataHostOptions {
   cacheFile: string;
+  /** Starts the thread that writes an export's CSV while this one reads the cache (export-writer.ts); absent → this thread writes it too. */
+  exportWriter?: ExportWriterSpawner | undefined;
 }
 
 export interface DataHost {
@@ -74,7 +77,7 @@ export function serveDataWorker(port: DataHostPort, options: DataHostOptions): D
     damaged ??= new CacheDamagedError(options.cacheFile, corruptionReason(error), error);
     return damaged;
   };
-  const served = cache === undefined ? undefined : dataHandlers(cache, { asDamaged });
+  const served = cache === undefined ? undefined : dataHandlers(cache, { asDamaged, exportWriter: options.exportWriter });
   const handlers = served?.handlers;
   const jobs = new Map<number, AbortController>();
   let closed = false;
@@ -160,7 +163,8 @@ function transferablesOf(value: unknown): ArrayBuffer[] {
 /** How long flags may trail the pages a sync writes; every review read and export flushes first. */
 const FLAGS_BATCH_MS = 250;
 
-function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: unknown) => unknown }): { handlers: DataHandlers; flushFlags(): void } {
+function dataHandlers(cache: TimelineCache, deps: { asDamaged: (error: unknown) => unknown; exportWriter: ExportWriterSpawner | undefined }): { handlers: DataHandlers; flushFlags(): void } {
+  const { asDamaged } = deps;
   // Flags follow the pages in batches (one set-based pass per ~250 ms of writes, not one per page),
   // so a bulk sync's writer keeps up on two cores; anything that reads flags flushes the batch first.
   // A pass that meets a damaged file marks the host damaged instead of taking the worker down.
@@ -282,8 +286,15 @@ function dataHandlers(cache: TimelineCache, { asDamaged }: { asDamaged: (error: 
 
     'export.csv': async (job, { signal, progress }) => {
       // The writers (pdfkit and its fonts above all) load on the first export, not when a sync starts the worker.
-      const { exportCsvFile } = await import('../export/csv-export.js');
-      const result = await exportCsvFile(exportInput(job, false), job.path, { signal, onProgress: progress });
+      const input = exportInput(job, false);
+      let result;
+      if (deps.exportWriter !== undefined && input.storedPages !== undefined) {
+        const { exportCsvFileOnWriter } = await import('../export/export-writer.js');
+        result = await exportCsvFileOnWriter(deps.exportWriter, { scope: input.scope, storedPages: input.storedPages, users: input.users }, job.path, { signal, onProgress: progress });
+      } else {
+        const { exportCsvFile } = await import('../export/csv-export.js');
+        result = await exportCsvFile(input, job.path, { signal, onProgress: progress });
+      }
       logExport(job, 'csv', result.events, null);
       return { path: job.path, bytes: bytesOf(job.path), events: result.events, rows: result.rows };
     },

@@ -2,8 +2,8 @@ import { EXPORT_PAGE_SIZE, type EventFilter, type ExportRead, type TimelineCache
 import { AuditorError } from '../core/errors.js';
 import type { RecordKey } from '../sync/sync-store.js';
 import { completenessOf, recordKeyOf, refuseIncomplete, type RecordCompleteness } from './completeness.js';
-import { storedTimelineEntry } from './stored-event.js';
-import type { ExportCase, ExportEvent, ExportEventSource, ExportFilterStatement, ExportInput, ExportScope, ReviewerNote } from './types.js';
+import type { ExportCase, ExportEventSource, ExportFilterStatement, ExportInput, ExportScope, ReviewerNote, StoredExportEvent, StoredExportPageSource } from './types.js';
+import { exportEventOf } from './stored-event.js';
 
 /**
  * Per cache, the first read of the latest export while no pass has taken it yet: an export that is
@@ -89,7 +89,7 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
     appVersion: request.appVersion,
   };
   const pageSize = request.pageSize ?? EXPORT_PAGE_SIZE;
-  const events: ExportEventSource = async function* (options = {}) {
+  const storedPages: StoredExportPageSource = async function* (options = {}) {
     // The first read if no pass took it (and no later export closed it), else a fresh one — of only
     // the first events when the pass wants no more (the whole first read would do, but costs more).
     let pass = unclaimedReads.get(cache);
@@ -104,20 +104,20 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
                 page.map((row) => row.eventId),
                 page.map((row) => row.eventRowid),
               );
-        for (const row of page) {
+        const stored: StoredExportEvent[] = new Array<StoredExportEvent>(page.length);
+        for (let index = 0; index < page.length; index += 1) {
+          const row = page[index] as (typeof page)[number];
           const review = annotations?.get(row.eventId);
-          const event: ExportEvent = {
-            entry: storedTimelineEntry(row.rawJson, row),
-            owner: row.owner,
-            flags: review?.flags ?? [],
-            notes: review?.notes ?? [],
-          };
-          yield event;
+          stored[index] = { eventId: row.eventId, auditedAtMs: row.auditedAtMs, rawJson: row.rawJson, owner: row.owner, flags: review?.flags ?? [], notes: review?.notes ?? [] };
         }
+        yield stored;
       }
     } finally {
       pass.close();
     }
   };
-  return { scope, events, users: cache.usersDirectory(), completeness, moduleLabels: cache.moduleLabels() };
+  const events: ExportEventSource = async function* (options = {}) {
+    for await (const page of storedPages(options)) for (const stored of page) yield exportEventOf(stored);
+  };
+  return { scope, events, storedPages, users: cache.usersDirectory(), completeness, moduleLabels: cache.moduleLabels() };
 }

@@ -103,6 +103,32 @@ export function csvRowsForEvent(event: ExportEvent, clock: ZoneClock, names: Rea
   return rows;
 }
 
+/** One event's CSV records (neutralised, quoted, CRLF-ended) and how many there are. */
+export function csvTextOfEvent(event: ExportEvent, clock: ZoneClock, names: ReadonlyMap<string, string>): { text: string; rows: number } {
+  let text = '';
+  let rows = 0;
+  for (const cells of csvRowsForEvent(event, clock, names)) {
+    rows += 1;
+    for (let index = 0; index < cells.length; index += 1) cells[index] = neutraliseCell(cells[index] as string);
+    text += csvRecord(cells);
+  }
+  return { text, rows };
+}
+
+/**
+ * CSV records already made (csvTextOfEvent) for the next `events` events, in export order: the
+ * export writer's reader formats some pages itself when the writer is behind (export-writer.ts).
+ */
+export interface CsvText {
+  csvText: string;
+  events: number;
+  rows: number;
+}
+
+function isCsvText(item: ExportEvent | CsvText): item is CsvText {
+  return 'csvText' in item;
+}
+
 const NEEDS_QUOTES = /[",\r\n]/;
 const QUOTE = /"/g;
 
@@ -142,7 +168,7 @@ class BatchedWriter {
 }
 
 /** The events to read (no wrapping generator: one fewer async hop per event matters at a million). */
-export function iterateEvents(events: ExportEventSource | AsyncIterable<ExportEvent>, pass?: ExportPassOptions): AsyncIterable<ExportEvent> {
+export function iterateEvents<Item = ExportEvent>(events: ExportEventSource | AsyncIterable<Item>, pass?: ExportPassOptions): AsyncIterable<ExportEvent | Item> {
   return typeof events === 'function' ? events(pass) : events;
 }
 
@@ -156,7 +182,7 @@ export interface CsvResult {
  * one and the writer waits whenever the destination asks it to.
  */
 export async function writeEventsCsv(
-  input: { scope: ExportScope; events: ExportEventSource | AsyncIterable<ExportEvent>; users: readonly ZohoUser[] },
+  input: { scope: ExportScope; events: ExportEventSource | AsyncIterable<ExportEvent | CsvText>; users: readonly ZohoUser[] },
   destination: Writable,
   options: ExportRunOptions & { progressEvery?: number } = {},
 ): Promise<CsvResult> {
@@ -171,17 +197,20 @@ export async function writeEventsCsv(
   let events = 0;
   try {
     writer.add(`\ufeff${csvRecord(CSV_COLUMNS)}`);
-    for await (const event of iterateEvents(input.events)) {
+    for await (const item of iterateEvents(input.events)) {
       throwIfAborted(options.signal);
-      let text = '';
-      for (const cells of csvRowsForEvent(event, clock, names)) {
-        rows += 1;
-        for (let index = 0; index < cells.length; index += 1) cells[index] = neutraliseCell(cells[index] as string);
-        text += csvRecord(cells);
+      const before = events;
+      if (isCsvText(item)) {
+        rows += item.rows;
+        events += item.events;
+        if (writer.add(item.csvText)) await writer.flush();
+      } else {
+        const made = csvTextOfEvent(item, clock, names);
+        rows += made.rows;
+        events += 1;
+        if (writer.add(made.text)) await writer.flush();
       }
-      if (writer.add(text)) await writer.flush();
-      events += 1;
-      if (events % progressEvery === 0) options.onProgress?.({ eventsDone: events, phase: 'csv' });
+      if (Math.floor(events / progressEvery) > Math.floor(before / progressEvery)) options.onProgress?.({ eventsDone: events, phase: 'csv' });
     }
     await writer.flush();
   } catch (error) {

@@ -12,6 +12,7 @@
 import { AuditorError } from '../core/errors.js';
 import { parseZohoBody, toModelJson } from '../zoho/json-body.js';
 import { formatIssuePath, timelineEventSchema, type JsonObject, type TimelineEntry, type TimelineEvent } from '../zoho/models.js';
+import type { ExportEvent, StoredExportEvent } from './types.js';
 
 type Unknown = Record<string, unknown>;
 
@@ -189,4 +190,9 @@ export function storedTimelineEntry(rawJson: string, row: { eventId: string; aud
   if (Date.parse(event.audited_time) !== row.auditedAtMs) throw new StoredEventDamagedError(row.eventId, `its stored time ${event.audited_time} differs from the indexed time`);
   // events.json carries the stored text itself: what Zoho sent, every number with its own digits.
   return { event, raw: plain, rawText: rawJson };
+}
+
+/** The export's event from its stored form: the text parsed and checked (storedTimelineEntry), the review's annotations carried over. */
+export function exportEventOf(stored: StoredExportEvent): ExportEvent {
+  return { entry: storedTimelineEntry(stored.rawJson, stored), owner: stored.owner, flags: stored.flags, notes: stored.notes };
 }

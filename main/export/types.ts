@@ -78,6 +78,23 @@ export interface ExportEvent {
 }
 
 /**
+ * One event as the cache holds it, before it is parsed: Zoho's object as stored text, the row's own
+ * key and time (checked against the text when it is parsed), and the reviewer's flags and notes.
+ * Plain data, so a page of them crosses to another thread as it is (structured clone).
+ */
+export interface StoredExportEvent {
+  eventId: string;
+  auditedAtMs: number;
+  rawJson: string;
+  owner: { module: string; recordId: string };
+  flags: string[];
+  notes: ReviewerNote[];
+}
+
+/** The stored events of one pass, a page at a time, in export order — what ExportEventSource parses, for a writer on another thread. */
+export type StoredExportPageSource = (pass?: ExportPassOptions) => AsyncIterable<StoredExportEvent[]>;
+
+/**
  * A replayable sequence of events: every call starts again from the first event and yields the same
  * events in the same order. The PDF and the packet read the events more than once (summary first,
  * then every event), so a one-shot iterable is not enough — `spoolEvents` turns one into this.
@@ -109,6 +126,8 @@ export interface ExportRunOptions {
 export interface ExportInput {
   scope: ExportScope;
   events: ExportEventSource;
+  /** The same events unparsed, page by page, when they come from the cache: a writer thread parses them (export-writer). */
+  storedPages?: StoredExportPageSource;
   users: readonly ZohoUser[];
   /** Each record's sync state, keyed Module/RecordId (completeness.recordKeyOf). */
   completeness: ReadonlyMap<string, RecordCompleteness>;

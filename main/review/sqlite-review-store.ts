@@ -310,8 +310,11 @@ export class SqliteReviewStore implements ReviewStore {
       const eventId = idOfRow.get(row.event_rowid);
       if (eventId !== undefined) entry(eventId).flags.push(row.flag);
     }
-    for (const row of statements.notes.all(JSON.stringify(eventIds))) {
-      entry(row.event_id).notes.push(exportNote({ author: row.author, text: row.text, tag: row.tag, at: row.created_at }));
+    // Most caches hold few notes or none: one probe spares looking up every event of the page.
+    if (statements.anyNote.get() !== undefined) {
+      for (const row of statements.notes.all(JSON.stringify(eventIds))) {
+        entry(row.event_id).notes.push(exportNote({ author: row.author, text: row.text, tag: row.tag, at: row.created_at }));
+      }
     }
     return result;
   }
@@ -393,6 +396,8 @@ interface ExportAnnotationStatements {
   flags: CacheStatement<[string], { event_rowid: number; flag: string }>;
   /** Each event's notes oldest first. */
   notes: CacheStatement<[string], { event_id: string; author: string; text: string; tag: string | null; created_at: number }>;
+  /** A row when the cache holds any note at all. */
+  anyNote: CacheStatement<[], { one: number }>;
 }
 const exportStatements = new WeakMap<CacheDatabase, ExportAnnotationStatements>();
 
@@ -404,6 +409,7 @@ function exportStatementsOf(db: CacheDatabase): ExportAnnotationStatements {
       notes: db.prepare<[string], { event_id: string; author: string; text: string; tag: string | null; created_at: number }>(
         `SELECT n.event_id, n.author, n.text, n.tag, n.created_at FROM json_each(?) j JOIN event_notes n ON n.event_id = j.value ORDER BY n.event_id, n.created_at, n.id`,
       ),
+      anyNote: db.prepare<[], { one: number }>(`SELECT 1 AS one FROM event_notes LIMIT 1`),
     };
     exportStatements.set(db, statements);
   }

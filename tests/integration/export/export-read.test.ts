@@ -22,6 +22,16 @@ const B2: RecordKey = { module: 'Deals', recordId: '554023000000900003' };
 const C: RecordKey = { module: 'Contacts', recordId: '554023000000900004' };
 const templates = buildEvents(40).map((event) => event.entry.raw);
 
+/** Tables of open export reads: in the scratch database attached beside a file cache (export-read.ts), none when it is detached. */
+function scratchTables(of: TimelineCache): number {
+  const db = of.database();
+  const attached = db
+    .prepare<[], { name: string }>('SELECT name FROM pragma_database_list')
+    .all()
+    .some((row) => row.name === 'ta_export_scratch');
+  return attached ? db.prepare<[], { n: number }>("SELECT count(*) AS n FROM ta_export_scratch.sqlite_master WHERE type = 'table'").get()!.n : 0;
+}
+
 let serial = 0;
 /** A fresh event (new id) at `time`, from a template. */
 function event(time: string): TimelineEntry {
@@ -164,10 +174,11 @@ describe('the export read', () => {
     expect((await collect(input.events)).map((item) => item.entry.event.id)).toEqual(first.map((item) => item.entry.event.id));
     const temporary = cache.database().prepare<[], { name: string }>("SELECT name FROM sqlite_temp_master WHERE type = 'table'").all();
     expect(temporary).toEqual([]);
+    expect(scratchTables(cache)).toBe(0);
   });
 
   it('an export prepared but never run leaves one read at most, closed by the next; its passes still read everything', async () => {
-    const temporaryTables = (): number => cache.database().prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_temp_master WHERE type = 'table'").get()!.n;
+    const temporaryTables = (): number => scratchTables(cache);
     const abandoned = exportInputFromCache(cache, request([A, B], { pageSize: 4 }));
     expect(temporaryTables()).toBe(2); // the scope and the owners' order of one read
     const next = exportInputFromCache(cache, request([A]));
