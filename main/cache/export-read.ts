@@ -68,7 +68,7 @@ let nextTableNumber = 0;
 const EXPORT_CACHE_KIB = 8 * 1024;
 const openReads = new WeakMap<SqliteDatabase, { count: number; cacheSize: number }>();
 
-function holdSmallCache(db: SqliteDatabase): void {
+export function holdSmallCache(db: SqliteDatabase): void {
   const held = openReads.get(db);
   if (held !== undefined) {
     held.count += 1;
@@ -81,7 +81,7 @@ function holdSmallCache(db: SqliteDatabase): void {
   if (current > EXPORT_CACHE_KIB) db.pragma(`cache_size = ${-EXPORT_CACHE_KIB}`);
 }
 
-function releaseSmallCache(db: SqliteDatabase): void {
+export function releaseSmallCache(db: SqliteDatabase): void {
   const held = openReads.get(db);
   if (held === undefined) return;
   held.count -= 1;
@@ -165,6 +165,25 @@ function releaseScratch(db: SqliteDatabase, schema: string): void {
 }
 
 /**
+ * Runs `work` with SQLite's temporary b-trees and sorts in files (its default) instead of memory.
+ * The connection keeps them in memory for review's queries; the scope's GROUP BY over a million
+ * events then took ~90 MB of the process, kept by the allocator after the statement (measured with
+ * the export CLI). In files they use the temp cache and spill beyond it, for no measurable time.
+ * Changing the setting drops TEMP tables; the cache's users create theirs before each use.
+ */
+function withSortsOnDisk<T>(db: SqliteDatabase, work: () => T): T {
+  const setting = Number(db.pragma('temp_store', { simple: true }));
+  if (setting !== TEMP_STORE_MEMORY || db.inTransaction) return work();
+  db.pragma('temp_store = DEFAULT');
+  try {
+    return work();
+  } finally {
+    db.pragma('temp_store = MEMORY');
+  }
+}
+const TEMP_STORE_MEMORY = 2;
+
+/**
  * One pass: `count` events, read with `pages()`; `close()` drops the temporary table (idempotent).
  * Open a new one for every pass — it reflects the cache as it was when opened.
  */
@@ -208,9 +227,12 @@ export class ExportRead {
       db.exec(`CREATE TABLE ${this.table} (audited_at_ms INTEGER NOT NULL, event_rowid INTEGER NOT NULL, owner_rank INTEGER NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (audited_at_ms, event_rowid)) WITHOUT ROWID`);
       // Driven by the selected records (CROSS JOIN fixes that order): the work follows the scope,
       // not the size of the cache. Sorted before insertion, so the table fills in key order.
-      this.count = db
-        .prepare(
-          `INSERT INTO ${this.table} (audited_at_ms, event_rowid, owner_rank, event_id)
+      this.count = withSortsOnDisk(
+        db,
+        () =>
+          db
+            .prepare(
+              `INSERT INTO ${this.table} (audited_at_ms, event_rowid, owner_rank, event_id)
            SELECT e.audited_at_ms, e.id, o.rank, e.event_id
            FROM (SELECT te.event_rowid AS event_rowid, min(s.rank) AS rank
                  FROM ${this.ranks} s CROSS JOIN timeline_events te ON te.record_rowid = s.record_rowid
@@ -218,8 +240,9 @@ export class ExportRead {
            JOIN events e ON e.id = o.event_rowid
            WHERE ${where}
            ORDER BY e.audited_at_ms, e.id${request.limit === undefined ? '' : ' LIMIT ?'}`,
-        )
-        .run(...params, ...(request.limit === undefined ? [] : [Math.max(0, Math.trunc(request.limit))])).changes;
+            )
+            .run(...params, ...(request.limit === undefined ? [] : [Math.max(0, Math.trunc(request.limit))])).changes,
+      );
       // Rows as arrays (raw mode): no object per row to build and collect, at a million rows.
       this.page = db
         .prepare<[number, number, number], PageRow>(
