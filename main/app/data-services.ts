@@ -58,7 +58,7 @@ export function createDataServices({ ports, events, settingsStore, settings, aut
   };
   const exportJobs: ExportJobs = {
     countEvents: (filter) => data.cache.countEvents(filter),
-    recordStates: () => data.sync.listRecordStates(),
+    scope: (records) => data.exports.scope(records),
     countView: (records, filter, timeZone) => data.cache.countView(records, filter, timeZone),
     checkCacheIntegrity: () => data.cache.integrityCheck(),
     reviewLogChain: async () => (await data.review.log({ beforeSeq: null, limit: 1 })).chain,

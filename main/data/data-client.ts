@@ -204,6 +204,7 @@ export interface DataClient {
     moduleLabels(): Promise<Record<string, string>>;
   };
   readonly exports: {
+    scope(records: RecordKey[] | null): Promise<DataRequestOutput<'export.scope'>>;
     csv(job: ExportJobInput, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.csv'>>;
     pdf(job: ExportJobInput, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.pdf'>>;
     packet(job: DataRequestInput<'export.packet'>, options?: CallOptions<ExportProgress>): Promise<DataRequestOutput<'export.packet'>>;
@@ -315,6 +316,7 @@ export function createDataClient(spawner: WorkerSpawner, options: { cacheFile: s
       moduleLabels: () => call('cache.moduleLabels', {}),
     },
     exports: {
+      scope: (records) => call('export.scope', { records }),
       csv: (job, callOptions) => call('export.csv', job, callOptions),
       pdf: (job, callOptions) => call('export.pdf', job, callOptions),
       packet: (job, callOptions) => call('export.packet', job, callOptions),

@@ -18,6 +18,8 @@ import { keepFlagsCurrentInBatches, SqliteReviewStore } from '../review/sqlite-r
 import { AuditorError, serializeError } from '../core/errors.js';
 import { exportInputFromCache, type ReviewAnnotations } from '../export/cache-export-source.js';
 import type { ExportWriterSpawner } from '../export/export-writer.js';
+import { completenessOf, type RecordCompleteness } from '../export/completeness.js';
+import type { RecordKey } from '../sync/sync-store.js';
 import { signingKeyFromPrivate, type SigningKeyStore } from '../export/signing-key-store.js';
 import type { ExportInput } from '../export/types.js';
 import { parseWhereFilter } from '../export/where-filter.js';
@@ -284,6 +286,16 @@ function dataHandlers(cache: TimelineCache, deps: { asDamaged: (error: unknown) 
     'review.log': (input) => review.log(input),
     'review.restoreWork': (work) => review.restoreWork(work),
 
+    'export.scope': ({ records }) => {
+      const states = records === null ? cache.listRecordStates() : records.map((key) => cache.recordState(key));
+      const keys = records ?? states.map((state) => ({ module: state!.module, recordId: state!.recordId }));
+      const incomplete: Array<RecordKey & { completeness: RecordCompleteness }> = [];
+      keys.forEach((key, index) => {
+        const completeness = completenessOf(states[index]);
+        if (!completeness.complete) incomplete.push({ module: key.module, recordId: key.recordId, completeness });
+      });
+      return { records: keys, incomplete };
+    },
     'export.csv': async (job, { signal, progress }) => {
       // The writers (pdfkit and its fonts above all) load on the first export, not when a sync starts the worker.
       const input = exportInput(job, false);

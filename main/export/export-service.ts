@@ -30,8 +30,8 @@ import type { KeyValueStore } from '../core/kv-store.js';
 import { machineTimeZone, resolveZoneSetting, type OrgTimeZone, type ResolvedTimeZone, type ZoneContext } from '../core/zoned-time.js';
 import { describeLocalFilter } from '../review/local-filter-words.js';
 import { refuseBrokenReviewLog } from '../review/review-log-chain.js';
-import type { RecordSyncState } from '../sync/sync-store.js';
-import { completenessOf, recordKeyOf, refuseIncomplete, statedCompleteness } from './completeness.js';
+import type { RecordKey } from '../sync/sync-store.js';
+import { recordKeyOf, refuseIncomplete, statedCompleteness, type RecordCompleteness } from './completeness.js';
 import type { SigningIdentityStore } from './signing-key-store.js';
 import type { TrustList } from './trust-list.js';
 import type { ExportCase, ExportFilterStatement, ExportProgress } from './types.js';
@@ -61,8 +61,11 @@ export interface ExportJob {
  */
 export interface ExportJobs {
   countEvents(filter: EventFilter): Promise<number>;
-  /** Every tracked record's sync state (for completeness, and the Review screen's scope: all records). */
-  recordStates(): Promise<RecordSyncState[]>;
+  /**
+   * The export's records — those given, or every tracked record when null (the Review screen's scope)
+   * — and which of them were not fetched completely, each with why.
+   */
+  scope(records: RecordKey[] | null): Promise<{ records: RecordKey[]; incomplete: Array<RecordKey & { completeness: RecordCompleteness }> }>;
   /** Counts the events of these records a Review-screen filter selects (it is compiled where the cache is). */
   countView(records: RecordKeyView[], filter: LocalFilterGroupInput, timeZone: string): Promise<number>;
   /** PRAGMA quick_check of the cache; rejects with CACHE_DAMAGED (no packet from a damaged cache). */
@@ -302,8 +305,9 @@ export class ExportService {
     // --tz (the CLI) names an IANA zone outright; otherwise the one time-zone setting, resolved.
     const zone = input.timeZone === undefined ? settingsZone : { zone: input.timeZone, label: input.timeZone, fallbackReason: null };
     const view = input.view === undefined ? null : 'savedViewName' in input.view ? await this.#savedView(input.view.savedViewName) : input.view;
-    const states = await this.deps.jobs.recordStates();
-    const chosen = input.records ?? (view === null ? [] : states.map((state) => ({ module: state.module, recordId: state.recordId })));
+    // A view without records covers every tracked record, as on the screen.
+    const scope = input.records === undefined && view === null ? { records: [], incomplete: [] } : await this.deps.jobs.scope(input.records === undefined ? null : input.records.map((key) => ({ module: key.module, recordId: key.recordId })));
+    const chosen = scope.records;
     if (chosen.length === 0) {
       throw new AuditorError('EXPORT_NOTHING_SELECTED', view === null ? 'No records were chosen for the export.' : 'No records are tracked, so the view has nothing to export.', {
         hint: view === null ? 'Choose at least one record.' : 'Add records and fetch their timelines first.',
@@ -319,10 +323,10 @@ export class ExportService {
           : { kind: 'none' };
     // Nothing incomplete passes as complete: refused here, naming the records, unless the person chose to.
     const allowIncomplete = input.allowIncomplete === true;
-    const byKey = new Map(states.map((state) => [recordKeyOf(state), state]));
-    const completeness = new Map(records.map((key) => [recordKeyOf(key), completenessOf(byKey.get(recordKeyOf(key)))]));
+    // Only the incomplete records come back; refuseIncomplete reads a record missing from the map as complete.
+    const completeness = new Map(scope.incomplete.map((entry) => [recordKeyOf(entry), entry.completeness]));
     if (!allowIncomplete) refuseIncomplete(records, completeness);
-    const incompleteRecords = [...completeness.values()].filter((state) => !state.complete).length;
+    const incompleteRecords = scope.incomplete.length;
     // Fails here, before anything is written, when nothing is cached or nothing matches.
     const eventsTotal = filter.kind === 'view' ? await this.deps.jobs.countView(records, filter.filter, filter.timeZone) : await this.deps.jobs.countEvents({ ...where?.filter, records });
     if (eventsTotal === 0) {
