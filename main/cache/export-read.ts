@@ -171,7 +171,7 @@ function releaseScratch(db: SqliteDatabase, schema: string): void {
  * the export CLI). In files they use the temp cache and spill beyond it, for no measurable time.
  * Changing the setting drops TEMP tables; the cache's users create theirs before each use.
  */
-function withSortsOnDisk<T>(db: SqliteDatabase, work: () => T): T {
+export function withSortsOnDisk<T>(db: SqliteDatabase, work: () => T): T {
   const setting = Number(db.pragma('temp_store', { simple: true }));
   if (setting !== TEMP_STORE_MEMORY || db.inTransaction) return work();
   db.pragma('temp_store = DEFAULT');

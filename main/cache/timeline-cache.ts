@@ -20,7 +20,7 @@ import { zoneClock } from '../core/zoned-time.js';
 import { buildEventCondition, dayNumberToDate } from './query.js';
 import type { CachedEvent, CachedFieldChange, EventFilter, HeatmapCell, HeatmapKind, HeatmapOptions, HourOfWeekCell, QueryOptions, SourceDayCell, UserSourceCell } from './query.js';
 import { indexableText } from './search-text.js';
-import { ExportRead, holdSmallCache, releaseSmallCache, removeStaleScratchFiles, type ExportReadRequest } from './export-read.js';
+import { ExportRead, holdSmallCache, releaseSmallCache, removeStaleScratchFiles, withSortsOnDisk, type ExportReadRequest } from './export-read.js';
 
 export interface TimelineCacheOptions {
   /** Stamps schema_migrations.applied_at. */
@@ -773,17 +773,23 @@ export class TimelineCache implements SyncStore {
   }
 
   /**
-   * countEvents for a scope that may be huge (an export's, the Records screen's), with the small page
-   * cache export reads use: counting a million events otherwise fills the 64 MiB cache with pages read
-   * once — memory the process keeps (+60 MB of the export CLI's peak at a million events).
+   * Runs one pass over a scope that may be huge (an export's count, its review section) with the
+   * small page cache export reads use and SQLite's sorts in files: such a pass over a million events
+   * otherwise fills the 64 MiB page cache and in-memory temp b-trees with data read once — memory the
+   * process then keeps (measured with the export CLI, docs/benchmarks.md).
    */
-  countEventsOnce(filter: EventFilter = {}): number {
+  withBoundedMemory<T>(work: () => T): T {
     holdSmallCache(this.db);
     try {
-      return this.countEvents(filter);
+      return withSortsOnDisk(this.db, work);
     } finally {
       releaseSmallCache(this.db);
     }
+  }
+
+  /** countEvents in bounded memory (withBoundedMemory). */
+  countEventsOnce(filter: EventFilter = {}): number {
+    return this.withBoundedMemory(() => this.countEvents(filter));
   }
 
   /** One event with its field changes and raw JSON; undefined when not cached. */

@@ -24,6 +24,17 @@ export function sourceDataWorkerEntry(): URL {
   return new URL('./data-worker-source.mjs', here);
 }
 
+/**
+ * The data worker's heap ceiling — which also sets how far V8 lets the heap grow between full
+ * collections (heap-controller's MaxGrowingFactor: 4× the live size with a ceiling of 2 GiB or more,
+ * which a worker gets by default on a machine with lots of memory; 1.3× at 256 MiB; in between, in
+ * proportion). At 4× the data worker held ~460 MB for ~115 MB live while it drew a million-event PDF;
+ * at this ceiling (~1.6×) the whole CLI peaked at 448 MB, for no measurable time (docs/benchmarks.md,
+ * Exports). Still ~5× what the worker's largest job holds live (a 10,000-event PDF with its fonts);
+ * beyond it the worker stops with DATA_WORKER_STOPPED rather than the machine swapping.
+ */
+export const DATA_WORKER_MAX_OLD_GENERATION_MB = 1024;
+
 export interface WorkerThreadOptions {
   /** Node flags for the worker: tests and benchmarks run the TypeScript entry with ['--import', 'tsx']. */
   execArgv?: string[];
@@ -36,7 +47,7 @@ export interface WorkerThreadOptions {
 export function workerThreadSpawner(entry: URL, options: WorkerThreadOptions = {}): WorkerSpawner {
   return {
     spawn(start: DataWorkerStart): DataWorkerPort {
-      const worker = new Worker(entry, { workerData: start, ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }) });
+      const worker = new Worker(entry, { workerData: start, resourceLimits: { maxOldGenerationSizeMb: DATA_WORKER_MAX_OLD_GENERATION_MB }, ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }) });
       worker.unref(); // idle until the first call (DataWorkerPort.keepAlive)
       return workerPort(worker);
     },

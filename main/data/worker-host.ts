@@ -188,7 +188,7 @@ function dataHandlers(cache: TimelineCache, deps: { asDamaged: (error: unknown) 
     mkdirSync(dirname(job.path), { recursive: true });
     // The review section (PDF and packet; a CSV's header and values stay as they were) is read once,
     // here: a snapshot of the log and counts this export carries.
-    const reviewSection = withReview ? review.packetReview(buildEventCondition({ ...narrowing, records: job.records })) : undefined;
+    const reviewSection = withReview ? cache.withBoundedMemory(() => review.packetReview(buildEventCondition({ ...narrowing, records: job.records }))) : undefined;
     const input = exportInputFromCache(cache, {
       records: job.records,
       ...(narrowing === undefined ? {} : { filter: narrowing }),

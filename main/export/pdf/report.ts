@@ -11,7 +11,7 @@ import { actionLabel, FLAG_LABELS, moduleLabel, sourceLabel } from '../../../pre
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { writeAtomically } from '../../core/atomic-file.js';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
 import type { JsonValue, ZohoUser } from '../../zoho/models.js';
@@ -573,6 +573,27 @@ async function computeStats(input: PdfReportInput, options: ExportRunOptions): P
   return { stats, completeness: { coverage: coverage.finish(input.completeness), controlTotals: controlTotalsOf(stats) } };
 }
 
+/** What pdfkit may have produced and not yet handed to the file before drawing waits (bytes). */
+const OUTPUT_BACKLOG_BYTES = 512 * 1024;
+
+/**
+ * Waits until the report's output is mostly in the file. pdfkit pushes every chunk it makes
+ * regardless of backpressure; through pipe() the file then takes only ~16 KiB per 'drain', so
+ * waiting for one drain now and then let the backlog grow with the report — at 10,000 listed events
+ * ~170 MB of small Buffers waited in the document's own queue (a heap snapshot of the 1M-event PDF).
+ */
+async function catchUpWithOutput(doc: PDFKit.PDFDocument, destination: Writable): Promise<void> {
+  const source = doc as unknown as Readable;
+  while (source.readableLength > OUTPUT_BACKLOG_BYTES || destination.writableNeedDrain) {
+    if (destination.writableNeedDrain) await once(destination, 'drain');
+    else {
+      // The file asks for nothing yet the queue is long: let the pipe flow again.
+      source.resume();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
 /** Writes the report into `destination` (ended when done). */
 export async function writePdfReport(input: PdfReportInput, destination: Writable, options: PdfReportOptions): Promise<PdfResult> {
   const computed = options.stats !== undefined && options.completeness !== undefined ? { stats: options.stats, completeness: options.completeness } : await computeStats(input, options);
@@ -693,10 +714,8 @@ export async function writePdfReport(input: PdfReportInput, destination: Writabl
       if (events >= coverage.listed) break;
       drawEvent(writer, event, clock, names, modules);
       events += 1;
-      if (events % 200 === 0) {
-        options.onProgress?.({ eventsDone: events, phase: 'pdf' });
-        if (destination.writableNeedDrain) await once(destination, 'drain');
-      }
+      if (events % 200 === 0) options.onProgress?.({ eventsDone: events, phase: 'pdf' });
+      if (events % 20 === 0) await catchUpWithOutput(doc, destination);
     }
     if (events === 0 && coverage.events === 0) writer.paragraph('No events matched this export.', MARGIN_X, writer.y, writer.contentWidth, body);
     else if (events < coverage.events) {
