@@ -151,6 +151,15 @@ export class RichText {
     }
     if (current !== null) runs.push({ ...current, width: 0 });
     let width = 0;
+    const only = runs.length === 1 ? runs[0] : undefined;
+    if (only !== undefined && only.text !== ' ') {
+      // A word in one font is drawn inside its line's text, which pdfkit lays out word by word with
+      // the space that follows ("word "), caching each: measured the same way, that layout is done
+      // once, not once to measure and again to draw (10,000 events: ~5 s of a PDF's ~20 s).
+      const faceName = this.faceName(only.face, style.weight);
+      only.width = Math.max(0, this.measure(`${only.text} `, faceName, style.size) - this.measure(' ', faceName, style.size));
+      return { runs, width: only.width, spaceBefore, direction };
+    }
     for (const run of runs) {
       run.width = this.measure(run.text, this.faceName(run.face, style.weight), style.size);
       width += run.width;
@@ -299,7 +308,9 @@ export class RichText {
       if (face !== undefined && line.words.every((word) => word.direction !== 'rtl' && word.runs.every((run) => run.face === face))) {
         const text = line.words.map((word, index) => `${index > 0 && word.spaceBefore ? ' ' : ''}${word.runs.map((run) => run.text).join('')}`).join('');
         this.use(this.faceName(face, style.weight), style.size);
-        this.doc.text(text, cursor, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: line.width } as PDFKit.Mixins.TextOptions);
+        // Ended by a space like every other word of it, so its last word is the layout measured
+        // (makeWord) and cached ("word "), not laid out again; the space draws nothing.
+        this.doc.text(`${text} `, cursor, y + ascent, { lineBreak: false, baseline: 'alphabetic', textWidth: line.width } as PDFKit.Mixins.TextOptions);
         y += lineHeight;
         continue;
       }

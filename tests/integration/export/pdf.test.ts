@@ -338,9 +338,10 @@ describe('report.pdf: words, numbers, layout and accessibility', () => {
     const structure = execFileSync('pdfinfo', ['-struct-text', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(structure.split('\n')[0]).toBe('Document');
     for (const element of ['H1', 'H2', 'H3', 'Table', 'TR', 'TH', 'TD', 'P', 'Sect', 'Figure']) expect(structure).toMatch(new RegExp(`^\\s+${element}\\b`, 'm'));
-    // The tagged text reads as words, and the footer (an artifact) is not in it.
-    expect(structure).toContain('"Timeline Audit Report"');
-    expect(structure).toContain('"Events by user"');
+    // The tagged text reads as words — a line ends with the space that separates it from the next,
+    // so words at a line break do not run together — and the footer (an artifact) is not in it.
+    expect(structure).toContain('"Timeline Audit Report "');
+    expect(structure).toContain('"Events by user "');
     expect(structure).not.toContain('Packet digest (SHA-256)');
   });
 });
