@@ -35,6 +35,8 @@ export interface ExportReadRow {
    * first by (module, record id) — the same object for every event of that record.
    */
   owner: RecordKey;
+  /** The event's flags (request.flagsSql), in order; null when the read was asked for none. */
+  flags: string[] | null;
 }
 
 export interface ExportReadRequest {
@@ -44,6 +46,13 @@ export interface ExportReadRequest {
   filter?: EventFilter;
   /** Only the first `limit` events of the scope (in export order); all when absent. */
   limit?: number;
+  /**
+   * An SQL expression over the event's row `e` (events) giving its flags joined by U+001F in order, or
+   * NULL: worked out once for every event while the scope is built (set-based, in storage order),
+   * and carried by each page row — review's flags (SqliteReviewStore.exportFlagsSql), which one
+   * look-up per page cost ~2 s of a million-event export's reading thread.
+   */
+  flagsSql?: string;
 }
 
 /**
@@ -193,6 +202,7 @@ export class ExportRead {
   private readonly table: string;
   private readonly ranks: string;
   private readonly schema: string;
+  private withFlags = false;
   private readonly owners: RecordKey[] = [];
   private readonly page: Statement<[number, number, number], PageRow>;
   private closed = false;
@@ -225,7 +235,8 @@ export class ExportRead {
       // order): the pages then touch only event_raw at random, not events as well — at a million
       // events that second random look-up per event cost ~3 s of CPU (half of it system time) for
       // ~20 MB more of temporary table.
-      db.exec(`CREATE TABLE ${this.table} (audited_at_ms INTEGER NOT NULL, event_rowid INTEGER NOT NULL, owner_rank INTEGER NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (audited_at_ms, event_rowid)) WITHOUT ROWID`);
+      db.exec(`CREATE TABLE ${this.table} (audited_at_ms INTEGER NOT NULL, event_rowid INTEGER NOT NULL, owner_rank INTEGER NOT NULL, event_id TEXT NOT NULL, flags TEXT, PRIMARY KEY (audited_at_ms, event_rowid)) WITHOUT ROWID`);
+      this.withFlags = request.flagsSql !== undefined;
       // Driven by the selected records (CROSS JOIN fixes that order): the work follows the scope,
       // not the size of the cache. Sorted before insertion, so the table fills in key order.
       this.count = withSortsOnDisk(
@@ -233,8 +244,8 @@ export class ExportRead {
         () =>
           db
             .prepare(
-              `INSERT INTO ${this.table} (audited_at_ms, event_rowid, owner_rank, event_id)
-           SELECT e.audited_at_ms, e.id, o.rank, e.event_id
+              `INSERT INTO ${this.table} (audited_at_ms, event_rowid, owner_rank, event_id, flags)
+           SELECT e.audited_at_ms, e.id, o.rank, e.event_id, ${request.flagsSql ?? 'NULL'}
            FROM (SELECT te.event_rowid AS event_rowid, min(s.rank) AS rank
                  FROM ${this.ranks} s CROSS JOIN timeline_events te ON te.record_rowid = s.record_rowid
                  GROUP BY te.event_rowid) o
@@ -247,7 +258,7 @@ export class ExportRead {
       // Rows as arrays (raw mode): no object per row to build and collect, at a million rows.
       this.page = db
         .prepare<[number, number, number], PageRow>(
-          `SELECT s.audited_at_ms, s.event_rowid, s.owner_rank, s.event_id, r.raw_json
+          `SELECT s.audited_at_ms, s.event_rowid, s.owner_rank, s.event_id, r.raw_json, s.flags
            FROM ${this.table} s JOIN event_raw r ON r.event_rowid = s.event_rowid
            WHERE (s.audited_at_ms, s.event_rowid) > (?, ?)
            ORDER BY s.audited_at_ms, s.event_rowid LIMIT ?`,
@@ -280,10 +291,10 @@ export class ExportRead {
       if (rows.length === 0) return;
       const out: ExportReadRow[] = new Array<ExportReadRow>(rows.length);
       for (let index = 0; index < rows.length; index += 1) {
-        const [auditedAtMs, eventRowid, ownerRank, eventId, rawJson] = rows[index] as PageRow;
+        const [auditedAtMs, eventRowid, ownerRank, eventId, rawJson, flags] = rows[index] as PageRow;
         const owner = this.owners[ownerRank];
         if (owner === undefined) throw new CacheMissingEntryError(`owner record (rank ${ownerRank}) of event ${eventId}`);
-        out[index] = { eventId, eventRowid, auditedAtMs, rawJson, owner };
+        out[index] = { eventId, eventRowid, auditedAtMs, rawJson, owner, flags: !this.withFlags ? null : flags === null ? [] : flags.split(FLAG_SEPARATOR) };
       }
       const last = rows[rows.length - 1] as PageRow;
       afterMs = last[0];
@@ -310,5 +321,8 @@ export class ExportRead {
   }
 }
 
-/** audited_at_ms, event_rowid, owner_rank, event_id, raw_json */
-type PageRow = [number, number, number, string, string];
+/** audited_at_ms, event_rowid, owner_rank, event_id, raw_json, flags */
+type PageRow = [number, number, number, string, string, string | null];
+
+/** What request.flagsSql joins an event's flags with (a control character no flag name holds). */
+export const FLAG_SEPARATOR = '\u001f';

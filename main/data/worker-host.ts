@@ -178,13 +178,14 @@ function dataHandlers(cache: TimelineCache, deps: { asDamaged: (error: unknown) 
     review.ensureFlags();
     return read();
   };
-  const reviewAnnotations: ReviewAnnotations = (eventIds, eventRowids) => review.exportAnnotations(eventIds, eventRowids);
+  const reviewNotes: ReviewAnnotations = (eventIds) => review.exportNotes(eventIds);
   const exportInput = (job: ExportJobInput, withReview: boolean): ExportInput => {
     const narrowing = exportNarrowing(job.filter);
     flags.flush();
     review.ensureFlags(); // O(1) when current; catches up what another writer left
-    // Flags and notes the job brings as data, else those the reviewer sees (review's store here).
-    const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : reviewAnnotations;
+    // Flags and notes the job brings as data; else review's flags read with the scope (flagsSql) and its notes per page.
+    const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : reviewNotes;
+    const flagsSql = job.annotations !== undefined ? undefined : review.exportFlagsSql();
     mkdirSync(dirname(job.path), { recursive: true });
     // The review section (PDF and packet; a CSV's header and values stay as they were) is read once,
     // here: a snapshot of the log and counts this export carries.
@@ -202,6 +203,7 @@ function dataHandlers(cache: TimelineCache, deps: { asDamaged: (error: unknown) 
       generatedAt: job.generatedAt,
       appVersion: job.appVersion,
       ...(annotations === undefined ? {} : { annotations }),
+      ...(flagsSql === undefined ? {} : { flagsSql }),
     });
     return reviewSection === undefined ? input : { ...input, review: reviewSection };
   };

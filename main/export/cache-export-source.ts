@@ -36,6 +36,11 @@ export interface CacheExportRequest {
   generatedAt: number;
   appVersion: string;
   annotations?: ReviewAnnotations;
+  /**
+   * Review's flags as SQL over each event's row (ExportReadRequest.flagsSql), read with the scope
+   * instead of a look-up per page; the flags `annotations` answers are then not used (its notes are).
+   */
+  flagsSql?: string;
   /** Events per cache read (and per annotations batch); EXPORT_PAGE_SIZE by default. Tests move the page boundaries with it. */
   pageSize?: number;
 }
@@ -54,7 +59,7 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
   const completeness = new Map<string, RecordCompleteness>(request.records.map((key, index) => [recordKeyOf(key), completenessOf(states[index])]));
   // Checked again here, against the state the events are read in (a fetch may have failed since the service checked).
   if (!request.allowIncomplete) refuseIncomplete(request.records, completeness);
-  const read = { records: request.records, ...(request.filter === undefined ? {} : { filter: request.filter }) };
+  const read = { records: request.records, ...(request.filter === undefined ? {} : { filter: request.filter }), ...(request.flagsSql === undefined ? {} : { flagsSql: request.flagsSql }) };
   // The first read tells the count and time range, then serves the first pass (working out the
   // scope twice cost ~1.5 s at a million events). Later passes read the cache afresh.
   unclaimedReads.get(cache)?.close();
@@ -108,7 +113,7 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
         for (let index = 0; index < page.length; index += 1) {
           const row = page[index] as (typeof page)[number];
           const review = annotations?.get(row.eventId);
-          stored[index] = { eventId: row.eventId, auditedAtMs: row.auditedAtMs, rawJson: row.rawJson, owner: row.owner, flags: review?.flags ?? [], notes: review?.notes ?? [] };
+          stored[index] = { eventId: row.eventId, auditedAtMs: row.auditedAtMs, rawJson: row.rawJson, owner: row.owner, flags: row.flags ?? review?.flags ?? [], notes: review?.notes ?? [] };
         }
         yield stored;
       }

@@ -319,6 +319,31 @@ export class SqliteReviewStore implements ReviewStore {
     return result;
   }
 
+  /**
+   * The SQL giving an event's flags for an export read (ExportReadRequest.flagsSql): over its row `e`,
+   * its flags in name order joined by U+001F (FLAG_SEPARATOR), NULL when it has none — the same
+   * flags, in the same order, as exportAnnotations answers per page.
+   */
+  exportFlagsSql(): string {
+    return `(SELECT group_concat(f.flag, char(31) ORDER BY f.flag) FROM event_flags f WHERE f.event_rowid = e.id)`;
+  }
+
+  /** The notes of one page of an export (its events' Zoho ids), oldest first — exportAnnotations without the flags, for a read that carries them (exportFlagsSql). */
+  exportNotes(eventIds: readonly string[]): Map<string, ExportAnnotation> {
+    const statements = exportStatementsOf(this.#db());
+    const result = new Map<string, ExportAnnotation>();
+    if (statements.anyNote.get() === undefined) return result;
+    for (const row of statements.notes.all(JSON.stringify(eventIds))) {
+      let annotation = result.get(row.event_id);
+      if (annotation === undefined) {
+        annotation = { flags: [], notes: [] };
+        result.set(row.event_id, annotation);
+      }
+      annotation.notes.push(exportNote({ author: row.author, text: row.text, tag: row.tag, at: row.created_at }));
+    }
+    return result;
+  }
+
   rules(): FlagRules | null {
     return storedFlagRules(this.#db()) ?? null;
   }
