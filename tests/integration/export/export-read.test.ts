@@ -214,4 +214,19 @@ describe('the export read', () => {
     two.close(); // idempotent: released once
     expect(cacheSize()).toBe(own);
   });
+
+  it('runs a large one-off pass (withBoundedMemory) with the small cache and sorts in files, then gives both back', () => {
+    const pragma = (name: string): number => Number(Object.values(cache.database().prepare<[], Record<string, number>>(`PRAGMA ${name}`).get()!)[0]);
+    const ownCache = pragma('cache_size');
+    expect(pragma('temp_store')).toBe(2); // MEMORY: the connection's setting for review's queries
+    const seen = cache.withBoundedMemory(() => ({ cacheSize: pragma('cache_size'), tempStore: pragma('temp_store'), count: cache.countEvents({ records: [A, B] }) }));
+    expect(seen).toEqual({ cacheSize: -EXPORT_CACHE_KIB, tempStore: 0, count: cache.countEvents({ records: [A, B] }) });
+    expect(seen.count).toBeGreaterThan(0);
+    expect(pragma('cache_size')).toBe(ownCache);
+    expect(pragma('temp_store')).toBe(2);
+    // A failing pass gives them back too.
+    expect(() => cache.withBoundedMemory(() => cache.database().prepare('SELECT * FROM no_such_table').all())).toThrow();
+    expect(pragma('cache_size')).toBe(ownCache);
+    expect(pragma('temp_store')).toBe(2);
+  });
 });
