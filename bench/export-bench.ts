@@ -268,6 +268,7 @@ async function main(): Promise<void> {
     '',
     'Before the forward read (issue 12, the same CLI path): CSV of ~90,000 cached events 47.9 s (1,900 events/s, 28× the time of 9,000 — LIMIT/OFFSET pages re-sorting the scope, one timelinesOf per event); PDF of 100,000 events 257 s at 1.9 GB peak.',
     '',
+    "Before the export writer thread (be77d15, the same CLI path, this machine idle, 2026-11-30 22:22–23:26 UTC): CSV of 1,000,000 events 27.3 s wall, 29.5 s CPU, 453 MB peak (one thread parsing, formatting and reading; the scope in in-memory TEMP; every record's state on the main thread; the count filling the 64 MiB page cache); PDF of 1,000,000 events 877 MB peak (pdfkit's output queued behind the file, V8 growing the data worker to 4× its live heap); PDF of 10,026 events 18.45 s, 750 MB (the tagged PDF of issue 14 drew each line as one text, laid out again after measuring its words).",
     'Before review answered export pages by cache row and the scope carried the event id (the same CLI path, load ~2, 2026-11-30 17:45 UTC): CSV of 1,000,000 events 46.5 s wall, 38.7 s CPU, 328 MiB; packet of 1,000,000 events 104.7 s, 542 MiB. Paired runs (one each, in turn): 1M CSV at load ~13, 40.7 → 34.3 → 32.4 s CPU, 385 → 363 → 333 MiB; 1M packet at load ~4, 140.1 → 118.5 s CPU, 827 → 833 MiB — the packet peaks above 800 MB before and after these changes once the machine is busy (542 MiB was one run at load ~2), see git log of main/cache/export-read.ts.',
     '',
     ...table,
