@@ -415,6 +415,17 @@ export class TimelineCache implements SyncStore {
     return row === undefined ? undefined : toRecordState(row);
   }
 
+  /**
+   * The states of these records, in their order (undefined for one not tracked): one statement for
+   * all — an export of 30,000 records looked each up alone (~0.5 s, twice per export).
+   */
+  recordStatesOf(keys: readonly RecordKey[]): Array<RecordSyncState | undefined> {
+    const rows = this.statements.recordsByKeys.all(JSON.stringify(keys.map((key) => [key.module, key.recordId])));
+    const states = new Array<RecordSyncState | undefined>(keys.length);
+    for (const row of rows) states[row.position] = toRecordState(row);
+    return states;
+  }
+
   listRecordStates(): RecordSyncState[] {
     return this.statements.allRecords.all().map(toRecordState);
   }
@@ -1086,6 +1097,7 @@ function prepareStatements(db: SqliteDatabase) {
     recordByKey: db.prepare<[string, string], RecordRow>('SELECT * FROM records WHERE module = ? AND record_id = ?'),
     recordIdByKey: db.prepare<[string, string], { id: number }>('SELECT id FROM records WHERE module = ? AND record_id = ?'),
     allRecords: db.prepare<[], RecordRow>('SELECT * FROM records ORDER BY module, record_id'),
+    recordsByKeys: db.prepare<[string], RecordRow & { position: number }>(`SELECT r.*, j.key AS position FROM json_each(?) j JOIN records r ON r.module = j.value ->> 0 AND r.record_id = j.value ->> 1`),
     insertRecord: db.prepare<[string, string], unknown>('INSERT INTO records (module, record_id) VALUES (?, ?)'),
     trackRecord: db.prepare<[string, string, string | null], unknown>(
       `INSERT INTO records (module, record_id, name) VALUES (?, ?, ?)

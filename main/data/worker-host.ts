@@ -289,7 +289,7 @@ function dataHandlers(cache: TimelineCache, deps: { asDamaged: (error: unknown) 
     'review.restoreWork': (work) => review.restoreWork(work),
 
     'export.scope': ({ records }) => {
-      const states = records === null ? cache.listRecordStates() : records.map((key) => cache.recordState(key));
+      const states = records === null ? cache.listRecordStates() : cache.recordStatesOf(records);
       const keys = records ?? states.map((state) => ({ module: state!.module, recordId: state!.recordId }));
       const incomplete: Array<RecordKey & { completeness: RecordCompleteness }> = [];
       keys.forEach((key, index) => {

@@ -55,7 +55,7 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
   if (request.records.length === 0) {
     throw new AuditorError('EXPORT_NOTHING_SELECTED', 'No records were chosen for the export.', { hint: 'Choose at least one record.' });
   }
-  const states = request.records.map((key) => cache.recordState(key));
+  const states = cache.recordStatesOf(request.records);
   const completeness = new Map<string, RecordCompleteness>(request.records.map((key, index) => [recordKeyOf(key), completenessOf(states[index])]));
   // Checked again here, against the state the events are read in (a fetch may have failed since the service checked).
   if (!request.allowIncomplete) refuseIncomplete(request.records, completeness);

@@ -48,6 +48,15 @@ describe('TimelineCache as the sync engine’s SyncStore', () => {
     expect((await store.listRecordStates()).map((state) => state.recordId)).toEqual([LEAD.recordId]);
   });
 
+  it('reads the states of many records in one go, in the order asked, undefined for an untracked one', () => {
+    cache.trackRecords([{ ...LEAD, name: 'Patricia Boyle' }, OTHER]);
+    const untracked: RecordKey = { module: 'Leads', recordId: '1' };
+    const asked = [OTHER, untracked, LEAD, OTHER];
+    expect(cache.recordStatesOf(asked)).toEqual(asked.map((key) => cache.recordState(key)));
+    expect(cache.recordStatesOf(asked).map((state) => state?.recordId)).toEqual([OTHER.recordId, undefined, LEAD.recordId, OTHER.recordId]);
+    expect(cache.recordStatesOf([])).toEqual([]);
+  });
+
   it('tracks records idempotently, keeping a known name unless a new one is given', () => {
     cache.trackRecords([{ ...LEAD, name: 'Patricia Boyle' }, OTHER]);
     cache.trackRecords([LEAD, { ...OTHER, name: null }]);
