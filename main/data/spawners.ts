@@ -27,13 +27,14 @@ export function sourceDataWorkerEntry(): URL {
 /**
  * The data worker's heap ceiling — which also sets how far V8 lets the heap grow between full
  * collections (heap-controller's MaxGrowingFactor: 4× the live size with a ceiling of 2 GiB or more,
- * which a worker gets by default on a machine with lots of memory; 1.3× at 256 MiB; in between, in
- * proportion). At 4× the data worker held ~460 MB for ~115 MB live while it drew a million-event PDF;
- * at this ceiling (~1.6×) the whole CLI peaked at 448 MB, for no measurable time (docs/benchmarks.md,
- * Exports). Still ~5× what the worker's largest job holds live (a 10,000-event PDF with its fonts);
- * beyond it the worker stops with DATA_WORKER_STOPPED rather than the machine swapping.
+ * which a worker gets by default on a machine with lots of memory; 1.3× at 256 MiB; in proportion
+ * between). At 4× the data worker held ~460 MB for ~115 MB live while it drew a million-event PDF.
+ * Measured through the CLI (five runs each, medians): 1024 → PDF of 10,000 events 15.5 s, PDF of a
+ * million 448–464 MB; 1280 (~1.7×) → 14.2 s and 473–476 MB; 1536 → 13.9 s and 496 MB. 1280 keeps both
+ * targets (≤ 15 s, ≤ 500 MB) with room. Still ~5× what the worker's largest job holds live; beyond it
+ * the worker stops with DATA_WORKER_STOPPED rather than the machine swapping.
  */
-export const DATA_WORKER_MAX_OLD_GENERATION_MB = 1024;
+export const DATA_WORKER_MAX_OLD_GENERATION_MB = 1280;
 
 export interface WorkerThreadOptions {
   /** Node flags for the worker: tests and benchmarks run the TypeScript entry with ['--import', 'tsx']. */

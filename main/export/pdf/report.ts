@@ -492,8 +492,25 @@ const FONT_LAYOUT_PAGES = 50;
 function forgetFontLayouts(doc: PDFKit.PDFDocument): void {
   const families = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: Record<string, unknown> }> })._fontFamilies;
   if (families === undefined) return;
-  for (const font of Object.values(families)) if (font.layoutCache !== undefined) font.layoutCache = Object.create(null) as Record<string, unknown>;
+  for (const font of Object.values(families)) {
+    const old = font.layoutCache;
+    if (old === undefined) continue;
+    // Words with a digit are ids, times and amounts — nearly all seen once; the rest (labels, actions,
+    // sources, user and module names) recur on every page and would be laid out again after each
+    // emptying (~1.5 s of a 10,000-event PDF). Kept while the cache stays small.
+    const kept = Object.create(null) as Record<string, unknown>;
+    let count = 0;
+    for (const word in old) {
+      if (count >= KEPT_LAYOUTS || /\d/.test(word)) continue;
+      kept[word] = old[word];
+      count += 1;
+    }
+    font.layoutCache = kept;
+  }
 }
+
+/** Layouts of digit-free words kept per font when the cache is emptied (a few hundred KB). */
+const KEPT_LAYOUTS = 2_000;
 
 /** White → deep blue; zero stays white so empty hours read as empty. */
 function heatColour(value: number, max: number): string {
