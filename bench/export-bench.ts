@@ -268,7 +268,7 @@ async function main(): Promise<void> {
     '',
     'Before the forward read (issue 12, the same CLI path): CSV of ~90,000 cached events 47.9 s (1,900 events/s, 28× the time of 9,000 — LIMIT/OFFSET pages re-sorting the scope, one timelinesOf per event); PDF of 100,000 events 257 s at 1.9 GB peak.',
     '',
-    'Five runs of the 1M-event CSV in a row, after one not counted (the same command, the machine otherwise idle, 2026-11-30 23:54 UTC): wall median 14.79 s (14.42–15.49), CPU median 24.9 s, peak RSS median 293 MiB (290–296) — at the 15 s target, below the 300 MB one; a single run above 15 s (as in the table) is within that spread.',
+    'Five runs in a row of each, after one not counted (the same commands, the machine otherwise idle, 2026-12-01 00:05–00:16 UTC, the final code): CSV of 1,000,000 events wall median 14.14 s (13.84–14.33), peak RSS median 294.5 MiB (290.8–301.0) — i.e. 309 MB (10^6 bytes), above 300 MB if the target means that; PDF of 10,026 events wall median 14.75 s (14.45–14.86), 360.5 MiB. A single run, as in the table, lands on either side of 15 s: quote the medians.',
     '',
     "Before the export writer thread (be77d15, the same CLI path, this machine idle, 2026-11-30 22:22–23:26 UTC): CSV of 1,000,000 events 27.3 s wall, 29.5 s CPU, 453 MB peak (one thread parsing, formatting and reading; the scope in in-memory TEMP; every record's state on the main thread; the count filling the 64 MiB page cache); PDF of 1,000,000 events 877 MB peak (pdfkit's output queued behind the file, V8 growing the data worker to 4× its live heap); PDF of 10,026 events 18.45 s, 750 MB (the tagged PDF of issue 14 drew each line as one text, laid out again after measuring its words).",
     '',
