@@ -51,11 +51,11 @@ export function inProcessExportWriter(): ExportWriterSpawner {
       postMessage: (message) => channel.port2.postMessage(message),
       onMessage: (listener) => channel.port2.on('message', (message: ToExportWriter) => listener(message)),
     });
-    const exitListeners: Array<(reason: string) => void> = [];
     return {
       postMessage: (message) => channel.port1.postMessage(message),
       onMessage: (listener) => channel.port1.on('message', (message: FromExportWriter) => listener(message)),
-      onExit: (listener) => exitListeners.push(listener),
+      // No thread to end on its own: it answers done or failed, or stops when terminated.
+      onExit: () => undefined,
       terminate: () => {
         channel.port1.close();
         channel.port2.close();

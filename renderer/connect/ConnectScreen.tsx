@@ -100,9 +100,26 @@ const CIPHER_LABELS: Record<ConnectionStatusView['cipherKind'], string> = {
   'aes-256-gcm-scrypt': 'Encrypted (AES-256-GCM, key from your passphrase)',
 };
 
-function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusView; onDisconnected: (notice: Notice) => void }) {
+/** A card's action: busy while it runs, its earlier problem cleared, a failure shown as the card's problem. */
+function useCardAction(): { busy: boolean; problem: Problem | null; run: (work: () => Promise<void>) => Promise<void> } {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const run = async (work: () => Promise<void>): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await work();
+    } catch (error) {
+      setProblem(problemOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, problem, run };
+}
+
+function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusView; onDisconnected: (notice: Notice) => void }) {
+  const { busy, problem, run } = useCardAction();
   const zone = useTimeZone();
   const dataCentre = status.dataCentre?.toUpperCase() ?? '—';
   const rows: Array<[string, string]> = [
@@ -115,15 +132,9 @@ function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusVie
     ['Stored credentials', CIPHER_LABELS[status.cipherKind]],
   ];
   const disconnect = async (): Promise<void> => {
-    setBusy(true);
-    setProblem(null);
-    try {
+    await run(async () => {
       onDisconnected(await disconnectNow());
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Card variant="outlined" data-testid="connected-card">
@@ -165,23 +176,16 @@ function ConnectedCard({ status, onDisconnected }: { status: ConnectionStatusVie
  * with the passphrase used then, or removes the credentials and connects again.
  */
 function UnreadableCredentialsCard({ status, onRemoved }: { status: ConnectionStatusView; onRemoved: (notice: Notice) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { busy, problem, run } = useCardAction();
   const who = [status.user?.name, status.user?.email].filter((part) => part !== null && part !== undefined).join(' · ');
   const remedy =
     status.cipherKind === 'aes-256-gcm-scrypt'
       ? 'Close Timeline Auditor and start it again with the passphrase you used when you connected (TIMELINE_AUDITOR_PASSPHRASE), or remove the stored credentials and connect again.'
       : 'Start Timeline Auditor under the same user account and keyring as when you connected, or remove the stored credentials and connect again.';
   const remove = async (): Promise<void> => {
-    setBusy(true);
-    setProblem(null);
-    try {
+    await run(async () => {
       onRemoved(await disconnectNow());
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Alert severity="error" icon={<LockResetOutlined />} sx={{ mb: 2 }} data-testid="unreadable-credentials">
@@ -212,35 +216,22 @@ function UnreadableCredentialsCard({ status, onRemoved }: { status: ConnectionSt
 function PassphraseCard({ hasConnection, onChosen, onRemoved }: { hasConnection: boolean; onChosen: (status: ConnectionStatusView) => void; onRemoved: (notice: Notice) => void }) {
   const [passphrase, setPassphrase] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { busy, problem, run } = useCardAction();
   const tooShort = passphrase.length > 0 && passphrase.length < 8;
   // A stored connection is checked against the passphrase itself; a new one is typed twice.
   const mismatch = !hasConnection && confirmation.length > 0 && confirmation !== passphrase;
   const ready = passphrase.length >= 8 && (hasConnection || confirmation === passphrase);
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
+    await run(async () => {
       onChosen(await call('auth:use-passphrase', { passphrase }));
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   // A lost passphrase must not be a dead end: the stored connection can be removed (it cannot be revoked unread) and made again.
   const remove = async (): Promise<void> => {
-    setBusy(true);
-    setProblem(null);
-    try {
+    await run(async () => {
       onRemoved(await disconnectNow());
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Card variant="outlined" sx={{ borderColor: 'warning.main' }} data-testid="passphrase-card">
