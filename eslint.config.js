@@ -145,6 +145,21 @@ export default tseslint.config(
     },
   },
   {
+    // Node's recursive mkdir never returns for a path under /proc or through a dangling symlink (100% CPU,
+    // deaf to Ctrl-C): the app's code makes folders with main/core/make-directory.ts, which always ends.
+    files: ['main/**/*.ts', 'preload/**/*.ts'],
+    ignores: ['main/core/make-directory.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['CallExpression[callee.name=/^mkdir(Sync)?$/]', 'CallExpression[callee.property.name=/^mkdir(Sync)?$/]'].map((call) => ({
+          selector: `${call} Property[key.name='recursive']`,
+          message: 'Recursive mkdir can spin forever (/proc, dangling symlinks): use makeDirectory / makeDirectorySync from main/core/make-directory.ts.',
+        })),
+      ],
+    },
+  },
+  {
     // The classic hook rules only: the plugin's other recommended rules serve the React Compiler, which this app does not use.
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },

@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SecretCipher } from '../core/cipher.js';
 import { AuditorError } from '../core/errors.js';
+import { makeDirectorySync } from '../core/make-directory.js';
 
 export const PASSPHRASE_ENV = 'TIMELINE_AUDITOR_PASSPHRASE';
 
@@ -109,7 +110,7 @@ function readOrCreateSalt(path: string): SaltFile {
     return { version: 1, kdf: 'scrypt', salt: parsed.salt, N: parsed.N, r: parsed.r, p: parsed.p };
   }
   const created: SaltFile = { version: 1, kdf: 'scrypt', salt: randomBytes(16).toString('base64'), N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p };
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectorySync(dirname(path));
   writeFileSync(path, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   return created;
 }

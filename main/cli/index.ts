@@ -2,13 +2,13 @@
  * `timeline-auditor`: the same main-process core as the app, headless — for scheduled audit packets,
  * scripting and tests. Global options come before the command: `timeline-auditor [--home DIR] <command> …`.
  */
-import { mkdirSync } from 'node:fs';
 import { AuditorError } from '../core/errors.js';
 import { APP_VERSION } from '../core/app-info.js';
 import { defaultHomeDirectory } from '../core/paths.js';
 import type { Core, CoreOptions } from '../app/core.js';
 import { cliCommands } from './commands/registry.js';
 import type { CliCommand, CliCommandEntry, CliContext } from './types.js';
+import { makeDirectorySync } from '../core/make-directory.js';
 
 export class CliUsageError extends AuditorError {
   constructor(message: string, hint?: string) {
@@ -99,7 +99,7 @@ export async function runCli(argv: string[], base: CliProcess): Promise<number> 
   const resolvedHome = home ?? defaultHomeDirectory(base.env);
   const context = createCliContext(base, resolvedHome);
   try {
-    mkdirSync(resolvedHome, { recursive: true, mode: 0o700 });
+    makeDirectorySync(resolvedHome, 0o700);
     return await command.run(args, context);
   } catch (error) {
     return fail(base, error, command);

@@ -1,5 +1,6 @@
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectorySync } from './make-directory.js';
 
 /**
  * The app's own files hold Zoho tokens (encrypted), the signing key and the CRM data the cache keeps:
@@ -14,7 +15,7 @@ const posix = process.platform !== 'win32';
 
 /** Creates the folder (and its parents) owner-only, and narrows it to 0700 when it already existed wider. */
 export function ensurePrivateDirectory(path: string): void {
-  mkdirSync(path, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
+  makeDirectorySync(path, PRIVATE_DIRECTORY_MODE);
   if (posix) narrow(path, PRIVATE_DIRECTORY_MODE);
 }
 

@@ -8,8 +8,8 @@
  * a MessageChannel (spawners.ts): the same code either way.
  */
 import { createPrivateKey } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { buildEventCondition, CacheDamagedError, isSqliteCorruption, TimelineCache } from '../cache/index.js';
 import type { EventFilter } from '../cache/index.js';
 import { corruptionReason } from '../cache/errors.js';
@@ -36,6 +36,7 @@ import {
   type ParsedDataRequestInput,
   type ToWorkerMessage,
 } from './protocol.js';
+import { makeFolderFor } from '../core/atomic-file.js';
 
 /** What a handler gets besides its input: the job's cancellation and a way to report progress. */
 export interface JobContext<Progress> {
@@ -186,7 +187,7 @@ function dataHandlers(cache: TimelineCache, deps: { asDamaged: (error: unknown) 
     // Flags and notes the job brings as data; else review's flags read with the scope (flagsSql) and its notes per page.
     const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : reviewNotes;
     const flagsSql = job.annotations !== undefined ? undefined : review.exportFlagsSql();
-    mkdirSync(dirname(job.path), { recursive: true });
+    makeFolderFor(job.path);
     // The review section (PDF and packet; a CSV's header and values stay as they were) is read once,
     // here: a snapshot of the log and counts this export carries.
     const reviewSection = withReview ? cache.withBoundedMemory(() => review.packetReview(buildEventCondition({ ...narrowing, records: job.records }))) : undefined;

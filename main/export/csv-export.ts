@@ -10,7 +10,6 @@ import { SYSTEM_ACTOR } from '../../preload/contract.js';
  * the difference between meeting the 1M-event target and not. tests/integration/export/csv.test.ts
  * checks the bytes against csv-stringify's with the options this file used.
  */
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { writeAtomically } from '../core/atomic-file.js';
 import { finished } from 'node:stream/promises';
@@ -19,6 +18,7 @@ import type { JsonValue, ZohoUser } from '../zoho/models.js';
 import type { ExportEvent, ExportEventSource, ExportPassOptions, ExportRunOptions, ExportScope } from './types.js';
 import { instantOf, zoneClock, type ZoneClock } from '../core/zoned-time.js';
 import { discardStream, neutraliseCell, renderAutomation, renderValue, throwIfAborted } from './values.js';
+import { drained } from '../core/drained.js';
 
 export const CSV_COLUMNS = [
   'event_id',
@@ -163,7 +163,7 @@ class BatchedWriter {
     if (this.pending === '') return;
     const text = this.pending;
     this.pending = '';
-    if (!this.out.write(text, 'utf8')) await once(this.out, 'drain');
+    if (!this.out.write(text, 'utf8')) await drained(this.out);
   }
 }
 

@@ -9,7 +9,7 @@
  *  "eventOwners":[0, 0, 1, …],                               index into owners, one per event
  *  "reviews":[{"eventIndex":3,"eventId":"…","flags":[…],"notes":[…]}]}   only events with flags or notes
  */
-import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ExportEvent, ReviewerNote } from './types.js';
 import { discardStream } from './values.js';
+import { drained } from '../core/drained.js';
 
 export const EVENTS_JSON_FORMAT = 'timeline-auditor.events/1';
 
@@ -82,11 +83,11 @@ export class EventsJsonWriter {
     await this.write(`],\n"reviews":[`);
     const side = this.sideFile();
     side.out.end();
-    await once(side.out, 'finish');
+    await finished(side.out);
     for await (const chunk of createReadStream(side.file, { encoding: 'utf8', highWaterMark: 1 << 20 })) await this.write(chunk as string);
     await this.write(`\n]}\n`);
     this.out.end();
-    await once(this.out, 'finish');
+    await finished(this.out);
     this.side = null;
     await rm(side.folder, { recursive: true, force: true });
   }
@@ -109,10 +110,10 @@ export class EventsJsonWriter {
 
   private async writeSide(text: string): Promise<void> {
     const side = this.sideFile().out;
-    if (!side.write(text)) await once(side, 'drain');
+    if (!side.write(text)) await drained(side);
   }
 
   private async write(text: string): Promise<void> {
-    if (!this.out.write(text)) await once(this.out, 'drain');
+    if (!this.out.write(text)) await drained(this.out);
   }
 }

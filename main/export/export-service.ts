@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type {
   ReviewLogChainView,
   AppVersions,
@@ -36,6 +36,7 @@ import type { SigningIdentityStore } from './signing-key-store.js';
 import type { TrustList } from './trust-list.js';
 import type { ExportCase, ExportFilterStatement, ExportProgress } from './types.js';
 import { parseWhereFilter } from './where-filter.js';
+import { makeFolderFor } from '../core/atomic-file.js';
 
 const HISTORY_KEY = 'exportHistory';
 const HISTORY_LIMIT = 200;
@@ -449,9 +450,10 @@ export class ExportService {
     const files: ExportHistoryEntry['files'] = [];
     let packetDigest: string | null = null;
     let signerFingerprint: string | null = null;
+    // Every destination's folder first: a bad path is refused before minutes of work on another file.
+    for (const { path } of prepared.files) makeFolderFor(path);
     try {
       for (const { format, path } of prepared.files) {
-        mkdirSync(dirname(path), { recursive: true });
         const job = { ...prepared.job, path };
         switch (format) {
           case 'csv':

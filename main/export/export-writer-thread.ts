@@ -5,6 +5,7 @@
  * for a page the reader formatted itself, its CSV text as it comes.
  */
 import { createWriteStream } from 'node:fs';
+import { destinationError } from '../core/atomic-file.js';
 import { serializeError } from '../core/errors.js';
 import { writeEventsCsv, type CsvText } from './csv-export.js';
 import { EVENTS_TAKEN, PAGES_TAKEN, unpackStoredPage, type FromExportWriter, type ToExportWriter } from './export-writer.js';
@@ -59,7 +60,7 @@ export function serveExportWriter(port: ExportWriterThreadPort): void {
         taken = new Int32Array(message.taken);
         writeEventsCsv({ scope: message.scope, events: events(), users: message.users }, createWriteStream(message.temporaryPath))
           .then((result) => port.postMessage({ type: 'done', result }))
-          .catch((error: unknown) => port.postMessage({ type: 'failed', error: serializeError(error) }));
+          .catch((error: unknown) => port.postMessage({ type: 'failed', error: serializeError(destinationError(error, message.destinationPath, message.temporaryPath)) }));
         return;
       case 'page':
         pages.push(unpackStoredPage(message.page));

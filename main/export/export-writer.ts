@@ -39,7 +39,7 @@ export const EVENTS_TAKEN = 1;
 const TAKEN_COUNTERS = 2;
 
 export type ToExportWriter =
-  | { type: 'start'; format: 'csv'; temporaryPath: string; scope: ExportScope; users: readonly ZohoUser[]; taken: SharedArrayBuffer }
+  | { type: 'start'; format: 'csv'; temporaryPath: string; /** The file the person asked for, named in a write error. */ destinationPath: string; scope: ExportScope; users: readonly ZohoUser[]; taken: SharedArrayBuffer }
   | { type: 'page'; page: PackedStoredPage }
   /** A page the reader formatted itself (csvTextOfEvent): written as it is. */
   | { type: 'text'; text: CsvText }
@@ -128,7 +128,7 @@ export async function exportCsvFileOnWriter(
   return writeAtomically(path, async (temporaryPath) => {
     const writer = spawn();
     try {
-      return await feedWriter(writer, input, temporaryPath, options, options.flow ?? { formatHereAt: FORMAT_HERE_AT, maxPagesInFlight: MAX_PAGES_IN_FLIGHT });
+      return await feedWriter(writer, input, { temporaryPath, destinationPath: path }, options, options.flow ?? { formatHereAt: FORMAT_HERE_AT, maxPagesInFlight: MAX_PAGES_IN_FLIGHT });
     } finally {
       // Ended by `done`/`failed` already, or still running after a read failure: either way, gone.
       await writer.terminate();
@@ -142,7 +142,13 @@ export interface WriterFlow {
   maxPagesInFlight: number;
 }
 
-async function feedWriter(writer: ExportWriterPort, input: { scope: ExportScope; storedPages: StoredExportPageSource; users: readonly ZohoUser[] }, temporaryPath: string, options: ExportRunOptions, flow: WriterFlow): Promise<CsvResult> {
+async function feedWriter(
+  writer: ExportWriterPort,
+  input: { scope: ExportScope; storedPages: StoredExportPageSource; users: readonly ZohoUser[] },
+  paths: { temporaryPath: string; destinationPath: string },
+  options: ExportRunOptions,
+  flow: WriterFlow,
+): Promise<CsvResult> {
   // Read synchronously between pages: the reader's loop rarely yields to its event loop (the cache
   // answers synchronously), so messages from the writer would arrive only once it stops to wait.
   const taken = new Int32Array(new SharedArrayBuffer(TAKEN_COUNTERS * Int32Array.BYTES_PER_ELEMENT));
@@ -172,7 +178,7 @@ async function feedWriter(writer: ExportWriterPort, input: { scope: ExportScope;
       }),
     }),
   );
-  writer.postMessage({ type: 'start', format: 'csv', temporaryPath, scope: input.scope, users: input.users, taken: taken.buffer });
+  writer.postMessage({ type: 'start', format: 'csv', ...paths, scope: input.scope, users: input.users, taken: taken.buffer });
   const clock = zoneClock(input.scope.timeZone);
   const names = userNames(input.users);
   let sent = 0;

@@ -12,7 +12,7 @@
  *   6. manifest.sig: base64 Ed25519 signature over the exact bytes of manifest.json.
  */
 import { createHash, sign } from 'node:crypto';
-import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,7 @@ import { StatsCollector } from './stats.js';
 import { controlTotalsOf, CoverageCollector, type ControlTotals, type RecordCoverage } from './completeness.js';
 import type { ExportCase, ExportEvent, ExportFilterStatement, ExportInput, ExportRunOptions, ExportScope } from './types.js';
 import { throwIfAborted } from './values.js';
+import { drained } from '../core/drained.js';
 
 export const MANIFEST_FORMAT = 'timeline-auditor.packet-manifest/1';
 export const MANIFEST_NAME = 'manifest.json';
@@ -231,7 +232,7 @@ async function zipFiles(entries: Array<{ name: string; path: string }>, zipPath:
           zip.add(file);
           for await (const chunk of createReadStream(entry.path, { highWaterMark: 1 << 20 })) {
             file.push(new Uint8Array(chunk as Buffer));
-            if (out.writableNeedDrain) await once(out, 'drain');
+            await drained(out);
           }
           file.push(new Uint8Array(0), true);
         }
@@ -246,7 +247,8 @@ async function zipFiles(entries: Array<{ name: string; path: string }>, zipPath:
     await finishedZip;
   } finally {
     out.end();
-    await once(out, 'close');
+    // Settles even when the file failed or closed before this line (once(out, 'close') then waited forever).
+    await finished(out).catch(() => undefined);
   }
   if (failure !== null) throw failure;
   return bytes;

@@ -8,11 +8,12 @@
  * the passphrase that guards the private key.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { SecretCipher } from '../core/cipher.js';
 import { AuditorError } from '../core/errors.js';
+import { makeDirectory } from '../core/make-directory.js';
 
 export interface SigningKey {
   privateKey: KeyObject;
@@ -120,7 +121,7 @@ export class FileSigningKeyStore implements SigningIdentityStore {
     // A new key (the old one was moved away) is a new installation identity.
     const identity = { installationId: stored?.fingerprint === key.fingerprint ? stored.installationId : randomUUID(), publicKeyPem: key.publicKeyPem, fingerprint: key.fingerprint };
     if (stored?.fingerprint !== key.fingerprint) {
-      await mkdir(this.directory, { recursive: true, mode: 0o700 });
+      await makeDirectory(this.directory, 0o700);
       await writePrivateFileAtomically(join(this.directory, SIGNING_IDENTITY_FILE), `${JSON.stringify({ format: IDENTITY_FORMAT, ...identity }, null, 2)}\n`);
     }
     this.#identity = identity;
@@ -168,7 +169,7 @@ export class FileSigningKeyStore implements SigningIdentityStore {
 
   async #store(pem: string): Promise<void> {
     const content = this.cipher === undefined ? pem : `${await this.cipher.encrypt(pem)}\n`;
-    await mkdir(this.directory, { recursive: true, mode: 0o700 });
+    await makeDirectory(this.directory, 0o700);
     await writePrivateFileAtomically(this.path, content);
   }
 

@@ -2,7 +2,7 @@
  * Turns a one-shot async iterable of events into a replayable ExportEventSource by writing it once to
  * an NDJSON file in a temporary directory (the PDF reads the events twice: summary, then pages).
  */
-import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ExportEvent, ExportEventSource } from './types.js';
 import { discardStream } from './values.js';
+import { drained } from '../core/drained.js';
 
 export interface SpooledEvents {
   source: ExportEventSource;
@@ -25,11 +26,11 @@ export async function spoolEvents(events: AsyncIterable<ExportEvent>, directory 
   let count = 0;
   try {
     for await (const event of events) {
-      if (!out.write(`${JSON.stringify(event)}\n`)) await once(out, 'drain');
+      if (!out.write(`${JSON.stringify(event)}\n`)) await drained(out);
       count += 1;
     }
     out.end();
-    await once(out, 'finish');
+    await finished(out);
   } catch (error) {
     discardStream(out);
     await rm(folder, { recursive: true, force: true });

@@ -4,12 +4,13 @@
  * author gave them out of band. Stored in trusted-signers.json (0600, replaced atomically), shared
  * by the app and the CLI. Verify names a trusted signer; any other key is "signer unknown".
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { TrustedSignerView } from '../../preload/contract.js';
 import { AuditorError } from '../core/errors.js';
 import { readSigningIdentity, writePrivateFileAtomically, type SigningIdentity } from './signing-key-store.js';
+import { makeDirectory } from '../core/make-directory.js';
 
 export const TRUST_LIST_FILE = 'trusted-signers.json';
 const TRUST_LIST_FORMAT = 'timeline-auditor.trusted-signers/1';
@@ -123,7 +124,7 @@ export class TrustList {
   }
 
   async #write(signers: AddedSigner[]): Promise<void> {
-    await mkdir(this.#directory, { recursive: true, mode: 0o700 });
+    await makeDirectory(this.#directory, 0o700);
     await writePrivateFileAtomically(this.path, `${JSON.stringify({ format: TRUST_LIST_FORMAT, signers }, null, 2)}\n`);
   }
 }

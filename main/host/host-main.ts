@@ -4,7 +4,7 @@
  * 127.0.0.1 (development and end-to-end tests). Not shipped in the packaged app.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import { VAULT_SALT_FILE } from '../auth/node-vault.js';
 import { PassphraseRequiredCipher } from '../auth/passphrase-required-cipher.js';
 import { defaultHomeDirectory } from '../core/paths.js';
 import { startHost } from './host-server.js';
+import { makeDirectorySync } from '../core/make-directory.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     },
   });
   const home = values.home ?? defaultHomeDirectory();
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+  makeDirectorySync(home, 0o700);
   const rendererDirectory = fileURLToPath(new URL('../renderer', import.meta.url));
   if (!existsSync(rendererDirectory)) {
     throw new Error(`The renderer is not built (${rendererDirectory} is missing): run \`npm run build\` first.`);

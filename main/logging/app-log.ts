@@ -4,10 +4,11 @@
  * before it reaches the file. electron-log/node is the library's Electron-free entry, so the same
  * module serves the Electron shell (folder app.getPath('logs')), the browser host and the CLI.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { join, parse } from 'node:path';
 import electronLog from 'electron-log/node';
 import { SecretScrubber } from './scrubber.js';
+import { makeDirectorySync } from '../core/make-directory.js';
 
 export const LOG_FILE_NAME = 'main.log';
 /** 1 MiB per file, one archived file: enough for a support ticket, bounded on disk. */
@@ -43,7 +44,7 @@ export function createAppLog(options: { folder: string; maxBytes?: number; scrub
     const { dir, name, ext } = parse(path);
     return join(dir, `${name}.old${ext}`);
   };
-  mkdirSync(options.folder, { recursive: true, mode: 0o700 });
+  makeDirectorySync(options.folder, 0o700);
   makePrivate(file);
   makePrivate(archived(file));
 

@@ -54,6 +54,31 @@ test.describe('timeline-auditor command line (built)', () => {
       const fetched = await cli('fetch', 'Leads/554023000001122039');
       expect(fetched.stdout).toContain('Leads/554023000001122039: 8 events cached (8 new)');
 
+      // A destination the system refuses: a plain message, exit 1, at once (Node's own recursive mkdir
+      // spins forever under /proc), and nothing written — not even the CSV whose folder was fine.
+      const fine = join(home, 'fine.csv');
+      const refusedDestinations = [
+        ['--csv', fine, '--pdf', home],
+        ...(process.platform === 'linux'
+          ? [
+              ['--csv', '/proc/ta-e2e-nope/x.csv'],
+              ['--csv', '/proc/x.csv'],
+            ]
+          : []),
+      ];
+      for (const destination of refusedDestinations) {
+        const failed = await run(process.execPath, ['bin/timeline-auditor.js', 'export', 'Leads/554023000001122039', ...destination], { env, timeout: 30_000 }).then(
+          () => null,
+          (error: { code: number | null; killed: boolean; stderr: string }) => error,
+        );
+        expect(failed?.killed, `export ${destination.join(' ')} ended by itself`).toBe(false);
+        expect(failed?.code).toBe(1);
+        expect(failed?.stderr).toMatch(/^Error: Cannot write \S+: .+\.\nWhat to do: /);
+        expect(failed?.stderr).not.toContain('Unexpected error');
+        expect(failed?.stderr).not.toMatch(/^\s+at /m);
+      }
+      expect(existsSync(fine)).toBe(false);
+
       const packet = join(home, 'audit.zip');
       // The signing key is kept encrypted like the tokens: signing a packet asks for the passphrase, plainly.
       const refused = await cli('export', 'Leads/554023000001122039', '--packet', packet).then(

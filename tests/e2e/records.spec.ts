@@ -29,21 +29,21 @@ test.describe('Records screen', () => {
 
     // Every state the progress bar renders is recorded as the DOM changes: a sync of a few records can
     // finish between two polls of a locator on a busy machine, so polling for "running" would be a race.
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { syncStatesSeen: string[] }).syncStatesSeen = seen;
+    // (A string: this project's tests compile without the DOM's types.)
+    await page.evaluate(`{
+      const seen = (window.syncStatesSeen = []);
       const note = () => {
         const state = document.querySelector('[data-testid="sync-progress"]')?.getAttribute('data-state');
         if (state && seen[seen.length - 1] !== state) seen.push(state);
       };
       new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
       note();
-    });
+    }`);
     await page.getByRole('button', { name: 'Sync all' }).click();
     const progress = page.getByTestId('sync-progress');
     await expect(progress).toBeVisible();
     await expect(progress).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
-    const statesSeen = await page.evaluate(() => (window as unknown as { syncStatesSeen: string[] }).syncStatesSeen);
+    const statesSeen = await page.evaluate<string[]>('window.syncStatesSeen');
     expect(statesSeen.slice(-2)).toEqual(['running', 'done']);
     await expect(page.getByTestId('sync-progress-text')).toContainText(`${total} of ${total} records`);
     await expect(page.getByTestId('record-freshness').filter({ hasText: 'Fresh' })).toHaveCount(total);

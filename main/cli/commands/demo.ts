@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +13,7 @@ import { DEMO_DISABLED_MESSAGE, loadAdminPolicy, machinePolicyPath } from '../..
 import { DEMO_CLIENT, SAMPLE_RECORD, startSandbox } from '../../sandbox/index.js';
 import type { CliCommand } from '../types.js';
 import { formatSyncProgress } from './sync-cli-support.js';
+import { makeDirectorySync } from '../../core/make-directory.js';
 
 const USAGE = `timeline-auditor demo [--out DIR] [--records N]
 
@@ -41,7 +42,7 @@ export const demoCommand: CliCommand = {
     const recordCount = values.records === undefined ? 12 : Number(values.records);
     if (!Number.isInteger(recordCount) || recordCount < 0 || recordCount > 500) throw usageError('--records takes a whole number from 0 to 500.');
     const home = values.out === undefined ? mkdtempSync(join(tmpdir(), 'timeline-auditor-demo-')) : resolve(values.out);
-    mkdirSync(home, { recursive: true });
+    makeDirectorySync(home);
     const say = (line: string): void => void context.stdout.write(`${line}\n`);
 
     const policy = loadAdminPolicy(context.policyFile === undefined ? machinePolicyPath(process.platform, context.env) : context.policyFile);

@@ -8,7 +8,6 @@ import { actionLabel, FLAG_LABELS, moduleLabel, sourceLabel } from '../../../pre
  * (no page buffering), so memory does not grow with the pages; hence "Page N" without "of M".
  * Every page's footer carries the packet digest (see packet.ts: SHA-256 of events.json ‖ events.csv ‖ users.json).
  */
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { writeAtomically } from '../../core/atomic-file.js';
 import type { Readable, Writable } from 'node:stream';
@@ -24,6 +23,7 @@ import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } fr
 import { zoneClock, type ZoneClock } from '../../core/zoned-time.js';
 import { discardStream, renderAutomation, renderValue, throwIfAborted } from '../values.js';
 import { RichText, type TextStyle } from './rich-text.js';
+import { drained } from '../../core/drained.js';
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN_X = 50;
@@ -602,7 +602,7 @@ const OUTPUT_BACKLOG_BYTES = 512 * 1024;
 async function catchUpWithOutput(doc: PDFKit.PDFDocument, destination: Writable): Promise<void> {
   const source = doc as unknown as Readable;
   while (source.readableLength > OUTPUT_BACKLOG_BYTES || destination.writableNeedDrain) {
-    if (destination.writableNeedDrain) await once(destination, 'drain');
+    if (destination.writableNeedDrain) await drained(destination);
     else {
       // The file asks for nothing yet the queue is long: let the pipe flow again.
       source.resume();

@@ -159,6 +159,22 @@ describe('an export on the writer that cannot finish leaves no file', () => {
     expect(strays()).toEqual([]);
   }, 60_000);
 
+  for (const [name, spawn] of [
+    ['a real worker thread', threadSpawner],
+    ['in process', inProcessExportWriter],
+  ] as const) {
+    it(`a file the system refuses to make is EXPORT_DESTINATION_UNWRITABLE naming the file asked for, not the temporary one (${name})`, async () => {
+      const { input, events } = await storedEvents();
+      const path = join(out, 'no-such-folder', 'refused.csv');
+      const failure = await exportCsvFileOnWriter(spawn(), { scope: input.scope, storedPages: () => pages(events), users: input.users }, path).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(AuditorError);
+      expect((failure as AuditorError).code).toBe('EXPORT_DESTINATION_UNWRITABLE');
+      expect((failure as AuditorError).message).toBe(`Cannot write ${path}: ${join(out, 'no-such-folder')} does not accept new files or folders (no such file or directory).`);
+      expect((failure as AuditorError).message).not.toContain('.partial');
+      expect(strays()).toEqual([]);
+    }, 60_000);
+  }
+
   it('a writer thread that dies is EXPORT_WRITER_STOPPED', async () => {
     const { input, events } = await storedEvents();
     // A thread that ends at once, as one killed by running out of memory would.

@@ -117,3 +117,23 @@ describe('layer rules (eslint.config.js)', () => {
     expect(await layerViolations(file, code)).toEqual([]);
   });
 });
+
+describe('recursive mkdir is refused in the app’s code (it spins forever under /proc)', () => {
+  async function mkdirViolations(filePath: string, code: string): Promise<number> {
+    const [result] = await eslint.lintText(code, { filePath });
+    return result!.messages.filter((message) => message.ruleId === 'no-restricted-syntax' && message.message.includes('make-directory')).length;
+  }
+  it.each([
+    ['main/export/some-file.ts', "import { mkdirSync } from 'node:fs'; mkdirSync('x', { recursive: true });"],
+    ['main/cli/some-file.ts', "import fs from 'node:fs/promises'; await fs.mkdir('x', { mode: 0o700, recursive: true });"],
+  ])('%s: reports %s', async (file, code) => {
+    expect(await mkdirViolations(file, code)).toBe(1);
+  });
+  it.each([
+    ['main/export/some-file.ts', "import { mkdirSync } from 'node:fs'; mkdirSync('x');"],
+    ['main/core/make-directory.ts', "import { mkdirSync } from 'node:fs'; mkdirSync('x', { recursive: true });"],
+    ['tests/unit/some.test.ts', "import { mkdirSync } from 'node:fs'; mkdirSync('x', { recursive: true });"],
+  ])('%s: allows %s', async (file, code) => {
+    expect(await mkdirViolations(file, code)).toBe(0);
+  });
+});
