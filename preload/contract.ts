@@ -907,11 +907,13 @@ export interface ExportHistoryEntry {
   caseReference?: string | null;
 }
 
+/** What an export is doing: checking the cache (before a packet), counting, writing each file, signing, packing. */
+export type ExportPhase = 'checking' | 'counting' | 'csv' | 'pdf' | 'signing' | 'zip' | 'done';
+
 export interface ExportProgressView {
   exportId: string;
   state: 'running' | 'done' | 'cancelled' | 'failed';
-  /** What is being written: counting, csv, pdf, signing, zip, done. */
-  phase: string;
+  phase: ExportPhase;
   eventsDone: number;
   eventsTotal: number;
   /** The finished export (state 'done'). */

@@ -262,7 +262,7 @@ export class ExportService {
     if (run.signal?.aborted === true) abort();
     run.signal?.addEventListener('abort', abort, { once: true });
     try {
-      const prepared = await this.#prepare(input);
+      const prepared = await this.#prepare(input, run.onProgress);
       const done = this.#write(randomUUID(), prepared, { signal: controller.signal, ...(run.onProgress === undefined ? {} : { onProgress: run.onProgress }) });
       this.#running = {
         id: 'command-line',
@@ -297,7 +297,7 @@ export class ExportService {
     };
   }
 
-  async #prepare(input: ExportRequest): Promise<PreparedExport> {
+  async #prepare(input: ExportRequest, onProgress?: (progress: ExportProgress) => void): Promise<PreparedExport> {
     const formats = [...new Set(input.formats)];
     if (formats.length === 0) throw new AuditorError('EXPORT_NO_FORMAT', 'No export format was chosen.', { hint: 'Choose CSV, PDF or an audit packet.' });
     if (input.where !== undefined && input.view !== undefined) throw new AuditorError('CLI_USAGE', 'Give either a filter (--where) or a view (--view), not both.', { hint: 'A saved view already holds its filter.' });
@@ -338,7 +338,11 @@ export class ExportService {
     // A packet needs the signing key (encrypted at rest): ask for it before any file is written.
     if (formats.includes('packet')) await this.deps.keyStore.loadOrCreate();
     // Evidence only from a sound file: the whole cache is checked before a packet (CACHE_DAMAGED otherwise).
-    if (formats.includes('packet')) await this.deps.jobs.checkCacheIntegrity();
+    if (formats.includes('packet')) {
+      // Every page of the file is read: on a large cache not yet in the system's file cache, a minute.
+      onProgress?.({ eventsDone: 0, phase: 'checking' });
+      await this.deps.jobs.checkCacheIntegrity();
+    }
     // A PDF or packet carries the review log: refused here, in words, when it no longer verifies (the worker checks again).
     if (formats.includes('packet') || formats.includes('pdf')) refuseBrokenReviewLog(await this.deps.jobs.reviewLogChain());
     const connection = this.deps.connection();

@@ -2,7 +2,7 @@
  * Input and output model of the export engine (CSV, PDF report, signed audit packet).
  * The engine never reads the cache itself: the caller hands it a replayable source of events.
  */
-import type { ExportWhere, LocalFilterGroupInput } from '../../preload/contract.js';
+import type { ExportPhase, ExportWhere, LocalFilterGroupInput } from '../../preload/contract.js';
 import type { TimelineEntry, ZohoUser } from '../zoho/models.js';
 import type { RecordCompleteness } from './completeness.js';
 import type { PacketReview } from '../review/review-work.js';
@@ -111,7 +111,7 @@ export interface ExportPassOptions {
 }
 
 /** counting: the PDF's statistics pass; csv: events.csv (and, in a packet, events.json); then pdf, signing, zip, done. */
-export type ExportPhase = 'counting' | 'csv' | 'pdf' | 'signing' | 'zip' | 'done';
+export type { ExportPhase };
 
 export interface ExportProgress {
   eventsDone: number;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Box, Button, Card, CardContent, Checkbox, Chip, FormControlLabel, FormGroup, LinearProgress, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from '@mui/material';
-import type { ChosenPacketView, ExportFormat, ExportHistoryEntry, ExportProgressView, PacketVerificationView, RecordRowView, SigningKeyView, TrustedSignerView } from '../../preload/contract';
+import type { ChosenPacketView, ExportFormat, ExportPhase, ExportHistoryEntry, ExportProgressView, PacketVerificationView, RecordRowView, SigningKeyView, TrustedSignerView } from '../../preload/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatInstant } from '../components/time';
 import { useTimeZone } from '../settings/SettingsContext';
@@ -17,7 +17,15 @@ const FORMATS: Array<{ format: ExportFormat; label: string; detail: string }> = 
   { format: 'csv', label: 'CSV', detail: 'One row per field change; opens in Excel' },
 ];
 
-const PHASES: Record<string, string> = { counting: 'Counting events', csv: 'Writing the CSV and raw events', pdf: 'Drawing the PDF report', signing: 'Signing the manifest', zip: 'Packing', done: 'Finishing' };
+const PHASES: Record<ExportPhase, string> = {
+  checking: 'Checking the offline cache for damage',
+  counting: 'Counting events',
+  csv: 'Writing the CSV and raw events',
+  pdf: 'Drawing the PDF report',
+  signing: 'Signing the manifest',
+  zip: 'Packing',
+  done: 'Finishing',
+};
 /** The largest file verify opens (the zip format's limit without zip64); main refuses larger ones too. */
 const MAX_VERIFY_BYTES = 4 * 1024 ** 3;
 
@@ -255,7 +263,7 @@ export function ExportsScreen() {
                 {progress.state === 'running' && (
                   <>
                     <Typography variant="body2" sx={{ mb: 0.5 }}>
-                      {PHASES[progress.phase] ?? progress.phase}… {numberFormat.format(progress.eventsDone)} of {numberFormat.format(progress.eventsTotal)} events
+                      {PHASES[progress.phase]}… {numberFormat.format(progress.eventsDone)} of {numberFormat.format(progress.eventsTotal)} events
                     </Typography>
                     <LinearProgress variant={progress.eventsTotal > 0 ? 'determinate' : 'indeterminate'} value={Math.min(100, (100 * progress.eventsDone) / Math.max(1, progress.eventsTotal))} aria-label="Export progress" />
                   </>

@@ -96,11 +96,12 @@ export const exportCommand: CliCommand = {
     const where = parsed.values.where === undefined ? undefined : parseWhere(parsed.values.where);
     const exportCase = caseOf(parsed.values['case-ref'], parsed.values.purpose, parsed.values.reviewer);
 
-    let lastReport = 0;
+    // Every new phase is shown (each counts its events from 0 again), then every 5,000 events within it.
+    let last: { phase: ExportProgress['phase']; eventsDone: number } | null = null;
     const onProgress = (progress: ExportProgress): void => {
-      if (progress.eventsDone - lastReport < 5000 && progress.phase !== 'done') return;
-      lastReport = progress.eventsDone;
-      context.stderr.write(`… ${progress.eventsDone} events (${progress.phase})\n`);
+      if (last !== null && last.phase === progress.phase && progress.eventsDone - last.eventsDone < 5000) return;
+      last = { phase: progress.phase, eventsDone: progress.eventsDone };
+      context.stderr.write(progress.phase === 'checking' ? '… checking the offline cache for damage\n' : `… ${progress.eventsDone} events (${progress.phase})\n`);
     };
     const core = await context.core();
     const entry = await (

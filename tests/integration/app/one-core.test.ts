@@ -82,6 +82,9 @@ describe('one composition root for every shell', () => {
     const run = await cli(['export', `${record.module}/${record.recordId}`, '--packet', cliPacket]);
     expect(run.err).not.toMatch(/error/i);
     expect(run.code).toBe(0);
+    // Progress names each phase as it starts (each counts its events from 0), the cache check first.
+    const phases = [...run.err.matchAll(/^… (?:checking the offline cache for damage|\d+ events \((\w+)\))$/gm)].map((line) => line[1] ?? 'checking');
+    expect([...new Set(phases)]).toEqual(['checking', 'csv', 'pdf', 'signing', 'zip', 'done']);
 
     const fromApp = packetFiles(appPacket);
     const fromCli = packetFiles(cliPacket);
