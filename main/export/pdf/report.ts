@@ -165,6 +165,7 @@ class ReportWriter {
       ...({ subset: 'PDF/UA' } as Record<string, string>),
     });
     this.text = new RichText(this.doc);
+    releaseWrittenStructureElements(this.doc);
     this.root = this.doc.struct('Document');
     this.doc.addStructure(this.root);
   }
@@ -488,6 +489,34 @@ class ReportWriter {
  * absent → nothing to do.)
  */
 const FONT_LAYOUT_PAGES = 50;
+
+/** What of a pdfkit object reference this file touches (pdfkit's own class is internal). */
+interface WrittenReference {
+  data: Record<string, unknown> | null;
+  buffer: unknown[];
+}
+
+const NO_CHUNKS = Object.freeze([]) as unknown as unknown[];
+
+/**
+ * pdfkit keeps every structure element's dictionary after writing it: the page's parent tree (written
+ * at the end) points at it, but needs only its object number. With ~10 elements per listed event that
+ * is ~100,000 dictionaries — kids, page, attributes, strings — about half of what a 10,000-event
+ * report holds live. Once written, a dictionary keeps only S and P: pdfkit still asks a written
+ * child whether it has a parent (P) before writing the parent; nothing reads the rest again.
+ */
+function releaseWrittenStructureElements(doc: PDFKit.PDFDocument): void {
+  const internals = doc as unknown as { _refEnd(reference: WrittenReference): void };
+  const referenceWritten = internals._refEnd.bind(doc);
+  internals._refEnd = (reference) => {
+    referenceWritten(reference);
+    const data = reference.data;
+    // A structure element's dictionary: S, its type, and no /Type (the tree root, pages and fonts have one).
+    if (data === null || data['S'] === undefined || data['Type'] !== undefined) return;
+    reference.data = { S: data['S'], P: data['P'] };
+    reference.buffer = NO_CHUNKS;
+  };
+}
 
 function forgetFontLayouts(doc: PDFKit.PDFDocument): void {
   const families = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: Record<string, unknown> }> })._fontFamilies;

@@ -4,6 +4,7 @@
  * read right to left. pdfkit (through fontkit) shapes and reverses the glyphs inside one RTL run.
  */
 import { FontLibrary, isNeutral, isRtl, isStrongLtr, type FontWeight } from './fonts.js';
+import { composeIndependentRuns, type PdfkitEmbeddedFont } from './composed-runs.js';
 
 export interface TextStyle {
   size: number;
@@ -91,12 +92,16 @@ export class RichText {
   private currentSize = -1;
 
   constructor(private readonly doc: PDFKit.PDFDocument) {
-    for (const face of this.fonts.allFaces()) doc.registerFont(face.name, face.path);
+    // The library's parsed fonts, not their paths: pdfkit would read and parse each file again for
+    // every document (~30 MB of font files twice in memory while a report is drawn). pdfkit takes
+    // any object with fontkit's `layout` as the font itself; each document still embeds its own subset.
+    for (const face of this.fonts.allFaces()) doc.registerFont(face.name, face.font as unknown as PDFKit.Mixins.PDFFontSource);
   }
 
   private use(faceName: string, size: number): void {
     if (this.currentFont !== faceName) {
       this.doc.font(faceName);
+      composeIndependentRuns((this.doc as unknown as { _font: PdfkitEmbeddedFont })._font);
       this.currentFont = faceName;
     }
     if (this.currentSize !== size) {
