@@ -330,7 +330,6 @@ function dataHandlers(cache: TimelineCache, deps: { asDamaged: (error: unknown) 
         events: result.manifest.counts.events,
         packetDigest: result.packetDigest,
         signerFingerprint: result.manifest.signing.publicKeyFingerprint,
-        manifest: result.manifest,
       };
     },
   };
