@@ -3,18 +3,13 @@
  * scripting and tests. Global options come before the command: `timeline-auditor [--home DIR] <command> …`.
  */
 import { AuditorError } from '../core/errors.js';
+import { CliUsageError, plainParseArgsMessage } from './args.js';
 import { APP_VERSION } from '../core/app-info.js';
 import { defaultHomeDirectory } from '../core/paths.js';
 import type { Core, CoreOptions } from '../app/core.js';
 import { cliCommands } from './commands/registry.js';
 import type { CliCommand, CliCommandEntry, CliContext } from './types.js';
 import { makeDirectorySync } from '../core/make-directory.js';
-
-export class CliUsageError extends AuditorError {
-  constructor(message: string, hint?: string) {
-    super('CLI_USAGE', message, hint === undefined ? {} : { hint });
-  }
-}
 
 function overview(commands: readonly CliCommandEntry[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -120,7 +115,7 @@ function fail(base: CliProcess, error: unknown, command?: CliCommand): number {
     return 130;
   }
   if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-    base.stderr.write(`Error: ${error.message}\n`);
+    base.stderr.write(`Error: ${plainParseArgsMessage(error)}\n`);
     if (command !== undefined) base.stderr.write(`Usage: ${command.usage}\n`);
     return 2;
   }

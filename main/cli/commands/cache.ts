@@ -1,6 +1,5 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { flagRulesSchema } from '../../../preload/contract.js';
 import { cacheFilePath, DamagedCacheReader, openMarkerPath, type SalvagedRecord } from '../../cache/index.js';
 import { AuditorError } from '../../core/errors.js';
@@ -10,6 +9,7 @@ import type { SyncProgress } from '../../sync/index.js';
 import type { CliCommand, CliContext } from '../types.js';
 import { connectedCore } from './fetch.js';
 import { formatSyncProgress, formatSyncResult } from './sync-cli-support.js';
+import { parseCommandArgs, usageError } from '../args.js';
 
 const USAGE = `timeline-auditor cache <check | rebuild> [options]
 
@@ -35,32 +35,23 @@ Examples:
   timeline-auditor cache check
   timeline-auditor cache rebuild`;
 
-function usageError(message: string): AuditorError {
-  return new AuditorError('CLI_USAGE', message, { hint: `Usage: ${USAGE.split('\n')[0]} (run with --help for details)` });
-}
-
 export const cacheCommand: CliCommand = {
   name: 'cache',
   summary: 'Check the offline cache for damage, or rebuild a damaged one (keeps the old file, re-fetches its records)',
   usage: USAGE,
   async run(argv, context) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: {
-          concurrency: { type: 'string' },
-          'api-domain': { type: 'string' },
-          token: { type: 'string' },
-          'api-version': { type: 'string' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (error) {
-      throw usageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseCommandArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        concurrency: { type: 'string' },
+        'api-domain': { type: 'string' },
+        token: { type: 'string' },
+        'api-version': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
     const { values, positionals } = parsed;
     if (values.help) {
       context.stdout.write(`${USAGE}\n`);

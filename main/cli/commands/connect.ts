@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { passphraseFromEnv } from '../../auth/aes-gcm-scrypt-cipher.js';
 import { isDataCentre, DATA_CENTRES } from '../../auth/data-centres.js';
 import type { AccountsTarget } from '../../auth/data-centres.js';
@@ -6,8 +5,8 @@ import { openInDefaultBrowser } from '../../auth/platform-browser.js';
 import { describeConnectedUser } from '../../auth/status-text.js';
 import { DEFAULT_CALLBACK_PORT } from '../../auth/zoho-auth-service.js';
 import { splitScopes } from '../../auth/zoho-accounts-api.js';
-import { AuditorError } from '../../core/errors.js';
 import type { CliCommand } from '../types.js';
+import { parseCommandArgs, usageError } from '../args.js';
 
 const USAGE = `timeline-auditor connect --client-id ID --client-secret SECRET (--dc ${DATA_CENTRES.join('|')} | --accounts-url URL)
                           [--port N] [--scope S1,S2] [--no-browser] [--timeout SECONDS]
@@ -15,35 +14,26 @@ const USAGE = `timeline-auditor connect --client-id ID --client-secret SECRET (-
   Register http://127.0.0.1:${DEFAULT_CALLBACK_PORT}/callback (or your --port) as redirect URI in Zoho's API console.
   The client secret may also come from TIMELINE_AUDITOR_CLIENT_SECRET (keeps it out of the process list).`;
 
-function usageError(message: string): AuditorError {
-  return new AuditorError('CLI_USAGE', message, { hint: `Usage: ${USAGE}` });
-}
-
 export const connectCommand: CliCommand = {
   name: 'connect',
   summary: 'Sign in to Zoho CRM and store the tokens encrypted',
   usage: USAGE,
   async run(argv, context) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          'client-id': { type: 'string' },
-          'client-secret': { type: 'string' },
-          dc: { type: 'string' },
-          'accounts-url': { type: 'string' },
-          port: { type: 'string' },
-          scope: { type: 'string' },
-          'no-browser': { type: 'boolean', default: false },
-          timeout: { type: 'string' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw usageError(error instanceof Error ? error.message : String(error));
-    }
+    const { values } = parseCommandArgs({
+      args: argv,
+      options: {
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        dc: { type: 'string' },
+        'accounts-url': { type: 'string' },
+        port: { type: 'string' },
+        scope: { type: 'string' },
+        'no-browser': { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     const clientId = values['client-id'];
     const clientSecret = values['client-secret'] ?? context.env['TIMELINE_AUDITOR_CLIENT_SECRET'];
     if (clientId === undefined || clientId === '') throw usageError('--client-id is required.');

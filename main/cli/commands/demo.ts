@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createCore } from '../../app/core.js';
 import { nodePlatformPorts } from '../../app/node-platform.js';
 import { describeConnectedUser } from '../../auth/status-text.js';
@@ -14,6 +13,7 @@ import { DEMO_CLIENT, SAMPLE_RECORD, startSandbox } from '../../sandbox/index.js
 import type { CliCommand } from '../types.js';
 import { formatSyncProgress } from './sync-cli-support.js';
 import { makeDirectorySync } from '../../core/make-directory.js';
+import { parseCommandArgs, usageError } from '../args.js';
 
 const USAGE = `timeline-auditor demo [--out DIR] [--records N]
 
@@ -24,21 +24,12 @@ consent page for you), syncs sample records into a cache, writes a signed audit 
   --out DIR      where the demo's cache, keys and packet go (default: a new temporary folder)
   --records N    how many sample Leads to sync besides the documented sample record (default 12)`;
 
-function usageError(message: string): AuditorError {
-  return new AuditorError('CLI_USAGE', message, { hint: USAGE.split('\n')[0] });
-}
-
 export const demoCommand: CliCommand = {
   name: 'demo',
   summary: 'Run the main job end to end against the bundled demo workspace (no Zoho account needed)',
   usage: USAGE,
   async run(argv, context) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: argv, options: { out: { type: 'string' }, records: { type: 'string' } }, strict: true }));
-    } catch (error) {
-      throw usageError(error instanceof Error ? error.message : String(error));
-    }
+    const { values } = parseCommandArgs({ args: argv, options: { out: { type: 'string' }, records: { type: 'string' } }, strict: true });
     const recordCount = values.records === undefined ? 12 : Number(values.records);
     if (!Number.isInteger(recordCount) || recordCount < 0 || recordCount > 500) throw usageError('--records takes a whole number from 0 to 500.');
     const home = values.out === undefined ? mkdtempSync(join(tmpdir(), 'timeline-auditor-demo-')) : resolve(values.out);

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { passphraseFromEnv } from '../../auth/aes-gcm-scrypt-cipher.js';
-import { AuditorError } from '../../core/errors.js';
 import type { CliCommand } from '../types.js';
+import { parseCommandArgs } from '../args.js';
 
 const USAGE = "timeline-auditor disconnect\n  Revokes the app's access at Zoho (best effort) and deletes the stored tokens.";
 
@@ -10,11 +9,7 @@ export const disconnectCommand: CliCommand = {
   summary: 'Revoke Zoho access and delete the stored tokens',
   usage: USAGE,
   async run(argv, context) {
-    try {
-      parseArgs({ args: argv, options: {}, strict: true });
-    } catch (error) {
-      throw new AuditorError('CLI_USAGE', error instanceof Error ? error.message : String(error), { hint: `Usage: ${USAGE}` });
-    }
+    parseCommandArgs({ args: argv, options: {}, strict: true });
     const service = (await context.core()).auth;
     // The refresh token must be decrypted to revoke it: ask for the passphrase rather than wipe an
     // unrevoked token. (A wrong passphrase still wipes, with a warning — that is the way out of it.)

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { exportWhereSchema, type ExportCaseInput, type ExportFormat, type ExportWhere } from '../../../preload/contract.js';
-import { AuditorError } from '../../core/errors.js';
 import type { ExportProgress } from '../../export/types.js';
 import { assertTimeZone } from '../../export/values.js';
 import { parseWhereFilter } from '../../export/where-filter.js';
 import type { CliCommand } from '../types.js';
+import { parseCommandArgs, usageError } from '../args.js';
 
 const USAGE = `timeline-auditor export [<Module>/<RecordId>...] (--csv FILE | --pdf FILE | --packet FILE)... [options]
 
@@ -34,10 +33,6 @@ Examples:
       --case-ref AUD-2026-114 --purpose "Q4 change review" --reviewer "Ana Ruiz, Compliance"
   timeline-auditor export --view "API changes by people" --packet api-changes.zip`;
 
-function usageError(message: string): AuditorError {
-  return new AuditorError('CLI_USAGE', message, { hint: `Usage: ${USAGE.split('\n')[0]}` });
-}
-
 function parseTarget(text: string): { module: string; recordId: string } {
   const slash = text.lastIndexOf('/');
   const module = text.slice(0, slash);
@@ -53,29 +48,24 @@ export const exportCommand: CliCommand = {
   summary: 'Export cached timelines as CSV, PDF report or signed audit packet',
   usage: USAGE,
   async run(argv, context) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: {
-          csv: { type: 'string' },
-          pdf: { type: 'string' },
-          packet: { type: 'string' },
-          where: { type: 'string' },
-          view: { type: 'string' },
-          'case-ref': { type: 'string' },
-          purpose: { type: 'string' },
-          reviewer: { type: 'string' },
-          'allow-incomplete': { type: 'boolean', default: false },
-          tz: { type: 'string' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (error) {
-      throw usageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseCommandArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        csv: { type: 'string' },
+        pdf: { type: 'string' },
+        packet: { type: 'string' },
+        where: { type: 'string' },
+        view: { type: 'string' },
+        'case-ref': { type: 'string' },
+        purpose: { type: 'string' },
+        reviewer: { type: 'string' },
+        'allow-incomplete': { type: 'boolean', default: false },
+        tz: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
     if (parsed.values.help === true) {
       context.stdout.write(`${USAGE}\n`);
       return 0;

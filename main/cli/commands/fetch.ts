@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { exactJsonText, parseZohoBody } from '../../zoho/json-body.js';
 import { AuditorError } from '../../core/errors.js';
 import type { Core } from '../../app/core.js';
@@ -10,6 +9,7 @@ import { StaticTokenProvider } from '../../zoho/static-token-provider.js';
 import type { TokenProvider } from '../../zoho/token-provider.js';
 import type { SyncProgress } from '../../sync/index.js';
 import { formatRecordLine, formatSyncProgress, formatSyncResult } from './sync-cli-support.js';
+import { parseCommandArgs, usageError } from '../args.js';
 
 const USAGE = `timeline-auditor fetch [<Module>/<RecordId>...] [options]
 
@@ -49,10 +49,6 @@ Examples:
   timeline-auditor fetch Leads/554023000001122039 Deals/554023000000987001
   timeline-auditor fetch --module Leads --since 2026-10-01T00:00:00+00:00 --json
   timeline-auditor fetch --ids-file records.csv --default-module Contacts --incremental`;
-
-function usageError(message: string): AuditorError {
-  return new AuditorError('CLI_USAGE', message, { hint: `Usage: ${USAGE.split('\n')[0]} (run with --help for details)` });
-}
 
 interface RecordTarget {
   module: string;
@@ -110,36 +106,31 @@ export function createFetchCommand(dependencies: FetchCommandDependencies = {}):
     summary: 'Fetch the timelines of CRM records into the local cache (resumable; --no-cache to just print)',
     usage: USAGE,
     async run(argv, context) {
-      let parsed;
-      try {
-        parsed = parseArgs({
-          args: argv,
-          allowPositionals: true,
-          strict: true,
-          options: {
-            filters: { type: 'string' },
-            'no-cache': { type: 'boolean', default: false },
-            'ids-file': { type: 'string' },
-            'default-module': { type: 'string' },
-            module: { type: 'string' },
-            since: { type: 'string' },
-            until: { type: 'string' },
-            resume: { type: 'boolean', default: false },
-            incremental: { type: 'boolean', default: false },
-            concurrency: { type: 'string' },
-            'credit-budget': { type: 'string' },
-            'inner-details': { type: 'boolean', default: false },
-            signals: { type: 'boolean', default: false },
-            json: { type: 'boolean', default: false },
-            'api-domain': { type: 'string' },
-            token: { type: 'string' },
-            'api-version': { type: 'string' },
-            help: { type: 'boolean', short: 'h', default: false },
-          },
-        });
-      } catch (error) {
-        throw usageError(error instanceof Error ? error.message : String(error));
-      }
+      const parsed = parseCommandArgs({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          filters: { type: 'string' },
+          'no-cache': { type: 'boolean', default: false },
+          'ids-file': { type: 'string' },
+          'default-module': { type: 'string' },
+          module: { type: 'string' },
+          since: { type: 'string' },
+          until: { type: 'string' },
+          resume: { type: 'boolean', default: false },
+          incremental: { type: 'boolean', default: false },
+          concurrency: { type: 'string' },
+          'credit-budget': { type: 'string' },
+          'inner-details': { type: 'boolean', default: false },
+          signals: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+          'api-domain': { type: 'string' },
+          token: { type: 'string' },
+          'api-version': { type: 'string' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
       const { values, positionals } = parsed;
       if (values.help) {
         context.stdout.write(`${USAGE}\n`);

@@ -1,18 +1,14 @@
-import { parseArgs } from 'node:util';
 import { AuditorError } from '../../core/errors.js';
 import { DEMO_CLIENT, LARGE_RECORD, LARGE_RECORD_EVENTS, SAMPLE_RECORD, startSandbox } from '../../sandbox/index.js';
 import type { SandboxOptions } from '../../sandbox/index.js';
 import type { CliCommand } from '../types.js';
+import { parseCommandArgs, usageError } from '../args.js';
 
 const USAGE = [
   'timeline-auditor sandbox [--port N] [--latency MS] [--concurrency N] [--seed N]',
   '  Starts the built-in Zoho-compatible sandbox (accounts server and CRM API on one address) and runs',
   '  until Ctrl-C. Sign in with the demo client it prints, or use the printed access token directly.',
 ].join('\n');
-
-function usageError(message: string): AuditorError {
-  return new AuditorError('CLI_USAGE', message, { hint: `Usage: ${USAGE}` });
-}
 
 function wholeNumber(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
@@ -27,17 +23,12 @@ export const sandboxCommand: CliCommand = {
   summary: 'Run the built-in Zoho-compatible sandbox server (for the demo and for testing)',
   usage: USAGE,
   async run(argv, context) {
-    let values: { port?: string; latency?: string; concurrency?: string; seed?: string };
-    try {
-      values = parseArgs({
-        args: argv,
-        options: { port: { type: 'string' }, latency: { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' } },
-        strict: true,
-        allowPositionals: false,
-      }).values;
-    } catch (error) {
-      throw usageError(error instanceof Error ? error.message : String(error));
-    }
+    const values: { port?: string; latency?: string; concurrency?: string; seed?: string } = parseCommandArgs({
+      args: argv,
+      options: { port: { type: 'string' }, latency: { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
     const options: SandboxOptions = {};
     const port = wholeNumber('port', values.port, 0, 65535);
     const latency = wholeNumber('latency', values.latency, 0, 600_000);

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { TrustedSignerView } from '../../../preload/contract.js';
 import { AuditorError } from '../../core/errors.js';
 import { createNodeCipher } from '../../auth/node-vault.js';
@@ -8,6 +7,7 @@ import { FileSigningKeyStore, readSigningIdentity, type SigningIdentity } from '
 import { TrustList } from '../../export/trust-list.js';
 import { printable } from '../printable.js';
 import type { CliCommand, CliContext } from '../types.js';
+import { parseCommandArgs, usageError } from '../args.js';
 
 const USAGE = `timeline-auditor trust <add|list|remove> …
 
@@ -38,10 +38,6 @@ export function trustListFor(context: Pick<CliContext, 'home' | 'env'>): TrustLi
   return new TrustList({ directory: context.home, ownIdentity });
 }
 
-function usageError(message: string): AuditorError {
-  return new AuditorError('CLI_USAGE', message, { hint: `Usage: ${USAGE.split('\n')[0]}` });
-}
-
 /** Bad input is a usage error (exit 2): the command was written wrongly, nothing was looked up. */
 async function asUsage<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -63,12 +59,7 @@ export const trustCommand: CliCommand = {
   summary: 'Manage the signers whose packets verify trusts (add, list, remove)',
   usage: USAGE,
   async run(argv, context) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { name: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
-    } catch (error) {
-      throw usageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseCommandArgs({ args: argv, allowPositionals: true, strict: true, options: { name: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
     if (parsed.values.help === true) {
       context.stdout.write(`${USAGE}\n`);
       return 0;

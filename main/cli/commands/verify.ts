@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { PacketSignerView } from '../../../preload/contract.js';
 import { AuditorError } from '../../core/errors.js';
 import { completenessLines, statedCompleteness } from '../../export/completeness.js';
@@ -8,6 +7,7 @@ import { printable } from '../printable.js';
 import { reviewLines } from '../../export/review-verify.js';
 import { trustListFor } from './trust.js';
 import type { CliCommand } from '../types.js';
+import { parseCommandArgs, usageError } from '../args.js';
 
 const USAGE = `timeline-auditor verify PACKET.zip [--public-key KEY] [--json]
 
@@ -27,10 +27,6 @@ Options:
 
 Exit code: 0 intact and signed by a trusted signer; 3 intact but the signer is unknown (compare its
 fingerprint with the one the author gave you); 1 not intact; 2 usage error.`;
-
-function usageError(message: string): AuditorError {
-  return new AuditorError('CLI_USAGE', message, { hint: `Usage: ${USAGE.split('\n')[0]}` });
-}
 
 /** "Ada Lovelace <ada@example.com>, organisation 20071234567 (EU), installation 1b2c… on laptop-7". */
 export function describeSigner(signer: PacketSignerView): string {
@@ -65,12 +61,7 @@ export const verifyCommand: CliCommand = {
   summary: 'Check that an audit packet is intact and who signed it',
   usage: USAGE,
   async run(argv, context) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'public-key': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
-    } catch (error) {
-      throw usageError(error instanceof Error ? error.message : String(error));
-    }
+    const parsed = parseCommandArgs({ args: argv, allowPositionals: true, strict: true, options: { 'public-key': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
     if (parsed.values.help === true) {
       context.stdout.write(`${USAGE}\n`);
       return 0;
