@@ -1,7 +1,7 @@
 import { AuditorError } from '../core/errors.js';
 import { zoneClock, type ZoneClock } from '../core/zoned-time.js';
 import { REVIEW_FLAGS, type FlagRules, type LocalFilterGroupInput, type RecordKeyView, type ReviewFlag, type ReviewProgress, type ReviewRow, type ReviewState } from '../../preload/contract.js';
-import type { CacheDatabase, CacheStatement, EventRow, TimelineCache } from '../cache/index.js';
+import { FLAG_SEPARATOR, type CacheDatabase, type CacheStatement, type EventRow, type TimelineCache } from '../cache/index.js';
 import { bringFlagsUpToDate, markFlagsStale, recomputeAllFlags, saveFlagRules, storedFlagRules } from './flags.js';
 import { compileReviewFilter } from './local-filter-sql.js';
 import { describeAutomation } from '../zoho/automation.js';
@@ -293,39 +293,26 @@ export class SqliteReviewStore implements ReviewStore {
    * Zoho id with freshly prepared statements cost ~8 s of a CSV export.
    */
   exportAnnotations(eventIds: readonly string[], eventRowids: readonly number[]): Map<string, ExportAnnotation> {
-    const statements = exportStatementsOf(this.#db());
-    const result = new Map<string, ExportAnnotation>();
-    const idOfRow = new Map<number, string>();
     if (eventIds.length !== eventRowids.length) throw new AuditorError('EXPORT_ANNOTATIONS_MISMATCH', 'The export asked for flags of events without their cache rows.', { hint: 'This is a bug in Timeline Auditor; please report it.' });
-    eventRowids.forEach((rowid, index) => idOfRow.set(rowid, eventIds[index] as string));
-    const entry = (eventId: string): ExportAnnotation => {
-      let annotation = result.get(eventId);
-      if (annotation === undefined) {
-        annotation = { flags: [], notes: [] };
-        result.set(eventId, annotation);
-      }
-      return annotation;
-    };
-    for (const row of statements.flags.all(JSON.stringify(eventRowids))) {
-      const eventId = idOfRow.get(row.event_rowid);
-      if (eventId !== undefined) entry(eventId).flags.push(row.flag);
-    }
-    // Most caches hold few notes or none: one probe spares looking up every event of the page.
-    if (statements.anyNote.get() !== undefined) {
-      for (const row of statements.notes.all(JSON.stringify(eventIds))) {
-        entry(row.event_id).notes.push(exportNote({ author: row.author, text: row.text, tag: row.tag, at: row.created_at }));
-      }
+    // The same SQL an export read carries its flags with (exportFlagsSql), and the same notes.
+    const result = this.exportNotes(eventIds);
+    const rows = exportStatementsOf(this.#db()).flags.all(JSON.stringify(eventRowids));
+    for (const row of rows) {
+      if (row.flags === null) continue;
+      const eventId = eventIds[row.position] as string;
+      const annotation = result.get(eventId) ?? { flags: [], notes: [] };
+      annotation.flags = row.flags.split(FLAG_SEPARATOR);
+      result.set(eventId, annotation);
     }
     return result;
   }
 
   /**
    * The SQL giving an event's flags for an export read (ExportReadRequest.flagsSql): over its row `e`,
-   * its flags in name order joined by U+001F (FLAG_SEPARATOR), NULL when it has none — the same
-   * flags, in the same order, as exportAnnotations answers per page.
+   * its flags in name order joined by U+001F (FLAG_SEPARATOR), NULL when it has none.
    */
   exportFlagsSql(): string {
-    return `(SELECT group_concat(f.flag, char(31) ORDER BY f.flag) FROM event_flags f WHERE f.event_rowid = e.id)`;
+    return EXPORT_FLAGS_SQL;
   }
 
   /** The notes of one page of an export (its events' Zoho ids), oldest first — exportAnnotations without the flags, for a read that carries them (exportFlagsSql). */
@@ -417,8 +404,8 @@ export class SqliteReviewStore implements ReviewStore {
 }
 
 interface ExportAnnotationStatements {
-  /** Each event's flags in name order. */
-  flags: CacheStatement<[string], { event_rowid: number; flag: string }>;
+  /** The flags of each event asked for (EXPORT_FLAGS_SQL; null when none), with its position in the list. */
+  flags: CacheStatement<[string], { position: number; flags: string | null }>;
   /** Each event's notes oldest first. */
   notes: CacheStatement<[string], { event_id: string; author: string; text: string; tag: string | null; created_at: number }>;
   /** A row when the cache holds any note at all. */
@@ -426,11 +413,14 @@ interface ExportAnnotationStatements {
 }
 const exportStatements = new WeakMap<CacheDatabase, ExportAnnotationStatements>();
 
+/** An event's flags over its row `e`, in name order joined by FLAG_SEPARATOR (char 31); NULL when it has none. */
+const EXPORT_FLAGS_SQL = `(SELECT group_concat(f.flag, char(31) ORDER BY f.flag) FROM event_flags f WHERE f.event_rowid = e.id)`;
+
 function exportStatementsOf(db: CacheDatabase): ExportAnnotationStatements {
   let statements = exportStatements.get(db);
   if (statements === undefined) {
     statements = {
-      flags: db.prepare<[string], { event_rowid: number; flag: string }>(`SELECT f.event_rowid, f.flag FROM json_each(?) j JOIN event_flags f ON f.event_rowid = j.value ORDER BY f.event_rowid, f.flag`),
+      flags: db.prepare<[string], { position: number; flags: string | null }>(`SELECT j.key AS position, ${EXPORT_FLAGS_SQL} AS flags FROM json_each(?) j JOIN events e ON e.id = j.value`),
       notes: db.prepare<[string], { event_id: string; author: string; text: string; tag: string | null; created_at: number }>(
         `SELECT n.event_id, n.author, n.text, n.tag, n.created_at FROM json_each(?) j JOIN event_notes n ON n.event_id = j.value ORDER BY n.event_id, n.created_at, n.id`,
       ),
