@@ -1,6 +1,6 @@
 export { TimelineCache } from './timeline-cache.js';
 export { DamagedCacheReader, type SalvagedRecord, type Salvaged } from './salvage.js';
-export { EXPORT_PAGE_SIZE, ExportRead, FLAG_SEPARATOR, type ExportReadRequest, type ExportReadRow } from './export-read.js';
+export { EXPORT_PAGE_SIZE, ExportRead, FLAG_SEPARATOR, type ExportReadPage, type ExportReadRequest } from './export-read.js';
 export type { CacheDatabase, CacheRunResult, CacheStatement, EventsRemovedHook, EventsWrittenHook } from './database.js';
 export type { Migration } from './migrations/migration.js';
 export type { CacheStats, CachedUser, EventRow, IntegrityCheckResult, OpenReport, TimelineCacheOptions, TimelinePageWrite } from './timeline-cache.js';

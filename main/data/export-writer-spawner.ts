@@ -33,7 +33,7 @@ export function exportWriterThreads(entry: URL): ExportWriterSpawner {
     let lastError: Error | undefined;
     worker.on('error', (error) => (lastError = error));
     return {
-      postMessage: (message: ToExportWriter) => worker.postMessage(message),
+      postMessage: (message: ToExportWriter, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer),
       onMessage: (listener) => worker.on('message', (message: FromExportWriter) => listener(message)),
       onExit: (listener) => worker.on('exit', (code) => listener(lastError === undefined ? `exit code ${code}` : lastError.message)),
       terminate: async () => {
@@ -52,7 +52,7 @@ export function inProcessExportWriter(): ExportWriterSpawner {
       onMessage: (listener) => channel.port2.on('message', (message: ToExportWriter) => listener(message)),
     });
     return {
-      postMessage: (message) => channel.port1.postMessage(message),
+      postMessage: (message, transfer) => channel.port1.postMessage(message, transfer),
       onMessage: (listener) => channel.port1.on('message', (message: FromExportWriter) => listener(message)),
       // No thread to end on its own: it answers done or failed, or stops when terminated.
       onExit: () => undefined,

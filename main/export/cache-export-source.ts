@@ -2,8 +2,8 @@ import { EXPORT_PAGE_SIZE, type EventFilter, type ExportRead, type TimelineCache
 import { AuditorError } from '../core/errors.js';
 import type { RecordKey } from '../sync/sync-store.js';
 import { completenessOf, recordKeyOf, refuseIncomplete, type RecordCompleteness } from './completeness.js';
-import type { ExportCase, ExportEventSource, ExportFilterStatement, ExportInput, ExportScope, ReviewerNote, StoredExportEvent, StoredExportPageSource } from './types.js';
-import { exportEventOf } from './stored-event.js';
+import type { ExportCase, ExportEventSource, ExportFilterStatement, ExportInput, ExportScope, ReviewerNote, StoredExportPage, StoredExportPageSource } from './types.js';
+import { exportEventOf, storedEventsOf } from './stored-event.js';
 
 /**
  * Per cache, the first read of the latest export while no pass has taken it yet: an export that is
@@ -102,19 +102,16 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
     else pass = cache.openExportRead(options.limit === undefined ? read : { ...read, limit: options.limit });
     try {
       for (const page of pass.pages(pageSize)) {
-        const annotations =
-          request.annotations === undefined
-            ? undefined
-            : await request.annotations(
-                page.map((row) => row.eventId),
-                page.map((row) => row.eventRowid),
-              );
-        const stored: StoredExportEvent[] = new Array<StoredExportEvent>(page.length);
-        for (let index = 0; index < page.length; index += 1) {
-          const row = page[index] as (typeof page)[number];
-          const review = annotations?.get(row.eventId);
-          stored[index] = { eventId: row.eventId, auditedAtMs: row.auditedAtMs, rawJson: row.rawJson, owner: row.owner, flags: row.flags ?? review?.flags ?? [], notes: review?.notes ?? [] };
+        const annotations = request.annotations === undefined ? undefined : await request.annotations(page.eventIds, page.eventRowids);
+        const readFlags = page.flags;
+        const flags = new Array<string[]>(page.eventIds.length);
+        const notes = new Array<ReviewerNote[]>(page.eventIds.length);
+        for (let index = 0; index < page.eventIds.length; index += 1) {
+          const review = annotations?.get(page.eventIds[index] as string);
+          flags[index] = readFlags?.[index] ?? review?.flags ?? [];
+          notes[index] = review?.notes ?? [];
         }
+        const stored: StoredExportPage = { eventIds: page.eventIds, auditedAtMs: page.auditedAtMs, owners: page.owners, ownerIndex: page.ownerIndex, flags, notes, rawJson: page.rawJson, rawJsonEnds: page.rawJsonEnds };
         yield stored;
       }
     } finally {
@@ -122,7 +119,7 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
     }
   };
   const events: ExportEventSource = async function* (options = {}) {
-    for await (const page of storedPages(options)) for (const stored of page) yield exportEventOf(stored);
+    for await (const page of storedPages(options)) for (const stored of storedEventsOf(page)) yield exportEventOf(stored);
   };
   return { scope, events, storedPages, users: cache.usersDirectory(), completeness, moduleLabels: cache.moduleLabels() };
 }

@@ -19,6 +19,7 @@ import type { ExportEvent, ExportEventSource, ExportPassOptions, ExportRunOption
 import { instantOf, zoneClock, type ZoneClock } from '../core/zoned-time.js';
 import { discardStream, neutraliseCell, renderAutomation, renderValue, throwIfAborted } from './values.js';
 import { drained } from '../core/drained.js';
+import { Utf8Chunks } from '../core/utf8-chunks.js';
 
 export const CSV_COLUMNS = [
   'event_id',
@@ -116,17 +117,17 @@ export function csvTextOfEvent(event: ExportEvent, clock: ZoneClock, names: Read
 }
 
 /**
- * CSV records already made (csvTextOfEvent) for the next `events` events, in export order: the
- * export writer's reader formats some pages itself when the writer is behind (export-writer.ts).
+ * CSV records already made (csvTextOfEvent) and encoded, for the next `events` events, in export
+ * order: the export writer's reader formats some pages itself when the writer is behind (export-writer.ts).
  */
 export interface CsvText {
-  csvText: string;
+  csvBytes: Uint8Array[];
   events: number;
   rows: number;
 }
 
 function isCsvText(item: ExportEvent | CsvText): item is CsvText {
-  return 'csvText' in item;
+  return 'csvBytes' in item;
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -144,26 +145,37 @@ export function csvRecord(cells: readonly string[]): string {
   return `${line}\r\n`;
 }
 
-/** Gathers records into ~256 KiB writes (a million tiny writes cost more than the encoding) and waits whenever the destination asks. */
+/** Gathers records into ~256 KiB writes of UTF-8 (a million tiny writes cost more than the encoding) and waits whenever the destination asks. */
 class BatchedWriter {
-  private pending = '';
+  private readonly chunks: Utf8Chunks;
 
   constructor(
     private readonly out: Writable,
-    private readonly limit: number,
-  ) {}
+    limit: number,
+  ) {
+    this.chunks = new Utf8Chunks(limit);
+  }
 
   /** Adds text; true when a batch is full and the caller should `await flush()` (no promise per row otherwise). */
   add(text: string): boolean {
-    this.pending += text;
-    return this.pending.length >= this.limit;
+    this.chunks.add(text);
+    return this.chunks.hasReady;
   }
 
-  async flush(): Promise<void> {
-    if (this.pending === '') return;
-    const text = this.pending;
-    this.pending = '';
-    if (!this.out.write(text, 'utf8')) await drained(this.out);
+  /** Adds CSV already encoded (a page the reading thread formatted), after what came before. */
+  addBytes(bytes: Uint8Array): boolean {
+    this.chunks.addBytes(bytes);
+    return this.chunks.hasReady;
+  }
+
+  /** Writes the full batches, or with `all` everything gathered; each buffer is filled again once written. */
+  async flush(all = false): Promise<void> {
+    for (const bytes of all ? this.chunks.takeAll() : this.chunks.takeReady()) {
+      const written = (error?: Error | null): void => {
+        if (error === undefined || error === null) this.chunks.recycle(bytes);
+      };
+      if (!this.out.write(bytes, written)) await drained(this.out);
+    }
   }
 }
 
@@ -203,7 +215,9 @@ export async function writeEventsCsv(
       if (isCsvText(item)) {
         rows += item.rows;
         events += item.events;
-        if (writer.add(item.csvText)) await writer.flush();
+        let full = false;
+        for (const bytes of item.csvBytes) full = writer.addBytes(bytes);
+        if (full) await writer.flush();
       } else {
         const made = csvTextOfEvent(item, clock, names);
         rows += made.rows;
@@ -212,7 +226,7 @@ export async function writeEventsCsv(
       }
       if (Math.floor(events / progressEvery) > Math.floor(before / progressEvery)) options.onProgress?.({ eventsDone: events, phase: 'csv' });
     }
-    await writer.flush();
+    await writer.flush(true);
   } catch (error) {
     discardStream(destination);
     await done.catch(() => undefined);

@@ -8,9 +8,10 @@ import { createWriteStream } from 'node:fs';
 import { destinationError } from '../core/atomic-file.js';
 import { serializeError } from '../core/errors.js';
 import { writeEventsCsv, type CsvText } from './csv-export.js';
-import { EVENTS_TAKEN, PAGES_TAKEN, unpackStoredPage, type FromExportWriter, type ToExportWriter } from './export-writer.js';
-import { exportEventOf } from './stored-event.js';
-import type { ExportEvent, StoredExportEvent } from './types.js';
+import { EVENTS_TAKEN, PAGES_TAKEN, type FromExportWriter, type PageBytes, type ToExportWriter } from './export-writer.js';
+import { ByteLaneConsumer } from '../core/byte-lane.js';
+import { exportEventOf, storedEventsOf } from './stored-event.js';
+import type { ExportEvent } from './types.js';
 import { ExportCancelledError } from './values.js';
 
 export interface ExportWriterThreadPort {
@@ -19,31 +20,44 @@ export interface ExportWriterThreadPort {
 }
 
 export function serveExportWriter(port: ExportWriterThreadPort): void {
-  const pages: Array<StoredExportEvent[] | CsvText> = [];
+  const pages: Array<Extract<ToExportWriter, { type: 'page' | 'text' }>> = [];
   let ended = false;
   let aborted = false;
   let wake: (() => void) | undefined;
   let started = false;
   let taken: Int32Array | undefined;
+  let lane: ByteLaneConsumer | undefined;
+
+  const bytesOf = (bytes: PageBytes): Uint8Array => {
+    if ('copy' in bytes) return bytes.copy;
+    if (lane === undefined) throw new Error('export writer: a page arrived before the start');
+    return lane.view(bytes.slot);
+  };
+  // Once a page's bytes are used up (parsed, or copied into the file's batch), the reader may fill them again.
+  const release = (bytes: PageBytes): void => {
+    if ('slot' in bytes) lane?.release(bytes.slot);
+  };
 
   async function* events(): AsyncGenerator<ExportEvent | CsvText> {
     for (;;) {
       if (aborted) throw new ExportCancelledError();
-      const page = pages.shift();
-      if (page === undefined) {
+      const message = pages.shift();
+      if (message === undefined) {
         if (ended) return;
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
         continue;
       }
       let events: number;
-      if (Array.isArray(page)) {
-        for (const stored of page) yield exportEventOf(stored);
-        events = page.length;
+      if (message.type === 'text') {
+        // writeEventsCsv copies the bytes into its batch before it asks for the next item.
+        yield { csvBytes: [bytesOf(message.bytes)], events: message.events, rows: message.rows };
+        events = message.events;
       } else {
-        yield page;
-        events = page.events;
+        for (const event of storedEventsOf({ ...message.page, rawJson: bytesOf(message.bytes) })) yield exportEventOf(event);
+        events = message.page.eventIds.length;
       }
+      release(message.bytes);
       if (taken !== undefined) {
         Atomics.add(taken, EVENTS_TAKEN, events);
         Atomics.add(taken, PAGES_TAKEN, 1);
@@ -58,15 +72,14 @@ export function serveExportWriter(port: ExportWriterThreadPort): void {
         if (started) return;
         started = true;
         taken = new Int32Array(message.taken);
+        lane = new ByteLaneConsumer(message.lane);
         writeEventsCsv({ scope: message.scope, events: events(), users: message.users }, createWriteStream(message.temporaryPath))
           .then((result) => port.postMessage({ type: 'done', result }))
           .catch((error: unknown) => port.postMessage({ type: 'failed', error: serializeError(destinationError(error, message.destinationPath, message.temporaryPath)) }));
         return;
       case 'page':
-        pages.push(unpackStoredPage(message.page));
-        break;
       case 'text':
-        pages.push(message.text);
+        pages.push(message);
         break;
       case 'end':
         ended = true;

@@ -12,7 +12,7 @@
 import { AuditorError } from '../core/errors.js';
 import { parseZohoBody, toModelJson } from '../zoho/json-body.js';
 import { formatIssuePath, timelineEventSchema, type JsonObject, type TimelineEntry, type TimelineEvent } from '../zoho/models.js';
-import type { ExportEvent, StoredExportEvent } from './types.js';
+import type { ExportEvent, StoredExportEvent, StoredExportPage } from './types.js';
 
 type Unknown = Record<string, unknown>;
 
@@ -195,4 +195,40 @@ export function storedTimelineEntry(rawJson: string, row: { eventId: string; aud
 /** The export's event from its stored form: the text parsed and checked (storedTimelineEntry), the review's annotations carried over. */
 export function exportEventOf(stored: StoredExportEvent): ExportEvent {
   return { entry: storedTimelineEntry(stored.rawJson, stored), owner: stored.owner, flags: stored.flags, notes: stored.notes };
+}
+
+/** UTF-8 as stored; bytes that are not UTF-8 are damage, refused (not replaced by U+FFFD). The BOM is kept as text. */
+const storedText = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** How many events a stored page holds. */
+export function storedPageSize(page: StoredExportPage): number {
+  return page.eventIds.length;
+}
+
+/**
+ * A stored page's events one by one, each event's text decoded from the page's bytes as it is reached
+ * (not all at once: a page is a thousand events, and each text should die young, before the next).
+ */
+export function* storedEventsOf(page: StoredExportPage): Generator<StoredExportEvent, void, undefined> {
+  const count = page.eventIds.length;
+  if (page.rawJsonEnds.length !== count || page.auditedAtMs.length !== count || page.ownerIndex.length !== count || page.flags.length !== count || page.notes.length !== count) {
+    throw new AuditorError('EXPORT_PAGE_DAMAGED', 'A page of the export arrived with its columns of different lengths.', { hint: 'This is a bug in Timeline Auditor; please report it.' });
+  }
+  let start = 0;
+  for (let index = 0; index < count; index += 1) {
+    const eventId = page.eventIds[index] as string;
+    const end = page.rawJsonEnds[index] as number;
+    const owner = page.owners[page.ownerIndex[index] as number];
+    if (owner === undefined || end < start || end > page.rawJson.length) {
+      throw new AuditorError('EXPORT_PAGE_DAMAGED', 'A page of the export arrived without the record or the text of one of its events.', { hint: 'This is a bug in Timeline Auditor; please report it.' });
+    }
+    let rawJson: string;
+    try {
+      rawJson = storedText.decode(page.rawJson.subarray(start, end));
+    } catch {
+      throw new StoredEventDamagedError(eventId, 'its stored text is not valid UTF-8');
+    }
+    start = end;
+    yield { eventId, auditedAtMs: page.auditedAtMs[index] as number, rawJson, owner, flags: page.flags[index] as string[], notes: page.notes[index] as StoredExportEvent['notes'] };
+  }
 }

@@ -80,7 +80,6 @@ export interface ExportEvent {
 /**
  * One event as the cache holds it, before it is parsed: Zoho's object as stored text, the row's own
  * key and time (checked against the text when it is parsed), and the reviewer's flags and notes.
- * Plain data, so a page of them crosses to another thread as it is (structured clone).
  */
 export interface StoredExportEvent {
   eventId: string;
@@ -91,8 +90,27 @@ export interface StoredExportEvent {
   notes: ReviewerNote[];
 }
 
+/**
+ * A page of stored events as columns (the same position is the same event), as the cache reads them
+ * (ExportReadPage): plain data a writer thread is sent as it is, Zoho's objects as one buffer of UTF-8
+ * moved, not copied. storedEventsOf (stored-event.ts) turns it into StoredExportEvents.
+ */
+export interface StoredExportPage {
+  eventIds: string[];
+  auditedAtMs: number[];
+  /** The page's owners, each once; `ownerIndex` gives each event's. */
+  owners: Array<{ module: string; recordId: string }>;
+  ownerIndex: number[];
+  flags: string[][];
+  notes: ReviewerNote[][];
+  /** Zoho's objects exactly as stored, as UTF-8, back to back. */
+  rawJson: Uint8Array;
+  /** Where each event's text ends in `rawJson` (the first starts at 0). */
+  rawJsonEnds: number[];
+}
+
 /** The stored events of one pass, a page at a time, in export order — what ExportEventSource parses, for a writer on another thread. */
-export type StoredExportPageSource = (pass?: ExportPassOptions) => AsyncIterable<StoredExportEvent[]>;
+export type StoredExportPageSource = (pass?: ExportPassOptions) => AsyncIterable<StoredExportPage>;
 
 /**
  * A replayable sequence of events: every call starts again from the first event and yields the same

@@ -230,3 +230,32 @@ describe('the export read', () => {
     expect(pragma('temp_store')).toBe(2);
   });
 });
+
+describe('a stored object the cache lost or that changed behind its back', () => {
+  const damagedCase = async (damage: (db: ReturnType<TimelineCache['database']>, victim: TimelineEntry) => void): Promise<{ error: unknown; victim: TimelineEntry }> => {
+    const own = openTempCache();
+    const entries = Array.from({ length: 2_500 }, (_, index) => event(at(index % 60, index)));
+    const key: RecordKey = { module: 'Leads', recordId: '554023000000900099' };
+    own.trackRecords([key]);
+    own.writeTimelinePage(key, entries, null);
+    own.completeRecordSync(key, 0);
+    const victim = entries[1_234]!;
+    damage(own.database(), victim);
+    const input = exportInputFromCache(own, request([key]));
+    const error = await collect(input.events).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    return { error, victim };
+  };
+
+  it('a missing one fails the export as CACHE_DAMAGED naming the event (never a shorter export)', async () => {
+    const { error, victim } = await damagedCase((db, entry) => db.prepare('DELETE FROM event_raw WHERE event_rowid = (SELECT id FROM events WHERE event_id = ?)').run(entry.event.id));
+    expect(error).toMatchObject({ code: 'CACHE_DAMAGED', message: expect.stringContaining(`event ${victim.event.id} has no stored object`) });
+  });
+
+  it('bytes that are not UTF-8 fail it as CACHE_DAMAGED naming the event (not replaced by U+FFFD)', async () => {
+    const { error, victim } = await damagedCase((db, entry) => db.prepare("UPDATE event_raw SET raw_json = CAST(CAST(raw_json AS BLOB) || x'ff' AS TEXT) WHERE event_rowid = (SELECT id FROM events WHERE event_id = ?)").run(entry.event.id));
+    expect(error).toMatchObject({ code: 'CACHE_DAMAGED', message: expect.stringContaining(`event ${victim.event.id}: its stored text is not valid UTF-8`) });
+  });
+});

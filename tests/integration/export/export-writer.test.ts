@@ -16,7 +16,8 @@ import { exportWriterEntryBeside, exportWriterThreads, inProcessExportWriter } f
 import { exportInputFromCache, type CacheExportRequest } from '../../../main/export/cache-export-source.js';
 import { exportCsvFile } from '../../../main/export/csv-export.js';
 import { exportCsvFileOnWriter, type ExportWriterSpawner } from '../../../main/export/export-writer.js';
-import type { ExportInput, StoredExportEvent, StoredExportPageSource } from '../../../main/export/types.js';
+import { storedEventsOf } from '../../../main/export/stored-event.js';
+import type { ExportInput, StoredExportEvent, StoredExportPage, StoredExportPageSource } from '../../../main/export/types.js';
 import { LARGE_RECORD, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
 import type { RecordKey } from '../../../main/sync/sync-store.js';
 import { closeTempCaches, makeHarness } from '../sync/helpers.js';
@@ -85,6 +86,10 @@ describe('events.csv from the writer thread', () => {
     { name: 'the writer formats every page', spawn: inProcessExportWriter, flow: { formatHereAt: 1_000, maxPagesInFlight: 1_000 } },
     { name: 'the reader formats every page (the writer only writes)', spawn: inProcessExportWriter, flow: { formatHereAt: 0, maxPagesInFlight: 3 } },
     { name: 'one page in flight at a time, alternating', spawn: inProcessExportWriter, flow: { formatHereAt: 1, maxPagesInFlight: 1 } },
+    // A lane that holds about two pages: the reader waits for room again and again.
+    { name: 'a lane that is full most of the time (a real thread)', spawn: threadSpawner, flow: { formatHereAt: 2, maxPagesInFlight: 6, laneBytes: 200_000 } },
+    // A lane smaller than any page: every page travels as a copy of its own.
+    { name: 'pages larger than the lane', spawn: inProcessExportWriter, flow: { formatHereAt: 2, maxPagesInFlight: 6, laneBytes: 1_000 } },
   ];
   for (const { name, spawn, flow } of flows) {
     it(`is byte for byte the one-thread CSV: ${name}`, async () => {
@@ -109,13 +114,29 @@ describe('events.csv from the writer thread', () => {
 });
 
 describe('an export on the writer that cannot finish leaves no file', () => {
-  async function* pages(events: StoredExportEvent[]): AsyncGenerator<StoredExportEvent[]> {
-    for (let index = 0; index < events.length; index += 100) yield events.slice(index, index + 100);
+  /** Stored events as the page a reader sends (their texts encoded back to back). */
+  function pageOf(events: StoredExportEvent[]): StoredExportPage {
+    const texts = events.map((event) => Buffer.from(event.rawJson, 'utf8'));
+    let end = 0;
+    const owners = [...new Set(events.map((event) => event.owner))];
+    return {
+      eventIds: events.map((event) => event.eventId),
+      auditedAtMs: events.map((event) => event.auditedAtMs),
+      owners,
+      ownerIndex: events.map((event) => owners.indexOf(event.owner)),
+      flags: events.map((event) => event.flags),
+      notes: events.map((event) => event.notes),
+      rawJson: Buffer.concat(texts),
+      rawJsonEnds: texts.map((text) => (end += text.length)),
+    };
+  }
+  async function* pages(events: StoredExportEvent[]): AsyncGenerator<StoredExportPage> {
+    for (let index = 0; index < events.length; index += 100) yield pageOf(events.slice(index, index + 100));
   }
   async function storedEvents(): Promise<{ input: ExportInput; events: StoredExportEvent[] }> {
     const input = exportInputFromCache(cache, request());
     const events: StoredExportEvent[] = [];
-    for await (const page of storedPagesOf(input)()) events.push(...page);
+    for await (const page of storedPagesOf(input)()) events.push(...storedEventsOf(page));
     return { input, events };
   }
 
@@ -136,9 +157,9 @@ describe('an export on the writer that cannot finish leaves no file', () => {
 
   it('a read that fails half-way is the export error; the writer is stopped', async () => {
     const { input, events } = await storedEvents();
-    async function* failing(): AsyncGenerator<StoredExportEvent[]> {
-      yield events.slice(0, 100);
-      yield events.slice(100, 200);
+    async function* failing(): AsyncGenerator<StoredExportPage> {
+      yield pageOf(events.slice(0, 100));
+      yield pageOf(events.slice(100, 200));
       throw new AuditorError('CACHE_DAMAGED', 'The offline cache file is damaged (test).');
     }
     const path = join(out, 'read-failed.csv');
@@ -149,10 +170,10 @@ describe('an export on the writer that cannot finish leaves no file', () => {
   it('a cancel stops it', async () => {
     const { input, events } = await storedEvents();
     const controller = new AbortController();
-    async function* cancelled(): AsyncGenerator<StoredExportEvent[]> {
-      yield events.slice(0, 100);
+    async function* cancelled(): AsyncGenerator<StoredExportPage> {
+      yield pageOf(events.slice(0, 100));
       controller.abort();
-      yield events.slice(100, 200);
+      yield pageOf(events.slice(100, 200));
     }
     const path = join(out, 'cancelled.csv');
     await expect(exportCsvFileOnWriter(threadSpawner(), { scope: input.scope, storedPages: cancelled, users: input.users }, path, { signal: controller.signal })).rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
@@ -195,7 +216,7 @@ describe("the export read's scratch file", () => {
     const second = cache.openExportRead({ records: records.slice(1) });
     expect(scratch()).toHaveLength(1); // one per connection, shared by its reads
     if (process.platform !== 'win32') expect(statSync(join(dirname(file), scratch()[0]!)).mode & 0o777).toBe(0o600);
-    expect([...first.pages(5_000)].flat()).toHaveLength(first.count);
+    expect([...first.pages(5_000)].flatMap((page) => page.eventIds)).toHaveLength(first.count);
     first.close();
     expect(scratch()).toHaveLength(1);
     second.close();
