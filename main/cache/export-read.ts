@@ -61,9 +61,10 @@ export interface ExportReadRequest {
    * An SQL expression over the event's row `e` (events) giving its flags joined by U+001F in order, or
    * NULL: worked out once for every event while the scope is built (set-based, in storage order),
    * and carried by each page row — review's flags (SqliteReviewStore.exportFlagsSql), which one
-   * look-up per page cost ~2 s of a million-event export's reading thread.
+   * look-up per page cost ~2 s of a million-event export's reading thread. Asked for as each pass's
+   * scope is built (in the same synchronous step), so it may depend on what the cache holds then.
    */
-  flagsSql?: string;
+  flagsSql?: () => string;
 }
 
 /** Events per page unless the caller says otherwise: the unit of progress, of flow control between threads, and of annotation look-ups. */
@@ -260,7 +261,7 @@ export class ExportRead {
           db
             .prepare(
               `INSERT INTO ${this.table} (audited_at_ms, event_rowid, owner_rank, event_id, flags)
-           SELECT e.audited_at_ms, e.id, o.rank, e.event_id, ${request.flagsSql ?? 'NULL'}
+           SELECT e.audited_at_ms, e.id, o.rank, e.event_id, ${request.flagsSql?.() ?? 'NULL'}
            FROM (SELECT te.event_rowid AS event_rowid, min(s.rank) AS rank
                  FROM ${this.ranks} s CROSS JOIN timeline_events te ON te.record_rowid = s.record_rowid
                  GROUP BY te.event_rowid) o

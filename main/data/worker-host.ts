@@ -186,7 +186,7 @@ function dataHandlers(cache: TimelineCache, deps: { asDamaged: (error: unknown) 
     review.ensureFlags(); // O(1) when current; catches up what another writer left
     // Flags and notes the job brings as data; else review's flags read with the scope (flagsSql) and its notes per page.
     const annotations = job.annotations !== undefined ? annotationsFromData(job.annotations) : reviewNotes;
-    const flagsSql = job.annotations !== undefined ? undefined : review.exportFlagsSql();
+    const flagsSql = job.annotations !== undefined ? undefined : () => review.exportFlagsSql();
     makeFolderFor(job.path);
     // The review section (PDF and packet; a CSV's header and values stay as they were) is read once,
     // here: a snapshot of the log and counts this export carries.

@@ -40,7 +40,7 @@ export interface CacheExportRequest {
    * Review's flags as SQL over each event's row (ExportReadRequest.flagsSql), read with the scope
    * instead of a look-up per page; the flags `annotations` answers are then not used (its notes are).
    */
-  flagsSql?: string;
+  flagsSql?: () => string;
   /** Events per cache read (and per annotations batch); EXPORT_PAGE_SIZE by default. Tests move the page boundaries with it. */
   pageSize?: number;
 }

@@ -177,4 +177,25 @@ describe('flag rules live in the cache file', () => {
     expect(await store.rules()).toEqual(BUSY_RULES);
     cache.close();
   });
+
+  it('exportFlagsSql is plain NULL while no event has a flag, and gives each event its flags (as exportAnnotations) once one has', async () => {
+    // Pages written without flagging them (no keepFlagsCurrent): no event has a flag yet.
+    const cache = TimelineCache.open(file);
+    const store = new SqliteReviewStore(() => cache);
+    for (const timeline of generateTimelines(3, 3)) cache.writeTimelinePage(timeline.key, timeline.entries, null);
+    expect(flagsOf(cache)).toEqual([]);
+    expect(store.exportFlagsSql()).toBe('NULL');
+    await store.setRules(BUSY_RULES);
+    await store.recomputeFlags();
+    expect(flagsOf(cache).length).toBeGreaterThan(0);
+    const sql = store.exportFlagsSql();
+    expect(sql).not.toBe('NULL');
+    const rows = cache.database().prepare<[], { id: number; event_id: string; flags: string | null }>(`SELECT e.id, e.event_id, ${sql} AS flags FROM events e`).all();
+    const annotations = store.exportAnnotations(
+      rows.map((row) => row.event_id),
+      rows.map((row) => row.id),
+    );
+    for (const row of rows) expect(row.flags === null ? [] : row.flags.split('\u001f')).toEqual(annotations.get(row.event_id)?.flags ?? []);
+    cache.close();
+  });
 });
