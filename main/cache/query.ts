@@ -138,6 +138,13 @@ function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
 }
 
+/** The rows (records.id) of the record keys in a JSON parameter made by recordKeysJson: a subquery. */
+export const RECORD_ROWIDS_OF_KEYS = `SELECT r.id FROM json_each(?) j JOIN records r ON r.module = j.value ->> '$.module' AND r.record_id = j.value ->> '$.recordId'`;
+
+export function recordKeysJson(records: readonly RecordKey[]): string {
+  return JSON.stringify(records.map((key) => ({ module: key.module, recordId: key.recordId })));
+}
+
 /**
  * Builds the WHERE clause over `events e`. Short value lists become `IN (?, …)` so the planner can
  * use the composite indexes; record lists go through json_each (they can be thousands long).
@@ -174,9 +181,8 @@ export function buildEventCondition(filter: EventFilter): SqlCondition {
   if (filter.records !== undefined) {
     if (filter.records.length === 0) clauses.push('0');
     else {
-      clauses.push(`e.id IN (SELECT te.event_rowid FROM timeline_events te WHERE te.record_rowid IN (
-        SELECT r.id FROM json_each(?) j JOIN records r ON r.module = j.value ->> '$.module' AND r.record_id = j.value ->> '$.recordId'))`);
-      params.push(JSON.stringify(filter.records.map((key) => ({ module: key.module, recordId: key.recordId }))));
+      clauses.push(`e.id IN (SELECT te.event_rowid FROM timeline_events te WHERE te.record_rowid IN (${RECORD_ROWIDS_OF_KEYS}))`);
+      params.push(recordKeysJson(filter.records));
     }
   }
   if (filter.timelineModules !== undefined) {

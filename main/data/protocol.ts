@@ -187,7 +187,8 @@ const exportRequests = {
    * were not fetched completely — worked out here so the main thread never holds every record's state
    * (at 30,000 records that was ~50 MB of its heap during an export).
    */
-  'export.scope': request<{ records: RecordKey[]; incomplete: Array<RecordKey & { completeness: RecordCompleteness }> }>()(z.object({ records: recordKeysSchema.nullable() }).strict()),
+  /** `records` answered only when asked with null (every tracked record); null when they were given (the caller has them: 30,000 keys are not sent back). */
+  'export.scope': request<{ records: RecordKey[] | null; incomplete: Array<RecordKey & { completeness: RecordCompleteness }> }>()(z.object({ records: recordKeysSchema.nullable() }).strict()),
   'export.csv': request<ExportFileResult & { rows: number }, ExportProgress>()(exportJobSchema),
   'export.pdf': request<ExportFileResult & { pages: number }, ExportProgress>()(exportJobSchema),
   /**

@@ -297,7 +297,7 @@ function dataHandlers(cache: TimelineCache, deps: { asDamaged: (error: unknown) 
         const completeness = completenessOf(states[index]);
         if (!completeness.complete) incomplete.push({ module: key.module, recordId: key.recordId, completeness });
       });
-      return { records: keys, incomplete };
+      return { records: records === null ? keys : null, incomplete };
     },
     'export.csv': async (job, { signal, progress }) => {
       // The writers (pdfkit and its fonts above all) load on the first export, not when a sync starts the worker.

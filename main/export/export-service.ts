@@ -63,10 +63,11 @@ export interface ExportJob {
 export interface ExportJobs {
   countEvents(filter: EventFilter): Promise<number>;
   /**
-   * The export's records — those given, or every tracked record when null (the Review screen's scope)
-   * — and which of them were not fetched completely, each with why.
+   * The export's records — those given (answered as null: the caller has them), or every tracked
+   * record when asked with null (the Review screen's scope) — and which of them were not fetched
+   * completely, each with why.
    */
-  scope(records: RecordKey[] | null): Promise<{ records: RecordKey[]; incomplete: Array<RecordKey & { completeness: RecordCompleteness }> }>;
+  scope(records: RecordKey[] | null): Promise<{ records: RecordKey[] | null; incomplete: Array<RecordKey & { completeness: RecordCompleteness }> }>;
   /** Counts the events of these records a Review-screen filter selects (it is compiled where the cache is). */
   countView(records: RecordKeyView[], filter: LocalFilterGroupInput, timeZone: string): Promise<number>;
   /** PRAGMA quick_check of the cache; rejects with CACHE_DAMAGED (no packet from a damaged cache). */
@@ -307,14 +308,15 @@ export class ExportService {
     const zone = input.timeZone === undefined ? settingsZone : { zone: input.timeZone, label: input.timeZone, fallbackReason: null };
     const view = input.view === undefined ? null : 'savedViewName' in input.view ? await this.#savedView(input.view.savedViewName) : input.view;
     // A view without records covers every tracked record, as on the screen.
-    const scope = input.records === undefined && view === null ? { records: [], incomplete: [] } : await this.deps.jobs.scope(input.records === undefined ? null : input.records.map((key) => ({ module: key.module, recordId: key.recordId })));
-    const chosen = scope.records;
+    const asked = input.records?.map((key) => ({ module: key.module, recordId: key.recordId }));
+    const scope = asked === undefined && view === null ? { records: [], incomplete: [] } : await this.deps.jobs.scope(asked ?? null);
+    const chosen = scope.records ?? asked ?? [];
     if (chosen.length === 0) {
       throw new AuditorError('EXPORT_NOTHING_SELECTED', view === null ? 'No records were chosen for the export.' : 'No records are tracked, so the view has nothing to export.', {
         hint: view === null ? 'Choose at least one record.' : 'Add records and fetch their timelines first.',
       });
     }
-    const records = chosen.map((key) => ({ module: key.module, recordId: key.recordId }));
+    const records = chosen === asked ? asked : chosen.map((key) => ({ module: key.module, recordId: key.recordId }));
     // The Review screen's day and hour conditions mean what they meant on screen: in the setting's zone.
     const filter: ExportFilterStatement =
       view !== null

@@ -259,3 +259,15 @@ describe('a stored object the cache lost or that changed behind its back', () =>
     expect(error).toMatchObject({ code: 'CACHE_DAMAGED', message: expect.stringContaining(`event ${victim.event.id}: its stored text is not valid UTF-8`) });
   });
 });
+
+describe('countEvents of records alone (the distinct events of their timelines)', () => {
+  it('equals the count of the general condition, shared and unselected timelines included', () => {
+    for (const records of [[A], [B], [A, B], [A, B, B2], [A, C], [C], [A, B, B2, C]]) {
+      // `from` far in the past selects every event but takes the general path (a condition on each event's row).
+      expect(cache.countEvents({ records })).toBe(cache.countEvents({ records, from: Number.MIN_SAFE_INTEGER }));
+      const read = cache.openExportRead({ records });
+      expect(cache.countEvents({ records })).toBe(read.count);
+      read.close();
+    }
+  });
+});
