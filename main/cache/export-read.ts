@@ -88,8 +88,10 @@ let nextTableNumber = 0;
  * peak RSS; 16 → 313; 8 → 285 MB, for ~5 s more system time (pages re-read from the OS file cache).
  * Since (writer thread, scratch scope, no state list on the main thread): 8 MiB → 265 MB and 16.4 s;
  * 16 MiB → 280 MB and 16.0 s (system time 4.2 → 2.6 s) — within the 300 MB target, so 16.
+ * Since pages come 1,000 rows a query through a ring (two runs each, peak RSS): 16 MiB → 285–290 MiB;
+ * 12 → 283 MiB (297 MB); 8 → 275–278 MiB for ~1.3 s more system time. 12: under 300 MB with room.
  */
-export const EXPORT_CACHE_KIB = 16 * 1024;
+export const EXPORT_CACHE_KIB = 12 * 1024;
 const openReads = new WeakMap<SqliteDatabase, { count: number; cacheSize: number }>();
 
 export function holdSmallCache(db: SqliteDatabase): void {

@@ -46,6 +46,23 @@ export interface CacheExportRequest {
 }
 
 /**
+ * Each record's completeness and name, from its state. A function of its own so that the states (a
+ * large object per record) die here: in exportInputFromCache's scope a closure would keep them, and
+ * so 30,000 of them, for as long as the export's passes run.
+ */
+function recordFactsOf(cache: TimelineCache, records: readonly RecordKey[]): { completeness: Map<string, RecordCompleteness>; names: Array<string | null> } {
+  const states = cache.recordStatesOf(records);
+  const completeness = new Map<string, RecordCompleteness>();
+  const names = new Array<string | null>(records.length);
+  records.forEach((key, index) => {
+    const state = states[index];
+    completeness.set(recordKeyOf(key), completenessOf(state));
+    names[index] = state?.name ?? null;
+  });
+  return { completeness, names };
+}
+
+/**
  * The export engine's input from the local cache: the scope, a replayable event source and the users
  * directory. Every pass over the events is one forward read of the cache (TimelineCache.openExportRead:
  * keyset pages with each event's stored object and owner joined in), the reviewer's flags and notes
@@ -55,8 +72,7 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
   if (request.records.length === 0) {
     throw new AuditorError('EXPORT_NOTHING_SELECTED', 'No records were chosen for the export.', { hint: 'Choose at least one record.' });
   }
-  const states = cache.recordStatesOf(request.records);
-  const completeness = new Map<string, RecordCompleteness>(request.records.map((key, index) => [recordKeyOf(key), completenessOf(states[index])]));
+  const { completeness, names } = recordFactsOf(cache, request.records);
   // Checked again here, against the state the events are read in (a fetch may have failed since the service checked).
   if (!request.allowIncomplete) refuseIncomplete(request.records, completeness);
   const read = { records: request.records, ...(request.filter === undefined ? {} : { filter: request.filter }), ...(request.flagsSql === undefined ? {} : { flagsSql: request.flagsSql }) };
@@ -78,7 +94,7 @@ export function exportInputFromCache(cache: TimelineCache, request: CacheExportR
   }
   unclaimedReads.set(cache, first);
   const scope: ExportScope = {
-    records: request.records.map((key, index) => ({ module: key.module, recordId: key.recordId, name: states[index]?.name ?? null })),
+    records: request.records.map((key, index) => ({ module: key.module, recordId: key.recordId, name: names[index] ?? null })),
     filterDescription: request.filterStatement.kind === 'none' ? null : request.filterStatement.words,
     filter: request.filterStatement,
     case: request.case,

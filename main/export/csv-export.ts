@@ -194,7 +194,8 @@ export interface CsvResult {
  * one and the writer waits whenever the destination asks it to.
  */
 export async function writeEventsCsv(
-  input: { scope: ExportScope; events: ExportEventSource | AsyncIterable<ExportEvent | CsvText>; users: readonly ZohoUser[] },
+  /** Of the scope, only its time zone is used (the writer thread is sent no more). */
+  input: { scope: Pick<ExportScope, 'timeZone'>; events: ExportEventSource | AsyncIterable<ExportEvent | CsvText>; users: readonly ZohoUser[] },
   destination: Writable,
   options: ExportRunOptions & { progressEvery?: number } = {},
 ): Promise<CsvResult> {

@@ -63,7 +63,8 @@ export type ToExportWriter =
       temporaryPath: string;
       /** The file the person asked for, named in a write error. */
       destinationPath: string;
-      scope: ExportScope;
+      /** Only what writing the CSV uses: not the scope's list of records (30,000 of them, copied to the thread for nothing). */
+      scope: Pick<ExportScope, 'timeZone'>;
       users: readonly ZohoUser[];
       taken: SharedArrayBuffer;
       lane: ByteLaneBuffers;
@@ -167,7 +168,7 @@ async function feedWriter(
   );
   const laneBuffers = createByteLane(flow.laneBytes ?? LANE_BYTES);
   const lane = new ByteLaneProducer(laneBuffers);
-  writer.postMessage({ type: 'start', format: 'csv', ...paths, scope: input.scope, users: input.users, taken: taken.buffer, lane: laneBuffers });
+  writer.postMessage({ type: 'start', format: 'csv', ...paths, scope: { timeZone: input.scope.timeZone }, users: input.users, taken: taken.buffer, lane: laneBuffers });
   /**
    * A page's bytes into the lane (`fill` writes at most `length` and says how many), waiting while
    * the writer has not released enough of it; a copy of their own when the lane can never hold them.
