@@ -162,21 +162,38 @@ export class StoredEventDamagedError extends AuditorError {
  */
 const INEXACT_NUMBER = /[:,[]\s*-?[0-9](?:[0-9.]{15,}|[0-9.]*[eE])/;
 
+/** A number anywhere in a parsed JSON value. */
+function holdsNumber(value: unknown): boolean {
+  if (typeof value === 'number') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) if (holdsNumber(value[index])) return true;
+    return false;
+  }
+  for (const key in value) if (holdsNumber((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 export function storedTimelineEntry(rawJson: string, row: { eventId: string; auditedAtMs: number }): TimelineEntry {
   let raw: unknown;
   try {
-    raw = INEXACT_NUMBER.test(rawJson) ? parseZohoBody(rawJson) : JSON.parse(rawJson);
+    raw = JSON.parse(rawJson);
   } catch {
     throw new StoredEventDamagedError(row.eventId, 'its stored JSON does not parse');
   }
+  // JSON.parse reads a number inexactly only when its text is long or has an exponent; the text is
+  // searched for one only when the object holds a number at all (most events hold none: the search
+  // cost ~1.7 µs an event, the walk ~1 µs).
+  const inexact = holdsNumber(raw) && INEXACT_NUMBER.test(rawJson);
   let event: TimelineEvent;
   let plain: JsonObject;
-  if (isTimelineEvent(raw)) {
+  if (!inexact && isTimelineEvent(raw)) {
     // One object for both: the export reads the same values events.json writes (no copy, no normalising).
     event = raw;
     plain = raw as unknown as JsonObject;
   } else {
-    // Zoho sent ids as numbers, or numbers a double cannot hold: read the text exactly (json-body.ts).
+    // Zoho sent ids as numbers, or numbers a double cannot hold: read the text exactly (json-body.ts);
+    // the schema turns such a number into its decimal text, as it did when the event arrived.
     const exact = parseZohoBody(rawJson);
     const parsed = timelineEventSchema.safeParse(exact);
     if (!parsed.success) {

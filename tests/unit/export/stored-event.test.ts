@@ -100,3 +100,28 @@ describe('storedTimelineEntry', () => {
     expect(() => storedTimelineEntry(text, { ...row, auditedAtMs: row.auditedAtMs + 1_000 })).toThrow(/indexed time/);
   });
 });
+
+describe('storedTimelineEntry reads every number exactly as stored', () => {
+  const base = buildEvents(40)
+    .map((event) => event.entry.raw)
+    .find((raw) => Array.isArray(raw['field_history']) && (raw['field_history'] as unknown[]).length > 0)!;
+  const withValues = (old: string, next: string): string => {
+    const text = JSON.stringify({ ...base, field_history: [{ api_name: 'Amount', field_label: 'Amount', data_type: 'currency', _value: { old: '__OLD__', new: '__NEW__' } }] });
+    return text.replace('"__OLD__"', old).replace('"__NEW__"', next);
+  };
+  const row = { eventId: base['id'] as string, auditedAtMs: Date.parse(base['audited_time'] as string) };
+  const values = (text: string): unknown[] => {
+    const change = (storedTimelineEntry(text, row).event.field_history ?? [])[0]!;
+    return [change._value.old, change._value.new];
+  };
+
+  it('keeps digits a double cannot hold, wherever the number is (as the exact parser does)', () => {
+    expect(values(withValues('12345678901234567', '0.10000000000000001'))).toEqual(['12345678901234567', '0.10000000000000001']);
+    expect(values(withValues('[1, 98765432109876543]', '{"n": 1e400}'))).toEqual([[1, '98765432109876543'], { n: '1e400' }]);
+  });
+
+  it('reads ordinary numbers and texts that only look like numbers as JSON.parse does', () => {
+    expect(values(withValues('1500', '-2.5'))).toEqual([1500, -2.5]);
+    expect(values(withValues('"12345678901234567"', '"a:12345678901234567890"'))).toEqual(['12345678901234567', 'a:12345678901234567890']);
+  });
+});
