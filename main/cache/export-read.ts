@@ -25,11 +25,11 @@ import { buildEventCondition, type EventFilter } from './query.js';
 /**
  * One page of an export pass, as columns (the same position is the same event), oldest first.
  *
- * Zoho's objects come as ONE buffer of UTF-8 bytes per page, not a string per event: SQLite joins the
- * page's stored texts itself, so the reading thread makes no string and no row object per event and
- * the buffer moves to the export writer's thread without a copy; whoever parses an event decodes its
- * bytes (storedEventsOf). At a million events the strings and rows cost the reader ~3 s and their
- * copy to the writer ~2 s more.
+ * Zoho's objects come as UTF-8 bytes, one buffer per query (a page's are a view of it), not a string
+ * per event: SQLite joins the stored texts itself, so the reading thread makes no string and no row
+ * object per event, and the bytes cross to the export writer's thread with one copy into a ring
+ * (export-writer.ts); whoever parses an event decodes its bytes (storedEventsOf). At a million events
+ * the strings and rows cost the reader ~3 s, and cloning them to the writer ~2 s more.
  */
 export interface ExportReadPage {
   eventIds: string[];

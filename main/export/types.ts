@@ -92,8 +92,8 @@ export interface StoredExportEvent {
 
 /**
  * A page of stored events as columns (the same position is the same event), as the cache reads them
- * (ExportReadPage): plain data a writer thread is sent as it is, Zoho's objects as one buffer of UTF-8
- * moved, not copied. storedEventsOf (stored-event.ts) turns it into StoredExportEvents.
+ * (ExportReadPage): plain data, Zoho's objects as one run of UTF-8 bytes (sent to the writer thread
+ * through a ring, export-writer.ts). storedEventsOf (stored-event.ts) turns it into StoredExportEvents.
  */
 export interface StoredExportPage {
   eventIds: string[];
