@@ -261,6 +261,10 @@ async function feedWriter(
   if (outcome === undefined) writer.postMessage({ type: 'end' });
   // The last pages in flight: progress goes on as the writer takes them (not one jump at the end).
   while (outcome === undefined) {
+    if (cancelled()) {
+      writer.postMessage({ type: 'abort' });
+      throwIfAborted(options.signal);
+    }
     const pagesTaken = Atomics.load(taken, PAGES_TAKEN);
     reportProgress();
     const wait = Atomics.waitAsync(taken, PAGES_TAKEN, pagesTaken);

@@ -15,7 +15,7 @@ import { AuditorError } from '../../../main/core/errors.js';
 import { exportWriterEntryBeside, exportWriterThreads, inProcessExportWriter } from '../../../main/data/export-writer-spawner.js';
 import { exportInputFromCache, type CacheExportRequest } from '../../../main/export/cache-export-source.js';
 import { exportCsvFile } from '../../../main/export/csv-export.js';
-import { exportCsvFileOnWriter, type ExportWriterSpawner } from '../../../main/export/export-writer.js';
+import { exportCsvFileOnWriter, type ExportWriterPort, type ExportWriterSpawner } from '../../../main/export/export-writer.js';
 import { storedEventsOf } from '../../../main/export/stored-event.js';
 import type { ExportInput, StoredExportEvent, StoredExportPage, StoredExportPageSource } from '../../../main/export/types.js';
 import { LARGE_RECORD, startSandbox, type Sandbox } from '../../../main/sandbox/index.js';
@@ -177,6 +177,35 @@ describe('an export on the writer that cannot finish leaves no file', () => {
     }
     const path = join(out, 'cancelled.csv');
     await expect(exportCsvFileOnWriter(threadSpawner(), { scope: input.scope, storedPages: cancelled, users: input.users }, path, { signal: controller.signal })).rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
+    expect(strays()).toEqual([]);
+  }, 60_000);
+
+  it('a cancel after the last page was read, while the writer still has pages to write, stops it', async () => {
+    const { input, events } = await storedEvents();
+    const controller = new AbortController();
+    const path = join(out, 'cancelled-late.csv');
+    // A writer thread that gets nothing until the reader has sent its last page: every page is still
+    // to be written when the reader starts waiting for the end (room for all of them in flight).
+    const late: ExportWriterSpawner = () => {
+      const port = threadSpawner()();
+      const held: Array<Parameters<ExportWriterPort['postMessage']>> = [];
+      return {
+        ...port,
+        postMessage: (message, transfer) => {
+          if (message.type === 'start' || message.type === 'abort') return port.postMessage(message, transfer);
+          held.push([message, transfer]);
+          if (message.type === 'end') for (const [queued, moved] of held.splice(0)) port.postMessage(queued, moved);
+        },
+      };
+    };
+    const run = exportCsvFileOnWriter(late, { scope: input.scope, storedPages: () => pages(events), users: input.users }, path, {
+      signal: controller.signal,
+      flow: { formatHereAt: 10_000, maxPagesInFlight: 10_000, laneBytes: 64 * 1024 * 1024 },
+      onProgress: (progress) => {
+        if (progress.eventsDone > 0 && progress.eventsDone < events.length) controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'EXPORT_CANCELLED' });
     expect(strays()).toEqual([]);
   }, 60_000);
 
