@@ -19,7 +19,9 @@ export interface AdaptiveConcurrencyOptions {
  * AIMD window over concurrent requests, as TCP congestion control does: every request that Zoho
  * rejects with 429 halves the window (once per "epoch", so one burst of rejections of requests issued
  * under the same window halves it only once), and each window's worth of successes grows it by one
- * (four times slower just below the size that was last refused).
+ * (four times slower just below the size that was last refused) — once the window has been filled at
+ * its size: successes while fewer requests are wanted than it allows say nothing about a larger one
+ * (TCP's congestion-window validation, RFC 7661), and at the end of a sync the window grew unused.
  * A Retry-After pauses every new request until it has passed, because Zoho's limits are per
  * organisation, not per connection.
  */
@@ -28,6 +30,8 @@ export class AdaptiveConcurrency {
   private window: number;
   /** Successes since the window last changed. */
   private successes = 0;
+  /** The window has been filled (as many in flight as it allows) since it last changed: only then do successes grow it. */
+  private filled = false;
   private readonly max: number;
   private readonly min: number;
   private readonly clock: Clock;
@@ -69,6 +73,7 @@ export class AdaptiveConcurrency {
       }
       if (this.inFlight < this.limit) {
         this.inFlight += 1;
+        if (this.inFlight >= this.window) this.filled = true;
         if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
         return { epoch: this.epoch };
       }
@@ -95,12 +100,13 @@ export class AdaptiveConcurrency {
   release(ticket: ConcurrencyTicket, outcome: 'success' | 'rate-limited' | 'other', retryAfterMs?: number): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     if (outcome === 'success') {
-      if (this.window < this.max) {
+      if (this.window < this.max && this.filled) {
         this.successes += 1;
         const needed = this.window + 1 >= this.ceiling ? this.window * 4 : this.window;
         if (this.successes >= needed) {
           this.window += 1;
           this.successes = 0;
+          this.filled = false;
         }
       }
     } else if (outcome === 'rate-limited') {
@@ -108,6 +114,7 @@ export class AdaptiveConcurrency {
         this.ceiling = this.window;
         this.window = Math.max(this.min, Math.floor(this.window / 2));
         this.successes = 0;
+        this.filled = this.inFlight >= this.window;
         this.epoch += 1;
         this.decreases += 1;
       }

@@ -15,6 +15,13 @@ class ManualClock implements Clock {
   }
 }
 
+/** Fills the window (as many requests in flight as it allows), then lets them all succeed: how many. */
+async function succeedFilled(window: AdaptiveConcurrency): Promise<number> {
+  const tickets = await Promise.all(Array.from({ length: window.limit }, () => window.acquire()));
+  for (const ticket of tickets) window.release(ticket, 'success');
+  return tickets.length;
+}
+
 describe('AdaptiveConcurrency (AIMD)', () => {
   it('halves once per burst of 429s and grows back by about one per window of successes', async () => {
     const window = new AdaptiveConcurrency({ max: 10, clock: new ManualClock() });
@@ -24,19 +31,26 @@ describe('AdaptiveConcurrency (AIMD)', () => {
     for (const ticket of tickets) window.release(ticket, 'rate-limited');
     expect(window.limit).toBe(5);
     expect(window.decreases).toBe(1);
-    // 5 successes at window 5 → 6 (the size Zoho refused was 10, far above).
-    for (let index = 0; index < 5; index += 1) window.release(await window.acquire(), 'success');
+    // 5 successes at window 5 → 6 (the size Zoho refused was 10, far above), the window filled.
+    await succeedFilled(window);
     expect(window.limit).toBe(6);
     // A new refusal (issued after the decrease) halves again.
     window.release(await window.acquire(), 'rate-limited');
     expect(window.limit).toBe(3);
     // Just below the last refused size (6) growth is four times slower: 3→4→5 take 3 and 4 successes, 5→6 takes 20.
     let successes = 0;
-    while (window.limit < 6) {
-      window.release(await window.acquire(), 'success');
-      successes += 1;
-    }
+    while (window.limit < 6) successes += await succeedFilled(window);
     expect(successes).toBe(3 + 4 + 20);
+  });
+
+  it('does not grow while fewer requests are wanted than it allows (at the end of a sync)', async () => {
+    const window = new AdaptiveConcurrency({ max: 10, initial: 3, clock: new ManualClock() });
+    // One request at a time, 100 times: the window of 3 was never filled, so nothing says 4 would do.
+    for (let index = 0; index < 100; index += 1) window.release(await window.acquire(), 'success');
+    expect(window.limit).toBe(3);
+    // Filled once, its successes count again.
+    await succeedFilled(window);
+    expect(window.limit).toBe(4);
   });
 
   it('never lets more than the window in flight, and queues the rest', async () => {
