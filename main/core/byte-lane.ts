@@ -35,6 +35,8 @@ export class ByteLaneProducer {
   readonly #used: Int32Array;
   #position = 0;
   #open: LaneSlot | undefined;
+  /** Bytes in use when `reserve` last said 'full': `released()` waits for a change from exactly this. */
+  #usedWhenFull = 0;
 
   constructor(buffers: ByteLaneBuffers) {
     this.#bytes = new Uint8Array(buffers.data);
@@ -61,7 +63,11 @@ export class ByteLaneProducer {
     const offset = fits ? this.#position : 0;
     const span = fits ? length : capacity - this.#position + length;
     // The consumer only ever lowers the count, so room seen here is still there when taken.
-    if (Atomics.load(this.#used, USED) + span > capacity) return 'full';
+    const used = Atomics.load(this.#used, USED);
+    if (used + span > capacity) {
+      this.#usedWhenFull = used;
+      return 'full';
+    }
     Atomics.add(this.#used, USED, span);
     this.#open = { offset, length, span };
     return this.#open;
@@ -83,10 +89,13 @@ export class ByteLaneProducer {
     return { offset: open.offset, length: written, span: open.span - (open.length - written) };
   }
 
-  /** Resolves when the consumer releases bytes (or at once if it already has since `reserve` said 'full'). */
+  /**
+   * Resolves when the consumer has released bytes since `reserve` said 'full' — at once if it already
+   * has. (Waiting for a change from the count read now would miss a release that came in between:
+   * were it the last slot in flight, nothing would ever change the count again.)
+   */
   released(): Promise<unknown> {
-    const seen = Atomics.load(this.#used, USED);
-    const wait = Atomics.waitAsync(this.#used, USED, seen);
+    const wait = Atomics.waitAsync(this.#used, USED, this.#usedWhenFull);
     return wait.async ? wait.value : Promise.resolve();
   }
 }

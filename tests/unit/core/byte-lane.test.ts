@@ -63,4 +63,18 @@ describe('ByteLane', () => {
     consumer.release(third);
     expect(producer.reserve(100)).toEqual({ offset: 0, length: 100, span: 100 });
   });
+
+  it('wakes a producer whose last slot in flight was released between its full reserve and its wait', async () => {
+    const buffers = createByteLane(100);
+    const producer = new ByteLaneProducer(buffers);
+    const consumer = new ByteLaneConsumer(buffers);
+    producer.reserve(80);
+    const only = producer.commit(80);
+    expect(producer.reserve(50)).toBe('full');
+    consumer.release(only); // nothing else in flight: the count never changes again
+    let woken = false;
+    await Promise.race([producer.released().then(() => (woken = true)), new Promise((resolve) => setTimeout(resolve, 200))]);
+    expect(woken).toBe(true);
+    expect(producer.reserve(50)).toMatchObject({ offset: 0, length: 50 });
+  });
 });
