@@ -50,7 +50,8 @@ function setAsidePlainArguments(args: readonly string[], options: NonNullable<Pa
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] as string;
     if (arg === '--') {
-      rest.push(...args.slice(index));
+      // A loop, not push(...slice): spreading tens of thousands of arguments overflows the stack.
+      for (let after = index; after < args.length; after += 1) rest.push(args[after] as string);
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {

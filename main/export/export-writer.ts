@@ -3,9 +3,10 @@
  *
  * Why: at a million events one thread spent ~9 s in SQLite and the review's annotations and ~13 s
  * parsing Zoho's stored objects and writing CSV; the machine has two cores. The reader (the data
- * worker, which alone owns the cache's connection and so reads one consistent snapshot) sends pages of
- * stored events — plain text and ids, cheap to copy — and the writer parses, checks and writes them
- * with the same code as the single-thread path (storedTimelineEntry, writeEventsCsv).
+ * worker, which alone owns the cache's connection) sends pages of stored events — ids and columns in
+ * the message, Zoho's objects as UTF-8 in a ring both threads share (core/byte-lane.ts) — and the
+ * writer parses, checks and writes them with the same code as the single-thread path
+ * (storedTimelineEntry, writeEventsCsv).
  *
  * Flow control: at most MAX_PAGES_IN_FLIGHT pages are sent and not yet taken, so a slow disk or a
  * slow writer holds the reader back instead of queueing the export in memory.
@@ -19,7 +20,7 @@ import type { ZohoUser } from '../zoho/models.js';
 import { csvTextOfEvent, userNames, type CsvResult } from './csv-export.js';
 import { zoneClock } from '../core/zoned-time.js';
 import { ByteLaneProducer, createByteLane, type ByteLaneBuffers, type LaneSlot } from '../core/byte-lane.js';
-import { exportEventOf, storedEventsOf, storedPageSize } from './stored-event.js';
+import { exportEventOf, storedEventsOf } from './stored-event.js';
 import { throwIfAborted } from './values.js';
 import type { ExportRunOptions, ExportScope, StoredExportPage, StoredExportPageSource } from './types.js';
 
@@ -244,7 +245,7 @@ async function feedWriter(
           },
           () => encoder.encode(texts.join('')),
         );
-        if (bytes !== null) writer.postMessage({ type: 'text', events: storedPageSize(page), rows, bytes }, transferOf(bytes));
+        if (bytes !== null) writer.postMessage({ type: 'text', events: page.eventIds.length, rows, bytes }, transferOf(bytes));
       }
       if (bytes === null) break; // the writer ended while the lane was full
       sent += 1;

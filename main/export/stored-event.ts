@@ -217,11 +217,6 @@ export function exportEventOf(stored: StoredExportEvent): ExportEvent {
 /** UTF-8 as stored; bytes that are not UTF-8 are damage, refused (not replaced by U+FFFD). The BOM is kept as text. */
 const storedText = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** How many events a stored page holds. */
-export function storedPageSize(page: StoredExportPage): number {
-  return page.eventIds.length;
-}
-
 /**
  * A stored page's events one by one, each event's text decoded from the page's bytes as it is reached
  * (not all at once: a page is a thousand events, and each text should die young, before the next).
