@@ -5,10 +5,12 @@
  * ligature or contextual form between any two of them. For such a string the shaped run *is* the runs
  * of its characters side by side, so it is put together from those (each shaped once).
  *
- * Which characters qualify is checked for the font when first used: every ordered pair of candidates
- * is shaped and compared with its two characters shaped alone (glyph ids, advances and offsets);
- * a character in any pair that differs is left to fontkit. tests/unit/export/composed-runs.test.ts
- * compares every triple and long random strings with fontkit's own shaping for the fonts shipped.
+ * Which strings qualify is checked for the font when first used: every ordered pair of candidates is
+ * shaped and compared with its two characters shaped alone (glyph ids, advances and offsets). A string
+ * with a pair that differs (in Noto Sans "T" is kerned beside "-", "." and ",") is left to fontkit; the
+ * same characters in other orders are not ("2023-04-16T21:41:12+01:00", the times of every event page,
+ * whose "T" sits between digits). tests/unit/export/composed-runs.test.ts compares every triple and long
+ * random strings with fontkit's own shaping for the fonts shipped.
  */
 import type { Font, Glyph, GlyphPosition } from 'fontkit';
 
@@ -28,19 +30,26 @@ export interface PdfkitEmbeddedFont {
 /** Characters of ids, times, amounts and the space pdfkit keeps at the end of each word. */
 export const COMPOSABLE_CANDIDATES = '0123456789:-.+/,()%# TZ';
 
-const independentByFont = new WeakMap<Font, ReadonlySet<string>>();
+/** How a font's candidates combine: those that shape alone to one glyph, and the ordered pairs of them that interact. */
+export interface Composition {
+  readonly characters: ReadonlySet<string>;
+  /** Two-character strings ("-T") whose shaped run is not their characters' runs side by side. */
+  readonly interactingPairs: ReadonlySet<string>;
+}
+
+const compositionByFont = new WeakMap<Font, Composition>();
 const installed = new WeakSet<object>();
 
 /** Makes `embedded` put runs of independent characters together instead of shaping them; once per font object. */
 export function composeIndependentRuns(embedded: PdfkitEmbeddedFont): void {
   if (installed.has(embedded)) return;
   installed.add(embedded);
-  const independent = independentCharacters(embedded.font);
-  if (independent.size === 0) return;
+  const composition = compositionOf(embedded.font);
+  if (composition.characters.size === 0) return;
   const shape = embedded.layoutRun.bind(embedded);
   const single = new Map<string, PdfRun>();
   embedded.layoutRun = (text, features) => {
-    if (features !== undefined || text.length < 2 || !madeOf(text, independent)) return shape(text, features);
+    if (features !== undefined || text.length < 2 || !composable(text, composition)) return shape(text, features);
     const glyphs: Glyph[] = [];
     const positions: GlyphPosition[] = [];
     let advanceWidth = 0;
@@ -59,46 +68,39 @@ export function composeIndependentRuns(embedded: PdfkitEmbeddedFont): void {
   };
 }
 
-/** The candidates that shape to one glyph alone and to the same two glyphs, placed the same, beside any other. */
-export function independentCharacters(font: Font): ReadonlySet<string> {
-  const known = independentByFont.get(font);
+/** The candidates that shape alone to one glyph, and which ordered pairs of them shape otherwise than side by side. */
+export function compositionOf(font: Font): Composition {
+  const known = compositionByFont.get(font);
   if (known !== undefined) return known;
   const alone = new Map<string, { id: number; position: GlyphPosition }>();
   for (const character of COMPOSABLE_CANDIDATES) {
     const run = font.layout(character);
     if (run.glyphs.length === 1 && run.glyphs[0]!.id !== 0) alone.set(character, { id: run.glyphs[0]!.id, position: run.positions[0]! });
   }
-  const clashes: Array<[string, string]> = [];
+  const interactingPairs = new Set<string>();
   for (const first of alone.keys()) {
     for (const second of alone.keys()) {
       const run = font.layout(first + second);
       const expected = [alone.get(first)!, alone.get(second)!];
       const same = run.glyphs.length === 2 && expected.every((glyph, index) => run.glyphs[index]!.id === glyph.id && samePosition(run.positions[index]!, glyph.position));
-      if (!same) clashes.push([first, second]);
+      if (!same) interactingPairs.add(first + second);
     }
   }
-  // Leave out the character in most clashes until none is left (in Noto Sans: "T", kerned with "-", "." and ",").
-  const characters = new Set(alone.keys());
-  for (;;) {
-    const counts = new Map<string, number>();
-    for (const [first, second] of clashes) {
-      if (!characters.has(first) || !characters.has(second)) continue;
-      counts.set(first, (counts.get(first) ?? 0) + 1);
-      if (second !== first) counts.set(second, (counts.get(second) ?? 0) + 1);
-    }
-    if (counts.size === 0) break;
-    const [worst] = [...counts].reduce((most, entry) => (entry[1] > most[1] ? entry : most));
-    characters.delete(worst);
+  const composition: Composition = { characters: new Set(alone.keys()), interactingPairs };
+  compositionByFont.set(font, composition);
+  return composition;
+}
+
+/** Whether `text` may be put together from its characters' runs: all of them candidates, no neighbours that interact. */
+export function composable(text: string, composition: Composition): boolean {
+  const { characters, interactingPairs } = composition;
+  for (let index = 0; index < text.length; index++) {
+    if (!characters.has(text.charAt(index))) return false;
+    if (index > 0 && interactingPairs.size > 0 && interactingPairs.has(text.slice(index - 1, index + 1))) return false;
   }
-  independentByFont.set(font, characters);
-  return characters;
+  return true;
 }
 
 function samePosition(a: GlyphPosition, b: GlyphPosition): boolean {
   return a.xAdvance === b.xAdvance && a.yAdvance === b.yAdvance && a.xOffset === b.xOffset && a.yOffset === b.yOffset;
-}
-
-function madeOf(text: string, characters: ReadonlySet<string>): boolean {
-  for (let index = 0; index < text.length; index++) if (!characters.has(text.charAt(index))) return false;
-  return true;
 }
