@@ -23,6 +23,7 @@ import type { ExportEvent, ExportEventSource, ExportRunOptions, ExportScope } fr
 import { zoneClock, type ZoneClock } from '../../core/zoned-time.js';
 import { discardStream, renderAutomation, renderValue, throwIfAborted } from '../values.js';
 import { RichText, type TextStyle } from './rich-text.js';
+import { batchPageContent } from './content-batching.js';
 import { drained } from '../../core/drained.js';
 
 const A4: [number, number] = [595.28, 841.89];
@@ -165,6 +166,7 @@ class ReportWriter {
       ...({ subset: 'PDF/UA' } as Record<string, string>),
     });
     this.text = new RichText(this.doc);
+    batchPageContent(this.doc);
     releaseWrittenStructureElements(this.doc);
     this.root = this.doc.struct('Document');
     this.doc.addStructure(this.root);
