@@ -43,6 +43,7 @@ export class FontLibrary {
   private static sharedInstance: FontLibrary | undefined;
   private readonly faces: Record<FontWeight, FontFace[]>;
   private readonly choice: Record<FontWeight, Map<number, number>> = { regular: new Map(), bold: new Map() };
+  private readonly asciiInPrimary: Partial<Record<FontWeight, boolean>> = {};
 
   static shared(): FontLibrary {
     FontLibrary.sharedInstance ??= new FontLibrary();
@@ -65,6 +66,17 @@ export class FontLibrary {
 
   primary(weight: FontWeight): FontFace {
     return this.faces[weight][0] as FontFace;
+  }
+
+  /** Whether every printable ASCII character is drawn by the primary font (faceIndexFor gives 0 for each). */
+  primaryCoversAscii(weight: FontWeight): boolean {
+    let covers = this.asciiInPrimary[weight];
+    if (covers === undefined) {
+      covers = true;
+      for (let codePoint = 0x21; codePoint <= 0x7e && covers; codePoint += 1) covers = this.faceIndexFor(codePoint, weight) === 0;
+      this.asciiInPrimary[weight] = covers;
+    }
+    return covers;
   }
 
   /** Index (into faces(weight)) of the font that draws this character; 0 (Noto Sans, a visible box) if none has it. */

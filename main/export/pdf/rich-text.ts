@@ -33,6 +33,8 @@ export interface Line {
 }
 
 const ELLIPSIS = '…';
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+const ASCII_LETTER_OR_DIGIT = /[0-9A-Za-z]/;
 
 function isBreakAnywhere(codePoint: number): boolean {
   // CJK ideographs, kana, Hangul, full-width forms: a line may break between any two of them.
@@ -86,7 +88,8 @@ export function paragraphIsRtl(chars: readonly string[]): boolean {
 }
 
 export class RichText {
-  private readonly widths = new Map<string, number>();
+  private readonly widths = new Map<string, Map<number, Map<string, number>>>();
+  private widthCount = 0;
   private readonly fonts = FontLibrary.shared();
   private currentFont = '';
   private currentSize = -1;
@@ -117,13 +120,22 @@ export class RichText {
   }
 
   private measure(text: string, faceName: string, size: number): number {
-    const key = `${faceName}\u0000${size}\u0000${text}`;
-    let width = this.widths.get(key);
+    // Keyed face → size → text: a key joined from all three cost a new string (hashed afresh) per call.
+    let bySize = this.widths.get(faceName);
+    if (bySize === undefined) this.widths.set(faceName, (bySize = new Map<number, Map<string, number>>()));
+    let byText = bySize.get(size);
+    if (byText === undefined) bySize.set(size, (byText = new Map<string, number>()));
+    let width = byText.get(text);
     if (width === undefined) {
       this.use(faceName, size);
       width = this.doc.widthOfString(text);
-      if (this.widths.size > 50_000) this.widths.clear();
-      this.widths.set(key, width);
+      if (this.widthCount >= 50_000) {
+        this.widths.clear();
+        this.widthCount = 0;
+        return width;
+      }
+      byText.set(text, width);
+      this.widthCount += 1;
     }
     return width;
   }
@@ -137,6 +149,26 @@ export class RichText {
   }
 
   private makeWord(chars: string[], spaceBefore: boolean, style: TextStyle): Word {
+    if (this.fonts.primaryCoversAscii(style.weight)) {
+      const text = chars.join('');
+      if (PRINTABLE_ASCII.test(text)) return this.asciiWord(text, spaceBefore, style);
+    }
+    return this.mixedWord(chars, spaceBefore, style);
+  }
+
+  /**
+   * Most words of a report (ids, times, English) are printable ASCII, all drawn by the primary font:
+   * one run, which mixedWord would find character by character (tests/unit/export/rich-text.test.ts
+   * compares the two).
+   */
+  private asciiWord(text: string, spaceBefore: boolean, style: TextStyle): Word {
+    const faceName = this.faceName(0, style.weight);
+    const width = Math.max(0, this.measure(`${text} `, faceName, style.size) - this.measure(' ', faceName, style.size));
+    return { runs: [{ text, face: 0, width }], width, spaceBefore, direction: ASCII_LETTER_OR_DIGIT.test(text) ? 'ltr' : 'neutral' };
+  }
+
+  /** A word's runs (per-character font fallback), direction and width. */
+  private mixedWord(chars: string[], spaceBefore: boolean, style: TextStyle): Word {
     const runs: Run[] = [];
     let direction: Word['direction'] = 'neutral';
     let current: { text: string; face: number } | null = null;
