@@ -308,8 +308,7 @@ export class ExportRead {
     let afterMs = Number.MIN_SAFE_INTEGER;
     let afterRowid = Number.MIN_SAFE_INTEGER;
     for (;;) {
-      // A read closed under a pass would end it early and silently: refuse instead (a bug, never a short file).
-      if (this.closed) throw new AuditorError('EXPORT_READ_CLOSED', 'The export read the cache after its read was closed.', { hint: 'This is a bug in Timeline Auditor; please report it.' });
+      this.assertOpen();
       const [count, auditedJson, rowidsJson, ranksJson, idsJson, flagsJson, lengthsJson, rawJson] = this.page.get(afterMs, afterRowid, batch) as PageRow;
       if (count === 0) return;
       const rows: BatchRows = {
@@ -338,9 +337,17 @@ export class ExportRead {
         rows.ends[index] = end;
       }
       if (rows.bytes.length !== end) throw new CacheDamagedError(this.cacheFile ?? 'in memory', `the stored objects of events ${rows.eventIds[0]} to ${rows.eventIds[count - 1]} do not add up to their lengths`);
-      for (let from = 0; from < count; from += size) yield this.pageOf(rows, from, Math.min(count, from + size));
+      for (let from = 0; from < count; from += size) {
+        this.assertOpen();
+        yield this.pageOf(rows, from, Math.min(count, from + size));
+      }
       if (count < batch) return;
     }
+  }
+
+  /** A read closed under a pass would end it early and silently: refused instead (a bug, never a short file). */
+  private assertOpen(): void {
+    if (this.closed) throw new AuditorError('EXPORT_READ_CLOSED', 'The export read the cache after its read was closed.', { hint: 'This is a bug in Timeline Auditor; please report it.' });
   }
 
   /** Rows [from, to) of a batch as a page (its texts a view of the batch's buffer). */
@@ -383,6 +390,8 @@ export class ExportRead {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // A closed read may stay referenced (an export's event source keeps its first read): not its 30,000 owners.
+    this.owners.length = 0;
     if (!this.db.open) return;
     try {
       this.db.exec(`DROP TABLE IF EXISTS ${this.table}; DROP TABLE IF EXISTS ${this.ranks}`);

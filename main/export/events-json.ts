@@ -80,6 +80,10 @@ export class EventsJsonWriter {
     for (let start = 0; start < this.eventOwners.length; start += 10_000) {
       await this.write(`${start === 0 ? '' : ','}${this.eventOwners.slice(start, start + 10_000).join(',')}`);
     }
+    // Written: the index per event (~8 MB at a million) and the owners need not outlive the file.
+    this.eventOwners.length = 0;
+    this.owners.clear();
+    this.ownerList.length = 0;
     await this.write(`],\n"reviews":[`);
     const side = this.sideFile();
     side.out.end();

@@ -200,6 +200,15 @@ describe('the export read', () => {
     expect((await collect(input.events)).map((item) => item.entry.event.id)).toEqual(want);
   });
 
+  it('a read closed between its pages refuses the next page (never a short pass, never an owner it forgot)', () => {
+    const read = cache.openExportRead({ records: [A, B] });
+    const pages = read.pages(2);
+    expect(pages.next().value?.eventIds).toHaveLength(2);
+    read.close();
+    // The next page is cut from the batch already read: still refused, by name.
+    expect(() => pages.next()).toThrow(expect.objectContaining({ code: 'EXPORT_READ_CLOSED' }));
+  });
+
   it('holds SQLite’s page cache small while reads are open, and gives the connection its own size back', () => {
     const cacheSize = (): number => cache.database().prepare<[], { cache_size: number }>('PRAGMA cache_size').get()!.cache_size;
     const own = cacheSize();
