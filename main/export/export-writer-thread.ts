@@ -13,6 +13,7 @@ import { ByteLaneConsumer } from '../core/byte-lane.js';
 import { exportEventOf, storedEventsOf } from './stored-event.js';
 import type { ExportEvent } from './types.js';
 import { ExportCancelledError } from './values.js';
+import { PageUnpacker } from './page-columns.js';
 
 export interface ExportWriterThreadPort {
   postMessage(message: FromExportWriter): void;
@@ -27,6 +28,7 @@ export function serveExportWriter(port: ExportWriterThreadPort): void {
   let started = false;
   let taken: Int32Array | undefined;
   let lane: ByteLaneConsumer | undefined;
+  const unpacker = new PageUnpacker();
 
   const bytesOf = (bytes: PageBytes): Uint8Array => {
     if ('copy' in bytes) return bytes.copy;
@@ -54,7 +56,7 @@ export function serveExportWriter(port: ExportWriterThreadPort): void {
         yield { csvBytes: [bytesOf(message.bytes)], events: message.events, rows: message.rows };
         events = message.events;
       } else {
-        for (const event of storedEventsOf({ ...message.page, rawJson: bytesOf(message.bytes) })) yield exportEventOf(event);
+        for (const event of storedEventsOf({ ...unpacker.unpack(message.page), rawJson: bytesOf(message.bytes) })) yield exportEventOf(event);
         events = message.page.eventIds.length;
       }
       release(message.bytes);

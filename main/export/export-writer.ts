@@ -22,7 +22,8 @@ import { zoneClock } from '../core/zoned-time.js';
 import { ByteLaneProducer, createByteLane, type ByteLaneBuffers, type LaneSlot } from '../core/byte-lane.js';
 import { exportEventOf, storedEventsOf } from './stored-event.js';
 import { throwIfAborted } from './values.js';
-import type { ExportRunOptions, ExportScope, StoredExportPage, StoredExportPageSource } from './types.js';
+import type { ExportRunOptions, ExportScope, StoredExportPageSource } from './types.js';
+import { PagePacker, type PackedPageColumns } from './page-columns.js';
 
 /**
  * Pages sent to the writer and not yet taken by it. Up to FORMAT_HERE_AT the reader sends stored
@@ -54,9 +55,6 @@ const TAKEN_COUNTERS = 2;
 /** A page's bytes: a slot of the lane (released by the writer when done with them), or a copy of their own when too large for it. */
 export type PageBytes = { slot: LaneSlot } | { copy: Uint8Array };
 
-/** A stored page without its bytes (they travel as PageBytes). */
-export type StoredPageColumns = Omit<StoredExportPage, 'rawJson'>;
-
 export type ToExportWriter =
   | {
       type: 'start';
@@ -71,7 +69,7 @@ export type ToExportWriter =
       lane: ByteLaneBuffers;
     }
   /** Stored events for the writer to parse and format. */
-  | { type: 'page'; page: StoredPageColumns; bytes: PageBytes }
+  | { type: 'page'; page: PackedPageColumns; bytes: PageBytes }
   /** A page the reader formatted itself (csvTextOfEvent): its CSV, UTF-8, written as it is. */
   | { type: 'text'; events: number; rows: number; bytes: PageBytes }
   /** No more pages: finish the file. */
@@ -186,6 +184,7 @@ async function feedWriter(
   };
   const clock = zoneClock(input.scope.timeZone);
   const names = userNames(input.users);
+  const packer = new PagePacker();
   let sent = 0;
   let reported = 0;
   // As often as the one-thread path (every 500 events), from what the writer has taken.
@@ -224,7 +223,7 @@ async function feedWriter(
           // A copy of its own (a Buffer's slice would share the batch's memory).
           () => new Uint8Array(rawJson),
         );
-        if (bytes !== null) writer.postMessage({ type: 'page', page: columns, bytes }, transferOf(bytes));
+        if (bytes !== null) writer.postMessage({ type: 'page', page: packer.pack(columns), bytes }, transferOf(bytes));
       } else {
         const texts: string[] = [];
         let units = 0;
