@@ -128,6 +128,8 @@ export interface ZonedTime {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, value) => String(value).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, value) => String(value).padStart(3, '0'));
 
 /**
  * The offset over one UTC day: one number when it does not change that day; the change found once
@@ -144,6 +146,10 @@ type DayOffsets = number | { changeAt: number; before: number; after: number } |
 export class ZoneClock {
   private readonly iana: IANAZone | null;
   private readonly days = new Map<number, DayOffsets>();
+  private isoDay = Number.NaN;
+  private isoDayText = '';
+  private isoOffset = Number.NaN;
+  private isoOffsetText = '';
 
   constructor(readonly zone: string) {
     assertTimeZone(zone);
@@ -191,11 +197,26 @@ export class ZoneClock {
     };
   }
 
-  /** Just the ISO text (the CSV needs nothing else, once per row). */
+  /**
+   * Just the ISO text (the CSV needs nothing else, once per row): the date text kept for the day
+   * and the offset's for the offset (an export runs in time order: both change rarely), the clock
+   * from tables — not a Date and its toISOString per row (~0.5 s of a million-event CSV).
+   */
   iso(ms: number): string {
     const offsetMinutes = this.offsetAt(ms);
-    const text = new Date(ms + offsetMinutes * 60_000).toISOString();
-    return `${ms % 1000 === 0 ? text.slice(0, 19) : text.slice(0, 23)}${formatOffset(offsetMinutes)}`;
+    const wall = ms + offsetMinutes * 60_000;
+    const day = Math.floor(wall / DAY_MS);
+    if (day !== this.isoDay) {
+      this.isoDayText = new Date(day * DAY_MS).toISOString().slice(0, 10);
+      this.isoDay = day;
+    }
+    if (offsetMinutes !== this.isoOffset) {
+      this.isoOffsetText = formatOffset(offsetMinutes);
+      this.isoOffset = offsetMinutes;
+    }
+    const inDay = wall - day * DAY_MS;
+    const clock = `${TWO_DIGITS[Math.floor(inDay / HOUR_MS)]}:${TWO_DIGITS[Math.floor(inDay / MINUTE_MS) % 60]}:${TWO_DIGITS[Math.floor(inDay / 1000) % 60]}`;
+    return `${this.isoDayText}T${ms % 1000 === 0 ? clock : `${clock}.${THREE_DIGITS[inDay % 1000]}`}${this.isoOffsetText}`;
   }
 
   hourOfWeek(ms: number): number {
