@@ -26,6 +26,8 @@ export interface PackedPageColumns {
 /** The reader's side: which owners the writer already has. One per export. */
 export class PagePacker {
   readonly #sent = new Map<string, number>();
+  /** The same owner objects come back page after page (the read's own): found by identity first, without a key string (~0.5 s at a million). */
+  readonly #sentObjects = new WeakMap<object, number>();
 
   pack(page: StoredPageColumns): PackedPageColumns {
     const count = page.eventIds.length;
@@ -36,13 +38,16 @@ export class PagePacker {
     const newOwners: PackedPageColumns['newOwners'] = [];
     // The page's owners as indexes into the writer's list, each looked up once per page.
     const ownerNumbers = page.owners.map((owner) => {
+      let number = this.#sentObjects.get(owner);
+      if (number !== undefined) return number;
       const key = `${owner.module}\u0000${owner.recordId}`;
-      let number = this.#sent.get(key);
+      number = this.#sent.get(key);
       if (number === undefined) {
         number = this.#sent.size;
         this.#sent.set(key, number);
         newOwners.push([owner.module, owner.recordId]);
       }
+      this.#sentObjects.set(owner, number);
       return number;
     });
     const annotated: PackedPageColumns['annotated'] = [];
