@@ -7,7 +7,7 @@
  * events. Here the numbers travel in one Float64Array, each owner once per export (the writer keeps
  * the list), and only the events that have flags or notes carry them.
  */
-import { AuditorError } from '../core/errors.js';
+import { checkedPageSize } from './stored-event.js';
 import type { ReviewerNote, StoredExportPage } from './types.js';
 
 /** A stored page without its bytes (they travel in the lane). */
@@ -30,10 +30,7 @@ export class PagePacker {
   readonly #sentObjects = new WeakMap<object, number>();
 
   pack(page: StoredPageColumns): PackedPageColumns {
-    const count = page.eventIds.length;
-    if (page.flags.length !== count || page.notes.length !== count || page.auditedAtMs.length !== count || page.ownerIndex.length !== count || page.rawJsonEnds.length !== count) {
-      throw new AuditorError('EXPORT_PAGE_DAMAGED', 'A page of the export arrived with its columns of different lengths.', { hint: 'This is a bug in Timeline Auditor; please report it.' });
-    }
+    const count = checkedPageSize(page);
     const numbers = new Float64Array(3 * count);
     const newOwners: PackedPageColumns['newOwners'] = [];
     // The page's owners as indexes into the writer's list, each looked up once per page.

@@ -217,15 +217,21 @@ export function exportEventOf(stored: StoredExportEvent): ExportEvent {
 /** UTF-8 as stored; bytes that are not UTF-8 are damage, refused (not replaced by U+FFFD). The BOM is kept as text. */
 const storedText = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** A stored page's events, once every column has one entry per event (a bug otherwise, refused by name). */
+export function checkedPageSize(page: Omit<StoredExportPage, 'rawJson'>): number {
+  const count = page.eventIds.length;
+  if (page.rawJsonEnds.length !== count || page.auditedAtMs.length !== count || page.ownerIndex.length !== count || page.flags.length !== count || page.notes.length !== count) {
+    throw new AuditorError('EXPORT_PAGE_DAMAGED', 'A page of the export arrived with its columns of different lengths.', { hint: 'This is a bug in Timeline Auditor; please report it.' });
+  }
+  return count;
+}
+
 /**
  * A stored page's events one by one, each event's text decoded from the page's bytes as it is reached
  * (not all at once: a page is a thousand events, and each text should die young, before the next).
  */
 export function* storedEventsOf(page: StoredExportPage): Generator<StoredExportEvent, void, undefined> {
-  const count = page.eventIds.length;
-  if (page.rawJsonEnds.length !== count || page.auditedAtMs.length !== count || page.ownerIndex.length !== count || page.flags.length !== count || page.notes.length !== count) {
-    throw new AuditorError('EXPORT_PAGE_DAMAGED', 'A page of the export arrived with its columns of different lengths.', { hint: 'This is a bug in Timeline Auditor; please report it.' });
-  }
+  const count = checkedPageSize(page);
   let start = 0;
   for (let index = 0; index < count; index += 1) {
     const eventId = page.eventIds[index] as string;

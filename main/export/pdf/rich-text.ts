@@ -162,9 +162,18 @@ export class RichText {
    * compares the two).
    */
   private asciiWord(text: string, spaceBefore: boolean, style: TextStyle): Word {
-    const faceName = this.faceName(0, style.weight);
-    const width = Math.max(0, this.measure(`${text} `, faceName, style.size) - this.measure(' ', faceName, style.size));
+    const width = this.oneFontWordWidth(text, 0, style);
     return { runs: [{ text, face: 0, width }], width, spaceBefore, direction: ASCII_LETTER_OR_DIGIT.test(text) ? 'ltr' : 'neutral' };
+  }
+
+  /**
+   * A word in one font is drawn inside its line's text, which pdfkit lays out word by word with the
+   * space that follows ("word "), caching each: measured the same way, that layout is done once, not
+   * once to measure and again to draw (10,000 events: ~5 s of a PDF's ~20 s).
+   */
+  private oneFontWordWidth(text: string, face: number, style: TextStyle): number {
+    const faceName = this.faceName(face, style.weight);
+    return Math.max(0, this.measure(`${text} `, faceName, style.size) - this.measure(' ', faceName, style.size));
   }
 
   /** A word's runs (per-character font fallback), direction and width. */
@@ -190,11 +199,7 @@ export class RichText {
     let width = 0;
     const only = runs.length === 1 ? runs[0] : undefined;
     if (only !== undefined && only.text !== ' ') {
-      // A word in one font is drawn inside its line's text, which pdfkit lays out word by word with
-      // the space that follows ("word "), caching each: measured the same way, that layout is done
-      // once, not once to measure and again to draw (10,000 events: ~5 s of a PDF's ~20 s).
-      const faceName = this.faceName(only.face, style.weight);
-      only.width = Math.max(0, this.measure(`${only.text} `, faceName, style.size) - this.measure(' ', faceName, style.size));
+      only.width = this.oneFontWordWidth(only.text, only.face, style);
       return { runs, width: only.width, spaceBefore, direction };
     }
     for (const run of runs) {
