@@ -109,7 +109,8 @@ export const exportCommand: CliCommand = {
       },
       { signal: context.signal, onProgress },
     );
-    for (const file of entry.files) context.stdout.write(`Wrote ${file.path} (${file.format}, ${file.bytes} bytes): ${entry.events} events from ${entry.records} records, times in ${entry.timeZone}.\n`);
+    for (const file of entry.files)
+      context.stdout.write(`Wrote ${file.path} (${file.format}, ${file.bytes} bytes): ${entry.events} ${entry.events === 1 ? 'event' : 'events'} from ${entry.records} ${entry.records === 1 ? 'record' : 'records'}, times in ${entry.timeZone}.\n`);
     if (entry.incompleteRecords !== undefined && entry.incompleteRecords > 0) {
       context.stdout.write(`INCOMPLETE: ${entry.incompleteRecords} of ${entry.records} records were not fetched completely; the export says so for each (coverage in the manifest and on the report's cover).\n`);
     }

@@ -229,7 +229,10 @@ describe.skipIf(process.platform === 'win32')('private files (POSIX; on Windows 
     const previous = process.umask(0o022);
     try {
       expect((await cli(home, ['fetch', RECORDS[1]!])).code).toBe(0);
-      expect((await cli(home, ['export', RECORDS[1]!, '--packet', join(root, 'modes-packet.zip')])).code).toBe(0);
+      const exported = await cli(home, ['export', RECORDS[1]!, '--packet', join(root, 'modes-packet.zip')]);
+      expect(exported.code).toBe(0);
+      // One record said as one (not "1 records").
+      expect(exported.out).toMatch(/events? from 1 record, times in /);
     } finally {
       process.umask(previous);
     }
